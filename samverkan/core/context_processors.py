@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from samverkan.core.navigation import nav_for
+
+
+def instance(request: HttpRequest) -> dict[str, Any]:
+    """What every page needs: whether this is a demo, and the user's navigation."""
+    user = getattr(request, "user", None)
+    navigation: list = []
+    if user is not None and user.is_authenticated:
+        from samverkan.accounts.access import role_codes
+
+        navigation = nav_for(role_codes(user), is_staff=user.is_staff)
+    return {"DEMO": settings.DEMO, "navigation": navigation}

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from samverkan.api import api
+
+admin.site.site_header = "Samverkan – administration"
+admin.site.site_title = "Samverkan"
+
+urlpatterns = [
+    path("", include("samverkan.core.urls")),
+    path("konto/", include("samverkan.accounts.urls")),
+    path("register/", include("samverkan.registry.urls")),
+    path("avtal/", include("samverkan.agreements.urls")),
+    path("anmalningar/", include("samverkan.intake.urls")),
+    path("avhoppare/", include("samverkan.defectors.urls")),
+    path("samverkan/", include("samverkan.collaboration.urls")),
+    path("uppfoljning/", include("samverkan.followup.urls")),
+    path("logg/", include("samverkan.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+if settings.BENCHMARK_ENDPOINTS:
+    from samverkan.intake.benchmark_views import floor_urlpatterns
+
+    urlpatterns += floor_urlpatterns
