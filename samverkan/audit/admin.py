@@ -21,9 +21,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "record_id",
         "controller",
     )
-    list_filter = ("action", "record_type")
-    search_fields = ("actor_label", "record_id", "controller")
-    date_hierarchy = "at"
+    # No record-type filter or date hierarchy: both scan the whole (large) table.
+    list_filter = ("action",)
+    search_fields = ("=record_id", "=controller", "actor_label")
+    ordering = ("-id",)
     show_full_result_count = False
     list_select_related = False
 

@@ -125,8 +125,10 @@ def audit_record(
     """Append one entry to the access log and return it.
 
     Call it inside your service's transaction, so the entry is written if and
-    only if what it records is. `controller` is the code of the organisation
-    controlling the record (the one whose auditors may review the entry).
+    only if what it records is — and preferably as its last write: on
+    PostgreSQL the chain lock is held until that transaction ends.
+    `controller` is the code of the organisation controlling the record (the
+    one whose auditors may review the entry).
     """
     if action not in AuditAction.values:
         raise ValueError(f"unknown audit action {action!r}")
@@ -135,7 +137,6 @@ def audit_record(
         raise ValueError("record_type is required and record_id is at most 60 characters")
     user_id, client_id, label, organisation = _describe_actor(actor)
     values: dict[str, Any] = {
-        "at": timezone.now(),
         "actor_user_id": user_id,
         "actor_client_id": client_id,
         "actor_label": label[:200],
@@ -152,6 +153,8 @@ def audit_record(
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        # Stamped under the lock, so time order is chain order.
+        values["at"] = timezone.now()
         values["previous_hash"] = _last_hash()
         values["entry_hash"] = compute_entry_hash(values)
         return AuditEntry.objects.create(**values)

@@ -161,3 +161,18 @@ def test_admin_is_read_only(make_user):
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
     assert model_admin.has_view_permission(request)
+
+
+def test_admin_lists_entries_but_offers_no_add_change_or_delete(signed_in, make_user):
+    entry("0182", "NACKA-1")
+    root = make_user("root", "0180", is_staff=True, is_superuser=True)
+    client = signed_in(root)
+    listing = client.get("/admin/audit/auditentry/", {"q": "NACKA-1"})
+    assert listing.status_code == 200
+    assert "NACKA-1" in listing.content.decode()
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
+    pk = AuditEntry.objects.get(record_id="NACKA-1").pk
+    assert client.get(f"/admin/audit/auditentry/{pk}/delete/").status_code == 403
+    detail = client.get(f"/admin/audit/auditentry/{pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
