@@ -84,7 +84,9 @@ def complement_intervals(
             intervals.append(OpeningInterval(day, MIDNIGHT, opens, False))
         if closes != MIDNIGHT:
             intervals.append(OpeningInterval(day, closes, MIDNIGHT, False))
-    intervals += [OpeningInterval(day, MIDNIGHT, MIDNIGHT, False) for day in range(7) if day not in days]
+    intervals += [
+        OpeningInterval(day, MIDNIGHT, MIDNIGHT, False) for day in range(7) if day not in days
+    ]
     if opens != closes:
         intervals.append(OpeningInterval(PUBLIC_HOLIDAY, opens, closes, False))
     return intervals
