@@ -90,3 +90,12 @@ def test_an_organisation_with_a_bad_number_does_not_validate():
     with pytest.raises(ValidationError) as error:
         organisation.full_clean()
     assert "org_number" in error.value.message_dict
+
+
+def test_reloading_keeps_an_organisation_number_entered_by_an_administrator():
+    from samverkan.registry.reference_data import load_reference_data
+
+    Organisation.objects.filter(code="0184").update(org_number="212000-0142")
+    load_reference_data(Organisation)
+    assert Organisation.objects.get(code="0184").org_number == "212000-0142"
+    assert Organisation.objects.get(code="0182").org_number == "212000-0167"
