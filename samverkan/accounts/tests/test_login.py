@@ -242,7 +242,8 @@ class TestDemoLogins:
         body = client.get(LOGIN_URL).content.decode()
 
         assert "socialjour" in body
-        assert "Polisen, Regionalt operativt center (ROC)" in body or "polisen-roc" in body
+        assert roc_operator.organisation.name in body
+        assert "Polisoperatör (ROC)" in body
         assert DEMO_PASSWORD in body
         assert current_code(demo_device(hub_worker)) in body
         assert current_code(demo_device(roc_operator)) in body
