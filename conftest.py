@@ -45,6 +45,8 @@ Logged-in browsers (django.test.Client)
                           it has none.
     ``login``             function ``(client, user) -> client``: the same for a
                           client you already have (e.g. pytest-django's ``client``).
+    ``admin_client``      pytest-django's fixture, overridden: a client logged in and
+                          verified as ``admin_user``.
 
 Example::
 
@@ -246,6 +248,12 @@ def verify_second_factor(client: Any, user: Any) -> Any:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def admin_client(logged_in_client: Callable[[Any], Any], admin_user: Any) -> Any:
+    """pytest-django's ``admin_client``, but past the second factor (ours is ``admin``)."""
+    return logged_in_client(admin_user)
 
 
 @pytest.fixture

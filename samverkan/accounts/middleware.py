@@ -18,7 +18,10 @@ from django.shortcuts import redirect
 OIDC_STRONG_SESSION_KEY = "samverkan_oidc_strong"
 
 # Paths a half-authenticated user may still reach (to finish log-in or leave).
-_OPEN_PREFIXES = ("/konto/", "/static/", "/api/", "/tillganglighet/", "/i18n/", "/oppna-data/")
+# Everything else, the API included, logs such a session out: an API endpoint
+# that accepts a session must not accept one without the second factor.
+# (API clients authenticate by token and have no session user at all.)
+_OPEN_PREFIXES = ("/konto/", "/static/")
 
 
 class SecondFactorRequiredMiddleware:

@@ -205,6 +205,14 @@ def test_signed_in_without_second_factor_is_logged_out_by_the_middleware(client,
     assert not is_logged_in(client)
 
 
+def test_unverified_session_cannot_use_the_api_either(client, nacka_receiver):
+    client.force_login(nacka_receiver)
+
+    client.get("/api/v1/openapi.json")
+
+    assert not is_logged_in(client)
+
+
 def test_logged_in_client_fixture_passes_the_middleware(logged_in_client, hub_worker):
     assert logged_in_client(hub_worker).get("/").status_code == 200
 
