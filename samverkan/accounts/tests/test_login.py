@@ -277,3 +277,17 @@ class TestDemoLogins:
         assert DEMO_PASSWORD not in body
         assert current_code(demo_device(hub_worker)) not in body
         assert "Demoinloggningar" not in body
+
+
+def test_signed_in_user_opening_the_log_in_page_goes_to_the_start_page(
+    logged_in_client, hub_worker
+):
+    response = logged_in_client(hub_worker).get(LOGIN_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_administrator_has_an_administration_link(logged_in_client, admin_user, hub_worker):
+    assert 'href="/admin/"' in logged_in_client(admin_user).get("/").content.decode()
+    assert 'href="/admin/"' not in logged_in_client(hub_worker).get("/").content.decode()
