@@ -52,6 +52,8 @@ class Panel:
     order: int = 100
     # Links shown under the text of a panel, e.g. to the admin pages.
     links: list[tuple[Text, str]] = field(default_factory=list)
+    # The start page's own panels for users whom no app's panel concerns.
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def no_role_panel(user: User) -> Panel:
         ),
         links=links,
         order=0,
+        fallback=True,
     )
 
 
@@ -96,6 +99,7 @@ def nothing_to_do_panel() -> Panel:
             "Det som kommer in till dig visas här."
         ),
         order=0,
+        fallback=True,
     )
 
 
@@ -118,7 +122,9 @@ def panels_for(user: User) -> list[Panel]:
 def start_summary(panels: list[Panel]) -> StartSummary:
     total = sum(len(panel.items) for panel in panels)
     urgent = sum(1 for panel in panels for item in panel.items if item.urgent)
-    if total == 0:
+    if total == 0 and all(panel.fallback for panel in panels):
+        text = ""  # the fallback panel says it all
+    elif total == 0:
         text = str(_("Inget väntar på dig just nu."))
     elif urgent:
         text = ngettext(
