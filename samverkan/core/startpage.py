@@ -128,7 +128,8 @@ def start_summary(panels: list[Panel]) -> StartSummary:
         text = str(_("Inget väntar på dig just nu."))
     elif urgent:
         text = ngettext(
-            "Du har %(total)d sak att göra, varav %(urgent)d brådskande. Det brådskande står först.",
+            "Du har %(total)d sak att göra, varav %(urgent)d brådskande. Det brådskande står "
+            "först.",
             "Du har %(total)d saker att göra, varav %(urgent)d brådskande. Det brådskande står "
             "först.",
             total,
