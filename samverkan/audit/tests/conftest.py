@@ -6,27 +6,14 @@ The project-wide persona fixtures are written elsewhere; these are small and loc
 from __future__ import annotations
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samverkan.accounts.models import Role, User
-from samverkan.registry.models import Organisation
 
 
 @pytest.fixture
-def organisations(db):
-    stockholm = Organisation.objects.create(code="0180", name="Stockholm", kind="municipality")
-    return {
-        "0180": stockholm,
-        "0180-farsta": Organisation.objects.create(
-            code="0180-farsta", name="Farsta", kind="district", parent=stockholm
-        ),
-        "0182": Organisation.objects.create(code="0182", name="Nacka", kind="municipality"),
-        "0184": Organisation.objects.create(code="0184", name="Solna", kind="municipality"),
-        "polisen-roc": Organisation.objects.create(
-            code="polisen-roc", name="Polisen ROC", kind="police_unit"
-        ),
-    }
+def organisations(registry_demo):
+    """The reference organisations (loaded by the registry's migration and demo)."""
+    return registry_demo
 
 
 @pytest.fixture
@@ -68,15 +55,11 @@ def stockholm_auditor(make_user):
 
 
 @pytest.fixture
-def signed_in(client):
+def signed_in(client, login):
     """Sign a user in with a passed second factor; returns the client."""
 
     def sign_in(user):
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        login(client, user)
         return client
 
     return sign_in
