@@ -24,7 +24,9 @@ def make_user(*, roles=(), username="anna.mottagning"):
         organisation=organisation,
     )
     for code in roles:
-        user.roles.add(Role.objects.get_or_create(code=code)[0])
+        # The roles come from a data migration: the page fixture restores them
+        # after the previous browser test's flush.
+        user.roles.add(Role.objects.get(code=code))
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user
 
