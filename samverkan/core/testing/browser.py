@@ -1,12 +1,12 @@
 """Browser tests in headless Chromium (Playwright for Python + Debian's chromium).
 
-Other apps' browser tests import what they use from here explicitly (a
-`pytest_plugins` line is only allowed in the root conftest):
+The root conftest registers this module as a pytest plugin, so its fixtures
+(`browser`, `page`) are available to every test without an import. Do NOT
+import the fixtures into a test module or conftest: a second definition of
+the session-scoped `browser` starts a second Playwright, which fails.
 
     import pytest
-    from samverkan.core.testing.browser import (  # noqa: F401  (fixtures)
-        browser, check_page, login_as, page,
-    )
+    from samverkan.core.testing.browser import check_page, login_as
 
     pytestmark = pytest.mark.browser
 
@@ -15,11 +15,10 @@ Other apps' browser tests import what they use from here explicitly (a
         page.goto(f"{live_server.url}/anmalningar/")
         check_page(page, "intake-inbox")   # axe WCAG 2.1 A+AA, 320 and 1280 px, screenshots
 
-Fixtures (import both `browser` and `page`: pytest finds a fixture by name
-in the test module): `browser` (session; skips with a clear message only when
-Chromium is missing and cannot be installed), `page` (a fresh browser context
-per test, on pytest-django's `live_server` with `transactional_db`, static
-files served unhashed). Helpers: `login_as`, `assert_no_axe_violations`,
+Fixtures: `browser` (session; skips with a clear message only when Chromium
+is missing and cannot be installed), `page` (a fresh browser context per
+test, on pytest-django's `live_server` with `transactional_db`, static files
+served unhashed). Helpers: `login_as`, `assert_no_axe_violations`,
 `assert_no_horizontal_scroll`, `save_screenshots`, `check_page`,
 `assert_no_console_errors`.
 """
