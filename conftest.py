@@ -93,6 +93,25 @@ PERSONA_ORGANISATIONS: dict[str, tuple[str, str, str | None]] = {
 }
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the migrated data (serialized rollback).
+
+    A transactional test's flush removes what migrations loaded (roles, reference
+    data) and post_migrate re-creates content types under new ids; a later
+    serialized-rollback test (every browser test) would then fail to restore its
+    snapshot. Restoring after every transactional test keeps them all consistent.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or not marker.kwargs.get("transaction"):
+            continue
+        if "serialized_rollback" in marker.kwargs:
+            continue
+        item.add_marker(
+            pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
