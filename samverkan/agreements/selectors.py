@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 
@@ -21,17 +20,10 @@ from samverkan.agreements.models import (
     Notice,
     TerminationNotification,
 )
+from samverkan.core.calendar import local_date
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 HUB_MUNICIPALITY = "0180"
 REMINDER_HORIZON_DAYS = 60
-
-
-def local_date(instant: datetime) -> date:
-    """The Swedish date of an aware instant."""
-    if instant.tzinfo is None:
-        raise ValueError("naive datetime")
-    return instant.astimezone(STOCKHOLM).date()
 
 
 def with_events(queryset: Any) -> Any:

@@ -15,7 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samverkan.agreements.models import Agreement, AgreementTypeCode
-from samverkan.agreements.selectors import STOCKHOLM, agreement_status_at, with_events
+from samverkan.agreements.selectors import agreement_status_at, with_events
+from samverkan.core.calendar import STOCKHOLM
 
 
 def parse_instant(value: str) -> datetime:
