@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import RoleCode
 from samverkan.agreements import rules
-from samverkan.agreements._audit import audit_record
 from samverkan.agreements.models import (
     Agreement,
     AgreementDecision,
@@ -33,6 +32,7 @@ from samverkan.agreements.models import (
     TerminationNotification,
 )
 from samverkan.agreements.selectors import agreement_facts
+from samverkan.audit.services import audit_record
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.registry.models import Organisation
 
