@@ -1,0 +1,496 @@
+"""Concern reports from the police through the single entry (SPEC §4, issue 4).
+
+Timestamps are the truth: every state change is a `ReportEvent` row and a
+timestamp on the report; `status` is a denormalised copy kept by the services
+so that the queues stay index-only at millions of reports.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.accounts.models import RoleCode
+from samverkan.core.models import ScopedQuerySet
+
+
+class SourceChannel(models.TextChoices):
+    POLICE_API = "police_api", _("Polisen, API")
+    POLICE_PHONE = "police_phone", _("Polisen, telefon")
+    SCHOOL = "school", _("Skola")
+    OTHER = "other", _("Annan anmälare")
+
+
+class ReportStatus(models.TextChoices):
+    RECEIVED = "received", _("Mottagen")
+    HANDED_OVER = "handed_over", _("Överlämnad")
+    ACCEPTED = "accepted", _("Mottagen av ansvarig kommun")
+
+
+class ReportQuerySet(ScopedQuerySet):
+    scope_field = "controller"
+
+    def open(self) -> ReportQuerySet:
+        return self.filter(accepted_at__isnull=True)
+
+    def visible_to(self, user: Any) -> ReportQuerySet:
+        """Hub workers: every report until it is accepted. Receivers: their organisation's."""
+        condition = Q(pk__in=[])
+        if has_role(user, RoleCode.HUB_WORKER):
+            condition |= Q(accepted_at__isnull=True)
+        if has_role(user, RoleCode.RECEIVER):
+            organisation_ids = responsible_organisation_ids(user)
+            if organisation_ids:
+                condition |= Q(controller_id__in=organisation_ids)
+        return self.filter(condition)
+
+
+class ConcernReport(models.Model):
+    """A police concern report (orosanmälan) received by the hub for a responsible organisation."""
+
+    public_id = models.UUIDField(_("publikt id"), default=uuid.uuid4, unique=True, editable=False)
+    received_at = models.DateTimeField(_("mottagen av navet"))
+    source_channel = models.CharField(
+        _("kanal"), max_length=20, choices=SourceChannel.choices, default=SourceChannel.POLICE_API
+    )
+    api_client = models.ForeignKey(
+        "accounts.ApiClient",
+        verbose_name=_("API-klient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reporting_organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("anmälande organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    police_reference = models.CharField(_("polisens referens"), max_length=60, blank=True)
+    registered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # The child: a 12-digit identity number, or unknown with an estimated birth date.
+    person_id = models.CharField(_("person-/samordningsnummer"), max_length=12, blank=True)
+    birth_date = models.DateField(_("födelsedatum"))
+    birth_date_estimated = models.BooleanField(_("uppskattat födelsedatum"), default=False)
+
+    found_in = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("påträffad i"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    home_municipality = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("bosättningskommun"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    home_district = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("stadsdelsområde"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsible_municipality = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("ansvarig kommun"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    controller = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("personuppgiftsansvarig"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Ansvarig kommun, eller stadsdelsområdet för Stockholms barn."),
+    )
+    receiving_unit = models.ForeignKey(
+        "registry.Unit",
+        verbose_name=_("mottagande enhet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    reporting_officer_name = models.CharField(_("anmälande polis"), max_length=200)
+    reporting_officer_unit = models.CharField(_("polisens enhet"), max_length=200, blank=True)
+    reporting_officer_phone = models.CharField(_("polisens telefon"), max_length=40, blank=True)
+    gang_related = models.BooleanField(_("gängrelaterad risk"), default=True)
+    risk_information = models.TextField(_("riskinformation"), blank=True)
+    narrative = models.TextField(_("händelse"), blank=True)
+    wants_feedback = models.BooleanField(_("vill ha återkoppling"), default=False)
+
+    eligible = models.BooleanField(_("omfattas av en ingång"), default=True)
+    reasons = models.JSONField(_("skäl"), default=list, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.RECEIVED
+    )
+    routed_at = models.DateTimeField(_("dirigerad"))
+    handed_over_at = models.DateTimeField(_("överlämnad"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("mottagen av kommunen"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_by_name = models.CharField(_("mottagen av (namn)"), max_length=200, blank=True)
+    escalated_at = models.DateTimeField(_("eskalerad"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("avvisad, väntar på ny dirigering"), null=True, blank=True)
+
+    protection_assessment_due = models.DateTimeField(_("skyddsbedömning senast"))
+    preliminary_assessment_due = models.DateField(_("förhandsbedömning senast"))
+    protection_assessed_at = models.DateTimeField(_("skyddsbedömning gjord"), null=True, blank=True)
+    preliminary_decided_on = models.DateField(
+        _("förhandsbedömning beslutad"), null=True, blank=True
+    )
+    feedback_due = models.DateField(_("återkoppling senast"), null=True, blank=True)
+    feedback_delivered_at = models.DateTimeField(_("återkoppling lämnad"), null=True, blank=True)
+
+    closed_at = models.DateTimeField(
+        _("klar i samverkan"),
+        null=True,
+        blank=True,
+        help_text=_("Mottagen, båda bedömningarna registrerade och återkopplingen lämnad."),
+    )
+
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("upprepning av"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("orosanmälan")
+        verbose_name_plural = _("orosanmälningar")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_client", "police_reference"],
+                condition=Q(api_client__isnull=False) & ~Q(police_reference=""),
+                name="intake_report_unique_reference_per_client",
+            ),
+        ]
+        indexes = [
+            # hub queue: open reports, oldest first
+            models.Index(
+                fields=["received_at"],
+                condition=Q(accepted_at__isnull=True),
+                name="intake_report_open_idx",
+            ),
+            # receiving queue and overdue counts: a controller's open reports only, so
+            # the queue stays flat however much history there is
+            models.Index(
+                fields=["controller", "received_at"],
+                condition=Q(closed_at__isnull=True),
+                name="intake_recv_open_idx",
+            ),
+            models.Index(fields=["controller", "received_at"], name="intake_controller_idx"),
+            models.Index(
+                fields=["controller", "preliminary_assessment_due"],
+                condition=Q(preliminary_decided_on__isnull=True),
+                name="intake_prelim_open_idx",
+            ),
+            # repeat detection: same child, same home municipality
+            models.Index(
+                fields=["person_id", "home_municipality", "received_at"], name="intake_repeat_idx"
+            ),
+            # escalation job: unaccepted, not yet escalated
+            models.Index(
+                fields=["routed_at"],
+                condition=Q(accepted_at__isnull=True, escalated_at__isnull=True),
+                name="intake_escalate_idx",
+            ),
+            models.Index(
+                fields=["reporting_organisation", "received_at"], name="intake_rep_org_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Orosanmälan {self.pk} ({self.received_at:%Y-%m-%d %H:%M})"
+
+
+class NotEligibleRecord(models.Model):
+    """A report outside single entry: anonymous, for statistics only. No personal data."""
+
+    class AgeBand(models.TextChoices):
+        UNDER_12 = "0-11", "0–11"
+        AGE_12_14 = "12-14", "12–14"
+        AGE_15_17 = "15-17", "15–17"
+        ADULT = "18+", "18+"
+        UNKNOWN = "unknown", _("okänd")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decided_at = models.DateTimeField(_("tid"), db_index=True)
+    source_channel = models.CharField(_("kanal"), max_length=20, choices=SourceChannel.choices)
+    reasons = models.JSONField(_("skäl"), default=list)
+    found_in = models.CharField(_("påträffad i (kod)"), max_length=40)
+    home_municipality = models.CharField(_("bosättningskommun (kod)"), max_length=40, blank=True)
+    age_band = models.CharField(_("åldersgrupp"), max_length=10, choices=AgeBand.choices)
+    api_client = models.ForeignKey(
+        "accounts.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="HMAC of the police reference: answers a retry, cannot be reversed.",
+    )
+
+    class Meta:
+        verbose_name = _("anmälan utanför en ingång")
+        verbose_name_plural = _("anmälningar utanför en ingång")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_client", "reference_digest"],
+                condition=Q(api_client__isnull=False) & ~Q(reference_digest=""),
+                name="intake_not_eligible_unique_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Utanför en ingång {self.decided_at:%Y-%m-%d %H:%M}"
+
+
+class EventKind(models.TextChoices):
+    RECEIVED = "received", _("Mottagen")
+    CLARIFIED = "clarified", _("Förtydligad")
+    HANDOVER_ATTEMPT = "handover_attempt", _("Överlämningsförsök")
+    HANDED_OVER = "handed_over", _("Överlämnad")
+    ACCEPTED = "accepted", _("Mottagen av kommunen")
+    REJECTED = "rejected", _("Avvisad")
+    REROUTED = "rerouted", _("Omdirigerad")
+    ESCALATED = "escalated", _("Eskalerad")
+    PROTECTION_ASSESSED = "protection_assessed", _("Skyddsbedömning gjord")
+    PRELIMINARY_ASSESSED = "preliminary_assessed", _("Förhandsbedömning beslutad")
+    INFORMATION_REQUESTED = "information_requested", _("Informationsbegäran skickad")
+    INFORMATION_ANSWERED = "information_answered", _("Informationsbegäran besvarad")
+    FEEDBACK_DELIVERED = "feedback_delivered", _("Återkoppling lämnad")
+
+
+class ReportEvent(models.Model):
+    """Append-only history of a report's state changes."""
+
+    report = models.ForeignKey(ConcernReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("händelse"), max_length=30, choices=EventKind.choices)
+    at = models.DateTimeField(_("tid"))
+    actor_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_client = models.ForeignKey(
+        "accounts.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("vem"), max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["report", "at"], name="intake_event_report_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Clarification(models.Model):
+    """The hub's contact with ROC to clarify or complete a report (not an investigation)."""
+
+    report = models.ForeignKey(
+        ConcernReport, on_delete=models.CASCADE, related_name="clarifications"
+    )
+    at = models.DateTimeField(_("tid"))
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    contact = models.CharField(_("kontakt hos polisen"), max_length=200)
+    added = models.TextField(_("vad som tillfördes"))
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Förtydligande {self.at:%Y-%m-%d %H:%M}"
+
+
+class Handover(models.Model):
+    """Passing the report to one receiving unit; a rejection starts a new handover."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pågår")
+        ACCEPTED = "accepted", _("Mottagen")
+        REJECTED = "rejected", _("Avvisad")
+
+    class Via(models.TextChoices):
+        SYSTEM = "system", _("I systemet")
+        PHONE = "phone", _("Per telefon")
+
+    report = models.ForeignKey(ConcernReport, on_delete=models.CASCADE, related_name="handovers")
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    receiving_unit = models.ForeignKey(
+        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("påbörjad"))
+    outcome = models.CharField(
+        _("utfall"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    completed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
+    via = models.CharField(_("sätt"), max_length=10, choices=Via.choices, blank=True)
+    accepted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receiver_name = models.CharField(_("mottagarens namn"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejection_reason = models.TextField(_("skäl för avvisning"), blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["report", "started_at"], name="intake_handover_idx")]
+
+    def __str__(self) -> str:
+        return f"Överlämning {self.started_at:%Y-%m-%d %H:%M} ({self.get_outcome_display()})"
+
+
+class HandoverAttempt(models.Model):
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(_("tid"))
+    number_called = models.CharField(_("nummer"), max_length=40)
+    reached = models.BooleanField(_("nådde fram"))
+    person_reached = models.CharField(_("person"), max_length=200, blank=True)
+    note = models.TextField(_("anteckning"), blank=True)
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.number_called} {self.at:%H:%M}"
+
+
+class Escalation(models.Model):
+    """A handover not accepted in time; the receiving side's contact persons were notified."""
+
+    report = models.ForeignKey(ConcernReport, on_delete=models.CASCADE, related_name="escalations")
+    handover = models.OneToOneField(
+        Handover, null=True, blank=True, on_delete=models.CASCADE, related_name="escalation"
+    )
+    at = models.DateTimeField(_("tid"))
+    notified = models.JSONField(_("underrättade"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Eskalering {self.at:%Y-%m-%d %H:%M}"
+
+
+class ProtectionAssessment(models.Model):
+    report = models.OneToOneField(
+        ConcernReport, on_delete=models.CASCADE, related_name="protection_assessment"
+    )
+    made_at = models.DateTimeField(_("gjord"))
+    made_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    immediate_protection_needed = models.BooleanField(_("omedelbart skyddsbehov"))
+    recorded_at = models.DateTimeField(_("registrerad"))
+
+    def __str__(self) -> str:
+        return f"Skyddsbedömning {self.made_at:%Y-%m-%d %H:%M}"
+
+
+class PreliminaryDecision(models.TextChoices):
+    INVESTIGATION_OPENED = "investigation_opened", _("Utredning inleds")
+    NOT_OPENED = "not_opened", _("Utredning inleds inte")
+    ALREADY_RUNNING = "already_running", _("Pågående utredning")
+    TRANSFERRED = "transferred", _("Överflyttad")
+
+
+class PreliminaryAssessment(models.Model):
+    report = models.OneToOneField(
+        ConcernReport, on_delete=models.CASCADE, related_name="preliminary_assessment"
+    )
+    decision = models.CharField(_("beslut"), max_length=30, choices=PreliminaryDecision.choices)
+    decided_on = models.DateField(_("beslutsdatum"))
+    extended = models.BooleanField(_("förlängd av synnerliga skäl"), default=False)
+    extension_reason = models.TextField(_("synnerliga skäl"), blank=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("registrerad"))
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.decided_on}"
+
+
+class InformationRequest(models.Model):
+    """A municipality's question to ROC about a report, and ROC's answer."""
+
+    class Kind(models.TextChoices):
+        RISK_ASSESSMENT = "risk_assessment", _("Riskbedömning")
+        GANG_AFFILIATION = "gang_affiliation", _("Gängtillhörighet")
+        OTHER = "other", _("Annat")
+
+    report = models.ForeignKey(
+        ConcernReport, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
+    question = models.TextField(_("fråga"))
+    sent_at = models.DateTimeField(_("skickad"))
+    sent_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(_("svar"), blank=True)
+    answered_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_by_client = models.ForeignKey(
+        "accounts.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["to_organisation", "sent_at"],
+                condition=Q(answered_at__isnull=True),
+                name="intake_inforeq_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sent_at:%Y-%m-%d}"
+
+
+class Feedback(models.Model):
+    """Telling the reporter whether an investigation was opened (SoL 19 kap. 6 §)."""
+
+    report = models.OneToOneField(ConcernReport, on_delete=models.CASCADE, related_name="feedback")
+    decision_date = models.DateField(_("beslutsdatum"))
+    due = models.DateField(_("senast"))
+    investigation_opened = models.BooleanField(_("utredning inledd"))
+    delivered_at = models.DateTimeField(_("lämnad"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Återkoppling senast {self.due}"

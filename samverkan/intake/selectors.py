@@ -1,0 +1,505 @@
+"""Every read of concern reports a user or a police system may see (SPEC §4, §7).
+
+* The hub sees a report only until it is accepted (then: not found).
+* Receivers see the reports their organisation (or a district below it) is the
+  controller of — a Solna receiver never sees a Nacka report.
+* The police see status only, never content or assessments.
+* Reads of personal data (`report_detail`) are audited; queue rows carry no
+  identity (age in years, municipality, deadlines, state), so polling a queue
+  does not flood the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q
+from django.utils import timezone
+
+from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.accounts.models import ApiClient, RoleCode, User
+from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
+from samverkan.core.calendar import local_date
+from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
+from samverkan.intake.models import (
+    ConcernReport,
+    InformationRequest,
+    NotEligibleRecord,
+    ReportQuerySet,
+    ReportStatus,
+)
+from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
+from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
+from samverkan.registry.selectors import phone_for
+
+QUEUE_LIMIT = 200
+
+
+def report_visible_to(user: Any) -> ReportQuerySet:
+    """The reports `user` may open (see the module docstring)."""
+    return ConcernReport.objects.visible_to(user)
+
+
+# --- queues -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    received_at: datetime
+    child_age: int
+    municipality: str  # responsible municipality name
+    district: str  # Stockholm district name, or ""
+    controller_code: str
+    receiving_unit: str
+    receiving_phone: str
+    status: str
+    status_label: str
+    handed_over_at: datetime | None
+    accepted_at: datetime | None
+    protection_assessment_due: datetime
+    preliminary_assessment_due: date
+    escalated: bool  # not accepted within HANDOVER_ESCALATION_MINUTES: red on hub screens
+    rejected: bool  # back at the hub, to be routed again
+    repeat: bool  # same child, same home municipality within 30 days
+    protection_overdue: bool
+    preliminary_overdue: bool
+    feedback_due: date | None
+    feedback_overdue: bool
+
+
+def _row(report: ConcernReport, now: datetime) -> QueueRow:
+    today = local_date(now)
+    threshold = escalation_threshold(now)
+    unit = report.receiving_unit
+    district = (
+        report.controller.name if report.controller_id != report.responsible_municipality_id else ""
+    )
+    return QueueRow(
+        id=report.pk,
+        received_at=report.received_at,
+        child_age=age_on(report.birth_date, local_date(report.received_at)),
+        municipality=report.responsible_municipality.name,
+        district=district,
+        controller_code=report.controller.code,
+        receiving_unit=unit.name if unit else "",
+        receiving_phone=phone_for(unit) if unit else "",
+        status=report.status,
+        status_label=str(ReportStatus(report.status).label),
+        handed_over_at=report.handed_over_at,
+        accepted_at=report.accepted_at,
+        protection_assessment_due=report.protection_assessment_due,
+        preliminary_assessment_due=report.preliminary_assessment_due,
+        escalated=report.accepted_at is None
+        and report.rejected_at is None
+        and report.routed_at <= threshold,
+        rejected=report.rejected_at is not None,
+        repeat=report.repeat_of_id is not None,
+        protection_overdue=report.protection_assessed_at is None
+        and report.protection_assessment_due < now,
+        preliminary_overdue=report.preliminary_decided_on is None
+        and report.preliminary_assessment_due < today,
+        feedback_due=report.feedback_due,
+        feedback_overdue=report.feedback_due is not None
+        and report.feedback_delivered_at is None
+        and report.feedback_due < today,
+    )
+
+
+def _queue_queryset() -> ReportQuerySet:
+    return (
+        ConcernReport.objects.select_related(
+            "controller", "responsible_municipality", "receiving_unit"
+        )
+        .prefetch_related("receiving_unit__phone_lines")
+        .only(
+            "id",
+            "received_at",
+            "birth_date",
+            "status",
+            "routed_at",
+            "handed_over_at",
+            "accepted_at",
+            "rejected_at",
+            "repeat_of_id",
+            "protection_assessment_due",
+            "preliminary_assessment_due",
+            "protection_assessed_at",
+            "preliminary_decided_on",
+            "feedback_due",
+            "feedback_delivered_at",
+            "controller__code",
+            "controller__name",
+            "responsible_municipality__name",
+            "receiving_unit__name",
+            "receiving_unit__kind",
+        )
+    )
+
+
+def hub_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]:
+    """The hub's live queue: open (not accepted) reports, oldest first."""
+    if not has_role(user, RoleCode.HUB_WORKER):
+        return []
+    now = now or timezone.now()
+    reports = _queue_queryset().filter(accepted_at__isnull=True).order_by("received_at")
+    return [_row(r, now) for r in reports[:QUEUE_LIMIT]]
+
+
+def hub_alarm_count(*, user: Any, now: datetime | None = None) -> int:
+    """How many handovers are overdue (the red alarm on every hub screen)."""
+    if not has_role(user, RoleCode.HUB_WORKER):
+        return 0
+    now = now or timezone.now()
+    return ConcernReport.objects.filter(
+        accepted_at__isnull=True,
+        rejected_at__isnull=True,
+        routed_at__lte=escalation_threshold(now),
+    ).count()
+
+
+def receiving_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]:
+    """The receiving organisation's queue: incoming handovers first, then open assessments."""
+    if not has_role(user, RoleCode.RECEIVER):
+        return []
+    now = now or timezone.now()
+    organisations = responsible_organisation_ids(user)
+    reports = (
+        _queue_queryset()
+        .filter(controller_id__in=organisations, closed_at__isnull=True, rejected_at__isnull=True)
+        .order_by("received_at")
+    )
+    rows = [_row(r, now) for r in reports[:QUEUE_LIMIT]]
+    return sorted(rows, key=lambda r: (r.accepted_at is not None, r.received_at))
+
+
+@dataclass(frozen=True)
+class OverdueSummary:
+    protection: int
+    preliminary: int
+    feedback: int
+
+    @property
+    def total(self) -> int:
+        return self.protection + self.preliminary + self.feedback
+
+
+def overdue_for_user(*, user: Any, now: datetime | None = None) -> OverdueSummary:
+    """Counts for the start page: assessments and feedback past their deadline."""
+    if not has_role(user, RoleCode.RECEIVER):
+        return OverdueSummary(0, 0, 0)
+    now = now or timezone.now()
+    today = local_date(now)
+    mine = ConcernReport.objects.filter(
+        controller_id__in=responsible_organisation_ids(user), closed_at__isnull=True
+    )
+    return OverdueSummary(
+        protection=mine.filter(
+            protection_assessed_at__isnull=True, protection_assessment_due__lt=now
+        ).count(),
+        preliminary=mine.filter(
+            preliminary_decided_on__isnull=True, preliminary_assessment_due__lt=today
+        ).count(),
+        feedback=mine.filter(feedback_due__lt=today, feedback_delivered_at__isnull=True).count(),
+    )
+
+
+# --- detail ----------------------------------------------------------------------------
+
+
+def report_detail(*, user: Any, report_id: int, reason: str = "") -> ConcernReport:
+    """One report with its history, for a user allowed to see it; the read is audited.
+
+    Raises `ReportNotFound` (a 404 in views) when the user may not see it —
+    e.g. the hub after acceptance, or another municipality's receiver.
+    """
+    report = (
+        report_visible_to(user)
+        .select_related(
+            "controller",
+            "responsible_municipality",
+            "home_municipality",
+            "home_district",
+            "found_in",
+            "receiving_unit",
+            "accepted_by",
+            "repeat_of",
+            "reporting_organisation",
+        )
+        .prefetch_related(
+            "events",
+            "clarifications",
+            "handovers__attempts",
+            "information_requests",
+            "escalations",
+        )
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        raise ReportNotFound()
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        record_type=REPORT,
+        record_id=report.pk,
+        controller=report.controller.code,
+        reason=reason,
+    )
+    return report
+
+
+@dataclass(frozen=True)
+class HandoverContacts:
+    """Whom the hub calls: the number now, fallbacks and contact persons."""
+
+    phone_lines: list[PhoneLine]
+    contact_persons: list[ContactPerson]
+
+
+def handover_contacts(report: ConcernReport) -> HandoverContacts:
+    """Phone lines of the receiving unit and the responsible organisation's units, and
+    the contact persons in escalation order."""
+    organisations = {report.controller_id, report.responsible_municipality_id}
+    lines = list(
+        PhoneLine.objects.filter(
+            Q(unit_id=report.receiving_unit_id) | Q(unit__organisation_id__in=organisations)
+        )
+        .select_related("unit")
+        .order_by("priority", "id")
+    )
+    lines.sort(key=lambda line: (line.unit_id != report.receiving_unit_id, line.priority))
+    persons = list(
+        ContactPerson.objects.filter(organisation_id__in=organisations).order_by(
+            "escalation_order", "name"
+        )
+    )
+    return HandoverContacts(phone_lines=lines, contact_persons=persons)
+
+
+def repeat_reports(*, user: Any, report: ConcernReport) -> list[ConcernReport]:
+    """Earlier reports about the same child for the same home municipality within 30 days
+    that `user` may see (shown to the receiving side)."""
+    if not report.person_id or report.home_municipality_id is None:
+        return []
+    return list(
+        report_visible_to(user)
+        .filter(
+            person_id=report.person_id,
+            home_municipality_id=report.home_municipality_id,
+            received_at__gte=report.received_at - timedelta(days=30),
+            received_at__lte=report.received_at,
+        )
+        .exclude(pk=report.pk)
+        .order_by("-received_at")
+        .only("id", "received_at", "status")
+    )
+
+
+# --- the police: status only -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportStatusView:
+    """What the police may see about a report: status and times, never content."""
+
+    id: str
+    status: str  # received, handed_over, accepted, not_eligible
+    police_reference: str
+    received_at: datetime
+    handed_over_at: datetime | None
+    accepted_at: datetime | None
+    reasons: list[str]
+    wants_feedback: bool
+    feedback: dict[str, Any] | None  # {"investigation_opened", "decided_on", "delivered_at"}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "police_reference": self.police_reference,
+            "received_at": self.received_at.isoformat(),
+            "handed_over_at": self.handed_over_at.isoformat() if self.handed_over_at else None,
+            "accepted_at": self.accepted_at.isoformat() if self.accepted_at else None,
+            "reasons": self.reasons,
+            "feedback": self.feedback,
+        }
+
+
+def _status_of_report(report: ConcernReport) -> ReportStatusView:
+    feedback = None
+    if report.wants_feedback and report.feedback_delivered_at is not None:
+        given = report.feedback  # type: ignore[attr-defined]
+        feedback = {
+            "investigation_opened": given.investigation_opened,
+            "decided_on": given.decision_date.isoformat(),
+            "delivered_at": report.feedback_delivered_at.isoformat(),
+        }
+    return ReportStatusView(
+        id=str(report.public_id),
+        status=report.status,
+        police_reference=report.police_reference,
+        received_at=report.received_at,
+        handed_over_at=report.handed_over_at,
+        accepted_at=report.accepted_at,
+        reasons=[],
+        wants_feedback=report.wants_feedback,
+        feedback=feedback,
+    )
+
+
+def _status_of_record(record: NotEligibleRecord) -> ReportStatusView:
+    return ReportStatusView(
+        id=str(record.public_id),
+        status="not_eligible",
+        police_reference="",
+        received_at=record.decided_at,
+        handed_over_at=None,
+        accepted_at=None,
+        reasons=list(record.reasons),
+        wants_feedback=False,
+        feedback=None,
+    )
+
+
+def _parse_uuid(value: str | UUID) -> UUID:
+    try:
+        return value if isinstance(value, UUID) else UUID(str(value))
+    except ValueError as error:
+        raise ReportNotFound() from error
+
+
+_STATUS_FIELDS = (
+    "public_id",
+    "status",
+    "police_reference",
+    "received_at",
+    "handed_over_at",
+    "accepted_at",
+    "wants_feedback",
+    "feedback_delivered_at",
+)
+
+
+def report_status_for_client(*, client: ApiClient, report_id: str | UUID) -> ReportStatusView:
+    """Status of a report the API client posted; another client's report is not found."""
+    public_id = _parse_uuid(report_id)
+    report = (
+        ConcernReport.objects.filter(public_id=public_id, api_client=client)
+        .select_related("feedback")
+        .only(*_STATUS_FIELDS, "feedback")
+        .first()
+    )
+    if report is not None:
+        return _status_of_report(report)
+    record = NotEligibleRecord.objects.filter(public_id=public_id, api_client=client).first()
+    if record is not None:
+        return _status_of_record(record)
+    raise ReportNotFound()
+
+
+def _police_reports(user: Any) -> ReportQuerySet:
+    if not isinstance(user, User) or not has_role(user, RoleCode.POLICE_OPERATOR):
+        return ConcernReport.objects.none()
+    return ConcernReport.objects.filter(reporting_organisation_id=user.organisation_id)
+
+
+def report_statuses_for_police(*, user: Any, limit: int = 100) -> list[ReportStatusView]:
+    """The ROC status page: the organisation's reports, newest first (status only)."""
+    reports = (
+        _police_reports(user)
+        .select_related("feedback")
+        .only(*_STATUS_FIELDS, "feedback")
+        .order_by("-received_at")[:limit]
+    )
+    return [_status_of_report(r) for r in reports]
+
+
+def report_status_for_police(*, user: Any, report_id: str | UUID) -> ReportStatusView:
+    public_id = _parse_uuid(report_id)
+    report = (
+        _police_reports(user)
+        .filter(public_id=public_id)
+        .select_related("feedback")
+        .only(*_STATUS_FIELDS, "feedback")
+        .first()
+    )
+    if report is None:
+        raise ReportNotFound()
+    return _status_of_report(report)
+
+
+def information_requests_for_police(
+    *, user: Any, open_only: bool = True
+) -> list[InformationRequest]:
+    """Information requests addressed to the user's police organisation; the read is audited."""
+    if not isinstance(user, User) or not has_role(user, RoleCode.POLICE_OPERATOR):
+        return []
+    queryset = InformationRequest.objects.filter(
+        to_organisation_id=user.organisation_id
+    ).select_related("report", "report__controller")
+    if open_only:
+        queryset = queryset.filter(answered_at__isnull=True)
+    requests = list(queryset.order_by("sent_at")[:QUEUE_LIMIT])
+    for request in requests:
+        audit_record(
+            actor=user,
+            action=AuditAction.VIEW,
+            record_type="intake.InformationRequest",
+            record_id=request.pk,
+            controller=request.report.controller.code,
+        )
+    return requests
+
+
+def information_requests_for_client(*, client: ApiClient) -> list[InformationRequest]:
+    """Open information requests to the API client's police organisation; audited."""
+    requests = list(
+        InformationRequest.objects.filter(
+            to_organisation_id=client.organisation_id, answered_at__isnull=True
+        )
+        .select_related("report", "report__controller")
+        .order_by("sent_at")[:QUEUE_LIMIT]
+    )
+    for request in requests:
+        audit_record(
+            actor=client,
+            action=AuditAction.VIEW,
+            record_type="intake.InformationRequest",
+            record_id=request.pk,
+            controller=request.report.controller.code,
+        )
+    return requests
+
+
+# --- helpers for the hub's registration page (htmx, while typing) ---------------------
+
+
+def municipality_search(query: str, *, limit: int = 10) -> list[Organisation]:
+    """Municipalities (and Stockholm districts) whose code or name starts with/contains `query`."""
+    text = query.strip()
+    if not text:
+        return []
+    queryset = Organisation.objects.filter(
+        kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT]
+    )
+    if text.isdigit():
+        queryset = queryset.filter(code__startswith=text)
+    else:
+        queryset = queryset.filter(name__icontains=text)
+    return list(queryset.order_by("code")[:limit])
+
+
+def person_id_feedback(value: str, *, at: datetime | None = None) -> str:
+    """ "" when `value` is a valid identity number on the date of `at`, else a Swedish message."""
+    if not value.strip():
+        return ""
+    try:
+        parse_person_id(value, on=local_date(at or timezone.now()))
+    except InvalidPersonId as error:
+        return error.message
+    return ""

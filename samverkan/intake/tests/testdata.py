@@ -1,0 +1,122 @@
+"""Test identities and a registry snapshot shaped like the demo registry (issue 4)."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from stdnum import luhn
+
+from samverkan.intake.rules import OpeningInterval, RegistrySnapshot, UnitInfo
+
+COUNTY = (
+    "0114 0115 0117 0120 0123 0125 0126 0127 0128 0136 0138 0139 0140 0160 0162 0163 "
+    "0180 0181 0182 0183 0184 0186 0187 0188 0191 0192"
+).split()
+NAMES = {code: f"Kommun {code}" for code in COUNTY} | {
+    "0180": "Stockholm",
+    "0182": "Nacka",
+    "0184": "Solna",
+    "0188": "Norrtälje",
+    "1480": "Göteborg",
+    "1280": "Malmö",
+}
+DISTRICTS = {"Farsta": "0180-farsta", "Södermalm": "0180-sodermalm"}
+OFFICE = tuple(OpeningInterval(weekday=d, opens=time(8), closes=time(16, 30)) for d in range(5))
+
+
+def make_person_id(born: date, female: bool = True) -> str:
+    """Skatteverket's published test-number series: birth date + 238 (female) / 239 (male)."""
+    body = f"{born:%y%m%d}{238 if female else 239}"
+    return f"{born:%Y}{body[2:]}{luhn.calc_check_digit(body)}"
+
+
+def snapshot(*, agreements: set[str] | None = None) -> RegistrySnapshot:
+    units = [
+        UnitInfo(
+            name=f"Mottagningen {NAMES[c]}",
+            kind="intake",
+            organisation=c,
+            phone="08-465 004 10",
+            intervals=OFFICE,
+        )
+        for c in COUNTY + ["1480", "1280"]
+    ]
+    units += [
+        UnitInfo(
+            name=f"Mottagningen {name}",
+            kind="intake",
+            organisation=code,
+            phone="08-465 004 20",
+            intervals=OFFICE,
+        )
+        for name, code in DISTRICTS.items()
+    ]
+    units += [
+        UnitInfo(
+            name="Socialjouren Stockholm",
+            kind="out_of_hours",
+            organisation="0180",
+            covers=("0180",),
+            phone="08-465 004 00",
+            open_24_7=True,
+        ),
+        UnitInfo(
+            name="Socialjour Sydost",
+            kind="out_of_hours",
+            organisation="0182",
+            covers=("0182", "0120", "0138"),
+            phone="08-465 004 01",
+        ),
+        UnitInfo(
+            name="Socialjour Nordväst",
+            kind="out_of_hours",
+            organisation="0184",
+            covers=("0114", "0123", "0125", "0139", "0163", "0183", "0184", "0191"),
+            phone="08-465 004 02",
+        ),
+        UnitInfo(
+            name="Socialjour Nordost",
+            kind="out_of_hours",
+            organisation="0160",
+            covers=("0115", "0117", "0160", "0162", "0186", "0187", "0188"),
+            phone="08-465 004 03",
+        ),
+        UnitInfo(
+            name="Socialjour Södertörn",
+            kind="out_of_hours",
+            organisation="0126",
+            covers=("0126", "0127", "0128", "0136", "0192"),
+            phone="08-465 004 04",
+        ),
+        UnitInfo(
+            name="Socialjour Södertälje",
+            kind="out_of_hours",
+            organisation="0181",
+            covers=("0181", "0140"),
+            phone="08-465 004 05",
+        ),
+        UnitInfo(
+            name="Socialjouren Malmö",
+            kind="out_of_hours",
+            organisation="1280",
+            covers=("1280",),
+            phone="040-628 04 00",
+        ),
+        UnitInfo(
+            name="Socialjouren Göteborg",
+            kind="out_of_hours",
+            organisation="1480",
+            covers=("1480",),
+            phone="031-390 06 00",
+        ),
+    ]
+    if agreements is None:
+        agreements = set(COUNTY) - {"0180", "0188", "0192"}
+    return RegistrySnapshot(
+        county_municipalities=frozenset(COUNTY),
+        municipality_names=NAMES,
+        districts=DISTRICTS,
+        district_names={v: k for k, v in DISTRICTS.items()},
+        units=tuple(units),
+        agreements_in_force=frozenset(agreements),
+    )
