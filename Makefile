@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# Test processes (pytest-xdist); the browser tests run in one process after the rest.
+TEST_WORKERS ?= 2
 
 .PHONY: install run serve test test-sqlite test-postgres test-browser test-browser-postgres lint typecheck messages browser-deps bench bench-quick crash-test clean
 
@@ -59,11 +61,12 @@ browser-deps:
 test-sqlite: install messages var
 	@echo "== Test suite on SQLite (with the browser tests) =="
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m "not browser"
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -m browser
 
 test-postgres: install messages var
 	@echo "== Test suite on PostgreSQL (browser tests ran in the SQLite pass) =="
-	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -m "not browser"
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m "not browser"
 
 test-browser: install messages var browser-deps
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -m browser
