@@ -32,12 +32,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from samverkan.intake.interim.calendar import is_working_day, local_date, local_datetime
-from samverkan.intake.interim.deadlines import (
+from samverkan.core.calendar import local_date, local_datetime
+from samverkan.core.deadlines import (
     preliminary_assessment_due,
     protection_assessment_due,
 )
-from samverkan.intake.interim.identity import InvalidPersonId, age_on, parse_person_id
+from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
+from samverkan.registry.rules import OpeningInterval, is_open
 
 STOCKHOLM_CODE = "0180"
 AGE_LIMIT = 18
@@ -92,16 +93,6 @@ class ReportFacts:
     home_district: str | None  # a Stockholm district's name as in the registry
     gang_related: bool
     received_at: datetime
-
-
-@dataclass(frozen=True)
-class OpeningInterval:
-    """Open on `weekday` (0 = Monday) from `opens`, closed from `closes`, Stockholm time."""
-
-    weekday: int
-    opens: time
-    closes: time
-    working_days_only: bool = True
 
 
 @dataclass(frozen=True)
@@ -194,23 +185,6 @@ class Decision:
 
 
 # --- Rules --------------------------------------------------------------------
-
-
-def is_open(intervals: tuple[OpeningInterval, ...], instant: datetime, *, open_24_7: bool) -> bool:
-    """Whether a unit is open at `instant` (half-open intervals, Stockholm local time)."""
-    if open_24_7:
-        return True
-    local = local_datetime(instant)
-    day = local.date()
-    moment = local.time().replace(tzinfo=None)
-    for interval in intervals:
-        if interval.weekday != day.weekday():
-            continue
-        if interval.working_days_only and not is_working_day(day):
-            continue
-        if interval.opens <= moment < interval.closes:
-            return True
-    return False
 
 
 def route(

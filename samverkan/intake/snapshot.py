@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.conf import settings
-
-from samverkan.intake.interim.agreements import single_entry_municipalities_in_force
-from samverkan.intake.interim.calendar import local_date
+from samverkan.agreements.selectors import single_entry_municipalities_in_force
+from samverkan.core.calendar import local_date
+from samverkan.core.deadlines import late_report_from
 from samverkan.intake.rules import (
     STOCKHOLM_CODE,
     OpeningInterval,
@@ -15,15 +14,15 @@ from samverkan.intake.rules import (
     UnitInfo,
     UnitKind,
 )
-from samverkan.registry.models import Organisation, OrganisationKind, PhonePurpose, Unit
+from samverkan.registry.models import Organisation, OrganisationKind, Unit
+from samverkan.registry.selectors import phone_for
 
 STOCKHOLM_COUNTY = "01"
 
 
 def late_from() -> time:
     """The `LATE_REPORT_FROM` setting as a time (default 20:00)."""
-    hours, _, minutes = str(settings.LATE_REPORT_FROM).partition(":")
-    return time(int(hours), int(minutes or 0))
+    return late_report_from()
 
 
 def _valid_on(obj: Organisation | Unit, instant: datetime) -> bool:
@@ -31,20 +30,6 @@ def _valid_on(obj: Organisation | Unit, instant: datetime) -> bool:
     return (obj.valid_from is None or obj.valid_from <= day) and (
         obj.valid_to is None or day <= obj.valid_to
     )
-
-
-def _phone(unit: Unit) -> str:
-    lines = list(unit.phone_lines.all())
-    preferred = (
-        (PhonePurpose.HANDOVER_24_7, PhonePurpose.POLICE_LINE, PhonePurpose.OFFICE_HOURS)
-        if unit.kind == UnitKind.OUT_OF_HOURS
-        else (PhonePurpose.OFFICE_HOURS, PhonePurpose.HANDOVER_24_7, PhonePurpose.POLICE_LINE)
-    )
-    for purpose in preferred:
-        for line in sorted(lines, key=lambda li: (li.priority, li.pk)):
-            if line.purpose == purpose:
-                return line.number
-    return lines[0].number if lines else ""
 
 
 def registry_snapshot(instant: datetime) -> RegistrySnapshot:
@@ -76,7 +61,7 @@ def registry_snapshot(instant: datetime) -> RegistrySnapshot:
             kind=unit.kind,
             organisation=unit.organisation.code,
             covers=tuple(sorted((o.code for o in unit.covers.all()), key=_cover_order(unit))),
-            phone=_phone(unit),
+            phone=phone_for(unit),
             intervals=tuple(
                 OpeningInterval(
                     weekday=h.weekday,

@@ -343,3 +343,14 @@ def test_properties(received, found_in, home, gang, born):
     age = d.year - born.year - ((d.month, d.day) < (born.month, born.day))
     if born <= d:
         assert (Reason.AGE_18_OR_OVER in decision.reasons) == (age >= 18)
+
+
+def test_leap_day_child_turns_18_on_28_february():
+    number = make_person_id(date(2008, 2, 29))
+    before = decide(
+        facts(person_id=number, received_at=at("2026-02-27T23:59")), snapshot(), late_from=LATE
+    )
+    on = decide(
+        facts(person_id=number, received_at=at("2026-02-28T00:00")), snapshot(), late_from=LATE
+    )
+    assert before.eligible and on.reasons == (Reason.AGE_18_OR_OVER,)
