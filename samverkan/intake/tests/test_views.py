@@ -21,13 +21,6 @@ PERSON_ID = "201205152380"
 
 
 @pytest.fixture(autouse=True)
-def _interim_agreements(settings):
-    # Read only by the backend's interim stand-in for the agreements selector (until it is
-    # replaced by the real one, which reads the demo agreements): the demo's state of issue 4.
-    settings.INTAKE_INTERIM_AGREEMENTS = ["0182", "0184", "0120", "0138", "0183", "0186"]
-
-
-@pytest.fixture(autouse=True)
 def _clock():
     with time_machine.travel(at(NOW), tick=False):
         yield
