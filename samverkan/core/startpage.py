@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -78,7 +79,7 @@ def register_panel(function: PanelFunction) -> PanelFunction:
 def no_role_panel(user: User) -> Panel:
     links: list[tuple[Text, str]] = []
     if user.is_staff:
-        links.append((_("Administration"), "/admin/"))
+        links.append((_("Administration"), reverse("admin:index")))
     return Panel(
         title=_("Du har ingen roll ännu"),
         empty_text=_(

@@ -1,3 +1,208 @@
-from ninja import Router
+"""Police systems' API for concern reports, mounted at /api/v1/reports (issue 4).
 
-router = Router()
+`POST /api/v1/reports` registers a report (201; 200 with the same report on a
+retry with the same `police_reference`); `GET /api/v1/reports/{id}` gives its
+status only. Errors share one shape — the one django-ninja uses for schema
+errors — so a client handles them alike::
+
+    {"detail": [{"type": "invalid", "loc": ["body", "payload", "person_id"],
+                 "msg": "Kontrollsiffran stämmer inte."}]}
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from samverkan.accounts.api_auth import ApiTokenAuth
+from samverkan.accounts.models import ApiClient
+from samverkan.core.calendar import local_date
+from samverkan.core.identity import InvalidPersonId, parse_person_id
+from samverkan.intake.models import SourceChannel
+from samverkan.intake.selectors import report_status_for_client
+from samverkan.intake.services import (
+    IntakeError,
+    InvalidInput,
+    ReportInput,
+    ReportNotFound,
+    report_register,
+)
+
+router = Router(auth=ApiTokenAuth(), tags=["Orosanmälningar (en ingång)"])
+
+
+class ReportingOfficer(Schema):
+    name: str = Field(..., min_length=1, max_length=200, description="Anmälande polis.")
+    unit: str = Field("", max_length=200, description="Polisens enhet.")
+    phone: str = Field("", max_length=40, description="Telefon till anmälande polis.")
+
+
+class ReportIn(Schema):
+    person_id: str | None = Field(
+        ...,
+        description=(
+            "Personnummer eller samordningsnummer, 10 eller 12 siffror, med eller utan "
+            "skiljetecken; null när identiteten är okänd."
+        ),
+        examples=["201205152380"],
+    )
+    birth_date: date | None = Field(
+        ..., description="Uppskattat födelsedatum när person_id är null."
+    )
+    found_in: str = Field(..., description="Kommunkod där barnet påträffades.", examples=["0184"])
+    home_municipality: str | None = Field(
+        ..., description="Bosättningskommunens kod; null om okänd.", examples=["0182"]
+    )
+    home_district: str | None = Field(
+        ..., description="Stockholms stadsdelsområde (namn) när bosättningskommunen är 0180."
+    )
+    gang_related: bool = Field(..., description="Risk i samband med gängrelaterad brottslighet.")
+    police_reference: str = Field(
+        ...,
+        min_length=1,
+        max_length=60,
+        description="Polisens referens; unik per klient. Samma referens igen ger samma anmälan.",
+    )
+    reporting_officer: ReportingOfficer
+    narrative: str = Field(..., description="Händelsen.")
+    risk_information: str = Field("", description="Riskinformation (hot, gängtillhörighet).")
+    wants_feedback: bool = Field(
+        False, description="Polisen vill veta om utredning inleds (SoL 19 kap. 6 §)."
+    )
+
+
+class ReceivingUnitOut(Schema):
+    name: str
+    kind: Literal["intake", "out_of_hours"]
+    phone: str
+    covers: list[str]
+
+
+class DecisionOut(Schema):
+    eligible: bool
+    reasons: list[str]
+    responsible_municipality: str | None
+    responsible_district: str | None
+    office_hours: bool
+    receiving_unit: ReceivingUnitOut | None
+    received_at: str
+    protection_assessment_due: str
+    preliminary_assessment_due: str
+    advice: str = Field(..., description="Vad polisen ska göra (på svenska).")
+
+
+StatusCode = Literal["received", "handed_over", "accepted", "not_eligible"]
+
+
+class RegistrationOut(Schema):
+    id: str
+    status: StatusCode
+    decision: DecisionOut
+
+
+class FeedbackOut(Schema):
+    investigation_opened: bool
+    decided_on: str
+    delivered_at: str
+
+
+class StatusOut(Schema):
+    id: str
+    status: StatusCode
+    police_reference: str
+    received_at: str
+    handed_over_at: str | None
+    accepted_at: str | None
+    reasons: list[str]
+    feedback: FeedbackOut | None
+
+
+class ErrorItem(Schema):
+    type: str
+    loc: list[str]
+    msg: str
+
+
+class ErrorOut(Schema):
+    detail: list[ErrorItem]
+
+
+def _error(request: HttpRequest, status: int, field: str, message: str) -> Status[Any]:
+    loc = ["body", "payload", field] if field else []
+    kind = {404: "not_found", 403: "forbidden", 409: "conflict"}.get(status, "invalid")
+    return Status(status, {"detail": [{"type": kind, "loc": loc, "msg": message}]})
+
+
+@router.post(
+    "",
+    response={200: RegistrationOut, 201: RegistrationOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Lämna en orosanmälan till en ingång",
+    description=(
+        "Registrerar anmälan hos Socialjouren Stockholm (navet). 201: ny anmälan; "
+        "200: samma `police_reference` igen – samma anmälan, aldrig en till. "
+        "Omfattas anmälan inte av en ingång sparas inga personuppgifter; svaret säger "
+        "vem polisen ska kontakta."
+    ),
+)
+def report_create(request: HttpRequest, payload: ReportIn) -> Any:
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    if payload.person_id is not None:
+        try:
+            parse_person_id(payload.person_id, on=local_date(timezone.now()))
+        except InvalidPersonId as error:
+            return _error(request, 422, "person_id", error.message)
+    officer = payload.reporting_officer
+    data = ReportInput(
+        person_id=payload.person_id,
+        birth_date=payload.birth_date,
+        found_in=payload.found_in.strip(),
+        home_municipality=(payload.home_municipality or "").strip() or None,
+        home_district=(payload.home_district or "").strip() or None,
+        gang_related=payload.gang_related,
+        reporting_officer_name=officer.name,
+        reporting_officer_unit=officer.unit,
+        reporting_officer_phone=officer.phone,
+        risk_information=payload.risk_information,
+        narrative=payload.narrative,
+        wants_feedback=payload.wants_feedback,
+        police_reference=payload.police_reference.strip(),
+        source_channel=SourceChannel.POLICE_API,
+    )
+    try:
+        result = report_register(actor=client, data=data)
+    except InvalidInput as error:
+        return _error(request, 422, error.field, error.message)
+    except IntakeError as error:
+        return _error(request, error.status_code, "", error.message)
+    status = result.report.status if result.report is not None else "not_eligible"
+    body = {
+        "id": result.public_id,
+        "status": status,
+        "decision": {**result.decision.as_json(), "advice": result.decision.advice},
+    }
+    return Status(201 if result.created else 200, body)
+
+
+@router.get(
+    "/{report_id}",
+    response={200: StatusOut, 404: ErrorOut},
+    summary="Status för en anmälan",
+    description=(
+        "Bara status och tider – received, handed_over, accepted eller not_eligible – och, "
+        "när polisen bad om det och kommunen har lämnat den, återkopplingen om utredning "
+        "inleds. Aldrig socialtjänstens bedömningar. En annan klients anmälan: 404."
+    ),
+)
+def report_status(request: HttpRequest, report_id: str) -> Any:
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    try:
+        view = report_status_for_client(client=client, report_id=report_id)
+    except ReportNotFound as error:
+        return _error(request, 404, "", error.message)
+    return Status(200, view.as_json())

@@ -22,9 +22,9 @@ from django.utils import timezone
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import ApiClient, RoleCode, User
 from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import age_on
-from samverkan.intake.interim.audit import audit_record
 from samverkan.intake.models import (
     ConcernReport,
     InformationRequest,

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from samverkan.registry._calendar import is_public_holiday, is_working_day, local_datetime
+from samverkan.core.calendar import is_public_holiday, is_working_day, local_datetime
 
 PUBLIC_HOLIDAY = 7
 MIDNIGHT = time(0, 0)

@@ -205,6 +205,14 @@ def test_signed_in_without_second_factor_is_logged_out_by_the_middleware(client,
     assert not is_logged_in(client)
 
 
+def test_unverified_session_cannot_use_the_api_either(client, nacka_receiver):
+    client.force_login(nacka_receiver)
+
+    client.get("/api/v1/openapi.json")
+
+    assert not is_logged_in(client)
+
+
 def test_logged_in_client_fixture_passes_the_middleware(logged_in_client, hub_worker):
     assert logged_in_client(hub_worker).get("/").status_code == 200
 
@@ -242,7 +250,8 @@ class TestDemoLogins:
         body = client.get(LOGIN_URL).content.decode()
 
         assert "socialjour" in body
-        assert "Polisen, Regionalt operativt center (ROC)" in body or "polisen-roc" in body
+        assert roc_operator.organisation.name in body
+        assert "Polisoperatör (ROC)" in body
         assert DEMO_PASSWORD in body
         assert current_code(demo_device(hub_worker)) in body
         assert current_code(demo_device(roc_operator)) in body
@@ -268,3 +277,36 @@ class TestDemoLogins:
         assert DEMO_PASSWORD not in body
         assert current_code(demo_device(hub_worker)) not in body
         assert "Demoinloggningar" not in body
+
+
+def test_signed_in_user_opening_the_log_in_page_goes_to_the_start_page(
+    logged_in_client, hub_worker
+):
+    response = logged_in_client(hub_worker).get(LOGIN_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_administrator_has_an_administration_link(logged_in_client, admin_user, hub_worker):
+    assert 'href="/admin/"' in logged_in_client(admin_user).get("/").content.decode()
+    assert 'href="/admin/"' not in logged_in_client(hub_worker).get("/").content.decode()
+
+
+def test_a_completed_log_in_is_in_the_access_log(client, nacka_receiver, frozen):
+    from samverkan.audit.models import AuditEntry
+
+    post_login(client, "nacka", DEMO_PASSWORD, current_code(demo_device(nacka_receiver)))
+
+    entry = AuditEntry.objects.get(action="login")
+    assert entry.actor_user_id == nacka_receiver.pk
+    assert entry.record_id == str(nacka_receiver.pk)
+    assert entry.controller == "0182"
+
+
+def test_a_failed_log_in_writes_no_log_in_entry(client, nacka_receiver, frozen):
+    from samverkan.audit.models import AuditEntry
+
+    post_login(client, "nacka", DEMO_PASSWORD, "000000")
+
+    assert not AuditEntry.objects.filter(action="login").exists()

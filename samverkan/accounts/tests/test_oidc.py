@@ -145,7 +145,9 @@ class TestCallback:
 
         assert response.status_code == 302
         assert client.session[SESSION_KEY] == str(nacka_receiver.pk)
-        assert client.get("/").status_code == 200
+        page = client.get("/")
+        assert page.status_code == 200
+        assert page.wsgi_request.user.is_verified()
 
     def test_weak_log_in_is_refused_with_a_swedish_message(self, oidc, client, nacka_receiver):
         with idp_says({"preferred_username": "nacka"}, acr=WEAK):

@@ -38,3 +38,8 @@ def nacka_admin(db):
 @pytest.fixture
 def solna_admin(db):
     return make_user("avtal-solna", "0184", RoleCode.AGREEMENT_ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -244,3 +244,14 @@ def test_status_badge_is_a_word_with_a_tone():
     assert '<span class="visually-hidden">Status: </span>' in html
     neutral = render_to_string("includes/status_badge.html", {"label": "Utkast", "tone": ""})
     assert '<span class="badge">' in neutral
+
+
+def test_csrf_failure_page_is_swedish_and_says_demo(rf, settings):
+    from django.views.csrf import csrf_failure
+
+    settings.DEMO = True
+    response = csrf_failure(rf.post("/konto/logga-in/"), reason="CSRF cookie not set.")
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Formuläret kunde inte skickas" in body
+    assert "DEMO" in body

@@ -17,9 +17,7 @@ class Command(BaseCommand):
     help = "Prints the demo log-ins (users with a TOTP device named 'demo')."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user_ids = TOTPDevice.objects.filter(name=DEMO_DEVICE_NAME, confirmed=True).values(
-            "user_id"
-        )
+        user_ids = TOTPDevice.objects.filter(name=DEMO_DEVICE_NAME).values("user_id")
         users = (
             get_user_model()
             .objects.filter(is_active=True, pk__in=user_ids)

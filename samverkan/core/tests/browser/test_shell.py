@@ -84,3 +84,27 @@ def test_language_switch_keeps_the_page_and_shows_english(page, live_server):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Accessibility statement for Samverkan"
     check_page(page, "accessibility-statement-en")
+
+
+def test_log_in_with_the_keyboard_alone(page, live_server):
+    from samverkan.core.testing.browser import BROWSER_TEST_PASSWORD, totp_token_for
+
+    user = make_user(roles=[RoleCode.RECEIVER])
+    user.set_password(BROWSER_TEST_PASSWORD)
+    user.save()
+    page.goto(f"{live_server.url}/konto/logga-in/")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "username":
+            break
+    else:
+        raise AssertionError("Tab never reached the user name field")
+    page.keyboard.type(user.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(BROWSER_TEST_PASSWORD)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "otp_token"
+    page.keyboard.type(totp_token_for(user))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Att göra nu"

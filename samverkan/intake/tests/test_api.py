@@ -1,0 +1,202 @@
+"""The police API: POST /api/v1/reports and GET /api/v1/reports/{id} (issue 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import time_machine
+
+from samverkan.intake import services
+from samverkan.intake.models import ConcernReport, NotEligibleRecord
+from samverkan.intake.tests.factories import at
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/reports"
+NIGHT = "2026-11-24T02:10+01:00"
+
+BODY = {
+    "person_id": "201205152380",
+    "birth_date": None,
+    "found_in": "0184",
+    "home_municipality": "0182",
+    "home_district": None,
+    "gang_related": True,
+    "police_reference": "ROC-2026-0001",
+    "reporting_officer": {"name": "Polis Testsson", "unit": "ROC", "phone": "08-465 004 99"},
+    "narrative": "Påträffad vid tunnelbanan.",
+    "risk_information": "Hot från rivaliserande nätverk.",
+    "wants_feedback": True,
+}
+
+
+def post(client, token, body):
+    return client.post(
+        URL,
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def get(client, token, report_id):
+    return client.get(f"{URL}/{report_id}", headers={"Authorization": f"Bearer {token}"})
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_post_registers_and_answers_the_decision(client, roc_api_client):
+    _, token = roc_api_client
+    response = post(client, token, BODY)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["status"] == "received"
+    decision = body["decision"]
+    assert decision["eligible"] is True
+    assert decision["receiving_unit"]["covers"] == ["0182", "0120", "0138"]
+    assert decision["protection_assessment_due"] == "2026-11-24T23:59:59+01:00"
+    assert decision["preliminary_assessment_due"] == "2026-12-08"
+    assert "Socialjour Sydost" in decision["advice"]
+    report = ConcernReport.objects.get(public_id=body["id"])
+    assert report.police_reference == "ROC-2026-0001"
+    assert report.source_channel == "police_api"
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_retried_post_creates_no_duplicate(client, roc_api_client):
+    _, token = roc_api_client
+    first = post(client, token, BODY)
+    second = post(client, token, BODY)
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json()["id"] == second.json()["id"]
+    assert ConcernReport.objects.count() == 1
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_not_eligible_keeps_no_personal_data_and_a_retry_no_duplicate(client, roc_api_client):
+    _, token = roc_api_client
+    body = {**BODY, "home_municipality": "0188", "police_reference": "ROC-NE-1"}
+    first = post(client, token, body)
+    second = post(client, token, body)
+    assert first.status_code == 201 and second.status_code == 200
+    assert first.json()["status"] == "not_eligible"
+    assert first.json()["decision"]["reasons"] == ["no_agreement_in_force"]
+    assert "Spara inga personuppgifter" in first.json()["decision"]["advice"]
+    assert first.json()["id"] == second.json()["id"]
+    assert ConcernReport.objects.count() == 0
+    assert NotEligibleRecord.objects.count() == 1
+    status = get(client, token, first.json()["id"])
+    assert status.status_code == 200 and status.json()["status"] == "not_eligible"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"person_id": "201205152381"}, "person_id"),
+        ({"person_id": "12345"}, "person_id"),
+        ({"found_in": "9999"}, "found_in"),
+        ({"home_municipality": "0000"}, "home_municipality"),
+        ({"home_municipality": "0180", "home_district": "Gamla stan"}, "home_district"),
+        ({"gang_related": "kanske"}, "gang_related"),
+        ({"police_reference": ""}, "police_reference"),
+        ({"person_id": None, "birth_date": None}, "birth_date"),
+        ({"reporting_officer": {"unit": "ROC"}}, "name"),
+    ],
+)
+def test_malformed_input_names_the_field(client, roc_api_client, change, field):
+    _, token = roc_api_client
+    response = post(client, token, {**BODY, **change})
+    assert response.status_code == 422, response.content
+    errors = response.json()["detail"]
+    assert field in errors[0]["loc"]
+    assert errors[0]["msg"]
+    assert ConcernReport.objects.count() == 0
+
+
+@pytest.mark.parametrize("missing", ["found_in", "person_id", "narrative", "reporting_officer"])
+def test_missing_field_is_named(client, roc_api_client, missing):
+    _, token = roc_api_client
+    body = {k: v for k, v in BODY.items() if k != missing}
+    response = post(client, token, body)
+    assert response.status_code == 422
+    assert missing in response.json()["detail"][0]["loc"]
+
+
+def test_without_a_valid_token_nothing_happens(client, intake_registry):
+    assert post(client, "wrong", BODY).status_code == 401
+    assert (
+        client.post(URL, data=json.dumps(BODY), content_type="application/json").status_code == 401
+    )
+    assert ConcernReport.objects.count() == 0
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_status_only_and_another_clients_report_is_404(
+    client, roc_api_client, other_police_api_client, nacka_receiver
+):
+    _, token = roc_api_client
+    _, other_token = other_police_api_client
+    report_id = post(client, token, BODY).json()["id"]
+    response = get(client, token, report_id)
+    assert response.status_code == 200
+    status = response.json()
+    assert status["status"] == "received"
+    assert set(status) == {
+        "id",
+        "status",
+        "police_reference",
+        "received_at",
+        "handed_over_at",
+        "accepted_at",
+        "reasons",
+        "feedback",
+    }
+    assert get(client, other_token, report_id).status_code == 404
+    assert get(client, token, "not-a-uuid").status_code == 404
+    assert get(client, token, "00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_status_follows_acceptance_and_feedback(client, roc_api_client, nacka_receiver):
+    _, token = roc_api_client
+    with time_machine.travel(NIGHT, tick=False):
+        report_id = post(client, token, BODY).json()["id"]
+    report = ConcernReport.objects.get(public_id=report_id)
+    with time_machine.travel("2026-11-24T02:20+01:00", tick=False):
+        services.handover_accept(actor=nacka_receiver, report_id=report.pk)
+        assert get(client, token, report_id).json()["status"] == "accepted"
+    with time_machine.travel("2026-11-25T10:00+01:00", tick=False):
+        services.protection_assessment_record(
+            actor=nacka_receiver,
+            report_id=report.pk,
+            made_at=at("2026-11-24T03:00"),
+            immediate_protection_needed=True,
+        )
+        services.preliminary_assessment_record(
+            actor=nacka_receiver,
+            report_id=report.pk,
+            decision="not_opened",
+            decided_on=at("2026-11-25T10:00").date(),
+        )
+        status = get(client, token, report_id).json()
+        assert status["feedback"] is None  # not yet given
+        assert "immediate" not in json.dumps(status)
+    with time_machine.travel("2026-12-02T09:00+01:00", tick=False):
+        services.feedback_deliver(actor=nacka_receiver, report_id=report.pk)
+        status = get(client, token, report_id).json()
+    assert status["feedback"]["investigation_opened"] is False
+    assert status["feedback"]["decided_on"] == "2026-11-25"
+    assert "not_opened" not in json.dumps(status)
+
+
+def test_openapi_describes_the_reports_endpoints(client, intake_registry):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "post" in schema["paths"]["/api/v1/reports"]
+    assert "get" in schema["paths"]["/api/v1/reports/{report_id}"]
+    components = schema["components"]["schemas"]
+    assert "police_reference" in components["ReportIn"]["properties"]
+    assert set(components["StatusOut"]["properties"]["status"]["enum"]) == {
+        "received",
+        "handed_over",
+        "accepted",
+        "not_eligible",
+    }
