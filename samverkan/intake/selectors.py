@@ -24,7 +24,7 @@ from samverkan.accounts.models import ApiClient, RoleCode, User
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
-from samverkan.core.identity import age_on
+from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
 from samverkan.intake.models import (
     ConcernReport,
     InformationRequest,
@@ -33,7 +33,7 @@ from samverkan.intake.models import (
     ReportStatus,
 )
 from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
-from samverkan.registry.models import ContactPerson, PhoneLine
+from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
 
 QUEUE_LIMIT = 200
 
@@ -452,3 +452,32 @@ def information_requests_for_police(
             controller=request.report.controller.code,
         )
     return requests
+
+
+# --- helpers for the hub's registration page (htmx, while typing) ---------------------
+
+
+def municipality_search(query: str, *, limit: int = 10) -> list[Organisation]:
+    """Municipalities (and Stockholm districts) whose code or name starts with/contains `query`."""
+    text = query.strip()
+    if not text:
+        return []
+    queryset = Organisation.objects.filter(
+        kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT]
+    )
+    if text.isdigit():
+        queryset = queryset.filter(code__startswith=text)
+    else:
+        queryset = queryset.filter(name__icontains=text)
+    return list(queryset.order_by("code")[:limit])
+
+
+def person_id_feedback(value: str, *, at: datetime | None = None) -> str:
+    """ "" when `value` is a valid identity number on the date of `at`, else a Swedish message."""
+    if not value.strip():
+        return ""
+    try:
+        parse_person_id(value, on=local_date(at or timezone.now()))
+    except InvalidPersonId as error:
+        return error.message
+    return ""

@@ -419,3 +419,12 @@ def test_deadline_boundaries_are_stored_for_querying(hub_worker, nacka_receiver)
         ).count()
         == 1
     )
+
+
+def test_municipality_search_and_person_id_feedback(intake_registry):
+    assert [o.code for o in selectors.municipality_search("0182")] == ["0182"]
+    assert "0182" in [o.code for o in selectors.municipality_search("nacka")]
+    assert "0180-farsta" in [o.code for o in selectors.municipality_search("Farsta")]
+    assert selectors.municipality_search(" ") == []
+    assert selectors.person_id_feedback("201205152380", at=at("2026-11-24T02:10")) == ""
+    assert selectors.person_id_feedback("201205152381", at=at("2026-11-24T02:10"))
