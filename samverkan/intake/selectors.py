@@ -164,14 +164,8 @@ def receiving_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]
     organisations = responsible_organisation_ids(user)
     reports = (
         _queue_queryset()
-        .filter(controller_id__in=organisations, rejected_at__isnull=True)
-        .filter(
-            Q(accepted_at__isnull=True)
-            | Q(protection_assessed_at__isnull=True)
-            | Q(preliminary_decided_on__isnull=True)
-            | Q(feedback_due__isnull=False, feedback_delivered_at__isnull=True)
-        )
-        .order_by("accepted_at", "received_at")
+        .filter(controller_id__in=organisations, closed_at__isnull=True, rejected_at__isnull=True)
+        .order_by("received_at")
     )
     rows = [_row(r, now) for r in reports[:QUEUE_LIMIT]]
     return sorted(rows, key=lambda r: (r.accepted_at is not None, r.received_at))
@@ -194,7 +188,9 @@ def overdue_for_user(*, user: Any, now: datetime | None = None) -> OverdueSummar
         return OverdueSummary(0, 0, 0)
     now = now or timezone.now()
     today = local_date(now)
-    mine = ConcernReport.objects.filter(controller_id__in=responsible_organisation_ids(user))
+    mine = ConcernReport.objects.filter(
+        controller_id__in=responsible_organisation_ids(user), closed_at__isnull=True
+    )
     return OverdueSummary(
         protection=mine.filter(
             protection_assessed_at__isnull=True, protection_assessment_due__lt=now

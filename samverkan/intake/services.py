@@ -686,6 +686,29 @@ def report_reroute(
         return report
 
 
+def _close_if_done(report: ConcernReport, now: datetime) -> None:
+    """Mark the report done for coordination once nothing is left for the receiving side."""
+    report.refresh_from_db(
+        fields=[
+            "accepted_at",
+            "protection_assessed_at",
+            "preliminary_decided_on",
+            "feedback_due",
+            "feedback_delivered_at",
+            "closed_at",
+        ]
+    )
+    done = (
+        report.accepted_at is not None
+        and report.protection_assessed_at is not None
+        and report.preliminary_decided_on is not None
+        and (report.feedback_due is None or report.feedback_delivered_at is not None)
+    )
+    if done and report.closed_at is None:
+        ConcernReport.objects.filter(pk=report.pk, closed_at__isnull=True).update(closed_at=now)
+        report.closed_at = now
+
+
 # --- the receiving municipality ---------------------------------------------------------
 
 
@@ -730,6 +753,7 @@ def protection_assessment_record(
             within_deadline=made_at <= report.protection_assessment_due,
         )
         _audit(actor, AuditAction.CHANGE, report, protection_assessment=assessment.pk)
+        _close_if_done(report, now)
         return assessment
 
 
@@ -802,6 +826,7 @@ def preliminary_assessment_record(
             extended=assessment.extended,
         )
         _audit(actor, AuditAction.CHANGE, report, preliminary_assessment=assessment.pk)
+        _close_if_done(report, now)
         return assessment
 
 
@@ -825,6 +850,7 @@ def feedback_deliver(*, actor: Actor, report_id: int, at: datetime | None = None
         report.save(update_fields=["feedback_delivered_at"])
         _event(report, EventKind.FEEDBACK_DELIVERED, actor, now)
         _audit(actor, AuditAction.DISCLOSE, report, feedback=feedback.pk)
+        _close_if_done(report, now)
         return feedback
 
 
