@@ -467,3 +467,19 @@ def test_late_preliminary_assessment_needs_the_synnerliga_skal(
     assert nacka.post(url, {**data, "extension_reason": "Barnet var utomlands."}).status_code == 302
     page = text(nacka.get(reverse("intake:receiver_report", args=[report.pk])))
     assert "Barnet var utomlands." in page and "Utredning inleds inte" in page
+
+
+def test_protection_made_in_the_minute_of_receipt_is_accepted(
+    logged_in_client, hub_worker, nacka_receiver
+):
+    report = register(hub_worker, received_at="2026-11-24T09:59:30").report
+    services.handover_accept(actor=nacka_receiver, report_id=report.pk)
+    nacka = logged_in_client(nacka_receiver)
+    response = nacka.post(
+        reverse("intake:receiver_protection", args=[report.pk]),
+        {"made_at": "2026-11-24T09:59", "immediate_protection_needed": "yes"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.protection_assessed_at == report.received_at
+    assert report.protection_assessment.immediate_protection_needed is True
