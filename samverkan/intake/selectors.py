@@ -34,6 +34,7 @@ from samverkan.intake.models import (
 )
 from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
+from samverkan.registry.selectors import phone_for
 
 QUEUE_LIMIT = 200
 
@@ -86,7 +87,7 @@ def _row(report: ConcernReport, now: datetime) -> QueueRow:
         district=district,
         controller_code=report.controller.code,
         receiving_unit=unit.name if unit else "",
-        receiving_phone="",
+        receiving_phone=phone_for(unit) if unit else "",
         status=report.status,
         status_label=str(ReportStatus(report.status).label),
         handed_over_at=report.handed_over_at,
@@ -110,28 +111,33 @@ def _row(report: ConcernReport, now: datetime) -> QueueRow:
 
 
 def _queue_queryset() -> ReportQuerySet:
-    return ConcernReport.objects.select_related(
-        "controller", "responsible_municipality", "receiving_unit"
-    ).only(
-        "id",
-        "received_at",
-        "birth_date",
-        "status",
-        "routed_at",
-        "handed_over_at",
-        "accepted_at",
-        "rejected_at",
-        "repeat_of_id",
-        "protection_assessment_due",
-        "preliminary_assessment_due",
-        "protection_assessed_at",
-        "preliminary_decided_on",
-        "feedback_due",
-        "feedback_delivered_at",
-        "controller__code",
-        "controller__name",
-        "responsible_municipality__name",
-        "receiving_unit__name",
+    return (
+        ConcernReport.objects.select_related(
+            "controller", "responsible_municipality", "receiving_unit"
+        )
+        .prefetch_related("receiving_unit__phone_lines")
+        .only(
+            "id",
+            "received_at",
+            "birth_date",
+            "status",
+            "routed_at",
+            "handed_over_at",
+            "accepted_at",
+            "rejected_at",
+            "repeat_of_id",
+            "protection_assessment_due",
+            "preliminary_assessment_due",
+            "protection_assessed_at",
+            "preliminary_decided_on",
+            "feedback_due",
+            "feedback_delivered_at",
+            "controller__code",
+            "controller__name",
+            "responsible_municipality__name",
+            "receiving_unit__name",
+            "receiving_unit__kind",
+        )
     )
 
 
