@@ -456,6 +456,26 @@ def information_requests_for_police(
     return requests
 
 
+def information_requests_for_client(*, client: ApiClient) -> list[InformationRequest]:
+    """Open information requests to the API client's police organisation; audited."""
+    requests = list(
+        InformationRequest.objects.filter(
+            to_organisation_id=client.organisation_id, answered_at__isnull=True
+        )
+        .select_related("report", "report__controller")
+        .order_by("sent_at")[:QUEUE_LIMIT]
+    )
+    for request in requests:
+        audit_record(
+            actor=client,
+            action=AuditAction.VIEW,
+            record_type="intake.InformationRequest",
+            record_id=request.pk,
+            controller=request.report.controller.code,
+        )
+    return requests
+
+
 # --- helpers for the hub's registration page (htmx, while typing) ---------------------
 
 
