@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from samverkan.registry.validators import validate_org_number
 
 
 class OrganisationKind(models.TextChoices):
@@ -26,6 +31,12 @@ class Organisation(models.Model):
 
     code = models.CharField(_("kod"), max_length=40, unique=True)
     name = models.CharField(_("namn"), max_length=200)
+    official_name = models.CharField(
+        _("officiellt namn"),
+        max_length=200,
+        blank=True,
+        help_text=_("Namnet i avtal och handlingar, till exempel ”Nacka kommun”."),
+    )
     kind = models.CharField(_("typ"), max_length=20, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -35,7 +46,13 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    org_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
+    org_number = models.CharField(
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_org_number],
+        help_text=_("NNNNNN-NNNN, till exempel 212000-0142."),
+    )
     county_code = models.CharField(_("länskod"), max_length=2, blank=True)
     valid_from = models.DateField(_("giltig från"), null=True, blank=True)
     valid_to = models.DateField(_("giltig till och med"), null=True, blank=True)
@@ -48,6 +65,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def legal_name(self) -> str:
+        return self.official_name or self.name
 
 
 class UnitKind(models.TextChoices):
@@ -93,10 +114,19 @@ class Unit(models.Model):
         return self.name
 
 
+# Day 7 is not a weekday: an interval on it applies on every public holiday and
+# de-facto holiday (Midsummer, Christmas and New Year's Eve) that falls on a
+# weekday, like "PH" in OpenStreetMap's opening_hours. It lets an out-of-hours
+# service be open exactly when the intake unit is closed.
+PUBLIC_HOLIDAY = 7
+
+
 class OfficeHours(models.Model):
     """One opening interval on one weekday, Europe/Stockholm local time.
 
-    Intervals are half-open: open from `opens`, closed from `closes`.
+    Intervals are half-open: open from `opens`, closed from `closes`; `closes`
+    00:00 means midnight at the end of the day. The rule is
+    `samverkan.registry.rules.is_open`.
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="office_hours")
@@ -110,6 +140,7 @@ class OfficeHours(models.Model):
             (4, _("fredag")),
             (5, _("lördag")),
             (6, _("söndag")),
+            (PUBLIC_HOLIDAY, _("helgdag eller helgafton på vardag")),
         ],
     )
     opens = models.TimeField(_("öppnar"))
@@ -125,8 +156,22 @@ class OfficeHours(models.Model):
         verbose_name_plural = _("öppettider")
         ordering = ["unit", "weekday", "opens"]
 
+    def clean(self) -> None:
+        super().clean()
+        if self.opens is not None and self.closes is not None:
+            if self.closes != time(0, 0) and self.closes <= self.opens:
+                raise ValidationError(
+                    {
+                        "closes": _(
+                            "Stängningstiden måste vara senare än öppningstiden "
+                            "(00:00 betyder midnatt vid dagens slut)."
+                        )
+                    }
+                )
+
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+        closes = "24:00" if self.closes == time(0, 0) else f"{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{closes}"
 
 
 class PhonePurpose(models.TextChoices):
@@ -174,3 +219,67 @@ class ContactPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.organisation.name}"
+
+
+class SchoolOperator(models.TextChoices):
+    MUNICIPAL = "municipal", _("Kommunal")
+    INDEPENDENT = "independent", _("Fristående")
+
+
+class School(models.Model):
+    """The school profile of an Organisation of kind school (*skolenhet*).
+
+    The school-unit code (*skolenhetskod*) is the organisation's `code`. The
+    school forms are three booleans, which every database filters alike.
+    `district` is where the school is located: a Stockholm district, or the
+    municipality itself where it has no districts.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="school",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+    )
+    operator = models.CharField(_("huvudman"), max_length=20, choices=SchoolOperator.choices)
+    has_preschool = models.BooleanField(_("förskola"), default=False)
+    has_compulsory = models.BooleanField(_("grundskola"), default=False)
+    has_upper_secondary = models.BooleanField(_("gymnasieskola"), default=False)
+    district = models.ForeignKey(
+        Organisation,
+        verbose_name=_("belägen i"),
+        on_delete=models.PROTECT,
+        related_name="schools_located",
+        limit_choices_to={"kind__in": [OrganisationKind.DISTRICT, OrganisationKind.MUNICIPALITY]},
+        help_text=_("Stadsdelsområdet (eller kommunen) där skolan ligger."),
+    )
+
+    class Meta:
+        verbose_name = _("skola")
+        verbose_name_plural = _("skolor")
+        ordering = ["organisation__name"]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.organisation_id and self.organisation.kind != OrganisationKind.SCHOOL:
+            errors["organisation"] = str(_("Organisationen måste vara av typen skolenhet."))
+        if not (self.has_preschool or self.has_compulsory or self.has_upper_secondary):
+            errors["has_compulsory"] = str(_("Ange minst en skolform."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def school_forms(self) -> list[str]:
+        forms = []
+        if self.has_preschool:
+            forms.append(str(_("förskola")))
+        if self.has_compulsory:
+            forms.append(str(_("grundskola")))
+        if self.has_upper_secondary:
+            forms.append(str(_("gymnasieskola")))
+        return forms
+
+    def __str__(self) -> str:
+        return str(self.organisation)

@@ -1,0 +1,167 @@
+"""Reference data shipped with Samverkan (SPEC §2, §9), loaded by migration 0003.
+
+Municipalities: SCB *kommunkod*, name, official name, county code and
+organisation number. An organisation number is filled in only where a public
+source confirmed it; the others are left blank for the agreement
+administrator to enter (the admin validates them), never guessed:
+
+- 212000-0142 Stockholms stad (SPEC §9; CORDIS VAT SE212000014201)
+- 212000-1355 Göteborgs stad (CORDIS VAT SE212000135501)
+- 212000-1124 Malmö stad (CORDIS VAT SE212000112401)
+- 212000-0167 Nacka kommun (Nacka kommun's e-service footer)
+- 212000-2882 Botkyrka kommun (footer of Botkyrka's Tumba gymnasium)
+- 202100-0076 Polismyndigheten (Bolagsverket/ESV myndighetsregister)
+
+Stockholm's 11 districts (*stadsdelsområden*, since 2023-07-01) have the code
+``0180-<slug>`` and the plain name the routing command and the UI use.
+
+Police units: ``polisen`` (Polismyndigheten), ``polisen-roc``, ``polisen-bops``
+and local police areas ``polisen-lpo-<area>`` of Polisregion Stockholm as
+organised from 2025-01-01 (Norrmalm became Norra innerstaden and
+Lidingö-Kungsholmen).
+
+`load_reference_data` takes the Organisation model class so the data
+migration can pass its historical model; it is idempotent (update_or_create
+by code) and also called by `registry.demo.load_demo`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NamedTuple
+
+STOCKHOLM_COUNTY = "01"
+SKANE_COUNTY = "12"
+VASTRA_GOTALAND_COUNTY = "14"
+POLICE_ORG_NUMBER = "202100-0076"
+DISTRICTS_SINCE = date(2023, 7, 1)
+
+
+class Municipality(NamedTuple):
+    code: str
+    name: str
+    official_name: str
+    county_code: str
+    org_number: str
+
+
+MUNICIPALITIES: tuple[Municipality, ...] = (
+    Municipality("0114", "Upplands Väsby", "Upplands Väsby kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0115", "Vallentuna", "Vallentuna kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0117", "Österåker", "Österåkers kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0120", "Värmdö", "Värmdö kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0123", "Järfälla", "Järfälla kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0125", "Ekerö", "Ekerö kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0126", "Huddinge", "Huddinge kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0127", "Botkyrka", "Botkyrka kommun", STOCKHOLM_COUNTY, "212000-2882"),
+    Municipality("0128", "Salem", "Salems kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0136", "Haninge", "Haninge kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0138", "Tyresö", "Tyresö kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0139", "Upplands-Bro", "Upplands-Bro kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0140", "Nykvarn", "Nykvarns kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0160", "Täby", "Täby kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0162", "Danderyd", "Danderyds kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0163", "Sollentuna", "Sollentuna kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0180", "Stockholm", "Stockholms stad", STOCKHOLM_COUNTY, "212000-0142"),
+    Municipality("0181", "Södertälje", "Södertälje kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0182", "Nacka", "Nacka kommun", STOCKHOLM_COUNTY, "212000-0167"),
+    Municipality("0183", "Sundbyberg", "Sundbybergs stad", STOCKHOLM_COUNTY, ""),
+    Municipality("0184", "Solna", "Solna stad", STOCKHOLM_COUNTY, ""),
+    Municipality("0186", "Lidingö", "Lidingö stad", STOCKHOLM_COUNTY, ""),
+    Municipality("0187", "Vaxholm", "Vaxholms stad", STOCKHOLM_COUNTY, ""),
+    Municipality("0188", "Norrtälje", "Norrtälje kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0191", "Sigtuna", "Sigtuna kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0192", "Nynäshamn", "Nynäshamns kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("1280", "Malmö", "Malmö stad", SKANE_COUNTY, "212000-1124"),
+    Municipality("1480", "Göteborg", "Göteborgs stad", VASTRA_GOTALAND_COUNTY, "212000-1355"),
+)
+
+STOCKHOLM_CODE = "0180"
+
+# slug -> name, as in SPEC §9 and CONTRACTS.md.
+STOCKHOLM_DISTRICTS: tuple[tuple[str, str], ...] = (
+    ("bromma", "Bromma"),
+    ("enskede-arsta-vantor", "Enskede-Årsta-Vantör"),
+    ("farsta", "Farsta"),
+    ("hagersten-alvsjo", "Hägersten-Älvsjö"),
+    ("hasselby-vallingby", "Hässelby-Vällingby"),
+    ("jarva", "Järva"),
+    ("kungsholmen", "Kungsholmen"),
+    ("norra-innerstaden", "Norra innerstaden"),
+    ("skarpnack", "Skarpnäck"),
+    ("skarholmen", "Skärholmen"),
+    ("sodermalm", "Södermalm"),
+)
+
+
+def district_code(slug: str) -> str:
+    return f"{STOCKHOLM_CODE}-{slug}"
+
+
+POLICE_ROOT = ("polisen", "Polismyndigheten", "Polismyndigheten")
+# code, name (parent: polisen)
+POLICE_UNITS: tuple[tuple[str, str], ...] = (
+    ("polisen-roc", "Polisen, Regionalt operativt center Stockholm (ROC)"),
+    ("polisen-bops", "Polisen, brottsoffer- och personsäkerhetssektionen Stockholm (BOPS)"),
+    ("polisen-lpo-norra-innerstaden", "Polisen, lokalpolisområde Norra innerstaden"),
+    ("polisen-lpo-sodermalm", "Polisen, lokalpolisområde Södermalm"),
+    ("polisen-lpo-farsta", "Polisen, lokalpolisområde Farsta"),
+    ("polisen-lpo-nacka", "Polisen, lokalpolisområde Nacka"),
+    ("polisen-lpo-sodertalje", "Polisen, lokalpolisområde Södertälje"),
+    ("polisen-lpo-jarva", "Polisen, lokalpolisområde Järva"),
+    ("polisen-lpo-solna", "Polisen, lokalpolisområde Solna"),
+    ("polisen-lpo-sodra-roslagen", "Polisen, lokalpolisområde Södra Roslagen"),
+)
+
+
+def load_reference_data(organisation_model: Any) -> None:
+    """Create or update every reference organisation. Safe to run again."""
+    upsert = organisation_model.objects.update_or_create
+    for municipality in MUNICIPALITIES:
+        upsert(
+            code=municipality.code,
+            defaults={
+                "name": municipality.name,
+                "official_name": municipality.official_name,
+                "kind": "municipality",
+                "county_code": municipality.county_code,
+                "org_number": municipality.org_number,
+                "parent": None,
+            },
+        )
+    stockholm = organisation_model.objects.get(code=STOCKHOLM_CODE)
+    for slug, name in STOCKHOLM_DISTRICTS:
+        upsert(
+            code=district_code(slug),
+            defaults={
+                "name": name,
+                "official_name": f"{name} stadsdelsnämnd",
+                "kind": "district",
+                "county_code": STOCKHOLM_COUNTY,
+                "parent": stockholm,
+                "valid_from": DISTRICTS_SINCE,
+            },
+        )
+    root_code, root_name, root_official = POLICE_ROOT
+    police, _ = upsert(
+        code=root_code,
+        defaults={
+            "name": root_name,
+            "official_name": root_official,
+            "kind": "police_unit",
+            "org_number": POLICE_ORG_NUMBER,
+            "parent": None,
+        },
+    )
+    for code, name in POLICE_UNITS:
+        upsert(
+            code=code,
+            defaults={
+                "name": name,
+                "official_name": root_official,
+                "kind": "police_unit",
+                "county_code": STOCKHOLM_COUNTY,
+                "org_number": POLICE_ORG_NUMBER,
+                "parent": police,
+            },
+        )

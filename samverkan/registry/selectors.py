@@ -1,0 +1,126 @@
+"""Reads of the registry. Reference data is not personal data: no scoping, no audit.
+
+Routing (issue 4) asks, per report: whose intake unit, whose out-of-hours
+service, open or not. That is three to four indexed queries here; the units
+come with their office hours and phone lines prefetched so the caller can
+ask `unit_is_open` and show `phone_for` without more queries. No process
+cache: with several application servers a cache would need invalidation
+across processes to never show a stale phone number, and the queries are
+cheap (a few hundred rows in all). Revisit with a version-stamped cache only
+if profiling the hub's registration page says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from samverkan.registry.models import (
+    Organisation,
+    OrganisationKind,
+    PhoneLine,
+    PhonePurpose,
+    Unit,
+    UnitKind,
+)
+from samverkan.registry.rules import OpeningInterval, is_open
+
+
+def organisation_by_code(code: str) -> Organisation:
+    """The organisation with this code; raises `Organisation.DoesNotExist`."""
+    return Organisation.objects.select_related("parent").get(code=code)
+
+
+def municipalities() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY).order_by("code")
+
+
+def districts_of(municipality: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        kind=OrganisationKind.DISTRICT, parent=municipality
+    ).order_by("name")
+
+
+def district_by_name(municipality: Organisation, name: str) -> Organisation:
+    """A district of `municipality` by its registry name, case-insensitively ("Farsta")."""
+    return districts_of(municipality).get(name__iexact=name.strip())
+
+
+def _units(on: date | None) -> QuerySet[Unit]:
+    units = Unit.objects.select_related("organisation").prefetch_related(
+        "office_hours", "phone_lines", "covers"
+    )
+    if on is not None:
+        units = units.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+    return units.order_by("code")
+
+
+def intake_unit_for(organisation: Organisation, *, on: date | None = None) -> Unit | None:
+    """The organisation's own intake unit (a district's own, a municipality's own)."""
+    return _units(on).filter(kind=UnitKind.INTAKE, organisation=organisation).first()
+
+
+def out_of_hours_unit_for(organisation: Organisation, *, on: date | None = None) -> Unit | None:
+    """The out-of-hours service covering the organisation, own or joint.
+
+    A district is covered through its municipality when no unit covers it
+    directly: a Stockholm district gets the hub, which covers 0180.
+    """
+    current: Organisation | None = organisation
+    while current is not None:
+        unit = _units(on).filter(kind=UnitKind.OUT_OF_HOURS, covers=current).first()
+        if unit is not None:
+            return unit
+        current = current.parent if current.kind == OrganisationKind.DISTRICT else None
+    return None
+
+
+def hub_unit() -> Unit:
+    """Socialjouren Stockholm, the hub; raises `Unit.DoesNotExist` without registry data."""
+    return _units(None).get(is_hub=True)
+
+
+def opening_intervals(unit: Unit) -> list[OpeningInterval]:
+    return [
+        OpeningInterval(hours.weekday, hours.opens, hours.closes, hours.working_days_only)
+        for hours in unit.office_hours.all()
+    ]
+
+
+def unit_is_open(unit: Unit, instant: datetime) -> bool:
+    return is_open(opening_intervals(unit), instant, open_24_7=unit.open_24_7)
+
+
+def receiving_unit_for(organisation: Organisation, instant: datetime) -> Unit | None:
+    """The intake unit while it is open, the out-of-hours service otherwise."""
+    intake = intake_unit_for(organisation)
+    if intake is not None and unit_is_open(intake, instant):
+        return intake
+    return out_of_hours_unit_for(organisation)
+
+
+PHONE_PREFERENCE = {
+    UnitKind.INTAKE: [PhonePurpose.OFFICE_HOURS, PhonePurpose.HANDOVER_24_7],
+    UnitKind.OUT_OF_HOURS: [PhonePurpose.HANDOVER_24_7, PhonePurpose.OFFICE_HOURS],
+}
+
+
+def phone_lines(unit: Unit) -> list[PhoneLine]:
+    """The unit's lines in calling order: main purpose first, fallbacks last."""
+    order = PHONE_PREFERENCE.get(UnitKind(unit.kind), [PhonePurpose.OFFICE_HOURS])
+    rank = {purpose: index for index, purpose in enumerate(order)}
+    lines = list(unit.phone_lines.all())
+    return sorted(lines, key=lambda line: (rank.get(PhonePurpose(line.purpose), 99), line.priority))
+
+
+def phone_for(unit: Unit) -> str:
+    """The number to call to hand a report over to the unit ("" if none is registered)."""
+    lines = [line for line in phone_lines(unit) if line.purpose != PhonePurpose.POLICE_LINE]
+    return lines[0].number if lines else ""
+
+
+def covered_codes(unit: Unit) -> list[str]:
+    return sorted(organisation.code for organisation in unit.covers.all())
