@@ -1,1 +1,241 @@
-"""Project-wide pytest configuration."""
+"""Project-wide pytest configuration and the persona fixtures every app's tests use.
+
+Personas are the demo users (`samverkan.accounts.demo`), so tests and the demo
+tell the same story. Each persona fixture needs the database (it enables it
+itself) and the registry's organisations, which the `registry_demo` fixture
+provides.
+
+Organisations
+    ``registry_demo`` – loads ``samverkan.registry.demo.load_demo()`` when that
+    module exists, and makes sure the organisations the personas need exist
+    (get_or_create by code: 0180 Stockholm, its districts farsta and
+    norra-innerstaden, 0182 Nacka, 0184 Solna, 1480 Göteborg, 1280 Malmö,
+    polisen-roc, polisen-bops). Returns a ``dict`` code → Organisation.
+
+Personas (each a ``User`` with its roles and a confirmed TOTP device "demo")
+    ``hub_worker``                 socialjour, hub_worker, 0180 (Socialjouren)
+    ``nacka_receiver``             nacka, receiver, 0182
+    ``solna_receiver``             solna, receiver, 0184
+    ``roc_operator``               roc, police_operator, polisen-roc
+    ``agreement_admin``            avtal, agreement_admin, 0180
+    ``nacka_agreement_admin``      avtal-nacka, agreement_admin, 0182
+    ``analyst``                    analytiker, analyst, 0180
+    ``auditor``                    granskare, auditor, 0182
+    ``defector_coordinator``       avhopp, defector_coordinator, 0180
+    ``gothenburg_defector_coordinator``  avhopp-gbg, defector_coordinator, 1480
+    ``collaboration_coordinator``  farsta, collaboration_coordinator, 0180-farsta
+    ``farsta_receiver``            farsta-mottagning, receiver, 0180-farsta
+    ``school_staff``               skola, school_staff, 0180-norra-innerstaden
+    ``admin_user``                 admin, administrator, is_staff + is_superuser, no organisation
+
+API clients
+    ``roc_api_client``         (ApiClient, token) – the ROC demo client (token DEMO_API_TOKEN)
+    ``other_police_api_client`` (ApiClient, token) – a client of polisen-bops
+    ``api_client_for``         function ``(organisation_or_code, name="Testklient")
+                               -> (ApiClient, token)``; send the token as
+                               ``client.get(url, headers={"Authorization": f"Bearer {token}"})``.
+
+Logged-in browsers (django.test.Client)
+    ``logged_in_client``  function ``(user) -> Client``: a new client, signed in
+                          AND second-factor verified (the middleware would log out
+                          anyone else). Gives the user a confirmed TOTP device if
+                          it has none.
+    ``login``             function ``(client, user) -> client``: the same for a
+                          client you already have (e.g. pytest-django's ``client``).
+
+Example::
+
+    def test_nacka_cannot_see_solna_report(logged_in_client, nacka_receiver, solna_report):
+        response = logged_in_client(nacka_receiver).get(solna_report.get_absolute_url())
+        assert response.status_code == 404
+
+Also: passwords use a fast hasher in tests, and static files are served
+without the collectstatic manifest, so tests need no `collectstatic` first.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+# Organisations the personas need: code -> (name, kind, parent code).
+PERSONA_ORGANISATIONS: dict[str, tuple[str, str, str | None]] = {
+    "0180": ("Stockholms stad", "municipality", None),
+    "0180-farsta": ("Farsta stadsdelsförvaltning", "district", "0180"),
+    "0180-norra-innerstaden": ("Norra innerstadens stadsdelsförvaltning", "district", "0180"),
+    "0182": ("Nacka kommun", "municipality", None),
+    "0184": ("Solna stad", "municipality", None),
+    "1480": ("Göteborgs stad", "municipality", None),
+    "1280": ("Malmö stad", "municipality", None),
+    "polisen-roc": ("Polisen, Regionalt operativt center (ROC)", "police_unit", None),
+    "polisen-bops": (
+        "Polisen, Brottsoffer- och personsäkerhetssektionen (BOPS)",
+        "police_unit",
+        None,
+    ),
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def registry_demo(db: None) -> dict[str, Any]:
+    """The registry demo data (when available) plus the organisations personas need."""
+    from samverkan.registry.models import Organisation
+
+    try:
+        registry_demo_module = importlib.import_module("samverkan.registry.demo")
+    except ModuleNotFoundError as error:
+        if error.name != "samverkan.registry.demo":
+            raise
+    else:
+        registry_demo_module.load_demo()
+    found: dict[str, Any] = {}
+    for code, (name, kind, parent_code) in PERSONA_ORGANISATIONS.items():
+        parent = found.get(parent_code) if parent_code else None
+        found[code], _created = Organisation.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "parent": parent}
+        )
+    return found
+
+
+def _persona(username: str) -> Any:
+    from samverkan.accounts.demo import ensure_demo_user
+
+    return ensure_demo_user(username)
+
+
+@pytest.fixture
+def hub_worker(registry_demo: dict[str, Any]) -> Any:
+    return _persona("socialjour")
+
+
+@pytest.fixture
+def nacka_receiver(registry_demo: dict[str, Any]) -> Any:
+    return _persona("nacka")
+
+
+@pytest.fixture
+def solna_receiver(registry_demo: dict[str, Any]) -> Any:
+    return _persona("solna")
+
+
+@pytest.fixture
+def roc_operator(registry_demo: dict[str, Any]) -> Any:
+    return _persona("roc")
+
+
+@pytest.fixture
+def agreement_admin(registry_demo: dict[str, Any]) -> Any:
+    return _persona("avtal")
+
+
+@pytest.fixture
+def nacka_agreement_admin(registry_demo: dict[str, Any]) -> Any:
+    return _persona("avtal-nacka")
+
+
+@pytest.fixture
+def analyst(registry_demo: dict[str, Any]) -> Any:
+    return _persona("analytiker")
+
+
+@pytest.fixture
+def auditor(registry_demo: dict[str, Any]) -> Any:
+    return _persona("granskare")
+
+
+@pytest.fixture
+def defector_coordinator(registry_demo: dict[str, Any]) -> Any:
+    return _persona("avhopp")
+
+
+@pytest.fixture
+def gothenburg_defector_coordinator(registry_demo: dict[str, Any]) -> Any:
+    return _persona("avhopp-gbg")
+
+
+@pytest.fixture
+def collaboration_coordinator(registry_demo: dict[str, Any]) -> Any:
+    return _persona("farsta")
+
+
+@pytest.fixture
+def farsta_receiver(registry_demo: dict[str, Any]) -> Any:
+    return _persona("farsta-mottagning")
+
+
+@pytest.fixture
+def school_staff(registry_demo: dict[str, Any]) -> Any:
+    return _persona("skola")
+
+
+@pytest.fixture
+def admin_user(registry_demo: dict[str, Any]) -> Any:
+    """The system administrator (overrides pytest-django's ``admin_user``)."""
+    return _persona("admin")
+
+
+@pytest.fixture
+def api_client_for(registry_demo: dict[str, Any]) -> Callable[..., tuple[Any, str]]:
+    from samverkan.accounts.api_auth import api_client_create
+    from samverkan.registry.models import Organisation
+
+    def make(organisation: Any, name: str = "Testklient") -> tuple[Any, str]:
+        if isinstance(organisation, str):
+            organisation = Organisation.objects.get(code=organisation)
+        return api_client_create(organisation=organisation, name=name)
+
+    return make
+
+
+@pytest.fixture
+def roc_api_client(registry_demo: dict[str, Any]) -> tuple[Any, str]:
+    from samverkan.accounts.demo import ensure_demo_api_client
+
+    return ensure_demo_api_client()
+
+
+@pytest.fixture
+def other_police_api_client(api_client_for: Callable[..., tuple[Any, str]]) -> tuple[Any, str]:
+    return api_client_for("polisen-bops", name="BOPS testsystem")
+
+
+def verify_second_factor(client: Any, user: Any) -> Any:
+    """Sign `client` in as `user` with a verified TOTP device, as the real log-in would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login(db: None) -> Callable[[Any, Any], Any]:
+    return verify_second_factor
+
+
+@pytest.fixture
+def logged_in_client(db: None) -> Callable[[Any], Any]:
+    from django.test import Client
+
+    def make(user: Any) -> Any:
+        return verify_second_factor(Client(), user)
+
+    return make

@@ -248,3 +248,17 @@ HANDOVER_ESCALATION_MINUTES = int(os.environ.get("HANDOVER_ESCALATION_MINUTES", 
 STATISTICS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATISTICS_SUPPRESSION_THRESHOLD", "5"))
 # Only the benchmark harness turns this on: it mounts the floor endpoint.
 BENCHMARK_ENDPOINTS = env_bool("SAMVERKAN_BENCHMARK_ENDPOINTS", False) and not PRODUCTION
+# OpenID Connect (when OIDC_ENABLED): which claim names the existing user, which
+# acr values count as strong authentication (Sweden Connect LoA 3/4 by default).
+# Users are never created from a log-in; an administrator creates them.
+OIDC_CREATE_USER = False
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_MATCH_EMAIL = env_bool("OIDC_MATCH_EMAIL", True)
+OIDC_ACR_CLAIM = os.environ.get("OIDC_ACR_CLAIM", "acr")
+OIDC_STRONG_ACR_VALUES = env_list(
+    "OIDC_STRONG_ACR_VALUES",
+    "http://id.elegnamnden.se/loa/1.0/loa3,http://id.elegnamnden.se/loa/1.0/loa4",
+)
+OIDC_CALLBACK_CLASS = "samverkan.accounts.oidc.SamverkanOIDCCallbackView"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")

@@ -6,3 +6,14 @@ class AccountsConfig(AppConfig):
     name = "samverkan.accounts"
     label = "accounts"
     verbose_name = _("Konton")
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        from samverkan.accounts.startpage import accounts_panel
+        from samverkan.accounts.views import admin_login_redirect
+        from samverkan.core.startpage import register_panel
+
+        register_panel(accounts_panel)
+        # The admin's own log-in form knows no second factor: send it to ours.
+        admin.site.login = admin_login_redirect  # type: ignore[method-assign]

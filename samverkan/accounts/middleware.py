@@ -1,4 +1,10 @@
-"""Strong authentication: a signed-in user must also have passed the second factor."""
+"""Strong authentication: a signed-in user must also have passed the second factor.
+
+Strong means either a verified django-otp device in the session (password +
+TOTP code) or an OpenID Connect log-in that the identity provider marked as
+strong (see `samverkan.accounts.oidc`). Anyone else who is signed in is
+logged out and sent to the log-in page.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+OIDC_STRONG_SESSION_KEY = "samverkan_oidc_strong"
 
 # Paths a half-authenticated user may still reach (to finish log-in or leave).
 _OPEN_PREFIXES = ("/konto/", "/static/", "/api/", "/tillganglighet/", "/i18n/", "/oppna-data/")
@@ -19,11 +27,15 @@ class SecondFactorRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        request.oidc_verified = bool(  # type: ignore[attr-defined]
+            session is not None and session.get(OIDC_STRONG_SESSION_KEY, False)
+        )
         if (
             user is not None
             and user.is_authenticated
             and not user.is_verified()  # type: ignore[union-attr]
-            and not getattr(request, "oidc_verified", False)
+            and not request.oidc_verified  # type: ignore[attr-defined]
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             logout(request)

@@ -44,6 +44,14 @@ class User(AbstractUser):
     )
     roles = models.ManyToManyField(Role, verbose_name=_("roller"), blank=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    can_self_enrol = models.BooleanField(
+        _("får själv aktivera tvåfaktorsinloggning"),
+        default=False,
+        help_text=_(
+            "Användaren får registrera sin autentiseringsapp direkt efter lösenordet, "
+            "så länge hen inte har någon bekräftad enhet."
+        ),
+    )
 
     class Meta:
         verbose_name = _("användare")

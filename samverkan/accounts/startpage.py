@@ -1,0 +1,71 @@
+"""The administrator's start-page panel: accounts that need attention."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.accounts.access import has_role
+from samverkan.accounts.models import RoleCode, User
+from samverkan.core.startpage import Panel, PanelItem
+
+MAX_ITEMS = 20
+
+
+def users_without_second_factor() -> list[User]:
+    """Active users who cannot log in yet: no confirmed TOTP device."""
+    return list(
+        User.objects.filter(is_active=True)
+        .exclude(totpdevice__confirmed=True)
+        .select_related("organisation")
+        .order_by("username")
+    )
+
+
+def locked_usernames() -> list[str]:
+    """User names django-axes currently locks out."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+
+    attempts = AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return sorted(set(attempts.exclude(username__isnull=True).values_list("username", flat=True)))
+
+
+def accounts_panel(user: User) -> Panel | None:
+    if not (user.is_superuser or has_role(user, RoleCode.ADMINISTRATOR)):
+        return None
+    items: list[PanelItem] = []
+    for username in locked_usernames()[:MAX_ITEMS]:
+        items.append(
+            PanelItem(
+                text=_("%(username)s är låst efter för många misslyckade inloggningar")
+                % {"username": username},
+                url=reverse("admin:axes_accessattempt_changelist") + f"?username={username}",
+                urgent=True,
+            )
+        )
+    for other in users_without_second_factor()[:MAX_ITEMS]:
+        items.append(
+            PanelItem(
+                text=_("%(username)s saknar tvåfaktorsinloggning och kan inte logga in")
+                % {"username": other.username},
+                url=reverse("admin:accounts_user_change", args=[other.pk]),
+                detail=(
+                    _("får aktivera själv vid nästa inloggning")
+                    if other.can_self_enrol
+                    else (other.organisation.name if other.organisation else "")
+                ),
+            )
+        )
+    return Panel(
+        title=_("Konton som behöver åtgärd"),
+        empty_text=_("Alla konton har tvåfaktorsinloggning och inget konto är låst."),
+        items=items,
+        url=reverse("admin:accounts_user_changelist"),
+        order=90,
+    )
