@@ -248,6 +248,12 @@ HANDOVER_ESCALATION_MINUTES = int(os.environ.get("HANDOVER_ESCALATION_MINUTES", 
 STATISTICS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATISTICS_SUPPRESSION_THRESHOLD", "5"))
 # Only the benchmark harness turns this on: it mounts the floor endpoint.
 BENCHMARK_ENDPOINTS = env_bool("SAMVERKAN_BENCHMARK_ENDPOINTS", False) and not PRODUCTION
+# The accessibility statement (/tillganglighet/): who runs this instance and
+# where users report accessibility problems (lag 2018:1937, 13 §).
+ACCESSIBILITY_ORGANISATION = os.environ.get("ACCESSIBILITY_ORGANISATION", "Stockholms stad")
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get(
+    "ACCESSIBILITY_CONTACT_EMAIL", "tillganglighet@samverkan.example"
+)
 # OpenID Connect (when OIDC_ENABLED): which claim names the existing user, which
 # acr values count as strong authentication (Sweden Connect LoA 3/4 by default).
 # Users are never created from a log-in; an administrator creates them.

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
-from samverkan.core.navigation import nav_for
+from samverkan.core.navigation import nav_links
 
 
 def instance(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +16,10 @@ def instance(request: HttpRequest) -> dict[str, Any]:
     if user is not None and user.is_authenticated:
         from samverkan.accounts.access import role_codes
 
-        navigation = nav_for(role_codes(user), is_staff=user.is_staff)
+        navigation = nav_links(
+            role_codes(user),
+            request.path,
+            is_staff=user.is_staff,
+            start_url=reverse("core:start"),
+        )
     return {"DEMO": settings.DEMO, "navigation": navigation}

@@ -1,4 +1,9 @@
-"""Main navigation: each app registers its entries in `AppConfig.ready()`."""
+"""Main navigation: each app registers its entries in `AppConfig.ready()`.
+
+    register_nav(_("Anmälningar"), "intake:list", roles={RoleCode.HUB_WORKER}, order=10)
+
+An entry with no roles is shown to every signed-in user; staff see every entry.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,15 @@ class NavEntry:
     url_name: str
     roles: frozenset[str]  # empty: every signed-in user
     order: int = 100
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One link in the rendered menu; `current` is the value for `aria-current`."""
+
+    label: str | Promise
+    url: str
+    current: str = ""  # "page" on the page itself, "true" below it, "" elsewhere
 
 
 _entries: list[NavEntry] = []
@@ -37,3 +52,26 @@ def nav_for(role_codes: set[str], is_staff: bool = False) -> list[tuple[str | Pr
         except NoReverseMatch:
             continue
     return links
+
+
+def current_state(url: str, path: str) -> str:
+    """`aria-current` for a link to `url` seen from `path`: the page, a page below it, or not."""
+    if path == url:
+        return "page"
+    if url != "/" and url.endswith("/") and path.startswith(url):
+        return "true"
+    return ""
+
+
+def nav_links(
+    role_codes: set[str], path: str, *, is_staff: bool = False, start_url: str = "/"
+) -> list[NavLink]:
+    """The menu for a user on `path`: the start page first, then the apps' entries."""
+    entries = [(_("Start"), start_url), *nav_for(role_codes, is_staff=is_staff)]
+    links = [NavLink(label, url, current_state(url, path)) for label, url in entries]
+    # Only the most specific link is current: /avtal/ and /avtal/ny/ must not both be.
+    best = max((len(link.url) for link in links if link.current), default=0)
+    return [
+        link if not link.current or len(link.url) == best else NavLink(link.label, link.url)
+        for link in links
+    ]

@@ -1,16 +1,93 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.startpage import panels_for
+from samverkan.core.startpage import panels_for, start_summary
 
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/start.html", {"panels": panels_for(request.user)})  # type: ignore[arg-type]
+    panels = panels_for(request.user)  # type: ignore[arg-type]
+    return render(
+        request, "core/start.html", {"panels": panels, "summary": start_summary(panels)}
+    )
+
+
+@dataclass(frozen=True)
+class Shortcoming:
+    """Content that is not accessible: what, which WCAG criterion, why, and what to do instead."""
+
+    title: str | Promise
+    description: str | Promise
+    criterion: str
+    reason: str | Promise
+    alternative: str | Promise
+
+
+# The accessibility statement (tillgänglighetsredogörelse) follows DIGG's model.
+# Update the dates and this list whenever the service is re-assessed; the
+# compliance wording ("helt/delvis förenlig") follows from the list.
+STATEMENT_ASSESSED_ON = date(2026, 11, 25)
+STATEMENT_UPDATED_ON = date(2026, 11, 25)
+KNOWN_SHORTCOMINGS: tuple[Shortcoming, ...] = (
+    Shortcoming(
+        title=_("Du loggas ut efter en tid utan aktivitet, utan förvarning"),
+        description=_(
+            "Efter en tid utan aktivitet avslutas inloggningen. Du får ingen varning "
+            "innan och kan inte förlänga tiden. Text som du har skrivit men inte sparat "
+            "kan gå förlorad."
+        ),
+        criterion="WCAG 2.1, 2.2.1 (Justerbar tidsgräns)",
+        reason=_(
+            "Tjänsten innehåller känsliga personuppgifter om barn, och en dator som lämnas "
+            "inloggad är en säkerhetsrisk. En varning med möjlighet att förlänga tiden är "
+            "planerad."
+        ),
+        alternative=_("Spara ofta. Den som behöver längre tid kan be sin administratör om det."),
+    ),
+    Shortcoming(
+        title=_("Administrationsgränssnittet är inte granskat"),
+        description=_(
+            "Sidorna under /admin/, som bara systemadministratörer använder, bygger på "
+            "ramverkets standardgränssnitt. De ingår inte i våra automatiska tester, och "
+            "vissa tabeller kräver vågrät rullning på smala skärmar."
+        ),
+        criterion="WCAG 2.1, 1.4.10 (Anpassning till skärmstorlek)",
+        reason=_("Gränssnittet kommer från ramverket Django och har inte anpassats."),
+        alternative=_("Kontakta din systemadministratör om du behöver hjälp med en ändring."),
+    ),
+    Shortcoming(
+        title=_("PDF-dokument är inte granskade"),
+        description=_(
+            "Avtal och rapporter som tjänsten skapar som PDF har inte granskats med "
+            "skärmläsare. Rubriker och läsordning kan saknas eller vara fel."
+        ),
+        criterion="WCAG 2.1, 1.3.1 (Information och relationer)",
+        reason=_("Dokumenten skapas automatiskt och har ännu inte granskats."),
+        alternative=_("Kontakta oss om du behöver ett dokument i ett annat format."),
+    ),
+)
 
 
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "organisation": settings.ACCESSIBILITY_ORGANISATION,
+            "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "shortcomings": KNOWN_SHORTCOMINGS,
+            "fully_compliant": not KNOWN_SHORTCOMINGS,
+            "assessed_on": STATEMENT_ASSESSED_ON,
+            "updated_on": STATEMENT_UPDATED_ON,
+            "host": request.get_host(),
+        },
+    )

@@ -1,0 +1,387 @@
+"""Agreements (samverkansavtal): types with their rules as data, parties, decisions, notice.
+
+Events are rows and their dates are the truth; `Agreement.in_force_from` and
+`Agreement.in_force_until` are derived from them by `services` (through the pure
+`rules.in_force_window`) so that "which agreements are in force on day D" is one
+indexed query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.agreements import rules
+
+DOCUMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
+
+
+def validate_document_size(file: Any) -> None:
+    if file.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("Filen är för stor (högst %(mb)s MB)."),
+            params={"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        )
+
+
+document_validators: list[Callable[[Any], None]] = [
+    FileExtensionValidator(DOCUMENT_EXTENSIONS),
+    validate_document_size,
+]
+
+
+class AgreementTypeCode(models.TextChoices):
+    SINGLE_ENTRY = "single_entry", _("En ingång (ROC)")
+    DEFECTOR_SERVICES = "defector_services", _("Insatser till avhoppare")
+    SCHOOL_COLLABORATION = "school_collaboration", _("Samverkan skola – socialtjänst")
+    LOCAL_POLICE_COLLABORATION = "local_police_collaboration", _("Lokal samverkan med polisen")
+
+
+class CostRule(models.TextChoices):
+    OWN_COSTS = "own_costs", _("Varje part bär sina egna kostnader")
+    RECONCILED = "reconciled", _("Kostnaderna stäms av och utjämnas")
+
+
+class AgreementType(models.Model):
+    """The rules an agreement of this kind follows; shipped as reference data."""
+
+    code = models.CharField(_("kod"), max_length=40, unique=True, choices=AgreementTypeCode.choices)
+    name = models.CharField(_("namn"), max_length=200)
+    min_parties = models.PositiveSmallIntegerField(_("minsta antal parter"), default=2)
+    max_parties = models.PositiveSmallIntegerField(_("högsta antal parter"), null=True, blank=True)
+    initial_term_months = models.PositiveSmallIntegerField(
+        _("första avtalsperiod (månader)"), null=True, blank=True
+    )
+    renewal_months = models.PositiveSmallIntegerField(
+        _("automatisk förlängning (månader)"), default=0, help_text=_("0 = ingen förlängning.")
+    )
+    max_renewals = models.PositiveSmallIntegerField(
+        _("högsta antal förlängningar"), null=True, blank=True, help_text=_("Tomt = obegränsat.")
+    )
+    notice_months = models.PositiveSmallIntegerField(_("uppsägningstid (månader)"), default=0)
+    notice_must_be_written = models.BooleanField(_("uppsägning ska vara skriftlig"), default=True)
+    notify_on_termination = models.CharField(
+        _("underrättas vid uppsägning (organisationskod)"), max_length=40, blank=True
+    )
+    cost_rule = models.CharField(
+        _("kostnader"), max_length=20, choices=CostRule.choices, default=CostRule.OWN_COSTS
+    )
+    reconciliation_months = models.PositiveSmallIntegerField(
+        _("kostnadsavstämning var (månader)"), null=True, blank=True
+    )
+    has_pilot_caps = models.BooleanField(_("pilotbegränsning av antal uppdrag"), default=False)
+    document_template = models.CharField(_("dokumentmall"), max_length=200)
+
+    class Meta:
+        verbose_name = _("avtalstyp")
+        verbose_name_plural = _("avtalstyper")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyRole(models.TextChoices):
+    PROVIDER = "provider", _("Utförare")
+    PRINCIPAL = "principal", _("Uppdragsgivare")
+    MEMBER = "member", _("Part")
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def visible_to(self, user: Any) -> AgreementQuerySet:
+        from samverkan.accounts.access import responsible_organisation_ids
+
+        ids = responsible_organisation_ids(user)
+        if not ids:
+            return self.none()
+        return self.filter(parties__organisation_id__in=ids).distinct()
+
+    def in_force_on(self, day: Any) -> AgreementQuerySet:
+        return self.filter(in_force_from__lte=day).filter(
+            models.Q(in_force_until__isnull=True) | models.Q(in_force_until__gte=day)
+        )
+
+
+class Agreement(models.Model):
+    type = models.ForeignKey(
+        AgreementType, verbose_name=_("avtalstyp"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("benämning"), max_length=300)
+    reference = models.CharField(_("diarienummer"), max_length=100, unique=True)
+    start_date = models.DateField(_("gäller från"))
+    end_date = models.DateField(_("gäller till och med"), null=True, blank=True)
+    renewal_months = models.PositiveSmallIntegerField(_("automatisk förlängning (månader)"))
+    max_renewals = models.PositiveSmallIntegerField(
+        _("högsta antal förlängningar"), null=True, blank=True, help_text=_("Tomt = obegränsat.")
+    )
+    open_ended_after_renewals = models.BooleanField(
+        _("gäller därefter tills vidare"), default=False
+    )
+    notice_months = models.PositiveSmallIntegerField(_("uppsägningstid (månader)"))
+    # Defector agreements: pilot caps and the materiality threshold for equalisation.
+    pilot_until = models.DateField(_("pilotperiod till och med"), null=True, blank=True)
+    pilot_max_sent = models.PositiveSmallIntegerField(
+        _("högst skickade uppdrag per part under piloten"), null=True, blank=True
+    )
+    pilot_max_received = models.PositiveSmallIntegerField(
+        _("högst mottagna uppdrag per part under piloten"), null=True, blank=True
+    )
+    materiality_threshold = models.DecimalField(
+        _("väsentlighetsgräns för utjämning (kr)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    # Derived from the events by services (rules.in_force_window); None = no end.
+    in_force_from = models.DateField(_("i kraft från"), null=True, blank=True, editable=False)
+    in_force_until = models.DateField(
+        _("i kraft till och med"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("samverkansavtal")
+        verbose_name_plural = _("samverkansavtal")
+        ordering = ["type__code", "title"]
+        indexes = [
+            models.Index(fields=["type", "in_force_from", "in_force_until"], name="agr_in_force"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def terms(self) -> rules.Terms:
+        return rules.Terms(
+            start_date=self.start_date,
+            end_date=self.end_date,
+            renewal_months=self.renewal_months,
+            max_renewals=self.max_renewals,
+            notice_months=self.notice_months,
+            open_ended_after_renewals=self.open_ended_after_renewals,
+        )
+
+
+class AgreementParty(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+    )
+    role = models.CharField(
+        _("roll"), max_length=20, choices=PartyRole.choices, default=PartyRole.MEMBER
+    )
+    acting_body = models.CharField(_("genom (nämnd/förvaltning)"), max_length=200, blank=True)
+    signatory_name = models.CharField(_("undertecknare"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("befattning"), max_length=200, blank=True)
+    contact_person = models.CharField(_("kontaktperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
+
+    class Meta:
+        verbose_name = _("avtalspart")
+        verbose_name_plural = _("avtalsparter")
+        ordering = ["agreement", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"], name="agreement_party_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class Amendment(models.Model):
+    """A written change (tillägg); applies once every party has decided on it."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveSmallIntegerField(_("tillägg nr"))
+    summary = models.CharField(_("sammanfattning"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    effective_date = models.DateField(_("gäller från"))
+    created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tillägg")
+        verbose_name_plural = _("tillägg")
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="amendment_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Tillägg')} {self.number}: {self.summary}"
+
+
+class DecisionBody(models.TextChoices):
+    POLITICAL_COMMITTEE = "political_committee", _("Politiskt organ (nämnd)")
+    DELEGATE = "delegate", _("Delegat")
+
+
+class AgreementDecision(models.Model):
+    """A party's decision on the agreement (amendment None) or on one amendment."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="decisions")
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
+    party = models.ForeignKey(AgreementParty, on_delete=models.PROTECT, related_name="decisions")
+    body_kind = models.CharField(_("beslutande"), max_length=30, choices=DecisionBody.choices)
+    body_name = models.CharField(_("organ eller delegat"), max_length=200)
+    decided_on = models.DateField(_("beslutsdatum"))
+    reference = models.CharField(_("paragraf/beteckning"), max_length=100, blank=True)
+    document = models.FileField(
+        _("underskrivet beslut"),
+        upload_to="agreements/decisions/%Y/",
+        blank=True,
+        validators=document_validators,
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["decided_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["party", "amendment"], name="decision_one_per_party_amendment"
+            ),
+            models.UniqueConstraint(
+                fields=["party"],
+                condition=models.Q(amendment__isnull=True),
+                name="decision_one_per_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.decided_on}"
+
+
+class Notice(models.Model):
+    """Notice of termination (uppsägning) given by one party."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="notices")
+    given_by = models.ForeignKey(AgreementParty, on_delete=models.PROTECT, related_name="notices")
+    given_on = models.DateField(_("uppsagt den"))
+    document = models.FileField(
+        _("skriftlig uppsägning"),
+        upload_to="agreements/notices/%Y/",
+        blank=True,
+        validators=document_validators,
+    )
+    last_day = models.DateField(_("sista dag avtalet gäller"))
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("uppsägning")
+        verbose_name_plural = _("uppsägningar")
+        ordering = ["given_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.given_by} {self.given_on}"
+
+
+class TerminationNotification(models.Model):
+    """The task to tell (e.g. ROC) in writing that an agreement ends; done when sent."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="termination_notifications"
+    )
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("underrättelse om uppsägning")
+        verbose_name_plural = _("underrättelser om uppsägning")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sent_at"], name="agr_notification_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.agreement})"
+
+
+class DataProcessingAgreement(models.Model):
+    """Personuppgiftsbiträdesavtal (GDPR art. 28) attached to an agreement."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="data_processing_agreements"
+    )
+    controller = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("personuppgiftsansvarig"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    processor = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("personuppgiftsbiträde"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_on = models.DateField(_("undertecknat"))
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
+    document = models.FileField(
+        _("avtal"),
+        upload_to="agreements/dpa/%Y/",
+        blank=True,
+        validators=document_validators,
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("personuppgiftsbiträdesavtal")
+        verbose_name_plural = _("personuppgiftsbiträdesavtal")
+        ordering = ["valid_from", "id"]
+
+    def __str__(self) -> str:
+        return f"{_('Personuppgiftsbiträdesavtal')} {self.valid_from}"
+
+
+class ReminderSent(models.Model):
+    """A reminder mailed to a user; one per user, subject and day (idempotent mailing)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key", "sent_on"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.sent_on}"

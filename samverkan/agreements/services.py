@@ -1,0 +1,357 @@
+"""Every change to an agreement: keyword-only, one transaction, right checked, audited.
+
+`actor` None is the system (reference and demo data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.accounts.models import RoleCode
+from samverkan.agreements import rules
+from samverkan.agreements._audit import audit_record
+from samverkan.agreements.models import (
+    Agreement,
+    AgreementDecision,
+    AgreementParty,
+    AgreementType,
+    Amendment,
+    DataProcessingAgreement,
+    DecisionBody,
+    Notice,
+    PartyRole,
+    TerminationNotification,
+)
+from samverkan.agreements.selectors import STOCKHOLM, agreement_facts
+from samverkan.registry.models import Organisation
+
+
+def _today() -> date:
+    return timezone.now().astimezone(STOCKHOLM).date()
+
+
+def _check_admin(actor: Any, agreement: Agreement) -> None:
+    if actor is None:
+        return
+    if not has_role(actor, RoleCode.AGREEMENT_ADMIN):
+        raise PermissionDenied(_("Bara avtalsadministratörer kan ändra avtal."))
+    ids = responsible_organisation_ids(actor)
+    if not agreement.parties.filter(organisation_id__in=ids).exists():
+        raise PermissionDenied(_("Du är inte avtalsadministratör för någon av parterna."))
+
+
+def _controller(agreement: Agreement) -> str:
+    first = agreement.parties.select_related("organisation").first()
+    return first.organisation.code if first else ""
+
+
+def _audit(actor: Any, action: str, record: Any, agreement: Agreement, **detail: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        record_type=f"agreements.{type(record).__name__}",
+        record_id=record.pk,
+        controller=_controller(agreement),
+        detail={"agreement": agreement.pk, **{k: str(v) for k, v in detail.items()}},
+    )
+
+
+def _check_file(document: File | None, *, required: bool, message: str) -> None:
+    from samverkan.agreements.models import document_validators
+
+    if document is None or not document:
+        if required:
+            raise ValidationError({"document": message})
+        return
+    for validator in document_validators:
+        try:
+            validator(document)
+        except ValidationError as error:
+            raise ValidationError({"document": error.messages}) from error
+
+
+def agreement_refresh_window(*, agreement: Agreement) -> Agreement:
+    """Recompute the stored in-force window from the events (call inside a service)."""
+    window = rules.in_force_window(agreement_facts(agreement))
+    agreement.in_force_from, agreement.in_force_until = window if window else (None, None)
+    agreement.save(update_fields=["in_force_from", "in_force_until"])
+    return agreement
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: Any,
+    type_code: str,
+    title: str,
+    reference: str,
+    organisations: Sequence[Organisation],
+    start_date: date,
+    end_date: date | None,
+    renewal_months: int | None = None,
+    max_renewals: int | None = None,
+    open_ended_after_renewals: bool = False,
+    notice_months: int | None = None,
+    roles: Sequence[str] | None = None,
+    **extra: Any,
+) -> Agreement:
+    """Create an agreement with its parties; terms default to the type's rules."""
+    agreement_type = AgreementType.objects.get(code=type_code)
+    if actor is not None:
+        ids = responsible_organisation_ids(actor)
+        if not has_role(actor, RoleCode.AGREEMENT_ADMIN) or not any(
+            o.pk in ids for o in organisations
+        ):
+            raise PermissionDenied(_("Du är inte avtalsadministratör för någon av parterna."))
+    if len({o.pk for o in organisations}) < agreement_type.min_parties:
+        raise ValidationError(
+            _("Avtalet behöver minst %(n)s parter.") % {"n": agreement_type.min_parties}
+        )
+    if agreement_type.max_parties and len(organisations) > agreement_type.max_parties:
+        raise ValidationError(
+            _("Avtalet kan ha högst %(n)s parter.") % {"n": agreement_type.max_parties}
+        )
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("Slutdatum kan inte vara före startdatum.")})
+    agreement = Agreement(
+        type=agreement_type,
+        title=title,
+        reference=reference,
+        start_date=start_date,
+        end_date=end_date,
+        renewal_months=(
+            agreement_type.renewal_months if renewal_months is None else renewal_months
+        ),
+        max_renewals=max_renewals,
+        open_ended_after_renewals=open_ended_after_renewals,
+        notice_months=agreement_type.notice_months if notice_months is None else notice_months,
+        created_by=actor,
+        **extra,
+    )
+    agreement.full_clean()
+    agreement.save()
+    for index, organisation in enumerate(organisations):
+        role = roles[index] if roles else PartyRole.MEMBER
+        AgreementParty.objects.create(agreement=agreement, organisation=organisation, role=role)
+    agreement_refresh_window(agreement=agreement)
+    _audit(actor, "create", agreement, agreement, title=title)
+    return agreement
+
+
+@transaction.atomic
+def agreement_party_update(
+    *,
+    actor: Any,
+    party: AgreementParty,
+    acting_body: str | None = None,
+    signatory_name: str | None = None,
+    signatory_title: str | None = None,
+    contact_person: str | None = None,
+    contact_email: str | None = None,
+) -> AgreementParty:
+    _check_admin(actor, party.agreement)
+    changed = []
+    for name, value in [
+        ("acting_body", acting_body),
+        ("signatory_name", signatory_name),
+        ("signatory_title", signatory_title),
+        ("contact_person", contact_person),
+        ("contact_email", contact_email),
+    ]:
+        if value is not None:
+            setattr(party, name, value)
+            changed.append(name)
+    if changed:
+        party.save(update_fields=changed)
+        _audit(actor, "change", party, party.agreement, fields=",".join(changed))
+    return party
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    party: AgreementParty,
+    body_kind: str,
+    body_name: str,
+    decided_on: date,
+    reference: str = "",
+    document: File | None = None,
+    amendment: Amendment | None = None,
+) -> AgreementDecision:
+    """Record a party's decision on the agreement (or on an amendment)."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _check_admin(actor, agreement)
+    if party.agreement_id != agreement.pk:
+        raise ValidationError({"party": _("Organisationen är inte part i avtalet.")})
+    if amendment is not None and amendment.agreement_id != agreement.pk:
+        raise ValidationError({"amendment": _("Tillägget hör till ett annat avtal.")})
+    if body_kind not in DecisionBody.values:
+        raise ValidationError({"body_kind": _("Ange politiskt organ eller delegat.")})
+    if actor is not None and decided_on > _today():
+        raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
+    if AgreementDecision.objects.filter(party=party, amendment=amendment).exists():
+        raise ValidationError({"party": _("Partens beslut är redan registrerat.")})
+    _check_file(document, required=False, message="")
+    decision = AgreementDecision(
+        agreement=agreement,
+        amendment=amendment,
+        party=party,
+        body_kind=body_kind,
+        body_name=body_name,
+        decided_on=decided_on,
+        reference=reference,
+        recorded_by=actor,
+    )
+    if document:
+        decision.document.save(getattr(document, "name", "beslut.pdf"), document, save=False)
+    decision.save()
+    agreement_refresh_window(agreement=agreement)
+    _audit(actor, "create", decision, agreement, party=party.organisation.code, on=decided_on)
+    return decision
+
+
+@transaction.atomic
+def notice_give(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    party: AgreementParty,
+    given_on: date,
+    document: File | None = None,
+) -> Notice:
+    """Register a notice of termination; the last day follows from the agreement's terms.
+
+    For a type with someone to notify (ROC for single entry) a notification task
+    is created at once; it is done when `notification_mark_sent` records it.
+    """
+    agreement = Agreement.objects.select_for_update().select_related("type").get(pk=agreement.pk)
+    _check_admin(actor, agreement)
+    if party.agreement_id != agreement.pk:
+        raise ValidationError({"party": _("Organisationen är inte part i avtalet.")})
+    if agreement.notices.exists():
+        raise ValidationError(_("Avtalet är redan uppsagt."))
+    if actor is not None and given_on > _today():
+        raise ValidationError({"given_on": _("Uppsägningsdatum kan inte ligga i framtiden.")})
+    _check_file(
+        document,
+        required=agreement.type.notice_must_be_written,
+        message=_("Uppsägningen ska vara skriftlig: bifoga den undertecknade uppsägningen."),
+    )
+    status = rules.status_on(agreement_facts(agreement), given_on)
+    if status.reason in (rules.Reason.EXPIRED, rules.Reason.TERMINATED):
+        raise ValidationError({"given_on": _("Avtalet hade redan upphört det datumet.")})
+    notice = Notice(
+        agreement=agreement,
+        given_by=party,
+        given_on=given_on,
+        last_day=rules.notice_last_day(agreement.terms(), given_on),
+        recorded_by=actor,
+    )
+    if document:
+        notice.document.save(getattr(document, "name", "uppsagning.pdf"), document, save=False)
+    notice.save()
+    agreement_refresh_window(agreement=agreement)
+    _audit(actor, "create", notice, agreement, given_on=given_on, last_day=notice.last_day)
+    if agreement.type.notify_on_termination:
+        try:
+            recipient = Organisation.objects.get(code=agreement.type.notify_on_termination)
+        except Organisation.DoesNotExist as error:
+            raise ValidationError(
+                _("Mottagaren %(code)s finns inte i registret.")
+                % {"code": agreement.type.notify_on_termination}
+            ) from error
+        task = TerminationNotification.objects.create(
+            agreement=agreement, notice=notice, recipient=recipient
+        )
+        _audit(actor, "create", task, agreement, recipient=recipient.code)
+    return notice
+
+
+@transaction.atomic
+def notification_mark_sent(
+    *,
+    actor: Any,
+    notification: TerminationNotification,
+    sent_at: datetime | None = None,
+    note: str = "",
+) -> TerminationNotification:
+    """Record that the written notification (e.g. to ROC) was sent. Only once."""
+    _check_admin(actor, notification.agreement)
+    sent_at = sent_at or timezone.now()
+    updated = TerminationNotification.objects.filter(
+        pk=notification.pk, sent_at__isnull=True
+    ).update(sent_at=sent_at, sent_by=actor, note=note)
+    if not updated:
+        raise ValidationError(_("Underrättelsen är redan registrerad som skickad."))
+    notification.refresh_from_db()
+    _audit(actor, "change", notification, notification.agreement, sent_at=sent_at)
+    return notification
+
+
+@transaction.atomic
+def amendment_add(
+    *, actor: Any, agreement: Agreement, summary: str, text: str = "", effective_date: date
+) -> Amendment:
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    _check_admin(actor, agreement)
+    if not summary.strip():
+        raise ValidationError({"summary": _("Beskriv ändringen.")})
+    number = (agreement.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
+    amendment = Amendment.objects.create(
+        agreement=agreement,
+        number=number,
+        summary=summary,
+        text=text,
+        effective_date=effective_date,
+        created_by=actor,
+    )
+    _audit(actor, "create", amendment, agreement, number=number)
+    return amendment
+
+
+@transaction.atomic
+def dpa_attach(
+    *,
+    actor: Any,
+    agreement: Agreement,
+    controller: Organisation,
+    processor: Organisation,
+    signed_on: date,
+    valid_from: date,
+    valid_to: date | None = None,
+    document: File | None = None,
+) -> DataProcessingAgreement:
+    """Attach a data-processing agreement (personuppgiftsbiträdesavtal)."""
+    _check_admin(actor, agreement)
+    party_ids = set(agreement.parties.values_list("organisation_id", flat=True))
+    if controller.pk not in party_ids or processor.pk not in party_ids:
+        raise ValidationError(_("Båda organisationerna ska vara parter i avtalet."))
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError({"valid_to": _("Slutdatum kan inte vara före startdatum.")})
+    _check_file(document, required=False, message="")
+    dpa = DataProcessingAgreement(
+        agreement=agreement,
+        controller=controller,
+        processor=processor,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        recorded_by=actor,
+    )
+    if document:
+        dpa.document.save(getattr(document, "name", "pub-avtal.pdf"), document, save=False)
+    dpa.save()
+    _audit(actor, "create", dpa, agreement, valid_from=valid_from)
+    return dpa
