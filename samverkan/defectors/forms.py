@@ -36,7 +36,9 @@ class AssignmentCreateForm(forms.Form):
         max_length=100,
         help_text=_("Skriv inget personnummer här."),
     )
-    summary = forms.CharField(label=_("Bakgrund"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    summary = forms.CharField(
+        label=_("Bakgrund"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args: Any, agreements: list[Any], receivers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,7 +63,9 @@ class PreconditionForm(forms.Form):
         required=False,
     )
     document = forms.FileField(label=_("Dokument (samtycke eller beslut)"), required=False)
-    note = forms.CharField(label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ThreatForm(forms.Form):
@@ -73,7 +77,9 @@ class ThreatForm(forms.Form):
         queryset=Organisation.objects.filter(kind=OrganisationKind.POLICE_UNIT),
         required=False,
     )
-    note = forms.CharField(label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ChildrenTaskForm(forms.Form):
@@ -91,13 +97,19 @@ class ChildrenTaskCloseForm(forms.Form):
 class ConsultationForm(forms.Form):
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     participants = forms.CharField(label=_("Deltagare"), widget=forms.Textarea(attrs={"rows": 2}))
-    notes = forms.CharField(label=_("Anteckningar"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    decisions = forms.CharField(label=_("Beslut"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Anteckningar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decisions = forms.CharField(
+        label=_("Beslut"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class PlanForm(forms.Form):
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
-    goals = forms.CharField(label=_("Mål"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    goals = forms.CharField(
+        label=_("Mål"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InterventionForm(forms.Form):
@@ -166,13 +178,21 @@ class ReasonForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
-    participants = forms.CharField(label=_("Deltagare"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    participants = forms.CharField(
+        label=_("Deltagare"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     intervention_status = forms.CharField(
         label=_("Status för varje insats"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    motivation = forms.CharField(label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    threat = forms.CharField(label=_("Hotbild"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    next_step = forms.CharField(label=_("Nästa steg"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    motivation = forms.CharField(
+        label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    threat = forms.CharField(
+        label=_("Hotbild"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_step = forms.CharField(
+        label=_("Nästa steg"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReconciliationComputeForm(forms.Form):
@@ -195,21 +215,6 @@ class ReconciliationComputeForm(forms.Form):
 
 class LessonForm(forms.Form):
     text = forms.CharField(label=_("Våra lärdomar"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class TermsForm(forms.Form):
-    materiality_threshold = forms.DecimalField(
-        label=_("Väsentlighetsgräns (kr)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        help_text=_("Utjämning görs när avvikelsen från lika fördelning är större än beloppet."),
-    )
-    pilot_caps_enabled = forms.BooleanField(label=_("Pilottak gäller"), required=False)
-    pilot_max_sent = forms.IntegerField(label=_("Högst skickade per part"), min_value=0)
-    pilot_max_received = forms.IntegerField(label=_("Högst mottagna per part"), min_value=0)
-    pilot_starts = forms.DateField(label=_("Pilottiden börjar"), required=False, widget=DateInput())
-    pilot_ends = forms.DateField(label=_("Pilottiden slutar"), required=False, widget=DateInput())
 
 
 class CatalogueItemForm(forms.Form):

@@ -28,7 +28,10 @@ def _choices(enum_type: Any, labels: dict[Any, Any] | None = None) -> list[tuple
 
 
 STATE_CHOICES = _choices(rules.State, rules.STATE_LABELS)
-SIDE_CHOICES = [(rules.Side.HOME.value, _("Hemkommun")), (rules.Side.RECEIVING.value, _("Mottagande kommun"))]
+SIDE_CHOICES = [
+    (rules.Side.HOME.value, _("Hemkommun")),
+    (rules.Side.RECEIVING.value, _("Mottagande kommun")),
+]
 PRECONDITION_CHOICES = _choices(rules.PreconditionKind, rules.PRECONDITION_LABELS)
 LEGAL_BASIS_CHOICES = _choices(rules.LegalBasis, rules.LEGAL_BASIS_LABELS)
 THREAT_CHOICES = [
@@ -41,50 +44,6 @@ INTERVENTION_KIND_CHOICES = [
     (rules.InterventionKind.OUTSIDE.value, _("Utanför katalogen (hemkommunen)")),
     (rules.InterventionKind.HOUSING.value, _("Tillfälligt boende (hemkommunen)")),
 ]
-
-
-class DefectorTerms(models.Model):
-    """The defector-specific terms of an agreement: materiality threshold and pilot caps."""
-
-    agreement = models.OneToOneField(
-        "agreements.Agreement",
-        verbose_name=_("avtal"),
-        on_delete=models.CASCADE,
-        related_name="defector_terms",
-    )
-    materiality_threshold = models.DecimalField(
-        _("väsentlighetsgräns (kr)"),
-        max_digits=12,
-        decimal_places=2,
-        default=Decimal("0.00"),
-        help_text=_(
-            "Utjämning görs när avvikelsen från en lika fördelning är större än detta belopp."
-        ),
-    )
-    pilot_caps_enabled = models.BooleanField(_("pilottak gäller"), default=True)
-    pilot_max_sent = models.PositiveSmallIntegerField(_("högst skickade per part"), default=1)
-    pilot_max_received = models.PositiveSmallIntegerField(
-        _("högst mottagna per part"), default=1
-    )
-    pilot_starts = models.DateField(_("pilottiden börjar"), null=True, blank=True)
-    pilot_ends = models.DateField(_("pilottiden slutar"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("villkor för avhopparavtal")
-        verbose_name_plural = _("villkor för avhopparavtal")
-
-    def __str__(self) -> str:
-        return str(self.agreement)
-
-    @property
-    def caps(self) -> rules.PilotCaps:
-        return rules.PilotCaps(
-            enabled=self.pilot_caps_enabled,
-            max_sent=self.pilot_max_sent,
-            max_received=self.pilot_max_received,
-            starts=self.pilot_starts,
-            ends=self.pilot_ends,
-        )
 
 
 class CatalogueIntervention(models.Model):
@@ -202,7 +161,9 @@ class Assignment(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    handled_centrally = models.BooleanField(_("handläggs av central avhopparverksamhet"), default=False)
+    handled_centrally = models.BooleanField(
+        _("handläggs av central avhopparverksamhet"), default=False
+    )
     receiving_handler = models.ForeignKey(
         "registry.Organisation",
         verbose_name=_("handläggs hos mottagande kommun av"),
@@ -266,6 +227,9 @@ class AssignmentEvent(models.Model):
         verbose_name_plural = _("händelser")
         ordering = ["assignment", "at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.from_state} → {self.to_state}"
+
 
 class PreconditionConfirmation(models.Model):
     assignment = models.ForeignKey(
@@ -298,15 +262,21 @@ class PreconditionConfirmation(models.Model):
         verbose_name_plural = _("förutsättningar")
         ordering = ["assignment", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "kind"], name="defector_precondition_once")
+            models.UniqueConstraint(
+                fields=["assignment", "kind"], name="defector_precondition_once"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.confirmed_on})"
 
     def as_rule(self) -> rules.Confirmation:
         return rules.Confirmation(
             kind=rules.PreconditionKind(self.kind),
             confirmed_on=self.confirmed_on,
             confirmed_by=self.confirmed_by_name,
-            police_unit=self.police_unit_name or (self.police_unit.name if self.police_unit else ""),
+            police_unit=self.police_unit_name
+            or (self.police_unit.name if self.police_unit else ""),
             legal_basis=self.legal_basis,
             has_document=bool(self.document),
         )
@@ -338,6 +308,9 @@ class ThreatAssessment(models.Model):
         verbose_name_plural = _("hotbedömningar")
         ordering = ["assignment", "-assessed_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ({self.assessed_on})"
+
 
 class ChildrenTask(models.Model):
     """Children appeared after all: both parties must settle responsibility at once."""
@@ -361,6 +334,9 @@ class ChildrenTask(models.Model):
         verbose_name_plural = _("uppgifter om barn")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.description[:40]}"
+
 
 class Consultation(models.Model):
     """Samråd between the parties (and with the Police)."""
@@ -382,6 +358,9 @@ class Consultation(models.Model):
         verbose_name_plural = _("samråd")
         ordering = ["assignment", "held_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.held_on}"
+
 
 class ImplementationPlan(models.Model):
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="plan")
@@ -394,6 +373,9 @@ class ImplementationPlan(models.Model):
     class Meta:
         verbose_name = _("genomförandeplan")
         verbose_name_plural = _("genomförandeplaner")
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}"
 
 
 class InterventionStatus(models.TextChoices):
@@ -480,6 +462,9 @@ class CostEntry(models.Model):
             models.CheckConstraint(condition=~Q(amount=0), name="defector_cost_not_zero")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.incurred_on} {self.amount} kr"
+
 
 class Reconciliation(models.Model):
     """Six-monthly reconciliation of costs between two parties of an agreement.
@@ -562,6 +547,9 @@ class FollowUp(models.Model):
         verbose_name_plural = _("uppföljningar")
         ordering = ["assignment", "held_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.held_on}"
+
 
 class EvaluationLesson(models.Model):
     """A party's own lessons for the joint evaluation report."""
@@ -583,3 +571,6 @@ class EvaluationLesson(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "party"], name="defector_lesson_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id}"

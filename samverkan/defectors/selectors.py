@@ -17,8 +17,8 @@ from django.db.models import Q, QuerySet, Sum
 
 from samverkan.accounts.access import has_role
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
 from samverkan.defectors import rules
+from samverkan.defectors._audit import audit_record
 from samverkan.defectors.models import (
     DEFECTOR_ROLES,
     Assignment,
@@ -143,14 +143,16 @@ def balance_for(agreement: Any) -> list[BalanceRow]:
         )
     ]
     counts = rules.balance(pairs, parties=[p.code for p in parties])
-    caps_on = terms.pilot_caps_enabled
+    caps = terms.caps
     return [
         BalanceRow(
             party=party,
             sent=counts[party.code].sent,
             received=counts[party.code].received,
-            max_sent=terms.pilot_max_sent if caps_on else None,
-            max_received=terms.pilot_max_received if caps_on else None,
+            max_sent=caps.max_sent if caps.enabled and caps.max_sent < 10**6 else None,
+            max_received=(
+                caps.max_received if caps.enabled and caps.max_received < 10**6 else None
+            ),
         )
         for party in parties
     ]
@@ -215,9 +217,7 @@ def evaluation_data(*, user: Any, agreement: Any, on: date) -> EvaluationData:
     assignments = list(
         Assignment.objects.filter(agreement=agreement)
         .select_related("home_municipality", "receiving_municipality")
-        .prefetch_related(
-            "plan__interventions__catalogue_item", "followups", "events", "costs"
-        )
+        .prefetch_related("plan__interventions__catalogue_item", "followups", "events", "costs")
         .order_by("reference")
     )
     pairs = []
@@ -263,15 +263,15 @@ def evaluation_data(*, user: Any, agreement: Any, on: date) -> EvaluationData:
                 )
             )
     lessons = list(
-        EvaluationLesson.objects.filter(agreement=agreement).select_related("party").order_by(
-            "party__code"
-        )
+        EvaluationLesson.objects.filter(agreement=agreement)
+        .select_related("party")
+        .order_by("party__code")
     )
     audit_record(
         actor=user,
         action=AuditAction.EXPORT,
         record_type="defectors.EvaluationReport",
         record_id=agreement.pk,
-        controller=municipality_of(user.organisation).code if user.organisation else "",
+        controller=getattr(municipality_of(user.organisation), "code", ""),
     )
     return EvaluationData(agreement, parties, pairs, lessons, on)

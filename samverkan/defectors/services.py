@@ -9,6 +9,7 @@ Swedish message meant for the user.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts.access import has_role
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
 from samverkan.defectors import rules
+from samverkan.defectors._audit import audit_record
 from samverkan.defectors.models import (
     DEFECTOR_ROLES,
     Assignment,
@@ -31,7 +32,6 @@ from samverkan.defectors.models import (
     ChildrenTask,
     Consultation,
     CostEntry,
-    DefectorTerms,
     EvaluationLesson,
     FollowUp,
     HandlingRule,
@@ -140,7 +140,7 @@ def _audit(
 
 
 def agreement_party_codes(agreement: Any) -> set[str]:
-    """Codes of the municipalities that are parties to the agreement (districts count for theirs)."""
+    """Codes of the municipalities party to the agreement (a district counts for its own)."""
     codes: set[str] = set()
     for party in agreement.parties.select_related("organisation__parent"):
         organisation = party.organisation
@@ -159,9 +159,33 @@ def agreement_in_force(agreement: Any, at: datetime) -> bool:
     return bool(agreement_status_at(agreement, at).in_force)
 
 
-def terms_for(agreement: Any) -> DefectorTerms:
-    terms, _created = DefectorTerms.objects.get_or_create(agreement=agreement)
-    return terms
+@dataclass(frozen=True)
+class AgreementTerms:
+    """The defector terms kept on the agreement (edited by its administrators)."""
+
+    threshold: Decimal
+    caps: rules.PilotCaps
+
+
+def terms_for(agreement: Any) -> AgreementTerms:
+    enabled = agreement.pilot_max_sent is not None or agreement.pilot_max_received is not None
+    unlimited = 10**6
+    return AgreementTerms(
+        threshold=rules.to_sek(agreement.materiality_threshold or Decimal("0")),
+        caps=rules.PilotCaps(
+            enabled=enabled,
+            max_sent=agreement.pilot_max_sent
+            if agreement.pilot_max_sent is not None
+            else unlimited,
+            max_received=(
+                agreement.pilot_max_received
+                if agreement.pilot_max_received is not None
+                else unlimited
+            ),
+            starts=agreement.start_date,
+            ends=agreement.pilot_until,
+        ),
+    )
 
 
 def _next_reference(on: date) -> str:
@@ -217,7 +241,9 @@ def assignment_create(
         raise DefectorError(_("Avtalet är inte ett avtal om insatser till avhoppare."))
     parties = agreement_party_codes(agreement)
     if home.code not in parties or receiving_municipality.code not in parties:
-        raise DefectorError(_("Både hemkommunen och den mottagande kommunen måste vara parter i avtalet."))
+        raise DefectorError(
+            _("Både hemkommunen och den mottagande kommunen måste vara parter i avtalet.")
+        )
     if home.pk == receiving_municipality.pk:
         raise DefectorError(_("Den mottagande kommunen måste vara en annan kommun än hemkommunen."))
     if not agreement_in_force(agreement, now):
@@ -229,7 +255,8 @@ def assignment_create(
         agreement=agreement,
         home_municipality=home,
         receiving_municipality=receiving_municipality,
-        home_handler=home_handler or (actor.organisation if actor.organisation_id != home.pk else None),
+        home_handler=home_handler
+        or (actor.organisation if actor.organisation_id != home.pk else None),
         receiving_handler=receiving_handler,
         person_alias=person_alias.strip(),
         summary=summary,
@@ -344,7 +371,9 @@ def assignment_request(*, actor: Any, assignment: Assignment) -> Assignment:
     """The home municipality sends the request: discloses data to the receiving municipality."""
     _require_side(actor, assignment, rules.Side.HOME)
     # Serialise requests under one agreement so two requests cannot both squeeze under a cap.
-    DefectorTerms.objects.select_for_update().filter(agreement=assignment.agreement).first()
+    type(assignment.agreement).objects.select_for_update().filter(
+        pk=assignment.agreement_id
+    ).first()
     missing = request_blockers(assignment)
     if missing:
         raise DefectorError(
@@ -392,7 +421,9 @@ def assignment_decline(*, actor: Any, assignment: Assignment, reason: str) -> As
 
 
 @transaction.atomic
-def assignment_activate(*, actor: Any, assignment: Assignment, started_on: date | None = None) -> Assignment:
+def assignment_activate(
+    *, actor: Any, assignment: Assignment, started_on: date | None = None
+) -> Assignment:
     return _transition(
         actor=actor,
         assignment=assignment,
@@ -579,12 +610,17 @@ def consultation_record(
 
 
 @transaction.atomic
-def plan_decide(*, actor: Any, assignment: Assignment, decided_on: date, goals: str = "") -> ImplementationPlan:
+def plan_decide(
+    *, actor: Any, assignment: Assignment, decided_on: date, goals: str = ""
+) -> ImplementationPlan:
     """The home municipality decides the plan after consultation with the receiving one."""
     _require_side(actor, assignment, rules.Side.HOME)
     if not assignment.consultations.exists():
         raise DefectorError(
-            _("Genomförandeplanen beslutas efter samråd med den mottagande kommunen; registrera samrådet först.")
+            _(
+                "Genomförandeplanen beslutas efter samråd med den mottagande kommunen; "
+                "registrera samrådet först."
+            )
         )
     plan, _created = ImplementationPlan.objects.get_or_create(assignment=assignment)
     plan.decided_on = decided_on
@@ -616,7 +652,10 @@ def plan_intervention_add(
         catalogue_item = None
         if kind is rules.InterventionKind.OUTSIDE and not description.strip():
             raise DefectorError(
-                _("Beskriv insatsen utanför katalogen (till exempel hemtjänst eller försörjningsstöd).")
+                _(
+                    "Beskriv insatsen utanför katalogen (till exempel hemtjänst eller "
+                    "försörjningsstöd)."
+                )
             )
     plan, _created = ImplementationPlan.objects.get_or_create(assignment=assignment)
     intervention = PlannedIntervention.objects.create(
@@ -655,7 +694,11 @@ def intervention_set_status(
     side = _require_side(actor, assignment)
     if side is not intervention.bearer:
         raise NotAllowed(_("Bara den part som ger insatsen ändrar dess status."))
-    if status not in (InterventionStatus.PLANNED, InterventionStatus.ONGOING, InterventionStatus.ENDED):
+    if status not in (
+        InterventionStatus.PLANNED,
+        InterventionStatus.ONGOING,
+        InterventionStatus.ENDED,
+    ):
         raise DefectorError(_("Ogiltig status."))
     intervention.status = status
     intervention.save(update_fields=["status"])
@@ -735,7 +778,9 @@ def cost_book(
     )
     period = rules.booking_period(incurred_on, locked_periods(assignment.agreement, a, b))
     organisation = (
-        assignment.home_municipality if side is rules.Side.HOME else assignment.receiving_municipality
+        assignment.home_municipality
+        if side is rules.Side.HOME
+        else assignment.receiving_municipality
     )
     entry = CostEntry(
         assignment=assignment,
@@ -760,7 +805,11 @@ def cost_book(
         detail={"amount": str(value), "period": period.code},
     )
     existing = Reconciliation.objects.filter(
-        agreement=assignment.agreement, period=period.code, party_a=a, party_b=b, locked_at__isnull=True
+        agreement=assignment.agreement,
+        period=period.code,
+        party_a=a,
+        party_b=b,
+        locked_at__isnull=True,
     ).first()
     if existing is not None:
         _recompute(existing)
@@ -785,13 +834,16 @@ def _figures(agreement: Any, period: str, a: Organisation, b: Organisation) -> r
         party_b=b.code,
         a_for_b=carried_for(agreement, period, a, b),
         b_for_a=carried_for(agreement, period, b, a),
-        threshold=terms_for(agreement).materiality_threshold,
+        threshold=terms_for(agreement).threshold,
     )
 
 
 def _recompute(reconciliation: Reconciliation) -> Reconciliation:
     figures = _figures(
-        reconciliation.agreement, reconciliation.period, reconciliation.party_a, reconciliation.party_b
+        reconciliation.agreement,
+        reconciliation.period,
+        reconciliation.party_a,
+        reconciliation.party_b,
     )
     payer = None
     if figures.payer == reconciliation.party_a.code:
@@ -813,7 +865,9 @@ def _recompute(reconciliation: Reconciliation) -> Reconciliation:
         "computed_at": timezone.now(),
     }
     if changed:  # figures moved: earlier approvals no longer cover them
-        values.update(approved_a_at=None, approved_a_by=None, approved_b_at=None, approved_b_by=None)
+        values.update(
+            approved_a_at=None, approved_a_by=None, approved_b_at=None, approved_b_by=None
+        )
     updated = Reconciliation.objects.filter(pk=reconciliation.pk, locked_at__isnull=True).update(
         **values
     )
@@ -827,7 +881,7 @@ def _recompute(reconciliation: Reconciliation) -> Reconciliation:
 def reconciliation_compute(
     *, actor: Any, agreement: Any, period: rules.Period, other_party: Organisation
 ) -> Reconciliation:
-    """Compute (or recompute, until locked) the reconciliation between the actor's party and another."""
+    """Compute (or, until locked, recompute) the actor's party's reconciliation with another."""
     own = _require_coordinator(actor)
     parties = agreement_party_codes(agreement)
     if own.code not in parties or other_party.code not in parties or own.pk == other_party.pk:
@@ -844,7 +898,9 @@ def reconciliation_compute(
             )
     except IntegrityError:
         reconciliation, created = (
-            Reconciliation.objects.get(agreement=agreement, period=period.code, party_a=a, party_b=b),
+            Reconciliation.objects.get(
+                agreement=agreement, period=period.code, party_a=a, party_b=b
+            ),
             False,
         )
     if reconciliation.locked_at is not None:
@@ -921,7 +977,11 @@ def followup_record(
 ) -> FollowUp:
     """Follow-ups are led by the home municipality; the receiving one takes part."""
     _require_side(actor, assignment, rules.Side.HOME)
-    if assignment.state not in (rules.State.ACCEPTED.value, rules.State.ACTIVE.value, rules.State.ENDED.value):
+    if assignment.state not in (
+        rules.State.ACCEPTED.value,
+        rules.State.ACTIVE.value,
+        rules.State.ENDED.value,
+    ):
         raise DefectorError(_("Uppföljning görs när uppdraget har accepterats."))
     followup = FollowUp.objects.create(
         assignment=assignment,
@@ -950,7 +1010,9 @@ def lesson_save(*, actor: Any, agreement: Any, text: str) -> EvaluationLesson:
         party=own,
         defaults={"text": text.strip(), "updated_by": actor, "updated_at": timezone.now()},
     )
-    _audit(actor, AuditAction.CREATE if created else AuditAction.CHANGE, lesson, controller=own.code)
+    _audit(
+        actor, AuditAction.CREATE if created else AuditAction.CHANGE, lesson, controller=own.code
+    )
     return lesson
 
 
@@ -983,38 +1045,6 @@ def catalogue_item_save(
     return item
 
 
-@transaction.atomic
-def terms_update(
-    *,
-    actor: Any,
-    agreement: Any,
-    materiality_threshold: Decimal | str,
-    pilot_caps_enabled: bool,
-    pilot_max_sent: int,
-    pilot_max_received: int,
-    pilot_starts: date | None,
-    pilot_ends: date | None,
-) -> DefectorTerms:
-    own = _require_party_of(actor, agreement)
-    threshold = Decimal(str(materiality_threshold).replace(",", ".").replace(" ", ""))
-    if threshold < 0:
-        raise DefectorError(_("Väsentlighetsgränsen kan inte vara negativ."))
-    if pilot_max_sent < 0 or pilot_max_received < 0:
-        raise DefectorError(_("Taken kan inte vara negativa."))
-    if pilot_starts and pilot_ends and pilot_ends < pilot_starts:
-        raise DefectorError(_("Pilottiden kan inte sluta före den börjar."))
-    terms = terms_for(agreement)
-    terms.materiality_threshold = rules.to_sek(threshold)
-    terms.pilot_caps_enabled = pilot_caps_enabled
-    terms.pilot_max_sent = pilot_max_sent
-    terms.pilot_max_received = pilot_max_received
-    terms.pilot_starts = pilot_starts
-    terms.pilot_ends = pilot_ends
-    terms.save()
-    _audit(actor, AuditAction.CHANGE, terms, controller=own.code)
-    return terms
-
-
 def seed_catalogue(agreement: Any) -> None:
     """Give an agreement the catalogue of § 6 unless it already has one (no actor: setup)."""
     if CatalogueIntervention.objects.filter(agreement=agreement).exists():
@@ -1023,4 +1053,3 @@ def seed_catalogue(agreement: Any) -> None:
         CatalogueIntervention(agreement=agreement, code=code, name=name, order=index)
         for index, (code, name) in enumerate(rules.DEFAULT_CATALOGUE)
     )
-

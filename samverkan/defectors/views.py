@@ -69,7 +69,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     codes: set[str] = set()
     for agreement in agreements:
         codes |= services.agreement_party_codes(agreement)
-    receivers = Organisation.objects.filter(code__in=codes).exclude(pk=own.pk if own else None)
+    receivers = Organisation.objects.filter(code__in=codes).exclude(pk=own.pk if own else 0)
     form = f.AssignmentCreateForm(request.POST or None, agreements=agreements, receivers=receivers)
     if request.method == "POST" and form.is_valid():
         agreement = next(a for a in agreements if a.pk == form.cleaned_data["agreement"])
@@ -84,7 +84,9 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
         except DefectorError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Uppdraget %(ref)s är registrerat.") % {"ref": assignment.reference})
+            messages.success(
+                request, _("Uppdraget %(ref)s är registrerat.") % {"ref": assignment.reference}
+            )
             return redirect("defectors:detail", pk=assignment.pk)
     return render(request, "defectors/assignment_form.html", {"form": form})
 
@@ -99,22 +101,32 @@ def _detail_context(
     bookable = [
         i
         for i in interventions
-        if side is not None and rules.bearer_of(i.kind_enum) is side and i.status != "declined_not_offered"
+        if side is not None
+        and rules.bearer_of(i.kind_enum) is side
+        and i.status != "declined_not_offered"
     ]
     today = timezone.localdate()
     blockers = (
-        services.request_blockers(assignment)
-        if assignment.state in services.BEFORE_REQUEST
-        else []
+        services.request_blockers(assignment) if assignment.state in services.BEFORE_REQUEST else []
     )
-    cap = services.cap_check(assignment, today) if assignment.state in services.BEFORE_REQUEST else None
+    cap = (
+        services.cap_check(assignment, today)
+        if assignment.state in services.BEFORE_REQUEST
+        else None
+    )
     preconditions = {p.kind: p for p in assignment.preconditions.select_related("police_unit")}
     precondition_rows = [
         (kind, rules.PRECONDITION_LABELS[kind], preconditions.get(kind.value))
         for kind in rules.PreconditionKind
     ]
     ledger = list(selectors.ledger(user=request.user, assignment=assignment))
-    initial = {"confirmed_on": today, "assessed_on": today, "held_on": today, "incurred_on": today, "decided_on": today}
+    initial = {
+        "confirmed_on": today,
+        "assessed_on": today,
+        "held_on": today,
+        "incurred_on": today,
+        "decided_on": today,
+    }
 
     def form(name: str, cls: Callable[..., forms.Form], **kwargs: Any) -> forms.Form:
         return bound.get(name) or cls(initial=initial, **kwargs)
@@ -143,7 +155,9 @@ def _detail_context(
         "close_form": f.ChildrenTaskCloseForm(),
         "consultation_form": form("consultation", f.ConsultationForm),
         "plan_form": form("plan", f.PlanForm),
-        "intervention_form": form("intervention", f.InterventionForm, agreement=assignment.agreement),
+        "intervention_form": form(
+            "intervention", f.InterventionForm, agreement=assignment.agreement
+        ),
         "decline_intervention_form": f.DeclineInterventionForm(),
         "status_form": f.InterventionStatusForm(),
         "cost_form": form("cost", f.CostForm, interventions=bookable),
@@ -160,7 +174,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "defectors/assignment_detail.html", _detail_context(request, assignment))
 
 
-def _rerender(request: HttpRequest, assignment: Assignment, name: str, form: forms.Form) -> HttpResponse:
+def _rerender(
+    request: HttpRequest, assignment: Assignment, name: str, form: forms.Form
+) -> HttpResponse:
     context = _detail_context(request, assignment, {name: form})
     return render(request, "defectors/assignment_detail.html", context, status=400)
 
@@ -312,7 +328,9 @@ intervention_add = _form_action(
 
 
 def _book(request: HttpRequest, assignment: Assignment, data: dict[str, Any]) -> Any:
-    intervention = PlannedIntervention.objects.get(pk=data["intervention"], plan__assignment=assignment)
+    intervention = PlannedIntervention.objects.get(
+        pk=data["intervention"], plan__assignment=assignment
+    )
     return services.cost_book(
         actor=request.user,
         assignment=assignment,
@@ -354,7 +372,9 @@ def children_task_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.ChildrenTaskCloseForm(request.POST)
     if form.is_valid():
         try:
-            services.children_task_close(actor=request.user, task=task, resolution=form.cleaned_data["resolution"])
+            services.children_task_close(
+                actor=request.user, task=task, resolution=form.cleaned_data["resolution"]
+            )
         except DefectorError as error:
             messages.error(request, error.message)
         else:
@@ -378,7 +398,9 @@ def intervention_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.DeclineInterventionForm(request.POST)
     reason = form.data.get("reason", "")
     try:
-        services.intervention_decline_not_offered(actor=request.user, intervention=intervention, reason=reason)
+        services.intervention_decline_not_offered(
+            actor=request.user, intervention=intervention, reason=reason
+        )
     except DefectorError as error:
         messages.error(request, error.message)
     else:
@@ -406,16 +428,22 @@ def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
 # --- agreement level: balance, reconciliation, lessons, terms, report --------------------------
 
 
-def _agreement_context(request: HttpRequest, agreement: Any, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
+def _agreement_context(
+    request: HttpRequest, agreement: Any, bound: dict[str, forms.Form] | None = None
+) -> dict[str, Any]:
     bound = bound or {}
     own = services.municipality_of(request.user.organisation)  # type: ignore[union-attr]
     parties = selectors.party_organisations(agreement)
-    others = Organisation.objects.filter(pk__in=[p.pk for p in parties]).exclude(pk=own.pk if own else None)
+    others = Organisation.objects.filter(pk__in=[p.pk for p in parties]).exclude(
+        pk=own.pk if own else 0
+    )
     terms = services.terms_for(agreement)
     lesson = agreement.defector_lessons.filter(party=own).first()
     today = timezone.localdate()
     previous = rules.period_of(today)
-    previous = rules.Period(previous.year - 1, 2) if previous.half == 1 else rules.Period(previous.year, 1)
+    previous = (
+        rules.Period(previous.year - 1, 2) if previous.half == 1 else rules.Period(previous.year, 1)
+    )
     return {
         "agreement": agreement,
         "own": own,
@@ -424,19 +452,9 @@ def _agreement_context(request: HttpRequest, agreement: Any, bound: dict[str, fo
         "reconciliations": selectors.reconciliation_list(user=request.user, agreement=agreement),
         "compute_form": bound.get("compute")
         or f.ReconciliationComputeForm(parties=others, initial={"period": previous.code}),
-        "lesson_form": bound.get("lesson") or f.LessonForm(initial={"text": lesson.text if lesson else ""}),
+        "lesson_form": bound.get("lesson")
+        or f.LessonForm(initial={"text": lesson.text if lesson else ""}),
         "lessons": agreement.defector_lessons.select_related("party"),
-        "terms_form": bound.get("terms")
-        or f.TermsForm(
-            initial={
-                "materiality_threshold": terms.materiality_threshold,
-                "pilot_caps_enabled": terms.pilot_caps_enabled,
-                "pilot_max_sent": terms.pilot_max_sent,
-                "pilot_max_received": terms.pilot_max_received,
-                "pilot_starts": terms.pilot_starts,
-                "pilot_ends": terms.pilot_ends,
-            }
-        ),
         "catalogue": CatalogueIntervention.objects.filter(agreement=agreement),
         "catalogue_form": bound.get("catalogue") or f.CatalogueItemForm(),
         "others": others,
@@ -486,7 +504,10 @@ reconciliation_compute = _agreement_form_action(
     "compute",
     f.ReconciliationComputeForm,
     lambda request, agreement, data: services.reconciliation_compute(
-        actor=request.user, agreement=agreement, period=data["period"], other_party=data["other_party"]
+        actor=request.user,
+        agreement=agreement,
+        period=data["period"],
+        other_party=data["other_party"],
     ),
     _("Avstämningen är beräknad."),
 )
@@ -498,13 +519,6 @@ lesson_save = _agreement_form_action(
         actor=request.user, agreement=agreement, text=data["text"]
     ),
     _("Lärdomarna är sparade."),
-)
-
-terms_update = _agreement_form_action(
-    "terms",
-    f.TermsForm,
-    lambda request, agreement, data: services.terms_update(actor=request.user, agreement=agreement, **data),
-    _("Avtalsvillkoren är sparade."),
 )
 
 catalogue_save = _agreement_form_action(
@@ -529,12 +543,19 @@ def reconciliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reconciliation = _reconciliation(request, pk)
     own = services.municipality_of(request.user.organisation)  # type: ignore[union-attr]
     own_approved = (
-        reconciliation.approved_a_at if own and own.pk == reconciliation.party_a_id else reconciliation.approved_b_at
+        reconciliation.approved_a_at
+        if own and own.pk == reconciliation.party_a_id
+        else reconciliation.approved_b_at
     )
     return render(
         request,
         "defectors/reconciliation.html",
-        {"r": reconciliation, "own": own, "own_approved": own_approved, "period": reconciliation.period_obj},
+        {
+            "r": reconciliation,
+            "own": own,
+            "own_approved": own_approved,
+            "period": reconciliation.period_obj,
+        },
     )
 
 
@@ -543,14 +564,18 @@ def reconciliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def reconciliation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     reconciliation = _reconciliation(request, pk)
     try:
-        reconciliation = services.reconciliation_approve(actor=request.user, reconciliation=reconciliation)
+        reconciliation = services.reconciliation_approve(
+            actor=request.user, reconciliation=reconciliation
+        )
     except DefectorError as error:
         messages.error(request, error.message)
     else:
         if reconciliation.locked_at:
             messages.success(request, _("Avstämningen är godkänd av båda parter och nu låst."))
         else:
-            messages.success(request, _("Din kommun har godkänt avstämningen. Motparten behöver också godkänna."))
+            messages.success(
+                request, _("Din kommun har godkänt avstämningen. Motparten behöver också godkänna.")
+            )
     return redirect("defectors:reconciliation", pk=reconciliation.pk)
 
 
@@ -559,8 +584,12 @@ def evaluation_report(request: HttpRequest, pk: int) -> HttpResponse:
     from samverkan.defectors.report import render_evaluation_pdf
 
     agreement = _agreement(request, pk)
-    data = selectors.evaluation_data(user=request.user, agreement=agreement, on=timezone.localdate())
+    data = selectors.evaluation_data(
+        user=request.user, agreement=agreement, on=timezone.localdate()
+    )
     pdf = render_evaluation_pdf(data, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="utvarderingsrapport-avhoppare-{agreement.pk}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="utvarderingsrapport-avhoppare-{agreement.pk}.pdf"'
+    )
     return response
