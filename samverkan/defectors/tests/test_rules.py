@@ -346,3 +346,11 @@ def test_pilot_cap_configurable_and_only_during_pilot_term():
     assert rules.pilot_cap_check(
         caps=off, on=DAY, home_name="S", home_sent=9, receiving_name="M", receiving_received=9
     ).ok
+
+
+def test_sek_formatting_is_swedish():
+    from samverkan.defectors.templatetags.defectors_tags import format_sek
+
+    assert format_sek(Decimal("1234567.5")) == "1\u00a0234\u00a0567,50"
+    assert format_sek(Decimal("-200")) == "−200,00"
+    assert format_sek(Decimal("0")) == "0,00"
