@@ -18,7 +18,7 @@ def format_sek(value: Decimal | int | str | None) -> str:
     amount = to_sek(Decimal(str(value)))
     sign = "−" if amount < 0 else ""
     whole, _, fraction = f"{abs(amount):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
