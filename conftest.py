@@ -6,8 +6,11 @@ itself) and the registry's organisations, which the `registry_demo` fixture
 provides.
 
 Organisations
-    ``registry_demo`` – loads ``samverkan.registry.demo.load_demo()`` when that
-    module exists, and makes sure the organisations the personas need exist
+    The registry demo (``samverkan.registry.demo.load_demo()``, when that module
+    exists) is loaded ONCE per test session into the test database, so every
+    test sees the demo organisations and units (loading it per test costs ~2 s).
+    ``registry_demo`` – returns them, reloading only if a transactional test
+    emptied the database, and makes sure the organisations the personas need exist
     (get_or_create by code: 0180 Stockholm, its districts farsta and
     norra-innerstaden, 0182 Nacka, 0184 Solna, 1480 Göteborg, 1280 Malmö,
     polisen-roc, polisen-bops). Returns a ``dict`` code → Organisation.
@@ -42,6 +45,8 @@ Logged-in browsers (django.test.Client)
                           it has none.
     ``login``             function ``(client, user) -> client``: the same for a
                           client you already have (e.g. pytest-django's ``client``).
+    ``admin_client``      pytest-django's fixture, overridden: a client logged in and
+                          verified as ``admin_user``.
 
 Example::
 
@@ -70,9 +75,9 @@ PERSONA_ORGANISATIONS: dict[str, tuple[str, str, str | None]] = {
     "0184": ("Solna stad", "municipality", None),
     "1480": ("Göteborgs stad", "municipality", None),
     "1280": ("Malmö stad", "municipality", None),
-    "polisen-roc": ("Polisen, Regionalt operativt center (ROC)", "police_unit", None),
+    "polisen-roc": ("Polisen, Regionalt operativt center Stockholm (ROC)", "police_unit", None),
     "polisen-bops": (
-        "Polisen, Brottsoffer- och personsäkerhetssektionen (BOPS)",
+        "Polisen, brottsoffer- och personsäkerhetssektionen Stockholm (BOPS)",
         "police_unit",
         None,
     ),
@@ -88,10 +93,9 @@ def _fast_tests(settings: Any) -> None:
     }
 
 
-@pytest.fixture
-def registry_demo(db: None) -> dict[str, Any]:
-    """The registry demo data (when available) plus the organisations personas need."""
-    from samverkan.registry.models import Organisation
+def _load_registry_demo() -> dict[str, Any]:
+    """Load the registry demo unless it is there already; ensure the persona organisations."""
+    from samverkan.registry.models import Organisation, Unit
 
     try:
         registry_demo_module = importlib.import_module("samverkan.registry.demo")
@@ -99,14 +103,34 @@ def registry_demo(db: None) -> dict[str, Any]:
         if error.name != "samverkan.registry.demo":
             raise
     else:
-        registry_demo_module.load_demo()
-    found: dict[str, Any] = {}
+        # The hub exists only once the registry demo ran (it is idempotent, but slow).
+        if not Unit.objects.filter(is_hub=True).exists():
+            registry_demo_module.load_demo()
+    found = {o.code: o for o in Organisation.objects.filter(code__in=PERSONA_ORGANISATIONS)}
     for code, (name, kind, parent_code) in PERSONA_ORGANISATIONS.items():
-        parent = found.get(parent_code) if parent_code else None
-        found[code], _created = Organisation.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "parent": parent}
-        )
+        if code not in found:
+            parent = found.get(parent_code) if parent_code else None
+            found[code] = Organisation.objects.create(
+                code=code, name=name, kind=kind, parent=parent
+            )
     return found
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Load the registry demo once into the test database (every test sees it)."""
+    with django_db_blocker.unblock():
+        _load_registry_demo()
+
+
+@pytest.fixture
+def registry_demo(db: None) -> dict[str, Any]:
+    """The registry demo data plus the organisations personas need: code -> Organisation.
+
+    Loaded once per test session (see `django_db_setup`); loaded again here only
+    when a transactional test has emptied the database.
+    """
+    return _load_registry_demo()
 
 
 def _persona(username: str) -> Any:
@@ -224,6 +248,12 @@ def verify_second_factor(client: Any, user: Any) -> Any:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def admin_client(logged_in_client: Callable[[Any], Any], admin_user: Any) -> Any:
+    """pytest-django's ``admin_client``, but past the second factor (ours is ``admin``)."""
+    return logged_in_client(admin_user)
 
 
 @pytest.fixture

@@ -51,6 +51,11 @@ def is_strong_authentication(claims: dict[str, Any]) -> bool:
 
 
 class SamverkanOIDCBackend(OIDCAuthenticationBackend):
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
+        """Enough to identify someone: the user-name claim or an e-mail address."""
+        username = claims.get(_setting("OIDC_USERNAME_CLAIM", "preferred_username"))
+        return bool(username or claims.get("email"))
+
     def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
         active = User.objects.filter(is_active=True)
         username = claims.get(_setting("OIDC_USERNAME_CLAIM", "preferred_username"))

@@ -54,6 +54,9 @@ def _demo_logins() -> list[Any]:
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
+    current: Any = request.user
+    if request.method == "GET" and current.is_authenticated and current.is_verified():
+        return redirect(_safe_next(request, next_url))
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
         if form.is_valid():

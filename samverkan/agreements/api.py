@@ -1,3 +1,340 @@
-from ninja import Router
+"""Agreements API (/api/v1/agreements): read for the parties, write for their administrators.
 
-router = Router()
+Web users authenticate with their session (second factor passed); API clients
+with their bearer token (read only: an API client is no agreement administrator).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import SessionAuth
+
+from samverkan.accounts.api_auth import ApiTokenAuth
+from samverkan.accounts.models import ApiClient
+from samverkan.agreements import selectors, services
+from samverkan.agreements.models import Agreement, DecisionBody, TerminationNotification
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The web session, only once the second factor is passed."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if user.is_authenticated and user.is_verified():  # type: ignore[union-attr,attr-defined]
+            return user
+        return None
+
+
+READ_AUTH = [VerifiedSessionAuth(), ApiTokenAuth()]
+WRITE_AUTH = [VerifiedSessionAuth()]
+
+router = Router(tags=["agreements"])
+
+
+class StatusOut(Schema):
+    in_force: bool
+    reason: str
+    in_force_from: date | None
+    last_day: date | None
+    renewal: int | None
+    missing_parties: list[str]
+
+
+class PartyOut(Schema):
+    code: str
+    name: str
+    org_number: str
+    role: str
+
+
+class AgreementOut(Schema):
+    id: int
+    type: str
+    title: str
+    reference: str
+    start_date: date
+    end_date: date | None
+    renewal_months: int
+    max_renewals: int | None
+    notice_months: int
+    parties: list[PartyOut]
+    status: StatusOut
+
+
+class DecisionOut(Schema):
+    id: int
+    party: str
+    amendment: int | None
+    body_kind: str
+    body_name: str
+    decided_on: date
+    reference: str
+
+
+class NoticeOut(Schema):
+    id: int
+    given_by: str
+    given_on: date
+    last_day: date
+
+
+class NotificationOut(Schema):
+    id: int
+    recipient: str
+    sent_at: datetime | None
+
+
+class AmendmentOut(Schema):
+    id: int
+    number: int
+    summary: str
+    effective_date: date
+    applies_from: date | None
+
+
+class AgreementDetailOut(AgreementOut):
+    decisions: list[DecisionOut]
+    notices: list[NoticeOut]
+    notifications: list[NotificationOut]
+    amendments: list[AmendmentOut]
+
+
+class AmendmentIn(Schema):
+    summary: str
+    text: str = ""
+    effective_date: date
+
+
+class NotificationSentIn(Schema):
+    note: str = ""
+
+
+def _visible(request: HttpRequest) -> Any:
+    auth = request.auth  # type: ignore[attr-defined]
+    if isinstance(auth, ApiClient):
+        queryset = Agreement.objects.filter(parties__organisation_id=auth.organisation_id)
+        return selectors.with_events(queryset.distinct())
+    return selectors.agreements_visible_to(auth)
+
+
+def _agreement_out(agreement: Agreement, at: datetime) -> dict[str, Any]:
+    status = selectors.agreement_status_at(agreement, at)
+    return {
+        "id": agreement.pk,
+        "type": agreement.type.code,
+        "title": agreement.title,
+        "reference": agreement.reference,
+        "start_date": agreement.start_date,
+        "end_date": agreement.end_date,
+        "renewal_months": agreement.renewal_months,
+        "max_renewals": agreement.max_renewals,
+        "notice_months": agreement.notice_months,
+        "parties": [
+            {
+                "code": p.organisation.code,
+                "name": p.organisation.name,
+                "org_number": p.organisation.org_number,
+                "role": p.role,
+            }
+            for p in agreement.parties.all()
+        ],
+        "status": {
+            "in_force": status.in_force,
+            "reason": status.reason.value,
+            "in_force_from": status.in_force_from,
+            "last_day": status.last_day,
+            "renewal": status.renewal,
+            "missing_parties": list(status.missing_parties),
+        },
+    }
+
+
+def _detail_out(agreement: Agreement) -> dict[str, Any]:
+    data = _agreement_out(agreement, timezone.now())
+    data["decisions"] = [
+        {
+            "id": d.pk,
+            "party": d.party.organisation.code,
+            "amendment": d.amendment.number if d.amendment else None,
+            "body_kind": d.body_kind,
+            "body_name": d.body_name,
+            "decided_on": d.decided_on,
+            "reference": d.reference,
+        }
+        for d in agreement.decisions.select_related("party__organisation", "amendment")
+    ]
+    data["notices"] = [
+        {
+            "id": n.pk,
+            "given_by": n.given_by.organisation.code,
+            "given_on": n.given_on,
+            "last_day": n.last_day,
+        }
+        for n in agreement.notices.select_related("given_by__organisation")
+    ]
+    data["notifications"] = [
+        {"id": t.pk, "recipient": t.recipient.code, "sent_at": t.sent_at}
+        for t in agreement.termination_notifications.select_related("recipient")
+    ]
+    data["amendments"] = [
+        {
+            "id": a.pk,
+            "number": a.number,
+            "summary": a.summary,
+            "effective_date": a.effective_date,
+            "applies_from": selectors.amendment_applies_from(a),
+        }
+        for a in agreement.amendments.all()
+    ]
+    return data
+
+
+def _admin_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+    agreement = get_object_or_404(_visible(request), pk=agreement_id)
+    if not selectors.can_administer(request.auth, agreement):  # type: ignore[attr-defined]
+        raise HttpError(403, "Bara avtalsadministratörer för parterna kan ändra avtalet.")
+    return agreement
+
+
+def _call(function: Any, **kwargs: Any) -> Any:
+    try:
+        return function(**kwargs)
+    except PermissionDenied as error:
+        raise HttpError(403, str(error) or "Åtkomst nekad.") from error
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from error
+
+
+@router.get("/", response=list[AgreementOut], auth=READ_AUTH)
+def list_agreements(
+    request: HttpRequest, at: datetime | None = None, type: str | None = None
+) -> list[dict[str, Any]]:
+    """The agreements your organisation is a party to, with their status at `at` (now)."""
+    instant = at or timezone.now()
+    if instant.tzinfo is None:
+        raise HttpError(422, "Ange tidpunkten med tidszon, t.ex. 2026-11-25T12:00:00+01:00.")
+    queryset = _visible(request)
+    if type:
+        queryset = queryset.filter(type__code=type)
+    return [_agreement_out(a, instant) for a in queryset.order_by("pk")]
+
+
+@router.get("/{agreement_id}", response=AgreementDetailOut, auth=READ_AUTH)
+def get_agreement(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
+    return _detail_out(get_object_or_404(_visible(request), pk=agreement_id))
+
+
+@router.post("/{agreement_id}/decisions", response={201: DecisionOut}, auth=WRITE_AUTH)
+def record_decision(
+    request: HttpRequest,
+    agreement_id: int,
+    party: Form[str],
+    body_kind: Form[str],
+    body_name: Form[str],
+    decided_on: Form[date],
+    reference: Form[str] = "",
+    amendment: Form[int | None] = None,
+    document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
+) -> tuple[int, dict[str, Any]]:
+    agreement = _admin_agreement(request, agreement_id)
+    party_obj = get_object_or_404(agreement.parties, organisation__code=party)
+    amendment_obj = get_object_or_404(agreement.amendments, number=amendment) if amendment else None
+    if body_kind not in DecisionBody.values:
+        raise HttpError(422, "body_kind ska vara political_committee eller delegate.")
+    decision = _call(
+        services.decision_record,
+        actor=request.auth,  # type: ignore[attr-defined]
+        agreement=agreement,
+        party=party_obj,
+        amendment=amendment_obj,
+        body_kind=body_kind,
+        body_name=body_name,
+        decided_on=decided_on,
+        reference=reference,
+        document=document,
+    )
+    return 201, {
+        "id": decision.pk,
+        "party": party,
+        "amendment": amendment,
+        "body_kind": body_kind,
+        "body_name": body_name,
+        "decided_on": decided_on,
+        "reference": reference,
+    }
+
+
+@router.post("/{agreement_id}/notice", response={201: NoticeOut}, auth=WRITE_AUTH)
+def give_notice(
+    request: HttpRequest,
+    agreement_id: int,
+    party: Form[str],
+    given_on: Form[date],
+    document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
+) -> tuple[int, dict[str, Any]]:
+    agreement = _admin_agreement(request, agreement_id)
+    party_obj = get_object_or_404(agreement.parties, organisation__code=party)
+    notice = _call(
+        services.notice_give,
+        actor=request.auth,  # type: ignore[attr-defined]
+        agreement=agreement,
+        party=party_obj,
+        given_on=given_on,
+        document=document,
+    )
+    return 201, {
+        "id": notice.pk,
+        "given_by": party,
+        "given_on": notice.given_on,
+        "last_day": notice.last_day,
+    }
+
+
+@router.post(
+    "/{agreement_id}/notifications/{notification_id}/sent",
+    response=NotificationOut,
+    auth=WRITE_AUTH,
+)
+def notification_sent(
+    request: HttpRequest, agreement_id: int, notification_id: int, payload: NotificationSentIn
+) -> dict[str, Any]:
+    agreement = _admin_agreement(request, agreement_id)
+    task = get_object_or_404(TerminationNotification, pk=notification_id, agreement=agreement)
+    task = _call(
+        services.notification_mark_sent,
+        actor=request.auth,  # type: ignore[attr-defined]
+        notification=task,
+        note=payload.note,
+    )
+    return {"id": task.pk, "recipient": task.recipient.code, "sent_at": task.sent_at}
+
+
+@router.post("/{agreement_id}/amendments", response={201: AmendmentOut}, auth=WRITE_AUTH)
+def add_amendment(
+    request: HttpRequest, agreement_id: int, payload: AmendmentIn
+) -> tuple[int, dict[str, Any]]:
+    agreement = _admin_agreement(request, agreement_id)
+    amendment = _call(
+        services.amendment_add,
+        actor=request.auth,  # type: ignore[attr-defined]
+        agreement=agreement,
+        summary=payload.summary,
+        text=payload.text,
+        effective_date=payload.effective_date,
+    )
+    return 201, {
+        "id": amendment.pk,
+        "number": amendment.number,
+        "summary": amendment.summary,
+        "effective_date": amendment.effective_date,
+        "applies_from": None,
+    }

@@ -6,3 +6,17 @@ class AgreementsConfig(AppConfig):
     name = "samverkan.agreements"
     label = "agreements"
     verbose_name = _("Samverkansavtal")
+
+    def ready(self) -> None:
+        from samverkan.accounts.models import RoleCode
+        from samverkan.agreements.reminders import agreements_panel
+        from samverkan.core.navigation import register_nav
+        from samverkan.core.startpage import register_panel
+
+        register_panel(agreements_panel)
+        register_nav(
+            _("Avtal"),
+            "agreements:list",
+            roles={RoleCode.AGREEMENT_ADMIN, RoleCode.ANALYST, RoleCode.ADMINISTRATOR},
+            order=40,
+        )

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 
 from samverkan.agreements import services
 from samverkan.agreements.models import Agreement, AgreementTypeCode, DecisionBody, PartyRole
-from samverkan.agreements.selectors import STOCKHOLM
+from samverkan.core.calendar import STOCKHOLM
 from samverkan.registry.models import Organisation, OrganisationKind
 
 STOCKHOLM_COUNTY = {

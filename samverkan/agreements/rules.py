@@ -26,22 +26,23 @@ Semantics (issue 3):
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from samverkan.core.calendar import add_months
 
-def add_months(day: date, months: int) -> date:
-    """`day` plus `months` calendar months, clamped to the last day of the month.
-
-    Same contract as ``samverkan.core.calendar.add_months``.
-    """
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+__all__ = [
+    "AgreementFacts",
+    "Reason",
+    "Status",
+    "Terms",
+    "add_months",
+    "in_force_window",
+    "notice_last_day",
+    "status_on",
+]
 
 
 class Reason(StrEnum):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q
 
@@ -21,17 +20,10 @@ from samverkan.agreements.models import (
     Notice,
     TerminationNotification,
 )
+from samverkan.core.calendar import local_date
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 HUB_MUNICIPALITY = "0180"
 REMINDER_HORIZON_DAYS = 60
-
-
-def local_date(instant: datetime) -> date:
-    """The Swedish date of an aware instant."""
-    if instant.tzinfo is None:
-        raise ValueError("naive datetime")
-    return instant.astimezone(STOCKHOLM).date()
 
 
 def with_events(queryset: Any) -> Any:
@@ -170,3 +162,122 @@ def reminders_for(user: Any, today: date) -> list[Reminder]:
                 text = f"{agreement.title}: {verb} {status.last_day:%Y-%m-%d}"
             found.append(Reminder(agreement, f"term-end:{agreement.pk}:{status.last_day}", text))
     return found
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: date
+    kind: str
+    text: str
+    document_url: str = ""
+
+
+def _doc_url(kind: str, record: Any) -> str:
+    from django.urls import reverse
+
+    if not record.document:
+        return ""
+    return reverse("agreements:document", args=[kind, record.pk])
+
+
+def agreement_timeline(agreement: Agreement, today: date) -> list[TimelineEvent]:
+    """Decisions, start, renewals, notice, notifications, amendments and DPAs, by date."""
+    from django.utils.translation import gettext as _
+
+    events: list[TimelineEvent] = []
+    decisions = agreement.decisions.select_related("party__organisation", "amendment")
+    for d in decisions:
+        subject = _("tillägg %(n)s") % {"n": d.amendment.number} if d.amendment else _("avtalet")
+        events.append(
+            TimelineEvent(
+                d.decided_on,
+                "decision",
+                _("Beslut om %(subject)s: %(party)s, %(body)s %(ref)s")
+                % {
+                    "subject": subject,
+                    "party": d.party.organisation.name,
+                    "body": d.body_name,
+                    "ref": d.reference,
+                },
+                _doc_url("decision", d),
+            )
+        )
+    facts = agreement_facts(agreement)
+    window = rules.in_force_window(facts)
+    if window is not None and window[0] <= today:
+        events.append(TimelineEvent(window[0], "start", _("Avtalet börjar gälla")))
+        terms = agreement.terms()
+        upto = today if window[1] is None else min(today, window[1])
+        if terms.renews and terms.end_date is not None:
+            k = 0
+            while True:
+                term_end = rules.add_months(terms.end_date, k * terms.renewal_months)
+                next_day = term_end + timedelta(days=1)
+                if next_day > upto:
+                    break
+                renewal, last = terms.term_at(next_day)
+                if renewal <= k and last is not None:
+                    break
+                text = (
+                    _("Förlängt (förlängning %(n)s) till och med %(last)s")
+                    % {"n": renewal, "last": last}
+                    if last
+                    else _("Gäller därefter tills vidare")
+                )
+                events.append(TimelineEvent(next_day, "renewal", text))
+                if last is None:
+                    break
+                k += 1
+    for notice in agreement.notices.select_related("given_by__organisation"):
+        events.append(
+            TimelineEvent(
+                notice.given_on,
+                "notice",
+                _("Uppsagt av %(party)s; sista dag %(last)s")
+                % {"party": notice.given_by.organisation.name, "last": notice.last_day},
+                _doc_url("notice", notice),
+            )
+        )
+    for task in agreement.termination_notifications.select_related("recipient"):
+        if task.sent_at:
+            events.append(
+                TimelineEvent(
+                    local_date(task.sent_at),
+                    "notified",
+                    _("Uppsägningen skriftligen meddelad till %(to)s") % {"to": task.recipient},
+                )
+            )
+    for amendment in agreement.amendments.all():
+        applies = amendment_applies_from(amendment)
+        events.append(
+            TimelineEvent(
+                amendment.effective_date,
+                "amendment",
+                _("Tillägg %(n)s: %(summary)s (%(state)s)")
+                % {
+                    "n": amendment.number,
+                    "summary": amendment.summary,
+                    "state": _("gäller från %(d)s") % {"d": applies}
+                    if applies
+                    else _("beslut saknas"),
+                },
+            )
+        )
+    for dpa in agreement.data_processing_agreements.select_related("controller", "processor"):
+        events.append(
+            TimelineEvent(
+                dpa.valid_from,
+                "dpa",
+                _("Personuppgiftsbiträdesavtal: %(c)s ansvarig, %(p)s biträde, %(from)s–%(to)s")
+                % {
+                    "c": dpa.controller.name,
+                    "p": dpa.processor.name,
+                    "from": dpa.valid_from,
+                    "to": dpa.valid_to or "",
+                },
+                _doc_url("dpa", dpa),
+            )
+        )
+    if window is not None and window[1] is not None and window[1] < today:
+        events.append(TimelineEvent(window[1], "end", _("Sista dagen avtalet gällde")))
+    return sorted(events, key=lambda e: e.day)

@@ -32,7 +32,8 @@ from samverkan.agreements.models import (
     PartyRole,
     TerminationNotification,
 )
-from samverkan.agreements.selectors import STOCKHOLM, agreement_facts
+from samverkan.agreements.selectors import agreement_facts
+from samverkan.core.calendar import STOCKHOLM
 from samverkan.registry.models import Organisation
 
 

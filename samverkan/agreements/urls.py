@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samverkan.agreements import views
 
 app_name = "agreements"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.agreement_list, name="list"),
+    path("<int:pk>/", views.agreement_detail, name="detail"),
+    path("<int:pk>/beslut/", views.record_decision, name="decision"),
+    path("<int:pk>/uppsagning/", views.give_notice, name="notice"),
+    path("<int:pk>/tillagg/", views.add_amendment, name="amendment"),
+    path("<int:pk>/pub-avtal/", views.attach_dpa, name="dpa"),
+    path(
+        "<int:pk>/underrattelse/<int:notification_pk>/skickad/",
+        views.mark_notified,
+        name="notified",
+    ),
+    path("<int:pk>/avtal.pdf", views.agreement_pdf, name="pdf"),
+    path("dokument/<str:kind>/<int:pk>/", views.document, name="document"),
+]

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "samverkan.audit"
     label = "audit"
     verbose_name = _("Loggning")
+
+    def ready(self) -> None:
+        from samverkan.core.navigation import register_nav
+
+        register_nav(_("Logg"), "audit:search", roles={"auditor"}, order=900)

@@ -53,6 +53,10 @@ class AuditEntry(models.Model):
             models.Index(fields=["record_type", "record_id", "id"], name="audit_record_idx"),
             models.Index(fields=["controller", "id"], name="audit_controller_idx"),
         ]
+        constraints = [
+            # Two entries chained onto the same predecessor would fork the chain.
+            models.UniqueConstraint(fields=["previous_hash"], name="audit_previous_hash_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.record_type}"

@@ -57,7 +57,7 @@ class PersonId:
 _MSG_SHAPE = "Ange personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."
 _MSG_CHECKSUM = "Kontrollsiffran stämmer inte. Kontrollera att numret är rätt inskrivet."
 _MSG_DATE = "Födelsedatumet i numret finns inte."
-_MSG_FUTURE = "Födelsedatumet i numret ligger efter dagens datum."
+_MSG_FUTURE = "Numret anger ett födelsedatum som ännu inte har inträffat."
 
 
 def _century_year(yy: int, plus: bool, on: date) -> int:
@@ -76,7 +76,9 @@ def parse_person_id(value: str, *, on: date | None = None) -> PersonId:
     """Parse a personnummer or samordningsnummer, 10 or 12 digits, with or without separator.
 
     `on` is the reference date that decides the century of a 10-digit number
-    (default: today). Raises `InvalidPersonId` with a Swedish message.
+    (default: today); a birth date after it is refused. With 12 digits the
+    separator carries no information and may be ``-``, ``+`` or absent.
+    Raises `InvalidPersonId` with a Swedish message.
     """
     reference = on or date.today()
     if not isinstance(value, str):

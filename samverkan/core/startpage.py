@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -52,6 +53,8 @@ class Panel:
     order: int = 100
     # Links shown under the text of a panel, e.g. to the admin pages.
     links: list[tuple[Text, str]] = field(default_factory=list)
+    # The start page's own panels for users whom no app's panel concerns.
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def register_panel(function: PanelFunction) -> PanelFunction:
 def no_role_panel(user: User) -> Panel:
     links: list[tuple[Text, str]] = []
     if user.is_staff:
-        links.append((_("Administration"), "/admin/"))
+        links.append((_("Administration"), reverse("admin:index")))
     return Panel(
         title=_("Du har ingen roll ännu"),
         empty_text=_(
@@ -85,6 +88,7 @@ def no_role_panel(user: User) -> Panel:
         ),
         links=links,
         order=0,
+        fallback=True,
     )
 
 
@@ -96,6 +100,7 @@ def nothing_to_do_panel() -> Panel:
             "Det som kommer in till dig visas här."
         ),
         order=0,
+        fallback=True,
     )
 
 
@@ -118,11 +123,14 @@ def panels_for(user: User) -> list[Panel]:
 def start_summary(panels: list[Panel]) -> StartSummary:
     total = sum(len(panel.items) for panel in panels)
     urgent = sum(1 for panel in panels for item in panel.items if item.urgent)
-    if total == 0:
+    if total == 0 and all(panel.fallback for panel in panels):
+        text = ""  # the fallback panel says it all
+    elif total == 0:
         text = str(_("Inget väntar på dig just nu."))
     elif urgent:
         text = ngettext(
-            "Du har %(total)d sak att göra, varav %(urgent)d brådskande. Det brådskande står först.",
+            "Du har %(total)d sak att göra, varav %(urgent)d brådskande. Det brådskande står "
+            "först.",
             "Du har %(total)d saker att göra, varav %(urgent)d brådskande. Det brådskande står "
             "först.",
             total,

@@ -16,9 +16,7 @@ from samverkan.core.startpage import panels_for, start_summary
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     panels = panels_for(request.user)  # type: ignore[arg-type]
-    return render(
-        request, "core/start.html", {"panels": panels, "summary": start_summary(panels)}
-    )
+    return render(request, "core/start.html", {"panels": panels, "summary": start_summary(panels)})
 
 
 @dataclass(frozen=True)

@@ -160,17 +160,65 @@ def intake_phone_numbers() -> dict[str, str]:
 
 
 # Police units' own lines (08 fiction range 70–79).
-POLICE_PHONES = {code: stockholm_fiction(70 + index) for index, (code, _n) in enumerate(POLICE_UNITS)}
+POLICE_PHONES = {
+    code: stockholm_fiction(70 + index) for index, (code, _n) in enumerate(POLICE_UNITS)
+}
 
 FIRST_NAMES = (
-    "Anna", "Erik", "Maria", "Johan", "Sara", "Karl", "Lena", "Mikael", "Eva", "Anders",
-    "Karin", "Per", "Sofia", "Lars", "Emma", "Nils", "Ida", "Oskar", "Elin", "Jonas",
-    "Hanna", "Magnus", "Linnea", "Fredrik", "Maja", "Daniel", "Amira", "Ali",
+    "Anna",
+    "Erik",
+    "Maria",
+    "Johan",
+    "Sara",
+    "Karl",
+    "Lena",
+    "Mikael",
+    "Eva",
+    "Anders",
+    "Karin",
+    "Per",
+    "Sofia",
+    "Lars",
+    "Emma",
+    "Nils",
+    "Ida",
+    "Oskar",
+    "Elin",
+    "Jonas",
+    "Hanna",
+    "Magnus",
+    "Linnea",
+    "Fredrik",
+    "Maja",
+    "Daniel",
+    "Amira",
+    "Ali",
 )
 LAST_NAMES = (
-    "Lindqvist", "Berglund", "Holm", "Sandberg", "Forsberg", "Lundgren", "Ek", "Nyström",
-    "Håkansson", "Strand", "Björk", "Wallin", "Engström", "Sjöberg", "Dahl", "Hedlund",
-    "Åberg", "Falk", "Blom", "Lind", "Hassan", "Korhonen", "Novak", "Petrović",
+    "Lindqvist",
+    "Berglund",
+    "Holm",
+    "Sandberg",
+    "Forsberg",
+    "Lundgren",
+    "Ek",
+    "Nyström",
+    "Håkansson",
+    "Strand",
+    "Björk",
+    "Wallin",
+    "Engström",
+    "Sjöberg",
+    "Dahl",
+    "Hedlund",
+    "Åberg",
+    "Falk",
+    "Blom",
+    "Lind",
+    "Hassan",
+    "Korhonen",
+    "Novak",
+    "Petrović",
 )
 CONTACT_TITLES = (
     "Enhetschef, mottagningen barn och unga",

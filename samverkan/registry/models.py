@@ -156,6 +156,10 @@ class OfficeHours(models.Model):
         verbose_name_plural = _("öppettider")
         ordering = ["unit", "weekday", "opens"]
 
+    def __str__(self) -> str:
+        closes = "24:00" if self.closes == time(0, 0) else f"{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{closes}"
+
     def clean(self) -> None:
         super().clean()
         if self.opens is not None and self.closes is not None:
@@ -168,10 +172,6 @@ class OfficeHours(models.Model):
                         )
                     }
                 )
-
-    def __str__(self) -> str:
-        closes = "24:00" if self.closes == time(0, 0) else f"{self.closes:%H:%M}"
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{closes}"
 
 
 class PhonePurpose(models.TextChoices):
@@ -260,6 +260,9 @@ class School(models.Model):
         verbose_name_plural = _("skolor")
         ordering = ["organisation__name"]
 
+    def __str__(self) -> str:
+        return str(self.organisation)
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = {}
@@ -280,6 +283,3 @@ class School(models.Model):
         if self.has_upper_secondary:
             forms.append(str(_("gymnasieskola")))
         return forms
-
-    def __str__(self) -> str:
-        return str(self.organisation)

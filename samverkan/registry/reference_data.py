@@ -9,7 +9,10 @@ administrator to enter (the admin validates them), never guessed:
 - 212000-1355 Göteborgs stad (CORDIS VAT SE212000135501)
 - 212000-1124 Malmö stad (CORDIS VAT SE212000112401)
 - 212000-0167 Nacka kommun (Nacka kommun's e-service footer)
-- 212000-2882 Botkyrka kommun (footer of Botkyrka's Tumba gymnasium)
+- 212000-2882 Botkyrka kommun (footer of Botkyrka's Tumba gymnasium; re-check)
+- 212000-0027 Vallentuna kommun (vallentuna.se, e-faktura page)
+- 212000-0035 Värmdö kommun (varmdo.se, upphandling och inköp)
+- 212000-0100 Upplands-Bro kommun (upplands-bro.se, Peppol-ID 0007:2120000100)
 - 202100-0076 Polismyndigheten (Bolagsverket/ESV myndighetsregister)
 
 Stockholm's 11 districts (*stadsdelsområden*, since 2023-07-01) have the code
@@ -47,9 +50,9 @@ class Municipality(NamedTuple):
 
 MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("0114", "Upplands Väsby", "Upplands Väsby kommun", STOCKHOLM_COUNTY, ""),
-    Municipality("0115", "Vallentuna", "Vallentuna kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0115", "Vallentuna", "Vallentuna kommun", STOCKHOLM_COUNTY, "212000-0027"),
     Municipality("0117", "Österåker", "Österåkers kommun", STOCKHOLM_COUNTY, ""),
-    Municipality("0120", "Värmdö", "Värmdö kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0120", "Värmdö", "Värmdö kommun", STOCKHOLM_COUNTY, "212000-0035"),
     Municipality("0123", "Järfälla", "Järfälla kommun", STOCKHOLM_COUNTY, ""),
     Municipality("0125", "Ekerö", "Ekerö kommun", STOCKHOLM_COUNTY, ""),
     Municipality("0126", "Huddinge", "Huddinge kommun", STOCKHOLM_COUNTY, ""),
@@ -57,7 +60,7 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
     Municipality("0128", "Salem", "Salems kommun", STOCKHOLM_COUNTY, ""),
     Municipality("0136", "Haninge", "Haninge kommun", STOCKHOLM_COUNTY, ""),
     Municipality("0138", "Tyresö", "Tyresö kommun", STOCKHOLM_COUNTY, ""),
-    Municipality("0139", "Upplands-Bro", "Upplands-Bro kommun", STOCKHOLM_COUNTY, ""),
+    Municipality("0139", "Upplands-Bro", "Upplands-Bro kommun", STOCKHOLM_COUNTY, "212000-0100"),
     Municipality("0140", "Nykvarn", "Nykvarns kommun", STOCKHOLM_COUNTY, ""),
     Municipality("0160", "Täby", "Täby kommun", STOCKHOLM_COUNTY, ""),
     Municipality("0162", "Danderyd", "Danderyds kommun", STOCKHOLM_COUNTY, ""),
@@ -118,17 +121,17 @@ def load_reference_data(organisation_model: Any) -> None:
     """Create or update every reference organisation. Safe to run again."""
     upsert = organisation_model.objects.update_or_create
     for municipality in MUNICIPALITIES:
-        upsert(
-            code=municipality.code,
-            defaults={
-                "name": municipality.name,
-                "official_name": municipality.official_name,
-                "kind": "municipality",
-                "county_code": municipality.county_code,
-                "org_number": municipality.org_number,
-                "parent": None,
-            },
-        )
+        defaults = {
+            "name": municipality.name,
+            "official_name": municipality.official_name,
+            "kind": "municipality",
+            "county_code": municipality.county_code,
+            "parent": None,
+        }
+        if municipality.org_number:
+            # A number an administrator entered where we ship none is kept.
+            defaults["org_number"] = municipality.org_number
+        upsert(code=municipality.code, defaults=defaults)
     stockholm = organisation_model.objects.get(code=STOCKHOLM_CODE)
     for slug, name in STOCKHOLM_DISTRICTS:
         upsert(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from samverkan.registry._calendar import is_public_holiday, is_working_day, local_datetime
+from samverkan.core.calendar import is_public_holiday, is_working_day, local_datetime
 
 PUBLIC_HOLIDAY = 7
 MIDNIGHT = time(0, 0)
@@ -84,7 +84,9 @@ def complement_intervals(
             intervals.append(OpeningInterval(day, MIDNIGHT, opens, False))
         if closes != MIDNIGHT:
             intervals.append(OpeningInterval(day, closes, MIDNIGHT, False))
-    intervals += [OpeningInterval(day, MIDNIGHT, MIDNIGHT, False) for day in range(7) if day not in days]
+    intervals += [
+        OpeningInterval(day, MIDNIGHT, MIDNIGHT, False) for day in range(7) if day not in days
+    ]
     if opens != closes:
         intervals.append(OpeningInterval(PUBLIC_HOLIDAY, opens, closes, False))
     return intervals

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from samverkan.accounts.models import Role, RoleCode, User
 from samverkan.agreements.demo import organisation
@@ -42,19 +40,6 @@ def solna_admin(db):
     return make_user("avtal-solna", "0184", RoleCode.AGREEMENT_ADMIN)
 
 
-@pytest.fixture
-def nacka_receiver(db):
-    return make_user("mottagare-nacka", "0182", RoleCode.RECEIVER)
-
-
-@pytest.fixture
-def login():
-    def do_login(client, user):
-        client.force_login(user)
-        device = StaticDevice.objects.create(user=user, name="test")
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return do_login
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -8,10 +8,10 @@ import time_machine
 from samverkan.agreements.models import Agreement, TerminationNotification
 from samverkan.agreements.rules import Reason
 from samverkan.agreements.selectors import (
-    STOCKHOLM,
     agreement_status_at,
     single_entry_municipalities_in_force,
 )
+from samverkan.core.calendar import STOCKHOLM
 
 pytestmark = pytest.mark.django_db
 

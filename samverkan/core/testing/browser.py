@@ -15,10 +15,11 @@ Other apps' browser tests import what they use from here explicitly (a
         page.goto(f"{live_server.url}/anmalningar/")
         check_page(page, "intake-inbox")   # axe WCAG 2.1 A+AA, 320 and 1280 px, screenshots
 
-Fixtures: `browser` (session; skips with a clear message only when Chromium is
-missing and cannot be installed), `page` (a fresh browser context per test, on
-pytest-django's `live_server` with `transactional_db`, static files served
-unhashed). Helpers: `login_as`, `assert_no_axe_violations`,
+Fixtures (import both `browser` and `page`: pytest finds a fixture by name
+in the test module): `browser` (session; skips with a clear message only when
+Chromium is missing and cannot be installed), `page` (a fresh browser context
+per test, on pytest-django's `live_server` with `transactional_db`, static
+files served unhashed). Helpers: `login_as`, `assert_no_axe_violations`,
 `assert_no_horizontal_scroll`, `save_screenshots`, `check_page`,
 `assert_no_console_errors`.
 """
@@ -36,6 +37,19 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+
+__all__ = [
+    "BROWSER_TEST_PASSWORD",
+    "assert_no_axe_violations",
+    "assert_no_console_errors",
+    "assert_no_horizontal_scroll",
+    "browser",
+    "check_page",
+    "login_as",
+    "page",
+    "save_screenshots",
+    "totp_token_for",
+]
 
 ROOT = Path(django_settings.BASE_DIR)
 CHROMIUM = Path(os.environ.get("SAMVERKAN_CHROMIUM", "/usr/bin/chromium"))
@@ -114,23 +128,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def unhashed_static_files(settings: Any) -> None:
-    """Serve static files straight from static/ (no collectstatic manifest needed).
+def page(browser: Any, live_server: Any, transactional_db: None, settings: Any) -> Iterator[Any]:
+    """A page in a fresh context (no cookies) at 1280 px, Swedish, logging console errors.
 
-    pytest-django's live server serves /static/ from the finders, which do not
-    know the manifest's hashed names.
+    Static files are served straight from static/: pytest-django's live server
+    serves /static/ through the finders, which do not know the collectstatic
+    manifest's hashed names.
     """
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def page(
-    browser: Any, live_server: Any, transactional_db: None, unhashed_static_files: None
-) -> Iterator[Any]:
-    """A page in a fresh context (no cookies) at 1280 px, Swedish, logging console errors."""
     context = browser.new_context(viewport=WIDE, locale="sv-SE", timezone_id="Europe/Stockholm")
     context.set_default_timeout(15_000)
     new_page = context.new_page()

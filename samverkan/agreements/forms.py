@@ -1,0 +1,128 @@
+"""Forms for the agreement administrator's actions. They parse; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.agreements.models import (
+    DOCUMENT_EXTENSIONS,
+    Agreement,
+    AgreementParty,
+    AgreementTypeCode,
+    Amendment,
+    DecisionBody,
+)
+from samverkan.agreements.rules import Reason
+
+REASON_LABELS = {
+    Reason.DECISIONS_MISSING: _("Beslut saknas"),
+    Reason.NOT_STARTED: _("Har inte börjat gälla"),
+    Reason.IN_FORCE: _("Gäller"),
+    Reason.NOTICE_GIVEN: _("Uppsagt, gäller till sista dagen"),
+    Reason.TERMINATED: _("Uppsagt och upphört"),
+    Reason.EXPIRED: _("Har löpt ut"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def document_field(label: Any, *, required: bool) -> forms.FileField:
+    mb = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+    return forms.FileField(
+        label=label,
+        required=required,
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+        help_text=_("PDF eller bild, högst %(mb)s MB.") % {"mb": mb},
+    )
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alla"))] + [(r.value, label) for r, label in REASON_LABELS.items()],
+    )
+    type = forms.ChoiceField(
+        label=_("Avtalstyp"),
+        required=False,
+        choices=[("", _("Alla"))] + list(AgreementTypeCode.choices),
+    )
+
+
+class PartyChoiceMixin:
+    def limit_parties(self, agreement: Agreement, field: str = "party") -> None:
+        self.fields[field].queryset = agreement.parties.select_related("organisation")  # type: ignore[attr-defined]
+
+
+class DecisionForm(PartyChoiceMixin, forms.Form):
+    party = forms.ModelChoiceField(queryset=AgreementParty.objects.none(), label=_("Part"))
+    amendment = forms.ModelChoiceField(
+        queryset=Amendment.objects.none(),
+        label=_("Gäller tillägg"),
+        required=False,
+        empty_label=_("Själva avtalet"),
+    )
+    body_kind = forms.ChoiceField(label=_("Beslutande"), choices=DecisionBody.choices)
+    body_name = forms.CharField(label=_("Organ eller delegat"), max_length=200)
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
+    reference = forms.CharField(
+        label=_("Paragraf eller beteckning"), max_length=100, required=False
+    )
+    document = document_field(_("Underskrivet beslut"), required=True)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_parties(agreement)
+        self.fields["amendment"].queryset = agreement.amendments.all()  # type: ignore[attr-defined]
+
+
+class NoticeForm(PartyChoiceMixin, forms.Form):
+    party = forms.ModelChoiceField(
+        queryset=AgreementParty.objects.none(), label=_("Part som säger upp")
+    )
+    given_on = forms.DateField(label=_("Uppsagt den"), widget=DateInput())
+    document = document_field(_("Skriftlig uppsägning"), required=True)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_parties(agreement)
+
+
+class NotificationSentForm(forms.Form):
+    note = forms.CharField(label=_("Hur och till vem (frivilligt)"), max_length=300, required=False)
+
+
+class AmendmentForm(forms.Form):
+    summary = forms.CharField(label=_("Sammanfattning"), max_length=300)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False)
+    effective_date = forms.DateField(label=_("Gäller från"), widget=DateInput())
+
+
+class DpaForm(PartyChoiceMixin, forms.Form):
+    controller = forms.ModelChoiceField(
+        queryset=AgreementParty.objects.none(), label=_("Personuppgiftsansvarig")
+    )
+    processor = forms.ModelChoiceField(
+        queryset=AgreementParty.objects.none(), label=_("Personuppgiftsbiträde")
+    )
+    signed_on = forms.DateField(label=_("Undertecknat"), widget=DateInput())
+    valid_from = forms.DateField(label=_("Gäller från"), widget=DateInput())
+    valid_to = forms.DateField(
+        label=_("Gäller till och med (frivilligt)"), widget=DateInput(), required=False
+    )
+    document = document_field(_("Avtal"), required=False)
+
+    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_parties(agreement, "controller")
+        self.limit_parties(agreement, "processor")

@@ -1,0 +1,178 @@
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.contrib import admin
+from django.test import RequestFactory
+
+from samverkan.audit.models import AuditAction, AuditEntry
+from samverkan.audit.services import audit_record
+
+pytestmark = pytest.mark.django_db
+
+URL = "/logg/"
+
+
+def entry(controller, record_id="R-1", **kwargs):
+    values = {
+        "actor": None,
+        "action": AuditAction.VIEW,
+        "record_type": "concern_report",
+        "record_id": record_id,
+        "controller": controller,
+    }
+    values.update(kwargs)
+    return audit_record(**values)
+
+
+def rows(response):
+    """The record ids listed, leaving out the log's own entries for earlier searches."""
+    return [
+        e.record_id for e in response.context["page"].object_list if e.record_type != "audit_log"
+    ]
+
+
+def test_nacka_auditor_sees_nacka_entries_but_not_solnas(signed_in, nacka_auditor):
+    entry("0182", "NACKA-1")
+    entry("0184", "SOLNA-1")
+    entry("0180", "STHLM-1")
+    response = signed_in(nacka_auditor).get(URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "NACKA-1" in body
+    assert "SOLNA-1" not in body
+    assert "STHLM-1" not in body
+    assert "Sök i loggen" in body
+
+
+def test_solna_auditor_cannot_reach_nacka_entries_by_record_id(signed_in, solna_auditor):
+    entry("0182", "NACKA-1")
+    response = signed_in(solna_auditor).get(URL, {"record_id": "NACKA-1"})
+    assert response.status_code == 200
+    assert rows(response) == []
+    assert "Inga loggposter" in response.content.decode()
+
+
+def test_stockholm_auditor_sees_the_districts_entries_too(signed_in, stockholm_auditor):
+    entry("0180", "CITY-1")
+    entry("0180-farsta", "FARSTA-1")
+    entry("0182", "NACKA-1")
+    response = signed_in(stockholm_auditor).get(URL)
+    assert sorted(rows(response)) == ["CITY-1", "FARSTA-1"]
+
+
+def test_non_auditors_get_403(signed_in, nacka_receiver):
+    entry("0182", "NACKA-1")
+    response = signed_in(nacka_receiver).get(URL)
+    assert response.status_code == 403
+    assert b"NACKA-1" not in response.content
+
+
+def test_staff_without_the_auditor_role_get_403(signed_in, make_user):
+    admin_user = make_user("admin", "0180", is_staff=True, is_superuser=True)
+    assert signed_in(admin_user).get(URL).status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/logga-in/")
+
+
+def test_filters(signed_in, nacka_auditor, nacka_receiver):
+    entry("0182", "A", record_type="concern_report", action=AuditAction.VIEW)
+    entry("0182", "B", record_type="handover", action=AuditAction.HANDOVER)
+    entry("0182", "C", record_type="concern_report", action=AuditAction.EXPORT)
+    entry("0182", "D", actor=nacka_receiver)
+    client = signed_in(nacka_auditor)
+    assert rows(client.get(URL, {"record_type": "handover"})) == ["B"]
+    assert rows(client.get(URL, {"record_id": "C"})) == ["C"]
+    assert rows(client.get(URL, {"action": "export"})) == ["C"]
+    assert rows(client.get(URL, {"actor": "mottag"})) == ["D"]
+    assert rows(client.get(URL, {"actor": "Maja"})) == ["D"]
+
+
+def test_date_range_uses_swedish_dates(signed_in, nacka_auditor):
+    # 23:30 UTC on 24 November is 00:30 on 25 November in Stockholm.
+    with time_machine.travel(datetime(2026, 11, 24, 22, 30, tzinfo=UTC), tick=False):
+        entry("0182", "LATE-24")
+    with time_machine.travel(datetime(2026, 11, 24, 23, 30, tzinfo=UTC), tick=False):
+        entry("0182", "EARLY-25")
+    with time_machine.travel(datetime(2026, 11, 26, 12, 0, tzinfo=UTC), tick=False):
+        entry("0182", "DAY-26")
+    client = signed_in(nacka_auditor)
+    assert rows(client.get(URL, {"date_from": "2026-11-25", "date_to": "2026-11-25"})) == [
+        "EARLY-25"
+    ]
+    assert rows(client.get(URL, {"date_to": "2026-11-24"})) == ["LATE-24"]
+    assert rows(client.get(URL, {"date_from": "2026-11-25"})) == ["DAY-26", "EARLY-25"]
+
+
+def test_bad_date_range_says_so_in_swedish_and_keeps_the_input(signed_in, nacka_auditor):
+    response = signed_in(nacka_auditor).get(
+        URL, {"date_from": "2026-11-25", "date_to": "2026-11-01", "actor": "Kalle"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Slutdatumet kan inte ligga före startdatumet." in body
+    assert 'value="Kalle"' in body
+    assert 'value="2026-11-25"' in body
+
+
+def test_results_are_paginated_newest_first(signed_in, nacka_auditor):
+    for i in range(60):
+        entry("0182", f"R-{i:02d}")
+    client = signed_in(nacka_auditor)
+    first = client.get(URL, {"record_type": "concern_report"})
+    assert rows(first)[0] == "R-59"
+    assert len(rows(first)) == 50
+    body = first.content.decode()
+    assert "Sida 1 av 2" in body
+    assert "record_type=concern_report&amp;sida=2" in body
+    second = client.get(URL, {"record_type": "concern_report", "sida": "2"})
+    assert rows(second) == [f"R-{i:02d}" for i in range(9, -1, -1)]
+
+
+def test_searching_the_log_is_itself_logged(signed_in, nacka_auditor):
+    signed_in(nacka_auditor).get(URL, {"actor": "Kalle"})
+    logged = AuditEntry.objects.get(record_type="audit_log")
+    assert logged.actor_user_id == nacka_auditor.pk
+    assert logged.controller == "0182"
+    assert logged.detail["actor"] == "Kalle"
+
+
+def test_auditors_have_the_log_in_their_menu(signed_in, nacka_auditor):
+    response = signed_in(nacka_auditor).get(URL)
+    assert 'href="/logg/"' in response.content.decode()
+
+
+def test_others_do_not_have_the_log_in_their_menu(signed_in, nacka_receiver):
+    from samverkan.core.navigation import nav_for
+
+    assert ("/logg/" in [url for _, url in nav_for({"auditor"})]) is True
+    assert "/logg/" not in [url for _, url in nav_for({"receiver"})]
+
+
+def test_admin_is_read_only(make_user):
+    model_admin = admin.site._registry[AuditEntry]
+    request = RequestFactory().get("/admin/")
+    request.user = make_user("root", None, is_staff=True, is_superuser=True)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert model_admin.has_view_permission(request)
+
+
+def test_admin_lists_entries_but_offers_no_add_change_or_delete(signed_in, make_user):
+    entry("0182", "NACKA-1")
+    root = make_user("root", "0180", is_staff=True, is_superuser=True)
+    client = signed_in(root)
+    listing = client.get("/admin/audit/auditentry/", {"q": "NACKA-1"})
+    assert listing.status_code == 200
+    assert "NACKA-1" in listing.content.decode()
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
+    pk = AuditEntry.objects.get(record_id="NACKA-1").pk
+    assert client.get(f"/admin/audit/auditentry/{pk}/delete/").status_code == 403
+    detail = client.get(f"/admin/audit/auditentry/{pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="_save"' not in detail.content.decode()
