@@ -17,8 +17,8 @@ from django.db.models import Q, QuerySet, Sum
 
 from samverkan.accounts.access import has_role
 from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
 from samverkan.defectors import rules
-from samverkan.defectors._audit import audit_record
 from samverkan.defectors.models import (
     DEFECTOR_ROLES,
     Assignment,

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts.access import has_role
 from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
 from samverkan.defectors import rules
-from samverkan.defectors._audit import audit_record
 from samverkan.defectors.models import (
     DEFECTOR_ROLES,
     Assignment,

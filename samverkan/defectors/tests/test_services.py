@@ -469,3 +469,31 @@ def test_follow_up_is_led_by_home(agreement, stockholm, gothenburg, org):
         actor=stockholm, assignment=assignment, held_on=date(2024, 3, 1), motivation="Hög"
     )
     assert followup.motivation == "Hög"
+
+
+def test_disclosure_to_receiving_municipality_is_audited_with_legal_basis(
+    agreement, stockholm, gothenburg, org
+):
+    from samverkan.audit.models import AuditEntry
+
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
+    confirm_all(stockholm, assignment)
+    services.assignment_request(actor=stockholm, assignment=assignment)
+    entry = AuditEntry.objects.get(action="disclose", record_id=str(assignment.pk))
+    assert entry.controller == STOCKHOLM
+    assert entry.detail["recipient"] == GOTHENBURG
+    assert entry.detail["legal_basis"] == "consent"
+    assert "Samtycke från den enskilde" in entry.reason
+    assert entry.actor_user == stockholm
+
+
+def test_reading_an_assignment_is_audited(agreement, stockholm, gothenburg, org):
+    from samverkan.audit.models import AuditEntry
+    from samverkan.defectors import selectors
+
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    selectors.assignment_get(user=gothenburg, pk=assignment.pk)
+    assert AuditEntry.objects.filter(
+        action="view", record_type="defectors.Assignment", actor_user=gothenburg
+    ).exists()
