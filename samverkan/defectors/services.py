@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -461,7 +461,7 @@ def precondition_confirm(
     police_unit: Organisation | None = None,
     police_unit_name: str = "",
     legal_basis: str = "",
-    document: UploadedFile | None = None,
+    document: File | None = None,
     note: str = "",
 ) -> PreconditionConfirmation:
     _require_side(actor, assignment, rules.Side.HOME)
@@ -748,7 +748,7 @@ def cost_book(
     intervention: PlannedIntervention,
     incurred_on: date,
     amount: Decimal | str,
-    document: UploadedFile | None = None,
+    document: File | None = None,
     note: str = "",
 ) -> CostEntry:
     """Book a cost: the receiving side for catalogue interventions, the home side for its own."""
