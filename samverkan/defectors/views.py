@@ -129,7 +129,7 @@ def _detail_context(
     }
 
     def form(name: str, cls: Callable[..., forms.Form], **kwargs: Any) -> forms.Form:
-        return bound.get(name) or cls(initial=initial, **kwargs)
+        return bound.get(name) or cls(initial=initial, auto_id=f"id_{name}_%s", **kwargs)
 
     return {
         "assignment": assignment,
@@ -152,7 +152,7 @@ def _detail_context(
         "precondition_form": form("precondition", f.PreconditionForm),
         "threat_form": form("threat", f.ThreatForm),
         "children_form": form("children", f.ChildrenTaskForm),
-        "close_form": f.ChildrenTaskCloseForm(),
+        "close_form": f.ChildrenTaskCloseForm(auto_id="id_close_%s"),
         "consultation_form": form("consultation", f.ConsultationForm),
         "plan_form": form("plan", f.PlanForm),
         "intervention_form": form(
@@ -205,7 +205,7 @@ def assignment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
         raise Http404
     kwargs: dict[str, Any] = {}
     if action in ("avboj", "avsluta"):
-        form = f.ReasonForm(request.POST)
+        form = f.ReasonForm(request.POST, auto_id="id_reason_%s")
         if not form.is_valid():
             return _rerender(request, assignment, "reason", form)
         kwargs["reason"] = form.cleaned_data["reason"]
@@ -232,7 +232,7 @@ def _form_action(
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         assignment = _assignment(request, pk, audit=False)
         extra = form_kwargs(assignment) if form_kwargs else {}
-        form = form_class(request.POST, request.FILES, **extra)
+        form = form_class(request.POST, request.FILES, auto_id=f"id_{name}_%s", **extra)
         if not form.is_valid():
             return _rerender(request, assignment, name, form)
         try:
