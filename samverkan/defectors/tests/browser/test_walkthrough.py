@@ -99,6 +99,7 @@ def test_draft_to_approved_reconciliation_and_pdf(
     submit(home, "/plan/", "Besluta genomförandeplanen")
     submit(home, "/status/starta/")
     assert home.locator("#status").inner_text() == "Pågående"
+    assert_no_axe_violations(home)
 
     # Receiving books a cost for the catalogue intervention.
     receiving.goto(detail)
