@@ -109,7 +109,7 @@ class ApiClientAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiClient]) -> None:
         count = 0
         for client in queryset.filter(is_active=True):
-            api_client_revoke(client=client)
+            api_client_revoke(client=client, actor=request.user)  # type: ignore[arg-type]
             count += 1
         self.message_user(
             request,

@@ -19,7 +19,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
-from samverkan.accounts.models import ApiClient
+from samverkan.accounts.models import ApiClient, User
+from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
 from samverkan.registry.models import Organisation
 
 TOKEN_PREFIX = "svk_"
@@ -31,11 +33,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_client_create(*, organisation: Organisation, name: str) -> tuple[ApiClient, str]:
+def api_client_create(
+    *, organisation: Organisation, name: str, actor: User | None = None
+) -> tuple[ApiClient, str]:
     """Create an API client for an organisation. Returns the client and its token.
 
     The token is returned only here; it is stored hashed and cannot be shown again.
     Raises ValidationError (Swedish message) when the name is empty or already taken.
+    `actor` is None when the system (the management command) creates it.
     """
     name = name.strip()
     if not name:
@@ -49,6 +54,14 @@ def api_client_create(*, organisation: Organisation, name: str) -> tuple[ApiClie
                 token_prefix=token[:VISIBLE_PREFIX_LENGTH],
                 token_hash=hash_token(token),
             )
+            audit_record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                record_type="accounts.ApiClient",
+                record_id=client.pk,
+                controller=organisation.code,
+                detail={"name": name, "token_prefix": client.token_prefix},
+            )
     except IntegrityError as error:
         raise ValidationError(
             _("%(organisation)s har redan en API-klient som heter ”%(name)s”.")
@@ -58,9 +71,18 @@ def api_client_create(*, organisation: Organisation, name: str) -> tuple[ApiClie
     return client, token
 
 
-def api_client_revoke(*, client: ApiClient) -> None:
+def api_client_revoke(*, client: ApiClient, actor: User | None = None) -> None:
     """Turn a client's token off for good (a new client gets a new token)."""
-    ApiClient.objects.filter(pk=client.pk).update(is_active=False)
+    with transaction.atomic():
+        ApiClient.objects.filter(pk=client.pk).update(is_active=False)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            record_type="accounts.ApiClient",
+            record_id=client.pk,
+            controller=client.organisation.code,
+            detail={"is_active": False},
+        )
     client.is_active = False
 
 

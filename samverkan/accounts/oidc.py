@@ -28,6 +28,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from samverkan.accounts.middleware import OIDC_STRONG_SESSION_KEY
 from samverkan.accounts.models import User
+from samverkan.accounts.services import user_login
 
 DEFAULT_STRONG_ACR_VALUES = (
     "http://id.elegnamnden.se/loa/1.0/loa3",
@@ -113,6 +114,8 @@ class SamverkanOIDCCallbackView(OIDCAuthenticationCallbackView):
                 ),
             )
             return HttpResponseRedirect(self.failure_url)
-        response: HttpResponse = super().login_success()
+        user_login(request=self.request, user=self.user, method="oidc")
         self.request.session[OIDC_STRONG_SESSION_KEY] = True
+        # The parent logs in only when the user changed; it is the same user now.
+        response: HttpResponse = super().login_success()
         return response

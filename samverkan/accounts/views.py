@@ -9,7 +9,6 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,11 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samverkan.accounts.forms import EnrolForm, LoginForm, record_failed_login
 from samverkan.accounts.models import User
+from samverkan.accounts.services import user_login
 
 # Session key for a user who passed the password but still has to enrol a device.
 ENROL_SESSION_KEY = "samverkan_enrol"
@@ -69,8 +68,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     "next": next_url,
                 }
                 return redirect("accounts:enrol")
-            auth_login(request, user)
-            otp_login(request, form.otp_device)
+            user_login(request=request, user=user, method="totp", device=form.otp_device)
             return redirect(_safe_next(request, next_url))
     else:
         form = LoginForm(request)
@@ -130,8 +128,13 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             del request.session[ENROL_SESSION_KEY]
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            otp_login(request, device)
+            user_login(
+                request=request,
+                user=user,
+                method="enrolment",
+                device=device,
+                backend="django.contrib.auth.backends.ModelBackend",
+            )
             return redirect(_safe_next(request, pending.get("next")))
         record_failed_login(request, user.get_username())
     else:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import RoleCode
 from samverkan.agreements import rules
-from samverkan.agreements._audit import audit_record
 from samverkan.agreements.models import (
     Agreement,
     AgreementDecision,
@@ -33,6 +32,7 @@ from samverkan.agreements.models import (
     TerminationNotification,
 )
 from samverkan.agreements.selectors import agreement_facts
+from samverkan.audit.services import audit_record
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.registry.models import Organisation
 
@@ -52,8 +52,13 @@ def _check_admin(actor: Any, agreement: Agreement) -> None:
 
 
 def _controller(agreement: Agreement) -> str:
-    first = agreement.parties.select_related("organisation").first()
-    return first.organisation.code if first else ""
+    """The first party's code (agreements hold no personal data; this names the owner)."""
+    cached: str | None = getattr(agreement, "_controller_code", None)
+    if cached is None:
+        first = agreement.parties.select_related("organisation").order_by("id").first()
+        cached = first.organisation.code if first else ""
+        agreement._controller_code = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _audit(actor: Any, action: str, record: Any, agreement: Agreement, **detail: Any) -> None:

@@ -138,3 +138,17 @@ def test_admin_lists_clients_without_tokens_and_can_revoke(
     client.refresh_from_db()
     assert not client.is_active
     assert client_for_token(token) is None
+
+
+def test_creating_and_revoking_a_client_is_in_the_access_log(api_client_for):
+    from samverkan.audit.models import AuditEntry
+
+    client, _token = api_client_for("polisen-roc")
+    api_client_revoke(client=client)
+
+    actions = list(
+        AuditEntry.objects.filter(record_type="accounts.ApiClient", record_id=str(client.pk))
+        .order_by("id")
+        .values_list("action", "controller")
+    )
+    assert actions == [("create", "polisen-roc"), ("change", "polisen-roc")]

@@ -291,3 +291,22 @@ def test_signed_in_user_opening_the_log_in_page_goes_to_the_start_page(
 def test_administrator_has_an_administration_link(logged_in_client, admin_user, hub_worker):
     assert 'href="/admin/"' in logged_in_client(admin_user).get("/").content.decode()
     assert 'href="/admin/"' not in logged_in_client(hub_worker).get("/").content.decode()
+
+
+def test_a_completed_log_in_is_in_the_access_log(client, nacka_receiver, frozen):
+    from samverkan.audit.models import AuditEntry
+
+    post_login(client, "nacka", DEMO_PASSWORD, current_code(demo_device(nacka_receiver)))
+
+    entry = AuditEntry.objects.get(action="login")
+    assert entry.actor_user_id == nacka_receiver.pk
+    assert entry.record_id == str(nacka_receiver.pk)
+    assert entry.controller == "0182"
+
+
+def test_a_failed_log_in_writes_no_log_in_entry(client, nacka_receiver, frozen):
+    from samverkan.audit.models import AuditEntry
+
+    post_login(client, "nacka", DEMO_PASSWORD, "000000")
+
+    assert not AuditEntry.objects.filter(action="login").exists()

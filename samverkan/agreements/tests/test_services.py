@@ -199,3 +199,20 @@ def test_document_size_limit(db, settings):
     settings.UPLOAD_MAX_BYTES = 10
     with pytest.raises(ValidationError):
         validate_document_size(ContentFile(b"x" * 11, name="big.pdf"))
+
+
+@time_machine.travel(NOW)
+def test_notice_is_audited(demo, nacka_agreement_admin):
+    from samverkan.audit.models import AuditEntry
+
+    nacka = agreement("0182")
+    notice = services.notice_give(
+        actor=nacka_agreement_admin,
+        agreement=nacka,
+        party=party(nacka, "0182"),
+        given_on=date(2026, 11, 25),
+        document=pdf(),
+    )
+    entry = AuditEntry.objects.get(record_type="agreements.Notice", record_id=str(notice.pk))
+    assert entry.action == "create" and entry.actor_user_id == nacka_agreement_admin.pk
+    assert entry.controller == "0180"

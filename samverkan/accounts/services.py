@@ -1,0 +1,39 @@
+"""State changes of accounts: a completed log-in (recorded in the access log)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login as auth_login
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp.models import Device
+
+from samverkan.accounts.models import User
+from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
+
+
+def user_login(
+    *,
+    request: HttpRequest,
+    user: User,
+    method: str,
+    device: Device | None = None,
+    backend: str | None = None,
+) -> None:
+    """Sign the user in (with the verified device, if any) and log it in the access log.
+
+    `method` says how the person proved who they are: "totp", "enrolment" or "oidc".
+    """
+    with transaction.atomic():
+        auth_login(request, user, backend=backend)
+        if device is not None:
+            otp_login(request, device)
+        audit_record(
+            actor=user,
+            action=AuditAction.LOGIN,
+            record_type="accounts.User",
+            record_id=user.pk,
+            controller=user.organisation.code if user.organisation else "",
+            detail={"method": method},
+        )
