@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,14 @@ def _media(settings: Any, tmp_path: Any) -> None:
 
 def make_agreement(orgs: dict[str, Any], reference: str = "AVH-TEST-1", **extra: Any) -> Any:
     from samverkan.agreements import services as agreement_services
-    from samverkan.agreements.models import AgreementTypeCode, DecisionBody
+    from samverkan.agreements.models import AgreementType, AgreementTypeCode, DecisionBody
+
+    # A transactional test (the browser's) may run after another one flushed the reference
+    # data that the agreements migration loads: put the defector type back if so.
+    types = importlib.import_module("samverkan.agreements.migrations.0002_agreement_types")
+    for row in types.TYPES:
+        if row["code"] == AgreementTypeCode.DEFECTOR_SERVICES:
+            AgreementType.objects.get_or_create(code=row["code"], defaults=row)
 
     terms: dict[str, Any] = {
         "pilot_max_sent": 1,
