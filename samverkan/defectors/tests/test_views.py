@@ -195,8 +195,11 @@ def test_agreement_page_balance_and_reconciliation_flow(
     assert response.status_code == 302
     url = response["Location"]
     assert logged_in_client(malmo).get(url).status_code == 404
+    assert "väntar på ert godkännande" in logged_in_client(gothenburg).get("/").content.decode()
     client.post(url + "godkann/")
+    assert "väntar på ert godkännande" not in client.get("/").content.decode()
     logged_in_client(gothenburg).post(url + "godkann/")
+    assert "väntar på ert godkännande" not in logged_in_client(gothenburg).get("/").content.decode()
     assert "Godkänd av båda parter och låst" in client.get(url).content.decode()
 
 
