@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from django.core.files.base import ContentFile
 
@@ -99,8 +100,19 @@ def organisation(code: str) -> Organisation:
     return found
 
 
+@lru_cache(maxsize=1)
+def _demo_pdf_bytes() -> bytes:
+    from weasyprint import HTML
+
+    html = (
+        '<html lang="sv"><body><h1>Demodokument</h1>'
+        "<p>Påhittad handling i demonstrationsmiljön – ingen riktig handling.</p></body></html>"
+    )
+    return HTML(string=html).write_pdf() or b""
+
+
 def _pdf(name: str) -> ContentFile:
-    return ContentFile(b"%PDF-1.4\n% demo document\n", name=name)
+    return ContentFile(_demo_pdf_bytes(), name=name)
 
 
 def _single_entry(code: str) -> None:

@@ -13,11 +13,13 @@ from samverkan.agreements.models import (
     DOCUMENT_EXTENSIONS,
     Agreement,
     AgreementParty,
+    AgreementType,
     AgreementTypeCode,
     Amendment,
     DecisionBody,
 )
 from samverkan.agreements.rules import Reason
+from samverkan.registry.models import Organisation
 
 REASON_LABELS = {
     Reason.DECISIONS_MISSING: _("Beslut saknas"),
@@ -56,6 +58,42 @@ class FilterForm(forms.Form):
         label=_("Avtalstyp"),
         required=False,
         choices=[("", _("Alla"))] + list(AgreementTypeCode.choices),
+    )
+
+
+class AgreementCreateForm(forms.Form):
+    type = forms.ModelChoiceField(queryset=AgreementType.objects.all(), label=_("Avtalstyp"))
+    title = forms.CharField(label=_("Benämning"), max_length=300)
+    reference = forms.CharField(label=_("Diarienummer"), max_length=100)
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.order_by("code"),
+        label=_("Parter"),
+        help_text=_("Välj alla parter, även din egen organisation."),
+    )
+    start_date = forms.DateField(label=_("Gäller från"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Gäller till och med (tomt = tills vidare)"), widget=DateInput(), required=False
+    )
+    renewal_months = forms.IntegerField(
+        label=_("Automatisk förlängning, månader (tomt = typens regel)"),
+        min_value=0,
+        max_value=120,
+        required=False,
+    )
+    max_renewals = forms.IntegerField(
+        label=_("Högsta antal förlängningar (tomt = obegränsat)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+    )
+    open_ended_after_renewals = forms.BooleanField(
+        label=_("Gäller tills vidare när förlängningarna är slut"), required=False
+    )
+    notice_months = forms.IntegerField(
+        label=_("Uppsägningstid, månader (tomt = typens regel)"),
+        min_value=0,
+        max_value=60,
+        required=False,
     )
 
 

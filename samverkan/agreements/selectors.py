@@ -132,6 +132,18 @@ def reminders_for(user: Any, today: date) -> list[Reminder]:
         ).values_list("agreement_id", flat=True)
     )
     horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
+    pending_amendments = Amendment.objects.filter(agreement__in=agreements).prefetch_related(
+        "decisions"
+    )
+    for amendment in pending_amendments.select_related("agreement"):
+        if amendment_applies_from(amendment) is None:
+            found.append(
+                Reminder(
+                    amendment.agreement,
+                    f"amendment-decisions:{amendment.pk}",
+                    f"{amendment.agreement.title}: beslut saknas om tillägg {amendment.number}",
+                )
+            )
     for agreement in agreements:
         status = agreement_status_on(agreement, today)
         if agreement.pk in unsent:

@@ -5,6 +5,7 @@ from samverkan.agreements import views
 app_name = "agreements"
 urlpatterns = [
     path("", views.agreement_list, name="list"),
+    path("nytt/", views.agreement_create, name="create"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/beslut/", views.record_decision, name="decision"),
     path("<int:pk>/uppsagning/", views.give_notice, name="notice"),

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samverkan.accounts.access import has_role
+from samverkan.accounts.decorators import role_required
+from samverkan.accounts.models import RoleCode
 from samverkan.agreements import documents, forms, selectors, services
 from samverkan.agreements.models import (
     Agreement,
@@ -71,8 +74,43 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agreements/list.html",
-        {"rows": rows, "filters": filters, "today": today},
+        {
+            "rows": rows,
+            "filters": filters,
+            "today": today,
+            "can_create": has_role(request.user, RoleCode.AGREEMENT_ADMIN),
+        },
     )
+
+
+@role_required(RoleCode.AGREEMENT_ADMIN)
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    form = forms.AgreementCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agreement = services.agreement_create(
+                actor=request.user,
+                type_code=data["type"].code,
+                title=data["title"],
+                reference=data["reference"],
+                organisations=list(data["organisations"]),
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                renewal_months=data["renewal_months"],
+                max_renewals=data["max_renewals"],
+                open_ended_after_renewals=data["open_ended_after_renewals"],
+                notice_months=data["notice_months"],
+            )
+        except PermissionDenied:
+            form.add_error("organisations", _("Din egen organisation måste vara part i avtalet."))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Avtalet är registrerat. Registrera parternas beslut."))
+            return redirect("agreements:detail", pk=agreement.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "agreements/create.html", {"form": form}, status=status)
 
 
 @login_required

@@ -58,3 +58,19 @@ def test_task_runs_the_same_mailing(demo, agreement_admin, settings):
     agreement_admin.save()
     with time_machine.travel(NOW):
         assert mail_agreement_reminders.call() == 1
+
+
+@time_machine.travel(NOW)
+def test_amendment_without_decisions_is_a_reminder(demo, agreement_admin):
+    from samverkan.agreements import services
+    from samverkan.agreements.models import Agreement
+
+    nacka = Agreement.objects.get(reference="SN-ROC-0182")
+    services.amendment_add(
+        actor=agreement_admin,
+        agreement=nacka,
+        summary="Nytt nummer",
+        effective_date=date(2027, 1, 1),
+    )
+    texts = [item.text for item in agreements_panel(agreement_admin).items]
+    assert any("beslut saknas om tillägg 1" in t for t in texts)

@@ -186,3 +186,37 @@ def test_defector_agreement_pdf(demo, agreement_admin, login, client):
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
     text = " ".join(text.split())
     assert "Socialnämnden Nordost" in text and "Malmö" in text and "tills vidare" in text
+
+
+@time_machine.travel(NOW)
+def test_admin_registers_a_new_agreement(db, nacka_agreement_admin, login, client):
+    from samverkan.agreements.demo import organisation
+
+    login(client, nacka_agreement_admin)
+    assert client.get("/avtal/nytt/").status_code == 200
+    from samverkan.agreements.models import AgreementType
+
+    data = {
+        "type": AgreementType.objects.get(code="school_collaboration").pk,
+        "title": "Skola och socialtjänst i Nacka",
+        "reference": "NACKA-2026-1",
+        "organisations": [organisation("0182").pk, organisation("0180").pk],
+        "start_date": "2027-01-01",
+        "end_date": "2027-12-31",
+    }
+    response = client.post("/avtal/nytt/", data)
+    assert response.status_code == 302
+    created = Agreement.objects.get(reference="NACKA-2026-1")
+    assert created.renewal_months == 12 and created.notice_months == 3
+    # Without one's own organisation as a party: refused, input kept.
+    data["reference"] = "SOLNA-X"
+    data["organisations"] = [organisation("0184").pk, organisation("0180").pk]
+    refused = client.post("/avtal/nytt/", data)
+    assert refused.status_code == 400
+    assert "Din egen organisation" in refused.content.decode()
+    assert 'value="SOLNA-X"' in refused.content.decode()
+
+
+def test_receiver_cannot_open_the_create_form(db, nacka_receiver, login, client):
+    login(client, nacka_receiver)
+    assert client.get("/avtal/nytt/").status_code == 403
