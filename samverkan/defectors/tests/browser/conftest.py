@@ -29,8 +29,9 @@ from samverkan.core.testing.browser import (  # noqa: F401  (pytest fixture)
 def _running_browser() -> Any:
     from playwright.sync_api import Browser
 
+    # `type() is`, not isinstance(): isinstance would evaluate lazy objects (CSP nonces).
     for candidate in gc.get_objects():
-        if isinstance(candidate, Browser) and candidate.is_connected():
+        if type(candidate) is Browser and candidate.is_connected():
             return candidate
     return None
 
