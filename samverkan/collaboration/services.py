@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -643,7 +643,9 @@ class SchoolReportInput:
     wants_feedback: bool = False
 
 
-def school_report_file(*, actor: Any, data: SchoolReportInput) -> Any:
+def school_report_file(
+    *, actor: Any, data: SchoolReportInput, received_at: datetime | None = None
+) -> Any:
     """A school's concern report (SoL 19 kap. 1 §) through the single-entry services.
 
     Routed by the pupil's registered district — not the school's — to that intake
@@ -682,5 +684,6 @@ def school_report_file(*, actor: Any, data: SchoolReportInput) -> Any:
             wants_feedback=data.wants_feedback,
             source_channel=SourceChannel.SCHOOL,
         ),
+        received_at=received_at,
     )
     return result.report
