@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -119,7 +119,7 @@ class MeetingForm(forms.Form):
         self.forum = forum
         self.open_decisions = open_decisions
         required = list(forum.required_functions)
-        self.fields["functions_present"].choices = [
+        cast(forms.ChoiceField, self.fields["functions_present"]).choices = [
             (code, f"{label} ({_('krav')})" if code in required else label)
             for code, label in Function.choices
         ]
@@ -222,7 +222,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, owners: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = _organisation_choices(owners)
+        cast(forms.ChoiceField, self.fields["owner"]).choices = _organisation_choices(owners)
 
 
 class ActivityUpdateForm(forms.Form):
@@ -289,13 +289,13 @@ class SchoolReportForm(forms.Form):
         municipalities = Organisation.objects.filter(
             kind=OrganisationKind.MUNICIPALITY, county_code="01"
         ).order_by("name")
-        self.fields["registered_municipality"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["registered_municipality"]).choices = [("", "—")] + [
             (m.code, m.name) for m in municipalities
         ]
         districts = Organisation.objects.filter(
             kind=OrganisationKind.DISTRICT, parent__code="0180"
         ).order_by("name")
-        self.fields["registered_district"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["registered_district"]).choices = [("", "—")] + [
             (self.district_name(d), d.name) for d in districts
         ]
 

@@ -61,6 +61,10 @@ PARTICIPANTS = (
     RoleCode.ANALYST,
 )
 SCHOOL_SUBMISSIONS_KEY = "collaboration_school_reports"
+INTAKE_FIELDS = {
+    "home_municipality": "registered_municipality",
+    "home_district": "registered_district",
+}
 
 
 def _user(request: HttpRequest) -> User:
@@ -673,9 +677,8 @@ def school_report(request: HttpRequest) -> HttpResponse:
             except intake.NotAllowed as error:
                 raise PermissionDenied(error.message) from error
             except intake.IntakeError as error:
-                field = getattr(error, "field", None)
-                field = {"home_municipality": "registered_municipality"}.get(field, field)
-                field = {"home_district": "registered_district"}.get(field, field)
+                field = str(getattr(error, "field", ""))
+                field = INTAKE_FIELDS.get(field, field)
                 form.add_error(field if field in form.fields else None, error.message)
             else:
                 if token:
