@@ -276,8 +276,8 @@ def _guard_meeting_text(forum: Forum, data: MeetingInput, on: date) -> None:
 
 
 def _forum_for_coordinator(actor: Any, forum_id: int) -> Forum:
-    forum = Forum.objects.select_related("district").filter(pk=forum_id).first()
-    if forum is None or forum.district_id not in _orgs(actor):
+    forum = Forum.objects.visible_to(actor).select_related("district").filter(pk=forum_id).first()
+    if forum is None:
         raise NotFound()
     _require_coordinator(actor, forum.district_id)
     return forum
