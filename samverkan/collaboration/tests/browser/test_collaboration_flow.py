@@ -13,12 +13,10 @@ from django.utils import timezone
 
 from samverkan.collaboration.models import Forum, ForumKind, Function
 from samverkan.core.calendar import local_date
-from samverkan.core.testing.browser import (  # noqa: F401  (pytest fixtures)
+from samverkan.core.testing.browser import (
     assert_no_console_errors,
-    browser,
     check_page,
     login_as,
-    page,
 )
 from samverkan.intake.models import ConcernReport
 from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
