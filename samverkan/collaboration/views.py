@@ -318,8 +318,6 @@ def _meeting_form_page(request: HttpRequest, forum: Forum, meeting: Meeting | No
             "minutes": meeting.minutes,
             "functions_present": [a.function for a in meeting.attendance.all()],
         }
-    else:
-        initial = {"functions_present": list(forum.required_functions)}
     form = MeetingForm(
         request.POST or None, forum=forum, open_decisions=open_decisions, initial=initial
     )
