@@ -111,6 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "plans": plans,
             "is_coordinator": has_role(user, COORDINATOR),
             "is_school": has_role(user, RoleCode.SCHOOL_STAFF),
+            "can_record_talks": has_role(user, COORDINATOR, RoleCode.RECEIVER),
             "colocations": list(selectors.colocations_visible_to(user)),
         },
     )
