@@ -83,3 +83,10 @@ def test_demo_pages_render(demo_loaded, logged_in_client):
     school = logged_in_client(User.objects.get(username="skola"))
     for url in ("/", reverse("collaboration:school_report"), reverse("collaboration:index")):
         assert school.get(url).status_code == 200, url
+
+
+def test_admin_lists_the_standing_set_up(demo_loaded, admin_client):
+    for model in ("forum", "colocation", "actionplan", "indicator"):
+        assert admin_client.get(f"/admin/collaboration/{model}/").status_code == 200, model
+    forum = Forum.objects.first()
+    assert admin_client.get(f"/admin/collaboration/forum/{forum.pk}/change/").status_code == 200
