@@ -22,13 +22,14 @@ from samverkan.accounts.api_auth import ApiTokenAuth
 from samverkan.accounts.models import ApiClient
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import InvalidPersonId, parse_person_id
-from samverkan.intake.models import SourceChannel
-from samverkan.intake.selectors import report_status_for_client
+from samverkan.intake.models import InformationRequest, SourceChannel
+from samverkan.intake.selectors import information_requests_for_client, report_status_for_client
 from samverkan.intake.services import (
     IntakeError,
     InvalidInput,
     ReportInput,
     ReportNotFound,
+    information_request_answer,
     report_register,
 )
 
@@ -186,6 +187,64 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Any:
         "decision": {**result.decision.as_json(), "advice": result.decision.advice},
     }
     return Status(201 if result.created else 200, body)
+
+
+class InformationRequestOut(Schema):
+    id: int
+    report_id: str
+    kind: Literal["risk_assessment", "gang_affiliation", "other"]
+    question: str
+    sent_at: str
+    answered_at: str | None
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., min_length=1, description="Polisens svar.")
+
+
+def _request_out(request: InformationRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "report_id": str(request.report.public_id),
+        "kind": request.kind,
+        "question": request.question,
+        "sent_at": request.sent_at.isoformat(),
+        "answered_at": request.answered_at.isoformat() if request.answered_at else None,
+    }
+
+
+@router.get(
+    "/information-requests",
+    response={200: list[InformationRequestOut]},
+    summary="Obesvarade informationsbegäranden till polisen",
+    description="Kommunernas frågor (riskbedömning, gängtillhörighet) till klientens enhet.",
+)
+def information_request_list(request: HttpRequest) -> Any:
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    requests = information_requests_for_client(client=client)
+    return Status(200, [_request_out(r) for r in requests])
+
+
+@router.post(
+    "/information-requests/{request_id}/answer",
+    response={200: InformationRequestOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Besvara en informationsbegäran",
+)
+def information_request_answer_endpoint(
+    request: HttpRequest, request_id: int, payload: AnswerIn
+) -> Any:
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    try:
+        answered = information_request_answer(
+            actor=client, request_id=request_id, answer=payload.answer
+        )
+    except InvalidInput as error:
+        return _error(request, 422, error.field, error.message)
+    except IntakeError as error:
+        return _error(request, error.status_code, "", error.message)
+    return Status(200, _request_out(answered))
 
 
 @router.get(

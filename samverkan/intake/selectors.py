@@ -35,6 +35,7 @@ from samverkan.intake.models import (
 )
 from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
+from samverkan.registry.selectors import phone_for
 
 QUEUE_LIMIT = 200
 
@@ -87,7 +88,7 @@ def _row(report: ConcernReport, now: datetime) -> QueueRow:
         district=district,
         controller_code=report.controller.code,
         receiving_unit=unit.name if unit else "",
-        receiving_phone="",
+        receiving_phone=phone_for(unit) if unit else "",
         status=report.status,
         status_label=str(ReportStatus(report.status).label),
         handed_over_at=report.handed_over_at,
@@ -111,28 +112,33 @@ def _row(report: ConcernReport, now: datetime) -> QueueRow:
 
 
 def _queue_queryset() -> ReportQuerySet:
-    return ConcernReport.objects.select_related(
-        "controller", "responsible_municipality", "receiving_unit"
-    ).only(
-        "id",
-        "received_at",
-        "birth_date",
-        "status",
-        "routed_at",
-        "handed_over_at",
-        "accepted_at",
-        "rejected_at",
-        "repeat_of_id",
-        "protection_assessment_due",
-        "preliminary_assessment_due",
-        "protection_assessed_at",
-        "preliminary_decided_on",
-        "feedback_due",
-        "feedback_delivered_at",
-        "controller__code",
-        "controller__name",
-        "responsible_municipality__name",
-        "receiving_unit__name",
+    return (
+        ConcernReport.objects.select_related(
+            "controller", "responsible_municipality", "receiving_unit"
+        )
+        .prefetch_related("receiving_unit__phone_lines")
+        .only(
+            "id",
+            "received_at",
+            "birth_date",
+            "status",
+            "routed_at",
+            "handed_over_at",
+            "accepted_at",
+            "rejected_at",
+            "repeat_of_id",
+            "protection_assessment_due",
+            "preliminary_assessment_due",
+            "protection_assessed_at",
+            "preliminary_decided_on",
+            "feedback_due",
+            "feedback_delivered_at",
+            "controller__code",
+            "controller__name",
+            "responsible_municipality__name",
+            "receiving_unit__name",
+            "receiving_unit__kind",
+        )
     )
 
 
@@ -452,6 +458,26 @@ def information_requests_for_police(
     for request in requests:
         audit_record(
             actor=user,
+            action=AuditAction.VIEW,
+            record_type="intake.InformationRequest",
+            record_id=request.pk,
+            controller=request.report.controller.code,
+        )
+    return requests
+
+
+def information_requests_for_client(*, client: ApiClient) -> list[InformationRequest]:
+    """Open information requests to the API client's police organisation; audited."""
+    requests = list(
+        InformationRequest.objects.filter(
+            to_organisation_id=client.organisation_id, answered_at__isnull=True
+        )
+        .select_related("report", "report__controller")
+        .order_by("sent_at")[:QUEUE_LIMIT]
+    )
+    for request in requests:
+        audit_record(
+            actor=client,
             action=AuditAction.VIEW,
             record_type="intake.InformationRequest",
             record_id=request.pk,

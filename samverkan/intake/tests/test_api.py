@@ -200,3 +200,37 @@ def test_openapi_describes_the_reports_endpoints(client, intake_registry):
         "accepted",
         "not_eligible",
     }
+
+
+def test_police_system_lists_and_answers_information_requests(
+    client, roc_api_client, other_police_api_client, hub_worker, nacka_receiver
+):
+    from samverkan.intake.tests.factories import register
+
+    _, token = roc_api_client
+    _, other_token = other_police_api_client
+    report = register(roc_api_client[0], police_reference="IR-1").report
+    services.handover_accept(actor=nacka_receiver, report_id=report.pk)
+    request = services.information_request_send(
+        actor=nacka_receiver, report_id=report.pk, kind="risk_assessment", question="Hotbild?"
+    )
+    auth = {"Authorization": f"Bearer {token}"}
+    listed = client.get(f"{URL}/information-requests", headers=auth).json()
+    assert [r["id"] for r in listed] == [request.pk]
+    assert listed[0]["report_id"] == str(report.public_id)
+    other = {"Authorization": f"Bearer {other_token}"}
+    assert client.get(f"{URL}/information-requests", headers=other).json() == []
+    url = f"{URL}/information-requests/{request.pk}/answer"
+    assert (
+        client.post(url, data={"answer": "x"}, content_type="application/json", headers=other)
+    ).status_code == 404
+    answered = client.post(
+        url, data={"answer": "Konkret hot."}, content_type="application/json", headers=auth
+    )
+    assert answered.status_code == 200 and answered.json()["answered_at"]
+    again = client.post(
+        url, data={"answer": "Igen."}, content_type="application/json", headers=auth
+    )
+    assert again.status_code == 409
+    request.refresh_from_db()
+    assert request.answered_by_client == roc_api_client[0]
