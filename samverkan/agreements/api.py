@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
@@ -244,7 +244,7 @@ def record_decision(
     reference: Form[str] = "",
     amendment: Form[int | None] = None,
     document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     agreement = _admin_agreement(request, agreement_id)
     party_obj = get_object_or_404(agreement.parties, organisation__code=party)
     amendment_obj = get_object_or_404(agreement.amendments, number=amendment) if amendment else None
@@ -262,15 +262,18 @@ def record_decision(
         reference=reference,
         document=document,
     )
-    return 201, {
-        "id": decision.pk,
-        "party": party,
-        "amendment": amendment,
-        "body_kind": body_kind,
-        "body_name": body_name,
-        "decided_on": decided_on,
-        "reference": reference,
-    }
+    return Status(
+        201,
+        {
+            "id": decision.pk,
+            "party": party,
+            "amendment": amendment,
+            "body_kind": body_kind,
+            "body_name": body_name,
+            "decided_on": decided_on,
+            "reference": reference,
+        },
+    )
 
 
 @router.post("/{agreement_id}/notice", response={201: NoticeOut}, auth=WRITE_AUTH)
@@ -280,7 +283,7 @@ def give_notice(
     party: Form[str],
     given_on: Form[date],
     document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     agreement = _admin_agreement(request, agreement_id)
     party_obj = get_object_or_404(agreement.parties, organisation__code=party)
     notice = _call(
@@ -291,12 +294,15 @@ def give_notice(
         given_on=given_on,
         document=document,
     )
-    return 201, {
-        "id": notice.pk,
-        "given_by": party,
-        "given_on": notice.given_on,
-        "last_day": notice.last_day,
-    }
+    return Status(
+        201,
+        {
+            "id": notice.pk,
+            "given_by": party,
+            "given_on": notice.given_on,
+            "last_day": notice.last_day,
+        },
+    )
 
 
 @router.post(
@@ -321,7 +327,7 @@ def notification_sent(
 @router.post("/{agreement_id}/amendments", response={201: AmendmentOut}, auth=WRITE_AUTH)
 def add_amendment(
     request: HttpRequest, agreement_id: int, payload: AmendmentIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     agreement = _admin_agreement(request, agreement_id)
     amendment = _call(
         services.amendment_add,
@@ -331,10 +337,13 @@ def add_amendment(
         text=payload.text,
         effective_date=payload.effective_date,
     )
-    return 201, {
-        "id": amendment.pk,
-        "number": amendment.number,
-        "summary": amendment.summary,
-        "effective_date": amendment.effective_date,
-        "applies_from": None,
-    }
+    return Status(
+        201,
+        {
+            "id": amendment.pk,
+            "number": amendment.number,
+            "summary": amendment.summary,
+            "effective_date": amendment.effective_date,
+            "applies_from": None,
+        },
+    )

@@ -24,6 +24,7 @@ from samverkan.agreements.models import (
     AgreementDecision,
     AgreementParty,
     AgreementType,
+    AgreementTypeCode,
     Amendment,
     DataProcessingAgreement,
     DecisionBody,
@@ -31,7 +32,7 @@ from samverkan.agreements.models import (
     PartyRole,
     TerminationNotification,
 )
-from samverkan.agreements.selectors import agreement_facts
+from samverkan.agreements.selectors import HUB_MUNICIPALITY, agreement_facts
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.registry.models import Organisation
@@ -129,6 +130,12 @@ def agreement_create(
         )
     if end_date is not None and end_date < start_date:
         raise ValidationError({"end_date": _("Slutdatum kan inte vara före startdatum.")})
+    if type_code == AgreementTypeCode.SINGLE_ENTRY and HUB_MUNICIPALITY not in {
+        o.code for o in organisations
+    }:
+        raise ValidationError(
+            {"organisations": _("Ett avtal om en ingång tecknas alltid med Stockholms stad.")}
+        )
     agreement = Agreement(
         type=agreement_type,
         title=title,
@@ -209,6 +216,20 @@ def decision_record(
         raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
     if AgreementDecision.objects.filter(party=party, amendment=amendment).exists():
         raise ValidationError({"party": _("Partens beslut är redan registrerat.")})
+    if amendment is not None:
+        # Amendments are approved by the same body as the agreement (template §10).
+        original = AgreementDecision.objects.filter(party=party, amendment__isnull=True).first()
+        if original is None:
+            raise ValidationError(
+                {"amendment": _("Registrera först partens beslut om själva avtalet.")}
+            )
+        if original.body_kind != body_kind:
+            raise ValidationError(
+                {
+                    "body_kind": _("Tillägg godkänns av samma organ som avtalet: %(body)s.")
+                    % {"body": original.body_name}
+                }
+            )
     _check_file(document, required=False, message="")
     decision = AgreementDecision(
         agreement=agreement,

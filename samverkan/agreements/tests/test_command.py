@@ -92,3 +92,15 @@ def test_exit_status_from_the_shell():
     )
     assert result.returncode == 2
     assert "Ogiltig tidpunkt" in result.stderr
+
+
+def test_refresh_windows_repairs_a_hand_edited_window(demo):
+    from datetime import date
+
+    nacka = Agreement.objects.get(reference="SN-ROC-0182")
+    Agreement.objects.filter(pk=nacka.pk).update(in_force_from=None)
+    out = StringIO()
+    call_command("agreement_refresh_windows", stdout=out)
+    nacka.refresh_from_db()
+    assert nacka.in_force_from == date(2024, 2, 1)
+    assert "1 avtal ändrade" in out.getvalue()

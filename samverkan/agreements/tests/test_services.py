@@ -140,15 +140,29 @@ def test_amendment_applies_once_both_parties_decided(demo, agreement_admin):
         effective_date=date(2026, 12, 1),
     )
     assert amendment.number == 1
-    for code, day in [("0180", date(2026, 11, 2)), ("0182", date(2026, 11, 20))]:
+    with pytest.raises(ValidationError) as other_body:
+        services.decision_record(
+            actor=agreement_admin,
+            agreement=nacka,
+            amendment=amendment,
+            party=party(nacka, "0182"),
+            body_kind="delegate",
+            body_name="Socialchef",
+            decided_on=date(2026, 11, 20),
+        )
+    assert "samma organ" in str(other_body.value)
+    for code, kind, day in [
+        ("0180", "delegate", date(2026, 11, 2)),
+        ("0182", "political_committee", date(2026, 11, 20)),
+    ]:
         assert amendment_applies_from(amendment) is None
         services.decision_record(
             actor=agreement_admin,
             agreement=nacka,
             amendment=amendment,
             party=party(nacka, code),
-            body_kind="delegate",
-            body_name="Förvaltningschef",
+            body_kind=kind,
+            body_name="Samma organ",
             decided_on=day,
         )
     assert amendment_applies_from(amendment) == date(2026, 12, 1)
@@ -191,6 +205,20 @@ def test_a_single_entry_agreement_has_exactly_two_parties(db):
             start_date=date(2024, 1, 1),
             end_date=date(2024, 12, 31),
         )
+
+
+def test_single_entry_is_always_with_stockholm(db):
+    with pytest.raises(ValidationError) as error:
+        services.agreement_create(
+            actor=None,
+            type_code="single_entry",
+            title="Nacka–Solna",
+            reference="X-2",
+            organisations=[organisation("0182"), organisation("0184")],
+            start_date=date(2024, 1, 1),
+            end_date=date(2024, 12, 31),
+        )
+    assert "Stockholms stad" in str(error.value)
 
 
 def test_document_size_limit(db, settings):
