@@ -63,11 +63,12 @@ without the collectstatic manifest, so tests need no `collectstatic` first.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+from samverkan.core.testing.baseline import load_registry_demo, restore_baseline_data
 
 # The browser fixtures (`browser`, `page`) are registered once, here: importing
 # them into several conftests or test modules makes several session-scoped
@@ -75,41 +76,24 @@ import pytest
 # loop") when browser tests of two apps run in one session.
 pytest_plugins = ["samverkan.core.testing.browser"]
 
-# Organisations the personas need: code -> (name, kind, parent code).
-PERSONA_ORGANISATIONS: dict[str, tuple[str, str, str | None]] = {
-    "0180": ("Stockholms stad", "municipality", None),
-    "0180-farsta": ("Farsta stadsdelsförvaltning", "district", "0180"),
-    "0180-norra-innerstaden": ("Norra innerstadens stadsdelsförvaltning", "district", "0180"),
-    "0182": ("Nacka kommun", "municipality", None),
-    "0184": ("Solna stad", "municipality", None),
-    "1480": ("Göteborgs stad", "municipality", None),
-    "1280": ("Malmö stad", "municipality", None),
-    "polisen-roc": ("Polisen, Regionalt operativt center Stockholm (ROC)", "police_unit", None),
-    "polisen-bops": (
-        "Polisen, brottsoffer- och personsäkerhetssektionen Stockholm (BOPS)",
-        "police_unit",
-        None,
-    ),
-}
 
+@pytest.fixture(autouse=True)
+def _baseline_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, browser) start from the migrated data too.
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every transactional test restores the migrated data (serialized rollback).
-
-    A transactional test's flush removes what migrations loaded (roles, reference
-    data) and post_migrate re-creates content types under new ids; a later
-    serialized-rollback test (every browser test) would then fail to restore its
-    snapshot. Restoring after every transactional test keeps them all consistent.
+    pytest-django runs them after all other tests, so only they can find the
+    database flushed by the one before.
     """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is None or not marker.kwargs.get("transaction"):
-            continue
-        if "serialized_rollback" in marker.kwargs:
-            continue
-        item.add_marker(
-            pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
-        )
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    restore_baseline_data()
 
 
 @pytest.fixture(autouse=True)
@@ -121,34 +105,11 @@ def _fast_tests(settings: Any) -> None:
     }
 
 
-def _load_registry_demo() -> dict[str, Any]:
-    """Load the registry demo unless it is there already; ensure the persona organisations."""
-    from samverkan.registry.models import Organisation, Unit
-
-    try:
-        registry_demo_module = importlib.import_module("samverkan.registry.demo")
-    except ModuleNotFoundError as error:
-        if error.name != "samverkan.registry.demo":
-            raise
-    else:
-        # The hub exists only once the registry demo ran (it is idempotent, but slow).
-        if not Unit.objects.filter(is_hub=True).exists():
-            registry_demo_module.load_demo()
-    found = {o.code: o for o in Organisation.objects.filter(code__in=PERSONA_ORGANISATIONS)}
-    for code, (name, kind, parent_code) in PERSONA_ORGANISATIONS.items():
-        if code not in found:
-            parent = found.get(parent_code) if parent_code else None
-            found[code] = Organisation.objects.create(
-                code=code, name=name, kind=kind, parent=parent
-            )
-    return found
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the registry demo once into the test database (every test sees it)."""
     with django_db_blocker.unblock():
-        _load_registry_demo()
+        load_registry_demo()
 
 
 @pytest.fixture
@@ -158,7 +119,7 @@ def registry_demo(db: None) -> dict[str, Any]:
     Loaded once per test session (see `django_db_setup`); loaded again here only
     when a transactional test has emptied the database.
     """
-    return _load_registry_demo()
+    return load_registry_demo()
 
 
 def _persona(username: str) -> Any:

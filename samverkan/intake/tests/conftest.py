@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from samverkan.accounts.models import Role, RoleCode, User
+from samverkan.core.testing.baseline import restore_baseline_data
 from samverkan.registry.models import Organisation
 
 
@@ -31,6 +32,8 @@ def _load_demo_registry_and_agreements() -> None:
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:  # noqa: F811
     """Load the demo registry and agreements once; each test rolls back to them."""
     with django_db_blocker.unblock():
+        # A transactional test in another folder may have flushed the database already.
+        restore_baseline_data()
         _load_demo_registry_and_agreements()
 
 

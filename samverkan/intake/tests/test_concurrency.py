@@ -21,7 +21,7 @@ def _in_memory_sqlite() -> bool:
 # (and file-based SQLite); the conditional update itself is tested on every
 # database by test_stale_acceptance_loses below.
 threaded = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("_in_memory_sqlite()", reason="threads need a server database"),
 ]
 
