@@ -6,3 +6,11 @@ class DefectorsConfig(AppConfig):
     name = "samverkan.defectors"
     label = "defectors"
     verbose_name = _("Avhoppare")
+
+    def ready(self) -> None:
+        from samverkan.core.navigation import register_nav
+        from samverkan.core.startpage import register_panel
+        from samverkan.defectors.panels import defector_panel
+
+        register_nav(_("Avhoppare"), "defectors:list", {"defector_coordinator"}, order=50)
+        register_panel(defector_panel)

@@ -128,8 +128,19 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, transactional_db: None, settings: Any) -> Iterator[Any]:
+def page(
+    browser: Any,
+    live_server: Any,
+    transactional_db: None,
+    django_db_serialized_rollback: None,
+    settings: Any,
+) -> Iterator[Any]:
     """A page in a fresh context (no cookies) at 1280 px, Swedish, logging console errors.
+
+    The live server needs `transactional_db`, whose flush after each test also
+    empties what data migrations loaded (roles, reference municipalities).
+    `django_db_serialized_rollback` restores that content before each browser
+    test, so every one starts from the migrated database like other tests.
 
     Static files are served straight from static/: pytest-django's live server
     serves /static/ through the finders, which do not know the collectstatic

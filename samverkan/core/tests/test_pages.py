@@ -255,3 +255,15 @@ def test_csrf_failure_page_is_swedish_and_says_demo(rf, settings):
     assert response.status_code == 403
     assert "Formuläret kunde inte skickas" in body
     assert "DEMO" in body
+
+
+@pytest.mark.django_db
+def test_swedish_first_even_for_an_english_browser(client):
+    body = client.get("/tillganglighet/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert '<html lang="sv">' in body
+    client.cookies["django_language"] = "en"
+    body = client.get("/tillganglighet/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert '<html lang="en">' in body
+    client.cookies["django_language"] = "xx"
+    body = client.get("/tillganglighet/").content.decode()
+    assert '<html lang="sv">' in body

@@ -1,0 +1,23 @@
+"""Admin for the defector configuration an administrator maintains (not for case data)."""
+
+from django.contrib import admin
+
+from samverkan.defectors.models import CatalogueIntervention, HandlingRule
+
+
+@admin.register(HandlingRule)
+class HandlingRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "municipality",
+        "central_organisation",
+        "central_unit",
+        "central_for_high_threat_relocation",
+    ]
+    raw_id_fields = ["municipality", "central_organisation", "central_unit"]
+
+
+@admin.register(CatalogueIntervention)
+class CatalogueInterventionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "agreement", "is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]

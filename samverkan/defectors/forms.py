@@ -1,0 +1,224 @@
+"""Forms for the defector pages: parse input only; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.defectors import rules
+from samverkan.defectors.models import (
+    INTERVENTION_KIND_CHOICES,
+    LEGAL_BASIS_CHOICES,
+    PRECONDITION_CHOICES,
+    THREAT_CHOICES,
+    CatalogueIntervention,
+    InterventionStatus,
+)
+from samverkan.registry.models import Organisation, OrganisationKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AssignmentCreateForm(forms.Form):
+    agreement = forms.TypedChoiceField(label=_("Avtal"), coerce=int)
+    receiving_municipality = forms.ModelChoiceField(
+        label=_("Mottagande kommun"), queryset=Organisation.objects.none()
+    )
+    person_alias = forms.CharField(
+        label=_("Fingerat namn eller kodbeteckning"),
+        max_length=100,
+        help_text=_("Skriv inget personnummer här."),
+    )
+    summary = forms.CharField(
+        label=_("Bakgrund"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args: Any, agreements: list[Any], receivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].choices = [(a.pk, str(a)) for a in agreements]  # type: ignore[attr-defined]
+        self.fields["receiving_municipality"].queryset = receivers  # type: ignore[attr-defined]
+
+
+class PreconditionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Förutsättning"), choices=PRECONDITION_CHOICES)
+    confirmed_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    police_unit = forms.ModelChoiceField(
+        label=_("Polisenhet (vid samråd med Polisen)"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.POLICE_UNIT),
+        required=False,
+    )
+    police_unit_name = forms.CharField(
+        label=_("Annan polisenhet (om den inte finns i listan)"), max_length=200, required=False
+    )
+    legal_basis = forms.ChoiceField(
+        label=_("Laglig grund (vid utlämnande)"),
+        choices=[("", "—"), *LEGAL_BASIS_CHOICES],
+        required=False,
+    )
+    document = forms.FileField(label=_("Dokument (samtycke eller beslut)"), required=False)
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ThreatForm(forms.Form):
+    assessed_on = forms.DateField(label=_("Bedömningsdatum"), widget=DateInput())
+    level = forms.ChoiceField(label=_("Hotbild enligt Polisens BOPS"), choices=THREAT_CHOICES)
+    relocation_needed = forms.BooleanField(label=_("Behov av omlokalisering"), required=False)
+    police_unit = forms.ModelChoiceField(
+        label=_("Polisenhet"),
+        queryset=Organisation.objects.filter(kind=OrganisationKind.POLICE_UNIT),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ChildrenTaskForm(forms.Form):
+    description = forms.CharField(
+        label=_("Vad har framkommit om barn?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ChildrenTaskCloseForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("Hur har ansvaret fördelats?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConsultationForm(forms.Form):
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    participants = forms.CharField(label=_("Deltagare"), widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Anteckningar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decisions = forms.CharField(
+        label=_("Beslut"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PlanForm(forms.Form):
+    decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
+    goals = forms.CharField(
+        label=_("Mål"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Slag av insats"),
+        choices=INTERVENTION_KIND_CHOICES,
+        help_text=rules.CATALOGUE_RULE_EXPLAINED,
+    )
+    catalogue_item = forms.ModelChoiceField(
+        label=_("Insats ur avtalets katalog"),
+        queryset=CatalogueIntervention.objects.none(),
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("Beskrivning (för insats utanför katalogen eller boendet)"),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, agreement: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agreement is not None:
+            self.fields["catalogue_item"].queryset = CatalogueIntervention.objects.filter(  # type: ignore[attr-defined]
+                agreement=agreement, is_active=True
+            )
+
+
+class DeclineInterventionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        initial=_("Kommunen erbjuder inte insatsen till andra med motsvarande behov."),
+        max_length=500,
+    )
+
+
+class InterventionStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (InterventionStatus.PLANNED.value, InterventionStatus.PLANNED.label),
+            (InterventionStatus.ONGOING.value, InterventionStatus.ONGOING.label),
+            (InterventionStatus.ENDED.value, InterventionStatus.ENDED.label),
+        ],
+    )
+
+
+class CostForm(forms.Form):
+    intervention = forms.TypedChoiceField(label=_("Insats"), coerce=int)
+    incurred_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    amount = forms.CharField(
+        label=_("Belopp (kr)"), max_length=20, help_text=_("Till exempel 12 500,00")
+    )
+    document = forms.FileField(label=_("Underlag"), required=False)
+    note = forms.CharField(label=_("Anteckning"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, interventions: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].choices = [  # type: ignore[attr-defined]
+            (i.pk, str(i)) for i in (interventions or [])
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(forms.Form):
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput())
+    participants = forms.CharField(
+        label=_("Deltagare"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    intervention_status = forms.CharField(
+        label=_("Status för varje insats"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    motivation = forms.CharField(
+        label=_("Motivation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    threat = forms.CharField(
+        label=_("Hotbild"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    next_step = forms.CharField(
+        label=_("Nästa steg"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReconciliationComputeForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"), max_length=7, help_text=_("Till exempel 2024-H1 (januari–juni 2024)")
+    )
+    other_party = forms.ModelChoiceField(label=_("Motpart"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, parties: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if parties is not None:
+            self.fields["other_party"].queryset = parties  # type: ignore[attr-defined]
+
+    def clean_period(self) -> rules.Period:
+        try:
+            return rules.Period.parse(self.cleaned_data["period"].strip().upper())
+        except ValueError as error:
+            raise forms.ValidationError(_("Ange perioden som ÅÅÅÅ-H1 eller ÅÅÅÅ-H2.")) from error
+
+
+class LessonForm(forms.Form):
+    text = forms.CharField(label=_("Våra lärdomar"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class CatalogueItemForm(forms.Form):
+    code = forms.SlugField(label=_("Kod"), max_length=60)
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
+    order = forms.IntegerField(label=_("Ordning"), min_value=0, initial=0)

@@ -1,0 +1,137 @@
+"""Fixtures for defector tests: the three-city agreement, coordinators on each side, helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from samverkan.defectors import rules, services
+
+STOCKHOLM, GOTHENBURG, MALMO = "0180", "1480", "1280"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_agreement(orgs: dict[str, Any], reference: str = "AVH-TEST-1", **extra: Any) -> Any:
+    from samverkan.agreements import services as agreement_services
+    from samverkan.agreements.models import AgreementTypeCode, DecisionBody
+
+    terms: dict[str, Any] = {
+        "pilot_max_sent": 1,
+        "pilot_max_received": 1,
+        "materiality_threshold": Decimal("10000.00"),
+    }
+    terms.update(extra)
+    agreement = agreement_services.agreement_create(
+        actor=None,
+        type_code=AgreementTypeCode.DEFECTOR_SERVICES,
+        title="Avtal om samverkan för insatser till avhoppare (test)",
+        reference=reference,
+        organisations=[orgs[STOCKHOLM], orgs[GOTHENBURG], orgs[MALMO]],
+        start_date=date(2023, 1, 1),
+        end_date=date(2023, 12, 31),
+        renewal_months=12,
+        max_renewals=1,
+        open_ended_after_renewals=True,
+        notice_months=6,
+        **terms,
+    )
+    for party in agreement.parties.all():
+        agreement_services.decision_record(
+            actor=None,
+            agreement=agreement,
+            party=party,
+            body_kind=DecisionBody.POLITICAL_COMMITTEE,
+            body_name="Socialnämnden",
+            decided_on=date(2022, 12, 15),
+        )
+    services.seed_catalogue(agreement)
+    return agreement
+
+
+@pytest.fixture
+def agreement(registry_demo: dict[str, Any]) -> Any:
+    return make_agreement(registry_demo)
+
+
+def coordinator(username: str, code: str, role: str = "defector_coordinator") -> Any:
+    from samverkan.accounts.models import Role, User
+    from samverkan.registry.models import Organisation
+
+    user, _ = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "organisation": Organisation.objects.get(code=code),
+            "first_name": username.capitalize(),
+            "last_name": "Testsson",
+        },
+    )
+    role_obj, _ = Role.objects.get_or_create(code=role)
+    user.roles.add(role_obj)
+    return user
+
+
+@pytest.fixture
+def stockholm(defector_coordinator: Any) -> Any:
+    return defector_coordinator
+
+
+@pytest.fixture
+def gothenburg(gothenburg_defector_coordinator: Any) -> Any:
+    return gothenburg_defector_coordinator
+
+
+@pytest.fixture
+def malmo(registry_demo: dict[str, Any]) -> Any:
+    return coordinator("avhopp-malmo", MALMO)
+
+
+@pytest.fixture
+def org(registry_demo: dict[str, Any]) -> dict[str, Any]:
+    return registry_demo
+
+
+def confirm_all(actor: Any, assignment: Any, *, skip: rules.PreconditionKind | None = None) -> None:
+    from samverkan.registry.models import Organisation
+
+    police = Organisation.objects.get(code="polisen-bops")
+    for kind in rules.PreconditionKind:
+        if kind is skip:
+            continue
+        services.precondition_confirm(
+            actor=actor,
+            assignment=assignment,
+            kind=kind,
+            confirmed_on=date(2024, 1, 10),
+            police_unit=police if "police" in kind else None,
+            legal_basis=rules.LegalBasis.CONSENT
+            if kind is rules.PreconditionKind.LEGAL_BASIS
+            else "",
+            document=SimpleUploadedFile("samtycke.pdf", b"%PDF-1.4 test", "application/pdf")
+            if kind is rules.PreconditionKind.LEGAL_BASIS
+            else None,
+        )
+
+
+def draft(actor: Any, agreement: Any, receiving: Any, alias: str = "Klient A") -> Any:
+    return services.assignment_create(
+        actor=actor, agreement=agreement, receiving_municipality=receiving, person_alias=alias
+    )
+
+
+def accepted(
+    home: Any, receiver: Any, agreement: Any, receiving_org: Any, alias: str = "Klient A"
+) -> Any:
+    assignment = draft(home, agreement, receiving_org, alias)
+    services.assignment_start_consultation(actor=home, assignment=assignment)
+    confirm_all(home, assignment)
+    services.assignment_request(actor=home, assignment=assignment)
+    assignment.refresh_from_db()
+    return services.assignment_accept(actor=receiver, assignment=assignment)

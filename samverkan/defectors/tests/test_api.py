@@ -1,0 +1,193 @@
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from samverkan.defectors import rules, services
+
+from .conftest import GOTHENBURG, STOCKHOLM, accepted, confirm_all, draft
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/defectors"
+
+
+def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in_client):
+    home = logged_in_client(stockholm)
+    receiving = logged_in_client(gothenburg)
+    created = home.post(
+        f"{API}/assignments",
+        {
+            "agreement": agreement.pk,
+            "receiving_municipality": GOTHENBURG,
+            "person_alias": "Klient API",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert len(created.json()["missing_preconditions"]) == len(rules.PreconditionKind)
+    assert (
+        home.post(
+            f"{API}/assignments/{pk}/transitions",
+            {"action": "consultation"},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    refused = home.post(
+        f"{API}/assignments/{pk}/transitions",
+        {"action": "request"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "Bekräfta att personen är motiverad" in refused.json()["detail"]
+    from samverkan.defectors.models import Assignment
+
+    confirm_all(stockholm, Assignment.objects.get(pk=pk))
+    assert (
+        home.post(
+            f"{API}/assignments/{pk}/transitions",
+            {"action": "request"},
+            content_type="application/json",
+        ).status_code
+        == 200
+    )
+    wrong_side = home.post(
+        f"{API}/assignments/{pk}/transitions", {"action": "accept"}, content_type="application/json"
+    )
+    assert wrong_side.status_code == 400
+    ok = receiving.post(
+        f"{API}/assignments/{pk}/transitions", {"action": "accept"}, content_type="application/json"
+    )
+    assert ok.json()["state"] == "accepted"
+    intervention = home.post(
+        f"{API}/assignments/{pk}/interventions",
+        {"kind": "catalogue", "catalogue_code": "budget_debt_counselling"},
+        content_type="application/json",
+    ).json()
+    housing = home.post(
+        f"{API}/assignments/{pk}/interventions",
+        {"kind": "housing"},
+        content_type="application/json",
+    ).json()
+    assert housing["bearer"] == "home"
+    blocked = receiving.post(
+        f"{API}/assignments/{pk}/costs",
+        {"intervention": housing["id"], "incurred_on": "2024-02-01", "amount": "9000.00"},
+        content_type="application/json",
+    )
+    assert blocked.status_code == 400
+    assert "aldrig bokas på den mottagande kommunen" in blocked.json()["detail"]
+    cost = receiving.post(
+        f"{API}/assignments/{pk}/costs",
+        {"intervention": intervention["id"], "incurred_on": "2024-02-01", "amount": "20000.10"},
+        content_type="application/json",
+    )
+    assert cost.status_code == 201
+    assert cost.json()["amount"] == "20000.10"
+    rec = home.post(
+        f"{API}/agreements/{agreement.pk}/reconciliations",
+        {"period": "2024-H1", "other_party": GOTHENBURG},
+        content_type="application/json",
+    ).json()
+    assert rec["equalisation"] == "10000.05"
+    assert rec["payer"] == STOCKHOLM and rec["payee"] == GOTHENBURG
+    home.post(f"{API}/reconciliations/{rec['id']}/approve")
+    approved = receiving.post(f"{API}/reconciliations/{rec['id']}/approve").json()
+    assert approved["locked"] is True
+    balance = home.get(f"{API}/agreements/{agreement.pk}/balance").json()
+    assert {
+        "party": STOCKHOLM,
+        "sent": 1,
+        "received": 0,
+        "max_sent": 1,
+        "max_received": 1,
+    } in balance
+
+
+def test_third_municipality_gets_404_over_api(
+    agreement, stockholm, gothenburg, malmo, org, logged_in_client
+):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    client = logged_in_client(malmo)
+    assert client.get(f"{API}/assignments").json() == []
+    assert client.get(f"{API}/assignments/{assignment.pk}").status_code == 404
+    assert client.get(f"{API}/assignments/{assignment.pk}/costs").status_code == 404
+    assert (
+        client.post(
+            f"{API}/assignments/{assignment.pk}/transitions",
+            {"action": "end", "reason": "x"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+
+
+def test_other_roles_get_403_and_anonymous_401(
+    agreement, stockholm, hub_worker, org, logged_in_client, client
+):
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    assert logged_in_client(hub_worker).get(f"{API}/assignments/{assignment.pk}").status_code == 403
+    assert client.get(f"{API}/assignments").status_code == 401
+
+
+def test_police_api_token_has_no_access(roc_api_client, client):
+    _, token = roc_api_client
+    response = client.get(f"{API}/assignments", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+def test_evaluation_report_pdf(agreement, stockholm, gothenburg, org, logged_in_client):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    services.assignment_activate(
+        actor=stockholm, assignment=assignment, started_on=date(2024, 1, 20)
+    )
+    item = agreement.defector_catalogue.get(code="kriminalitet_som_livsstil")
+    intervention = services.plan_intervention_add(
+        actor=stockholm,
+        assignment=assignment,
+        kind=rules.InterventionKind.CATALOGUE,
+        catalogue_item=item,
+    )
+    services.cost_book(
+        actor=gothenburg,
+        assignment=assignment,
+        intervention=intervention,
+        incurred_on=date(2024, 2, 1),
+        amount="25000.00",
+    )
+    services.followup_record(
+        actor=stockholm,
+        assignment=assignment,
+        held_on=date(2024, 3, 1),
+        motivation="Fortsatt hög motivation",
+        next_step="Arbetsträning",
+    )
+    services.lesson_save(
+        actor=stockholm, agreement=agreement, text="Tidigt samråd med polisen var avgörande."
+    )
+    services.lesson_save(actor=gothenburg, agreement=agreement, text="Lotsen behövde mer tid.")
+    r = services.reconciliation_compute(
+        actor=stockholm,
+        agreement=agreement,
+        period=rules.Period(2024, 1),
+        other_party=org[GOTHENBURG],
+    )
+    services.reconciliation_approve(actor=stockholm, reconciliation=r)
+    services.reconciliation_approve(actor=gothenburg, reconciliation=r)
+    response = logged_in_client(stockholm).get(f"/avhoppare/avtal/{agreement.pk}/utvardering.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    flat = " ".join(text.split())
+    assert "Gemensam utvärderingsrapport" in flat
+    assert assignment.reference in flat
+    assert "Kriminalitet som livsstil" in flat
+    assert "25 000,00" in flat
+    assert "Stockholm betalar 12 500,00 kr till Göteborg" in flat
+    assert "Fortsatt hög motivation" in flat
+    assert "Tidigt samråd med polisen var avgörande." in flat
+    assert "Lotsen behövde mer tid." in flat
+    api = logged_in_client(gothenburg).get(f"{API}/agreements/{agreement.pk}/evaluation.pdf")
+    assert api.status_code == 200 and api.content.startswith(b"%PDF")

@@ -1,0 +1,207 @@
+import pytest
+
+from samverkan.defectors import rules, services
+from samverkan.defectors.models import Assignment, PreconditionConfirmation
+
+from .conftest import GOTHENBURG, accepted, confirm_all, draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_and_detail_for_both_parties(agreement, stockholm, gothenburg, org, logged_in_client):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    for user in (stockholm, gothenburg):
+        client = logged_in_client(user)
+        listing = client.get("/avhoppare/")
+        assert listing.status_code == 200
+        assert assignment.reference in listing.content.decode()
+        detail = client.get(f"/avhoppare/{assignment.pk}/")
+        assert detail.status_code == 200
+        assert "Klient A" in detail.content.decode()
+
+
+def test_third_municipality_sees_nothing(
+    agreement, stockholm, gothenburg, malmo, org, logged_in_client
+):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    client = logged_in_client(malmo)
+    listing = client.get("/avhoppare/")
+    assert listing.status_code == 200
+    assert assignment.reference not in listing.content.decode()
+    assert client.get(f"/avhoppare/{assignment.pk}/").status_code == 404
+    assert (
+        client.post(f"/avhoppare/{assignment.pk}/status/avsluta/", {"reason": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/avhoppare/{assignment.pk}/samrad/", {"held_on": "2024-01-01", "participants": "x"}
+        ).status_code
+        == 404
+    )
+
+
+def test_other_roles_get_403(agreement, stockholm, hub_worker, org, logged_in_client):
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    client = logged_in_client(hub_worker)
+    assert client.get("/avhoppare/").status_code == 403
+    assert client.get(f"/avhoppare/{assignment.pk}/").status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/avhoppare/")
+    assert response.status_code == 302
+
+
+def test_request_button_says_what_is_missing(agreement, stockholm, org, logged_in_client):
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
+    confirm_all(stockholm, assignment, skip=rules.PreconditionKind.POLICE_CONSULTATION_RECEIVING)
+    body = logged_in_client(stockholm).get(f"/avhoppare/{assignment.pk}/").content.decode()
+    assert "Uppdraget kan inte begäras än" in body
+    assert "Polisen i den mottagande kommunen" in body
+    assert "disabled" in body
+
+
+def test_create_via_form_and_confirm_precondition_keeps_input_on_error(
+    agreement, stockholm, org, logged_in_client
+):
+    client = logged_in_client(stockholm)
+    response = client.post(
+        "/avhoppare/nytt/",
+        {
+            "agreement": agreement.pk,
+            "receiving_municipality": org[GOTHENBURG].pk,
+            "person_alias": "Klient Ö",
+        },
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get(person_alias="Klient Ö")
+    bad = client.post(
+        f"/avhoppare/{assignment.pk}/forutsattning/",
+        {
+            "kind": "police_consultation_home",
+            "confirmed_on": "2024-01-10",
+            "note": "Samråd med LPO",
+        },
+    )
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert "Ange vilken polisenhet" in body
+    assert "Samråd med LPO" in body
+    ok = client.post(
+        f"/avhoppare/{assignment.pk}/forutsattning/",
+        {
+            "kind": "police_consultation_home",
+            "confirmed_on": "2024-01-10",
+            "police_unit": org["polisen-bops"].pk,
+        },
+    )
+    assert ok.status_code == 302
+    assert PreconditionConfirmation.objects.filter(assignment=assignment).count() == 1
+
+
+def test_plan_form_explains_the_catalogue_rule(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    body = logged_in_client(stockholm).get(f"/avhoppare/{assignment.pk}/").content.decode()
+    assert "hemtjänst och försörjningsstöd" in body
+    assert "tillfälliga boendet är alltid hemkommunens" in body
+
+
+def test_children_task_on_both_start_pages_until_closed(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    response = logged_in_client(gothenburg).post(
+        f"/avhoppare/{assignment.pk}/barn/", {"description": "Ett barn har flyttat in"}
+    )
+    assert response.status_code == 302
+    for user in (stockholm, gothenburg):
+        start = logged_in_client(user).get("/").content.decode()
+        assert f"Barn har aktualiserats i uppdrag {assignment.reference}" in start
+    task = assignment.children_tasks.get()
+    logged_in_client(stockholm).post(
+        f"/avhoppare/barn/{task.pk}/stang/", {"resolution": "Hemkommunen ansvarar för barnet"}
+    )
+    for user in (stockholm, gothenburg):
+        start = logged_in_client(user).get("/").content.decode()
+        assert "Barn har aktualiserats" not in start
+
+
+def test_request_awaiting_answer_on_receiving_start_page(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
+    confirm_all(stockholm, assignment)
+    client = logged_in_client(stockholm)
+    assert client.post(f"/avhoppare/{assignment.pk}/status/begar/").status_code == 302
+    start = logged_in_client(gothenburg).get("/").content.decode()
+    assert f"Begäran om uppdrag {assignment.reference}" in start
+    assert (
+        logged_in_client(gothenburg)
+        .post(f"/avhoppare/{assignment.pk}/status/acceptera/")
+        .status_code
+        == 302
+    )
+    assignment.refresh_from_db()
+    assert assignment.state == "accepted"
+
+
+def test_cost_with_comma_amount_and_ledger(agreement, stockholm, gothenburg, org, logged_in_client):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    item = agreement.defector_catalogue.get(code="crisis_support")
+    intervention = services.plan_intervention_add(
+        actor=stockholm,
+        assignment=assignment,
+        kind=rules.InterventionKind.CATALOGUE,
+        catalogue_item=item,
+    )
+    client = logged_in_client(gothenburg)
+    bad = client.post(
+        f"/avhoppare/{assignment.pk}/kostnad/",
+        {
+            "intervention": intervention.pk,
+            "incurred_on": "2024-02-01",
+            "amount": "tolv",
+            "note": "Samtal",
+        },
+    )
+    assert bad.status_code == 400
+    assert "Ange beloppet i kronor" in bad.content.decode()
+    ok = client.post(
+        f"/avhoppare/{assignment.pk}/kostnad/",
+        {"intervention": intervention.pk, "incurred_on": "2024-02-01", "amount": "1 234,50"},
+    )
+    assert ok.status_code == 302
+    body = client.get(f"/avhoppare/{assignment.pk}/").content.decode()
+    assert "1\u00a0234,50" in body
+
+
+def test_agreement_page_balance_and_reconciliation_flow(
+    agreement, stockholm, gothenburg, malmo, org, logged_in_client
+):
+    accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    client = logged_in_client(stockholm)
+    page = client.get(f"/avhoppare/avtal/{agreement.pk}/")
+    assert page.status_code == 200
+    assert "Balans" in page.content.decode()
+    response = client.post(
+        f"/avhoppare/avtal/{agreement.pk}/avstamning/",
+        {"period": "2024-H1", "other_party": org[GOTHENBURG].pk},
+    )
+    assert response.status_code == 302
+    url = response["Location"]
+    assert logged_in_client(malmo).get(url).status_code == 404
+    client.post(url + "godkann/")
+    logged_in_client(gothenburg).post(url + "godkann/")
+    assert "Godkänd av båda parter och låst" in client.get(url).content.decode()
+
+
+def test_agreement_page_hidden_from_non_party(agreement, registry_demo, logged_in_client):
+    from .conftest import coordinator
+
+    nacka = coordinator("avhopp-nacka", "0182")
+    assert logged_in_client(nacka).get(f"/avhoppare/avtal/{agreement.pk}/").status_code == 404
