@@ -174,7 +174,9 @@ def _nth(queryset: QuerySet[Any], rank: int, count: int = 1) -> list[timedelta]:
     return list(queryset.values_list("duration", flat=True)[rank - 1 : rank - 1 + count])
 
 
-def duration_summary(queryset: QuerySet[Any], end: Expression | str, start: str) -> DurationSummary:
+def duration_summary(
+    queryset: QuerySet[Any], end: Expression | Subquery | str, start: str
+) -> DurationSummary:
     """Count, median and nearest-rank 90th percentile of `end - start` where `end` is set."""
     end_expression = F(end) if isinstance(end, str) else end
     durations = (

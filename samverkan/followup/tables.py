@@ -39,7 +39,7 @@ class Table:
         if self.total and self.total.cells:
             parts.append(f"Totalt {self.total.cells[0].text(self.limit)}.")
         if visible:
-            top_row, top_cell = max(visible, key=lambda pair: _sortable(pair[1].value))
+            top_row, top_cell = max(visible, key=lambda pair: sortable_value(pair[1].value))
             parts.append(f"Flest: {top_row.label} ({top_cell.text(self.limit)}).")
         hidden = sum(1 for _, cell in shown if cell.hidden)
         if hidden:
@@ -59,7 +59,7 @@ class Table:
         return records
 
 
-def _sortable(value: Any) -> float:
+def sortable_value(value: Any) -> float:
     if value is None:
         return 0.0
     if hasattr(value, "total_seconds"):

@@ -102,8 +102,8 @@ def build(orgs: dict[str, Any], user: Any) -> dict[str, ConcernReport]:
         ("R6", local(31, 7, 0), "0182", None, [], 60, None, date(2027, 1, 8)),
     ]
     reports: dict[str, ConcernReport] = {}
-    for number, (name, received, responsible, controller, attempts, accept, prot, pre) in (
-        enumerate(spec)
+    for number, (name, received, responsible, controller, attempts, accept, prot, pre) in enumerate(
+        spec
     ):
         accepted_at = received + timedelta(minutes=accept)
         report = make_report(

@@ -31,9 +31,7 @@ def minutes(n: float) -> timedelta:
 
 @pytest.fixture
 def full(data: dict[str, Any]) -> Dashboard:
-    return single_entry_dashboard(
-        period=DECEMBER, scope=Scope(), suppress=False, now=dataset.NOW
-    )
+    return single_entry_dashboard(period=DECEMBER, scope=Scope(), suppress=False, now=dataset.NOW)
 
 
 def test_reports_received_eligible_and_not(full: Dashboard) -> None:
