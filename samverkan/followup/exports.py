@@ -60,10 +60,10 @@ def table_csv(table: Table) -> bytes:
     return _csv(table_rows(table))
 
 
-def dashboard_csv(dashboard: Dashboard) -> bytes:
+def dashboard_csv(*dashboards: Dashboard) -> bytes:
     """All tables in long format: table, row, column, value."""
     rows: list[list[Any]] = [["tabell", "rad", "kolumn", "värde", "period", "urval"]]
-    for table in dashboard.tables:
+    for dashboard, table in ((d, t) for d in dashboards for t in d.tables):
         for row in table.all_rows():
             for column, cell in zip(column_headings(table), row.cells, strict=False):
                 rows.append(
