@@ -17,9 +17,11 @@ of organisations.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
@@ -220,6 +222,94 @@ def _holidays(period: Period) -> list[date]:
     return [day for day in period.days() if is_public_holiday(day)]
 
 
+class _Source:
+    """The period's cohort and the aggregates several tables share (each one query, once)."""
+
+    def __init__(self, period: Period, scope: Scope, now: datetime) -> None:
+        self.period = period
+        self.scope = scope
+        self.now = now
+        self.reports = _reports(period, scope)
+        self.not_eligible = _not_eligible(period, scope)
+
+    @cached_property
+    def report_counts(self) -> dict[str, int]:
+        """Every count over the eligible reports, in one scan of the period."""
+        today = local_date(self.now)
+        return self.reports.aggregate(
+            total=Count("pk"),
+            handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
+            preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
+            repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
+            escalated=Count(
+                "pk", filter=Q(Exists(Escalation.objects.filter(report=OuterRef("pk"))))
+            ),
+            protection_on_time=Count(
+                "pk", filter=Q(protection_assessed_at__lte=F("protection_assessment_due"))
+            ),
+            protection_basis=Count(
+                "pk",
+                filter=Q(protection_assessed_at__isnull=False)
+                | Q(protection_assessment_due__lt=self.now),
+            ),
+            preliminary_on_time=Count(
+                "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
+            ),
+            preliminary_basis=Count(
+                "pk",
+                filter=Q(preliminary_decided_on__isnull=False)
+                | Q(preliminary_assessment_due__lt=today),
+            ),
+        )
+
+    @cached_property
+    def by_controller(self) -> list[dict[str, Any]]:
+        return list(
+            self.reports.values(
+                "responsible_municipality__code",
+                "controller__code",
+                "controller__name",
+                "controller__kind",
+            ).annotate(n=Count("pk"))
+        )
+
+    @cached_property
+    def not_eligible_counts(self) -> dict[str, int]:
+        aggregates: dict[str, Any] = {
+            code: Count("pk", filter=Q(reasons__icontains=f'"{code}"')) for code in Reason.ALL
+        }
+        aggregates["records"] = Count("pk")
+        return self.not_eligible.aggregate(**aggregates)
+
+    @cached_property
+    def time_of_day(self) -> list[tuple[int, int, bool, int]]:
+        """(hour, ISO weekday, holiday or eve, count) in Swedish time, every report."""
+        holidays = _holidays(self.period)
+        found: list[tuple[int, int, bool, int]] = []
+        for queryset, field in ((self.reports, "received_at"), (self.not_eligible, "decided_at")):
+            holiday: Any = Value(0, output_field=IntegerField())
+            if holidays:
+                queryset = queryset.annotate(day=TruncDate(field, tzinfo=STOCKHOLM))
+                holiday = Case(
+                    When(day__in=holidays, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            for row in (
+                queryset.annotate(
+                    hour=ExtractHour(field, tzinfo=STOCKHOLM),
+                    weekday=ExtractIsoWeekDay(field, tzinfo=STOCKHOLM),
+                    holiday=holiday,
+                )
+                .values("hour", "weekday", "holiday")
+                .annotate(n=Count("pk"))
+            ):
+                found.append((row["hour"], row["weekday"], bool(row["holiday"]), row["n"]))
+        return found
+
+
 def _count_rows(
     slug: str,
     title: str,
@@ -245,9 +335,9 @@ def _count_rows(
     )
 
 
-def _eligibility(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
-    eligible = _reports(period, scope).count()
-    not_eligible = _not_eligible(period, scope).count()
+def _eligibility(source: _Source, suppress: bool, limit: int) -> Table:
+    eligible = source.report_counts["total"]
+    not_eligible = source.not_eligible_counts["records"]
     return _count_rows(
         "eligibility",
         "Mottagna anmälningar",
@@ -263,12 +353,8 @@ def _eligibility(period: Period, scope: Scope, suppress: bool, limit: int) -> Ta
     )
 
 
-def _reasons(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
-    aggregates = {
-        code: Count("pk", filter=Q(reasons__icontains=f'"{code}"')) for code in Reason.ALL
-    }
-    aggregates["records"] = Count("pk")
-    counts = _not_eligible(period, scope).aggregate(**aggregates)
+def _reasons(source: _Source, suppress: bool, limit: int) -> Table:
+    counts = source.not_eligible_counts
     rows = [
         Row(
             code,
@@ -293,16 +379,13 @@ def _reasons(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
     )
 
 
-def _by_municipality(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
-    eligible = {
-        row["responsible_municipality__code"]: row["n"]
-        for row in _reports(period, scope)
-        .values("responsible_municipality__code")
-        .annotate(n=Count("pk"))
-    }
+def _by_municipality(source: _Source, suppress: bool, limit: int) -> Table:
+    eligible: dict[str, int] = defaultdict(int)
+    for row in source.by_controller:
+        eligible[row["responsible_municipality__code"]] += row["n"]
     not_eligible = {
         row["home_municipality"]: row["n"]
-        for row in _not_eligible(period, scope).values("home_municipality").annotate(n=Count("pk"))
+        for row in source.not_eligible.values("home_municipality").annotate(n=Count("pk"))
     }
     codes = sorted(set(eligible) | set(not_eligible), key=lambda c: (c == "", c))
     names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
@@ -329,13 +412,10 @@ def _by_municipality(period: Period, scope: Scope, suppress: bool, limit: int) -
     )
 
 
-def _by_district(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
-    rows = (
-        _reports(period, scope)
-        .filter(controller__kind=OrganisationKind.DISTRICT)
-        .values("controller__code", "controller__name")
-        .annotate(n=Count("pk"))
-        .order_by("controller__name")
+def _by_district(source: _Source, suppress: bool, limit: int) -> Table:
+    rows = sorted(
+        (r for r in source.by_controller if r["controller__kind"] == OrganisationKind.DISTRICT),
+        key=lambda r: r["controller__name"],
     )
     return _count_rows(
         "by_district",
@@ -347,18 +427,10 @@ def _by_district(period: Period, scope: Scope, suppress: bool, limit: int) -> Ta
     )
 
 
-def _by_hour(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
+def _by_hour(source: _Source, suppress: bool, limit: int) -> Table:
     counts = [0] * 24
-    for queryset, field in (
-        (_reports(period, scope), "received_at"),
-        (_not_eligible(period, scope), "decided_at"),
-    ):
-        for row in (
-            queryset.annotate(hour=ExtractHour(field, tzinfo=STOCKHOLM))
-            .values("hour")
-            .annotate(n=Count("pk"))
-        ):
-            counts[row["hour"]] += row["n"]
+    for hour, _weekday, _holiday, n in source.time_of_day:
+        counts[hour] += n
     return _count_rows(
         "by_hour",
         "Mottagna anmälningar per timme på dygnet",
@@ -371,28 +443,10 @@ def _by_hour(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
     )
 
 
-def _by_weekday(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
-    holidays = _holidays(period)
+def _by_weekday(source: _Source, suppress: bool, limit: int) -> Table:
     counts = [0] * 8  # Monday..Sunday that are not holidays, then holidays and eves
-    for queryset, field in (
-        (_reports(period, scope), "received_at"),
-        (_not_eligible(period, scope), "decided_at"),
-    ):
-        holiday: Any = Value(0, output_field=IntegerField())
-        if holidays:
-            queryset = queryset.annotate(day=TruncDate(field, tzinfo=STOCKHOLM))
-            holiday = Case(
-                When(day__in=holidays, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        for row in (
-            queryset.annotate(weekday=ExtractIsoWeekDay(field, tzinfo=STOCKHOLM), holiday=holiday)
-            .values("weekday", "holiday")
-            .annotate(n=Count("pk"))
-        ):
-            index = 7 if row["holiday"] else row["weekday"] - 1
-            counts[index] += row["n"]
+    for _hour, weekday, holiday, n in source.time_of_day:
+        counts[7 if holiday else weekday - 1] += n
     labels = [*WEEKDAYS, HOLIDAY_LABEL]
     keys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "holiday"]
     return _count_rows(
@@ -416,8 +470,8 @@ def _first_attempt() -> Subquery:
     )
 
 
-def _times(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
-    reports = _reports(period, scope)
+def _times(source: _Source, suppress: bool, limit: int) -> Table:
+    reports = source.reports
     requests = InformationRequest.objects.filter(report__in=reports.values("pk")).order_by()
     measures = [
         (
@@ -468,26 +522,10 @@ def _times(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
     )
 
 
-def _deadlines(period: Period, scope: Scope, suppress: bool, limit: int, now: datetime) -> Table:
-    today = local_date(now)
-    reports = _reports(period, scope)
-    counts = reports.aggregate(
-        protection_on_time=Count(
-            "pk", filter=Q(protection_assessed_at__lte=F("protection_assessment_due"))
-        ),
-        protection_basis=Count(
-            "pk",
-            filter=Q(protection_assessed_at__isnull=False) | Q(protection_assessment_due__lt=now),
-        ),
-        preliminary_on_time=Count(
-            "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
-        ),
-        preliminary_basis=Count(
-            "pk",
-            filter=Q(preliminary_decided_on__isnull=False)
-            | Q(preliminary_assessment_due__lt=today),
-        ),
-    )
+def _deadlines(source: _Source, suppress: bool, limit: int) -> Table:
+    today = local_date(source.now)
+    reports = source.reports
+    counts = source.report_counts
     feedback = (
         Feedback.objects.filter(report__in=reports.values("pk"))
         .order_by()
@@ -538,16 +576,9 @@ def _deadlines(period: Period, scope: Scope, suppress: bool, limit: int, now: da
     )
 
 
-def _activity(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
-    reports = _reports(period, scope)
-    counts = reports.aggregate(
-        handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
-        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-        protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
-        preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
-        repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
-        escalated=Count("pk", filter=Q(Exists(Escalation.objects.filter(report=OuterRef("pk"))))),
-    )
+def _activity(source: _Source, suppress: bool, limit: int) -> Table:
+    reports = source.reports
+    counts = source.report_counts
     escalations = Escalation.objects.filter(report__in=reports.values("pk")).count()
     requests = (
         InformationRequest.objects.filter(report__in=reports.values("pk"))
@@ -596,16 +627,17 @@ def single_entry_dashboard(
         suppressed=suppress,
         generated_at=now,
     )
+    source = _Source(period, scope, now)
     dashboard.tables = [
-        _eligibility(period, scope, suppress, limit),
-        _activity(period, scope, suppress, limit),
-        _times(period, scope, suppress, limit),
-        _deadlines(period, scope, suppress, limit, now),
-        _reasons(period, scope, suppress, limit),
-        _by_municipality(period, scope, suppress, limit),
-        _by_district(period, scope, suppress, limit),
-        _by_hour(period, scope, suppress, limit),
-        _by_weekday(period, scope, suppress, limit),
+        _eligibility(source, suppress, limit),
+        _activity(source, suppress, limit),
+        _times(source, suppress, limit),
+        _deadlines(source, suppress, limit),
+        _reasons(source, suppress, limit),
+        _by_municipality(source, suppress, limit),
+        _by_district(source, suppress, limit),
+        _by_hour(source, suppress, limit),
+        _by_weekday(source, suppress, limit),
     ]
     if suppress:
         dashboard.notes.append(

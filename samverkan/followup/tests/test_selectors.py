@@ -155,3 +155,11 @@ def test_suppressed_dashboard_hides_small_counts(full: Dashboard, data: Any) -> 
     assert times["protection"] == ["<5", "–", "–"]  # a median of 3 reports is not published
     assert times["accepted"][0] == "6"
     assert times["accepted"][1] == "35 min"
+
+
+def test_a_fixed_number_of_aggregate_queries(
+    data: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    # Aggregates and ranks only: the count does not grow with the number of reports.
+    with django_assert_max_num_queries(22):
+        single_entry_dashboard(period=DECEMBER, scope=Scope(), suppress=True, now=dataset.NOW)
