@@ -42,6 +42,7 @@ def test_analyst_sees_suppressed_aggregates_without_personal_data(
 ) -> None:
     client = logged_in_client(analyst)
     pages = [
+        "/",
         f"/uppfoljning/{DECEMBER}",
         f"/uppfoljning/en-ingang/{DECEMBER}&organisation={data['R1'].responsible_municipality_id}",
         f"/uppfoljning/avhoppare/{DECEMBER}",
@@ -196,3 +197,25 @@ def test_json_export(logged_in_client: Any, analyst: Any, data: Any) -> None:
     eligibility = {r["key"]: r["values"][0] for r in tables["eligibility"]["rows"]}
     assert eligibility == {"eligible": "–", "not_eligible": "<5", "total": 9}
     assert payload["suppressed"] is True
+
+
+def test_agreement_figures_unsuppressed_for_the_provider_only(
+    registry_demo: dict[str, Any], agreement_admin: Any, nacka_agreement_admin: Any, analyst: Any
+) -> None:
+    from samverkan.agreements.models import PartyRole
+    from samverkan.defectors.tests.conftest import make_agreement
+    from samverkan.followup.selectors import Scope, must_suppress
+
+    agreement = make_agreement(registry_demo, reference="AVH-SUPPRESS")
+    scope = Scope(agreement=agreement)
+    # No provider party: nobody is responsible for all of it, everything is suppressed.
+    assert must_suppress(agreement_admin, scope)
+    agreement.parties.filter(organisation__code="0180").update(role=PartyRole.PROVIDER)
+    assert not must_suppress(agreement_admin, scope)  # Stockholm provides the service
+    assert not must_suppress(analyst, scope)  # Stockholm's analyst too
+    assert must_suppress(nacka_agreement_admin, scope)
+    assert must_suppress(nacka_agreement_admin, Scope())  # all municipalities
+    assert not must_suppress(nacka_agreement_admin, Scope(organisation=registry_demo["0182"]))
+    # A district's figures: Stockholm (above the district) sees them in full.
+    assert not must_suppress(analyst, Scope(organisation=registry_demo["0180-farsta"]))
+    assert must_suppress(nacka_agreement_admin, Scope(organisation=registry_demo["0180-farsta"]))
