@@ -19,7 +19,7 @@ from samverkan.followup.periods import (
 from samverkan.followup.selectors import Scope
 from samverkan.registry.models import Organisation, OrganisationKind
 
-PERIOD_CHOICES = [(key, label) for key, label in KINDS.items() if key != "quarter"]
+PERIOD_CHOICES = list(KINDS.items())
 
 
 class DateInput(forms.DateInput):
