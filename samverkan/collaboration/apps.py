@@ -6,3 +6,6 @@ class CollaborationConfig(AppConfig):
     name = "samverkan.collaboration"
     label = "collaboration"
     verbose_name = _("Lokal samverkan")
+
+    def ready(self) -> None:
+        from samverkan.collaboration import panels  # noqa: F401  (start-page panels, menu)

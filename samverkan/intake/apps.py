@@ -6,3 +6,6 @@ class IntakeConfig(AppConfig):
     name = "samverkan.intake"
     label = "intake"
     verbose_name = _("Orosanmälningar")
+
+    def ready(self) -> None:
+        from samverkan.intake import panels  # noqa: F401  (start-page panels, menu entries)

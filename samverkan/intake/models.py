@@ -42,7 +42,9 @@ class ReportQuerySet(ScopedQuerySet):
         """Hub workers: every report until it is accepted. Receivers: their organisation's."""
         condition = Q(pk__in=[])
         if has_role(user, RoleCode.HUB_WORKER):
-            condition |= Q(accepted_at__isnull=True)
+            # The hub acts for the municipalities on police reports only; a school
+            # reports straight to the pupil's district.
+            condition |= Q(accepted_at__isnull=True) & ~Q(source_channel=SourceChannel.SCHOOL)
         if has_role(user, RoleCode.RECEIVER):
             organisation_ids = responsible_organisation_ids(user)
             if organisation_ids:

@@ -31,6 +31,7 @@ from samverkan.intake.models import (
     NotEligibleRecord,
     ReportQuerySet,
     ReportStatus,
+    SourceChannel,
 )
 from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
 from samverkan.registry.models import ContactPerson, PhoneLine
@@ -140,7 +141,12 @@ def hub_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]:
     if not has_role(user, RoleCode.HUB_WORKER):
         return []
     now = now or timezone.now()
-    reports = _queue_queryset().filter(accepted_at__isnull=True).order_by("received_at")
+    reports = (
+        _queue_queryset()
+        .filter(accepted_at__isnull=True)
+        .exclude(source_channel=SourceChannel.SCHOOL)
+        .order_by("received_at")
+    )
     return [_row(r, now) for r in reports[:QUEUE_LIMIT]]
 
 
@@ -149,11 +155,15 @@ def hub_alarm_count(*, user: Any, now: datetime | None = None) -> int:
     if not has_role(user, RoleCode.HUB_WORKER):
         return 0
     now = now or timezone.now()
-    return ConcernReport.objects.filter(
-        accepted_at__isnull=True,
-        rejected_at__isnull=True,
-        routed_at__lte=escalation_threshold(now),
-    ).count()
+    return (
+        ConcernReport.objects.filter(
+            accepted_at__isnull=True,
+            rejected_at__isnull=True,
+            routed_at__lte=escalation_threshold(now),
+        )
+        .exclude(source_channel=SourceChannel.SCHOOL)
+        .count()
+    )
 
 
 def receiving_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -45,6 +45,7 @@ from samverkan.intake.models import (
 from samverkan.intake.rules import STOCKHOLM_CODE, Decision, RegistrySnapshot, ReportFacts, decide
 from samverkan.intake.snapshot import late_from, registry_snapshot
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, Unit
+from samverkan.registry.selectors import intake_unit_for
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +234,11 @@ def _report_for_receiver(actor: Actor, report_id: int, *, lock: bool = False) ->
 
 def _report_for_hub(actor: Actor, report_id: int, *, lock: bool = False) -> ConcernReport:
     _require_hub(actor)
-    queryset = ConcernReport.objects.select_related("controller").filter(accepted_at__isnull=True)
+    queryset = (
+        ConcernReport.objects.select_related("controller")
+        .filter(accepted_at__isnull=True)
+        .exclude(source_channel=SourceChannel.SCHOOL)
+    )
     if lock:
         queryset = queryset.select_for_update()
     try:
@@ -267,13 +272,63 @@ def age_band(age: int | None) -> str:
 # --- registration ---------------------------------------------------------------------
 
 
-def _check_registrar(actor: Actor) -> None:
+def _check_registrar(actor: Actor, data: ReportInput) -> None:
     if isinstance(actor, ApiClient):
         if not actor.is_active:
             raise NotAllowed("API-klienten är inte aktiv.")
         return
+    if data.source_channel == SourceChannel.SCHOOL:
+        _require_school_staff(actor)
+        return
     if not _is_hub(actor):
         raise NotAllowed("Bara Socialjouren (navet) registrerar anmälningar.")
+
+
+def _require_school_staff(actor: Actor) -> User:
+    """School staff of a school unit file the school's own reports (SPEC §6)."""
+    if not (
+        isinstance(actor, User)
+        and has_role(actor, RoleCode.SCHOOL_STAFF)
+        and actor.organisation is not None
+        and actor.organisation.kind == OrganisationKind.SCHOOL
+    ):
+        raise NotAllowed("Bara personal på en skolenhet anmäler oro för sina elever här.")
+    return actor
+
+
+# A school reports straight to the district (or municipality) where the pupil is
+# registered (folkbokförd): it is not single entry, so neither the gang-related
+# condition, the county nor an agreement applies; the child must be under 18 and
+# the registered municipality known, else there is nobody to route to.
+SCHOOL_REASONS = {
+    "invalid_person_id": (
+        "person_id",
+        "Identitetsnumret är ogiltigt. Kontrollera det, eller lämna det tomt och ange "
+        "elevens födelsedatum.",
+    ),
+    "age_18_or_over": (
+        "person_id",
+        "Eleven har fyllt 18 år. En orosanmälan enligt SoL 19 kap. 1 § gäller barn; "
+        "kontakta socialtjänsten i elevens kommun direkt.",
+    ),
+    "home_municipality_unknown": (
+        "home_municipality",
+        "Ange kommunen där eleven är folkbokförd; anmälan går dit.",
+    ),
+}
+
+
+def _school_decision(data: ReportInput, at: datetime) -> Decision:
+    decision = report_decide(data=data, at=at)
+    for reason in decision.reasons:
+        if reason in SCHOOL_REASONS:
+            field, message = SCHOOL_REASONS[reason]
+            raise InvalidInput(field, message)
+    if data.home_municipality == STOCKHOLM_CODE and not data.home_district:
+        raise InvalidInput(
+            "home_district", "Ange stadsdelsområdet i Stockholm där eleven är folkbokförd."
+        )
+    return replace(decision, eligible=True, reasons=())
 
 
 def _previous_registration(actor: Actor, data: ReportInput) -> RegistrationResult | None:
@@ -309,13 +364,15 @@ def report_register(
     call registered and never creates a second report or statistics record.
     Not eligible: only an anonymous `NotEligibleRecord` is kept.
     """
-    _check_registrar(actor)
+    _check_registrar(actor, data)
     previous = _previous_registration(actor, data)
     if previous is not None:
         return previous
     at = received_at or timezone.now()
-    registry = registry_snapshot(at)
-    decision = report_decide(data=data, at=at, registry=registry)
+    if data.source_channel == SourceChannel.SCHOOL and not isinstance(actor, ApiClient):
+        decision = _school_decision(data, at)
+    else:
+        decision = report_decide(data=data, at=at, registry=registry_snapshot(at))
     client = actor if isinstance(actor, ApiClient) else None
     try:
         with transaction.atomic():
@@ -386,6 +443,13 @@ def _register_eligible(
         if data.source_channel in (SourceChannel.POLICE_PHONE, SourceChannel.POLICE_API)
         else None
     )
+    from_school = client is None and data.source_channel == SourceChannel.SCHOOL
+    if from_school:
+        # Delivered in the system straight to the intake unit of the pupil's district,
+        # whatever the hour (not via the hub); accepting it is the receiver's step.
+        assert isinstance(actor, User)
+        reporting_organisation = actor.organisation
+        unit = intake_unit_for(controller) or unit
     repeat_of = None
     if decision.person_id and data.home_municipality:
         repeat_of = (
@@ -429,6 +493,10 @@ def _register_eligible(
         preliminary_assessment_due=decision.preliminary_assessment_due,
         repeat_of=repeat_of,
     )
+    if from_school:
+        report.handed_over_at = at
+        report.status = ReportStatus.HANDED_OVER
+        report.save(update_fields=["handed_over_at", "status"])
     Handover.objects.create(
         report=report, organisation=controller, receiving_unit=unit, started_at=at
     )

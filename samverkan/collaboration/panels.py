@@ -1,0 +1,134 @@
+"""Start-page panels and menu entries of local collaboration (registered in ready()).
+
+A coordinator sees forums behind on their meetings this term and overdue decisions
+and activities; a school sees the status of its own concern reports; every party
+sees the action-plan activities it owns that are overdue. No personal data.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.access import has_role
+from samverkan.accounts.models import RoleCode, User
+from samverkan.collaboration import selectors
+from samverkan.collaboration.forms import today
+from samverkan.collaboration.models import ActivityStatus, MeetingDecision
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import Panel, PanelItem, register_panel
+
+COORDINATOR = RoleCode.COLLABORATION_COORDINATOR
+
+register_nav(
+    _("Lokal samverkan"),
+    "collaboration:index",
+    roles={COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.ANALYST},
+    order=40,
+)
+register_nav(
+    _("Orosanmälan från skolan"),
+    "collaboration:school_report",
+    roles={RoleCode.SCHOOL_STAFF},
+    order=41,
+)
+
+
+@register_panel
+def coordinator_panel(user: User) -> Panel | None:
+    if not has_role(user, COORDINATOR):
+        return None
+    day = today()
+    items: list[PanelItem] = []
+    for forum in selectors.forums_visible_to(user):
+        row = selectors.forum_compliance(forum, today=day, terms=1)[0]
+        if not row.met:
+            items.append(
+                PanelItem(
+                    text=_("%(forum)s: %(held)s av %(required)s möten %(term)s")
+                    % {
+                        "forum": forum.name,
+                        "held": row.held,
+                        "required": row.required,
+                        "term": row.term.label,
+                    },
+                    url=reverse("collaboration:forum_detail", args=[forum.pk]),
+                    detail=_("Funktioner saknas vid något möte")
+                    if row.held and not row.functions_met
+                    else "",
+                    urgent=False,
+                )
+            )
+    overdue = MeetingDecision.objects.filter(
+        meeting__forum__in=selectors.forums_visible_to(user), status="open", due_date__lt=day
+    ).select_related("meeting__forum")
+    for decision in overdue[:5]:
+        items.append(
+            PanelItem(
+                text=_("Försenat beslut: %(text)s") % {"text": decision.text[:80]},
+                url=reverse("collaboration:forum_detail", args=[decision.meeting.forum_id]),
+                detail=_("Klart senast %(due)s") % {"due": decision.due_date.isoformat()},
+                urgent=True,
+            )
+        )
+    return Panel(
+        title=_("Lokal samverkan"),
+        empty_text=_("Alla forum ligger i fas denna termin och inga beslut är försenade."),
+        items=items,
+        url=reverse("collaboration:index"),
+        order=40,
+    )
+
+
+@register_panel
+def activities_panel(user: User) -> Panel | None:
+    if not has_role(user, COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.ANALYST):
+        return None
+    organisation_id = user.organisation_id
+    if organisation_id is None:
+        return None
+    day = today()
+    mine = (
+        selectors.activities_visible_to(user)
+        .filter(owner_id=organisation_id)
+        .exclude(status__in=[ActivityStatus.DONE, ActivityStatus.CANCELLED])
+        .order_by("due_date")
+    )
+    if not mine.exists():
+        return None
+    return Panel(
+        title=_("Era aktiviteter i åtgärdsplanen"),
+        empty_text=_("Inga aktiviteter väntar på er."),
+        items=[
+            PanelItem(
+                text=activity.title,
+                url=reverse("collaboration:activity_update", args=[activity.pk]),
+                detail=_("Klar senast %(due)s") % {"due": activity.due_date.isoformat()},
+                urgent=activity.due_date < day,
+            )
+            for activity in mine[:8]
+        ],
+        order=41,
+    )
+
+
+@register_panel
+def school_panel(user: User) -> Panel | None:
+    if not has_role(user, RoleCode.SCHOOL_STAFF):
+        return None
+    reports = list(selectors.school_reports_by(user)[:5])
+    return Panel(
+        title=_("Skolans orosanmälningar"),
+        empty_text=_("Skolan har inte skickat någon anmälan här."),
+        items=[
+            PanelItem(
+                text=_("Till %(to)s – %(status)s")
+                % {"to": r.controller.name, "status": r.get_status_display()},
+                url=reverse("collaboration:school_report_receipt", args=[str(r.public_id)]),
+            )
+            for r in reports
+        ],
+        url=reverse("collaboration:school_report"),
+        links=[(_("Gör en orosanmälan"), reverse("collaboration:school_report"))],
+        order=42,
+    )

@@ -1,0 +1,327 @@
+"""Pure rules of local collaboration: school terms, forum compliance, the personal-data
+guard, small-count suppression and indicator trends. No database, no clock.
+
+School terms (*terminer*)
+    The Swedish school year has an autumn term (*hösttermin*, HT) from about
+    mid-August to about 20 December and a spring term (*vårtermin*, VT) from
+    about 8 January to about mid-June; the exact days differ between schools
+    and years. For counting meetings the terms are the two calendar halves, so
+    that every date falls in exactly one term and no meeting is lost in a gap:
+
+    * spring term ``VT <year>``: 1 January – 30 June,
+    * autumn term ``HT <year>``: 1 July – 31 December.
+
+    A meeting on 20 June counts for the spring term, one on 15 August for the
+    autumn term. Keys sort chronologically: ``2026-VT`` < ``2026-HT``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from statistics import median
+
+from samverkan.core.identity import InvalidPersonId, parse_person_id
+
+# --- terms ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    year: int
+    autumn: bool  # False: spring term (VT), True: autumn term (HT)
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 7, 1) if self.autumn else date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.year, 12, 31) if self.autumn else date(self.year, 6, 30)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{'HT' if self.autumn else 'VT'}"
+
+    @property
+    def label(self) -> str:
+        return f"{'HT' if self.autumn else 'VT'} {self.year}"
+
+    @property
+    def long_label(self) -> str:
+        return f"{'Hösttermin' if self.autumn else 'Vårtermin'} {self.year}"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def previous(self) -> Term:
+        return Term(self.year, False) if self.autumn else Term(self.year - 1, True)
+
+    def next(self) -> Term:
+        return Term(self.year + 1, False) if self.autumn else Term(self.year, True)
+
+    @classmethod
+    def from_key(cls, key: str) -> Term:
+        match = re.fullmatch(r"(\d{4})-(HT|VT)", key.strip().upper())
+        if not match:
+            raise ValueError(f"Ogiltig termin: {key!r} (skriv t.ex. 2026-HT).")
+        return cls(int(match.group(1)), match.group(2) == "HT")
+
+
+def term_of(day: date) -> Term:
+    return Term(day.year, day.month >= 7)
+
+
+def terms_between(first: date, last: date) -> list[Term]:
+    """Every term from the one containing `first` to the one containing `last`."""
+    terms: list[Term] = []
+    term, stop = term_of(first), term_of(last)
+    while term <= stop:
+        terms.append(term)
+        term = term.next()
+    return terms
+
+
+# --- compliance ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    held_on: date
+    held: bool  # False: planned or cancelled
+    functions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class FunctionCompliance:
+    function: str
+    present: int  # held meetings where it was present
+    held: int
+
+    @property
+    def complete(self) -> bool:
+        return self.held > 0 and self.present == self.held
+
+
+@dataclass(frozen=True)
+class TermCompliance:
+    term: Term
+    required: int
+    held: int
+    planned: int
+    functions: tuple[FunctionCompliance, ...]
+    finished: bool  # the term is over on `today`
+
+    @property
+    def meetings_met(self) -> bool:
+        return self.held >= self.required
+
+    @property
+    def functions_met(self) -> bool:
+        return all(f.complete for f in self.functions)
+
+    @property
+    def met(self) -> bool:
+        return self.meetings_met and self.functions_met
+
+    @property
+    def missing_meetings(self) -> int:
+        return max(0, self.required - self.held)
+
+    @property
+    def state(self) -> str:
+        """ok, behind (term still running, not yet met) or failed (term over, not met)."""
+        if self.met:
+            return "ok"
+        return "failed" if self.finished else "behind"
+
+
+def term_compliance(
+    term: Term,
+    *,
+    required_per_term: int,
+    required_functions: Sequence[str],
+    meetings: Iterable[MeetingFacts],
+    today: date,
+) -> TermCompliance:
+    """Meetings held against required and functions present against required, in one term."""
+    in_term = [m for m in meetings if term.contains(m.held_on)]
+    held = [m for m in in_term if m.held]
+    planned = [m for m in in_term if not m.held and m.held_on >= today]
+    functions = tuple(
+        FunctionCompliance(
+            function=function,
+            present=sum(1 for m in held if function in m.functions),
+            held=len(held),
+        )
+        for function in required_functions
+    )
+    return TermCompliance(
+        term=term,
+        required=required_per_term,
+        held=len(held),
+        planned=len(planned),
+        functions=functions,
+        finished=today > term.end,
+    )
+
+
+def compliance_across_terms(
+    terms: Sequence[Term],
+    *,
+    required_per_term: int,
+    required_functions: Sequence[str],
+    meetings: Sequence[MeetingFacts],
+    today: date,
+) -> list[TermCompliance]:
+    return [
+        term_compliance(
+            term,
+            required_per_term=required_per_term,
+            required_functions=required_functions,
+            meetings=meetings,
+            today=today,
+        )
+        for term in terms
+    ]
+
+
+# --- personal-data guard -----------------------------------------------------------------
+
+# Shapes of an identity number in running text: 6 or 8 digits of date, an optional
+# separator (-, + or a space) and four digits; not part of a longer run of digits.
+_ID_CANDIDATE = re.compile(r"(?<![\d-])(\d{6}|\d{8})[-+ ]?(\d{4})(?!\d)")
+
+# Common Swedish first names (SCB's most frequent), for the name heuristic.
+FIRST_NAMES = frozenset(
+    """
+    adam ahmed ali alice alva alexander amanda amir andreas anders anna anton astrid
+    axel ebba elias elin ella ellen elsa emil emilia emma erik felix filip frida gustav
+    hanna hugo ibrahim ida isak jakob johan johanna jonas julia karin karl kevin lars
+    leo liam linnea lisa louise lucas ludvig lukas maja malin maria mattias max
+    mohammed mohamed moa nils noah nora olivia omar oscar oskar per peter rasmus
+    sara sebastian selma sofia sofie stella theo vera viktor wilma william yasmin
+    zainab hassan hussein abdi abdullahi fatima mustafa yusuf jennifer daniel david
+    """.split()
+)
+# Capitalised words that are common in minutes and are not personal names.
+NOT_NAMES = frozenset(
+    """
+    polisen polis socialtjänsten socialtjänst skolan skola stadsdelsförvaltningen
+    stockholm stockholms farsta norra innerstaden södermalm järva bromma kungsholmen
+    trafikkontoret utbildningsförvaltningen fältassistenterna fritidsgården sis hvb
+    sig lpo roc bops trefas rektor rektorerna enhetschef mötet protokoll beslut
+    """.split()
+)
+_WORD = re.compile(r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?")
+
+
+@dataclass(frozen=True)
+class PersonalDataFindings:
+    identity_numbers: tuple[str, ...]
+    likely_names: tuple[str, ...]  # a first name from the list: high precision
+    possible_names: tuple[str, ...]  # two capitalised words mid-sentence: a warning only
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.likely_names + self.possible_names))
+
+    @property
+    def clean(self) -> bool:
+        return not (self.identity_numbers or self.likely_names or self.possible_names)
+
+
+def find_identity_numbers(text: str, *, on: date) -> list[str]:
+    """Valid personnummer and samordningsnummer written anywhere in `text`."""
+    found: list[str] = []
+    for match in _ID_CANDIDATE.finditer(text):
+        candidate = match.group(0)
+        try:
+            parse_person_id(candidate.replace(" ", ""), on=on)
+        except InvalidPersonId:
+            continue
+        found.append(candidate)
+    return found
+
+
+def _sentence_start(text: str, index: int) -> bool:
+    before = text[:index].rstrip()
+    return not before or before[-1] in ".!?:\n•-–*" or before.endswith("\n")
+
+
+def find_names(text: str) -> tuple[list[str], list[str]]:
+    """(likely names, possible names) in `text` — a heuristic, see `PersonalDataFindings`."""
+    likely: list[str] = []
+    possible: list[str] = []
+    words = list(_WORD.finditer(text))
+    for match in words:
+        word = match.group(0)
+        if word.split("-")[0].lower() in FIRST_NAMES and word.lower() not in NOT_NAMES:
+            likely.append(word)
+    for first, second in zip(words, words[1:], strict=False):
+        between = text[first.end() : second.start()]
+        if between != " ":
+            continue
+        pair = f"{first.group(0)} {second.group(0)}"
+        if first.group(0).lower() in NOT_NAMES or second.group(0).lower() in NOT_NAMES:
+            continue
+        if _sentence_start(text, first.start()) and first.group(0).lower() not in FIRST_NAMES:
+            continue
+        if pair not in possible and first.group(0) not in likely:
+            possible.append(pair)
+    return list(dict.fromkeys(likely)), possible
+
+
+def scan_personal_data(text: str, *, on: date) -> PersonalDataFindings:
+    likely, possible = find_names(text)
+    return PersonalDataFindings(
+        identity_numbers=tuple(find_identity_numbers(text, on=on)),
+        likely_names=tuple(likely),
+        possible_names=tuple(possible),
+    )
+
+
+# --- suppression and trends ---------------------------------------------------------------
+
+
+def suppress(count: int, threshold: int) -> int | None:
+    """None when a non-zero count is below the threshold (shown as "färre än N")."""
+    if 0 < count < threshold:
+        return None
+    return count
+
+
+def age_band(age: int) -> str:
+    if age < 12:
+        return "0–11"
+    if age < 15:
+        return "12–14"
+    return "15–17"
+
+
+AGE_BANDS = ("0–11", "12–14", "15–17")
+
+
+def trend(previous: float | None, current: float | None, *, higher_is_better: bool) -> str:
+    """up, down or flat between two terms; "" when either is missing."""
+    if previous is None or current is None:
+        return ""
+    if abs(current - previous) < 1e-9:
+        return "flat"
+    return "up" if current > previous else "down"
+
+
+def trend_is_good(direction: str, *, higher_is_better: bool) -> bool | None:
+    if direction in ("", "flat"):
+        return None
+    return (direction == "up") == higher_is_better
+
+
+def share(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else round(100 * numerator / denominator, 1)
+
+
+def median_days(values: Sequence[int]) -> float | None:
+    return float(median(values)) if values else None

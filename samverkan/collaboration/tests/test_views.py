@@ -1,0 +1,310 @@
+"""The collaboration pages and API from the outside: who gets what, nothing lost."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from samverkan.collaboration.models import Activity, Meeting
+from samverkan.collaboration.tests.conftest import org
+from samverkan.intake import selectors as intake_selectors
+from samverkan.intake.models import ConcernReport, SourceChannel
+
+pytestmark = pytest.mark.django_db
+
+PERSON_ID = "20120515-2380"
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
+        yield
+
+
+def school_form(**overrides):
+    data = {
+        "person_id": PERSON_ID,
+        "birth_date": "",
+        "registered_municipality": "0180",
+        "registered_district": "Farsta",
+        "narrative": "Eleven har inte kommit till skolan på tre veckor.",
+        "reporter_name": "Karin Björkman",
+        "reporter_title": "Rektor",
+        "reporter_phone": "",
+        "submission": "abc123",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_school_report_is_routed_by_the_pupils_district_not_the_schools(
+    logged_in_client, principal, farsta_receiver
+):
+    assert principal.organisation.school.district.code == "0180-norra-innerstaden"
+    client = logged_in_client(principal)
+    response = client.post(reverse("collaboration:school_report"), school_form())
+    assert response.status_code == 302
+    report = ConcernReport.objects.get()
+    assert report.source_channel == SourceChannel.SCHOOL
+    assert report.controller.code == "0180-farsta"
+    assert report.receiving_unit.organisation.code == "0180-farsta"
+    assert report.reporting_organisation == principal.organisation
+    receipt = client.get(response["Location"])
+    assert "Farsta" in receipt.content.decode()
+    assert PERSON_ID not in receipt.content.decode()  # status, not content
+    # Sent twice (double click, back button): still one report.
+    again = client.post(reverse("collaboration:school_report"), school_form())
+    assert again.status_code == 302 and ConcernReport.objects.count() == 1
+    # Farsta's intake receives it, with the same deadlines.
+    (row,) = intake_selectors.receiving_queue(user=farsta_receiver)
+    assert row.id == report.pk
+    inbox = logged_in_client(farsta_receiver).get(reverse("intake:inbox"))
+    assert f"Nr {report.pk}" in inbox.content.decode()
+
+
+def test_school_report_errors_keep_the_input(logged_in_client, principal):
+    client = logged_in_client(principal)
+    response = client.post(
+        reverse("collaboration:school_report"),
+        school_form(registered_district="", narrative="Min text finns kvar."),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ange stadsdelsområdet i Stockholm där eleven är folkbokförd." in page
+    assert "Min text finns kvar." in page
+    assert ConcernReport.objects.count() == 0
+
+
+def test_school_report_form_is_for_school_staff_of_a_school(
+    logged_in_client, school_staff, collaboration_coordinator
+):
+    # school_staff here still belongs to a district, not a school unit
+    assert (
+        logged_in_client(school_staff).get(reverse("collaboration:school_report")).status_code
+        == 403
+    )
+    response = logged_in_client(collaboration_coordinator).get(
+        reverse("collaboration:school_report")
+    )
+    assert response.status_code == 403
+
+
+def test_coordinator_records_a_meeting_and_compliance_changes(
+    logged_in_client, collaboration_coordinator, children_forum
+):
+    client = logged_in_client(collaboration_coordinator)
+    detail = reverse("collaboration:forum_detail", args=[children_forum.pk])
+    assert "0 av 3" in client.get(detail).content.decode()
+    response = client.post(
+        reverse("collaboration:meeting_new", args=[children_forum.pk]),
+        {
+            "held_on": "2026-11-20",
+            "status": "held",
+            "agenda": "Lägesbild",
+            "functions_present": ["unit_manager", "police_youth_coordinator"],
+            "minutes": "Genomgång.",
+            "decision_1_text": "Ta fram rutin",
+            "decision_1_owner": str(org("polisen-lpo-farsta").pk),
+            "decision_1_due": "2026-12-15",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    page = client.get(detail).content.decode()
+    assert "1 av 3" in page and "Ta fram rutin" in page
+
+
+def test_general_minutes_form_refuses_identity_number_and_keeps_the_text(
+    logged_in_client, collaboration_coordinator, general_forum
+):
+    client = logged_in_client(collaboration_coordinator)
+    url = reverse("collaboration:meeting_new", args=[general_forum.pk])
+    minutes = f"Eleven {PERSON_ID} diskuterades."
+    response = client.post(url, {"held_on": "2026-11-20", "status": "held", "minutes": minutes})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "personnummer eller samordningsnummer" in page
+    assert minutes in page
+    assert Meeting.objects.count() == 0
+    # A name only warns: confirming saves it.
+    data = {"held_on": "2026-11-20", "status": "held", "minutes": "Hugo-priset delades ut."}
+    page = client.post(url, data).content.decode()
+    assert "bekräfta" in page and "confirm_no_personal_data" in page
+    response = client.post(url, {**data, "confirm_no_personal_data": "on"})
+    assert response.status_code == 302 and Meeting.objects.count() == 1
+
+
+def test_consultation_form_refuses_a_name(
+    logged_in_client, collaboration_coordinator, registry_demo
+):
+    from samverkan.collaboration.models import CoLocation
+
+    CoLocation.objects.create(
+        district=org("0180-farsta"),
+        police_unit=org("polisen-lpo-farsta"),
+        social_worker="S",
+        weekdays=[1],
+        valid_from="2026-01-01",
+    )
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:consultation_new"),
+        {
+            "district": str(org("0180-farsta").pk),
+            "police_unit": str(org("polisen-lpo-farsta").pk),
+            "held_on": "2026-11-24",
+            "question_type": "whether_to_report",
+            "question": "Ska vi anmäla oro för Elias?",
+            "advice": "Ja.",
+            "report_followed": "unknown",
+        },
+    )
+    assert response.status_code == 200
+    assert "”Elias”" in response.content.decode()
+    calendar = client.get(reverse("collaboration:colocation")).content.decode()
+    assert "tisdag" in calendar
+
+
+def test_outsiders_get_403_or_404(
+    logged_in_client, sodermalm_coordinator, police_coordinator, children_forum, plan, hub_worker
+):
+    outsider = logged_in_client(sodermalm_coordinator)
+    assert (
+        outsider.get(reverse("collaboration:forum_detail", args=[children_forum.pk])).status_code
+        == 404
+    )
+    assert outsider.get(reverse("collaboration:plan_detail", args=[plan.pk])).status_code == 404
+    assert (
+        outsider.get(reverse("collaboration:meeting_new", args=[children_forum.pk])).status_code
+        == 404
+    )
+    # A party that does not convene the forum may read it but not record meetings.
+    police = logged_in_client(police_coordinator)
+    assert (
+        police.get(reverse("collaboration:forum_detail", args=[children_forum.pk])).status_code
+        == 200
+    )
+    assert (
+        police.get(reverse("collaboration:meeting_new", args=[children_forum.pk])).status_code
+        == 403
+    )
+    district_activity = Activity.objects.get(plan=plan, owner__code="0180-farsta")
+    police_activity = Activity.objects.get(plan=plan, owner__code="polisen-lpo-farsta")
+    url = reverse("collaboration:activity_update", args=[district_activity.pk])
+    assert police.get(url).status_code == 404
+    page = police.get(reverse("collaboration:plan_detail", args=[plan.pk])).content.decode()
+    assert "Insats i centrum" in page and "Kvällsvandringar" not in page
+    response = police.post(
+        reverse("collaboration:activity_update", args=[police_activity.pk]),
+        {"status": "ongoing", "due_date": "2026-12-01", "note": "Påbörjad."},
+    )
+    assert response.status_code == 302
+    # A role without business here: 403.
+    assert logged_in_client(hub_worker).get(reverse("collaboration:index")).status_code == 403
+
+
+def test_pages_render_for_the_coordinator(
+    logged_in_client, collaboration_coordinator, children_forum, plan
+):
+    client = logged_in_client(collaboration_coordinator)
+    for name, args in (
+        ("collaboration:index", []),
+        ("collaboration:colocation", []),
+        ("collaboration:consultation_new", []),
+        ("collaboration:training_new", []),
+        ("collaboration:serious_talks", []),
+        ("collaboration:picture_list", []),
+        ("collaboration:plan_detail", [plan.pk]),
+        ("collaboration:schools", []),
+        ("collaboration:indicators", []),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+def test_situational_picture_suppresses_small_counts_outside_the_district(
+    logged_in_client, collaboration_coordinator, police_coordinator, principal, plan
+):
+    from samverkan.collaboration import services
+
+    services.school_report_file(
+        actor=principal,
+        data=services.SchoolReportInput(
+            person_id=PERSON_ID,
+            birth_date=None,
+            registered_municipality="0180",
+            registered_district="Farsta",
+            narrative="Oro.",
+            reporter_name="Rektor",
+        ),
+    )
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:picture_list"),
+        {"title": "Lägesbild", "period_start": "2026-07-01", "period_end": "2026-11-30"},
+    )
+    assert response.status_code == 302
+    picture_url = response["Location"]
+    plan.situational_picture_id = int(picture_url.rstrip("/").rsplit("/", 1)[1])
+    plan.save()
+    inside = client.get(picture_url).content.decode()
+    assert "färre än" not in inside
+    api = logged_in_client(police_coordinator)
+    outside = api.get(picture_url).content.decode()
+    assert "färre än 5" in outside
+    data = api.get(
+        f"/api/v1/collaboration/situational-pictures/{plan.situational_picture_id}"
+    ).json()
+    assert data["total"] is None and data["suppressed_below"] == 5
+
+
+def test_api_forums_meetings_and_school_reports(
+    logged_in_client, collaboration_coordinator, principal, children_forum
+):
+    client = logged_in_client(collaboration_coordinator)
+    (forum,) = client.get("/api/v1/collaboration/forums").json()
+    assert forum["current"]["held"] == 0 and forum["current"]["term"] == "2026-HT"
+    response = client.post(
+        f"/api/v1/collaboration/forums/{children_forum.pk}/meetings",
+        data=json.dumps(
+            {"held_on": "2026-11-20", "functions_present": ["unit_manager"], "minutes": "x"}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    rows = client.get(f"/api/v1/collaboration/forums/{children_forum.pk}/compliance").json()
+    assert rows[0]["held"] == 1 and rows[0]["functions_met"] is False
+    response = logged_in_client(principal).post(
+        "/api/v1/collaboration/school-reports",
+        data=json.dumps(
+            {
+                "person_id": PERSON_ID,
+                "registered_municipality": "0182",
+                "narrative": "Oro.",
+                "reporter_name": "Rektor",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["receiver"] == "0182"
+    refused = logged_in_client(collaboration_coordinator).post(
+        "/api/v1/collaboration/consultations",
+        data=json.dumps(
+            {
+                "district": "0180-farsta",
+                "police_unit": "polisen-lpo-farsta",
+                "held_on": "2026-11-24",
+                "question_type": "other",
+                "question": f"Gäller {PERSON_ID}",
+                "advice": "Ja",
+            }
+        ),
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "personnummer" in refused.json()["detail"]
+    assert client.get("/api/v1/collaboration/forums").status_code == 200
+    from django.test import Client
+
+    assert Client().get("/api/v1/collaboration/forums").status_code == 401

@@ -1,0 +1,305 @@
+"""Forms of the intake pages. They check shape only; the services decide and say no in Swedish."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.core.calendar import local_date
+from samverkan.intake.models import InformationRequest, PreliminaryDecision, SourceChannel
+from samverkan.intake.services import ReportInput
+from samverkan.intake.ui_support import (
+    MunicipalityOption,
+    district_options,
+    municipality_code,
+    municipality_options,
+    person_id_check,
+)
+
+YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
+
+
+class RegistrationForm(forms.Form):
+    """The hub's registration of a police report taken by phone (SPEC §4.1)."""
+
+    person_id = forms.CharField(
+        label=_("Personnummer eller samordningsnummer"),
+        help_text=_("10 eller 12 siffror. Lämna tomt om identiteten är okänd."),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Uppskattat födelsedatum (om identiteten är okänd)"),
+        help_text=_("ÅÅÅÅ-MM-DD."),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    found_in = forms.CharField(
+        label=_("Kommun där barnet påträffades"),
+        help_text=_("Sök på namn eller kommunkod, t.ex. Solna eller 0184."),
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
+    )
+    home_municipality = forms.CharField(
+        label=_("Bosättningskommun"),
+        help_text=_("Namn eller kommunkod. Lämna tomt om den är okänd."),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
+    )
+    home_district = forms.ChoiceField(
+        label=_("Stadsdelsområde (bara för barn bosatta i Stockholm)"),
+        required=False,
+    )
+    gang_related = forms.BooleanField(
+        label=_("Risk i samband med gängrelaterad brottslighet"), required=False, initial=True
+    )
+    reporting_officer_name = forms.CharField(label=_("Anmälande polis, namn"), max_length=200)
+    reporting_officer_unit = forms.CharField(
+        label=_("Polisens enhet (frivilligt)"), max_length=200, required=False
+    )
+    reporting_officer_phone = forms.CharField(
+        label=_("Polisens telefon (frivilligt)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    police_reference = forms.CharField(
+        label=_("Polisens diarienummer (frivilligt)"), max_length=60, required=False
+    )
+    risk_information = forms.CharField(
+        label=_("Riskinformation (gängtillhörighet, hot)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    narrative = forms.CharField(
+        label=_("Händelsen"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    wants_feedback = forms.BooleanField(
+        label=_("Polisen vill veta om utredning inleds (återkoppling)"), required=False
+    )
+    submission = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        options: list[MunicipalityOption] | None = None,
+        on: date | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = options if options is not None else municipality_options()
+        self.on = on or local_date(timezone.now())
+        cast(forms.ChoiceField, self.fields["home_district"]).choices = [
+            ("", _("– inte Stockholm / okänt –"))
+        ] + list(district_options())
+
+    def clean_person_id(self) -> str:
+        value: str = self.cleaned_data.get("person_id", "").strip()
+        check = person_id_check(value, on=self.on)
+        if not check.ok:
+            raise forms.ValidationError(check.message)
+        return value
+
+    def _code(self, field: str, *, required: bool) -> str | None:
+        value: str = self.cleaned_data.get(field, "").strip()
+        if not value:
+            return None
+        code = municipality_code(value, self.options)
+        if code is None:
+            raise forms.ValidationError(
+                _("Hittar ingen kommun som heter ”%(value)s”. Välj i listan eller skriv koden."),
+                params={"value": value},
+            )
+        return code
+
+    def clean_found_in(self) -> str | None:
+        return self._code("found_in", required=True)
+
+    def clean_home_municipality(self) -> str | None:
+        return self._code("home_municipality", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("person_id") and not cleaned.get("birth_date"):
+            if "person_id" not in self.errors and "birth_date" not in self.errors:
+                self.add_error(
+                    "birth_date",
+                    _("Ange personnummer, samordningsnummer eller ett uppskattat födelsedatum."),
+                )
+        if cleaned.get("home_district") and cleaned.get("home_municipality") != "0180":
+            self.add_error(
+                "home_district",
+                _("Stadsdelsområde anges bara när bosättningskommunen är Stockholm (0180)."),
+            )
+        return cleaned
+
+    def report_input(self) -> ReportInput:
+        data = self.cleaned_data
+        return ReportInput(
+            person_id=data.get("person_id") or None,
+            birth_date=None if data.get("person_id") else data.get("birth_date"),
+            found_in=data["found_in"],
+            home_municipality=data.get("home_municipality") or None,
+            home_district=data.get("home_district") or None,
+            gang_related=bool(data.get("gang_related")),
+            reporting_officer_name=data.get("reporting_officer_name", ""),
+            reporting_officer_unit=data.get("reporting_officer_unit", ""),
+            reporting_officer_phone=data.get("reporting_officer_phone", ""),
+            risk_information=data.get("risk_information", ""),
+            narrative=data.get("narrative", ""),
+            wants_feedback=bool(data.get("wants_feedback")),
+            police_reference=data.get("police_reference", ""),
+            source_channel=SourceChannel.POLICE_PHONE,
+        )
+
+
+class DecisionPreviewForm(RegistrationForm):
+    """The same fields while typing: only what the decision needs is required."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reporting_officer_name"].required = False
+        self.fields["found_in"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        # No "fill in identity or birth date" nagging while the worker is still typing.
+        return self.cleaned_data
+
+
+class ClarificationForm(forms.Form):
+    contact = forms.CharField(label=_("Kontakt hos polisen (namn, enhet)"), max_length=200)
+    added = forms.CharField(label=_("Vad som tillfördes"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HandoverAttemptForm(forms.Form):
+    number_called = forms.CharField(
+        label=_("Nummer som ringdes"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    reached = forms.ChoiceField(label=_("Nådde du fram?"), choices=YES_NO, widget=forms.RadioSelect)
+    person_reached = forms.CharField(
+        label=_("Namn på den du talade med"),
+        help_text=_("Krävs om du nådde fram."),
+        max_length=200,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Anteckning (frivilligt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("reached") == "yes" and not cleaned.get("person_reached", "").strip():
+            self.add_error("person_reached", _("Ange namnet på den som svarade."))
+        return cleaned
+
+
+class PhoneAcceptanceForm(forms.Form):
+    receiver_name = forms.CharField(
+        label=_("Namn på den som tog emot ärendet per telefon"), max_length=200
+    )
+
+
+class RerouteForm(forms.Form):
+    home_municipality = forms.CharField(
+        label=_("Rätt bosättningskommun"),
+        help_text=_("Namn eller kommunkod."),
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
+    )
+    home_district = forms.ChoiceField(label=_("Stadsdelsområde (bara Stockholm)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = municipality_options()
+        cast(forms.ChoiceField, self.fields["home_district"]).choices = [
+            ("", _("– inte Stockholm –"))
+        ] + list(district_options())
+
+    def clean_home_municipality(self) -> str:
+        value: str = self.cleaned_data.get("home_municipality", "")
+        code = municipality_code(value, self.options)
+        if code is None:
+            raise forms.ValidationError(
+                _("Hittar ingen kommun som heter ”%(value)s”. Välj i listan eller skriv koden."),
+                params={"value": value},
+            )
+        return code
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför hör anmälan inte till er?"),
+        help_text=_(
+            "T.ex. att barnet är folkbokfört i en annan kommun. Anmälan går tillbaka "
+            "till Socialjouren som dirigerar om den."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _now_local() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class ProtectionAssessmentForm(forms.Form):
+    made_at = forms.DateTimeField(
+        label=_("Skyddsbedömningen gjordes (datum och tid)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    immediate_protection_needed = forms.ChoiceField(
+        label=_("Behövde barnet omedelbart skydd?"), choices=YES_NO, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("made_at", _now_local())
+
+    def made_at_value(self) -> datetime:
+        value: datetime = self.cleaned_data["made_at"]
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+class PreliminaryAssessmentForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Beslut"), choices=PreliminaryDecision.choices, widget=forms.RadioSelect
+    )
+    decided_on = forms.DateField(
+        label=_("Beslutsdatum"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    extension_reason = forms.CharField(
+        label=_("Synnerliga skäl för förlängning"),
+        help_text=_("Krävs bara om beslutet fattas efter 14 dagar."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("decided_on", local_date(timezone.now()).isoformat())
+
+
+class InformationRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Frågan gäller"), choices=InformationRequest.Kind.choices, widget=forms.RadioSelect
+    )
+    question = forms.CharField(
+        label=_("Fråga till polisen"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class InformationAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 3}))

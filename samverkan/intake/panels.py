@@ -1,0 +1,149 @@
+"""Start-page panels and menu entries of single entry (registered from IntakeConfig.ready()).
+
+The hub sees its open reports with the alarm first; a receiver sees incoming
+handovers and everything overdue; a ROC operator sees unanswered information
+requests. Panels carry no personal data: age, municipality and deadlines only.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from samverkan.accounts.access import has_role
+from samverkan.accounts.models import RoleCode, User
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.intake import selectors
+
+PANEL_ITEMS = 8
+
+
+def _when(value: object) -> str:
+    return formats.date_format(timezone.localtime(value), "j M H:i")  # type: ignore[arg-type]
+
+
+@register_panel
+def hub_panel(user: User) -> Panel | None:
+    if not has_role(user, RoleCode.HUB_WORKER):
+        return None
+    rows = selectors.hub_queue(user=user)
+    alarms = [row for row in rows if row.escalated]
+    items = [
+        PanelItem(
+            text=_("%(age)s år, %(where)s – %(status)s")
+            % {
+                "age": row.child_age,
+                "where": row.district or row.municipality,
+                "status": _("inte mottagen i tid") if row.escalated else row.status_label,
+            },
+            url=reverse("intake:hub_report", args=[row.id]),
+            detail=_("Mottagen %(when)s") % {"when": _when(row.received_at)},
+            urgent=row.escalated or row.rejected,
+        )
+        for row in sorted(rows, key=lambda r: (not r.escalated, r.received_at))[:PANEL_ITEMS]
+    ]
+    title = (
+        ngettext(
+            "Öppna anmälningar – %(count)d larm",
+            "Öppna anmälningar – %(count)d larm",
+            len(alarms),
+        )
+        % {"count": len(alarms)}
+        if alarms
+        else _("Öppna anmälningar")
+    )
+    return Panel(
+        title=title,
+        empty_text=_("Inga anmälningar väntar på överlämning."),
+        items=items,
+        url=reverse("intake:hub_queue"),
+        order=5,
+        links=[(_("Registrera anmälan"), reverse("intake:hub_register"))],
+    )
+
+
+@register_panel
+def receiver_panel(user: User) -> Panel | None:
+    if not has_role(user, RoleCode.RECEIVER):
+        return None
+    rows = selectors.receiving_queue(user=user)
+    items: list[PanelItem] = []
+    for row in rows:
+        url = reverse("intake:receiver_report", args=[row.id])
+        where = row.district or row.municipality
+        if row.accepted_at is None:
+            items.append(
+                PanelItem(
+                    text=_("Ta emot överlämning: %(age)s år, %(where)s")
+                    % {"age": row.child_age, "where": where},
+                    url=url,
+                    detail=_("Mottagen av Socialjouren %(when)s")
+                    % {"when": _when(row.received_at)},
+                    urgent=True,
+                )
+            )
+            continue
+        overdue = []
+        if row.protection_overdue:
+            overdue.append(str(_("skyddsbedömning försenad")))
+        if row.preliminary_overdue:
+            overdue.append(str(_("förhandsbedömning försenad")))
+        if row.feedback_overdue:
+            overdue.append(str(_("återkoppling försenad")))
+        if overdue:
+            items.append(
+                PanelItem(
+                    text=_("Anmälan %(id)s: %(what)s") % {"id": row.id, "what": ", ".join(overdue)},
+                    url=url,
+                    detail=_("Förhandsbedömning senast %(date)s")
+                    % {"date": formats.date_format(row.preliminary_assessment_due, "j M Y")},
+                    urgent=True,
+                )
+            )
+    return Panel(
+        title=_("Orosanmälningar att hantera"),
+        empty_text=_("Inga överlämningar eller försenade bedömningar väntar på dig."),
+        items=items[:PANEL_ITEMS],
+        url=reverse("intake:inbox"),
+        order=5,
+    )
+
+
+@register_panel
+def police_panel(user: User) -> Panel | None:
+    if not has_role(user, RoleCode.POLICE_OPERATOR):
+        return None
+    requests = selectors.information_requests_for_police(user=user, open_only=True)
+    items = [
+        PanelItem(
+            text=_("Informationsbegäran: %(kind)s") % {"kind": item.get_kind_display()},
+            url=reverse("intake:police_requests"),
+            detail=_("Skickad %(when)s") % {"when": _when(item.sent_at)},
+        )
+        for item in requests[:PANEL_ITEMS]
+    ]
+    return Panel(
+        title=_("Frågor från socialtjänsten"),
+        empty_text=_("Inga informationsbegäran väntar på svar."),
+        items=items,
+        url=reverse("intake:police_requests"),
+        order=5,
+        links=[(_("Status för polisens anmälningar"), reverse("intake:police_status"))],
+    )
+
+
+register_nav(_("Registrera anmälan"), "intake:hub_register", roles={RoleCode.HUB_WORKER}, order=10)
+register_nav(_("Anmälningskö"), "intake:hub_queue", roles={RoleCode.HUB_WORKER}, order=11)
+register_nav(_("Inkommande anmälningar"), "intake:inbox", roles={RoleCode.RECEIVER}, order=10)
+register_nav(
+    _("Anmälningsstatus"), "intake:police_status", roles={RoleCode.POLICE_OPERATOR}, order=10
+)
+register_nav(
+    _("Informationsbegäran"),
+    "intake:police_requests",
+    roles={RoleCode.POLICE_OPERATOR},
+    order=11,
+)

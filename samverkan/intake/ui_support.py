@@ -1,0 +1,152 @@
+"""Small read helpers the web UI needs beside the backend's services and selectors.
+
+No business rule lives here: eligibility, routing and deadlines come from
+`services.report_decide`; what a user may see comes from the selectors. This
+module only turns registry rows into what a form needs (municipality names
+and codes for the search list) and looks up the phone numbers shown beside
+an escalated queue row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from samverkan.core.identity import InvalidPersonId, PersonId, age_on, parse_person_id
+from samverkan.registry.models import (
+    ContactPerson,
+    Organisation,
+    OrganisationKind,
+    PhoneLine,
+)
+
+STOCKHOLM_CODE = "0180"
+_CODE_IN_TEXT = re.compile(r"\b(\d{4})\b")
+_NAME_SUFFIXES = (" kommun", " stad", " stadsdelsförvaltning", " stadsdelsområde")
+
+
+@dataclass(frozen=True)
+class MunicipalityOption:
+    code: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """What the search list shows and the field receives: "Nacka kommun (0182)"."""
+        return f"{self.name} ({self.code})"
+
+
+def municipality_options() -> list[MunicipalityOption]:
+    """Every municipality in the registry, by name (the datalist of the registration page)."""
+    return [
+        MunicipalityOption(code=code, name=name)
+        for code, name in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+        .order_by("name")
+        .values_list("code", "name")
+    ]
+
+
+def district_options() -> list[tuple[str, str]]:
+    """Stockholm's districts as (name, label): the rules name a district by its registry name."""
+    names = Organisation.objects.filter(
+        kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE
+    ).order_by("name")
+    return [(name, name) for name in names.values_list("name", flat=True)]
+
+
+def _plain(name: str) -> str:
+    name = name.strip().casefold()
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)].strip()
+    return name
+
+
+def municipality_code(value: str, options: list[MunicipalityOption] | None = None) -> str | None:
+    """The code for what the user typed: "0182", "Nacka", "nacka kommun" or "Nacka kommun (0182)".
+
+    None when nothing (or more than one municipality) matches.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    options = options if options is not None else municipality_options()
+    codes = {option.code for option in options}
+    found = _CODE_IN_TEXT.search(value)
+    if found and found.group(1) in codes:
+        return found.group(1)
+    wanted = _plain(re.sub(r"\(.*?\)", "", value))
+    matches = [option.code for option in options if _plain(option.name) == wanted]
+    if len(matches) == 1:
+        return matches[0]
+    starts = [option.code for option in options if _plain(option.name).startswith(wanted)]
+    if wanted and len(starts) == 1:
+        return starts[0]
+    return None
+
+
+@dataclass(frozen=True)
+class PersonIdCheck:
+    """What the registration page says beside the identity number while it is typed."""
+
+    ok: bool
+    message: str
+    person: PersonId | None = None
+
+
+def person_id_check(value: str, *, on: date) -> PersonIdCheck:
+    value = value.strip()
+    if not value:
+        return PersonIdCheck(ok=True, message="")
+    digits = re.sub(r"\D", "", value)
+    if len(digits) < 10:
+        return PersonIdCheck(ok=False, message="Skriv 10 eller 12 siffror, t.ex. ÅÅMMDD-NNNN.")
+    try:
+        person = parse_person_id(value, on=on)
+    except InvalidPersonId as error:
+        return PersonIdCheck(ok=False, message=error.message)
+    kind = "Samordningsnummer" if person.is_coordination_number else "Personnummer"
+    age = age_on(person.birth_date, on)
+    return PersonIdCheck(
+        ok=True,
+        message=f"{kind} {person.formatted} är giltigt – {age} år.",
+        person=person,
+    )
+
+
+@dataclass(frozen=True)
+class Fallbacks:
+    phone_lines: list[PhoneLine]
+    contact_persons: list[ContactPerson]
+
+
+def fallbacks_for_organisations(codes: set[str]) -> dict[str, Fallbacks]:
+    """Phone lines and contact persons per controller code (the red rows of the hub queue)."""
+    if not codes:
+        return {}
+    organisations = {
+        o.pk: o for o in Organisation.objects.filter(code__in=codes).select_related("parent")
+    }
+    parent_ids = {o.parent_id for o in organisations.values() if o.parent_id}
+    wanted = set(organisations) | parent_ids
+    lines = list(
+        PhoneLine.objects.filter(unit__organisation_id__in=wanted)
+        .select_related("unit")
+        .order_by("priority", "id")
+    )
+    persons = list(
+        ContactPerson.objects.filter(Q(organisation_id__in=wanted)).order_by(
+            "escalation_order", "name"
+        )
+    )
+    result: dict[str, Fallbacks] = {}
+    for organisation in organisations.values():
+        ids = {organisation.pk, organisation.parent_id}
+        result[organisation.code] = Fallbacks(
+            phone_lines=[line for line in lines if line.unit.organisation_id in ids],
+            contact_persons=[p for p in persons if p.organisation_id in ids],
+        )
+    return result
