@@ -56,14 +56,14 @@ class DashboardForm(forms.Form):
         empty_label=_("Alla avtal"),
     )
 
-    def __init__(self, *args: Any, agreement_type: str, today: date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agreement_type: list[str], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT]
         ).order_by("kind", "name")
         self.fields["avtal"].queryset = Agreement.objects.filter(  # type: ignore[attr-defined]
-            type__code=agreement_type
+            type__code__in=agreement_type
         ).order_by("title")
 
     def clean(self) -> dict[str, Any]:
@@ -96,9 +96,13 @@ class DashboardForm(forms.Form):
         return period_containing("month", self.today), Scope()
 
 
-def agreement_type_for(board: str) -> str:
-    return (
-        AgreementTypeCode.DEFECTOR_SERVICES
-        if board == "avhoppare"
-        else AgreementTypeCode.SINGLE_ENTRY
-    )
+def agreement_type_for(board: str) -> list[str]:
+    """The kinds of agreement whose figures a dashboard shows."""
+    if board == "avhoppare":
+        return [AgreementTypeCode.DEFECTOR_SERVICES]
+    if board == "samverkan":
+        return [
+            AgreementTypeCode.SCHOOL_COLLABORATION,
+            AgreementTypeCode.LOCAL_POLICE_COLLABORATION,
+        ]
+    return [AgreementTypeCode.SINGLE_ENTRY]

@@ -101,7 +101,7 @@ def percentile(values: Iterable[T], p: float) -> T | None:
 class Cell:
     """One published number: its value, and whether (and why) it is hidden."""
 
-    value: int | float | Decimal | timedelta | None
+    value: int | float | Decimal | timedelta | str | None
     suppressed: str = ""  # "", PRIMARY or SECONDARY
 
     @property
@@ -115,13 +115,15 @@ class Cell:
             return SUPPRESSED_SECONDARY_TEXT
         if self.value is None:
             return ""
+        if isinstance(self.value, str):
+            return self.value
         if isinstance(self.value, timedelta):
             return format_duration(self.value)
         if isinstance(self.value, float):
             return f"{self.value:.1f}".replace(".", ",")
         return str(self.value)
 
-    def public_value(self) -> int | float | Decimal | None:
+    def public_value(self) -> int | float | Decimal | str | None:
         """The value when shown, None when hidden (for JSON and XLSX); durations in minutes."""
         if self.suppressed:
             return None

@@ -60,7 +60,7 @@ class Table:
 
 
 def sortable_value(value: Any) -> float:
-    if value is None:
+    if value is None or isinstance(value, str):
         return 0.0
     if hasattr(value, "total_seconds"):
         return float(value.total_seconds())

@@ -31,11 +31,13 @@ class Board:
 
 
 def _boards() -> dict[str, Board]:
+    from samverkan.followup.collaboration_selectors import collaboration_dashboard
     from samverkan.followup.defector_selectors import defector_dashboard
 
     return {
         "en-ingang": Board("en-ingang", "En ingång", selectors.single_entry_dashboard),
         "avhoppare": Board("avhoppare", "Avhoppare", defector_dashboard),
+        "samverkan": Board("samverkan", "Samverkan", collaboration_dashboard),
     }
 
 

@@ -160,7 +160,7 @@ def test_followup_export_command(
     workbook = load_workbook(target)
     assert "Mottagna anmälningar" in workbook.sheetnames
     assert "Uppdrag per par av kommuner" in workbook.sheetnames
-    assert AuditEntry.objects.filter(action="export").count() == before + 2
+    assert AuditEntry.objects.filter(action="export").count() == before + 3
 
     csv_target = tmp_path / "u.csv"
     call_command(
@@ -179,7 +179,11 @@ def test_followup_export_command(
         "--output", str(json_target),
     )  # fmt: skip
     payload = json.loads(json_target.read_text())
-    assert [d["dashboard"] for d in payload["dashboards"]] == ["En ingång", "Avhoppare"]
+    assert [d["dashboard"] for d in payload["dashboards"]] == [
+        "En ingång",
+        "Avhoppare",
+        "Samverkan",
+    ]
     for needle in [*dataset.PERSON_IDS, *dataset.NAMES]:
         assert needle not in json_target.read_text()
 

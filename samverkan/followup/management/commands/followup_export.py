@@ -17,12 +17,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from samverkan.followup import exports
+from samverkan.followup.collaboration_selectors import collaboration_dashboard
 from samverkan.followup.defector_selectors import defector_dashboard
 from samverkan.followup.periods import InvalidPeriod, custom_period, parse_date
 from samverkan.followup.selectors import Scope, single_entry_dashboard
 from samverkan.followup.services import export_record
 from samverkan.followup.tables import Dashboard
 from samverkan.registry.models import Organisation
+
+BOARD_SLUGS = {"En ingång": "en-ingang", "Avhoppare": "avhoppare", "Samverkan": "samverkan"}
 
 
 class Command(BaseCommand):
@@ -58,6 +61,7 @@ class Command(BaseCommand):
         dashboards: list[Dashboard] = [
             single_entry_dashboard(period=period, scope=scope, suppress=suppress),
             defector_dashboard(period=period, scope=scope, suppress=suppress),
+            collaboration_dashboard(period=period, scope=scope, suppress=suppress),
         ]
         export_format = options["format"]
         if export_format == "csv":
@@ -82,7 +86,7 @@ class Command(BaseCommand):
         for dashboard in dashboards:
             export_record(
                 actor=None,
-                board="en-ingang" if dashboard.title == "En ingång" else "avhoppare",
+                board=BOARD_SLUGS[dashboard.title],
                 export_format=export_format,
                 dashboard=dashboard,
             )
