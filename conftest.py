@@ -54,6 +54,9 @@ Example::
         response = logged_in_client(nacka_receiver).get(solna_report.get_absolute_url())
         assert response.status_code == 404
 
+Browser tests: ``browser`` and ``page`` (samverkan.core.testing.browser) are
+registered here for every app; do not import them into a conftest or test module.
+
 Also: passwords use a fast hasher in tests, and static files are served
 without the collectstatic manifest, so tests need no `collectstatic` first.
 """
@@ -65,6 +68,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
+# The browser fixtures (`browser`, `page`) are registered once, here: importing
+# them into several conftests or test modules makes several session-scoped
+# Playwright instances, and the second one fails ("Sync API inside the asyncio
+# loop") when browser tests of two apps run in one session.
+pytest_plugins = ["samverkan.core.testing.browser"]
 
 # Organisations the personas need: code -> (name, kind, parent code).
 PERSONA_ORGANISATIONS: dict[str, tuple[str, str, str | None]] = {

@@ -23,7 +23,7 @@ COORDINATOR = RoleCode.COLLABORATION_COORDINATOR
 register_nav(
     _("Lokal samverkan"),
     "collaboration:index",
-    roles={COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.ANALYST},
+    roles={COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.ANALYST, RoleCode.RECEIVER},
     order=40,
 )
 register_nav(

@@ -571,15 +571,14 @@ def activity_update(
 ) -> Activity:
     from samverkan.collaboration.selectors import activities_visible_to
 
-    activity = (
-        activities_visible_to(actor)
-        .select_for_update()
-        .select_related("plan__district")
-        .filter(pk=activity_id)
-        .first()
-    )
-    if activity is None:
+    if not activities_visible_to(actor).filter(pk=activity_id).exists():
         raise NotFound()
+    # Lock by primary key: PostgreSQL refuses FOR UPDATE on the scoped (DISTINCT) query.
+    activity = (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("plan__district")
+        .get(pk=activity_id)
+    )
     if not can_update_activity(actor, activity):
         raise NotAllowed("Bara den ansvariga aktören uppdaterar sin aktivitet.")
     if status not in ActivityStatus.values:

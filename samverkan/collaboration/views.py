@@ -111,6 +111,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "plans": plans,
             "is_coordinator": has_role(user, COORDINATOR),
             "is_school": has_role(user, RoleCode.SCHOOL_STAFF),
+            "can_record_talks": has_role(user, COORDINATOR, RoleCode.RECEIVER),
             "colocations": list(selectors.colocations_visible_to(user)),
         },
     )
@@ -318,8 +319,6 @@ def _meeting_form_page(request: HttpRequest, forum: Forum, meeting: Meeting | No
             "minutes": meeting.minutes,
             "functions_present": [a.function for a in meeting.attendance.all()],
         }
-    else:
-        initial = {"functions_present": list(forum.required_functions)}
     form = MeetingForm(
         request.POST or None, forum=forum, open_decisions=open_decisions, initial=initial
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django import forms
@@ -266,9 +266,14 @@ class ProtectionAssessmentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("made_at", _now_local())
 
-    def made_at_value(self) -> datetime:
+    def made_at_value(self, received_at: datetime) -> datetime:
+        """The time entered; the field has whole minutes, so the minute of receipt means
+        "at receipt" rather than up to 59 seconds before it."""
         value: datetime = self.cleaned_data["made_at"]
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
+        value = value if timezone.is_aware(value) else timezone.make_aware(value)
+        if value <= received_at < value + timedelta(minutes=1):
+            return received_at
+        return value
 
 
 class PreliminaryAssessmentForm(forms.Form):

@@ -163,6 +163,13 @@ class ConcernReport(models.Model):
     feedback_due = models.DateField(_("återkoppling senast"), null=True, blank=True)
     feedback_delivered_at = models.DateTimeField(_("återkoppling lämnad"), null=True, blank=True)
 
+    closed_at = models.DateTimeField(
+        _("klar i samverkan"),
+        null=True,
+        blank=True,
+        help_text=_("Mottagen, båda bedömningarna registrerade och återkopplingen lämnad."),
+    )
+
     repeat_of = models.ForeignKey(
         "self",
         verbose_name=_("upprepning av"),
@@ -192,8 +199,14 @@ class ConcernReport(models.Model):
                 condition=Q(accepted_at__isnull=True),
                 name="intake_report_open_idx",
             ),
-            # receiving queue and overdue lists: per controller
-            models.Index(fields=["controller", "status", "received_at"], name="intake_recv_idx"),
+            # receiving queue and overdue counts: a controller's open reports only, so
+            # the queue stays flat however much history there is
+            models.Index(
+                fields=["controller", "received_at"],
+                condition=Q(closed_at__isnull=True),
+                name="intake_recv_open_idx",
+            ),
+            models.Index(fields=["controller", "received_at"], name="intake_controller_idx"),
             models.Index(
                 fields=["controller", "preliminary_assessment_due"],
                 condition=Q(preliminary_decided_on__isnull=True),

@@ -22,9 +22,9 @@ from django.utils import timezone
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import ApiClient, RoleCode, User
 from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
-from samverkan.core.identity import age_on
-from samverkan.intake.interim.audit import audit_record
+from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
 from samverkan.intake.models import (
     ConcernReport,
     InformationRequest,
@@ -34,7 +34,7 @@ from samverkan.intake.models import (
     SourceChannel,
 )
 from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
-from samverkan.registry.models import ContactPerson, PhoneLine
+from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
 
 QUEUE_LIMIT = 200
 
@@ -174,14 +174,8 @@ def receiving_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]
     organisations = responsible_organisation_ids(user)
     reports = (
         _queue_queryset()
-        .filter(controller_id__in=organisations, rejected_at__isnull=True)
-        .filter(
-            Q(accepted_at__isnull=True)
-            | Q(protection_assessed_at__isnull=True)
-            | Q(preliminary_decided_on__isnull=True)
-            | Q(feedback_due__isnull=False, feedback_delivered_at__isnull=True)
-        )
-        .order_by("accepted_at", "received_at")
+        .filter(controller_id__in=organisations, closed_at__isnull=True, rejected_at__isnull=True)
+        .order_by("received_at")
     )
     rows = [_row(r, now) for r in reports[:QUEUE_LIMIT]]
     return sorted(rows, key=lambda r: (r.accepted_at is not None, r.received_at))
@@ -204,7 +198,9 @@ def overdue_for_user(*, user: Any, now: datetime | None = None) -> OverdueSummar
         return OverdueSummary(0, 0, 0)
     now = now or timezone.now()
     today = local_date(now)
-    mine = ConcernReport.objects.filter(controller_id__in=responsible_organisation_ids(user))
+    mine = ConcernReport.objects.filter(
+        controller_id__in=responsible_organisation_ids(user), closed_at__isnull=True
+    )
     return OverdueSummary(
         protection=mine.filter(
             protection_assessed_at__isnull=True, protection_assessment_due__lt=now
@@ -462,3 +458,32 @@ def information_requests_for_police(
             controller=request.report.controller.code,
         )
     return requests
+
+
+# --- helpers for the hub's registration page (htmx, while typing) ---------------------
+
+
+def municipality_search(query: str, *, limit: int = 10) -> list[Organisation]:
+    """Municipalities (and Stockholm districts) whose code or name starts with/contains `query`."""
+    text = query.strip()
+    if not text:
+        return []
+    queryset = Organisation.objects.filter(
+        kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT]
+    )
+    if text.isdigit():
+        queryset = queryset.filter(code__startswith=text)
+    else:
+        queryset = queryset.filter(name__icontains=text)
+    return list(queryset.order_by("code")[:limit])
+
+
+def person_id_feedback(value: str, *, at: datetime | None = None) -> str:
+    """ "" when `value` is a valid identity number on the date of `at`, else a Swedish message."""
+    if not value.strip():
+        return ""
+    try:
+        parse_person_id(value, on=local_date(at or timezone.now()))
+    except InvalidPersonId as error:
+        return error.message
+    return ""

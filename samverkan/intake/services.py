@@ -22,9 +22,9 @@ from django.utils import timezone
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import ApiClient, RoleCode, User
 from samverkan.audit.models import AuditAction
+from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import feedback_due
-from samverkan.intake.interim.audit import audit_record
 from samverkan.intake.models import (
     Clarification,
     ConcernReport,
@@ -754,6 +754,29 @@ def report_reroute(
         return report
 
 
+def _close_if_done(report: ConcernReport, now: datetime) -> None:
+    """Mark the report done for coordination once nothing is left for the receiving side."""
+    report.refresh_from_db(
+        fields=[
+            "accepted_at",
+            "protection_assessed_at",
+            "preliminary_decided_on",
+            "feedback_due",
+            "feedback_delivered_at",
+            "closed_at",
+        ]
+    )
+    done = (
+        report.accepted_at is not None
+        and report.protection_assessed_at is not None
+        and report.preliminary_decided_on is not None
+        and (report.feedback_due is None or report.feedback_delivered_at is not None)
+    )
+    if done and report.closed_at is None:
+        ConcernReport.objects.filter(pk=report.pk, closed_at__isnull=True).update(closed_at=now)
+        report.closed_at = now
+
+
 # --- the receiving municipality ---------------------------------------------------------
 
 
@@ -798,6 +821,7 @@ def protection_assessment_record(
             within_deadline=made_at <= report.protection_assessment_due,
         )
         _audit(actor, AuditAction.CHANGE, report, protection_assessment=assessment.pk)
+        _close_if_done(report, now)
         return assessment
 
 
@@ -870,6 +894,7 @@ def preliminary_assessment_record(
             extended=assessment.extended,
         )
         _audit(actor, AuditAction.CHANGE, report, preliminary_assessment=assessment.pk)
+        _close_if_done(report, now)
         return assessment
 
 
@@ -893,6 +918,7 @@ def feedback_deliver(*, actor: Actor, report_id: int, at: datetime | None = None
         report.save(update_fields=["feedback_delivered_at"])
         _event(report, EventKind.FEEDBACK_DELIVERED, actor, now)
         _audit(actor, AuditAction.DISCLOSE, report, feedback=feedback.pk)
+        _close_if_done(report, now)
         return feedback
 
 

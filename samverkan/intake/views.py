@@ -502,7 +502,7 @@ def receiver_protection(request: HttpRequest, pk: int) -> HttpResponse:
         services.protection_assessment_record(
             actor=_user(request),
             report_id=report.pk,
-            made_at=form.made_at_value(),
+            made_at=form.made_at_value(report.received_at),
             immediate_protection_needed=data["immediate_protection_needed"] == "yes",
         )
 

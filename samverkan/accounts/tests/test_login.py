@@ -232,13 +232,17 @@ def test_admin_log_in_goes_through_our_two_factor_log_in(client):
     assert response["Location"].startswith(LOGIN_URL)
 
 
-def test_admin_can_reach_the_admin_after_two_factor_log_in(logged_in_client, admin_user):
-    response = logged_in_client(admin_user).get("/admin/accounts/user/")
+def test_admin_edits_users_organisation_and_roles_in_swedish(
+    logged_in_client, admin_user, nacka_receiver
+):
+    browser = logged_in_client(admin_user)
 
-    assert response.status_code == 200
-    assert "Organisation och roller" in response.content.decode() or "Användare" in (
-        response.content.decode()
-    )
+    listing = browser.get("/admin/accounts/user/").content.decode()
+    page = browser.get(f"/admin/accounts/user/{nacka_receiver.pk}/change/").content.decode()
+
+    assert "Nacka" in listing and "Mottagande socialsekreterare" in listing
+    assert "Organisation och roller" in page
+    assert "får själv aktivera tvåfaktorsinloggning" in page.lower()
 
 
 class TestDemoLogins:

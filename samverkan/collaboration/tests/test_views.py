@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import time_machine
@@ -308,3 +309,53 @@ def test_api_forums_meetings_and_school_reports(
     from django.test import Client
 
     assert Client().get("/api/v1/collaboration/forums").status_code == 401
+
+
+def test_coordinator_edits_a_meeting_and_attendance(
+    logged_in_client, collaboration_coordinator, children_forum
+):
+    from samverkan.collaboration import selectors, services
+
+    meeting = services.meeting_record(
+        actor=collaboration_coordinator,
+        forum_id=children_forum.pk,
+        data=services.MeetingInput(held_on=date(2026, 11, 20)),
+    )
+    client = logged_in_client(collaboration_coordinator)
+    url = reverse("collaboration:meeting_edit", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert "Ändra möte" in page
+    response = client.post(
+        url,
+        {
+            "held_on": "2026-11-20",
+            "status": "held",
+            "functions_present": ["unit_manager", "police_youth_coordinator"],
+            "minutes": "Kompletterat protokoll.",
+        },
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Kompletterat protokoll."
+    (row,) = selectors.forum_compliance(children_forum, today=date(2026, 11, 25), terms=1)
+    assert row.functions_met
+
+
+def test_api_activities_each_party_its_own(logged_in_client, police_coordinator, plan):
+    client = logged_in_client(police_coordinator)
+    rows = client.get(f"/api/v1/collaboration/action-plans/{plan.pk}/activities").json()
+    assert [(r["owner"], r["can_update"]) for r in rows] == [("polisen-lpo-farsta", True)]
+    own = rows[0]["id"]
+    other = Activity.objects.get(plan=plan, owner__code="0180-farsta").pk
+    response = client.post(
+        f"/api/v1/collaboration/activities/{own}",
+        data=json.dumps({"status": "ongoing", "note": "Påbörjad."}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    response = client.post(
+        f"/api/v1/collaboration/activities/{other}",
+        data=json.dumps({"status": "done"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404

@@ -98,10 +98,36 @@ def _chromium_or_skip() -> Path:
     return path
 
 
+def _share_serialized_contents(saved: dict[str, str]) -> None:
+    """Give the connections Playwright's running loop makes visible the migrated data.
+
+    Between its calls, Playwright's sync API marks an asyncio loop as running
+    on the main thread. Django's connection handler then keeps connections in
+    context-local storage instead of the thread-local one, so test code sees
+    second connection objects, without the `_test_serialized_contents` that
+    the test-database set-up stored on the first. Serialized rollback (which
+    brings back the roles and reference data after a flush) needs them.
+    """
+    from django.db import connections
+
+    for alias, contents in saved.items():
+        connection = connections[alias]
+        if getattr(connection, "_test_serialized_contents", None) is None:
+            setattr(connection, "_test_serialized_contents", contents)  # noqa: B010
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(django_db_setup: None) -> Iterator[Any]:
     """One headless Chromium for the session (each test gets its own context)."""
     chromium = _chromium_or_skip()
+    from django.db import connections
+
+    # The test database exists now (django_db_setup), before Playwright starts.
+    saved = {
+        alias: contents
+        for alias in connections
+        if (contents := getattr(connections[alias], "_test_serialized_contents", None))
+    }
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API drives an asyncio event loop on the main thread, so
@@ -117,6 +143,7 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(
             executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
         )
+        _share_serialized_contents(saved)
         yield launched
         launched.close()
     finally:

@@ -419,3 +419,51 @@ def test_deadline_boundaries_are_stored_for_querying(hub_worker, nacka_receiver)
         ).count()
         == 1
     )
+
+
+def test_municipality_search_and_person_id_feedback(intake_registry):
+    assert [o.code for o in selectors.municipality_search("0182")] == ["0182"]
+    assert "0182" in [o.code for o in selectors.municipality_search("nacka")]
+    assert "0180-farsta" in [o.code for o in selectors.municipality_search("Farsta")]
+    assert selectors.municipality_search(" ") == []
+    assert selectors.person_id_feedback("201205152380", at=at("2026-11-24T02:10")) == ""
+    assert selectors.person_id_feedback("201205152381", at=at("2026-11-24T02:10"))
+
+
+@time_machine.travel("2026-12-02T09:00+01:00", tick=False)
+def test_report_leaves_the_receiving_queue_when_everything_is_done(hub_worker, nacka_receiver):
+    report = register(hub_worker, received_at="2026-11-24T02:10").report
+    services.handover_accept(actor=nacka_receiver, report_id=report.pk, at=at("2026-11-24T02:20"))
+    services.protection_assessment_record(
+        actor=nacka_receiver,
+        report_id=report.pk,
+        made_at=at("2026-11-24T03:00"),
+        immediate_protection_needed=False,
+    )
+    services.preliminary_assessment_record(
+        actor=nacka_receiver,
+        report_id=report.pk,
+        decision="already_running",
+        decided_on=date(2026, 11, 30),
+    )
+    assert [r.id for r in selectors.receiving_queue(user=nacka_receiver)] == [report.pk]
+    services.feedback_deliver(actor=nacka_receiver, report_id=report.pk)
+    report.refresh_from_db()
+    assert report.closed_at is not None
+    assert selectors.receiving_queue(user=nacka_receiver) == []
+    # still readable by its controller, with an audited read
+    assert selectors.report_detail(user=nacka_receiver, report_id=report.pk) == report
+
+
+def test_queues_and_detail_take_a_fixed_number_of_queries(
+    hub_worker, nacka_receiver, django_assert_max_num_queries
+):
+    reports = [register(hub_worker, received_at=f"2026-11-24T02:{m:02d}").report for m in (1, 2)]
+    for more in (3, 4, 5, 6):
+        register(hub_worker, received_at=f"2026-11-24T02:{more:02d}")
+    with django_assert_max_num_queries(3):
+        assert len(selectors.hub_queue(user=hub_worker)) == 6
+    with django_assert_max_num_queries(5):  # roles, organisation tree, the queue
+        assert len(selectors.receiving_queue(user=nacka_receiver)) == 6
+    with django_assert_max_num_queries(12):
+        selectors.report_detail(user=nacka_receiver, report_id=reports[0].pk)

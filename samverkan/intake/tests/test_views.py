@@ -450,3 +450,36 @@ def test_every_report_view_is_audited(logged_in_client, hub_worker, nacka_receiv
     nacka.get(reverse("intake:receiver_report", args=[report.pk]))
     assert viewed(hub_worker, report) == 1
     assert viewed(nacka_receiver, report) == 2
+
+
+def test_late_preliminary_assessment_needs_the_synnerliga_skal(
+    logged_in_client, hub_worker, nacka_receiver
+):
+    report = register(hub_worker, received_at="2026-11-01T10:00").report
+    services.handover_accept(actor=nacka_receiver, report_id=report.pk, at=at("2026-11-01T10:05"))
+    nacka = logged_in_client(nacka_receiver)
+    url = reverse("intake:receiver_preliminary", args=[report.pk])
+    data = {"decision": "not_opened", "decided_on": "2026-11-24", "extension_reason": ""}
+    response = nacka.post(url, data)
+    body = text(response)
+    assert "ange de synnerliga skälen för förlängningen" in body
+    assert re.search(r'value="not_opened"[^>]*checked', body)  # the choice is kept
+    assert nacka.post(url, {**data, "extension_reason": "Barnet var utomlands."}).status_code == 302
+    page = text(nacka.get(reverse("intake:receiver_report", args=[report.pk])))
+    assert "Barnet var utomlands." in page and "Utredning inleds inte" in page
+
+
+def test_protection_made_in_the_minute_of_receipt_is_accepted(
+    logged_in_client, hub_worker, nacka_receiver
+):
+    report = register(hub_worker, received_at="2026-11-24T09:59:30").report
+    services.handover_accept(actor=nacka_receiver, report_id=report.pk)
+    nacka = logged_in_client(nacka_receiver)
+    response = nacka.post(
+        reverse("intake:receiver_protection", args=[report.pk]),
+        {"made_at": "2026-11-24T09:59", "immediate_protection_needed": "yes"},
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.protection_assessed_at == report.received_at
+    assert report.protection_assessment.immediate_protection_needed is True

@@ -22,7 +22,12 @@ from samverkan.core.testing.browser import (
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport
 
-pytestmark = pytest.mark.browser
+# The live server needs a flushing (transactional) database; serialized rollback puts the
+# migrations' reference data (agreement types, municipalities) back for the next test.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PERSON_ID = "201205152380"  # Skatteverket's test series: cannot belong to a real person
 
