@@ -21,7 +21,7 @@ OIDC_STRONG_SESSION_KEY = "samverkan_oidc_strong"
 # Everything else, the API included, logs such a session out: an API endpoint
 # that accepts a session must not accept one without the second factor.
 # (API clients authenticate by token and have no session user at all.)
-_OPEN_PREFIXES = ("/konto/", "/static/")
+_OPEN_PREFIXES = ("/konto/", "/static/", "/uppfoljning/oppen/")
 
 
 class SecondFactorRequiredMiddleware:

@@ -6,3 +6,10 @@ class FollowupConfig(AppConfig):
     name = "samverkan.followup"
     label = "followup"
     verbose_name = _("Uppföljning")
+
+    def ready(self) -> None:
+        from samverkan.core.navigation import register_nav
+
+        register_nav(
+            _("Uppföljning"), "followup:dashboard", {"analyst", "agreement_admin"}, order=80
+        )

@@ -1,0 +1,108 @@
+"""The period and scope switcher (a plain GET form: bookmarkable, works without JavaScript)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.agreements.models import Agreement, AgreementTypeCode
+from samverkan.followup.periods import (
+    KINDS,
+    InvalidPeriod,
+    Period,
+    custom_period,
+    period_containing,
+)
+from samverkan.followup.selectors import Scope
+from samverkan.registry.models import Organisation, OrganisationKind
+
+PERIOD_CHOICES = list(KINDS.items())
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DashboardForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="month")
+    datum = forms.DateField(
+        label=_("Perioden som innehåller dagen"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("ÅÅÅÅ-MM-DD. Tomt: i dag."),
+    )
+    fran = forms.DateField(
+        label=_("Från och med (eget intervall)"), required=False, widget=DateInput()
+    )
+    till = forms.DateField(
+        label=_("Till och med (eget intervall)"), required=False, widget=DateInput()
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Kommun eller stadsdelsområde"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Alla kommuner"),
+    )
+    avtal = forms.ModelChoiceField(
+        label=_("Avtal"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        empty_label=_("Alla avtal"),
+    )
+
+    def __init__(self, *args: Any, agreement_type: list[str], today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT]
+        ).order_by("kind", "name")
+        self.fields["avtal"].queryset = Agreement.objects.filter(  # type: ignore[attr-defined]
+            type__code__in=agreement_type
+        ).order_by("title")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("organisation") and data.get("avtal"):
+            raise forms.ValidationError(_("Välj antingen en kommun eller ett avtal, inte båda."))
+        if data.get("period") == "custom":
+            first, last = data.get("fran"), data.get("till")
+            if not first or not last:
+                raise forms.ValidationError(
+                    _("Ett eget intervall behöver både från- och tilldatum.")
+                )
+            try:
+                data["resolved_period"] = custom_period(first, last)
+            except InvalidPeriod as error:
+                raise forms.ValidationError(error.message) from None
+        elif data.get("period"):
+            data["resolved_period"] = period_containing(
+                data["period"], data.get("datum") or self.today
+            )
+        return data
+
+    def resolved(self) -> tuple[Period, Scope]:
+        """The chosen period and scope, or this month for everything if the form is invalid."""
+        if self.is_valid():
+            data = self.cleaned_data
+            return data["resolved_period"], Scope(
+                organisation=data.get("organisation"), agreement=data.get("avtal")
+            )
+        return period_containing("month", self.today), Scope()
+
+
+def agreement_type_for(board: str) -> list[str]:
+    """The kinds of agreement whose figures a dashboard shows."""
+    if board == "avhoppare":
+        return [AgreementTypeCode.DEFECTOR_SERVICES]
+    if board == "samverkan":
+        return [
+            AgreementTypeCode.SCHOOL_COLLABORATION,
+            AgreementTypeCode.LOCAL_POLICE_COLLABORATION,
+        ]
+    return [AgreementTypeCode.SINGLE_ENTRY]

@@ -1,0 +1,217 @@
+"""Open data: suppressed single-entry counts per county, municipality and quarter.
+
+Safe to publish: only counts, only organisation codes and names, always
+suppressed (primary and secondary, per quarter and county: the municipalities'
+rows add up to the county's row, and each row's two columns to its total).
+The last eight completed quarters are published; the running quarter is not,
+because its figures still change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count
+from django.db.models.functions import ExtractQuarter, ExtractYear
+
+from samverkan.core.calendar import STOCKHOLM, local_date
+from samverkan.followup import stats
+from samverkan.followup.periods import Period, period_containing
+from samverkan.followup.stats import Cell
+from samverkan.intake.models import ConcernReport, NotEligibleRecord
+from samverkan.registry.models import Organisation
+
+QUARTERS_PUBLISHED = 8
+UNKNOWN = ""
+
+COUNTIES = {
+    "01": "Stockholms län",
+    "03": "Uppsala län",
+    "04": "Södermanlands län",
+    "05": "Östergötlands län",
+    "06": "Jönköpings län",
+    "07": "Kronobergs län",
+    "08": "Kalmar län",
+    "09": "Gotlands län",
+    "10": "Blekinge län",
+    "12": "Skåne län",
+    "13": "Hallands län",
+    "14": "Västra Götalands län",
+    "17": "Värmlands län",
+    "18": "Örebro län",
+    "19": "Västmanlands län",
+    "20": "Dalarnas län",
+    "21": "Gävleborgs län",
+    "22": "Västernorrlands län",
+    "23": "Jämtlands län",
+    "24": "Västerbottens län",
+    "25": "Norrbottens län",
+}
+
+FIELDS = [
+    "kvartal",
+    "lanskod",
+    "lan",
+    "kommunkod",
+    "kommun",
+    "omfattas",
+    "omfattas_inte",
+    "totalt",
+]
+
+
+@dataclass
+class OpenRow:
+    quarter: str
+    county_code: str
+    county: str
+    municipality_code: str  # "" for the county's own row
+    municipality: str
+    cells: list[Cell]  # eligible, not eligible, total
+
+
+@dataclass
+class OpenStatistics:
+    quarters: list[Period]
+    rows: list[OpenRow] = field(default_factory=list)
+    limit: int = 5
+
+
+def published_quarters(today: date) -> list[Period]:
+    current = period_containing("quarter", today)
+    quarters = []
+    day = current.first
+    for _ in range(QUARTERS_PUBLISHED):
+        quarter = period_containing("quarter", day - timedelta(days=1))
+        quarters.append(quarter)
+        day = quarter.first
+    return list(reversed(quarters))
+
+
+def quarter_code(year: int, quarter: int) -> str:
+    return f"{year}-K{quarter}"
+
+
+def _county_of(code: str, counties: dict[str, str]) -> str:
+    if code in counties:
+        return counties[code]
+    # Municipality codes begin with the county code (0182 → 01).
+    return code[:2] if len(code) == 4 and code.isdigit() else UNKNOWN
+
+
+def open_statistics(*, now: datetime) -> OpenStatistics:
+    quarters = published_quarters(local_date(now))
+    limit = stats.threshold()
+    start, _ = quarters[0].bounds()
+    _, end = quarters[-1].bounds()
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    eligible = (
+        ConcernReport.objects.filter(received_at__gte=start, received_at__lt=end)
+        .order_by()
+        .annotate(
+            year=ExtractYear("received_at", tzinfo=STOCKHOLM),
+            quarter=ExtractQuarter("received_at", tzinfo=STOCKHOLM),
+        )
+        .values("year", "quarter", "responsible_municipality__code")
+        .annotate(n=Count("pk"))
+    )
+    for row in eligible:
+        key = (quarter_code(row["year"], row["quarter"]), row["responsible_municipality__code"])
+        counts[key][0] += row["n"]
+    not_eligible = (
+        NotEligibleRecord.objects.filter(decided_at__gte=start, decided_at__lt=end)
+        .order_by()
+        .annotate(
+            year=ExtractYear("decided_at", tzinfo=STOCKHOLM),
+            quarter=ExtractQuarter("decided_at", tzinfo=STOCKHOLM),
+        )
+        .values("year", "quarter", "home_municipality")
+        .annotate(n=Count("pk"))
+    )
+    for row in not_eligible:
+        key = (quarter_code(row["year"], row["quarter"]), row["home_municipality"] or UNKNOWN)
+        counts[key][1] += row["n"]
+    codes = {code for _, code in counts}
+    organisations = {
+        o.code: o
+        for o in Organisation.objects.filter(code__in=codes).only("code", "name", "county_code")
+    }
+    county_of = {
+        code: (organisations[code].county_code if code in organisations else "")
+        or _county_of(code, {})
+        for code in codes
+    }
+    result = OpenStatistics(quarters=quarters, limit=limit)
+    for quarter in quarters:
+        label = quarter_code(quarter.first.year, (quarter.first.month - 1) // 3 + 1)
+        blocks: dict[str, list[str]] = defaultdict(list)
+        for q, code in counts:
+            if q == label:
+                blocks[county_of[code]].append(code)
+        for county_code in sorted(blocks, key=lambda c: (c == UNKNOWN, c)):
+            members = sorted(blocks[county_code], key=lambda c: (c == UNKNOWN, c))
+            table = stats.suppress_table([counts[(label, c)] for c in members], limit=limit)
+            county_name = COUNTIES.get(county_code, "Okänt län")
+            result.rows.append(
+                OpenRow(
+                    label,
+                    county_code,
+                    county_name,
+                    "",
+                    "Hela länet" if county_code else "Okänd kommun",
+                    [*table.column_totals, table.total],
+                )
+            )
+            if not county_code:
+                continue
+            for code, cells, total in zip(members, table.cells, table.row_totals, strict=True):
+                name = organisations[code].name if code in organisations else code
+                result.rows.append(
+                    OpenRow(label, county_code, county_name, code, name, [*cells, total])
+                )
+    return result
+
+
+def _values(row: OpenRow, limit: int) -> list[Any]:
+    return [
+        row.quarter,
+        row.county_code,
+        row.county,
+        row.municipality_code,
+        row.municipality,
+        *(cell.text(limit) if cell.hidden else cell.value for cell in row.cells),
+    ]
+
+
+def as_csv(data: OpenStatistics) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for row in data.rows:
+        writer.writerow(_values(row, data.limit))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def as_json(data: OpenStatistics) -> dict[str, Any]:
+    return {
+        "beskrivning": (
+            "Polisens orosanmälningar genom en ingång per kvartal, län och kommun. "
+            f'Antal under {data.limit} anges som "<{data.limit}" och antal som skulle '
+            'göra det möjligt att räkna fram dem som "–".'
+        ),
+        "kvartal": [
+            {
+                "kod": quarter_code(q.first.year, (q.first.month - 1) // 3 + 1),
+                "fran": q.first.isoformat(),
+                "till": q.last.isoformat(),
+            }
+            for q in data.quarters
+        ],
+        "falt": FIELDS,
+        "rader": [dict(zip(FIELDS, _values(row, data.limit), strict=True)) for row in data.rows],
+    }

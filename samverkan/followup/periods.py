@@ -1,0 +1,143 @@
+"""Reporting periods: week, month, term, quarter, year or a custom range of Swedish dates.
+
+A period is a closed range of Swedish dates; `bounds()` gives the half-open
+range of instants [first day 00:00, day after last 00:00) in Europe/Stockholm,
+so that a report received at 23:59 on the last day counts and one at 00:00
+the next day does not, whatever the server's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from samverkan.core.calendar import STOCKHOLM
+
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+
+KINDS = {
+    "week": "Vecka",
+    "month": "Månad",
+    "term": "Termin",
+    "quarter": "Kvartal",
+    "year": "År",
+    "custom": "Eget intervall",
+}
+
+
+class InvalidPeriod(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def swedish_date(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    first: date
+    last: date  # inclusive
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        start = datetime.combine(self.first, time.min, tzinfo=STOCKHOLM)
+        end = datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+        return start, end
+
+    @property
+    def label(self) -> str:
+        if self.kind == "week":
+            year, week, _ = self.first.isocalendar()
+            return f"Vecka {week} {year}"
+        if self.kind == "month":
+            return f"{MONTHS[self.first.month - 1].capitalize()} {self.first.year}"
+        if self.kind == "term":
+            name = "Vårterminen" if self.first.month == 1 else "Höstterminen"
+            return f"{name} {self.first.year}"
+        if self.kind == "quarter":
+            return f"Kvartal {(self.first.month - 1) // 3 + 1} {self.first.year}"
+        if self.kind == "year":
+            return f"År {self.first.year}"
+        return f"{swedish_date(self.first)} – {swedish_date(self.last)}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.first.isoformat()}_{self.last.isoformat()}"
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def _month_end(year: int, month: int) -> date:
+    if month == 12:
+        return date(year, 12, 31)
+    return date(year, month + 1, 1) - timedelta(days=1)
+
+
+def period_containing(kind: str, day: date) -> Period:
+    if kind == "week":
+        first = day - timedelta(days=day.weekday())
+        return Period(kind, first, first + timedelta(days=6))
+    if kind == "month":
+        return Period(kind, day.replace(day=1), _month_end(day.year, day.month))
+    if kind == "term":
+        # Vårtermin January–June, hösttermin July–December (calendar halves).
+        if day.month <= 6:
+            return Period(kind, date(day.year, 1, 1), date(day.year, 6, 30))
+        return Period(kind, date(day.year, 7, 1), date(day.year, 12, 31))
+    if kind == "quarter":
+        first_month = (day.month - 1) // 3 * 3 + 1
+        return Period(kind, date(day.year, first_month, 1), _month_end(day.year, first_month + 2))
+    if kind == "year":
+        return Period(kind, date(day.year, 1, 1), date(day.year, 12, 31))
+    raise InvalidPeriod("Okänd periodtyp.")
+
+
+MAX_CUSTOM_DAYS = 366 * 10
+
+
+def custom_period(first: date, last: date) -> Period:
+    if last < first:
+        raise InvalidPeriod("Slutdatum kan inte vara före startdatum.")
+    if (last - first).days > MAX_CUSTOM_DAYS:
+        raise InvalidPeriod("Intervallet får vara högst tio år.")
+    return Period("custom", first, last)
+
+
+def parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidPeriod(f"{field}: skriv datumet som ÅÅÅÅ-MM-DD.") from None
+
+
+def shift(period: Period, steps: int) -> Period:
+    """The period `steps` periods before (negative) or after this one, same kind."""
+    if period.kind == "custom":
+        length = (period.last - period.first).days + 1
+        delta = timedelta(days=length * steps)
+        return Period("custom", period.first + delta, period.last + delta)
+    if steps < 0:
+        day = period.first
+        for _ in range(-steps):
+            day = period_containing(period.kind, day - timedelta(days=1)).first
+        return period_containing(period.kind, day)
+    day = period.last
+    for _ in range(steps):
+        day = period_containing(period.kind, day + timedelta(days=1)).last
+    return period_containing(period.kind, day)

@@ -1,0 +1,194 @@
+"""Follow-up pages: dashboards with charts and tables, downloads, and the open-data page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from samverkan.core.calendar import local_date
+from samverkan.followup import exports, selectors
+from samverkan.followup.forms import DashboardForm, agreement_type_for
+from samverkan.followup.periods import Period, shift
+from samverkan.followup.selectors import Scope
+from samverkan.followup.services import export_record
+from samverkan.followup.tables import Dashboard
+
+
+@dataclass(frozen=True)
+class Board:
+    slug: str
+    title: str
+    build: Callable[..., Dashboard]
+
+
+def _boards() -> dict[str, Board]:
+    from samverkan.followup.collaboration_selectors import collaboration_dashboard
+    from samverkan.followup.defector_selectors import defector_dashboard
+
+    return {
+        "en-ingang": Board("en-ingang", "En ingång", selectors.single_entry_dashboard),
+        "avhoppare": Board("avhoppare", "Avhoppare", defector_dashboard),
+        "samverkan": Board("samverkan", "Samverkan", collaboration_dashboard),
+    }
+
+
+def _board(slug: str) -> Board:
+    boards = _boards()
+    if slug not in boards:
+        raise Http404
+    return boards[slug]
+
+
+def _require_access(request: HttpRequest) -> None:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not selectors.may_view_followup(request.user):
+        raise PermissionDenied
+
+
+def _dashboard_for(request: HttpRequest, board: Board) -> tuple[DashboardForm, Dashboard]:
+    today = local_date(timezone.now())
+    form = DashboardForm(
+        request.GET or None, agreement_type=agreement_type_for(board.slug), today=today
+    )
+    period, scope = form.resolved()
+    suppress = selectors.must_suppress(request.user, scope)
+    return form, board.build(period=period, scope=scope, suppress=suppress)
+
+
+def _query(period: Period, scope: Scope) -> str:
+    params: dict[str, str] = {}
+    if period.kind == "custom":
+        params = {
+            "period": "custom",
+            "fran": period.first.isoformat(),
+            "till": period.last.isoformat(),
+        }
+    else:
+        params = {"period": period.kind, "datum": period.first.isoformat()}
+    if scope.organisation is not None:
+        params["organisation"] = str(scope.organisation.pk)
+    if scope.agreement is not None:
+        params["avtal"] = str(scope.agreement.pk)
+    return urlencode(params)
+
+
+@require_GET
+def dashboard(request: HttpRequest, board: str = "en-ingang") -> HttpResponse:
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    _require_access(request)
+    chosen = _board(board)
+    form, result = _dashboard_for(request, chosen)
+    period, scope = form.resolved()
+    query = _query(period, scope)
+    return render(
+        request,
+        "followup/dashboard.html",
+        {
+            "form": form,
+            "board": chosen,
+            "boards": list(_boards().values()),
+            "dashboard": result,
+            "query": query,
+            "previous_query": _query(shift(period, -1), scope),
+            "next_query": _query(shift(period, 1), scope),
+        },
+    )
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "pdf": "application/pdf",
+}
+
+
+def _download(content: bytes, export_format: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[export_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def export_dashboard(request: HttpRequest, board: str, export_format: str) -> HttpResponse:
+    _require_access(request)
+    chosen = _board(board)
+    _, result = _dashboard_for(request, chosen)
+    if export_format == "csv":
+        content = exports.dashboard_csv(result)
+    elif export_format == "xlsx":
+        content = exports.xlsx(result)
+    elif export_format == "json":
+        content = json.dumps(exports.as_json(result), ensure_ascii=False, indent=2).encode()
+    elif export_format == "pdf":
+        content = exports.pdf([result])
+    else:
+        raise Http404
+    export_record(actor=request.user, board=board, export_format=export_format, dashboard=result)
+    return _download(
+        content, export_format, f"uppfoljning-{board}-{result.period.slug}.{export_format}"
+    )
+
+
+@require_GET
+def export_table(request: HttpRequest, board: str, slug: str, export_format: str) -> HttpResponse:
+    _require_access(request)
+    chosen = _board(board)
+    _, result = _dashboard_for(request, chosen)
+    try:
+        table = result.table(slug)
+    except KeyError:
+        raise Http404 from None
+    if export_format == "csv":
+        content = exports.table_csv(table)
+    elif export_format == "xlsx":
+        content = exports.xlsx(result, [table])
+    else:
+        raise Http404
+    export_record(
+        actor=request.user,
+        board=board,
+        export_format=export_format,
+        dashboard=result,
+        table=slug,
+    )
+    return _download(content, export_format, f"{board}-{slug}-{result.period.slug}.{export_format}")
+
+
+def _open_data(request: HttpRequest) -> Any:
+    from samverkan.followup.open_data import open_statistics
+
+    return open_statistics(now=timezone.now())
+
+
+@require_GET
+def open_data_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "followup/open_data.html", {"data": _open_data(request)})
+
+
+@require_GET
+def open_data_download(request: HttpRequest, export_format: str) -> HttpResponse:
+    from samverkan.followup.open_data import as_csv, as_json
+
+    data = _open_data(request)
+    if export_format == "csv":
+        return _download(as_csv(data), "csv", "oppna-data-en-ingang.csv")
+    if export_format == "json":
+        body = json.dumps(as_json(data), ensure_ascii=False, indent=2).encode()
+        response = HttpResponse(body, content_type=CONTENT_TYPES["json"])
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    raise Http404
