@@ -32,8 +32,7 @@ run: install messages var
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py demo_logins
 	@echo "Samverkan serves at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(VENV)/bin/gunicorn samverkan.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-		--access-logfile - --graceful-timeout 10
+	bash scripts/serve.sh $(VENV) $(HOST) $(PORT) $(WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check .

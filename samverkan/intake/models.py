@@ -225,6 +225,11 @@ class ConcernReport(models.Model):
             models.Index(
                 fields=["reporting_organisation", "received_at"], name="intake_rep_org_idx"
             ),
+            # follow-up: every report received in a period, county-wide or per municipality
+            models.Index(fields=["received_at"], name="intake_received_idx"),
+            models.Index(
+                fields=["responsible_municipality", "received_at"], name="intake_resp_mun_idx"
+            ),
         ]
 
     def __str__(self) -> str:
