@@ -13,6 +13,7 @@ from samverkan.collaboration.models import (
     ActivityStatus,
     DecisionStatus,
     Forum,
+    ForumKind,
     Function,
     MeetingDecision,
     MeetingStatus,
@@ -85,6 +86,54 @@ class TrainingForm(PartiesForm):
     held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=today)
     topic = forms.CharField(label=_("Ämne"), max_length=300)
     participants = forms.IntegerField(label=_("Antal deltagare"), min_value=1)
+
+
+class DistrictForm(forms.Form):
+    """A record owned by one of the districts the coordinator works for."""
+
+    def __init__(self, *args: Any, districts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"] = forms.ChoiceField(
+            label=_("Stadsdelsområde"), choices=_organisation_choices(districts)
+        )
+        self.order_fields(["district", *[n for n in self.fields if n != "district"]])
+
+
+class ForumForm(DistrictForm):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Slag"),
+        choices=ForumKind.choices,
+        help_text=_(
+            "I ett forum för generella frågor tas inga individärenden upp; protokollet "
+            "tar inte emot personnummer."
+        ),
+        widget=forms.RadioSelect,
+    )
+    required_per_term = forms.IntegerField(
+        label=_("Möten per termin (krav)"), min_value=1, max_value=30, initial=3
+    )
+    required_functions = forms.MultipleChoiceField(
+        label=_("Funktioner som ska delta"),
+        choices=Function.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    parties = forms.MultipleChoiceField(
+        label=_("Parter"),
+        help_text=_("Ert stadsdelsområde är alltid part."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purpose = forms.CharField(
+        label=_("Syfte (frivilligt)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, parties: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["parties"]).choices = [
+            (str(o.pk), o.name) for o in parties
+        ]
 
 
 class MeetingForm(forms.Form):

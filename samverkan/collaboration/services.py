@@ -32,6 +32,7 @@ from samverkan.collaboration.models import (
     DecisionFollowUp,
     DecisionStatus,
     Forum,
+    ForumKind,
     Function,
     Indicator,
     IndicatorValue,
@@ -243,6 +244,48 @@ def training_record(
 
 
 # --- forums and meetings -------------------------------------------------------------------
+
+
+def _own_district(actor: Any, district: Organisation) -> User:
+    """The record's owner must be a district (or municipality) the actor coordinates."""
+    if district.kind not in ("district", "municipality"):
+        raise InvalidInput("district", "Välj ett stadsdelsområde eller en kommun.")
+    return _require_coordinator(actor, district.pk)
+
+
+@transaction.atomic
+def forum_create(
+    *,
+    actor: Any,
+    district: Organisation,
+    name: str,
+    kind: str,
+    required_per_term: int,
+    required_functions: Sequence[str],
+    parties: Sequence[Organisation] = (),
+    purpose: str = "",
+) -> Forum:
+    """A new forum convened by the actor's district; the district is always a party."""
+    _own_district(actor, district)
+    if not name.strip():
+        raise InvalidInput("name", "Ange forumets namn.")
+    if kind not in ForumKind.values:
+        raise InvalidInput("kind", "Välj slag av forum.")
+    if required_per_term < 1:
+        raise InvalidInput("required_per_term", "Ange hur många möten per termin (minst 1).")
+    if set(required_functions) - set(Function.values):
+        raise InvalidInput("required_functions", "Okänd funktion.")
+    forum = Forum.objects.create(
+        district=district,
+        name=name.strip(),
+        kind=kind,
+        required_per_term=required_per_term,
+        required_functions=list(dict.fromkeys(required_functions)),
+        purpose=purpose.strip(),
+    )
+    forum.parties.set({district.pk, *(p.pk for p in parties)})
+    _audit(actor, AuditAction.CREATE, forum, district)
+    return forum
 
 
 @dataclass(frozen=True)

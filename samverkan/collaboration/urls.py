@@ -9,6 +9,7 @@ urlpatterns = [
     path("samlokalisering/konsultation/ny/", views.consultation_new, name="consultation_new"),
     path("samlokalisering/utbildning/ny/", views.training_new, name="training_new"),
     path("forum/", views.forum_list, name="forum_list"),
+    path("forum/nytt/", views.forum_new, name="forum_new"),
     path("forum/<int:forum_id>/", views.forum_detail, name="forum_detail"),
     path("forum/<int:forum_id>/moten/nytt/", views.meeting_new, name="meeting_new"),
     path("moten/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),

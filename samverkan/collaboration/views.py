@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from samverkan.collaboration.forms import (
     ActivityUpdateForm,
     ConsultationForm,
     ContributionForm,
+    ForumForm,
     IndicatorValueForm,
     MeetingForm,
     PictureForm,
@@ -110,6 +112,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "forums": forums,
             "plans": plans,
             "is_coordinator": has_role(user, COORDINATOR),
+            "can_create": _coordinated_districts(user).exists(),
             "is_school": has_role(user, RoleCode.SCHOOL_STAFF),
             "can_record_talks": has_role(user, COORDINATOR, RoleCode.RECEIVER),
             "colocations": list(selectors.colocations_visible_to(user)),
@@ -241,6 +244,71 @@ def _forum(user: User, forum_id: int) -> Forum:
     if forum is None:
         raise Http404
     return forum
+
+
+def _coordinated_districts(user: User) -> Any:
+    """The districts (or municipalities) whose records this coordinator may create."""
+    ids = [pk for pk in responsible_organisation_ids(user) if services.is_coordinator_for(user, pk)]
+    return Organisation.objects.filter(
+        pk__in=ids, kind__in=[OrganisationKind.DISTRICT, OrganisationKind.MUNICIPALITY]
+    ).order_by("name")
+
+
+def _chosen_district(request: HttpRequest, districts: Any) -> None:
+    """403 without a district to own the record, or for a district the user does not coordinate."""
+    if not districts.exists():
+        raise PermissionDenied(_("Du är inte samverkanssamordnare för något stadsdelsområde."))
+    chosen = request.POST.get("district") if request.method == "POST" else None
+    if chosen and not districts.filter(pk=chosen if chosen.isdigit() else 0).exists():
+        raise PermissionDenied(_("Du är inte samverkanssamordnare för det stadsdelsområdet."))
+
+
+def _party_choices() -> Any:
+    return Organisation.objects.filter(
+        Q(kind=OrganisationKind.POLICE_UNIT, code__startswith="polisen-lpo-")
+        | Q(kind__in=[OrganisationKind.DISTRICT, OrganisationKind.COMMITTEE])
+        | Q(kind=OrganisationKind.OTHER)
+    ).order_by("kind", "name")
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def forum_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = ForumForm(
+        request.POST or None, districts=districts, parties=_party_choices(), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            forum = services.forum_create(
+                actor=user,
+                district=districts.get(pk=data["district"]),
+                name=data["name"],
+                kind=data["kind"],
+                required_per_term=data["required_per_term"],
+                required_functions=data["required_functions"],
+                parties=list(Organisation.objects.filter(pk__in=data["parties"])),
+                purpose=data["purpose"],
+            )
+        except CollaborationError as error:
+            _raise_http(error)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Forumet är skapat."))
+            return redirect("collaboration:forum_detail", forum_id=forum.pk)
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Nytt samverkansforum"),
+            "back": reverse("collaboration:index"),
+        },
+    )
 
 
 @role_required(*PARTICIPANTS)
