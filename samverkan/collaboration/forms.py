@@ -263,10 +263,33 @@ class ContributionForm(forms.Form):
     )
 
 
+class ActionPlanForm(DistrictForm):
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    period_start = forms.DateField(label=_("Gäller från"), widget=DATE)
+    period_end = forms.DateField(label=_("Gäller till och med"), widget=DATE)
+    situational_picture = forms.ChoiceField(label=_("Lägesbild (frivilligt)"), required=False)
+
+    def __init__(self, *args: Any, pictures: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["situational_picture"]).choices = [("", "—")] + [
+            (str(p.pk), f"{p.title} ({p.district.name})") for p in pictures
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Planens slut kan inte vara före dess början."))
+        return cleaned
+
+
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Aktivitet"), max_length=300)
     owner = forms.ChoiceField(label=_("Ansvarig aktör"))
     target_group = forms.ChoiceField(label=_("Målgrupp"), choices=TargetGroup.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActivityStatus.choices, initial=ActivityStatus.PLANNED
+    )
     due_date = forms.DateField(label=_("Klar senast"), widget=DATE)
 
     def __init__(self, *args: Any, owners: Any = (), **kwargs: Any) -> None:

@@ -555,6 +555,8 @@ def action_plan_create(
         _require_coordinator(actor, district.pk)
     if period_end < period_start:
         raise InvalidInput("period_end", "Planens slut kan inte vara före dess början.")
+    if not title.strip():
+        raise InvalidInput("title", "Ange en rubrik.")
     plan = ActionPlan.objects.create(
         district=district,
         title=title.strip(),

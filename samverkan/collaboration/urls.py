@@ -17,6 +17,7 @@ urlpatterns = [
     path("allvarssamtal/", views.serious_talks, name="serious_talks"),
     path("lagesbild/", views.picture_list, name="picture_list"),
     path("lagesbild/<int:picture_id>/", views.picture_detail, name="picture_detail"),
+    path("atgardsplaner/ny/", views.plan_new, name="plan_new"),
     path("atgardsplaner/<int:plan_id>/", views.plan_detail, name="plan_detail"),
     path("aktiviteter/<int:activity_id>/", views.activity_update, name="activity_update"),
     path("skolor/", views.schools, name="schools"),

@@ -25,6 +25,7 @@ from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import RoleCode, User
 from samverkan.collaboration import rules, selectors, services
 from samverkan.collaboration.forms import (
+    ActionPlanForm,
     ActivityForm,
     ActivityUpdateForm,
     ConsultationForm,
@@ -539,6 +540,7 @@ def picture_list(request: HttpRequest) -> HttpResponse:
             "plans": list(selectors.plans_visible_to(user)),
             "form": form,
             "can_create": can_create,
+            "can_create_plan": _coordinated_districts(user).exists(),
         },
     )
 
@@ -584,6 +586,59 @@ def picture_detail(request: HttpRequest, picture_id: int) -> HttpResponse:
     )
 
 
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    pictures = (
+        selectors.pictures_visible_to(user)
+        .filter(district__in=districts)
+        .select_related("district")
+        .order_by("-period_start")
+    )
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = ActionPlanForm(
+        request.POST or None, districts=districts, pictures=pictures, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        district = districts.get(pk=data["district"])
+        picture = None
+        if data["situational_picture"]:
+            picture = pictures.filter(pk=data["situational_picture"], district=district).first()
+            if picture is None:
+                form.add_error(
+                    "situational_picture", _("Välj en lägesbild för samma stadsdelsområde.")
+                )
+        if not form.errors:
+            try:
+                plan = services.action_plan_create(
+                    actor=user,
+                    district=district,
+                    title=data["title"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    situational_picture=picture,
+                )
+            except CollaborationError as error:
+                _raise_http(error)
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Åtgärdsplanen är skapad. Lägg nu till aktiviteterna."))
+                return redirect("collaboration:plan_detail", plan_id=plan.pk)
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ny åtgärdsplan"),
+            "back": reverse("collaboration:picture_list"),
+        },
+    )
+
+
 @role_required(*PARTICIPANTS, RoleCode.POLICE_OPERATOR)
 @require_http_methods(["GET", "POST"])
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -613,6 +668,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                     owner=Organisation.objects.get(pk=form.cleaned_data["owner"]),
                     target_group=form.cleaned_data["target_group"],
                     due_date=form.cleaned_data["due_date"],
+                    status=form.cleaned_data["status"],
                 )
             except CollaborationError as error:
                 _raise_http(error)

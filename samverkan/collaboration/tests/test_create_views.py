@@ -7,7 +7,15 @@ import time_machine
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
-from samverkan.collaboration.models import Forum, ForumKind, Function
+from samverkan.collaboration.models import (
+    ActionPlan,
+    Activity,
+    ActivityStatus,
+    Forum,
+    ForumKind,
+    Function,
+    TargetGroup,
+)
 from samverkan.collaboration.tests.conftest import org
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +85,72 @@ def test_forum_creation_is_for_the_districts_own_coordinator(
     assert other.get(url).status_code == 200  # for Södermalm's own forums
     assert other.post(url, forum_form()).status_code == 403  # not Farsta's
     assert Forum.objects.count() == 0
+
+
+def plan_form(**overrides):
+    data = {
+        "district": str(org("0180-farsta").pk),
+        "title": "Trygg i Farsta centrum",
+        "period_start": "2027-01-01",
+        "period_end": "2027-12-31",
+        "situational_picture": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_an_action_plan_and_adds_activities(
+    logged_in_client, collaboration_coordinator, police_coordinator
+):
+    client = logged_in_client(collaboration_coordinator)
+    listing = client.get(reverse("collaboration:picture_list")).content.decode()
+    assert reverse("collaboration:plan_new") in listing
+    response = client.post(reverse("collaboration:plan_new"), plan_form())
+    assert response.status_code == 302
+    plan = ActionPlan.objects.get()
+    assert response["Location"] == reverse("collaboration:plan_detail", args=[plan.pk])
+    assert plan.district.code == "0180-farsta"
+    assert (
+        "Trygg i Farsta centrum"
+        in client.get(reverse("collaboration:picture_list")).content.decode()
+    )
+    response = client.post(
+        reverse("collaboration:plan_detail", args=[plan.pk]),
+        {
+            "title": "Kvällsvandringar vid torget",
+            "owner": str(org("polisen-lpo-farsta").pk),
+            "target_group": TargetGroup.UNSAFE_PLACES,
+            "status": ActivityStatus.ONGOING,
+            "due_date": "2027-06-30",
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(plan=plan)
+    assert activity.owner.code == "polisen-lpo-farsta"
+    assert activity.status == ActivityStatus.ONGOING
+    # The owning party sees the plan and its activity.
+    page = logged_in_client(police_coordinator).get(
+        reverse("collaboration:plan_detail", args=[plan.pk])
+    )
+    assert "Kvällsvandringar vid torget" in page.content.decode()
+
+
+def test_action_plan_errors_keep_the_input(logged_in_client, collaboration_coordinator):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:plan_new"), plan_form(period_end="2026-12-31", title="Min plan")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Planens slut kan inte vara före dess början." in page and "Min plan" in page
+    assert ActionPlan.objects.count() == 0
+
+
+def test_action_plan_creation_is_for_the_districts_own_coordinator(
+    logged_in_client, nacka_receiver, sodermalm_coordinator, police_coordinator
+):
+    url = reverse("collaboration:plan_new")
+    assert logged_in_client(nacka_receiver).get(url).status_code == 403
+    assert logged_in_client(police_coordinator).post(url, plan_form()).status_code == 403
+    assert logged_in_client(sodermalm_coordinator).post(url, plan_form()).status_code == 403
+    assert ActionPlan.objects.count() == 0
