@@ -99,6 +99,43 @@ class DistrictForm(forms.Form):
         self.order_fields(["district", *[n for n in self.fields if n != "district"]])
 
 
+WEEKDAYS = [
+    ("0", _("måndag")),
+    ("1", _("tisdag")),
+    ("2", _("onsdag")),
+    ("3", _("torsdag")),
+    ("4", _("fredag")),
+]
+
+
+class CoLocationForm(DistrictForm):
+    police_unit = forms.ChoiceField(label=_("Polisens kontor"))
+    social_worker = forms.CharField(label=_("Socialsekreterare"), max_length=200)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Dagar på plats hos polisen"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst en veckodag.")},
+    )
+    valid_from = forms.DateField(label=_("Från och med"), widget=DATE, initial=today)
+    valid_to = forms.DateField(label=_("Till och med (frivilligt)"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Anteckning (frivilligt)"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, police_units: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["police_unit"]).choices = _organisation_choices(
+            police_units
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Slutdatum kan inte vara före startdatum."))
+        return cleaned
+
+
 class ForumForm(DistrictForm):
     name = forms.CharField(label=_("Namn"), max_length=200)
     kind = forms.ChoiceField(

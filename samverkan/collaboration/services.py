@@ -29,6 +29,7 @@ from samverkan.collaboration.models import (
     ActivityStatus,
     AnonymousConsultation,
     Attendance,
+    CoLocation,
     DecisionFollowUp,
     DecisionStatus,
     Forum,
@@ -155,6 +156,13 @@ def guard_text(
         )
 
 
+def _own_district(actor: Any, district: Organisation) -> User:
+    """The record's owner must be a district (or municipality) the actor coordinates."""
+    if district.kind not in ("district", "municipality"):
+        raise InvalidInput("district", "Välj ett stadsdelsområde eller en kommun.")
+    return _require_coordinator(actor, district.pk)
+
+
 # --- co-location ------------------------------------------------------------------------------
 
 
@@ -163,6 +171,43 @@ def _police_and_district(district: Organisation, police_unit: Organisation) -> N
         raise InvalidInput("police_unit", "Välj en polisenhet.")
     if district.kind not in ("district", "municipality"):
         raise InvalidInput("district", "Välj ett stadsdelsområde eller en kommun.")
+
+
+@transaction.atomic
+def colocation_create(
+    *,
+    actor: Any,
+    district: Organisation,
+    police_unit: Organisation,
+    social_worker: str,
+    weekdays: Sequence[int],
+    valid_from: date,
+    valid_to: date | None = None,
+    note: str = "",
+) -> CoLocation:
+    """A social worker of the actor's district stationed at a police office on weekdays."""
+    _own_district(actor, district)
+    _police_and_district(district, police_unit)
+    if not social_worker.strip():
+        raise InvalidInput("social_worker", "Ange socialsekreteraren.")
+    days = sorted(set(weekdays))
+    if not days:
+        raise InvalidInput("weekdays", "Välj minst en veckodag.")
+    if any(day not in range(5) for day in days):
+        raise InvalidInput("weekdays", "Välj veckodagar måndag till fredag.")
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput("valid_to", "Slutdatum kan inte vara före startdatum.")
+    colocation = CoLocation.objects.create(
+        district=district,
+        police_unit=police_unit,
+        social_worker=social_worker.strip(),
+        weekdays=days,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note.strip(),
+    )
+    _audit(actor, AuditAction.CREATE, colocation, district, police_unit=police_unit.code)
+    return colocation
 
 
 @transaction.atomic
@@ -244,13 +289,6 @@ def training_record(
 
 
 # --- forums and meetings -------------------------------------------------------------------
-
-
-def _own_district(actor: Any, district: Organisation) -> User:
-    """The record's owner must be a district (or municipality) the actor coordinates."""
-    if district.kind not in ("district", "municipality"):
-        raise InvalidInput("district", "Välj ett stadsdelsområde eller en kommun.")
-    return _require_coordinator(actor, district.pk)
 
 
 @transaction.atomic

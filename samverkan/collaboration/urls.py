@@ -6,6 +6,7 @@ app_name = "collaboration"
 urlpatterns = [
     path("", views.index, name="index"),
     path("samlokalisering/", views.colocation, name="colocation"),
+    path("samlokalisering/ny/", views.colocation_new, name="colocation_new"),
     path("samlokalisering/konsultation/ny/", views.consultation_new, name="consultation_new"),
     path("samlokalisering/utbildning/ny/", views.training_new, name="training_new"),
     path("forum/", views.forum_list, name="forum_list"),

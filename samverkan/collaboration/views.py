@@ -28,6 +28,7 @@ from samverkan.collaboration.forms import (
     ActionPlanForm,
     ActivityForm,
     ActivityUpdateForm,
+    CoLocationForm,
     ConsultationForm,
     ContributionForm,
     ForumForm,
@@ -146,6 +147,54 @@ def colocation(request: HttpRequest) -> HttpResponse:
             "consultations": list(selectors.consultations_visible_to(user)[:50]),
             "trainings": list(selectors.trainings_visible_to(user)[:50]),
             "weekday_names": ["måndag", "tisdag", "onsdag", "torsdag", "fredag"],
+            "can_create": _coordinated_districts(user).exists(),
+        },
+    )
+
+
+def _police_units() -> Any:
+    return Organisation.objects.filter(
+        kind=OrganisationKind.POLICE_UNIT, code__startswith="polisen-lpo-"
+    ).order_by("name")
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def colocation_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    police_units = _police_units()
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = CoLocationForm(
+        request.POST or None, districts=districts, police_units=police_units, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.colocation_create(
+                actor=user,
+                district=districts.get(pk=data["district"]),
+                police_unit=police_units.get(pk=data["police_unit"]),
+                social_worker=data["social_worker"],
+                weekdays=data["weekdays"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                note=data["note"],
+            )
+        except CollaborationError as error:
+            _raise_http(error)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Schemat för samlokaliseringen är sparat."))
+            return redirect("collaboration:colocation")
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ny samlokalisering: socialsekreterare hos polis"),
+            "back": reverse("collaboration:colocation"),
         },
     )
 

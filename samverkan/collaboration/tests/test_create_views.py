@@ -11,6 +11,7 @@ from samverkan.collaboration.models import (
     ActionPlan,
     Activity,
     ActivityStatus,
+    CoLocation,
     Forum,
     ForumKind,
     Function,
@@ -154,3 +155,61 @@ def test_action_plan_creation_is_for_the_districts_own_coordinator(
     assert logged_in_client(police_coordinator).post(url, plan_form()).status_code == 403
     assert logged_in_client(sodermalm_coordinator).post(url, plan_form()).status_code == 403
     assert ActionPlan.objects.count() == 0
+
+
+def colocation_form(**overrides):
+    data = {
+        "district": str(org("0180-farsta").pk),
+        "police_unit": str(org("polisen-lpo-farsta").pk),
+        "social_worker": "Sara Lind",
+        "weekdays": ["1", "3"],
+        "valid_from": "2026-11-30",
+        "valid_to": "",
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_adds_a_colocation_shown_to_both_sides(
+    logged_in_client, collaboration_coordinator, police_coordinator
+):
+    client = logged_in_client(collaboration_coordinator)
+    page = client.get(reverse("collaboration:colocation")).content.decode()
+    assert reverse("collaboration:colocation_new") in page
+    response = client.post(reverse("collaboration:colocation_new"), colocation_form())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("collaboration:colocation")
+    colocation = CoLocation.objects.get(social_worker="Sara Lind")
+    assert colocation.weekdays == [1, 3]
+    assert colocation.district.code == "0180-farsta"
+    for user in (collaboration_coordinator, police_coordinator):
+        page = logged_in_client(user).get(reverse("collaboration:colocation")).content.decode()
+        assert "Sara Lind" in page
+
+
+def test_colocation_errors_keep_the_input(logged_in_client, collaboration_coordinator):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:colocation_new"),
+        colocation_form(weekdays=[], social_worker="Kvar Kvarsson"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Välj minst en veckodag." in page and "Kvar Kvarsson" in page
+    response = client.post(
+        reverse("collaboration:colocation_new"), colocation_form(valid_to="2026-11-01")
+    )
+    assert "Slutdatum kan inte vara före startdatum." in response.content.decode()
+    assert not CoLocation.objects.filter(social_worker__in=["Kvar Kvarsson", "Sara Lind"]).exists()
+
+
+def test_colocation_creation_is_for_the_districts_own_coordinator(
+    logged_in_client, nacka_receiver, sodermalm_coordinator, police_coordinator
+):
+    url = reverse("collaboration:colocation_new")
+    before = CoLocation.objects.count()
+    assert logged_in_client(nacka_receiver).get(url).status_code == 403
+    assert logged_in_client(police_coordinator).post(url, colocation_form()).status_code == 403
+    assert logged_in_client(sodermalm_coordinator).post(url, colocation_form()).status_code == 403
+    assert CoLocation.objects.count() == before
