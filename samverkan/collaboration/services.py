@@ -36,6 +36,7 @@ from samverkan.collaboration.models import (
     ForumKind,
     Function,
     Indicator,
+    IndicatorKind,
     IndicatorValue,
     Meeting,
     MeetingDecision,
@@ -684,6 +685,45 @@ def activity_update(
 
 
 # --- indicators -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: Any,
+    district: Organisation,
+    name: str,
+    kind: str,
+    forum: Forum | None = None,
+    agreement: Any = None,
+    unit: str = "",
+    higher_is_better: bool = True,
+    description: str = "",
+) -> Indicator:
+    """A result indicator of the actor's district, defined for its forum or its agreement."""
+    _own_district(actor, district)
+    if not name.strip():
+        raise InvalidInput("name", "Ange indikatorns namn.")
+    if kind not in IndicatorKind.values:
+        raise InvalidInput("kind", "Välj hur indikatorn beräknas.")
+    if forum is None and agreement is None:
+        raise InvalidInput("forum", "Välj forumet eller avtalet som indikatorn gäller.")
+    if forum is not None and forum.district_id != district.pk:
+        raise InvalidInput("forum", "Välj ett forum som stadsdelsområdet sammankallar.")
+    if agreement is not None and not agreement.parties.filter(organisation=district).exists():
+        raise InvalidInput("agreement", "Välj ett avtal där stadsdelsområdet är part.")
+    indicator = Indicator.objects.create(
+        district=district,
+        name=name.strip(),
+        kind=kind,
+        forum=forum,
+        agreement=agreement,
+        unit=unit.strip(),
+        higher_is_better=higher_is_better,
+        description=description.strip(),
+    )
+    _audit(actor, AuditAction.CREATE, indicator, district, kind=kind)
+    return indicator
 
 
 @transaction.atomic

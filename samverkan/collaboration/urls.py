@@ -29,5 +29,6 @@ urlpatterns = [
         name="school_report_receipt",
     ),
     path("indikatorer/", views.indicators, name="indicators"),
+    path("indikatorer/ny/", views.indicator_new, name="indicator_new"),
     path("indikatorer/<int:indicator_id>/varde/", views.indicator_value, name="indicator_value"),
 ]

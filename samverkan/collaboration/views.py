@@ -32,6 +32,7 @@ from samverkan.collaboration.forms import (
     ConsultationForm,
     ContributionForm,
     ForumForm,
+    IndicatorForm,
     IndicatorValueForm,
     MeetingForm,
     PictureForm,
@@ -901,11 +902,65 @@ def indicators(request: HttpRequest) -> HttpResponse:
         {
             "series": series,
             "terms": series[0].points if series else [],
+            "can_create": _coordinated_districts(user).exists(),
             "coordinator_of": {
                 s.indicator.pk
                 for s in series
                 if services.is_coordinator_for(user, s.indicator.district_id)
             },
+        },
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def indicator_new(request: HttpRequest) -> HttpResponse:
+    from samverkan.agreements.models import Agreement
+
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    forums = Forum.objects.filter(district__in=districts).order_by("name")
+    agreements = (
+        Agreement.objects.filter(parties__organisation__in=districts).distinct().order_by("title")
+    )
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = IndicatorForm(
+        request.POST or None,
+        districts=districts,
+        forums=forums,
+        agreements=agreements,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.indicator_create(
+                actor=user,
+                district=districts.get(pk=data["district"]),
+                name=data["name"],
+                kind=data["kind"],
+                forum=forums.filter(pk=data["forum"]).first() if data["forum"] else None,
+                agreement=(
+                    agreements.filter(pk=data["agreement"]).first() if data["agreement"] else None
+                ),
+                unit=data["unit"],
+                higher_is_better=data["higher_is_better"],
+                description=data["description"],
+            )
+        except CollaborationError as error:
+            _raise_http(error)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Indikatorn är skapad."))
+            return redirect("collaboration:indicators")
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ny resultatindikator"),
+            "back": reverse("collaboration:indicators"),
         },
     )
 

@@ -15,6 +15,8 @@ from samverkan.collaboration.models import (
     Forum,
     ForumKind,
     Function,
+    Indicator,
+    IndicatorKind,
     TargetGroup,
 )
 from samverkan.collaboration.tests.conftest import org
@@ -213,3 +215,60 @@ def test_colocation_creation_is_for_the_districts_own_coordinator(
     assert logged_in_client(police_coordinator).post(url, colocation_form()).status_code == 403
     assert logged_in_client(sodermalm_coordinator).post(url, colocation_form()).status_code == 403
     assert CoLocation.objects.count() == before
+
+
+def indicator_form(chosen_forum, **overrides):
+    data = {
+        "district": str(org("0180-farsta").pk),
+        "name": "Unga med plan efter allvarssamtal",
+        "kind": IndicatorKind.MANUAL,
+        "forum": str(chosen_forum.pk),
+        "agreement": "",
+        "unit": "st",
+        "higher_is_better": "on",
+        "description": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_defines_an_indicator_that_appears_in_the_list(
+    logged_in_client, collaboration_coordinator, children_forum
+):
+    client = logged_in_client(collaboration_coordinator)
+    page = client.get(reverse("collaboration:indicators")).content.decode()
+    assert reverse("collaboration:indicator_new") in page
+    response = client.post(reverse("collaboration:indicator_new"), indicator_form(children_forum))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("collaboration:indicators")
+    indicator = Indicator.objects.get(name="Unga med plan efter allvarssamtal")
+    assert indicator.forum == children_forum and indicator.district.code == "0180-farsta"
+    page = client.get(reverse("collaboration:indicators")).content.decode()
+    assert "Unga med plan efter allvarssamtal" in page
+    assert reverse("collaboration:indicator_value", args=[indicator.pk]) in page
+
+
+def test_indicator_needs_a_forum_or_agreement_and_keeps_the_input(
+    logged_in_client, collaboration_coordinator, children_forum
+):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:indicator_new"),
+        indicator_form(children_forum, forum="", name="Min indikator"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Välj forumet eller avtalet som indikatorn gäller." in page and "Min indikator" in page
+    assert not Indicator.objects.filter(name="Min indikator").exists()
+
+
+def test_indicator_creation_is_for_the_districts_own_coordinator(
+    logged_in_client, nacka_receiver, sodermalm_coordinator, police_coordinator, children_forum
+):
+    url = reverse("collaboration:indicator_new")
+    before = Indicator.objects.count()
+    assert logged_in_client(nacka_receiver).get(url).status_code == 403
+    data = indicator_form(children_forum)
+    assert logged_in_client(police_coordinator).post(url, data).status_code == 403
+    assert logged_in_client(sodermalm_coordinator).post(url, data).status_code == 403
+    assert Indicator.objects.count() == before
