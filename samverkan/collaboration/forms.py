@@ -13,7 +13,9 @@ from samverkan.collaboration.models import (
     ActivityStatus,
     DecisionStatus,
     Forum,
+    ForumKind,
     Function,
+    IndicatorKind,
     MeetingDecision,
     MeetingStatus,
     QuestionType,
@@ -85,6 +87,91 @@ class TrainingForm(PartiesForm):
     held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=today)
     topic = forms.CharField(label=_("Ämne"), max_length=300)
     participants = forms.IntegerField(label=_("Antal deltagare"), min_value=1)
+
+
+class DistrictForm(forms.Form):
+    """A record owned by one of the districts the coordinator works for."""
+
+    def __init__(self, *args: Any, districts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"] = forms.ChoiceField(
+            label=_("Stadsdelsområde"), choices=_organisation_choices(districts)
+        )
+        self.order_fields(["district", *[n for n in self.fields if n != "district"]])
+
+
+WEEKDAYS = [
+    ("0", _("måndag")),
+    ("1", _("tisdag")),
+    ("2", _("onsdag")),
+    ("3", _("torsdag")),
+    ("4", _("fredag")),
+]
+
+
+class CoLocationForm(DistrictForm):
+    police_unit = forms.ChoiceField(label=_("Polisens kontor"))
+    social_worker = forms.CharField(label=_("Socialsekreterare"), max_length=200)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Dagar på plats hos polisen"),
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Välj minst en veckodag.")},
+    )
+    valid_from = forms.DateField(label=_("Från och med"), widget=DATE, initial=today)
+    valid_to = forms.DateField(label=_("Till och med (frivilligt)"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Anteckning (frivilligt)"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, police_units: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["police_unit"]).choices = _organisation_choices(
+            police_units
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Slutdatum kan inte vara före startdatum."))
+        return cleaned
+
+
+class ForumForm(DistrictForm):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Slag"),
+        choices=ForumKind.choices,
+        help_text=_(
+            "I ett forum för generella frågor tas inga individärenden upp; protokollet "
+            "tar inte emot personnummer."
+        ),
+        widget=forms.RadioSelect,
+    )
+    required_per_term = forms.IntegerField(
+        label=_("Möten per termin (krav)"), min_value=1, max_value=30, initial=3
+    )
+    required_functions = forms.MultipleChoiceField(
+        label=_("Funktioner som ska delta"),
+        choices=Function.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    parties = forms.MultipleChoiceField(
+        label=_("Parter"),
+        help_text=_("Ert stadsdelsområde är alltid part."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purpose = forms.CharField(
+        label=_("Syfte (frivilligt)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, parties: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["parties"]).choices = [
+            (str(o.pk), o.name) for o in parties
+        ]
 
 
 class MeetingForm(forms.Form):
@@ -214,10 +301,33 @@ class ContributionForm(forms.Form):
     )
 
 
+class ActionPlanForm(DistrictForm):
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    period_start = forms.DateField(label=_("Gäller från"), widget=DATE)
+    period_end = forms.DateField(label=_("Gäller till och med"), widget=DATE)
+    situational_picture = forms.ChoiceField(label=_("Lägesbild (frivilligt)"), required=False)
+
+    def __init__(self, *args: Any, pictures: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["situational_picture"]).choices = [("", "—")] + [
+            (str(p.pk), f"{p.title} ({p.district.name})") for p in pictures
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Planens slut kan inte vara före dess början."))
+        return cleaned
+
+
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Aktivitet"), max_length=300)
     owner = forms.ChoiceField(label=_("Ansvarig aktör"))
     target_group = forms.ChoiceField(label=_("Målgrupp"), choices=TargetGroup.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActivityStatus.choices, initial=ActivityStatus.PLANNED
+    )
     due_date = forms.DateField(label=_("Klar senast"), widget=DATE)
 
     def __init__(self, *args: Any, owners: Any = (), **kwargs: Any) -> None:
@@ -234,6 +344,48 @@ class ActivityUpdateForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class IndicatorForm(DistrictForm):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Beräkning"),
+        choices=IndicatorKind.choices,
+        help_text=_("Räknas fram ur uppgifterna, eller anges för hand med källa varje termin."),
+    )
+    forum = forms.ChoiceField(label=_("Forum"), required=False)
+    agreement = forms.ChoiceField(
+        label=_("Avtal"), required=False, help_text=_("Välj forum eller avtal.")
+    )
+    unit = forms.CharField(
+        label=_("Enhet (frivilligt)"),
+        help_text=_("Till exempel procent, dagar eller antal."),
+        required=False,
+        max_length=20,
+    )
+    higher_is_better = forms.BooleanField(
+        label=_("Högre värde är bättre"), required=False, initial=True
+    )
+    description = forms.CharField(
+        label=_("Beskrivning (frivilligt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, forums: Any = (), agreements: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["forum"]).choices = [("", "—")] + [
+            (str(f.pk), f.name) for f in forums
+        ]
+        cast(forms.ChoiceField, self.fields["agreement"]).choices = [("", "—")] + [
+            (str(a.pk), a.title) for a in agreements
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("forum") and not cleaned.get("agreement"):
+            self.add_error("forum", _("Välj forumet eller avtalet som indikatorn gäller."))
+        return cleaned
 
 
 class IndicatorValueForm(forms.Form):

@@ -29,11 +29,14 @@ from samverkan.collaboration.models import (
     ActivityStatus,
     AnonymousConsultation,
     Attendance,
+    CoLocation,
     DecisionFollowUp,
     DecisionStatus,
     Forum,
+    ForumKind,
     Function,
     Indicator,
+    IndicatorKind,
     IndicatorValue,
     Meeting,
     MeetingDecision,
@@ -154,6 +157,13 @@ def guard_text(
         )
 
 
+def _own_district(actor: Any, district: Organisation) -> User:
+    """The record's owner must be a district (or municipality) the actor coordinates."""
+    if district.kind not in ("district", "municipality"):
+        raise InvalidInput("district", "Välj ett stadsdelsområde eller en kommun.")
+    return _require_coordinator(actor, district.pk)
+
+
 # --- co-location ------------------------------------------------------------------------------
 
 
@@ -162,6 +172,43 @@ def _police_and_district(district: Organisation, police_unit: Organisation) -> N
         raise InvalidInput("police_unit", "Välj en polisenhet.")
     if district.kind not in ("district", "municipality"):
         raise InvalidInput("district", "Välj ett stadsdelsområde eller en kommun.")
+
+
+@transaction.atomic
+def colocation_create(
+    *,
+    actor: Any,
+    district: Organisation,
+    police_unit: Organisation,
+    social_worker: str,
+    weekdays: Sequence[int],
+    valid_from: date,
+    valid_to: date | None = None,
+    note: str = "",
+) -> CoLocation:
+    """A social worker of the actor's district stationed at a police office on weekdays."""
+    _own_district(actor, district)
+    _police_and_district(district, police_unit)
+    if not social_worker.strip():
+        raise InvalidInput("social_worker", "Ange socialsekreteraren.")
+    days = sorted(set(weekdays))
+    if not days:
+        raise InvalidInput("weekdays", "Välj minst en veckodag.")
+    if any(day not in range(5) for day in days):
+        raise InvalidInput("weekdays", "Välj veckodagar måndag till fredag.")
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput("valid_to", "Slutdatum kan inte vara före startdatum.")
+    colocation = CoLocation.objects.create(
+        district=district,
+        police_unit=police_unit,
+        social_worker=social_worker.strip(),
+        weekdays=days,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note.strip(),
+    )
+    _audit(actor, AuditAction.CREATE, colocation, district, police_unit=police_unit.code)
+    return colocation
 
 
 @transaction.atomic
@@ -243,6 +290,41 @@ def training_record(
 
 
 # --- forums and meetings -------------------------------------------------------------------
+
+
+@transaction.atomic
+def forum_create(
+    *,
+    actor: Any,
+    district: Organisation,
+    name: str,
+    kind: str,
+    required_per_term: int,
+    required_functions: Sequence[str],
+    parties: Sequence[Organisation] = (),
+    purpose: str = "",
+) -> Forum:
+    """A new forum convened by the actor's district; the district is always a party."""
+    _own_district(actor, district)
+    if not name.strip():
+        raise InvalidInput("name", "Ange forumets namn.")
+    if kind not in ForumKind.values:
+        raise InvalidInput("kind", "Välj slag av forum.")
+    if required_per_term < 1:
+        raise InvalidInput("required_per_term", "Ange hur många möten per termin (minst 1).")
+    if set(required_functions) - set(Function.values):
+        raise InvalidInput("required_functions", "Okänd funktion.")
+    forum = Forum.objects.create(
+        district=district,
+        name=name.strip(),
+        kind=kind,
+        required_per_term=required_per_term,
+        required_functions=list(dict.fromkeys(required_functions)),
+        purpose=purpose.strip(),
+    )
+    forum.parties.set({district.pk, *(p.pk for p in parties)})
+    _audit(actor, AuditAction.CREATE, forum, district)
+    return forum
 
 
 @dataclass(frozen=True)
@@ -512,6 +594,8 @@ def action_plan_create(
         _require_coordinator(actor, district.pk)
     if period_end < period_start:
         raise InvalidInput("period_end", "Planens slut kan inte vara före dess början.")
+    if not title.strip():
+        raise InvalidInput("title", "Ange en rubrik.")
     plan = ActionPlan.objects.create(
         district=district,
         title=title.strip(),
@@ -601,6 +685,45 @@ def activity_update(
 
 
 # --- indicators -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    actor: Any,
+    district: Organisation,
+    name: str,
+    kind: str,
+    forum: Forum | None = None,
+    agreement: Any = None,
+    unit: str = "",
+    higher_is_better: bool = True,
+    description: str = "",
+) -> Indicator:
+    """A result indicator of the actor's district, defined for its forum or its agreement."""
+    _own_district(actor, district)
+    if not name.strip():
+        raise InvalidInput("name", "Ange indikatorns namn.")
+    if kind not in IndicatorKind.values:
+        raise InvalidInput("kind", "Välj hur indikatorn beräknas.")
+    if forum is None and agreement is None:
+        raise InvalidInput("forum", "Välj forumet eller avtalet som indikatorn gäller.")
+    if forum is not None and forum.district_id != district.pk:
+        raise InvalidInput("forum", "Välj ett forum som stadsdelsområdet sammankallar.")
+    if agreement is not None and not agreement.parties.filter(organisation=district).exists():
+        raise InvalidInput("agreement", "Välj ett avtal där stadsdelsområdet är part.")
+    indicator = Indicator.objects.create(
+        district=district,
+        name=name.strip(),
+        kind=kind,
+        forum=forum,
+        agreement=agreement,
+        unit=unit.strip(),
+        higher_is_better=higher_is_better,
+        description=description.strip(),
+    )
+    _audit(actor, AuditAction.CREATE, indicator, district, kind=kind)
+    return indicator
 
 
 @transaction.atomic

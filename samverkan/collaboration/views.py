@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +25,14 @@ from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import RoleCode, User
 from samverkan.collaboration import rules, selectors, services
 from samverkan.collaboration.forms import (
+    ActionPlanForm,
     ActivityForm,
     ActivityUpdateForm,
+    CoLocationForm,
     ConsultationForm,
     ContributionForm,
+    ForumForm,
+    IndicatorForm,
     IndicatorValueForm,
     MeetingForm,
     PictureForm,
@@ -110,6 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "forums": forums,
             "plans": plans,
             "is_coordinator": has_role(user, COORDINATOR),
+            "can_create": _coordinated_districts(user).exists(),
             "is_school": has_role(user, RoleCode.SCHOOL_STAFF),
             "can_record_talks": has_role(user, COORDINATOR, RoleCode.RECEIVER),
             "colocations": list(selectors.colocations_visible_to(user)),
@@ -142,6 +148,54 @@ def colocation(request: HttpRequest) -> HttpResponse:
             "consultations": list(selectors.consultations_visible_to(user)[:50]),
             "trainings": list(selectors.trainings_visible_to(user)[:50]),
             "weekday_names": ["måndag", "tisdag", "onsdag", "torsdag", "fredag"],
+            "can_create": _coordinated_districts(user).exists(),
+        },
+    )
+
+
+def _police_units() -> Any:
+    return Organisation.objects.filter(
+        kind=OrganisationKind.POLICE_UNIT, code__startswith="polisen-lpo-"
+    ).order_by("name")
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def colocation_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    police_units = _police_units()
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = CoLocationForm(
+        request.POST or None, districts=districts, police_units=police_units, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.colocation_create(
+                actor=user,
+                district=districts.get(pk=data["district"]),
+                police_unit=police_units.get(pk=data["police_unit"]),
+                social_worker=data["social_worker"],
+                weekdays=data["weekdays"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                note=data["note"],
+            )
+        except CollaborationError as error:
+            _raise_http(error)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Schemat för samlokaliseringen är sparat."))
+            return redirect("collaboration:colocation")
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ny samlokalisering: socialsekreterare hos polis"),
+            "back": reverse("collaboration:colocation"),
         },
     )
 
@@ -241,6 +295,71 @@ def _forum(user: User, forum_id: int) -> Forum:
     if forum is None:
         raise Http404
     return forum
+
+
+def _coordinated_districts(user: User) -> Any:
+    """The districts (or municipalities) whose records this coordinator may create."""
+    ids = [pk for pk in responsible_organisation_ids(user) if services.is_coordinator_for(user, pk)]
+    return Organisation.objects.filter(
+        pk__in=ids, kind__in=[OrganisationKind.DISTRICT, OrganisationKind.MUNICIPALITY]
+    ).order_by("name")
+
+
+def _chosen_district(request: HttpRequest, districts: Any) -> None:
+    """403 without a district to own the record, or for a district the user does not coordinate."""
+    if not districts.exists():
+        raise PermissionDenied(_("Du är inte samverkanssamordnare för något stadsdelsområde."))
+    chosen = request.POST.get("district") if request.method == "POST" else None
+    if chosen and not districts.filter(pk=chosen if chosen.isdigit() else 0).exists():
+        raise PermissionDenied(_("Du är inte samverkanssamordnare för det stadsdelsområdet."))
+
+
+def _party_choices() -> Any:
+    return Organisation.objects.filter(
+        Q(kind=OrganisationKind.POLICE_UNIT, code__startswith="polisen-lpo-")
+        | Q(kind__in=[OrganisationKind.DISTRICT, OrganisationKind.COMMITTEE])
+        | Q(kind=OrganisationKind.OTHER)
+    ).order_by("kind", "name")
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def forum_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = ForumForm(
+        request.POST or None, districts=districts, parties=_party_choices(), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            forum = services.forum_create(
+                actor=user,
+                district=districts.get(pk=data["district"]),
+                name=data["name"],
+                kind=data["kind"],
+                required_per_term=data["required_per_term"],
+                required_functions=data["required_functions"],
+                parties=list(Organisation.objects.filter(pk__in=data["parties"])),
+                purpose=data["purpose"],
+            )
+        except CollaborationError as error:
+            _raise_http(error)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Forumet är skapat."))
+            return redirect("collaboration:forum_detail", forum_id=forum.pk)
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Nytt samverkansforum"),
+            "back": reverse("collaboration:index"),
+        },
+    )
 
 
 @role_required(*PARTICIPANTS)
@@ -471,6 +590,7 @@ def picture_list(request: HttpRequest) -> HttpResponse:
             "plans": list(selectors.plans_visible_to(user)),
             "form": form,
             "can_create": can_create,
+            "can_create_plan": _coordinated_districts(user).exists(),
         },
     )
 
@@ -516,6 +636,59 @@ def picture_detail(request: HttpRequest, picture_id: int) -> HttpResponse:
     )
 
 
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    pictures = (
+        selectors.pictures_visible_to(user)
+        .filter(district__in=districts)
+        .select_related("district")
+        .order_by("-period_start")
+    )
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = ActionPlanForm(
+        request.POST or None, districts=districts, pictures=pictures, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        district = districts.get(pk=data["district"])
+        picture = None
+        if data["situational_picture"]:
+            picture = pictures.filter(pk=data["situational_picture"], district=district).first()
+            if picture is None:
+                form.add_error(
+                    "situational_picture", _("Välj en lägesbild för samma stadsdelsområde.")
+                )
+        if not form.errors:
+            try:
+                plan = services.action_plan_create(
+                    actor=user,
+                    district=district,
+                    title=data["title"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    situational_picture=picture,
+                )
+            except CollaborationError as error:
+                _raise_http(error)
+                _form_error(form, error)
+            else:
+                messages.success(request, _("Åtgärdsplanen är skapad. Lägg nu till aktiviteterna."))
+                return redirect("collaboration:plan_detail", plan_id=plan.pk)
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ny åtgärdsplan"),
+            "back": reverse("collaboration:picture_list"),
+        },
+    )
+
+
 @role_required(*PARTICIPANTS, RoleCode.POLICE_OPERATOR)
 @require_http_methods(["GET", "POST"])
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -545,6 +718,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                     owner=Organisation.objects.get(pk=form.cleaned_data["owner"]),
                     target_group=form.cleaned_data["target_group"],
                     due_date=form.cleaned_data["due_date"],
+                    status=form.cleaned_data["status"],
                 )
             except CollaborationError as error:
                 _raise_http(error)
@@ -728,11 +902,65 @@ def indicators(request: HttpRequest) -> HttpResponse:
         {
             "series": series,
             "terms": series[0].points if series else [],
+            "can_create": _coordinated_districts(user).exists(),
             "coordinator_of": {
                 s.indicator.pk
                 for s in series
                 if services.is_coordinator_for(user, s.indicator.district_id)
             },
+        },
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def indicator_new(request: HttpRequest) -> HttpResponse:
+    from samverkan.agreements.models import Agreement
+
+    user = _user(request)
+    districts = _coordinated_districts(user)
+    _chosen_district(request, districts)
+    forums = Forum.objects.filter(district__in=districts).order_by("name")
+    agreements = (
+        Agreement.objects.filter(parties__organisation__in=districts).distinct().order_by("title")
+    )
+    initial = {"district": str(districts.first().pk)} if districts.count() == 1 else {}
+    form = IndicatorForm(
+        request.POST or None,
+        districts=districts,
+        forums=forums,
+        agreements=agreements,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.indicator_create(
+                actor=user,
+                district=districts.get(pk=data["district"]),
+                name=data["name"],
+                kind=data["kind"],
+                forum=forums.filter(pk=data["forum"]).first() if data["forum"] else None,
+                agreement=(
+                    agreements.filter(pk=data["agreement"]).first() if data["agreement"] else None
+                ),
+                unit=data["unit"],
+                higher_is_better=data["higher_is_better"],
+                description=data["description"],
+            )
+        except CollaborationError as error:
+            _raise_http(error)
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Indikatorn är skapad."))
+            return redirect("collaboration:indicators")
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ny resultatindikator"),
+            "back": reverse("collaboration:indicators"),
         },
     )
 

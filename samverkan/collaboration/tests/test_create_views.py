@@ -1,0 +1,274 @@
+"""Coordinators create forums, action plans, co-location entries and indicators in the app."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from samverkan.audit.models import AuditEntry
+from samverkan.collaboration.models import (
+    ActionPlan,
+    Activity,
+    ActivityStatus,
+    CoLocation,
+    Forum,
+    ForumKind,
+    Function,
+    Indicator,
+    IndicatorKind,
+    TargetGroup,
+)
+from samverkan.collaboration.tests.conftest import org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clock():
+    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
+        yield
+
+
+def forum_form(**overrides):
+    data = {
+        "district": str(org("0180-farsta").pk),
+        "name": "Trygghetsforum Farsta",
+        "kind": ForumKind.GENERAL_QUESTIONS,
+        "required_per_term": "3",
+        "required_functions": [Function.UNIT_MANAGER, Function.SCHOOL_PRINCIPAL],
+        "parties": [str(org("polisen-lpo-farsta").pk)],
+        "purpose": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_a_forum_that_appears_in_the_list(
+    logged_in_client, collaboration_coordinator
+):
+    client = logged_in_client(collaboration_coordinator)
+    index = client.get(reverse("collaboration:index")).content.decode()
+    assert reverse("collaboration:forum_new") in index
+    assert client.get(reverse("collaboration:forum_new")).status_code == 200
+    response = client.post(reverse("collaboration:forum_new"), forum_form())
+    assert response.status_code == 302
+    forum = Forum.objects.get()
+    assert response["Location"] == reverse("collaboration:forum_detail", args=[forum.pk])
+    assert forum.district.code == "0180-farsta"
+    assert forum.required_per_term == 3
+    assert forum.required_functions == [Function.UNIT_MANAGER, Function.SCHOOL_PRINCIPAL]
+    assert {p.code for p in forum.parties.all()} == {"0180-farsta", "polisen-lpo-farsta"}
+    assert AuditEntry.objects.filter(record_type="collaboration.Forum").exists()
+    assert "Trygghetsforum Farsta" in client.get(reverse("collaboration:index")).content.decode()
+
+
+def test_forum_form_errors_are_swedish_and_keep_the_input(
+    logged_in_client, collaboration_coordinator
+):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:forum_new"), forum_form(required_per_term="0", name="Mitt forum")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Mitt forum" in page
+    assert "större än eller lika med 1" in page
+    assert Forum.objects.count() == 0
+
+
+def test_forum_creation_is_for_the_districts_own_coordinator(
+    logged_in_client, nacka_receiver, sodermalm_coordinator, police_coordinator
+):
+    url = reverse("collaboration:forum_new")
+    assert logged_in_client(nacka_receiver).get(url).status_code == 403
+    assert logged_in_client(nacka_receiver).post(url, forum_form()).status_code == 403
+    assert logged_in_client(police_coordinator).get(url).status_code == 403
+    other = logged_in_client(sodermalm_coordinator)
+    assert other.get(url).status_code == 200  # for Södermalm's own forums
+    assert other.post(url, forum_form()).status_code == 403  # not Farsta's
+    assert Forum.objects.count() == 0
+
+
+def plan_form(**overrides):
+    data = {
+        "district": str(org("0180-farsta").pk),
+        "title": "Trygg i Farsta centrum",
+        "period_start": "2027-01-01",
+        "period_end": "2027-12-31",
+        "situational_picture": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_an_action_plan_and_adds_activities(
+    logged_in_client, collaboration_coordinator, police_coordinator
+):
+    client = logged_in_client(collaboration_coordinator)
+    listing = client.get(reverse("collaboration:picture_list")).content.decode()
+    assert reverse("collaboration:plan_new") in listing
+    response = client.post(reverse("collaboration:plan_new"), plan_form())
+    assert response.status_code == 302
+    plan = ActionPlan.objects.get()
+    assert response["Location"] == reverse("collaboration:plan_detail", args=[plan.pk])
+    assert plan.district.code == "0180-farsta"
+    assert (
+        "Trygg i Farsta centrum"
+        in client.get(reverse("collaboration:picture_list")).content.decode()
+    )
+    response = client.post(
+        reverse("collaboration:plan_detail", args=[plan.pk]),
+        {
+            "title": "Kvällsvandringar vid torget",
+            "owner": str(org("polisen-lpo-farsta").pk),
+            "target_group": TargetGroup.UNSAFE_PLACES,
+            "status": ActivityStatus.ONGOING,
+            "due_date": "2027-06-30",
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(plan=plan)
+    assert activity.owner.code == "polisen-lpo-farsta"
+    assert activity.status == ActivityStatus.ONGOING
+    # The owning party sees the plan and its activity.
+    page = logged_in_client(police_coordinator).get(
+        reverse("collaboration:plan_detail", args=[plan.pk])
+    )
+    assert "Kvällsvandringar vid torget" in page.content.decode()
+
+
+def test_action_plan_errors_keep_the_input(logged_in_client, collaboration_coordinator):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:plan_new"), plan_form(period_end="2026-12-31", title="Min plan")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Planens slut kan inte vara före dess början." in page and "Min plan" in page
+    assert ActionPlan.objects.count() == 0
+
+
+def test_action_plan_creation_is_for_the_districts_own_coordinator(
+    logged_in_client, nacka_receiver, sodermalm_coordinator, police_coordinator
+):
+    url = reverse("collaboration:plan_new")
+    assert logged_in_client(nacka_receiver).get(url).status_code == 403
+    assert logged_in_client(police_coordinator).post(url, plan_form()).status_code == 403
+    assert logged_in_client(sodermalm_coordinator).post(url, plan_form()).status_code == 403
+    assert ActionPlan.objects.count() == 0
+
+
+def colocation_form(**overrides):
+    data = {
+        "district": str(org("0180-farsta").pk),
+        "police_unit": str(org("polisen-lpo-farsta").pk),
+        "social_worker": "Sara Lind",
+        "weekdays": ["1", "3"],
+        "valid_from": "2026-11-30",
+        "valid_to": "",
+        "note": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_adds_a_colocation_shown_to_both_sides(
+    logged_in_client, collaboration_coordinator, police_coordinator
+):
+    client = logged_in_client(collaboration_coordinator)
+    page = client.get(reverse("collaboration:colocation")).content.decode()
+    assert reverse("collaboration:colocation_new") in page
+    response = client.post(reverse("collaboration:colocation_new"), colocation_form())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("collaboration:colocation")
+    colocation = CoLocation.objects.get(social_worker="Sara Lind")
+    assert colocation.weekdays == [1, 3]
+    assert colocation.district.code == "0180-farsta"
+    for user in (collaboration_coordinator, police_coordinator):
+        page = logged_in_client(user).get(reverse("collaboration:colocation")).content.decode()
+        assert "Sara Lind" in page
+
+
+def test_colocation_errors_keep_the_input(logged_in_client, collaboration_coordinator):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:colocation_new"),
+        colocation_form(weekdays=[], social_worker="Kvar Kvarsson"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Välj minst en veckodag." in page and "Kvar Kvarsson" in page
+    response = client.post(
+        reverse("collaboration:colocation_new"), colocation_form(valid_to="2026-11-01")
+    )
+    assert "Slutdatum kan inte vara före startdatum." in response.content.decode()
+    assert not CoLocation.objects.filter(social_worker__in=["Kvar Kvarsson", "Sara Lind"]).exists()
+
+
+def test_colocation_creation_is_for_the_districts_own_coordinator(
+    logged_in_client, nacka_receiver, sodermalm_coordinator, police_coordinator
+):
+    url = reverse("collaboration:colocation_new")
+    before = CoLocation.objects.count()
+    assert logged_in_client(nacka_receiver).get(url).status_code == 403
+    assert logged_in_client(police_coordinator).post(url, colocation_form()).status_code == 403
+    assert logged_in_client(sodermalm_coordinator).post(url, colocation_form()).status_code == 403
+    assert CoLocation.objects.count() == before
+
+
+def indicator_form(chosen_forum, **overrides):
+    data = {
+        "district": str(org("0180-farsta").pk),
+        "name": "Unga med plan efter allvarssamtal",
+        "kind": IndicatorKind.MANUAL,
+        "forum": str(chosen_forum.pk),
+        "agreement": "",
+        "unit": "st",
+        "higher_is_better": "on",
+        "description": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_defines_an_indicator_that_appears_in_the_list(
+    logged_in_client, collaboration_coordinator, children_forum
+):
+    client = logged_in_client(collaboration_coordinator)
+    page = client.get(reverse("collaboration:indicators")).content.decode()
+    assert reverse("collaboration:indicator_new") in page
+    response = client.post(reverse("collaboration:indicator_new"), indicator_form(children_forum))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("collaboration:indicators")
+    indicator = Indicator.objects.get(name="Unga med plan efter allvarssamtal")
+    assert indicator.forum == children_forum and indicator.district.code == "0180-farsta"
+    page = client.get(reverse("collaboration:indicators")).content.decode()
+    assert "Unga med plan efter allvarssamtal" in page
+    assert reverse("collaboration:indicator_value", args=[indicator.pk]) in page
+
+
+def test_indicator_needs_a_forum_or_agreement_and_keeps_the_input(
+    logged_in_client, collaboration_coordinator, children_forum
+):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        reverse("collaboration:indicator_new"),
+        indicator_form(children_forum, forum="", name="Min indikator"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Välj forumet eller avtalet som indikatorn gäller." in page and "Min indikator" in page
+    assert not Indicator.objects.filter(name="Min indikator").exists()
+
+
+def test_indicator_creation_is_for_the_districts_own_coordinator(
+    logged_in_client, nacka_receiver, sodermalm_coordinator, police_coordinator, children_forum
+):
+    url = reverse("collaboration:indicator_new")
+    before = Indicator.objects.count()
+    assert logged_in_client(nacka_receiver).get(url).status_code == 403
+    data = indicator_form(children_forum)
+    assert logged_in_client(police_coordinator).post(url, data).status_code == 403
+    assert logged_in_client(sodermalm_coordinator).post(url, data).status_code == 403
+    assert Indicator.objects.count() == before
