@@ -91,6 +91,12 @@ def _raise_http(error: CollaborationError) -> None:
         raise PermissionDenied(error.message)
 
 
+def _refuse_or_show(form: Any, error: CollaborationError) -> None:
+    """An access error answers 404/403; any other refusal is shown on the form."""
+    _raise_http(error)
+    _form_error(form, error)
+
+
 def _own_organisations(user: User) -> Any:
     return Organisation.objects.filter(pk__in=responsible_organisation_ids(user))
 
@@ -184,8 +190,7 @@ def colocation_new(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Schemat för samlokaliseringen är sparat."))
             return redirect("collaboration:colocation")
@@ -232,8 +237,7 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
             needs_confirmation = error.needs_confirmation
             _form_error(form, error)
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Konsultationen är registrerad."))
             return redirect("collaboration:colocation")
@@ -271,8 +275,7 @@ def training_new(request: HttpRequest) -> HttpResponse:
                 participants=form.cleaned_data["participants"],
             )
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Utbildningen är registrerad."))
             return redirect("collaboration:colocation")
@@ -346,8 +349,7 @@ def forum_new(request: HttpRequest) -> HttpResponse:
                 purpose=data["purpose"],
             )
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Forumet är skapat."))
             return redirect("collaboration:forum_detail", forum_id=forum.pk)
@@ -454,8 +456,7 @@ def _meeting_form_page(request: HttpRequest, forum: Forum, meeting: Meeting | No
             needs_confirmation = error.needs_confirmation
             _form_error(form, error)
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Mötet är sparat."))
             return redirect("collaboration:forum_detail", forum_id=saved.forum_id)
@@ -550,8 +551,7 @@ def serious_talks(request: HttpRequest) -> HttpResponse:
                 follow_up=form.cleaned_data["follow_up"],
             )
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Allvarssamtalet är registrerat."))
             return redirect("collaboration:serious_talks")
@@ -578,8 +578,7 @@ def picture_list(request: HttpRequest) -> HttpResponse:
                     actor=user, district=districts.first(), **form.cleaned_data
                 )
             except CollaborationError as error:
-                _raise_http(error)
-                _form_error(form, error)
+                _refuse_or_show(form, error)
             else:
                 return redirect("collaboration:picture_detail", picture_id=picture.pk)
     return render(
@@ -617,8 +616,7 @@ def picture_detail(request: HttpRequest, picture_id: int) -> HttpResponse:
                     actor=user, picture_id=picture.pk, text=form.cleaned_data["text"]
                 )
             except CollaborationError as error:
-                _raise_http(error)
-                _form_error(form, error)
+                _refuse_or_show(form, error)
             else:
                 messages.success(request, _("Texten är sparad."))
                 return redirect("collaboration:picture_detail", picture_id=picture.pk)
@@ -673,8 +671,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                     situational_picture=picture,
                 )
             except CollaborationError as error:
-                _raise_http(error)
-                _form_error(form, error)
+                _refuse_or_show(form, error)
             else:
                 messages.success(request, _("Åtgärdsplanen är skapad. Lägg nu till aktiviteterna."))
                 return redirect("collaboration:plan_detail", plan_id=plan.pk)
@@ -721,8 +718,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                     status=form.cleaned_data["status"],
                 )
             except CollaborationError as error:
-                _raise_http(error)
-                _form_error(form, error)
+                _refuse_or_show(form, error)
             else:
                 messages.success(request, _("Aktiviteten är tillagd."))
                 return redirect("collaboration:plan_detail", plan_id=plan.pk)
@@ -775,8 +771,7 @@ def activity_update(request: HttpRequest, activity_id: int) -> HttpResponse:
                 due_date=form.cleaned_data["due_date"],
             )
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Aktiviteten är uppdaterad."))
             return redirect("collaboration:plan_detail", plan_id=activity.plan_id)
@@ -949,8 +944,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
             )
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Indikatorn är skapad."))
             return redirect("collaboration:indicators")
@@ -981,8 +975,7 @@ def indicator_value(request: HttpRequest, indicator_id: int) -> HttpResponse:
                 actor=user, indicator_id=indicator.pk, **form.cleaned_data
             )
         except CollaborationError as error:
-            _raise_http(error)
-            _form_error(form, error)
+            _refuse_or_show(form, error)
         else:
             messages.success(request, _("Värdet är sparat."))
             return redirect("collaboration:indicators")
