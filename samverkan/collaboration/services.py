@@ -402,6 +402,23 @@ def _apply_follow_ups(forum: Forum, meeting: Meeting, data: MeetingInput) -> Non
         decision.save(update_fields=["status"])
 
 
+def _write_attendance_and_decisions(forum: Forum, meeting: Meeting, data: MeetingInput) -> None:
+    """Attendance by function, new decisions and follow-ups of earlier ones, as entered."""
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, function=function)
+        for function in dict.fromkeys(data.functions_present)
+    )
+    for decision in data.decisions:
+        MeetingDecision.objects.create(
+            meeting=meeting,
+            text=decision.text.strip(),
+            owner=decision.owner,
+            owner_function=decision.owner_function,
+            due_date=decision.due_date,
+        )
+    _apply_follow_ups(forum, meeting, data)
+
+
 @transaction.atomic
 def meeting_record(*, actor: Any, forum_id: int, data: MeetingInput) -> Meeting:
     """Record a forum meeting: agenda, attendance by function, minutes, decisions, follow-up."""
@@ -416,19 +433,7 @@ def meeting_record(*, actor: Any, forum_id: int, data: MeetingInput) -> Meeting:
         minutes=data.minutes.strip(),
         recorded_by=actor,
     )
-    Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, function=function)
-        for function in dict.fromkeys(data.functions_present)
-    )
-    for decision in data.decisions:
-        MeetingDecision.objects.create(
-            meeting=meeting,
-            text=decision.text.strip(),
-            owner=decision.owner,
-            owner_function=decision.owner_function,
-            due_date=decision.due_date,
-        )
-    _apply_follow_ups(forum, meeting, data)
+    _write_attendance_and_decisions(forum, meeting, data)
     _audit(actor, AuditAction.CREATE, meeting, forum.district, forum=forum.pk)
     return meeting
 
@@ -450,19 +455,7 @@ def meeting_update(*, actor: Any, meeting_id: int, data: MeetingInput) -> Meetin
     meeting.minutes = data.minutes.strip()
     meeting.save()
     meeting.attendance.all().delete()
-    Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, function=function)
-        for function in dict.fromkeys(data.functions_present)
-    )
-    for decision in data.decisions:
-        MeetingDecision.objects.create(
-            meeting=meeting,
-            text=decision.text.strip(),
-            owner=decision.owner,
-            owner_function=decision.owner_function,
-            due_date=decision.due_date,
-        )
-    _apply_follow_ups(forum, meeting, data)
+    _write_attendance_and_decisions(forum, meeting, data)
     _audit(actor, AuditAction.CHANGE, meeting, forum.district, forum=forum.pk)
     return meeting
 
