@@ -18,7 +18,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 
 from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.agreements.models import Agreement, AgreementTypeCode
@@ -439,29 +447,28 @@ def _recurrence(
     months (183 days) before it. Children without an identity number are left out:
     they cannot be matched.
     """
-    in_term = list(
-        ConcernReport.objects.filter(
-            controller_id__in=districts, received_at__gte=low, received_at__lt=high
-        )
-        .exclude(person_id="")
-        .values_list("person_id", "received_at")
+    # In the database: the term's reports can be many thousands, and each child's
+    # earlier report is one index probe on (person_id, …, received_at).
+    in_term = ConcernReport.objects.filter(
+        controller_id__in=districts, received_at__gte=low, received_at__lt=high
+    ).exclude(person_id="")
+    earlier_report = ConcernReport.objects.filter(
+        person_id=OuterRef("person_id"),
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=ExpressionWrapper(
+            OuterRef("received_at") - RECURRENCE_WINDOW, output_field=DateTimeField()
+        ),
     )
-    children = {person for person, _received in in_term}
-    history: dict[str, list[datetime]] = {}
-    for person, received in ConcernReport.objects.filter(
-        person_id__in=list(children), received_at__gte=low - RECURRENCE_WINDOW, received_at__lt=high
-    ).values_list("person_id", "received_at"):
-        history.setdefault(person, []).append(received)
-    recurring = {
-        person
-        for person, received in in_term
-        if any(received - RECURRENCE_WINDOW <= r < received for r in history.get(person, []))
-    }
+    counts = in_term.aggregate(
+        children=Count("person_id", distinct=True),
+        recurring=Count("person_id", distinct=True, filter=Q(Exists(earlier_report))),
+    )
+    children, recurring = counts["children"], counts["recurring"]
     return IndicatorPoint(
         term,
-        rules.share(len(recurring), len(children)),
+        rules.share(recurring, children),
         "beräknat",
-        f"{len(recurring)} av {len(children)} barn",
+        f"{recurring} av {children} barn",
     )
 
 

@@ -98,6 +98,14 @@ def test_recurrence_within_six_months(reports, children_forum):
     assert series.trend == "up" and series.good is False
 
 
+def test_recurrence_ignores_reports_older_than_six_months(reports, principal, children_forum):
+    school_report(principal, B, date(2026, 3, 10))  # 189 days before B's autumn report
+    item = indicator(IndicatorKind.RECURRENCE_SIX_MONTHS, children_forum, higher_is_better=False)
+    autumn = selectors.compute_indicator(item, AUTUMN, today=TODAY)
+    assert autumn.value == 25.0
+    assert autumn.detail == "1 av 4 barn"
+
+
 def test_time_from_police_consultation_to_report(collaboration_coordinator, children_forum):
     for held, after in ((date(2026, 9, 1), 3), (date(2026, 10, 1), 1), (date(2026, 3, 1), 6)):
         services.consultation_record(
