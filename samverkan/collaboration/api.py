@@ -492,3 +492,255 @@ def indicator_value(request: HttpRequest, indicator_id: int, payload: IndicatorV
         source=payload.source,
     )
     return CreatedOut(id=entry.pk)
+
+
+# --- creating and changing (the same services as the web forms) --------------------------------
+
+
+def _forum_of(request: HttpRequest, forum_id: int | None) -> Any:
+    if forum_id is None:
+        return None
+    forum = selectors.forums_visible_to(request.user).filter(pk=forum_id).first()
+    if forum is None:
+        raise HttpError(422, f"Okänt forum: {forum_id}.")
+    return forum
+
+
+class ForumIn(Schema):
+    district: str
+    name: str
+    kind: str
+    required_per_term: int
+    required_functions: list[str] = []
+    parties: list[str] = []
+    purpose: str = ""
+
+
+class ForumSettingsIn(Schema):
+    name: str
+    required_per_term: int
+    required_functions: list[str] = []
+    parties: list[str] = []
+    purpose: str = ""
+
+
+@router.post("/forums", response={201: CreatedOut})
+def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
+    forum = _call(
+        services.forum_create,
+        actor=request.user,
+        district=_organisation(payload.district, "district"),
+        name=payload.name,
+        kind=payload.kind,
+        required_per_term=payload.required_per_term,
+        required_functions=payload.required_functions,
+        parties=[_organisation(code, "parties") for code in payload.parties],
+        purpose=payload.purpose,
+    )
+    return 201, CreatedOut(id=forum.pk)
+
+
+@router.put("/forums/{forum_id}", response=CreatedOut)
+def forum_update(request: HttpRequest, forum_id: int, payload: ForumSettingsIn) -> Any:
+    forum = _call(
+        services.forum_update,
+        actor=request.user,
+        forum_id=forum_id,
+        name=payload.name,
+        required_per_term=payload.required_per_term,
+        required_functions=payload.required_functions,
+        parties=[_organisation(code, "parties") for code in payload.parties],
+        purpose=payload.purpose,
+    )
+    return CreatedOut(id=forum.pk)
+
+
+class CoLocationIn(Schema):
+    district: str
+    police_unit: str
+    social_worker: str
+    weekdays: list[int]  # 0 = Monday … 4 = Friday
+    valid_from: date
+    valid_to: date | None = None
+    note: str = ""
+
+
+class CoLocationChangeIn(Schema):
+    weekdays: list[int]
+    effective_from: date
+    valid_to: date | None = None
+
+
+@router.post("/colocations", response={201: CreatedOut})
+def colocation_create(request: HttpRequest, payload: CoLocationIn) -> tuple[int, Any]:
+    colocation = _call(
+        services.colocation_create,
+        actor=request.user,
+        district=_organisation(payload.district, "district"),
+        police_unit=_organisation(payload.police_unit, "police_unit"),
+        social_worker=payload.social_worker,
+        weekdays=payload.weekdays,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+        note=payload.note,
+    )
+    return 201, CreatedOut(id=colocation.pk)
+
+
+@router.post("/colocations/{colocation_id}/changes", response=CreatedOut)
+def colocation_change(request: HttpRequest, colocation_id: int, payload: CoLocationChangeIn) -> Any:
+    """Answers with the entry valid from `effective_from` (a new one when the days changed)."""
+    colocation = _call(
+        services.colocation_change,
+        actor=request.user,
+        colocation_id=colocation_id,
+        weekdays=payload.weekdays,
+        effective_from=payload.effective_from,
+        valid_to=payload.valid_to,
+    )
+    return CreatedOut(id=colocation.pk)
+
+
+class SeriousTalkIn(Schema):
+    district: str
+    police_unit: str
+    held_on: date
+    person_id: str
+    social_worker: str
+    police_officer: str
+    guardians_present: bool = True
+    plan_agreed: bool = False
+    follow_up: str = ""
+
+
+@router.post("/serious-talks", response={201: CreatedOut})
+def serious_talk_create(request: HttpRequest, payload: SeriousTalkIn) -> tuple[int, Any]:
+    data = payload.dict()
+    talk = _call(
+        services.serious_talk_record,
+        actor=request.user,
+        **{
+            **data,
+            "district": _organisation(payload.district, "district"),
+            "police_unit": _organisation(payload.police_unit, "police_unit"),
+        },
+    )
+    return 201, CreatedOut(id=talk.pk)
+
+
+class PeriodIn(Schema):
+    district: str
+    title: str
+    period_start: date
+    period_end: date
+
+
+class ActionPlanIn(PeriodIn):
+    situational_picture: int | None = None
+
+
+class TextIn(Schema):
+    text: str
+
+
+@router.post("/situational-pictures", response={201: CreatedOut})
+def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
+    picture = _call(
+        services.situational_picture_create,
+        actor=request.user,
+        district=_organisation(payload.district, "district"),
+        title=payload.title,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+    )
+    return 201, CreatedOut(id=picture.pk)
+
+
+@router.post("/situational-pictures/{picture_id}/texts", response={201: CreatedOut})
+def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> tuple[int, Any]:
+    contribution = _call(
+        services.contribution_add, actor=request.user, picture_id=picture_id, text=payload.text
+    )
+    return 201, CreatedOut(id=contribution.pk)
+
+
+@router.post("/action-plans", response={201: CreatedOut})
+def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
+    district = _organisation(payload.district, "district")
+    picture = None
+    if payload.situational_picture is not None:
+        picture = (
+            selectors.pictures_visible_to(request.user)
+            .filter(pk=payload.situational_picture, district=district)
+            .first()
+        )
+        if picture is None:
+            raise HttpError(422, "Lägesbilden finns inte för det stadsdelsområdet.")
+    plan = _call(
+        services.action_plan_create,
+        actor=request.user,
+        district=district,
+        title=payload.title,
+        period_start=payload.period_start,
+        period_end=payload.period_end,
+        situational_picture=picture,
+    )
+    return 201, CreatedOut(id=plan.pk)
+
+
+class ActivityIn(Schema):
+    title: str
+    owner: str
+    target_group: str
+    due_date: date
+    status: str = "planned"
+
+
+@router.post("/action-plans/{plan_id}/activities", response={201: CreatedOut})
+def activity_create(request: HttpRequest, plan_id: int, payload: ActivityIn) -> tuple[int, Any]:
+    activity = _call(
+        services.activity_add,
+        actor=request.user,
+        plan_id=plan_id,
+        title=payload.title,
+        owner=_organisation(payload.owner, "owner"),
+        target_group=payload.target_group,
+        due_date=payload.due_date,
+        status=payload.status,
+    )
+    return 201, CreatedOut(id=activity.pk)
+
+
+class IndicatorIn(Schema):
+    district: str
+    name: str
+    kind: str
+    forum: int | None = None
+    agreement: str | None = None  # the agreement's reference (diarienummer)
+    unit: str = ""
+    higher_is_better: bool = True
+    description: str = ""
+
+
+@router.post("/indicators", response={201: CreatedOut})
+def indicator_create(request: HttpRequest, payload: IndicatorIn) -> tuple[int, Any]:
+    from samverkan.agreements.models import Agreement
+
+    agreement = None
+    if payload.agreement is not None:
+        agreement = Agreement.objects.filter(reference=payload.agreement).first()
+        if agreement is None:
+            raise HttpError(422, f"Okänt avtal: {payload.agreement!r}.")
+    indicator = _call(
+        services.indicator_create,
+        actor=request.user,
+        district=_organisation(payload.district, "district"),
+        name=payload.name,
+        kind=payload.kind,
+        forum=_forum_of(request, payload.forum),
+        agreement=agreement,
+        unit=payload.unit,
+        higher_is_better=payload.higher_is_better,
+        description=payload.description,
+    )
+    return 201, CreatedOut(id=indicator.pk)

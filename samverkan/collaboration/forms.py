@@ -137,17 +137,10 @@ class CoLocationForm(DistrictForm):
         return cleaned
 
 
-class ForumForm(DistrictForm):
+class ForumSettingsForm(forms.Form):
+    """What a coordinator may change on a forum after it was created."""
+
     name = forms.CharField(label=_("Namn"), max_length=200)
-    kind = forms.ChoiceField(
-        label=_("Slag"),
-        choices=ForumKind.choices,
-        help_text=_(
-            "I ett forum för generella frågor tas inga individärenden upp; protokollet "
-            "tar inte emot personnummer."
-        ),
-        widget=forms.RadioSelect,
-    )
     required_per_term = forms.IntegerField(
         label=_("Möten per termin (krav)"), min_value=1, max_value=30, initial=3
     )
@@ -172,6 +165,35 @@ class ForumForm(DistrictForm):
         cast(forms.ChoiceField, self.fields["parties"]).choices = [
             (str(o.pk), o.name) for o in parties
         ]
+
+
+class ForumForm(DistrictForm, ForumSettingsForm):
+    kind = forms.ChoiceField(
+        label=_("Slag"),
+        choices=ForumKind.choices,
+        help_text=_(
+            "I ett forum för generella frågor tas inga individärenden upp; protokollet "
+            "tar inte emot personnummer."
+        ),
+        widget=forms.RadioSelect,
+    )
+    field_order = ["district", "name", "kind"]
+
+
+class CoLocationChangeForm(forms.Form):
+    weekdays = CoLocationForm.base_fields["weekdays"]
+    effective_from = forms.DateField(
+        label=_("Ändringen gäller från och med"),
+        widget=DATE,
+        initial=today,
+        help_text=_("Dagarna före detta datum står kvar som de var i kalendern."),
+    )
+    valid_to = forms.DateField(
+        label=_("Sista dag på plats (frivilligt)"),
+        required=False,
+        widget=DATE,
+        help_text=_("Fyll i för att avsluta samlokaliseringen."),
+    )
 
 
 class MeetingForm(forms.Form):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -191,13 +191,7 @@ def colocation_create(
     _police_and_district(district, police_unit)
     if not social_worker.strip():
         raise InvalidInput("social_worker", "Ange socialsekreteraren.")
-    days = sorted(set(weekdays))
-    if not days:
-        raise InvalidInput("weekdays", "Välj minst en veckodag.")
-    if any(day not in range(5) for day in days):
-        raise InvalidInput("weekdays", "Välj veckodagar måndag till fredag.")
-    if valid_to is not None and valid_to < valid_from:
-        raise InvalidInput("valid_to", "Slutdatum kan inte vara före startdatum.")
+    days = _validate_schedule(weekdays, valid_from, valid_to)
     colocation = CoLocation.objects.create(
         district=district,
         police_unit=police_unit,
@@ -209,6 +203,66 @@ def colocation_create(
     )
     _audit(actor, AuditAction.CREATE, colocation, district, police_unit=police_unit.code)
     return colocation
+
+
+def _validate_schedule(
+    weekdays: Sequence[int], valid_from: date, valid_to: date | None
+) -> list[int]:
+    days = sorted(set(weekdays))
+    if not days:
+        raise InvalidInput("weekdays", "Välj minst en veckodag.")
+    if any(day not in range(5) for day in days):
+        raise InvalidInput("weekdays", "Välj veckodagar måndag till fredag.")
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput("valid_to", "Slutdatum kan inte vara före startdatum.")
+    return days
+
+
+@transaction.atomic
+def colocation_change(
+    *,
+    actor: Any,
+    colocation_id: int,
+    weekdays: Sequence[int],
+    effective_from: date,
+    valid_to: date | None = None,
+) -> CoLocation:
+    """Change the days on site from a date, or end the stationing.
+
+    The calendar must stay true for the weeks already past: a change of days that
+    takes effect after the schedule started ends the old entry the day before and
+    starts a new one, so the history shows one day a week before and two after.
+    Returns the entry that is valid from ``effective_from``.
+    """
+    colocation = (
+        CoLocation.objects.select_for_update().select_related("district").filter(pk=colocation_id)
+    ).first()
+    if colocation is None or colocation.district_id not in _orgs(actor):
+        raise NotFound()
+    _own_district(actor, colocation.district)
+    if colocation.valid_to is not None and effective_from > colocation.valid_to:
+        raise InvalidInput("effective_from", "Schemat har redan upphört det datumet.")
+    days = _validate_schedule(weekdays, max(effective_from, colocation.valid_from), valid_to)
+    if days == colocation.weekdays or effective_from <= colocation.valid_from:
+        colocation.weekdays = days
+        colocation.valid_to = valid_to
+        colocation.save(update_fields=["weekdays", "valid_to"])
+        _audit(actor, AuditAction.CHANGE, colocation, colocation.district, weekdays=days)
+        return colocation
+    successor = CoLocation.objects.create(
+        district=colocation.district,
+        police_unit=colocation.police_unit,
+        social_worker=colocation.social_worker,
+        weekdays=days,
+        valid_from=effective_from,
+        valid_to=valid_to,
+        note=colocation.note,
+    )
+    colocation.valid_to = effective_from - timedelta(days=1)
+    colocation.save(update_fields=["valid_to"])
+    _audit(actor, AuditAction.CHANGE, colocation, colocation.district, ended_for=successor.pk)
+    _audit(actor, AuditAction.CREATE, successor, colocation.district, weekdays=days)
+    return successor
 
 
 @transaction.atomic
@@ -306,14 +360,7 @@ def forum_create(
 ) -> Forum:
     """A new forum convened by the actor's district; the district is always a party."""
     _own_district(actor, district)
-    if not name.strip():
-        raise InvalidInput("name", "Ange forumets namn.")
-    if kind not in ForumKind.values:
-        raise InvalidInput("kind", "Välj slag av forum.")
-    if required_per_term < 1:
-        raise InvalidInput("required_per_term", "Ange hur många möten per termin (minst 1).")
-    if set(required_functions) - set(Function.values):
-        raise InvalidInput("required_functions", "Okänd funktion.")
+    _validate_forum(name, kind, required_per_term, required_functions)
     forum = Forum.objects.create(
         district=district,
         name=name.strip(),
@@ -325,6 +372,54 @@ def forum_create(
     forum.parties.set({district.pk, *(p.pk for p in parties)})
     _audit(actor, AuditAction.CREATE, forum, district)
     return forum
+
+
+@transaction.atomic
+def forum_update(
+    *,
+    actor: Any,
+    forum_id: int,
+    name: str,
+    required_per_term: int,
+    required_functions: Sequence[str],
+    parties: Sequence[Organisation] = (),
+    purpose: str = "",
+) -> Forum:
+    """Change a forum's name, requirements, parties or purpose.
+
+    The kind stays: minutes written under the secrecy rules of a children-at-risk
+    forum must not become readable as a general-questions forum, nor the reverse.
+    A new requirement applies to every term's compliance, as the district decided.
+    """
+    forum = _forum_for_coordinator(actor, forum_id)
+    _validate_forum(name, forum.kind, required_per_term, required_functions)
+    forum.name = name.strip()
+    forum.required_per_term = required_per_term
+    forum.required_functions = list(dict.fromkeys(required_functions))
+    forum.purpose = purpose.strip()
+    forum.save(update_fields=["name", "required_per_term", "required_functions", "purpose"])
+    forum.parties.set({forum.district_id, *(p.pk for p in parties)})
+    _audit(
+        actor,
+        AuditAction.CHANGE,
+        forum,
+        forum.district,
+        parties=sorted(p.code for p in forum.parties.all()),
+    )
+    return forum
+
+
+def _validate_forum(
+    name: str, kind: str, required_per_term: int, required_functions: Sequence[str]
+) -> None:
+    if not name.strip():
+        raise InvalidInput("name", "Ange forumets namn.")
+    if kind not in ForumKind.values:
+        raise InvalidInput("kind", "Välj slag av forum.")
+    if required_per_term < 1:
+        raise InvalidInput("required_per_term", "Ange hur många möten per termin (minst 1).")
+    if set(required_functions) - set(Function.values):
+        raise InvalidInput("required_functions", "Okänd funktion.")
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,12 @@ from samverkan.collaboration.forms import (
     ActionPlanForm,
     ActivityForm,
     ActivityUpdateForm,
+    CoLocationChangeForm,
     CoLocationForm,
     ConsultationForm,
     ContributionForm,
     ForumForm,
+    ForumSettingsForm,
     IndicatorForm,
     IndicatorValueForm,
     MeetingForm,
@@ -155,6 +157,9 @@ def colocation(request: HttpRequest) -> HttpResponse:
             "trainings": list(selectors.trainings_visible_to(user)[:50]),
             "weekday_names": ["måndag", "tisdag", "onsdag", "torsdag", "fredag"],
             "can_create": _coordinated_districts(user).exists(),
+            "editable": {
+                c.pk for c in colocations if services.is_coordinator_for(user, c.district_id)
+            },
         },
     )
 
@@ -200,6 +205,44 @@ def colocation_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "title": _("Ny samlokalisering: socialsekreterare hos polis"),
+            "back": reverse("collaboration:colocation"),
+        },
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def colocation_edit(request: HttpRequest, colocation_id: int) -> HttpResponse:
+    user = _user(request)
+    entry = selectors.colocations_visible_to(user).filter(pk=colocation_id).first()
+    if entry is None or not services.is_coordinator_for(user, entry.district_id):
+        raise Http404
+    form = CoLocationChangeForm(
+        request.POST or None,
+        initial={"weekdays": [str(d) for d in entry.weekdays], "valid_to": entry.valid_to},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.colocation_change(
+                actor=user,
+                colocation_id=entry.pk,
+                weekdays=data["weekdays"],
+                effective_from=data["effective_from"],
+                valid_to=data["valid_to"],
+            )
+        except CollaborationError as error:
+            _refuse_or_show(form, error)
+        else:
+            messages.success(request, _("Schemat för samlokaliseringen är ändrat."))
+            return redirect("collaboration:colocation")
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ändra samlokalisering: %(worker)s hos %(police)s")
+            % {"worker": entry.social_worker, "police": entry.police_unit.name},
             "back": reverse("collaboration:colocation"),
         },
     )
@@ -360,6 +403,54 @@ def forum_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": _("Nytt samverkansforum"),
             "back": reverse("collaboration:index"),
+        },
+    )
+
+
+@role_required(COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def forum_edit(request: HttpRequest, forum_id: int) -> HttpResponse:
+    user = _user(request)
+    forum = _forum(user, forum_id)
+    if not services.is_coordinator_for(user, forum.district_id):
+        raise PermissionDenied(
+            _("Bara samordnaren i det sammankallande stadsdelsområdet ändrar forumet.")
+        )
+    initial = {
+        "name": forum.name,
+        "required_per_term": forum.required_per_term,
+        "required_functions": forum.required_functions,
+        "parties": [
+            str(pk)
+            for pk in forum.parties.exclude(pk=forum.district_id).values_list("pk", flat=True)
+        ],
+        "purpose": forum.purpose,
+    }
+    form = ForumSettingsForm(request.POST or None, parties=_party_choices(), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.forum_update(
+                actor=user,
+                forum_id=forum.pk,
+                name=data["name"],
+                required_per_term=data["required_per_term"],
+                required_functions=data["required_functions"],
+                parties=list(Organisation.objects.filter(pk__in=data["parties"])),
+                purpose=data["purpose"],
+            )
+        except CollaborationError as error:
+            _refuse_or_show(form, error)
+        else:
+            messages.success(request, _("Forumet är ändrat."))
+            return redirect("collaboration:forum_detail", forum_id=forum.pk)
+    return render(
+        request,
+        "collaboration/form_page.html",
+        {
+            "form": form,
+            "title": _("Ändra forum: %(name)s") % {"name": forum.name},
+            "back": reverse("collaboration:forum_detail", args=[forum.pk]),
         },
     )
 
