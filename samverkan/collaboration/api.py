@@ -506,22 +506,27 @@ def _forum_of(request: HttpRequest, forum_id: int | None) -> Any:
     return forum
 
 
-class ForumIn(Schema):
-    district: str
-    name: str
-    kind: str
-    required_per_term: int
-    required_functions: list[str] = []
-    parties: list[str] = []
-    purpose: str = ""
-
-
 class ForumSettingsIn(Schema):
     name: str
     required_per_term: int
     required_functions: list[str] = []
-    parties: list[str] = []
+    parties: list[str] = []  # organisation codes; the convening district is always a party
     purpose: str = ""
+
+
+class ForumIn(ForumSettingsIn):
+    district: str
+    kind: str
+
+
+def _forum_settings(payload: ForumSettingsIn) -> dict[str, Any]:
+    return {
+        "name": payload.name,
+        "required_per_term": payload.required_per_term,
+        "required_functions": payload.required_functions,
+        "parties": [_organisation(code, "parties") for code in payload.parties],
+        "purpose": payload.purpose,
+    }
 
 
 @router.post("/forums", response={201: CreatedOut})
@@ -530,12 +535,8 @@ def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
         services.forum_create,
         actor=request.user,
         district=_organisation(payload.district, "district"),
-        name=payload.name,
         kind=payload.kind,
-        required_per_term=payload.required_per_term,
-        required_functions=payload.required_functions,
-        parties=[_organisation(code, "parties") for code in payload.parties],
-        purpose=payload.purpose,
+        **_forum_settings(payload),
     )
     return 201, CreatedOut(id=forum.pk)
 
@@ -546,11 +547,7 @@ def forum_update(request: HttpRequest, forum_id: int, payload: ForumSettingsIn) 
         services.forum_update,
         actor=request.user,
         forum_id=forum_id,
-        name=payload.name,
-        required_per_term=payload.required_per_term,
-        required_functions=payload.required_functions,
-        parties=[_organisation(code, "parties") for code in payload.parties],
-        purpose=payload.purpose,
+        **_forum_settings(payload),
     )
     return CreatedOut(id=forum.pk)
 

@@ -368,6 +368,17 @@ def _party_choices() -> Any:
     ).order_by("kind", "name")
 
 
+def _forum_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned ForumSettingsForm fields as the forum services take them."""
+    return {
+        "name": data["name"],
+        "required_per_term": data["required_per_term"],
+        "required_functions": data["required_functions"],
+        "parties": list(Organisation.objects.filter(pk__in=data["parties"])),
+        "purpose": data["purpose"],
+    }
+
+
 @role_required(COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def forum_new(request: HttpRequest) -> HttpResponse:
@@ -384,12 +395,8 @@ def forum_new(request: HttpRequest) -> HttpResponse:
             forum = services.forum_create(
                 actor=user,
                 district=districts.get(pk=data["district"]),
-                name=data["name"],
                 kind=data["kind"],
-                required_per_term=data["required_per_term"],
-                required_functions=data["required_functions"],
-                parties=list(Organisation.objects.filter(pk__in=data["parties"])),
-                purpose=data["purpose"],
+                **_forum_settings(data),
             )
         except CollaborationError as error:
             _refuse_or_show(form, error)
@@ -430,15 +437,7 @@ def forum_edit(request: HttpRequest, forum_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.forum_update(
-                actor=user,
-                forum_id=forum.pk,
-                name=data["name"],
-                required_per_term=data["required_per_term"],
-                required_functions=data["required_functions"],
-                parties=list(Organisation.objects.filter(pk__in=data["parties"])),
-                purpose=data["purpose"],
-            )
+            services.forum_update(actor=user, forum_id=forum.pk, **_forum_settings(data))
         except CollaborationError as error:
             _refuse_or_show(form, error)
         else:
