@@ -86,12 +86,20 @@ def _agreement_candidates(ending: frozenset[int], day: date) -> list[rules.Candi
     ]
 
 
+ASSIGNMENT_FIELDS = {
+    "home_municipality": "hemkommun",
+    "receiving_municipality": "mottagande kommun",
+    "home_handler": "handläggs hos hemkommunen av",
+    "receiving_handler": "handläggs hos mottagande kommun av",
+}
+
+
 def _defector_candidates(ending: frozenset[int]) -> list[rules.Candidate]:
     from samverkan.defectors.models import Assignment
     from samverkan.defectors.rules import State
 
     closed = {State.ENDED.value, State.DECLINED.value}
-    fields = ("home_municipality", "receiving_municipality", "home_handler", "receiving_handler")
+    fields = tuple(ASSIGNMENT_FIELDS)
     condition = Q()
     for name in fields:
         condition |= Q(**{f"{name}_id__in": ending})
@@ -114,7 +122,7 @@ def _defector_candidates(ending: frozenset[int]) -> list[rules.Candidate]:
                     open=assignment.state not in closed,
                     group=f"assignment:{assignment.pk}" if is_party else "",
                     occupied=parties if is_party else frozenset(),
-                    detail=str(Assignment._meta.get_field(name).verbose_name),
+                    detail=ASSIGNMENT_FIELDS[name],
                 )
             )
     return found
@@ -368,7 +376,7 @@ def successor_map(ids: Iterable[int], day: date | None = None) -> dict[int, int]
 def predecessors_of(organisation: Organisation) -> set[int]:
     """The organisation and every organisation that has become it (for mapped statistics)."""
     changes = successions()
-    candidates = set()
+    candidates: set[int] = set()
     for change in changes:
         candidates |= change.ending
     return {organisation.pk} | {

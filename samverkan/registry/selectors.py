@@ -143,7 +143,7 @@ def home_district(municipality: Organisation, name: str, *, on: date | None = No
     every = districts_of(municipality)
     names = current_names(
         {d.name.casefold(): d.pk for d in every},
-        {d.pk: d.name.casefold() for d in every.valid_on(day)},
+        {d.pk: d.name.casefold() for d in every if d.is_valid_on(day)},
         day,
         successions(),
     )
