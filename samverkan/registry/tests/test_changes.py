@@ -244,10 +244,9 @@ def test_a_merger_moves_every_kind_of_open_record_and_leaves_closed_ones(
 
 def test_a_rerun_changes_nothing(world, admin_user):
     change = _merge(world, admin_user)
+    apply_due_changes(now=NOW)  # whatever else was due (the 2023 mergers) is applied first
     before = _state(world)
-    assert apply_due_changes(now=NOW) == [] or all(
-        c.pk != change.pk for c in apply_due_changes(now=NOW)
-    )
+    assert apply_due_changes(now=NOW) == []
     assert change_apply(actor=None, change=change, now=NOW) == []
     # Even with the status put back by hand, applying again finds nothing left to move.
     OrganisationChange.objects.filter(pk=change.pk).update(status=ChangeStatus.PLANNED)
