@@ -73,11 +73,11 @@ def organisation(code: str) -> Organisation:
             },
         )
         return found
-    if code == "0180-jarva":
+    if code in ("0180-jarva", "0180-spanga-tensta"):
         found, _ = Organisation.objects.get_or_create(
             code=code,
             defaults={
-                "name": "Järva stadsdelsområde",
+                "name": "Järva" if code == "0180-jarva" else "Spånga-Tensta",
                 "kind": OrganisationKind.DISTRICT,
                 "parent": organisation("0180"),
             },
@@ -198,7 +198,9 @@ def _defector_agreement() -> None:
         return
     bodies = {
         "0180": ("Socialnämnden (centrala avhopparverksamheten, Enheten för hemlösa)", "§ 8"),
-        "0180-jarva": ("Järva stadsdelsnämnd", "§ 15"),
+        # Source 03: signed by Spånga-Tensta stadsdelsnämnd, which merged into Järva on
+        # 2023-07-01; the merger (registry.demo_changes, issue 10) moves the party to Järva.
+        "0180-spanga-tensta": ("Spånga-Tensta stadsdelsnämnd", "§ 15"),
         "1480": ("Göteborgs Stad", "§ 3"),
         **{code: (name, "§ 21") for code, name in GOTHENBURG_COMMITTEES.items()},
         "1280": ("Arbetsmarknads- och socialnämnden", "§ 204"),

@@ -466,9 +466,11 @@ class SchoolReportForm(forms.Form):
         cast(forms.ChoiceField, self.fields["registered_municipality"]).choices = [("", "—")] + [
             (m.code, m.name) for m in municipalities
         ]
-        districts = Organisation.objects.filter(
-            kind=OrganisationKind.DISTRICT, parent__code="0180"
-        ).order_by("name")
+        districts = (
+            Organisation.objects.filter(kind=OrganisationKind.DISTRICT, parent__code="0180")
+            .valid_on(local_date(timezone.now()))  # not the former districts (issue 10)
+            .order_by("name")
+        )
         cast(forms.ChoiceField, self.fields["registered_district"]).choices = [("", "—")] + [
             (self.district_name(d), d.name) for d in districts
         ]

@@ -201,7 +201,8 @@ def load_demo() -> None:
         },
         threat=rules.ThreatLevel.MEDIUM,
         relocation=True,
-        receiving_handler=Organisation.objects.filter(code="0180-jarva").first(),
+        # Handled by Spånga-Tensta until the 2023 merger moves it to Järva (issue 10).
+        receiving_handler=Organisation.objects.filter(code="0180-spanga-tensta").first(),
     )
 
     alfa_talks = _intervention(sthlm_user, alfa, agreement, "motivational_talks")

@@ -16,7 +16,7 @@ from samverkan.followup.periods import (
     custom_period,
     period_containing,
 )
-from samverkan.followup.selectors import Scope
+from samverkan.followup.selectors import MAPPING_LABELS, MAPPING_THEN, Scope
 from samverkan.registry.models import Organisation, OrganisationKind
 
 PERIOD_CHOICES = list(KINDS.items())
@@ -55,6 +55,16 @@ class DashboardForm(forms.Form):
         required=False,
         empty_label=_("Alla avtal"),
     )
+    organisationer = forms.ChoiceField(
+        label=_("Organisationsindelning"),
+        choices=list(MAPPING_LABELS.items()),
+        required=False,
+        initial=MAPPING_THEN,
+        help_text=_(
+            "Sammanlagda eller delade organisationer: räkna som de var vid tidpunkten "
+            "eller på den organisation som har tagit över."
+        ),
+    )
 
     def __init__(self, *args: Any, agreement_type: list[str], today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +101,9 @@ class DashboardForm(forms.Form):
         if self.is_valid():
             data = self.cleaned_data
             return data["resolved_period"], Scope(
-                organisation=data.get("organisation"), agreement=data.get("avtal")
+                organisation=data.get("organisation"),
+                agreement=data.get("avtal"),
+                mapping=data.get("organisationer") or MAPPING_THEN,
             )
         return period_containing("month", self.today), Scope()
 

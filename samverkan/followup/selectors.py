@@ -72,12 +72,50 @@ FOLLOWUP_ROLES = (RoleCode.ANALYST, RoleCode.AGREEMENT_ADMIN, RoleCode.ADMINISTR
 # --- scope ------------------------------------------------------------------------
 
 
+MAPPING_THEN = "dåvarande"
+MAPPING_TODAY = "dagens"
+MAPPING_LABELS = {
+    MAPPING_THEN: "som organisationerna var vid tidpunkten",
+    MAPPING_TODAY: "överförda till dagens organisationer",
+}
+MAPPING_NOTES = {
+    MAPPING_THEN: (
+        "Organisationer visas som de var vid tidpunkten: en anmälan räknas på det "
+        "stadsdelsområde som tog emot den, även om det senare har upphört."
+    ),
+    MAPPING_TODAY: (
+        "Organisationer visas överförda till dagens organisationer: anmälningar till ett "
+        "stadsdelsområde som har upphört räknas på dess efterträdare (till exempel "
+        "Spånga-Tensta och Rinkeby-Kista på Järva)."
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Scope:
-    """Which reports a dashboard counts: all, one organisation's, or one agreement's parties."""
+    """Which reports a dashboard counts: all, one organisation's, or one agreement's parties.
+
+    `mapping` (issue 10): ``MAPPING_THEN`` counts a report on the organisation it had
+    at the time; ``MAPPING_TODAY`` on the organisation that has since taken over
+    (an organisation chosen then also covers its predecessors).
+    """
 
     organisation: Organisation | None = None
     agreement: Agreement | None = None
+    mapping: str = MAPPING_THEN
+
+    @property
+    def mapped(self) -> bool:
+        return self.mapping == MAPPING_TODAY
+
+    def organisation_ids(self) -> set[int]:
+        """The chosen organisation, and with `mapped` also every organisation it took over."""
+        assert self.organisation is not None
+        if not self.mapped:
+            return {self.organisation.pk}
+        from samverkan.registry.changes import predecessors_of
+
+        return predecessors_of(self.organisation)
 
     @property
     def label(self) -> str:
@@ -102,8 +140,8 @@ class Scope:
     def report_filter(self) -> Q:
         if self.organisation is not None:
             if self.organisation.kind == OrganisationKind.DISTRICT:
-                return Q(controller=self.organisation)
-            return Q(responsible_municipality=self.organisation)
+                return Q(controller_id__in=self.organisation_ids())
+            return Q(responsible_municipality_id__in=self.organisation_ids())
         codes = self.municipality_codes()
         if codes is None:
             return Q()
@@ -269,6 +307,7 @@ class _Source:
         return list(
             self.reports.values(
                 "responsible_municipality__code",
+                "controller_id",
                 "controller__code",
                 "controller__name",
                 "controller__kind",
@@ -413,18 +452,42 @@ def _by_municipality(source: _Source, suppress: bool, limit: int) -> Table:
 
 
 def _by_district(source: _Source, suppress: bool, limit: int) -> Table:
-    rows = sorted(
-        (r for r in source.by_controller if r["controller__kind"] == OrganisationKind.DISTRICT),
-        key=lambda r: r["controller__name"],
-    )
+    found = [r for r in source.by_controller if r["controller__kind"] == OrganisationKind.DISTRICT]
+    if source.scope.mapped:
+        found = _mapped_onto_today(found)
+    totals: dict[tuple[str, str], int] = {}
+    for r in found:
+        key = (r["controller__code"], r["controller__name"])
+        totals[key] = totals.get(key, 0) + r["n"]
+    rows = sorted(totals.items(), key=lambda item: item[0][1])
     return _count_rows(
         "by_district",
         "Anmälningar per stadsdelsområde (Stockholm)",
         "Antal",
-        [(r["controller__code"], r["controller__name"], r["n"]) for r in rows],
+        [(code, name, n) for (code, name), n in rows],
         suppress=suppress,
         limit=limit,
     )
+
+
+def _mapped_onto_today(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row's controller replaced by the organisation that has taken it over since."""
+    from samverkan.registry.changes import successor_map
+
+    mapping = successor_map({r["controller_id"] for r in rows})
+    now = {
+        o.pk: o
+        for o in Organisation.objects.filter(pk__in=set(mapping.values())).only("code", "name")
+    }
+    return [
+        {
+            **r,
+            "controller_id": mapping[r["controller_id"]],
+            "controller__code": now[mapping[r["controller_id"]]].code,
+            "controller__name": now[mapping[r["controller_id"]]].name,
+        }
+        for r in rows
+    ]
 
 
 def _by_hour(source: _Source, suppress: bool, limit: int) -> Table:

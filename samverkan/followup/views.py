@@ -62,7 +62,10 @@ def _dashboard_for(request: HttpRequest, board: Board) -> tuple[DashboardForm, D
     )
     period, scope = form.resolved()
     suppress = selectors.must_suppress(request.user, scope)
-    return form, board.build(period=period, scope=scope, suppress=suppress)
+    result = board.build(period=period, scope=scope, suppress=suppress)
+    # Which organisations the figures are counted on, visible on the page and in exports.
+    result.notes.append(selectors.MAPPING_NOTES[scope.mapping])
+    return form, result
 
 
 def _query(period: Period, scope: Scope) -> str:
@@ -79,6 +82,8 @@ def _query(period: Period, scope: Scope) -> str:
         params["organisation"] = str(scope.organisation.pk)
     if scope.agreement is not None:
         params["avtal"] = str(scope.agreement.pk)
+    if scope.mapping != selectors.MAPPING_THEN:
+        params["organisationer"] = scope.mapping
     return urlencode(params)
 
 
@@ -104,6 +109,7 @@ def dashboard(request: HttpRequest, board: str = "en-ingang") -> HttpResponse:
             "query": query,
             "previous_query": _query(shift(period, -1), scope),
             "next_query": _query(shift(period, 1), scope),
+            "mapping_label": selectors.MAPPING_LABELS[scope.mapping],
         },
     )
 

@@ -286,7 +286,8 @@ def decide(facts: ReportFacts, registry: RegistrySnapshot, *, late_from: time) -
         eligible=not decision_reasons,
         reasons=decision_reasons,
         responsible_municipality=municipality,
-        responsible_district=district_name if district_code else None,
+        # A former name ("Spånga-Tensta") answers with the district it is now (issue 10).
+        responsible_district=registry.district_name(district_code) if district_code else None,
         responsible_organisation=organisation,
         office_hours=office_hours,
         receiving_unit=receiving,

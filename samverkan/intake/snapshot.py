@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from samverkan.agreements.selectors import single_entry_municipalities_in_force
 from samverkan.core.calendar import local_date
@@ -49,6 +49,9 @@ def registry_snapshot(instant: datetime) -> RegistrySnapshot:
         and o.parent is not None
         and o.parent.code == STOCKHOLM_CODE
     ]
+    day = local_date(instant)
+    district_codes = _district_codes(day, districts)
+    unit_organisation, unit_covers = _units_as_on(day)
     units = (
         Unit.objects.filter(kind__in=[UnitKind.INTAKE, UnitKind.OUT_OF_HOURS])
         .select_related("organisation")
@@ -59,8 +62,13 @@ def registry_snapshot(instant: datetime) -> RegistrySnapshot:
         UnitInfo(
             name=unit.name,
             kind=unit.kind,
-            organisation=unit.organisation.code,
-            covers=tuple(sorted((o.code for o in unit.covers.all()), key=_cover_order(unit))),
+            organisation=unit_organisation.get(unit.pk, unit.organisation.code),
+            covers=tuple(
+                sorted(
+                    unit_covers(unit.pk, [o.code for o in unit.covers.all()]),
+                    key=_cover_order(unit_organisation.get(unit.pk, unit.organisation.code)),
+                )
+            ),
             phone=phone_for(unit),
             intervals=tuple(
                 OpeningInterval(
@@ -82,14 +90,63 @@ def registry_snapshot(instant: datetime) -> RegistrySnapshot:
             o.code for o in municipalities if o.county_code == STOCKHOLM_COUNTY
         ),
         municipality_names={o.code: o.name for o in municipalities},
-        districts={o.name: o.code for o in districts},
+        districts=district_codes,
         district_names={o.code: o.name for o in districts},
         units=unit_infos,
         agreements_in_force=frozenset(single_entry_municipalities_in_force(local_date(instant))),
     )
 
 
-def _cover_order(unit: Unit):  # type: ignore[no-untyped-def]
+def _cover_order(own: str):  # type: ignore[no-untyped-def]
     """The unit's own organisation first, then by code (["0182", "0120", "0138"])."""
-    own = unit.organisation.code
     return lambda code: (code != own, code)
+
+
+def _district_codes(day: date, valid: list[Organisation]) -> dict[str, str]:
+    """District name -> code on `day`; a former name answers with its successor (issue 10)."""
+    from samverkan.registry.change_rules import current_names
+    from samverkan.registry.changes import successions
+
+    former = Organisation.objects.filter(
+        kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE
+    ).values_list("name", "pk", "code")
+    codes = {pk: code for _name, pk, code in former}
+    names = current_names(
+        {name: pk for name, pk, _code in former},
+        {o.pk: o.name for o in valid},
+        day,
+        successions(),
+    )
+    return {name: codes[pk] for name, pk in names.items()}
+
+
+def _units_as_on(day: date):  # type: ignore[no-untyped-def]
+    """Units moved by a change effective after `day` are shown as they were on `day`."""
+    from samverkan.registry.models import ChangeEvent
+
+    organisation: dict[int, str] = {}
+    moved_covers: dict[int, list[tuple[str, str | None]]] = {}
+    events = (
+        ChangeEvent.objects.filter(record_type="registry.Unit", change__effective_date__gt=day)
+        .select_related("from_organisation", "to_organisation")
+        .order_by("-change__effective_date", "-id")
+    )
+    for event in events:
+        to_code = event.to_organisation.code if event.to_organisation else None
+        if event.field == "organisation":
+            organisation[event.record_id] = event.from_organisation.code
+        elif event.field == "covers":
+            added = to_code if event.action == "move" else None
+            moved_covers.setdefault(event.record_id, []).append(
+                (event.from_organisation.code, added)
+            )
+
+    def covers(unit_id: int, codes: list[str]) -> list[str]:
+        found = set(codes)
+        for former, added in moved_covers.get(unit_id, []):
+            if added is not None:
+                found.discard(added)
+            found.add(former)
+        return list(found)
+
+    return organisation, covers

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q
+from django.utils import timezone
 
+from samverkan.core.calendar import local_date
 from samverkan.core.identity import InvalidPersonId, PersonId, age_on, parse_person_id
 from samverkan.registry.models import (
     ContactPerson,
@@ -51,9 +53,11 @@ def municipality_options() -> list[MunicipalityOption]:
 
 def district_options() -> list[tuple[str, str]]:
     """Stockholm's districts as (name, label): the rules name a district by its registry name."""
-    names = Organisation.objects.filter(
-        kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE
-    ).order_by("name")
+    names = (
+        Organisation.objects.filter(kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE)
+        .valid_on(local_date(timezone.now()))  # former districts (issue 10) are not offered
+        .order_by("name")
+    )
     return [(name, name) for name in names.values_list("name", flat=True)]
 
 

@@ -6,3 +6,18 @@ class RegistryConfig(AppConfig):
     name = "samverkan.registry"
     label = "registry"
     verbose_name = _("Register")
+
+    def ready(self) -> None:
+        from samverkan.accounts.models import RoleCode
+        from samverkan.core.navigation import register_nav
+        from samverkan.core.startpage import register_panel
+        from samverkan.registry.panels import organisation_changed_panel, planned_changes_panel
+
+        register_panel(organisation_changed_panel)
+        register_panel(planned_changes_panel)
+        register_nav(
+            _("Organisationsförändringar"),
+            "registry:changes",
+            roles={RoleCode.ADMINISTRATOR},
+            order=850,
+        )

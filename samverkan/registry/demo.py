@@ -19,9 +19,11 @@ from datetime import time
 from typing import NamedTuple
 
 from samverkan.registry.models import (
+    ChangeSuccessor,
     ContactPerson,
     OfficeHours,
     Organisation,
+    OrganisationChange,
     OrganisationKind,
     PhoneLine,
     PhonePurpose,
@@ -31,12 +33,15 @@ from samverkan.registry.models import (
     UnitKind,
 )
 from samverkan.registry.reference_data import (
+    FORMER_STOCKHOLM_DISTRICTS,
+    FORMER_UNTIL,
     MUNICIPALITIES,
     POLICE_UNITS,
     STOCKHOLM_CODE,
     STOCKHOLM_COUNTY,
     STOCKHOLM_DISTRICTS,
     district_code,
+    load_mergers_2023,
     load_reference_data,
 )
 from samverkan.registry.rules import OpeningInterval, complement_intervals, office_hours_intervals
@@ -418,10 +423,35 @@ def _schools(by_code: dict[str, Organisation]) -> None:
         )
 
 
+FORMER_INTAKE_PHONES = {
+    district_code(slug): stockholm_fiction(64 + index)
+    for index, (slug, _name) in enumerate(FORMER_STOCKHOLM_DISTRICTS)
+}
+
+
+def _former_intake_units(by_code: dict[str, Organisation]) -> None:
+    """The former districts' intake units, valid until the 2023 mergers (issue 10)."""
+    intervals = office_hours_intervals(opens=INTAKE_OPENS, closes=INTAKE_CLOSES)
+    for code, number in FORMER_INTAKE_PHONES.items():
+        organisation = by_code[code]
+        unit = _unit(
+            intake_unit_code(code),
+            organisation,
+            f"{organisation.name}, mottagningen barn och unga",
+            UnitKind.INTAKE,
+            valid_to=FORMER_UNTIL,
+        )
+        unit.covers.set([organisation])
+        _sync_office_hours(unit, intervals)
+        _phone(unit, number, PhonePurpose.OFFICE_HOURS, "Mottagningen, kontorstid")
+
+
 def load_demo() -> None:
     load_reference_data(Organisation)
+    load_mergers_2023(Organisation, OrganisationChange, ChangeSuccessor)
     by_code = {organisation.code: organisation for organisation in Organisation.objects.all()}
     intake = _intake_units(by_code)
+    _former_intake_units(by_code)
     _out_of_hours_units(by_code)
     _other_units(by_code)
     _contact_persons(by_code, intake)

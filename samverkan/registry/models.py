@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.registry.validators import validate_org_number
@@ -18,6 +20,14 @@ class OrganisationKind(models.TextChoices):
     POLICE_UNIT = "police_unit", _("Polisenhet")
     SCHOOL = "school", _("Skolenhet")
     OTHER = "other", _("Annan aktör")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def valid_on(self, day: date) -> OrganisationQuerySet:
+        """Organisations whose validity period includes `day` (a Swedish date)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
 
 
 class Organisation(models.Model):
@@ -57,6 +67,8 @@ class Organisation(models.Model):
     valid_from = models.DateField(_("giltig från"), null=True, blank=True)
     valid_to = models.DateField(_("giltig till och med"), null=True, blank=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisationer")
@@ -69,6 +81,11 @@ class Organisation(models.Model):
     @property
     def legal_name(self) -> str:
         return self.official_name or self.name
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class UnitKind(models.TextChoices):
@@ -283,3 +300,131 @@ class School(models.Model):
         if self.has_upper_secondary:
             forms.append(str(_("gymnasieskola")))
         return forms
+
+
+# --- Organisation changes: mergers and splits (issue 10) -------------------------------
+
+
+class ChangeKind(models.TextChoices):
+    MERGER = "merger", _("Sammanläggning")
+    SPLIT = "split", _("Delning")
+
+
+class ChangeStatus(models.TextChoices):
+    PLANNED = "planned", _("Planerad")
+    APPLIED = "applied", _("Genomförd")
+
+
+class Responsibility(models.TextChoices):
+    """The kinds of open work a successor takes over; in a split each goes to one successor."""
+
+    AGREEMENTS = "agreements", _("Avtal (parten i pågående avtal)")
+    DEFECTORS = "defectors", _("Avhopparuppdrag")
+    COLLABORATION = "collaboration", _("Samverkansforum och åtgärdsplaner")
+    UNITS = "units", _("Enheter, kontaktpersoner och skolor")
+    USERS = "users", _("Användare")
+
+
+class OrganisationChange(models.Model):
+    """Organisations end and successors take over their open work from `effective_date`.
+
+    The ending organisations are valid up to and including the day before
+    `effective_date`; the change takes effect at 00:00 Europe/Stockholm on that
+    day. `samverkan.registry.changes.change_apply` moves the open work, once.
+    """
+
+    kind = models.CharField(_("slag"), max_length=10, choices=ChangeKind.choices)
+    effective_date = models.DateField(_("gäller från"))
+    ending = models.ManyToManyField(
+        Organisation, verbose_name=_("organisationer som upphör"), related_name="ending_changes"
+    )
+    decision = models.CharField(
+        _("beslut"),
+        max_length=300,
+        blank=True,
+        help_text=_("Till exempel kommunfullmäktiges beslut och paragraf."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PLANNED
+    )
+    applied_at = models.DateTimeField(_("genomförd"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("organisationsförändring")
+        verbose_name_plural = _("organisationsförändringar")
+        ordering = ["-effective_date", "-id"]
+        indexes = [models.Index(fields=["status", "effective_date"], name="registry_change_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_date}"
+
+
+class ChangeSuccessor(models.Model):
+    """A successor of a change and which responsibilities it takes (all of them in a merger)."""
+
+    change = models.ForeignKey(
+        OrganisationChange, on_delete=models.CASCADE, related_name="successors"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("efterträdare"),
+        on_delete=models.PROTECT,
+        related_name="successor_of_changes",
+    )
+    responsibilities = models.JSONField(_("tar över"), default=list)
+
+    class Meta:
+        verbose_name = _("efterträdare")
+        verbose_name_plural = _("efterträdare")
+        ordering = ["change", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "organisation"], name="registry_change_successor_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class ChangeEvent(models.Model):
+    """One record moved (or deliberately left) by an applied change: what, from, to, when."""
+
+    change = models.ForeignKey(OrganisationChange, on_delete=models.CASCADE, related_name="events")
+    category = models.CharField(_("område"), max_length=20, choices=Responsibility.choices)
+    record_type = models.CharField(_("posttyp"), max_length=60)
+    record_id = models.PositiveBigIntegerField(_("post"))
+    field = models.CharField(_("fält"), max_length=60)
+    action = models.CharField(_("åtgärd"), max_length=10)
+    label = models.CharField(_("beskrivning"), max_length=300)
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("från")
+    )
+    to_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("till"),
+    )
+    at = models.DateTimeField(_("tid"))
+
+    class Meta:
+        verbose_name = _("flyttad post")
+        verbose_name_plural = _("flyttade poster")
+        ordering = ["change", "category", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "record_type", "record_id", "field", "from_organisation"],
+                name="registry_change_event_once",
+            )
+        ]
+        indexes = [models.Index(fields=["record_type", "record_id"], name="registry_event_record")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.from_organisation_id} → {self.to_organisation_id}"

@@ -15,8 +15,14 @@ administrator to enter (the admin validates them), never guessed:
 - 212000-0100 Upplands-Bro kommun (upplands-bro.se, Peppol-ID 0007:2120000100)
 - 202100-0076 Polismyndigheten (Bolagsverket/ESV myndighetsregister)
 
-Stockholm's 11 districts (*stadsdelsområden*, since 2023-07-01) have the code
-``0180-<slug>`` and the plain name the routing command and the UI use.
+Stockholm's 11 districts (*stadsdelsområden*) have the code ``0180-<slug>`` and
+the plain name the routing command and the UI use. Two of them were formed on
+2023-07-01 (issue 10, source 03): Järva from Rinkeby-Kista and Spånga-Tensta,
+Norra innerstaden from Östermalm and Norrmalm. The four former districts are
+shipped too, valid up to and including 2023-06-30, with the two mergers as
+`OrganisationChange` rows (`MERGERS_2023`) so that history, routing at past
+instants and former names ("Spånga-Tensta" → Järva) stay true. Hägersten-Älvsjö
+dates from 2020-01-01; the other districts carry no start date here.
 
 Police units: ``polisen`` (Polismyndigheten), ``polisen-roc``, ``polisen-bops``
 and local police areas ``polisen-lpo-<area>`` of Polisregion Stockholm as
@@ -37,7 +43,9 @@ STOCKHOLM_COUNTY = "01"
 SKANE_COUNTY = "12"
 VASTRA_GOTALAND_COUNTY = "14"
 POLICE_ORG_NUMBER = "202100-0076"
-DISTRICTS_SINCE = date(2023, 7, 1)
+DISTRICTS_SINCE = date(2023, 7, 1)  # Järva and Norra innerstaden
+MERGED_2023 = DISTRICTS_SINCE
+FORMER_UNTIL = date(2023, 6, 30)
 
 
 class Municipality(NamedTuple):
@@ -97,6 +105,36 @@ STOCKHOLM_DISTRICTS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Districts formed later than the rest: slug -> first day.
+DISTRICT_VALID_FROM: dict[str, date] = {
+    "jarva": DISTRICTS_SINCE,
+    "norra-innerstaden": DISTRICTS_SINCE,
+    "hagersten-alvsjo": date(2020, 1, 1),
+}
+
+# Former districts (ended 2023-06-30): slug -> name.
+FORMER_STOCKHOLM_DISTRICTS: tuple[tuple[str, str], ...] = (
+    ("rinkeby-kista", "Rinkeby-Kista"),
+    ("spanga-tensta", "Spånga-Tensta"),
+    ("ostermalm", "Östermalm"),
+    ("norrmalm", "Norrmalm"),
+)
+
+# The 2023 mergers: (ending slugs, successor slug, decision).
+MERGERS_2023: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("rinkeby-kista", "spanga-tensta"),
+        "jarva",
+        "Stockholms stads omorganisation av stadsdelsnämnderna 2023",
+    ),
+    (
+        ("ostermalm", "norrmalm"),
+        "norra-innerstaden",
+        "Stockholms stads omorganisation av stadsdelsnämnderna 2023",
+    ),
+)
+
+
 def district_code(slug: str) -> str:
     return f"{STOCKHOLM_CODE}-{slug}"
 
@@ -142,7 +180,19 @@ def load_reference_data(organisation_model: Any) -> None:
                 "kind": "district",
                 "county_code": STOCKHOLM_COUNTY,
                 "parent": stockholm,
-                "valid_from": DISTRICTS_SINCE,
+                "valid_from": DISTRICT_VALID_FROM.get(slug),
+            },
+        )
+    for slug, name in FORMER_STOCKHOLM_DISTRICTS:
+        upsert(
+            code=district_code(slug),
+            defaults={
+                "name": name,
+                "official_name": f"{name} stadsdelsnämnd",
+                "kind": "district",
+                "county_code": STOCKHOLM_COUNTY,
+                "parent": stockholm,
+                "valid_to": FORMER_UNTIL,
             },
         )
     root_code, root_name, root_official = POLICE_ROOT
@@ -167,4 +217,26 @@ def load_reference_data(organisation_model: Any) -> None:
                 "org_number": POLICE_ORG_NUMBER,
                 "parent": police,
             },
+        )
+
+
+def load_mergers_2023(organisation_model: Any, change_model: Any, successor_model: Any) -> None:
+    """The two 2023 mergers as planned changes (once; the job applies them, moving nothing
+    on a fresh install and the demo's open work on a demo instance)."""
+    for ending_slugs, successor_slug, decision in MERGERS_2023:
+        successor = organisation_model.objects.get(code=district_code(successor_slug))
+        if successor_model.objects.filter(
+            organisation=successor, change__effective_date=MERGED_2023
+        ).exists():
+            continue
+        change = change_model.objects.create(
+            kind="merger", effective_date=MERGED_2023, decision=decision, status="planned"
+        )
+        change.ending.set(
+            organisation_model.objects.filter(code__in=[district_code(s) for s in ending_slugs])
+        )
+        successor_model.objects.create(
+            change=change,
+            organisation=successor,
+            responsibilities=["agreements", "defectors", "collaboration", "units", "users"],
         )

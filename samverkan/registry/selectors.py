@@ -124,3 +124,30 @@ def phone_for(unit: Unit) -> str:
 
 def covered_codes(unit: Unit) -> list[str]:
     return sorted(organisation.code for organisation in unit.covers.all())
+
+
+def home_district(municipality: Organisation, name: str, *, on: date | None = None) -> Organisation:
+    """The district a child registered in district `name` belongs to on `on` (default today).
+
+    Accepts former names and answers with the successor: "Spånga-Tensta" is Järva
+    from 2023-07-01 (issue 10). Raises `Organisation.DoesNotExist` for an unknown
+    name, or a former one whose successor is not yet valid on `on`.
+    """
+    from django.utils import timezone
+
+    from samverkan.core.calendar import local_date
+    from samverkan.registry.change_rules import current_names
+    from samverkan.registry.changes import successions
+
+    day = on or local_date(timezone.now())
+    every = districts_of(municipality)
+    names = current_names(
+        {d.name.casefold(): d.pk for d in every},
+        {d.pk: d.name.casefold() for d in every if d.is_valid_on(day)},
+        day,
+        successions(),
+    )
+    found = names.get(name.strip().casefold())
+    if found is None:
+        raise Organisation.DoesNotExist(f"no district {name!r} of {municipality.code} on {day}")
+    return Organisation.objects.select_related("parent").get(pk=found)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samverkan.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("organisationsforandringar/", views.change_list, name="changes"),
+    path("organisationsforandringar/ny/", views.change_create, name="change_create"),
+    path("organisationsforandringar/<int:pk>/", views.change_detail, name="change_detail"),
+]

@@ -1,5 +1,7 @@
 """Reference data comes with `migrate`: what routing, agreements and users all stand on."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 from stdnum.se import orgnr
@@ -56,8 +58,21 @@ def test_county_codes():
 
 def test_stockholms_11_districts_belong_to_stockholm():
     districts = Organisation.objects.filter(kind=OrganisationKind.DISTRICT)
-    assert dict(districts.values_list("code", "name")) == SPEC_DISTRICTS
+    today = districts.valid_on(date(2026, 1, 1))
+    assert dict(today.values_list("code", "name")) == SPEC_DISTRICTS
     assert set(districts.values_list("parent__code", flat=True)) == {"0180"}
+
+
+def test_the_four_districts_that_ended_with_the_2023_mergers():
+    former = Organisation.objects.filter(kind=OrganisationKind.DISTRICT, valid_to__isnull=False)
+    assert dict(former.values_list("code", "valid_to")) == {
+        "0180-rinkeby-kista": date(2023, 6, 30),
+        "0180-spanga-tensta": date(2023, 6, 30),
+        "0180-ostermalm": date(2023, 6, 30),
+        "0180-norrmalm": date(2023, 6, 30),
+    }
+    assert Organisation.objects.get(code="0180-jarva").valid_from == date(2023, 7, 1)
+    assert Organisation.objects.get(code="0180-farsta").valid_from is None
 
 
 def test_every_organisation_number_given_is_valid_and_formatted():

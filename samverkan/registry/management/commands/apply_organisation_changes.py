@@ -1,0 +1,36 @@
+"""`manage.py apply_organisation_changes [--loop] [--interval SECONDS]` (issue 10).
+
+Applies every planned merger or split whose effective date has come (Swedish
+date): open work moves to the successors, once. Run it daily (cron or a systemd
+timer shortly after midnight) or beside the servers with `--loop`
+(`scripts/serve.sh` does, hourly). Safe to run in several processes and again:
+an applied change is never applied twice and a re-run changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from samverkan.registry.changes import apply_due_changes
+
+
+class Command(BaseCommand):
+    help = "Genomför planerade organisationsförändringar vars datum har kommit (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", action="store_true", help="Kör om och om igen.")
+        parser.add_argument(
+            "--interval", type=float, default=3600.0, help="Sekunder mellan varven."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        while True:
+            applied = apply_due_changes()
+            if applied or options["verbosity"] > 1:
+                self.stdout.write(f"genomförda förändringar: {len(applied)}")
+            if not options["loop"]:
+                return
+            time.sleep(options["interval"])

@@ -1,0 +1,81 @@
+"""Start-page panels of the registry (issue 10).
+
+A user whose organisation a merger or split moved is told on the start page
+for `NOTICE_DAYS` days after the change was applied (and by mail when it was
+applied, see `changes.change_apply`). Administrators see planned changes.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.access import has_role
+from samverkan.accounts.models import RoleCode, User
+from samverkan.core.startpage import Panel, PanelItem
+from samverkan.registry.changes import notice_text
+from samverkan.registry.models import ChangeEvent, ChangeStatus, OrganisationChange
+
+NOTICE_DAYS = 60
+
+
+def organisation_changed_panel(user: User) -> Panel | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    since = timezone.now() - timedelta(days=NOTICE_DAYS)
+    events = (
+        ChangeEvent.objects.filter(
+            record_type="accounts.User", record_id=user.pk, change__applied_at__gte=since
+        )
+        .select_related("change", "from_organisation", "to_organisation")
+        .order_by("-change__applied_at")
+    )
+    items = [
+        PanelItem(
+            text=notice_text(
+                event.from_organisation.name,
+                event.to_organisation.name if event.to_organisation else "",
+                event.change.effective_date,
+            ),
+        )
+        for event in events
+    ]
+    if not items:
+        return None
+    return Panel(
+        title=_("Din organisation har ändrats"),
+        empty_text=_("Ingen ändring av din organisation."),
+        items=items,
+        order=5,
+    )
+
+
+def planned_changes_panel(user: User) -> Panel | None:
+    if not has_role(user, RoleCode.ADMINISTRATOR):
+        return None
+    planned = OrganisationChange.objects.filter(status=ChangeStatus.PLANNED).prefetch_related(
+        "ending", "successors__organisation"
+    )
+    items = [
+        PanelItem(
+            text=_("%(kind)s %(day)s: %(ending)s → %(successors)s")
+            % {
+                "kind": change.get_kind_display(),
+                "day": change.effective_date.isoformat(),
+                "ending": ", ".join(o.name for o in change.ending.all()),
+                "successors": ", ".join(s.organisation.name for s in change.successors.all()),
+            },
+            url=reverse("registry:change_detail", args=[change.pk]),
+        )
+        for change in planned
+    ]
+    return Panel(
+        title=_("Planerade organisationsförändringar"),
+        empty_text=_("Inga organisationsförändringar väntar."),
+        items=items,
+        url=reverse("registry:changes"),
+        order=90,
+    )
