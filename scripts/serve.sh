@@ -3,12 +3,13 @@
 #
 #   scripts/serve.sh VENV HOST PORT WORKERS
 #
-# The worker escalates unaccepted handovers (intake) every 30 seconds; it stops
-# when the server stops (Ctrl-C), so nothing is left running.
+# The worker escalates unaccepted handovers (intake) every 30 seconds
+# (ESCALATION_INTERVAL seconds when set); it stops when the server stops
+# (Ctrl-C), so nothing is left running.
 set -euo pipefail
 venv="$1" host="$2" port="$3" workers="$4"
 
-"$venv/bin/python" manage.py escalate_handovers --loop --interval 30 &
+"$venv/bin/python" manage.py escalate_handovers --loop --interval "${ESCALATION_INTERVAL:-30}" &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
 
