@@ -33,8 +33,6 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -47,39 +45,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-HOST = "127.0.0.1"
+from samverkan.core.testing.servers import (  # noqa: E402 - after the path is set
+    HOST,
+    Server,
+    production_env,
+    request_headers,
+)
+
 REFERENCE_PREFIX = "CRASH"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def production_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Production settings on loopback: the proxy's X-Forwarded-Proto stands in for TLS."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "SAMVERKAN_ENV": "production",
-            "SAMVERKAN_DEMO": "0",
-            "DEBUG": "0",
-            "SECRET_KEY": env.get("CRASH_SECRET_KEY", "crash-test-secret-key-" + "x" * 40),
-            "ALLOWED_HOSTS": HOST,
-            "LOG_LEVEL": "WARNING",
-            "PYTHONUNBUFFERED": "1",
-            # Several gunicorns share this machine: leave the default control
-            # socket (~/.gunicorn/gunicorn.ctl) to whoever else runs one.
-            "GUNICORN_CMD_ARGS": "--no-control-socket",
-        }
-    )
-    env.update(extra or {})
-    return env
-
-
-def manage(venv: Path, env: dict[str, str], *args: str, quiet: bool = True) -> str:
-    result = subprocess.run(
+def manage(venv: Path, env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(  # noqa: S603
         [str(venv / "bin" / "python"), "manage.py", *args],
         cwd=ROOT,
         env=env,
@@ -91,94 +68,6 @@ def manage(venv: Path, env: dict[str, str], *args: str, quiet: bool = True) -> s
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"manage.py {' '.join(args)} failed ({result.returncode})")
     return result.stdout
-
-
-# --- the server ------------------------------------------------------------------------
-
-
-class Server:
-    """`scripts/serve.sh` in its own process group, killable as a whole."""
-
-    def __init__(self, venv: Path, port: int, workers: int, env: dict[str, str], log: Path):
-        self.venv, self.port, self.workers, self.env, self.log = venv, port, workers, env, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        log = self.log.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603
-            ["bash", "scripts/serve.sh", str(self.venv), HOST, str(self.port), str(self.workers)],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        assert self.process is not None
-        try:
-            os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=30)
-        if sig == signal.SIGKILL:
-            # The group is gone at once; make sure no straggler holds the port.
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and group_alive(self.process.pid):
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        """Gracefully (SIGTERM), as an operator would; SIGKILL after 20 s."""
-        assert self.process is not None
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and group_alive(self.process.pid):
-                time.sleep(0.1)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            pass
-        if group_alive(self.process.pid):
-            os.killpg(self.process.pid, signal.SIGKILL)
-
-    def wait_ready(self, timeout: float = 60.0) -> float:
-        """Seconds until the server answers HTTP (any status)."""
-        started = time.monotonic()
-        while time.monotonic() - started < timeout:
-            try:
-                conn = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                # Cheap and untouched by the database: no token answers 401 at once.
-                conn.request("GET", "/api/v1/reports/ready", headers=request_headers(self.port))
-                conn.getresponse().read()
-                conn.close()
-                return time.monotonic() - started
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit(f"server on port {self.port} did not come up; see {self.log}")
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def request_headers(port: int, token: str = "") -> dict[str, str]:
-    headers = {
-        "Host": f"{HOST}:{port}",
-        # What the TLS-terminating proxy in front of gunicorn sends in production.
-        "X-Forwarded-Proto": "https",
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-    }
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    return headers
 
 
 # --- the reports -----------------------------------------------------------------------
@@ -242,7 +131,8 @@ def post_until_acknowledged(
         started = time.monotonic()
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=15)
-            conn.request("POST", "/api/v1/reports", body=payload, headers=request_headers(port, token))
+            headers = {**request_headers(port, token), "Content-Type": "application/json"}
+            conn.request("POST", "/api/v1/reports", body=payload, headers=headers)
             response = conn.getresponse()
             text = response.read()
             conn.close()
@@ -281,14 +171,20 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
     args = parser.parse_args()
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible kill points, not secrets
     venv = Path(args.venv)
     database_url = os.environ.get("DATABASE_URL", "")
     engine = "postgresql" if database_url.startswith("postgres") else "sqlite"
     if engine == "sqlite" and not database_url:
         raise SystemExit("set DATABASE_URL (a fresh SQLite file under var/)")
     run = f"{seed:06d}"
-    env = production_env({"HANDOVER_ESCALATION_MINUTES": "0", "ESCALATION_INTERVAL": "1"})
+    env = production_env(
+        {
+            "HANDOVER_ESCALATION_MINUTES": "0",
+            "ESCALATION_INTERVAL": "1",
+            "SECRET_KEY": "crash-test-secret-key-" + "x" * 40,
+        }
+    )
     os.environ.update(env)
     (ROOT / "var").mkdir(exist_ok=True)
     log = ROOT / "var" / f"crash-{engine}-server.log"
@@ -322,14 +218,16 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
             raise SystemExit("SQLite must run in WAL mode with synchronous=FULL")
     client, token = ensure_demo_api_client()
     assert token == DEMO_API_TOKEN
-    first_report_pk = (ConcernReport.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    first_report_pk = (
+        ConcernReport.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ) + 1
     first_record_pk = (
         NotEligibleRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     ) + 1
     connection.close()
 
-    port = free_port()
-    server = Server(venv, port, args.workers, env, log)
+    server = Server(env=env, log=log, workers=args.workers, venv=venv)
+    port = server.port
     server.start()
     timings["first_start"] = server.wait_ready()
 
@@ -365,7 +263,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
                 return
             time.sleep(pause)
             acked_at_kill = stats.acked
-            server.kill(signal.SIGKILL)
+            server.kill()
             down = time.monotonic()
             server.start()
             ready = server.wait_ready()
@@ -420,7 +318,9 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
             continue
         ack = stats.acks.get(reference)
         if ack and ack.public_id != str(report.public_id):
-            problems.append(f"{reference}: acknowledged as {ack.public_id}, stored {report.public_id}")
+            problems.append(
+                f"{reference}: acknowledged as {ack.public_id}, stored {report.public_id}"
+            )
         if report.api_client_id != client.pk:
             problems.append(f"{reference}: stored for another client")
 
@@ -452,7 +352,9 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
             "report_id", flat=True
         )
     )
-    handovers = Counter(Handover.objects.filter(report_id__in=pks).values_list("report_id", flat=True))
+    handovers = Counter(
+        Handover.objects.filter(report_id__in=pks).values_list("report_id", flat=True)
+    )
     audited = Counter(
         AuditEntry.objects.filter(
             record_type="intake.ConcernReport", action="create", record_id__in=[str(p) for p in pks]
@@ -496,8 +398,7 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
             f"back up in {kill['restart_s']:.1f} s"
         )
     print(
-        f"escalated={escalated_reports} (each once) audit_verify: {verify} "
-        f"intake p50={p50:.0f} ms"
+        f"escalated={escalated_reports} (each once) audit_verify: {verify} intake p50={p50:.0f} ms"
     )
     print(
         "timings: "
