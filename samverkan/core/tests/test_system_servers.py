@@ -239,7 +239,8 @@ def _flash_messages(response: http.client.HTTPResponse) -> list[tuple[str, str]]
         cookie: SimpleCookie = SimpleCookie()
         cookie.load(header)
         if "messages" in cookie and cookie["messages"].value:
-            decoded = CookieStorage(HttpRequest())._decode(cookie["messages"].value) or []
+            storage = CookieStorage(HttpRequest())
+            decoded = storage._decode(cookie["messages"].value) or []  # type: ignore[attr-defined]
             found += [(m.level_tag, str(m.message)) for m in decoded]
     return found
 
