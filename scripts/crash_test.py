@@ -389,7 +389,13 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
     print(
         f"sent={len(sent)} acked={len(stats.acks)} eligible={len(eligible_refs)} "
         f"not_eligible={len(not_eligible_refs)} retried_reports={retried} "
-        f"retries={sum(stats.failures.values())} acked_as_replay(200)={replays}"
+        f"retries={sum(stats.failures.values())}"
+    )
+    # A replay (200): an earlier attempt was committed but its answer never arrived
+    # (killed after the commit, or timed out and served later); a retried 201: every
+    # earlier attempt was lost before its commit (killed mid-request, or refused).
+    print(
+        f"retried reports acknowledged as replay (200)={replays}, as new (201)={retried - replays}"
     )
     print(f"failed attempts by cause: {failures}")
     for number, kill in enumerate(kills, 1):
