@@ -3,13 +3,14 @@
 #
 #   scripts/serve.sh VENV HOST PORT WORKERS
 #
-# The worker escalates unaccepted handovers (intake) every 30 seconds; a second one
-# applies organisation changes (mergers, splits) whose date has come, hourly. They
-# stop when the server stops (Ctrl-C), so nothing is left running.
+# The worker escalates unaccepted handovers (intake) every 30 seconds
+# (ESCALATION_INTERVAL seconds when set); a second one applies organisation
+# changes (mergers, splits) whose date has come, hourly. They stop when the
+# server stops (Ctrl-C), so nothing is left running.
 set -euo pipefail
 venv="$1" host="$2" port="$3" workers="$4"
 
-"$venv/bin/python" manage.py escalate_handovers --loop --interval 30 &
+"$venv/bin/python" manage.py escalate_handovers --loop --interval "${ESCALATION_INTERVAL:-30}" &
 worker=$!
 "$venv/bin/python" manage.py apply_organisation_changes --loop --interval 3600 &
 changes=$!
