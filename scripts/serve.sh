@@ -16,5 +16,7 @@ worker=$!
 changes=$!
 trap 'kill "$worker" "$changes" 2>/dev/null || true; wait "$worker" "$changes" 2>/dev/null || true' EXIT
 
+# No control socket: gunicorn's default (~/.gunicorn/gunicorn.ctl) is one per user,
+# so two servers on one host (scaling out, the system tests) would take each other's.
 "$venv/bin/gunicorn" samverkan.wsgi:application --bind "$host:$port" --workers "$workers" \
-  --access-logfile - --graceful-timeout 10
+  --access-logfile - --graceful-timeout 10 --no-control-socket
