@@ -129,7 +129,8 @@ def pg_binary(name: str) -> str:
     candidates: list[Path] = []
     if os.environ.get("PGBIN"):
         candidates.append(Path(os.environ["PGBIN"]) / name)
-    major = (connection.pg_version or 0) // 10000 if connection.vendor == "postgresql" else 0
+    version = getattr(connection, "pg_version", 0) if connection.vendor == "postgresql" else 0
+    major = (version or 0) // 10000
     if major:
         candidates.append(Path(f"/usr/lib/postgresql/{major}/bin") / name)
     for candidate in candidates:
@@ -161,7 +162,10 @@ def _pg_args_and_env() -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    # The arguments are settings and a path, passed as a list: no shell is involved.
+    completed = subprocess.run(  # noqa: S603
+        command, env=env, capture_output=True, text=True, check=False
+    )
     if completed.returncode != 0:
         raise BackupError(
             f"{Path(command[0]).name} misslyckades ({completed.returncode}): "

@@ -86,7 +86,10 @@ def two_databases(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(source URL, empty target URL) on the engine the suite runs on."""
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'source.sqlite3'}", f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+        yield (
+            f"sqlite:///{tmp_path / 'source.sqlite3'}",
+            f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+        )
         return
     import psycopg
 

@@ -21,7 +21,9 @@ from samverkan.core.backup import BackupError, database_backup
 
 
 class Command(BaseCommand):
-    help = "Säkerhetskopierar databasen medan tjänsten körs (SQLite: backup-API, PostgreSQL: pg_dump)."
+    help = (
+        "Säkerhetskopierar databasen medan tjänsten körs (SQLite: backup-API, PostgreSQL: pg_dump)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", required=True, type=Path, help="Filen att skriva.")
@@ -40,4 +42,6 @@ class Command(BaseCommand):
                 reason="Säkerhetskopiering",
                 detail={"engine": result.engine, "bytes": result.size, "sha256": result.sha256},
             )
-        self.stdout.write(f"OK {result.path} {result.engine} {result.size} bytes sha256 {result.sha256}")
+        self.stdout.write(
+            f"OK {result.path} {result.engine} {result.size} bytes sha256 {result.sha256}"
+        )
