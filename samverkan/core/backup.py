@@ -1,8 +1,8 @@
 """Backing up and restoring the database (docs/operations/backup.md).
 
-SQLite: sqlite3's online backup API copies the live database page by page
-while the application keeps serving (readers and the WAL writer are not
-stopped); the copy is a consistent snapshot of one instant.
+SQLite: sqlite3's online backup API copies the live database in one read
+transaction while the application keeps serving (in WAL mode writers are not
+blocked); the copy is a consistent snapshot of one instant.
 PostgreSQL: ``pg_dump --format=custom`` (a consistent snapshot in one
 transaction) and ``pg_restore`` into an empty database, with the client
 binaries of the server's major version.
@@ -83,9 +83,11 @@ def _sqlite_backup(output: Path) -> None:
     try:
         target = sqlite3.connect(output)
         try:
-            # 1,024 pages a step: writers get the lock between steps; a write during
-            # the copy restarts it, so the result is one consistent instant.
-            source.backup(target, pages=1024)
+            # All pages in one step, inside one read transaction: in WAL mode writers
+            # carry on meanwhile, and the copy is the database at that one instant.
+            # (Copying in several steps would restart on every write by another
+            # connection, and might never finish on a busy server.)
+            source.backup(target, pages=-1)
             target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             check = target.execute("PRAGMA integrity_check").fetchone()
             if not check or check[0] != "ok":
