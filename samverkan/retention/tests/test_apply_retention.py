@@ -246,3 +246,21 @@ def test_bad_today_is_refused(db: None) -> None:
 
     with pytest.raises(CommandError):
         call_command("apply_retention", "--today", "1 juni")
+
+
+def test_task_runs_the_job_and_is_idempotent(world: dict[str, Any], settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from samverkan.retention.tasks import apply_retention
+
+    with time_machine.travel(noon(date(2032, 6, 1)), tick=False):
+        first = apply_retention.enqueue()
+        second = apply_retention.enqueue()
+    assert first.return_value == 5 + 5 + 1 + 1
+    assert second.return_value == 0
+
+
+def test_enqueue_from_the_command(db: None, settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    out = StringIO()
+    call_command("apply_retention", "--enqueue", stdout=out)
+    assert "köad:" in out.getvalue()

@@ -1,4 +1,4 @@
-"""`manage.py apply_retention [--dry-run] [--today YYYY-MM-DD] [--batch-size N] [--loop]`.
+"""`manage.py apply_retention [--dry-run] [--today DATE] [--batch-size N] [--loop] [--enqueue]`.
 
 Anonymises personal data whose retention has ended (SoL 2025:400 16 kap.),
 keeping the statistics. Idempotent and batched: run it daily (scripts/serve.sh
@@ -32,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=DAY_SECONDS, help="Sekunder mellan varven."
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Lägg jobbet i kön för django-tasks-arbetaren i stället för att köra det här.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         fixed_day: date | None = None
@@ -40,6 +45,15 @@ class Command(BaseCommand):
                 fixed_day = date.fromisoformat(options["today"])
             except ValueError as error:
                 raise CommandError("--today ska vara ett datum, ÅÅÅÅ-MM-DD.") from error
+        if options["enqueue"]:
+            if fixed_day or options["dry_run"] or options["loop"]:
+                raise CommandError(
+                    "--enqueue går inte att kombinera med --today, --dry-run, --loop."
+                )
+            from samverkan.retention.tasks import apply_retention
+
+            self.stdout.write(f"köad: {apply_retention.enqueue().id}")
+            return
         while True:
             today = fixed_day or timezone.localdate()
             result = retention_apply(
