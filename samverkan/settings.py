@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "samverkan.defectors",
     "samverkan.collaboration",
     "samverkan.followup",
+    "samverkan.retention",
 ]
 
 MIDDLEWARE = [

@@ -5,8 +5,9 @@
 #
 # The worker escalates unaccepted handovers (intake) every 30 seconds
 # (ESCALATION_INTERVAL seconds when set); a second one applies organisation
-# changes (mergers, splits) whose date has come, hourly. They stop when the
-# server stops (Ctrl-C), so nothing is left running.
+# changes (mergers, splits) whose date has come, hourly; a third runs the
+# retention job (gallring) once a day. They stop when the server stops
+# (Ctrl-C), so nothing is left running.
 set -euo pipefail
 venv="$1" host="$2" port="$3" workers="$4"
 
@@ -14,7 +15,10 @@ venv="$1" host="$2" port="$3" workers="$4"
 worker=$!
 "$venv/bin/python" manage.py apply_organisation_changes --loop --interval 3600 &
 changes=$!
-trap 'kill "$worker" "$changes" 2>/dev/null || true; wait "$worker" "$changes" 2>/dev/null || true' EXIT
+"$venv/bin/python" manage.py apply_retention --loop --interval 86400 &
+retention=$!
+jobs_=("$worker" "$changes" "$retention")
+trap 'kill "${jobs_[@]}" 2>/dev/null || true; wait "${jobs_[@]}" 2>/dev/null || true' EXIT
 
 # No control socket: gunicorn's default (~/.gunicorn/gunicorn.ctl) is one per user,
 # so two servers on one host (scaling out, the system tests) would take each other's.
