@@ -90,3 +90,19 @@ def test_admin_lists_the_standing_set_up(demo_loaded, admin_client):
         assert admin_client.get(f"/admin/collaboration/{model}/").status_code == 200, model
     forum = Forum.objects.first()
     assert admin_client.get(f"/admin/collaboration/forum/{forum.pk}/change/").status_code == 200
+
+
+def test_schools_page_links_only_the_agreements_the_user_may_open(demo_loaded, logged_in_client):
+    """The crawl (issue 9) found links from the school register to agreements answering 404."""
+    reference = (
+        Agreement.objects.filter(type__code=AgreementTypeCode.SCHOOL_COLLABORATION)
+        .order_by("pk")
+        .first()
+    )
+    url = reverse("agreements:detail", args=[reference.pk])
+    for username, may_open in (("nacka", False), ("skola", True)):
+        client = logged_in_client(User.objects.get(username=username))
+        page = client.get(reverse("collaboration:schools")).content.decode()
+        assert reference.reference in page
+        assert (f'href="{url}"' in page) is may_open, username
+        assert client.get(url).status_code == (200 if may_open else 404), username
