@@ -378,7 +378,7 @@ def test_every_page_every_persona_reaches_passes_wcag_21_aa(
     if stale:
         report.append(f"NOT_CRAWLED names no longer in the URL configuration: {sorted(stale)}")
     print("\n".join(report))
-    print({k: len(v) for k, v in sorted(crawl.visited_names.items())})
+    print("Personas per URL name:", {k: len(v) for k, v in sorted(crawl.visited_names.items())})
     assert not crawl.findings and not missing and not stale, "\n".join(report)
 
 
