@@ -319,8 +319,9 @@ def before_crawl(crawl: Crawl, page: Any, persona: str) -> None:
         page.fill("[name=person_id]", "20120515-2380")
         page.fill("[name=found_in]", "Solna (0184)")
         page.fill("[name=home_municipality]", "Norrtälje")
-        # Wait for the decision preview that typing starts: a session saved by a request
-        # still running would overwrite the one the registration saves (see the report).
+        # Wait for the decision preview that typing starts: with SESSION_SAVE_EVERY_REQUEST a
+        # preview still running saves the session it read over the one the registration
+        # saved, and the not-eligible page (kept only in the session) then answers 404.
         with page.expect_response("**/socialjouren/ny/beslut/"):
             page.fill("[name=reporting_officer_name]", "Polis Testsson")
         page.wait_for_load_state("networkidle")
