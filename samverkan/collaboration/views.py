@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import RoleCode, User
+from samverkan.agreements.models import Agreement
 from samverkan.collaboration import rules, selectors, services
 from samverkan.collaboration.forms import (
     ActionPlanForm,
@@ -882,11 +883,18 @@ def schools(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("omrade", "")
     district = next((d for d in districts if d.code == chosen), None)
     rows = selectors.school_register(district)
+    # Link only the agreements the user may open: the others would answer 404.
+    readable = set(
+        Agreement.objects.visible_to(request.user)
+        .filter(pk__in={row.agreement.pk for row in rows if row.agreement})
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "collaboration/schools.html",
         {
             "rows": rows,
+            "readable_agreements": readable,
             "districts": districts,
             "chosen": district,
             "municipal": sum(1 for r in rows if r.school.operator == "municipal"),

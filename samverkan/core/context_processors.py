@@ -19,7 +19,6 @@ def instance(request: HttpRequest) -> dict[str, Any]:
         navigation = nav_links(
             role_codes(user),
             request.path,
-            is_staff=user.is_staff,
             start_url=reverse("core:start"),
         )
     return {"DEMO": settings.DEMO, "navigation": navigation}

@@ -2,7 +2,8 @@
 
     register_nav(_("Anmälningar"), "intake:list", roles={RoleCode.HUB_WORKER}, order=10)
 
-An entry with no roles is shown to every signed-in user; staff see every entry.
+An entry with no roles is shown to every signed-in user; the others only to holders of one of
+its roles (staff too: a link that answers 403 helps no one).
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def register_nav(
         _entries.append(entry)
 
 
-def nav_for(role_codes: set[str], is_staff: bool = False) -> list[tuple[str | Promise, str]]:
+def nav_for(role_codes: set[str]) -> list[tuple[str | Promise, str]]:
     links = []
     for entry in sorted(_entries, key=lambda e: e.order):
-        if entry.roles and not (entry.roles & role_codes) and not is_staff:
+        if entry.roles and not (entry.roles & role_codes):
             continue
         try:
             links.append((entry.label, reverse(entry.url_name)))
@@ -63,11 +64,9 @@ def current_state(url: str, path: str) -> str:
     return ""
 
 
-def nav_links(
-    role_codes: set[str], path: str, *, is_staff: bool = False, start_url: str = "/"
-) -> list[NavLink]:
+def nav_links(role_codes: set[str], path: str, *, start_url: str = "/") -> list[NavLink]:
     """The menu for a user on `path`: the start page first, then the apps' entries."""
-    entries = [(_("Start"), start_url), *nav_for(role_codes, is_staff=is_staff)]
+    entries = [(_("Start"), start_url), *nav_for(role_codes)]
     links = [NavLink(label, url, current_state(url, path)) for label, url in entries]
     # Only the most specific link is current: /avtal/ and /avtal/ny/ must not both be.
     best = max((len(link.url) for link in links if link.current), default=0)

@@ -105,3 +105,19 @@ def test_demo_police_coordinator_updates_only_the_police_activities(demo_loaded,
     page = logged_in_client(police).get(reverse("collaboration:plan_detail", args=[plan.pk]))
     assert page.status_code == 200
     assert mine[0].title in page.content.decode()
+
+
+def test_schools_page_links_only_the_agreements_the_user_may_open(demo_loaded, logged_in_client):
+    """The crawl (issue 9) found links from the school register to agreements answering 404."""
+    reference = (
+        Agreement.objects.filter(type__code=AgreementTypeCode.SCHOOL_COLLABORATION)
+        .order_by("pk")
+        .first()
+    )
+    url = reverse("agreements:detail", args=[reference.pk])
+    for username, may_open in (("nacka", False), ("skola", True)):
+        client = logged_in_client(User.objects.get(username=username))
+        page = client.get(reverse("collaboration:schools")).content.decode()
+        assert reference.reference in page
+        assert (f'href="{url}"' in page) is may_open, username
+        assert client.get(url).status_code == (200 if may_open else 404), username
