@@ -22,6 +22,7 @@ from samverkan.accounts.access import has_role
 from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import RoleCode, User
 from samverkan.core.calendar import local_date
+from samverkan.core.sessions import session_passive
 from samverkan.intake import selectors, services
 from samverkan.intake.forms import (
     ClarificationForm,
@@ -95,6 +96,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@session_passive(renews_idle_time=False)
 @role_required(HUB)
 @require_GET
 def hub_queue(request: HttpRequest) -> HttpResponse:
@@ -103,6 +105,7 @@ def hub_queue(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@session_passive(renews_idle_time=False)
 @role_required(HUB)
 @require_GET
 def hub_alarm(request: HttpRequest) -> HttpResponse:
@@ -165,6 +168,7 @@ def hub_register(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
+@session_passive(renews_idle_time=True)
 @role_required(HUB)
 @require_POST
 def hub_decide(request: HttpRequest) -> HttpResponse:
