@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "samverkan.defectors",
     "samverkan.collaboration",
     "samverkan.followup",
+    "samverkan.routines",
+    "samverkan.homecoming",
 ]
 
 MIDDLEWARE = [

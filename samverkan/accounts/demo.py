@@ -55,6 +55,14 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
         "farsta", "Fatima", "Nordling", "0180-farsta", (RoleCode.COLLABORATION_COORDINATOR,)
     ),
     DemoUserSpec("farsta-mottagning", "Maja", "Rosenqvist", "0180-farsta", (RoleCode.RECEIVER,)),
+    # The local police's youth coordinator in Farsta: a party of homecoming plans (issue 11).
+    DemoUserSpec(
+        "polis-farsta",
+        "Patrik",
+        "Ljungberg",
+        "polisen-lpo-farsta",
+        (RoleCode.COLLABORATION_COORDINATOR,),
+    ),
     # A later issue moves the school staff member to a school unit.
     DemoUserSpec("skola", "Karin", "Björkman", "0180-norra-innerstaden", (RoleCode.SCHOOL_STAFF,)),
     # The system operator belongs to no organisation: it sees no personal data.

@@ -17,6 +17,8 @@ DEMO_MODULES = [
     "samverkan.defectors.demo",
     "samverkan.collaboration.demo",
     "samverkan.followup.demo",
+    "samverkan.routines.demo",
+    "samverkan.homecoming.demo",
 ]
 
 
