@@ -319,7 +319,7 @@ class DueActionOut(Schema):
     overdue: bool
 
 
-@router.get("/actions/due", response=list[DueActionOut])
+@router.get("/due-actions", response=list[DueActionOut])
 def actions_due(request: HttpRequest, days: int = 0) -> list[DueActionOut]:
     """The caller's party's open actions past their date (or within `days` days)."""
     due = selectors.overdue_actions_for(_member(request), soon_days=max(0, min(days, 90)))
