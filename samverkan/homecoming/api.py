@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from samverkan.accounts.access import has_role
@@ -190,7 +190,7 @@ class PlanIn(Schema):
 
 
 @router.post("/plans", response={201: PlanDetailOut})
-def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, Any]:
+def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
     data = payload.dict()
     plan = _call(
         services.plan_create,
@@ -202,7 +202,7 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> tuple[int, Any]:
             "school": _organisation(payload.school, "school"),
         },
     )
-    return 201, _read(request, plan.pk, "API, ny plan")
+    return Status(201, _read(request, plan.pk, "API, ny plan"))
 
 
 class BasisIn(Schema):
@@ -229,7 +229,7 @@ class CreatedOut(Schema):
 
 
 @router.post("/plans/{plan_id}/actions", response={201: CreatedOut})
-def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> tuple[int, Any]:
+def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> Any:
     party = _organisation(payload.party, "party")
     action = _call(
         services.action_add,
@@ -240,7 +240,7 @@ def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> tupl
         owner_name=payload.owner_name,
         due_date=payload.due_date,
     )
-    return 201, CreatedOut(id=action.pk)
+    return Status(201, CreatedOut(id=action.pk))
 
 
 class ActionUpdateIn(Schema):
@@ -265,7 +265,7 @@ class ContactIn(Schema):
 
 
 @router.post("/plans/{plan_id}/contacts", response={201: CreatedOut})
-def contact_create(request: HttpRequest, plan_id: int, payload: ContactIn) -> tuple[int, Any]:
+def contact_create(request: HttpRequest, plan_id: int, payload: ContactIn) -> Any:
     contact = _call(
         services.contact_add,
         actor=_member(request),
@@ -275,7 +275,7 @@ def contact_create(request: HttpRequest, plan_id: int, payload: ContactIn) -> tu
         title=payload.title,
         phone=payload.phone,
     )
-    return 201, CreatedOut(id=contact.pk)
+    return Status(201, CreatedOut(id=contact.pk))
 
 
 class ReturnIn(Schema):
@@ -299,7 +299,7 @@ class FollowUpIn(Schema):
 
 
 @router.post("/plans/{plan_id}/follow-ups", response={201: CreatedOut})
-def follow_up_create(request: HttpRequest, plan_id: int, payload: FollowUpIn) -> tuple[int, Any]:
+def follow_up_create(request: HttpRequest, plan_id: int, payload: FollowUpIn) -> Any:
     follow_up = _call(
         services.follow_up_add,
         actor=_member(request),
@@ -307,7 +307,7 @@ def follow_up_create(request: HttpRequest, plan_id: int, payload: FollowUpIn) ->
         held_on=payload.held_on,
         text=payload.text,
     )
-    return 201, CreatedOut(id=follow_up.pk)
+    return Status(201, CreatedOut(id=follow_up.pk))
 
 
 class DueActionOut(Schema):

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from samverkan.accounts.access import has_role
@@ -166,7 +166,7 @@ class RoutineIn(Schema):
 
 
 @router.post("/", response={201: RoutineDetailOut})
-def routine_create(request: HttpRequest, payload: RoutineIn) -> tuple[int, Any]:
+def routine_create(request: HttpRequest, payload: RoutineIn) -> Any:
     user = request.user
     owner = _organisations([payload.owner], "owner")[0]
     forums = list(Forum.objects.visible_to(user).filter(pk__in=payload.forums))
@@ -188,7 +188,7 @@ def routine_create(request: HttpRequest, payload: RoutineIn) -> tuple[int, Any]:
         forums=forums,
         agreements=agreements,
     )
-    return 201, routine_detail(request, routine.pk)
+    return Status(201, routine_detail(request, routine.pk))
 
 
 class RevisionIn(Schema):
@@ -200,11 +200,11 @@ class RevisionIn(Schema):
 
 
 @router.post("/{routine_id}/versions", response={201: VersionOut})
-def routine_revise(request: HttpRequest, routine_id: int, payload: RevisionIn) -> tuple[int, Any]:
+def routine_revise(request: HttpRequest, routine_id: int, payload: RevisionIn) -> Any:
     version = _call(
         services.routine_revise, actor=request.user, routine_id=routine_id, **payload.dict()
     )
-    return 201, _version(version, version.pk)
+    return Status(201, _version(version, version.pk))
 
 
 class ReviewIn(Schema):
