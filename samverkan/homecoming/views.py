@@ -346,7 +346,8 @@ def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
     _editable(user, plan_id, "hemtagningsplan, avsluta")
     try:
         services.plan_close(actor=user, plan_id=plan_id)
-    except HomecomingError as error:
+    except (NotFound, NotAllowed) as error:
         _refuse_or_show(None, error)
-    messages.success(request, _("Planen är avslutad."))
+    else:
+        messages.success(request, _("Planen är avslutad."))
     return redirect("homecoming:detail", plan_id=plan_id)

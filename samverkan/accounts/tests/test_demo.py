@@ -25,8 +25,10 @@ def test_load_demo_is_idempotent(registry_demo):
     load_demo()
     load_demo()
 
-    assert User.objects.filter(username__in=[s.username for s in DEMO_USERS]).count() == 14
-    assert TOTPDevice.objects.filter(name="demo", confirmed=True).count() == 14
+    assert User.objects.filter(username__in=[s.username for s in DEMO_USERS]).count() == len(
+        DEMO_USERS
+    )
+    assert TOTPDevice.objects.filter(name="demo", confirmed=True).count() == len(DEMO_USERS)
     assert ApiClient.objects.count() == 1
 
 
