@@ -17,6 +17,7 @@ READERS = {
     RoleCode.SCHOOL_STAFF,
     RoleCode.RECEIVER,
     RoleCode.ANALYST,
+    RoleCode.AGREEMENT_ADMIN,
 }
 
 register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=set(READERS), order=43)

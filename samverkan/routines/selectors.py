@@ -55,6 +55,11 @@ def for_forum(user: Any, forum_id: int) -> list[Routine]:
     return list(routines_visible_to(user).filter(forums__id=forum_id).order_by("title"))
 
 
+def for_agreement(user: Any, agreement_id: int) -> list[Routine]:
+    """The routines attached to an agreement, as this user may see them (current versions)."""
+    return list(routines_visible_to(user).filter(agreements__id=agreement_id).order_by("title"))
+
+
 @dataclass(frozen=True)
 class ReviewReminder:
     routine: Routine

@@ -253,3 +253,35 @@ def test_create_through_the_api(collaboration_coordinator, forum, logged_in_clie
         content_type="application/json",
     )
     assert past.status_code == 422
+
+
+def test_the_agreement_page_shows_its_routines(
+    collaboration_coordinator, agreement_admin, logged_in_client
+):
+    from samverkan.agreements import services as agreement_services
+    from samverkan.agreements.models import AgreementTypeCode
+
+    agreement = agreement_services.agreement_create(
+        actor=None,
+        type_code=AgreementTypeCode.SCHOOL_COLLABORATION,
+        title="Lokal överenskommelse Farsta",
+        reference="TEST-FARSTA-1",
+        organisations=[org("0180-farsta"), org("polisen-lpo-farsta")],
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+    routine = services.routine_create(
+        actor=collaboration_coordinator,
+        owner=org("0180-farsta"),
+        title="Sekretess i samverkan",
+        body="Text.",
+        topic=RoutineTopic.SECRECY,
+        review_date=date(2027, 6, 1),
+        agreements=[agreement],
+    )
+    client = logged_in_client(agreement_admin)  # Stockholm: responsible for Farsta's agreements
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    assert "Sekretess i samverkan" in page and "version 1" in page
+    assert client.get(reverse("routines:detail", args=[routine.pk])).status_code == 200
+    listed = client.get(reverse("routines:index"), {"avtal": agreement.pk}).content.decode()
+    assert "Sekretess i samverkan" in listed
