@@ -217,6 +217,26 @@ def plan_basis(request: HttpRequest, plan_id: int, payload: BasisIn) -> PlanDeta
     return _read(request, plan_id)
 
 
+class AssessmentIn(Schema):
+    expected_release: date
+    risk_level: str
+    concrete_risk: str = ""
+    risk_assessment: str = ""
+    sis_home: str
+
+
+@router.post("/plans/{plan_id}/assessment", response=PlanDetailOut)
+def plan_assessment(request: HttpRequest, plan_id: int, payload: AssessmentIn) -> PlanDetailOut:
+    _call(services.plan_update, actor=_member(request), plan_id=plan_id, **payload.dict())
+    return _read(request, plan_id)
+
+
+@router.post("/plans/{plan_id}/close", response=PlanDetailOut)
+def plan_close(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+    _call(services.plan_close, actor=_member(request), plan_id=plan_id)
+    return _read(request, plan_id)
+
+
 class ActionIn(Schema):
     party: str
     text: str

@@ -221,3 +221,27 @@ def routine_review(request: HttpRequest, routine_id: int, payload: ReviewIn) -> 
     )
     routine = _visible(request.user, routine.pk)
     return RoutineOut(**_out(routine, request.user))
+
+
+class LinksIn(Schema):
+    parties: list[str] = []
+    forums: list[int] = []
+    agreements: list[int] = []
+
+
+@router.post("/{routine_id}/links", response=RoutineOut)
+def routine_links(request: HttpRequest, routine_id: int, payload: LinksIn) -> RoutineOut:
+    user = request.user
+    forums = list(Forum.objects.visible_to(user).filter(pk__in=payload.forums))
+    agreements = list(Agreement.objects.visible_to(user).filter(pk__in=payload.agreements))
+    if len(forums) != len(set(payload.forums)) or len(agreements) != len(set(payload.agreements)):
+        raise HttpError(422, "Okänt samverkansforum eller avtal.")
+    _call(
+        services.routine_set_links,
+        actor=user,
+        routine_id=routine_id,
+        parties=_organisations(payload.parties, "parties"),
+        forums=forums,
+        agreements=agreements,
+    )
+    return RoutineOut(**_out(_visible(user, routine_id), user))

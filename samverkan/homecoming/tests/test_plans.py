@@ -338,3 +338,57 @@ def test_create_plan_through_the_form(collaboration_coordinator, logged_in_clien
     assert response.status_code == 302
     detail = client.get(response["Location"]).content.decode()
     assert "20090412-2397" in detail and "10 kap. 18 a § OSL" in detail
+
+
+def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logged_in_client):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        "/api/v1/homecoming/plans",
+        {
+            "district": "0180-farsta",
+            "police_unit": "polisen-lpo-farsta",
+            "person_id": "20090412-2397",
+            "name": "Elias Exempelsson",
+            "sis_home": "Demohemmet",
+            "expected_release": "2026-12-16",
+            "risk_level": "high",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    plan_id = response.json()["id"]
+    police = logged_in_client(farsta_police)
+    assert police.get(f"/api/v1/homecoming/plans/{plan_id}").status_code == 404
+    refused = client.post(
+        f"/api/v1/homecoming/plans/{plan_id}/basis",
+        {"sharing_basis": "osl_10_18a"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "konkreta risken" in refused.json()["detail"]
+    shared = client.post(
+        f"/api/v1/homecoming/plans/{plan_id}/basis",
+        {"sharing_basis": "osl_10_18a", "concrete_risk": "Nätverket söker kontakt."},
+        content_type="application/json",
+    )
+    assert shared.status_code == 200
+    action = client.post(
+        f"/api/v1/homecoming/plans/{plan_id}/actions",
+        {
+            "party": "polisen-lpo-farsta",
+            "text": "Kontakt första veckan",
+            "owner_name": "Ungdomssamordnaren",
+            "due_date": "2026-12-20",
+        },
+        content_type="application/json",
+    )
+    assert action.status_code == 201
+    data = police.get(f"/api/v1/homecoming/plans/{plan_id}").json()
+    assert [a["text"] for a in data["actions"]] == ["Kontakt första veckan"]
+    assert data["sis_home"] is None
+    done = police.post(
+        f"/api/v1/homecoming/actions/{action.json()['id']}",
+        {"status": "done"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200
+    assert client.post(f"/api/v1/homecoming/plans/{plan_id}/close").json()["status"] == "closed"

@@ -241,6 +241,13 @@ def test_create_through_the_api(collaboration_coordinator, forum, logged_in_clie
     data = response.json()
     assert data["version"] == 1 and data["forums"] == [forum.pk]
     assert data["parties"] == ["0180-farsta", "polisen-lpo-farsta"]
+    links = client.post(
+        f"/api/v1/routines/{data['id']}/links",
+        {"parties": [], "forums": []},
+        content_type="application/json",
+    )
+    assert links.status_code == 200
+    assert links.json()["parties"] == ["0180-farsta"] and links.json()["forums"] == []
     past = client.post(
         "/api/v1/routines/",
         {
