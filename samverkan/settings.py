@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "samverkan.collaboration",
     "samverkan.followup",
     "samverkan.retention",
+    "samverkan.routines",
+    "samverkan.homecoming",
 ]
 
 MIDDLEWARE = [

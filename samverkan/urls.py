@@ -17,6 +17,8 @@ urlpatterns = [
     path("samverkan/", include("samverkan.collaboration.urls")),
     path("uppfoljning/", include("samverkan.followup.urls")),
     path("logg/", include("samverkan.audit.urls")),
+    path("rutiner/", include("samverkan.routines.urls")),
+    path("hemtagning/", include("samverkan.homecoming.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -55,8 +55,8 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
         "farsta", "Fatima", "Nordling", "0180-farsta", (RoleCode.COLLABORATION_COORDINATOR,)
     ),
     DemoUserSpec("farsta-mottagning", "Maja", "Rosenqvist", "0180-farsta", (RoleCode.RECEIVER,)),
-    # The local police area's youth coordinator: a party of Farsta's forums and owner
-    # of the police activities in its action plan.
+    # The local police area's youth coordinator: a party of Farsta's forums, owner of
+    # the police activities in its action plan and of homecoming-plan actions.
     DemoUserSpec(
         "polis-farsta",
         "Peter",

@@ -17,6 +17,8 @@ DEMO_MODULES = [
     "samverkan.defectors.demo",
     "samverkan.collaboration.demo",
     "samverkan.followup.demo",
+    "samverkan.routines.demo",
+    "samverkan.homecoming.demo",
     # Last: applies the 2023 mergers, moving the demo's open work to Järva (issue 10).
     "samverkan.registry.demo_changes",
 ]

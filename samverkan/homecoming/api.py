@@ -1,0 +1,356 @@
+"""Homecoming API (/api/v1/homecoming): the same reads and writes as the web pages.
+
+Reads go through `selectors.plan_view`/`plan_list`: scoped to the parties, redacted
+by the recorded basis and audited — a field the viewer's party may not see is
+`null` and `sections` lists what is shown. Errors: 422 (with the Swedish message),
+403, 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from samverkan.accounts.access import has_role
+from samverkan.agreements.api import VerifiedSessionAuth
+from samverkan.homecoming import selectors, services
+from samverkan.homecoming.models import SharingBasis
+from samverkan.homecoming.selectors import PlanView
+from samverkan.homecoming.services import HOMECOMING_ROLES
+from samverkan.registry.models import Organisation
+
+router = Router(tags=["homecoming"], auth=[VerifiedSessionAuth()])
+
+T = TypeVar("T")
+
+
+def _call(function: Callable[..., T], **kwargs: Any) -> T:
+    try:
+        return function(**kwargs)
+    except services.HomecomingError as error:
+        raise HttpError(error.status_code, error.message) from error
+
+
+def _member(request: HttpRequest) -> Any:
+    if not has_role(request.user, *HOMECOMING_ROLES):
+        raise HttpError(403, "Du har ingen roll som arbetar med hemtagningsplaner.")
+    return request.user
+
+
+def _organisation(code: str | None, field: str) -> Organisation | None:
+    if not code:
+        return None
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        raise HttpError(422, f"Okänd organisation i {field}: {code!r}.")
+    return organisation
+
+
+class ActionOut(Schema):
+    id: int
+    party: str
+    text: str
+    owner_name: str
+    due_date: date
+    status: str
+    completed_on: date | None
+    note: str
+    overdue: bool
+    can_update: bool
+
+
+class ContactOut(Schema):
+    organisation: str
+    name: str
+    title: str
+    phone: str
+
+
+class FollowUpOut(Schema):
+    held_on: date
+    text: str
+
+
+class PlanOut(Schema):
+    id: int
+    reference: str
+    district: str
+    police_unit: str
+    school: str | None
+    status: str
+    viewer_party: str
+    sharing_basis: str
+    basis_recorded_on: date | None
+    sections: list[str]
+    person_id: str | None
+    name: str | None
+    age: int | None
+    expected_release: date | None
+    released_on: date | None
+    risk_level: str | None
+    concrete_risk: str | None
+    sis_home: str | None
+    risk_assessment: str | None
+    basis_note: str | None
+
+
+class PlanDetailOut(PlanOut):
+    actions: list[ActionOut]
+    contacts: list[ContactOut] | None
+    follow_ups: list[FollowUpOut] | None
+
+
+def _plan(view: PlanView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "reference": view.reference,
+        "district": view.district_code,
+        "police_unit": view.police_unit_code,
+        "school": view.school_code,
+        "status": view.status,
+        "viewer_party": view.viewer_party,
+        "sharing_basis": view.sharing_basis,
+        "basis_recorded_on": view.basis_recorded_on,
+        "sections": sorted(str(s) for s in view.sections),
+        "person_id": view.person_id,
+        "name": view.name,
+        "age": view.age,
+        "expected_release": view.expected_release,
+        "released_on": view.released_on,
+        "risk_level": view.risk_level,
+        "concrete_risk": view.concrete_risk,
+        "sis_home": view.sis_home,
+        "risk_assessment": view.risk_assessment,
+        "basis_note": view.basis_note,
+    }
+
+
+def _detail(view: PlanView) -> PlanDetailOut:
+    return PlanDetailOut(
+        **_plan(view),
+        actions=[
+            ActionOut(
+                id=a.id,
+                party=a.party_code,
+                text=a.text,
+                owner_name=a.owner_name,
+                due_date=a.due_date,
+                status=a.status,
+                completed_on=a.completed_on,
+                note=a.note,
+                overdue=a.overdue,
+                can_update=a.can_update,
+            )
+            for a in view.actions
+        ],
+        contacts=None
+        if view.contacts is None
+        else [ContactOut(**c.__dict__) for c in view.contacts],
+        follow_ups=None
+        if view.follow_ups is None
+        else [FollowUpOut(**f.__dict__) for f in view.follow_ups],
+    )
+
+
+def _read(request: HttpRequest, plan_id: int, reason: str = "API") -> PlanDetailOut:
+    view = selectors.plan_view(_member(request), plan_id, reason=reason)
+    if view is None:
+        raise HttpError(404, "Planen finns inte.")
+    return _detail(view)
+
+
+@router.get("/plans", response=list[PlanOut])
+def plan_list(request: HttpRequest) -> list[PlanOut]:
+    return [PlanOut(**_plan(v)) for v in selectors.plan_list(_member(request), reason="API, lista")]
+
+
+@router.get("/plans/{plan_id}", response=PlanDetailOut)
+def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+    return _read(request, plan_id)
+
+
+class PlanIn(Schema):
+    district: str
+    police_unit: str
+    school: str | None = None
+    person_id: str
+    name: str
+    sis_home: str
+    expected_release: date
+    risk_level: str
+    concrete_risk: str = ""
+    risk_assessment: str = ""
+    sharing_basis: str = SharingBasis.NONE
+    basis_note: str = ""
+
+
+@router.post("/plans", response={201: PlanDetailOut})
+def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
+    data = payload.dict()
+    plan = _call(
+        services.plan_create,
+        actor=_member(request),
+        **{
+            **data,
+            "district": _organisation(payload.district, "district"),
+            "police_unit": _organisation(payload.police_unit, "police_unit"),
+            "school": _organisation(payload.school, "school"),
+        },
+    )
+    return Status(201, _read(request, plan.pk, "API, ny plan"))
+
+
+class BasisIn(Schema):
+    sharing_basis: str
+    basis_note: str = ""
+    concrete_risk: str = ""
+
+
+@router.post("/plans/{plan_id}/basis", response=PlanDetailOut)
+def plan_basis(request: HttpRequest, plan_id: int, payload: BasisIn) -> PlanDetailOut:
+    _call(services.basis_record, actor=_member(request), plan_id=plan_id, **payload.dict())
+    return _read(request, plan_id)
+
+
+class AssessmentIn(Schema):
+    expected_release: date
+    risk_level: str
+    concrete_risk: str = ""
+    risk_assessment: str = ""
+    sis_home: str
+
+
+@router.post("/plans/{plan_id}/assessment", response=PlanDetailOut)
+def plan_assessment(request: HttpRequest, plan_id: int, payload: AssessmentIn) -> PlanDetailOut:
+    _call(services.plan_update, actor=_member(request), plan_id=plan_id, **payload.dict())
+    return _read(request, plan_id)
+
+
+@router.post("/plans/{plan_id}/close", response=PlanDetailOut)
+def plan_close(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+    _call(services.plan_close, actor=_member(request), plan_id=plan_id)
+    return _read(request, plan_id)
+
+
+class ActionIn(Schema):
+    party: str
+    text: str
+    owner_name: str
+    due_date: date
+
+
+class CreatedOut(Schema):
+    id: int
+
+
+@router.post("/plans/{plan_id}/actions", response={201: CreatedOut})
+def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> Any:
+    party = _organisation(payload.party, "party")
+    action = _call(
+        services.action_add,
+        actor=_member(request),
+        plan_id=plan_id,
+        party=party,
+        text=payload.text,
+        owner_name=payload.owner_name,
+        due_date=payload.due_date,
+    )
+    return Status(201, CreatedOut(id=action.pk))
+
+
+class ActionUpdateIn(Schema):
+    status: str
+    note: str = ""
+    completed_on: date | None = None
+
+
+@router.post("/actions/{action_id}", response=CreatedOut)
+def action_update(request: HttpRequest, action_id: int, payload: ActionUpdateIn) -> CreatedOut:
+    action = _call(
+        services.action_update, actor=_member(request), action_id=action_id, **payload.dict()
+    )
+    return CreatedOut(id=action.pk)
+
+
+class ContactIn(Schema):
+    organisation: str
+    name: str
+    title: str
+    phone: str = ""
+
+
+@router.post("/plans/{plan_id}/contacts", response={201: CreatedOut})
+def contact_create(request: HttpRequest, plan_id: int, payload: ContactIn) -> Any:
+    contact = _call(
+        services.contact_add,
+        actor=_member(request),
+        plan_id=plan_id,
+        organisation=_organisation(payload.organisation, "organisation"),
+        name=payload.name,
+        title=payload.title,
+        phone=payload.phone,
+    )
+    return Status(201, CreatedOut(id=contact.pk))
+
+
+class ReturnIn(Schema):
+    released_on: date
+
+
+@router.post("/plans/{plan_id}/return", response=PlanDetailOut)
+def plan_return(request: HttpRequest, plan_id: int, payload: ReturnIn) -> PlanDetailOut:
+    _call(
+        services.return_record,
+        actor=_member(request),
+        plan_id=plan_id,
+        released_on=payload.released_on,
+    )
+    return _read(request, plan_id)
+
+
+class FollowUpIn(Schema):
+    held_on: date
+    text: str
+
+
+@router.post("/plans/{plan_id}/follow-ups", response={201: CreatedOut})
+def follow_up_create(request: HttpRequest, plan_id: int, payload: FollowUpIn) -> Any:
+    follow_up = _call(
+        services.follow_up_add,
+        actor=_member(request),
+        plan_id=plan_id,
+        held_on=payload.held_on,
+        text=payload.text,
+    )
+    return Status(201, CreatedOut(id=follow_up.pk))
+
+
+class DueActionOut(Schema):
+    id: int
+    plan: int
+    plan_reference: str
+    text: str
+    due_date: date
+    overdue: bool
+
+
+@router.get("/due-actions", response=list[DueActionOut])
+def actions_due(request: HttpRequest, days: int = 0) -> list[DueActionOut]:
+    """The caller's party's open actions past their date (or within `days` days)."""
+    due = selectors.overdue_actions_for(_member(request), soon_days=max(0, min(days, 90)))
+    return [
+        DueActionOut(
+            id=a.id,
+            plan=a.plan_id,
+            plan_reference=a.plan_reference,
+            text=a.text,
+            due_date=a.due_date,
+            overdue=a.overdue,
+        )
+        for a in due
+    ]

@@ -1,0 +1,154 @@
+"""Forms of the homecoming pages. They check shape; the services decide and say no in Swedish."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.homecoming.models import ActionStatus, RiskLevel, SharingBasis
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _choices(queryset: Any, empty: bool = True) -> list[tuple[str, str]]:
+    rows = [(str(o.pk), o.name) for o in queryset]
+    return [("", "—"), *rows] if empty else rows
+
+
+BASIS_HELP = _(
+    "Samtycke: polisen ser hela planen utom dokumentationen av grunden. 10 kap. 18 a § OSL "
+    "(under 21 år, konkret risk): polisen ser identitet, utskrivning och hemkomst, den konkreta "
+    "risken, sina egna åtgärder och kontakterna – inte placeringen, socialtjänstens "
+    "riskbedömning, andras åtgärder eller uppföljningen. Utan grund ser polisen ingenting."
+)
+
+
+class AssessmentFields(forms.Form):
+    sis_home = forms.CharField(label=_("SiS-hem"), max_length=200)
+    expected_release = forms.DateField(label=_("Beräknad utskrivning"), widget=DATE)
+    risk_level = forms.ChoiceField(
+        label=_("Risk för fortsatt brottslighet"),
+        choices=RiskLevel.choices,
+        widget=forms.RadioSelect,
+    )
+    concrete_risk = forms.CharField(
+        label=_("Konkret risk för fortsatt brottslighet"),
+        help_text=_("Krävs för delning enligt 10 kap. 18 a § OSL. Polisen ser denna text."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    risk_assessment = forms.CharField(
+        label=_("Socialtjänstens riskbedömning (frivilligt)"),
+        help_text=_("Polisen ser den bara med samtycke."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class BasisFields(forms.Form):
+    sharing_basis = forms.ChoiceField(
+        label=_("Grund för vad som delas med polisen"),
+        choices=SharingBasis.choices,
+        initial=SharingBasis.NONE,
+        help_text=BASIS_HELP,
+        widget=forms.RadioSelect,
+    )
+    basis_note = forms.CharField(
+        label=_("Dokumentation av grunden"),
+        help_text=_(
+            "Vid samtycke: vem som samtyckt, när och till vad. Visas bara för socialtjänsten."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PlanForm(AssessmentFields, BasisFields):
+    district = forms.ChoiceField(label=_("Ansvarigt stadsdelsområde"))
+    person_id = forms.CharField(label=_("Den unges personnummer"), max_length=13)
+    name = forms.CharField(label=_("Den unges namn"), max_length=200)
+    police_unit = forms.ChoiceField(label=_("Polisen (lokalpolisområde)"))
+    school = forms.ChoiceField(label=_("Skola (frivilligt)"), required=False)
+
+    field_order = [
+        "district",
+        "person_id",
+        "name",
+        "sis_home",
+        "expected_release",
+        "police_unit",
+        "school",
+        "risk_level",
+        "concrete_risk",
+        "risk_assessment",
+        "sharing_basis",
+        "basis_note",
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        districts: Any = (),
+        police_units: Any = (),
+        schools: Any = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["district"]).choices = _choices(districts)
+        cast(forms.ChoiceField, self.fields["police_unit"]).choices = _choices(police_units)
+        cast(forms.ChoiceField, self.fields["school"]).choices = _choices(schools)
+
+
+class AssessmentForm(AssessmentFields):
+    pass
+
+
+class BasisForm(BasisFields):
+    concrete_risk = forms.CharField(
+        label=_("Konkret risk för fortsatt brottslighet"),
+        help_text=_("Krävs för 10 kap. 18 a § OSL. Polisen ser denna text."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ActionForm(forms.Form):
+    party = forms.ChoiceField(label=_("Part"))
+    text = forms.CharField(label=_("Åtgärd"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner_name = forms.CharField(label=_("Ansvarig (namn eller funktion)"), max_length=200)
+    due_date = forms.DateField(label=_("Klar senast"), widget=DATE)
+
+    def __init__(self, *args: Any, parties: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["party"]).choices = _choices(parties)
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActionStatus.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Kommentar (frivilligt)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ContactForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Organisation"))
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    title = forms.CharField(label=_("Funktion"), max_length=200)
+    phone = forms.CharField(label=_("Telefon (frivilligt)"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = _choices(organisations)
+
+
+class ReturnForm(forms.Form):
+    released_on = forms.DateField(label=_("Kom hem den"), widget=DATE)
+
+
+class FollowUpForm(forms.Form):
+    held_on = forms.DateField(label=_("Datum"), widget=DATE)
+    text = forms.CharField(label=_("Uppföljning"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,46 @@
+"""Start-page panel: each party's open actions in homecoming plans, overdue first. Menu entry."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.access import has_role
+from samverkan.accounts.models import User
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.homecoming.selectors import overdue_actions_for
+from samverkan.homecoming.services import HOMECOMING_ROLES
+
+SOON_DAYS = 7
+
+register_nav(_("Hemtagning från SiS"), "homecoming:index", roles=set(HOMECOMING_ROLES), order=45)
+
+
+@register_panel
+def actions_panel(user: User) -> Panel | None:
+    if not has_role(user, *HOMECOMING_ROLES):
+        return None
+    due = overdue_actions_for(user, soon_days=SOON_DAYS)
+    if not due:
+        return None
+    return Panel(
+        title=_("Era åtgärder i hemtagningsplaner"),
+        empty_text=_("Inga åtgärder i hemtagningsplaner väntar på er."),
+        items=[
+            PanelItem(
+                text=_("%(plan)s: %(text)s") % {"plan": a.plan_reference, "text": a.text[:80]},
+                url=reverse("homecoming:detail", args=[a.plan_id]),
+                detail=(
+                    _("Försenad, skulle vara klar %(due)s")
+                    if a.overdue
+                    else _("Klar senast %(due)s")
+                )
+                % {"due": a.due_date.isoformat()},
+                urgent=a.overdue,
+            )
+            for a in due[:8]
+        ],
+        url=reverse("homecoming:index"),
+        order=46,
+    )

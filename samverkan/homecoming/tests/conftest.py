@@ -1,0 +1,95 @@
+"""Homecoming fixtures on top of the project-wide personas (top-level conftest.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+
+from samverkan.accounts.demo import ensure_demo_user
+from samverkan.accounts.models import Role, RoleCode, User
+from samverkan.homecoming import services
+from samverkan.homecoming.models import HomecomingPlan, RiskLevel, SharingBasis
+from samverkan.intake.demo import demo_person_id
+from samverkan.registry.models import Organisation
+
+TODAY = date(2026, 11, 25)
+YOUNG = demo_person_id(date(2009, 4, 12), female=False)  # 17 on TODAY
+OVER_21 = demo_person_id(date(2004, 1, 10), female=True)  # 22 on TODAY
+
+
+def org(code: str) -> Organisation:
+    return Organisation.objects.get(code=code)
+
+
+@pytest.fixture(autouse=True)
+def _clock() -> Any:
+    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def farsta_police(registry_demo: Any) -> User:
+    """The demo persona `polis-farsta`: the local police's coordinator in Farsta."""
+    return ensure_demo_user("polis-farsta")
+
+
+@pytest.fixture
+def sodermalm_coordinator(registry_demo: Any) -> User:
+    user = User.objects.create_user(username="sodermalm", password="x")
+    user.organisation = org("0180-sodermalm")
+    user.save()
+    user.roles.add(Role.objects.get_or_create(code=RoleCode.COLLABORATION_COORDINATOR)[0])
+    return user
+
+
+def make_plan(
+    actor: User, *, basis: str = SharingBasis.OSL_10_18A, **overrides: Any
+) -> HomecomingPlan:
+    data: dict[str, Any] = {
+        "district": org("0180-farsta"),
+        "police_unit": org("polisen-lpo-farsta"),
+        "person_id": YOUNG,
+        "name": "Elias Exempelsson",
+        "sis_home": "Hemlighemmet SiS",
+        "expected_release": date(2026, 12, 16),
+        "risk_level": RiskLevel.HIGH,
+        "concrete_risk": "Konkret risk: kontakt med nätverket under placeringen.",
+        "risk_assessment": "Socialtjänstens interna bedömning av skyddsfaktorer.",
+        "sharing_basis": basis,
+        "basis_note": "Samtycke från den unge och mamman 2026-11-20, se akten."
+        if basis == SharingBasis.CONSENT
+        else "Intern anteckning om grunden.",
+    }
+    data.update(overrides)
+    return services.plan_create(actor=actor, **data)
+
+
+@pytest.fixture
+def plan(collaboration_coordinator: User) -> HomecomingPlan:
+    """A plan shared with the police under 10 kap. 18 a § OSL, with actions for both parties."""
+    plan = make_plan(collaboration_coordinator)
+    for party, text, due in (
+        ("0180-farsta", "Socialtjänstens hemliga åtgärd", date(2026, 11, 20)),
+        ("polisen-lpo-farsta", "Polisens åtgärd", date(2026, 11, 24)),
+        ("polisen-lpo-farsta", "Polisens senare åtgärd", date(2026, 12, 20)),
+    ):
+        services.action_add(
+            actor=collaboration_coordinator,
+            plan_id=plan.pk,
+            party=org(party),
+            text=text,
+            owner_name="Ansvarig",
+            due_date=due,
+        )
+    services.contact_add(
+        actor=collaboration_coordinator,
+        plan_id=plan.pk,
+        organisation=org("polisen-lpo-farsta"),
+        name="Ungdomssamordnaren",
+        title="Polisens ungdomssamordnare",
+        phone="070-174 06 10",
+    )
+    return plan

@@ -1,0 +1,394 @@
+"""Homecoming plans from the outside: who sees what, by basis; overdue lists; audit; access."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from samverkan.audit.models import AuditEntry
+from samverkan.core.startpage import panels_for
+from samverkan.homecoming import selectors, services
+from samverkan.homecoming.models import ActionStatus, HomecomingAction, SharingBasis
+from samverkan.homecoming.tests.conftest import OVER_21, make_plan, org
+from samverkan.intake.demo import demo_person_id
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_FROM_POLICE_UNDER_OSL = (
+    "Hemlighemmet SiS",  # placement
+    "Socialtjänstens interna bedömning",  # risk assessment
+    "Socialtjänstens hemliga åtgärd",  # another party's action
+    "Intern anteckning om grunden",  # basis note
+)
+
+
+def views_of(plan_id: int) -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(
+            action="view", record_type="homecoming.HomecomingPlan", record_id=str(plan_id)
+        ).order_by("id")
+    )
+
+
+# --- the police party sees only what the recorded basis allows ---------------------------------
+
+
+def test_police_under_osl_see_identity_release_risk_own_actions_and_contacts(
+    plan, farsta_police, logged_in_client
+):
+    view = selectors.plan_view(farsta_police, plan.pk)
+    assert view is not None and view.viewer_party == "police"
+    assert view.person_id == plan.person_id and view.name == "Elias Exempelsson"
+    assert view.expected_release == date(2026, 12, 16)
+    assert view.concrete_risk.startswith("Konkret risk")
+    assert view.sis_home is None and view.risk_assessment is None and view.basis_note is None
+    assert view.follow_ups is None
+    assert [a.text for a in view.actions] == ["Polisens åtgärd", "Polisens senare åtgärd"]
+    assert [c.name for c in view.contacts] == ["Ungdomssamordnaren"]
+
+    client = logged_in_client(farsta_police)
+    page = client.get(reverse("homecoming:detail", args=[plan.pk])).content.decode()
+    data = client.get(f"/api/v1/homecoming/plans/{plan.pk}").json()
+    listing = client.get("/api/v1/homecoming/plans").content.decode()
+    for secret in HIDDEN_FROM_POLICE_UNDER_OSL:
+        assert secret not in page
+        assert secret not in json.dumps(data, ensure_ascii=False)
+        assert secret not in listing
+    assert "Elias Exempelsson" in page and "Polisens åtgärd" in page
+    assert data["sis_home"] is None and data["risk_assessment"] is None
+    assert data["follow_ups"] is None
+    assert data["sections"] == ["concrete_risk", "contacts", "identity", "own_actions", "release"]
+
+
+def test_police_with_consent_see_the_plan_but_not_the_documentation_of_consent(
+    collaboration_coordinator, farsta_police
+):
+    plan = make_plan(collaboration_coordinator, basis=SharingBasis.CONSENT)
+    services.action_add(
+        actor=collaboration_coordinator,
+        plan_id=plan.pk,
+        party=org("0180-farsta"),
+        text="Socialtjänstens åtgärd",
+        owner_name="Socialsekreterare",
+        due_date=date(2026, 12, 1),
+    )
+    view = selectors.plan_view(farsta_police, plan.pk)
+    assert view.sis_home == "Hemlighemmet SiS"
+    assert view.risk_assessment.startswith("Socialtjänstens interna")
+    assert [a.text for a in view.actions] == ["Socialtjänstens åtgärd"]
+    assert view.follow_ups == []
+    assert view.basis_note is None
+
+
+def test_without_a_basis_the_police_see_nothing_and_get_no_actions(
+    collaboration_coordinator, farsta_police, logged_in_client
+):
+    plan = make_plan(collaboration_coordinator, basis=SharingBasis.NONE, concrete_risk="")
+    assert selectors.plan_view(farsta_police, plan.pk) is None
+    client = logged_in_client(farsta_police)
+    assert client.get(reverse("homecoming:detail", args=[plan.pk])).status_code == 404
+    assert client.get(f"/api/v1/homecoming/plans/{plan.pk}").status_code == 404
+    with pytest.raises(services.InvalidInput, match="18 a §"):
+        services.action_add(
+            actor=collaboration_coordinator,
+            plan_id=plan.pk,
+            party=org("polisen-lpo-farsta"),
+            text="Polisens åtgärd",
+            owner_name="Ungdomssamordnare",
+            due_date=date(2026, 12, 1),
+        )
+
+
+def test_withdrawing_the_basis_takes_the_plan_and_its_actions_from_the_police(
+    plan, collaboration_coordinator, farsta_police
+):
+    assert selectors.overdue_actions_for(farsta_police)
+    services.basis_record(
+        actor=collaboration_coordinator, plan_id=plan.pk, sharing_basis=SharingBasis.NONE
+    )
+    assert selectors.plan_view(farsta_police, plan.pk) is None
+    assert selectors.overdue_actions_for(farsta_police) == []
+    assert not selectors.actions_visible_to(farsta_police).exists()
+
+
+def test_osl_basis_needs_someone_under_21_and_a_concrete_risk(collaboration_coordinator):
+    with pytest.raises(services.InvalidInput, match="fyllt 21"):
+        make_plan(collaboration_coordinator, person_id=OVER_21)
+    with pytest.raises(services.InvalidInput, match="konkreta risken") as error:
+        make_plan(collaboration_coordinator, concrete_risk="")
+    assert error.value.field == "concrete_risk"
+    with pytest.raises(services.InvalidInput) as error:
+        make_plan(collaboration_coordinator, basis=SharingBasis.CONSENT, basis_note="")
+    assert error.value.field == "basis_note"
+    # Over 21, consent is the only way to share.
+    assert make_plan(collaboration_coordinator, person_id=OVER_21, basis=SharingBasis.CONSENT)
+
+
+def test_the_osl_basis_lapses_for_the_police_when_the_young_person_turns_21(
+    collaboration_coordinator, farsta_police, time_machine
+):
+    # Turns 21 on 2 December 2026.
+    plan = make_plan(collaboration_coordinator, person_id=demo_person_id(date(2005, 12, 2)))
+    assert selectors.plan_view(farsta_police, plan.pk) is not None
+    time_machine.move_to("2026-12-02T09:00:00+01:00", tick=False)
+    assert selectors.plan_view(farsta_police, plan.pk) is None
+    assert selectors.plan_view(collaboration_coordinator, plan.pk).sharing_basis == "none"
+
+
+# --- the overdue lists on each party's start page ----------------------------------------------
+
+
+def test_each_party_sees_its_own_overdue_actions(
+    plan, collaboration_coordinator, farsta_police, farsta_receiver
+):
+    police = selectors.overdue_actions_for(farsta_police)
+    assert [a.text for a in police] == ["Polisens åtgärd"]
+    assert police[0].overdue and police[0].plan_reference == f"H-{plan.pk}"
+    district = selectors.overdue_actions_for(collaboration_coordinator)
+    assert [a.text for a in district] == ["Socialtjänstens hemliga åtgärd"]
+    assert [a.text for a in selectors.overdue_actions_for(farsta_receiver)] == [
+        "Socialtjänstens hemliga åtgärd"
+    ]
+    # Due within 30 days as well, not overdue.
+    soon = selectors.overdue_actions_for(farsta_police, soon_days=30)
+    assert [(a.text, a.overdue) for a in soon] == [
+        ("Polisens åtgärd", True),
+        ("Polisens senare åtgärd", False),
+    ]
+
+
+def test_start_page_panel_shows_overdue_actions_without_personal_data(plan, farsta_police):
+    (panel,) = [p for p in panels_for(farsta_police) if "hemtagningsplaner" in str(p.title)]
+    assert [i.urgent for i in panel.items] == [True]
+    assert f"H-{plan.pk}" in str(panel.items[0].text)
+    assert "Elias" not in str(panel.items[0].text) and plan.person_id not in str(panel.items)
+
+
+def test_done_actions_and_closed_plans_leave_the_overdue_list(
+    plan, collaboration_coordinator, farsta_police
+):
+    action = HomecomingAction.objects.get(text="Polisens åtgärd")
+    services.action_update(actor=farsta_police, action_id=action.pk, status=ActionStatus.DONE)
+    assert selectors.overdue_actions_for(farsta_police) == []
+    assert selectors.overdue_actions_for(collaboration_coordinator)
+    services.plan_close(actor=collaboration_coordinator, plan_id=plan.pk)
+    assert selectors.overdue_actions_for(collaboration_coordinator) == []
+
+
+def test_api_lists_the_callers_due_actions(plan, farsta_police, logged_in_client):
+    data = logged_in_client(farsta_police).get("/api/v1/homecoming/due-actions").json()
+    assert [a["text"] for a in data] == ["Polisens åtgärd"]
+
+
+# --- access: only the parties ------------------------------------------------------------------
+
+
+def test_non_parties_get_404_everywhere(
+    plan, nacka_receiver, sodermalm_coordinator, school_staff, logged_in_client
+):
+    action = HomecomingAction.objects.filter(plan=plan).first()
+    for user in (nacka_receiver, sodermalm_coordinator):
+        client = logged_in_client(user)
+        for url in (
+            reverse("homecoming:detail", args=[plan.pk]),
+            reverse("homecoming:action_update", args=[plan.pk, action.pk]),
+            reverse("homecoming:contact_new", args=[plan.pk]),
+            f"/api/v1/homecoming/plans/{plan.pk}",
+        ):
+            assert client.get(url).status_code == 404, (user, url)
+        assert client.get("/api/v1/homecoming/plans").json() == []
+        response = client.post(
+            f"/api/v1/homecoming/actions/{action.pk}",
+            {"status": "done"},
+            content_type="application/json",
+        )
+        assert response.status_code == 404
+    assert (
+        AuditEntry.objects.filter(
+            action="view", actor_user__in=[nacka_receiver, sodermalm_coordinator]
+        ).count()
+        == 0
+    )
+    # School staff of a school that is not a party: nothing either.
+    assert (
+        logged_in_client(school_staff).get(reverse("homecoming:detail", args=[plan.pk])).status_code
+        == 404
+    )
+
+
+def test_police_cannot_write_the_plan_or_others_actions(plan, farsta_police, logged_in_client):
+    client = logged_in_client(farsta_police)
+    assert client.get(reverse("homecoming:basis", args=[plan.pk])).status_code == 403
+    assert client.get(reverse("homecoming:action_new", args=[plan.pk])).status_code == 403
+    district_action = HomecomingAction.objects.get(text="Socialtjänstens hemliga åtgärd")
+    assert (
+        client.get(
+            reverse("homecoming:action_update", args=[plan.pk, district_action.pk])
+        ).status_code
+        == 404
+    )
+    with pytest.raises(services.NotFound):
+        services.action_update(
+            actor=farsta_police, action_id=district_action.pk, status=ActionStatus.DONE
+        )
+    response = client.post(
+        f"/api/v1/homecoming/plans/{plan.pk}/basis",
+        {"sharing_basis": "consent", "basis_note": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+
+
+def test_police_update_their_own_action_and_add_their_own_contact(
+    plan, farsta_police, logged_in_client
+):
+    client = logged_in_client(farsta_police)
+    action = HomecomingAction.objects.get(text="Polisens åtgärd")
+    response = client.post(
+        reverse("homecoming:action_update", args=[plan.pk, action.pk]),
+        {"status": "done", "note": "Områdespoliserna är informerade."},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == "done" and action.completed_on == date(2026, 11, 25)
+    with pytest.raises(services.NotAllowed):
+        services.contact_add(
+            actor=farsta_police,
+            plan_id=plan.pk,
+            organisation=org("0180-farsta"),
+            name="Någon",
+            title="Socialsekreterare",
+        )
+
+
+# --- audit of every view -----------------------------------------------------------------------
+
+
+def test_every_view_of_a_plan_is_audited_with_party_and_basis(
+    plan, collaboration_coordinator, farsta_police, logged_in_client
+):
+    before = len(views_of(plan.pk))
+    police = logged_in_client(farsta_police)
+    police.get(reverse("homecoming:detail", args=[plan.pk]))
+    police.get(reverse("homecoming:index"))
+    police.get(f"/api/v1/homecoming/plans/{plan.pk}")
+    police.get(reverse("homecoming:contact_new", args=[plan.pk]))
+    district = logged_in_client(collaboration_coordinator)
+    district.get(reverse("homecoming:detail", args=[plan.pk]))
+    district.get(reverse("homecoming:basis", args=[plan.pk]))
+    entries = views_of(plan.pk)[before:]
+    assert len(entries) == 6
+    assert [e.actor_user_id for e in entries] == [farsta_police.pk] * 4 + [
+        collaboration_coordinator.pk
+    ] * 2
+    assert all(e.controller == "0180-farsta" for e in entries)
+    assert entries[0].detail["party"] == "police" and entries[0].detail["basis"] == "osl_10_18a"
+    assert "risk_assessment" not in entries[0].detail["sections"]
+    assert entries[-1].detail["party"] == "district"
+
+
+# --- the district's side -----------------------------------------------------------------------
+
+
+def test_return_and_follow_up(plan, collaboration_coordinator, farsta_police):
+    with pytest.raises(services.InvalidInput, match="kommit hem"):
+        services.follow_up_add(
+            actor=collaboration_coordinator, plan_id=plan.pk, held_on=date(2026, 11, 25), text="x"
+        )
+    services.return_record(
+        actor=collaboration_coordinator, plan_id=plan.pk, released_on=date(2026, 11, 24)
+    )
+    services.follow_up_add(
+        actor=collaboration_coordinator,
+        plan_id=plan.pk,
+        held_on=date(2026, 11, 25),
+        text="Första dagen i skolan gick bra.",
+    )
+    district = selectors.plan_view(collaboration_coordinator, plan.pk)
+    assert district.status == "returned" and len(district.follow_ups) == 1
+    police = selectors.plan_view(farsta_police, plan.pk)
+    assert police.released_on == date(2026, 11, 24) and police.follow_ups is None
+
+
+def test_create_plan_through_the_form(collaboration_coordinator, logged_in_client):
+    client = logged_in_client(collaboration_coordinator)
+    form = {
+        "district": str(org("0180-farsta").pk),
+        "person_id": "20090412-2397",
+        "name": "Elias Exempelsson",
+        "sis_home": "Demohemmet",
+        "expected_release": "2026-12-16",
+        "police_unit": str(org("polisen-lpo-farsta").pk),
+        "school": "",
+        "risk_level": "high",
+        "concrete_risk": "",
+        "risk_assessment": "",
+        "sharing_basis": "osl_10_18a",
+        "basis_note": "",
+    }
+    response = client.post(reverse("homecoming:new"), form)
+    assert response.status_code == 200
+    assert "konkreta risken" in response.content.decode()
+    assert "Elias Exempelsson" in response.content.decode()  # nothing lost
+    form["concrete_risk"] = "Nätverket har sökt kontakt."
+    response = client.post(reverse("homecoming:new"), form)
+    assert response.status_code == 302
+    detail = client.get(response["Location"]).content.decode()
+    assert "20090412-2397" in detail and "10 kap. 18 a § OSL" in detail
+
+
+def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logged_in_client):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        "/api/v1/homecoming/plans",
+        {
+            "district": "0180-farsta",
+            "police_unit": "polisen-lpo-farsta",
+            "person_id": "20090412-2397",
+            "name": "Elias Exempelsson",
+            "sis_home": "Demohemmet",
+            "expected_release": "2026-12-16",
+            "risk_level": "high",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    plan_id = response.json()["id"]
+    police = logged_in_client(farsta_police)
+    assert police.get(f"/api/v1/homecoming/plans/{plan_id}").status_code == 404
+    refused = client.post(
+        f"/api/v1/homecoming/plans/{plan_id}/basis",
+        {"sharing_basis": "osl_10_18a"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and "konkreta risken" in refused.json()["detail"]
+    shared = client.post(
+        f"/api/v1/homecoming/plans/{plan_id}/basis",
+        {"sharing_basis": "osl_10_18a", "concrete_risk": "Nätverket söker kontakt."},
+        content_type="application/json",
+    )
+    assert shared.status_code == 200
+    action = client.post(
+        f"/api/v1/homecoming/plans/{plan_id}/actions",
+        {
+            "party": "polisen-lpo-farsta",
+            "text": "Kontakt första veckan",
+            "owner_name": "Ungdomssamordnaren",
+            "due_date": "2026-12-20",
+        },
+        content_type="application/json",
+    )
+    assert action.status_code == 201
+    data = police.get(f"/api/v1/homecoming/plans/{plan_id}").json()
+    assert [a["text"] for a in data["actions"]] == ["Kontakt första veckan"]
+    assert data["sis_home"] is None
+    done = police.post(
+        f"/api/v1/homecoming/actions/{action.json()['id']}",
+        {"status": "done"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200
+    assert client.post(f"/api/v1/homecoming/plans/{plan_id}/close").json()["status"] == "closed"

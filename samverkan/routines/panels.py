@@ -1,0 +1,50 @@
+"""Start-page panel (routines due for review, for the owner's coordinators) and the menu entry."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samverkan.accounts.models import RoleCode, User
+from samverkan.core.calendar import local_date
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.routines.selectors import review_reminders_for
+
+READERS = {
+    RoleCode.COLLABORATION_COORDINATOR,
+    RoleCode.SCHOOL_STAFF,
+    RoleCode.RECEIVER,
+    RoleCode.ANALYST,
+    RoleCode.AGREEMENT_ADMIN,
+}
+
+register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=set(READERS), order=43)
+
+
+@register_panel
+def review_panel(user: User) -> Panel | None:
+    reminders = review_reminders_for(user, local_date(timezone.now()))
+    if not reminders:
+        return None
+    return Panel(
+        title=_("Rutiner att se över"),
+        empty_text=_("Inga rutiner behöver ses över."),
+        items=[
+            PanelItem(
+                text=r.routine.title,
+                url=reverse("routines:detail", args=[r.routine.pk]),
+                detail=(
+                    _("Skulle ha setts över senast %(day)s")
+                    if r.overdue
+                    else _("Ses över senast %(day)s")
+                )
+                % {"day": r.routine.review_date.isoformat()},
+                urgent=r.overdue,
+            )
+            for r in reminders[:8]
+        ],
+        url=reverse("routines:index"),
+        order=44,
+    )

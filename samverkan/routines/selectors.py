@@ -1,0 +1,86 @@
+"""Reads of the routines library, scoped to the user's organisation.
+
+A routine is seen by its owner, the parties it applies to, and the parties of
+the forums and agreements it is attached to. No personal data is kept here, so
+reads are not audited (writes are, in services).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.routines.models import Routine, RoutineVersion
+from samverkan.routines.services import EDITOR
+
+# A review date this close counts as "soon" on the owner's start page.
+REVIEW_SOON = timedelta(days=30)
+
+
+def routines_visible_to(user: Any) -> QuerySet[Routine]:
+    return Routine.objects.visible_to(user).select_related("owner", "current_version")
+
+
+def search(
+    user: Any,
+    query: str = "",
+    *,
+    topic: str = "",
+    forum_id: int | None = None,
+    agreement_id: int | None = None,
+) -> QuerySet[Routine]:
+    """Routines whose current title or text contains every word of `query` (any case)."""
+    routines = routines_visible_to(user)
+    for word in query.lower().split():
+        routines = routines.filter(search_text__contains=word)
+    if topic:
+        routines = routines.filter(topic=topic)
+    if forum_id is not None:
+        routines = routines.filter(forums__id=forum_id)
+    if agreement_id is not None:
+        routines = routines.filter(agreements__id=agreement_id)
+    return routines.order_by("title", "id")
+
+
+def versions_of(routine: Routine) -> QuerySet[RoutineVersion]:
+    return routine.versions.select_related("author").order_by("-number")
+
+
+def for_forum(user: Any, forum_id: int) -> list[Routine]:
+    """The routines attached to a forum, as this user may see them (current versions)."""
+    return list(routines_visible_to(user).filter(forums__id=forum_id).order_by("title"))
+
+
+def for_agreement(user: Any, agreement_id: int) -> list[Routine]:
+    """The routines attached to an agreement, as this user may see them (current versions)."""
+    return list(routines_visible_to(user).filter(agreements__id=agreement_id).order_by("title"))
+
+
+@dataclass(frozen=True)
+class ReviewReminder:
+    routine: Routine
+    overdue: bool
+
+    @property
+    def key(self) -> str:
+        return f"routine-review:{self.routine.pk}:{self.routine.review_date.isoformat()}"
+
+
+def review_reminders_for(user: Any, today: date) -> list[ReviewReminder]:
+    """Routines the user's organisation owns whose review date has passed or comes soon.
+
+    Only editors (coordinators of the owner) are reminded: they are the ones who can act.
+    """
+    if not has_role(user, EDITOR):
+        return []
+    ids = responsible_organisation_ids(user)
+    due = (
+        Routine.objects.filter(owner_id__in=ids, review_date__lte=today + REVIEW_SOON)
+        .select_related("owner")
+        .order_by("review_date", "title")
+    )
+    return [ReviewReminder(routine, routine.review_date < today) for routine in due]

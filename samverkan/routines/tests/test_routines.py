@@ -1,0 +1,294 @@
+"""The routines library: versions, the forum's page, search, review reminders, access."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from samverkan.audit.models import AuditEntry
+from samverkan.core.startpage import panels_for
+from samverkan.routines import selectors, services
+from samverkan.routines.models import Routine, RoutineTopic, RoutineVersion
+from samverkan.routines.reminders import send_review_reminders
+from samverkan.routines.tests.conftest import org
+
+pytestmark = pytest.mark.django_db
+
+
+def revise(actor, routine, body, **extra):
+    return services.routine_revise(
+        actor=actor,
+        routine_id=routine.pk,
+        title=extra.pop("title", routine.title),
+        body=body,
+        change_note=extra.pop("change_note", "Ändrat"),
+        review_date=extra.pop("review_date", date(2027, 11, 1)),
+        **extra,
+    )
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+
+def test_each_edit_is_a_new_version_and_older_ones_stay_readable(
+    routine, collaboration_coordinator, logged_in_client
+):
+    first = routine.current_version
+    version = revise(
+        collaboration_coordinator,
+        routine,
+        "Andra versionen: planen upprättas åtta veckor före utskrivning.",
+        title="Rutin för hemtagning från SiS",
+        based_on=1,
+    )
+    routine.refresh_from_db()
+    assert version.number == 2 and routine.current_version == version
+    assert routine.title == "Rutin för hemtagning från SiS"
+    assert routine.review_date == date(2027, 11, 1)
+    first.refresh_from_db()
+    assert first.body.startswith("Första versionen") and first.number == 1
+    assert list(routine.versions.values_list("number", flat=True)) == [2, 1]
+
+    client = logged_in_client(collaboration_coordinator)
+    current = client.get(reverse("routines:detail", args=[routine.pk])).content.decode()
+    assert "Andra versionen" in current and "Första versionen" not in current
+    old = client.get(reverse("routines:version", args=[routine.pk, 1])).content.decode()
+    assert "Första versionen" in old and "inte längre gäller" in old
+    api = client.get(f"/api/v1/routines/{routine.pk}").json()
+    assert api["version"] == 2 and [v["number"] for v in api["versions"]] == [2, 1]
+    assert (
+        client.get(f"/api/v1/routines/{routine.pk}/versions/1").json()["body"].startswith("Första")
+    )
+    assert AuditEntry.objects.filter(
+        record_type="routines.Routine", record_id=str(routine.pk), action="change"
+    ).exists()
+
+
+def test_a_version_is_never_changed_or_deleted(routine):
+    version = routine.current_version
+    version.body = "Ändrad i efterhand"
+    with pytest.raises(ValidationError):
+        version.save()
+    with pytest.raises(ValidationError):
+        version.delete()
+    assert RoutineVersion.objects.get(pk=version.pk).body.startswith("Första")
+
+
+def test_an_edit_based_on_an_old_version_is_refused(routine, collaboration_coordinator):
+    revise(collaboration_coordinator, routine, "Version två", based_on=1)
+    with pytest.raises(services.InvalidInput, match="version 2"):
+        revise(collaboration_coordinator, routine, "Min ändring av version ett", based_on=1)
+    with pytest.raises(services.InvalidInput, match="oförändrad"):
+        revise(collaboration_coordinator, routine, "Version två")
+    assert routine.versions.count() == 2
+
+
+def test_revise_through_the_form(routine, collaboration_coordinator, logged_in_client):
+    client = logged_in_client(collaboration_coordinator)
+    page = client.get(reverse("routines:revise", args=[routine.pk])).content.decode()
+    assert "Första versionen" in page  # the editor starts from the current text
+    response = client.post(
+        reverse("routines:revise", args=[routine.pk]),
+        {
+            "based_on": "1",
+            "title": routine.title,
+            "body": "Ny text.",
+            "change_note": "Kortare",
+            "review_date": "2027-10-01",
+        },
+    )
+    assert response.status_code == 302
+    assert Routine.objects.get(pk=routine.pk).current_version.number == 2
+
+
+# --- the forum's page --------------------------------------------------------------------------
+
+
+def test_the_forum_page_shows_the_current_version(
+    routine, forum, collaboration_coordinator, logged_in_client
+):
+    revise(collaboration_coordinator, routine, "Version två", title="Hemtagning, version två")
+    page = logged_in_client(collaboration_coordinator).get(
+        reverse("collaboration:forum_detail", args=[forum.pk])
+    )
+    html = page.content.decode()
+    assert "Hemtagning, version två" in html and "version 2" in html
+    assert "Rutin för hemtagning<" not in html
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def test_search_by_title_and_text_in_any_case(
+    routine, collaboration_coordinator, sodermalm_coordinator, logged_in_client
+):
+    services.routine_create(
+        actor=collaboration_coordinator,
+        owner=org("0180-farsta"),
+        title="Säkerhetsarbete i skolan",
+        body="Åtgärder vid hot mot personal.",
+        topic=RoutineTopic.SECURITY,
+        review_date=date(2027, 6, 1),
+    )
+    found = lambda q: [r.title for r in selectors.search(collaboration_coordinator, q)]  # noqa: E731
+    assert found("hemtagning") == ["Rutin för hemtagning"]
+    assert found("SÄKERHETSARBETE") == ["Säkerhetsarbete i skolan"]
+    assert found("åtgärder HOT") == ["Säkerhetsarbete i skolan"]  # every word, in the text
+    assert found("sex veckor") == ["Rutin för hemtagning"]
+    assert found("ingenting sådant") == []
+    # Only the current version is searched.
+    revise(collaboration_coordinator, routine, "Ny text utan det gamla ordet.")
+    assert found("veckor") == []
+    # Another district sees none of Farsta's routines.
+    assert list(selectors.search(sodermalm_coordinator, "hemtagning")) == []
+    client = logged_in_client(collaboration_coordinator)
+    page = client.get(reverse("routines:index"), {"q": "säkerhet"}).content.decode()
+    assert "Säkerhetsarbete i skolan" in page and "1 träff" in page
+    data = client.get("/api/v1/routines/", {"q": "Åtgärder"}).json()
+    assert [r["title"] for r in data] == ["Säkerhetsarbete i skolan"]
+
+
+# --- review reminders --------------------------------------------------------------------------
+
+
+def test_review_reminder_when_the_date_passes(
+    routine, collaboration_coordinator, sodermalm_coordinator, time_machine
+):
+    assert selectors.review_reminders_for(collaboration_coordinator, date(2026, 11, 25)) == []
+    time_machine.move_to("2027-06-02T09:00:00+02:00", tick=False)
+    (reminder,) = selectors.review_reminders_for(collaboration_coordinator, date(2027, 6, 2))
+    assert reminder.overdue and reminder.routine == routine
+    (panel,) = [p for p in panels_for(collaboration_coordinator) if "se över" in str(p.title)]
+    assert panel.items[0].urgent and panel.items[0].text == routine.title
+    assert not [p for p in panels_for(sodermalm_coordinator) if "se över" in str(p.title)]
+
+    collaboration_coordinator.email = "farsta@example.invalid"
+    collaboration_coordinator.save()
+    assert send_review_reminders(today=date(2027, 6, 2)) == 1
+    assert routine.title in mail.outbox[0].body
+    assert send_review_reminders(today=date(2027, 6, 2)) == 0  # once
+    assert send_review_reminders(today=date(2027, 6, 3)) == 0  # not again the next day
+
+    services.routine_confirm_review(
+        actor=collaboration_coordinator, routine_id=routine.pk, review_date=date(2028, 6, 1)
+    )
+    assert selectors.review_reminders_for(collaboration_coordinator, date(2027, 6, 2)) == []
+    assert routine.versions.count() == 1  # a review without changes is not a version
+
+
+def test_review_due_soon_is_shown_but_not_urgent(routine, collaboration_coordinator):
+    (reminder,) = selectors.review_reminders_for(collaboration_coordinator, date(2027, 5, 15))
+    assert not reminder.overdue
+
+
+def test_reminder_command_runs(routine, collaboration_coordinator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("routine_reminders", stdout=out)
+    assert "0 påminnelser skickade" in out.getvalue()
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def test_parties_of_the_forum_read_others_get_404(
+    routine, sodermalm_coordinator, nacka_receiver, logged_in_client
+):
+    from samverkan.accounts.demo import ensure_demo_user
+
+    police = ensure_demo_user("polis-farsta")
+    client = logged_in_client(police)
+    assert client.get(reverse("routines:detail", args=[routine.pk])).status_code == 200
+    # A reader who is not the owner cannot edit.
+    assert client.get(reverse("routines:revise", args=[routine.pk])).status_code == 403
+    with pytest.raises(services.NotAllowed):
+        revise(police, routine, "Polisens ändring")
+    for user in (sodermalm_coordinator, nacka_receiver):
+        client = logged_in_client(user)
+        for url in (
+            reverse("routines:detail", args=[routine.pk]),
+            reverse("routines:version", args=[routine.pk, 1]),
+            f"/api/v1/routines/{routine.pk}",
+        ):
+            assert client.get(url).status_code == 404, (user, url)
+    with pytest.raises(services.NotFound):
+        revise(sodermalm_coordinator, routine, "Annan ändring")
+
+
+def test_create_through_the_api(collaboration_coordinator, forum, logged_in_client):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(
+        "/api/v1/routines/",
+        {
+            "owner": "0180-farsta",
+            "title": "Övergång förskola–grundskola",
+            "body": "Överlämningssamtal i maj.",
+            "topic": "transitions",
+            "review_date": "2027-08-01",
+            "parties": ["polisen-lpo-farsta"],
+            "forums": [forum.pk],
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["version"] == 1 and data["forums"] == [forum.pk]
+    assert data["parties"] == ["0180-farsta", "polisen-lpo-farsta"]
+    links = client.post(
+        f"/api/v1/routines/{data['id']}/links",
+        {"parties": [], "forums": []},
+        content_type="application/json",
+    )
+    assert links.status_code == 200
+    assert links.json()["parties"] == ["0180-farsta"] and links.json()["forums"] == []
+    past = client.post(
+        "/api/v1/routines/",
+        {
+            "owner": "0180-farsta",
+            "title": "X",
+            "body": "Y",
+            "topic": "other",
+            "review_date": "2026-01-01",
+        },
+        content_type="application/json",
+    )
+    assert past.status_code == 422
+
+
+def test_the_agreement_page_shows_its_routines(
+    collaboration_coordinator, agreement_admin, logged_in_client
+):
+    from samverkan.agreements import services as agreement_services
+    from samverkan.agreements.models import AgreementTypeCode
+
+    agreement = agreement_services.agreement_create(
+        actor=None,
+        type_code=AgreementTypeCode.SCHOOL_COLLABORATION,
+        title="Lokal överenskommelse Farsta",
+        reference="TEST-FARSTA-1",
+        organisations=[org("0180-farsta"), org("polisen-lpo-farsta")],
+        start_date=date(2026, 1, 1),
+        end_date=date(2027, 12, 31),
+    )
+    routine = services.routine_create(
+        actor=collaboration_coordinator,
+        owner=org("0180-farsta"),
+        title="Sekretess i samverkan",
+        body="Text.",
+        topic=RoutineTopic.SECRECY,
+        review_date=date(2027, 6, 1),
+        agreements=[agreement],
+    )
+    client = logged_in_client(agreement_admin)  # Stockholm: responsible for Farsta's agreements
+    page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+    assert "Sekretess i samverkan" in page and "version 1" in page
+    assert client.get(reverse("routines:detail", args=[routine.pk])).status_code == 200
+    listed = client.get(reverse("routines:index"), {"avtal": agreement.pk}).content.decode()
+    assert "Sekretess i samverkan" in listed
