@@ -12,9 +12,12 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from samverkan.accounts.access import has_role
+from samverkan.accounts.models import RoleCode
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.collaboration import rules, selectors, services
 from samverkan.collaboration.forms import today
@@ -24,6 +27,18 @@ from samverkan.registry.models import Organisation
 router = Router(tags=["collaboration"], auth=[VerifiedSessionAuth()])
 
 T = TypeVar("T")
+
+# The same roles as the pages (collaboration.views): an organisation's other staff
+# (the hub, agreement administrators, ...) do not read its collaboration data here either.
+COORDINATOR = (RoleCode.COLLABORATION_COORDINATOR,)
+PARTICIPANTS = (*COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.RECEIVER, RoleCode.ANALYST)
+PLAN_READERS = (*PARTICIPANTS, RoleCode.POLICE_OPERATOR)
+SCHOOL_STAFF = (RoleCode.SCHOOL_STAFF,)
+
+
+def _require_role(request: HttpRequest, roles: tuple[str, ...]) -> None:
+    if not has_role(request.user, *roles):
+        raise HttpError(403, _("Du har inte behörighet till detta."))
 
 
 def _call(function: Callable[..., T], **kwargs: Any) -> T:
@@ -99,6 +114,7 @@ def _compliance(row: rules.TermCompliance) -> ComplianceOut:
 
 @router.get("/forums", response=list[ForumOut])
 def forum_list(request: HttpRequest) -> list[ForumOut]:
+    _require_role(request, PARTICIPANTS)
     day = today()
     return [
         ForumOut(
@@ -116,6 +132,7 @@ def forum_list(request: HttpRequest) -> list[ForumOut]:
 
 @router.get("/forums/{forum_id}/compliance", response=list[ComplianceOut])
 def forum_compliance(request: HttpRequest, forum_id: int, terms: int = 4) -> list[ComplianceOut]:
+    _require_role(request, PARTICIPANTS)
     forum = selectors.forums_visible_to(request.user).filter(pk=forum_id).first()
     if forum is None:
         raise HttpError(404, "Forumet finns inte.")
@@ -150,6 +167,7 @@ class MeetingOut(Schema):
 
 @router.post("/forums/{forum_id}/meetings", response={201: MeetingOut})
 def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     unknown = set(payload.functions_present) - set(Function.values)
     if unknown:
         raise HttpError(422, f"Okänd funktion: {', '.join(sorted(unknown))}.")
@@ -191,6 +209,7 @@ class CalendarDayOut(Schema):
 def colocation_calendar(
     request: HttpRequest, start: date | None = None, days: int = 28
 ) -> list[CalendarDayOut]:
+    _require_role(request, COORDINATOR)
     colocations = list(selectors.colocations_visible_to(request.user))
     calendar = selectors.colocation_calendar(
         colocations, start or today(), days=max(1, min(days, 366))
@@ -223,6 +242,7 @@ class CreatedOut(Schema):
 
 @router.post("/consultations", response={201: CreatedOut})
 def consultation_create(request: HttpRequest, payload: ConsultationIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     consultation = _call(
         services.consultation_record,
         actor=request.user,
@@ -249,6 +269,7 @@ class TrainingIn(Schema):
 
 @router.post("/trainings", response={201: CreatedOut})
 def training_create(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     training = _call(
         services.training_record,
         actor=request.user,
@@ -285,6 +306,7 @@ class PictureOut(Schema):
 
 @router.get("/situational-pictures/{picture_id}", response=PictureOut)
 def picture_detail(request: HttpRequest, picture_id: int) -> PictureOut:
+    _require_role(request, PLAN_READERS)
     picture = selectors.pictures_visible_to(request.user).filter(pk=picture_id).first()
     if picture is None:
         raise HttpError(404, "Lägesbilden finns inte.")
@@ -324,6 +346,7 @@ class ActivityOut(Schema):
 
 @router.get("/action-plans/{plan_id}/activities", response=list[ActivityOut])
 def plan_activities(request: HttpRequest, plan_id: int) -> list[ActivityOut]:
+    _require_role(request, PLAN_READERS)
     plan = selectors.plans_visible_to(request.user).filter(pk=plan_id).first()
     if plan is None:
         raise HttpError(404, "Åtgärdsplanen finns inte.")
@@ -356,6 +379,7 @@ class ActivityUpdateIn(Schema):
 
 @router.post("/activities/{activity_id}", response=CreatedOut)
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityUpdateIn) -> Any:
+    _require_role(request, PLAN_READERS)
     activity = _call(
         services.activity_update,
         actor=request.user,
@@ -381,6 +405,7 @@ class SchoolOut(Schema):
 
 @router.get("/schools", response=list[SchoolOut])
 def school_list(request: HttpRequest, district: str | None = None) -> list[SchoolOut]:
+    _require_role(request, PARTICIPANTS)
     located = _organisation(district, "district") if district else None
     return [
         SchoolOut(
@@ -416,6 +441,7 @@ class SchoolReportOut(Schema):
 
 @router.post("/school-reports", response={201: SchoolReportOut})
 def school_report_create(request: HttpRequest, payload: SchoolReportIn) -> tuple[int, Any]:
+    _require_role(request, SCHOOL_STAFF)
     report = _call(
         services.school_report_file,
         actor=request.user,
@@ -453,6 +479,7 @@ class IndicatorOut(Schema):
 
 @router.get("/indicators", response=list[IndicatorOut])
 def indicator_list(request: HttpRequest, terms: int = 4) -> list[IndicatorOut]:
+    _require_role(request, PARTICIPANTS)
     result = []
     for indicator in selectors.indicators_visible_to(request.user):
         series = selectors.indicator_series(indicator, today=today(), terms=max(1, min(terms, 20)))
@@ -483,6 +510,7 @@ class IndicatorValueIn(Schema):
 
 @router.put("/indicators/{indicator_id}/values", response=CreatedOut)
 def indicator_value(request: HttpRequest, indicator_id: int, payload: IndicatorValueIn) -> Any:
+    _require_role(request, COORDINATOR)
     entry = _call(
         services.indicator_value_enter,
         actor=request.user,
