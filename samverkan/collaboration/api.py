@@ -559,6 +559,7 @@ def _forum_settings(payload: ForumSettingsIn) -> dict[str, Any]:
 
 @router.post("/forums", response={201: CreatedOut})
 def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     forum = _call(
         services.forum_create,
         actor=request.user,
@@ -571,6 +572,7 @@ def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
 
 @router.put("/forums/{forum_id}", response=CreatedOut)
 def forum_update(request: HttpRequest, forum_id: int, payload: ForumSettingsIn) -> Any:
+    _require_role(request, COORDINATOR)
     forum = _call(
         services.forum_update,
         actor=request.user,
@@ -598,6 +600,7 @@ class CoLocationChangeIn(Schema):
 
 @router.post("/colocations", response={201: CreatedOut})
 def colocation_create(request: HttpRequest, payload: CoLocationIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     colocation = _call(
         services.colocation_create,
         actor=request.user,
@@ -615,6 +618,7 @@ def colocation_create(request: HttpRequest, payload: CoLocationIn) -> tuple[int,
 @router.post("/colocations/{colocation_id}/changes", response=CreatedOut)
 def colocation_change(request: HttpRequest, colocation_id: int, payload: CoLocationChangeIn) -> Any:
     """Answers with the entry valid from `effective_from` (a new one when the days changed)."""
+    _require_role(request, COORDINATOR)
     colocation = _call(
         services.colocation_change,
         actor=request.user,
@@ -640,6 +644,7 @@ class SeriousTalkIn(Schema):
 
 @router.post("/serious-talks", response={201: CreatedOut})
 def serious_talk_create(request: HttpRequest, payload: SeriousTalkIn) -> tuple[int, Any]:
+    _require_role(request, (*COORDINATOR, RoleCode.RECEIVER))
     data = payload.dict()
     talk = _call(
         services.serious_talk_record,
@@ -670,6 +675,7 @@ class TextIn(Schema):
 
 @router.post("/situational-pictures", response={201: CreatedOut})
 def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     picture = _call(
         services.situational_picture_create,
         actor=request.user,
@@ -683,6 +689,7 @@ def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
 
 @router.post("/situational-pictures/{picture_id}/texts", response={201: CreatedOut})
 def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> tuple[int, Any]:
+    _require_role(request, PLAN_READERS)
     contribution = _call(
         services.contribution_add, actor=request.user, picture_id=picture_id, text=payload.text
     )
@@ -691,6 +698,7 @@ def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> 
 
 @router.post("/action-plans", response={201: CreatedOut})
 def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     district = _organisation(payload.district, "district")
     picture = None
     if payload.situational_picture is not None:
@@ -723,6 +731,7 @@ class ActivityIn(Schema):
 
 @router.post("/action-plans/{plan_id}/activities", response={201: CreatedOut})
 def activity_create(request: HttpRequest, plan_id: int, payload: ActivityIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     activity = _call(
         services.activity_add,
         actor=request.user,
@@ -749,6 +758,7 @@ class IndicatorIn(Schema):
 
 @router.post("/indicators", response={201: CreatedOut})
 def indicator_create(request: HttpRequest, payload: IndicatorIn) -> tuple[int, Any]:
+    _require_role(request, COORDINATOR)
     from samverkan.agreements.models import Agreement
 
     agreement = None
