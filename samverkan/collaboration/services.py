@@ -732,9 +732,23 @@ def activity_add(
     return activity
 
 
+# Those who act for a party; an analyst reads aggregates and changes nothing.
+ACTING_ROLES = (COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.RECEIVER, RoleCode.POLICE_OPERATOR)
+
+
 def can_update_activity(user: Any, activity: Activity) -> bool:
     """Each party updates its own activities: the owner organisation (or one above it)."""
-    return isinstance(user, User) and activity.owner_id in _orgs(user)
+    return (
+        isinstance(user, User)
+        and has_role(user, *ACTING_ROLES)
+        and activity.owner_id in _orgs(user)
+    )
+
+
+def may_read_minutes(user: Any, forum: Forum) -> bool:
+    """Minutes of a children-at-risk forum discuss individual cases under secrecy: they are
+    for those who take part for a party, not for an analyst of the same organisation."""
+    return forum.kind != ForumKind.CHILDREN_AT_RISK or has_role(user, *ACTING_ROLES)
 
 
 @transaction.atomic

@@ -580,6 +580,10 @@ def _meeting(user: User, meeting_id: int) -> Meeting:
     )
     if meeting is None:
         raise Http404
+    if not services.may_read_minutes(user, meeting.forum):
+        raise PermissionDenied(
+            _("Protokollen i ett forum om barn i riskzon är bara för parternas deltagare.")
+        )
     return meeting
 
 

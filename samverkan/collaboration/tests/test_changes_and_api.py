@@ -335,3 +335,27 @@ def test_api_serious_talk_is_on_the_districts_record(logged_in_client, collabora
     assert response.status_code == 201
     talk = SeriousTalk.objects.get(pk=response.json()["id"])
     assert talk.person_id == "201205152380" and talk.district.code == "0180-farsta"
+
+
+def test_an_analyst_reads_no_case_minutes_and_changes_no_activity(
+    logged_in_client, analyst, collaboration_coordinator, children_forum, general_forum, plan
+):
+    """Found by the access matrix: the city's analyst could update Farsta's activities."""
+    meetings = {
+        forum.kind: services.meeting_record(
+            actor=collaboration_coordinator,
+            forum_id=forum.pk,
+            data=services.MeetingInput(held_on=date(2026, 11, 20), minutes="Protokoll."),
+        )
+        for forum in (children_forum, general_forum)
+    }
+    client = logged_in_client(analyst)
+    assert client.get(f"/samverkan/moten/{meetings['children_at_risk'].pk}/").status_code == 403
+    assert client.get(f"/samverkan/moten/{meetings['general_questions'].pk}/").status_code == 200
+    activity = plan.activities.get(owner__code="0180-farsta")
+    response = post(client, f"/activities/{activity.pk}", {"status": "done", "note": "Klart."})
+    assert response.status_code in (403, 404)
+    activity.refresh_from_db()
+    assert activity.status != "done" and not activity.notes.exists()
+    mine = logged_in_client(collaboration_coordinator)
+    assert post(mine, f"/activities/{activity.pk}", {"status": "done"}).status_code == 200
