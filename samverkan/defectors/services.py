@@ -731,12 +731,15 @@ def parse_amount(value: Any) -> Decimal:
             amount = Decimal(text)
         except InvalidOperation as error:
             raise DefectorError(_("Ange beloppet i kronor, till exempel 12 500,00.")) from error
-    if not amount.is_finite() or amount != amount.quantize(rules.ORE):
+    if not amount.is_finite():
+        raise DefectorError(_("Ange beloppet i kronor med högst två decimaler."))
+    # Before quantize: a huge exponent (1e999999) makes quantize raise.
+    if amount.copy_abs() >= Decimal("10000000000"):
+        raise DefectorError(_("Beloppet är orimligt stort."))
+    if amount != amount.quantize(rules.ORE):
         raise DefectorError(_("Ange beloppet i kronor med högst två decimaler."))
     if amount == 0:
         raise DefectorError(_("Beloppet kan inte vara noll."))
-    if abs(amount) >= Decimal("10000000000"):
-        raise DefectorError(_("Beloppet är orimligt stort."))
     return rules.to_sek(amount)
 
 
