@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
@@ -63,14 +63,16 @@ def _keep_test_connection() -> Iterator[None]:
     """Keep the test's database connection open across in-process WSGI requests.
 
     Django's own test client takes `close_old_connections` off
-    `request_finished`; calling the WSGI application directly needs the same,
+    `request_started` and `request_finished`; calling the WSGI application directly needs the same,
     or the first response would close the connection the test's transaction
     lives on.
     """
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
         yield
     finally:
+        request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
 
 
