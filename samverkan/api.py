@@ -1,6 +1,22 @@
-"""The HTTP API for police systems and other clients: one NinjaAPI, a router per app."""
+"""The HTTP API for police systems and other clients: one NinjaAPI, a router per app.
 
+Every error the API gives is JSON with a ``detail`` (a Swedish text, or for
+input errors a list of ``{type, loc, msg}``), never an HTML page or a stack
+trace — clients get the same shape whether a view, the authentication, the
+body parser or Django's size limits refused the request. The OpenAPI document
+lists those error answers for every operation (see `SamverkanAPI`), so a
+client, and the schema fuzzer in ``samverkan/core/tests/test_api_fuzz.py``,
+can rely on every status code the API gives being documented.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 
 from samverkan.agreements.api import router as agreements_router
 from samverkan.collaboration.api import router as collaboration_router
@@ -11,7 +27,84 @@ from samverkan.intake.api import router as intake_router
 from samverkan.registry.api import router as registry_router
 from samverkan.routines.api import router as routines_router
 
-api = NinjaAPI(
+# django-ninja's own English texts, as the client should read them.
+_SWEDISH = {
+    "Unauthorized": "Inloggning krävs: skicka en giltig API-nyckel eller logga in.",
+    "Forbidden": "Åtkomst nekad.",
+    "Cannot parse request body": "Begärans innehåll kunde inte läsas: skicka giltig JSON.",
+    "Not Found": "Finns inte.",
+}
+
+# The error answer every operation may give, in the one shape all of them share.
+ERROR_SCHEMA_NAME = "Fel"
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": ERROR_SCHEMA_NAME,
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object"}},
+            ],
+            "description": "Felet på svenska, eller en lista av {type, loc, msg} per fält.",
+        }
+    },
+}
+_ERROR_DESCRIPTIONS = {
+    400: "Begäran kunde inte läsas eller avvisades.",
+    401: "Inloggning eller API-nyckel saknas eller är ogiltig.",
+    403: "Åtkomst nekad.",
+    404: "Finns inte, eller är inte synligt för dig.",
+    413: "Begäran är för stor.",
+    422: "Ogiltiga uppgifter.",
+}
+
+
+class SamverkanAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document lists the error answers of every operation.
+
+    django-ninja documents only the answers a view declares; the answers its
+    own machinery gives (401 from authentication, 422 from input validation,
+    400 from an unreadable body, 404 from a missing record) it leaves out. They
+    are added here, centrally, so a new operation cannot forget them.
+    """
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})[ERROR_SCHEMA_NAME] = (
+            ERROR_SCHEMA
+        )
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                for status in _error_statuses(path, operation):
+                    operation["responses"].setdefault(
+                        status,
+                        {
+                            "description": _ERROR_DESCRIPTIONS[status],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/{ERROR_SCHEMA_NAME}"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
+    statuses = [422]
+    if operation.get("security"):
+        statuses += [401, 403]
+    # A record named in the path, or in the body, may not exist (or not be visible).
+    if "{" in path or "requestBody" in operation:
+        statuses.append(404)
+    if "requestBody" in operation:
+        statuses += [400, 413]
+    return sorted(statuses)
+
+
+api = SamverkanAPI(
     title="Samverkan API",
     version="1",
     description="Orosanmälningar från polisen (en ingång), avtal och samverkan.",
@@ -25,3 +118,26 @@ api.add_router("/collaboration", collaboration_router)
 api.add_router("/followup", followup_router)
 api.add_router("/routines", routines_router)
 api.add_router("/homecoming", homecoming_router)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    return api.create_response(
+        request, {"detail": _SWEDISH.get(message, message)}, status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _SWEDISH["Not Found"]}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "Begäran är för stor (högst 2 MB)."}, status=413)
+
+
+@api.exception_handler(TooManyFieldsSent)
+def _too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    return api.create_response(request, {"detail": "Begäran har för många fält."}, status=400)

@@ -80,7 +80,10 @@ def _check_file(document: File | None, *, required: bool, message: str) -> None:
         if required:
             raise ValidationError({"document": message})
         return
-    for validator in document_validators:
+    from samverkan.core.uploads import validate_upload
+
+    # The model's validators (extension, size), then the content: a PDF must be one.
+    for validator in [*document_validators, validate_upload]:
         try:
             validator(document)
         except ValidationError as error:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from samverkan.accounts.access import has_role
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
+from samverkan.core.uploads import validate_upload
 from samverkan.defectors import rules
 from samverkan.defectors.models import (
     DEFECTOR_ROLES,
@@ -54,6 +56,14 @@ class DefectorError(Exception):
         super().__init__(message)
         self.message = message
         self.messages = list(messages) or [message]
+
+
+def _check_document(document: File) -> None:
+    """Only PDF/PNG/JPEG within the size limit (samverkan.core.uploads)."""
+    try:
+        validate_upload(document)
+    except ValidationError as error:
+        raise DefectorError(" ".join(error.messages)) from error
 
 
 class NotAllowed(DefectorError):
@@ -491,6 +501,7 @@ def precondition_confirm(
     confirmation.police_unit_name = police_unit_name.strip() if police else ""
     confirmation.legal_basis = legal_basis if kind is rules.PreconditionKind.LEGAL_BASIS else ""
     if document is not None:
+        _check_document(document)
         confirmation.document = document  # type: ignore[assignment]
     confirmation.note = note
     confirmation.recorded_at = timezone.now()
@@ -731,12 +742,15 @@ def parse_amount(value: Any) -> Decimal:
             amount = Decimal(text)
         except InvalidOperation as error:
             raise DefectorError(_("Ange beloppet i kronor, till exempel 12 500,00.")) from error
-    if not amount.is_finite() or amount != amount.quantize(rules.ORE):
+    if not amount.is_finite():
+        raise DefectorError(_("Ange beloppet i kronor med högst två decimaler."))
+    # Before quantize: a huge exponent (1e999999) makes quantize raise.
+    if amount.copy_abs() >= Decimal("10000000000"):
+        raise DefectorError(_("Beloppet är orimligt stort."))
+    if amount != amount.quantize(rules.ORE):
         raise DefectorError(_("Ange beloppet i kronor med högst två decimaler."))
     if amount == 0:
         raise DefectorError(_("Beloppet kan inte vara noll."))
-    if abs(amount) >= Decimal("10000000000"):
-        raise DefectorError(_("Beloppet är orimligt stort."))
     return rules.to_sek(amount)
 
 
@@ -795,6 +809,7 @@ def cost_book(
         booked_at=timezone.now(),
     )
     if document is not None:
+        _check_document(document)
         entry.document = document  # type: ignore[assignment]
     entry.save()
     _audit(

@@ -122,14 +122,14 @@ class StatusOut(Schema):
     feedback: FeedbackOut | None
 
 
-class ErrorItem(Schema):
+class ReportErrorItem(Schema):
     type: str
-    loc: list[str]
+    loc: list[str | int]
     msg: str
 
 
-class ErrorOut(Schema):
-    detail: list[ErrorItem]
+class ReportErrorOut(Schema):
+    detail: list[ReportErrorItem]
 
 
 def _error(request: HttpRequest, status: int, field: str, message: str) -> Status[Any]:
@@ -140,7 +140,7 @@ def _error(request: HttpRequest, status: int, field: str, message: str) -> Statu
 
 @router.post(
     "",
-    response={200: RegistrationOut, 201: RegistrationOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: RegistrationOut, 201: RegistrationOut, 403: ReportErrorOut, 422: ReportErrorOut},
     summary="Lämna en orosanmälan till en ingång",
     description=(
         "Registrerar anmälan hos Socialjouren Stockholm (navet). 201: ny anmälan; "
@@ -228,7 +228,12 @@ def information_request_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/information-requests/{request_id}/answer",
-    response={200: InformationRequestOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: InformationRequestOut,
+        404: ReportErrorOut,
+        409: ReportErrorOut,
+        422: ReportErrorOut,
+    },
     summary="Besvara en informationsbegäran",
 )
 def information_request_answer_endpoint(
@@ -249,7 +254,7 @@ def information_request_answer_endpoint(
 
 @router.get(
     "/{report_id}",
-    response={200: StatusOut, 404: ErrorOut},
+    response={200: StatusOut, 404: ReportErrorOut},
     summary="Status för en anmälan",
     description=(
         "Bara status och tider – received, handed_over, accepted eller not_eligible – och, "

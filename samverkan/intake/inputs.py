@@ -35,7 +35,10 @@ def parse_instant(value: str) -> datetime:
         return parsed
     first = parsed.replace(tzinfo=STOCKHOLM, fold=0)
     second = parsed.replace(tzinfo=STOCKHOLM, fold=1)
-    round_trip = first.astimezone(UTC).astimezone(STOCKHOLM)
+    try:
+        round_trip = first.astimezone(UTC).astimezone(STOCKHOLM)
+    except OverflowError as error:  # 0001-01-01 00:30 Stockholm is before year 1 in UTC
+        raise InvalidInput("at", f"Ogiltig tidpunkt: {value!r} (utanför kalendern).") from error
     if round_trip.replace(tzinfo=None) != parsed:
         raise InvalidInput("at", f"Tidpunkten {value} finns inte (sommartidens början).")
     if first.utcoffset() != second.utcoffset():

@@ -1,0 +1,139 @@
+"""Oversized and malformed requests get a clear 4xx, never a stack trace (issue 9, part 5).
+
+Huge and invalid JSON, the wrong content type, an oversized upload and very
+long query strings, against the police API (token), a session API and a web
+form. The answer is a 4xx with a Swedish message — JSON from the API — and
+nothing that looks like a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+REPORTS = "/api/v1/reports"
+TRAININGS = "/api/v1/collaboration/trainings"
+
+
+def assert_clear_json_refusal(response, *statuses):
+    assert response.status_code in statuses, (response.status_code, response.content[:300])
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["detail"]
+    text = json.dumps(body, ensure_ascii=False)
+    assert "Traceback" not in text and 'File "' not in text
+
+
+@pytest.fixture
+def police(client, roc_api_client):
+    _, token = roc_api_client
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def test_huge_json_body_is_413_in_swedish(police):
+    body = json.dumps({"narrative": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
+    response = police.post(REPORTS, body, content_type="application/json")
+    assert_clear_json_refusal(response, 413)
+    assert "för stor" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("body", ["{", "not json", '{"a": }', "\x00\xff", "[1, 2"])
+def test_invalid_json_is_400_in_swedish(police, body):
+    response = police.post(REPORTS, body, content_type="application/json")
+    assert_clear_json_refusal(response, 400)
+    assert "JSON" in response.json()["detail"]
+
+
+def test_json_of_the_wrong_shape_is_422(police):
+    response = police.post(REPORTS, "[1, 2, 3]", content_type="application/json")
+    assert_clear_json_refusal(response, 400, 422)
+
+
+@pytest.mark.parametrize(
+    "content_type,body",
+    [
+        ("text/plain", "police_reference=1"),
+        ("application/x-www-form-urlencoded", "police_reference=1&narrative=x"),
+        ("application/xml", "<report/>"),
+    ],
+)
+def test_wrong_content_type_is_a_clear_4xx(police, content_type, body):
+    response = police.post(REPORTS, body, content_type=content_type)
+    assert_clear_json_refusal(response, 400, 415, 422)
+
+
+def test_very_long_query_string_is_a_clear_4xx_or_ignored(police):
+    response = police.get("/api/v1/reports/information-requests?" + "x=" + "y" * 100_000)
+    assert response.status_code in (200, 400, 414, 422)
+    assert b"Traceback" not in response.content
+
+
+def test_too_many_query_fields_is_a_clear_4xx(police):
+    query = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 10))
+    response = police.get("/api/v1/reports/information-requests?" + query)
+    assert response.status_code < 500
+    assert b"Traceback" not in response.content
+
+
+def test_unauthenticated_api_call_is_401_in_swedish(client, db):
+    response = client.post(REPORTS, "{}", content_type="application/json")
+    assert_clear_json_refusal(response, 401)
+    assert "Inloggning" in response.json()["detail"]
+
+
+def test_session_api_invalid_json_is_400(logged_in_client, collaboration_coordinator):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.post(TRAININGS, "{oops", content_type="application/json")
+    assert_clear_json_refusal(response, 400)
+
+
+def test_path_parameter_of_the_wrong_type_is_422(logged_in_client, collaboration_coordinator):
+    client = logged_in_client(collaboration_coordinator)
+    response = client.get("/api/v1/collaboration/situational-pictures/not-a-number")
+    assert_clear_json_refusal(response, 404, 422)
+
+
+def test_oversized_upload_is_refused_in_swedish_on_the_web_form(
+    client, login, agreement_admin, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from samverkan.agreements.demo import load_demo
+    from samverkan.agreements.models import Agreement
+
+    load_demo()
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    agreement = Agreement.objects.get(reference="SN-ROC-0192")
+    party = agreement.parties.get(organisation__code="0192")
+    login(client, agreement_admin)
+    response = client.post(
+        f"/avtal/{agreement.pk}/beslut/",
+        {
+            "party": party.pk,
+            "body_kind": "political_committee",
+            "body_name": "Socialnämnden",
+            "decided_on": "2026-11-24",
+            "reference": "§ 12",
+            "document": SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n" + b"x" * 1024 * 1024),
+        },
+    )
+    assert response.status_code == 400  # the form again, with the reason
+    assert "för stor (högst 1 MB)" in response.content.decode()
+    assert not agreement.decisions.filter(party=party, reference="§ 12").exists()
+
+
+def test_upload_over_the_request_limit_is_a_clear_4xx_not_a_crash(
+    client, login, agreement_admin, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    login(client, agreement_admin)
+    response = client.post(
+        "/avtal/1/beslut/",
+        {"reference": "x" * 4096, "document": SimpleUploadedFile("b.pdf", b"%PDF-" * 1000)},
+    )
+    assert 400 <= response.status_code < 500
+    assert b"Traceback" not in response.content
