@@ -227,6 +227,9 @@ class ConcernReport(models.Model):
             ),
             # follow-up: every report received in a period, county-wide or per municipality
             models.Index(fields=["received_at"], name="intake_received_idx"),
+            # a police system's retry: the partial unique index above cannot serve the
+            # look-up on SQLite (a bound '' parameter cannot prove its condition)
+            models.Index(fields=["api_client", "police_reference"], name="intake_client_ref_idx"),
             models.Index(
                 fields=["responsible_municipality", "received_at"], name="intake_resp_mun_idx"
             ),
