@@ -261,6 +261,39 @@ def explain(year: int) -> dict[str, Any]:
     return found
 
 
+SIZED_TABLES = (
+    "intake_concernreport",
+    "intake_reportevent",
+    "intake_handover",
+    "intake_protectionassessment",
+    "intake_preliminaryassessment",
+    "intake_feedback",
+    "intake_noteligiblerecord",
+    "audit_auditentry",
+)
+
+
+def sizes() -> dict[str, Any]:
+    """Rows and bytes (with indexes) of the big tables, and bytes per report."""
+    found: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        for table in SIZED_TABLES:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (constant names)
+            rows = cursor.fetchone()[0]
+            size = None
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+                size = cursor.fetchone()[0]
+            found[table] = {"rows": rows, "bytes": size}
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_database_size(current_database())")
+            total = cursor.fetchone()[0]
+        else:
+            total = Path(settings.DATABASES["default"]["NAME"]).stat().st_size
+    reports = found["intake_concernreport"]["rows"] or 1
+    return {"tables": found, "database_bytes": total, "bytes_per_report": total / reports}
+
+
 def main() -> None:
     command, *args = sys.argv[1:]
     if command == "prepare":
@@ -271,6 +304,8 @@ def main() -> None:
         result = sql(int(args[0]), int(args[1]))
     elif command == "explain":
         result = explain(int(args[0]))
+    elif command == "sizes":
+        result = sizes()
     elif command == "versions":
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":

@@ -385,7 +385,7 @@ def run_engine(engine: str, profile_name: str, out: Path) -> None:
     env = dict(os.environ)
     year = datetime.now(UTC).year - 1
     run_id = f"{engine}-{int(time.time())}"
-    logs = ROOT / "var" / f"bench-server-{engine}.log"
+    logs = ROOT / "var" / f"bench-server-{profile_name}-{engine}.log"
     logs.unlink(missing_ok=True)
     result: dict[str, Any] = {"engine": engine, "profile": profile_name, "year": year}
     result["database"] = django_side("versions", env=env)
@@ -397,10 +397,10 @@ def run_engine(engine: str, profile_name: str, out: Path) -> None:
     result["generate_small"] = generate_history(profile["small"], profile["years"], 40, env)
     log(f"{engine}: rules")
     result["rules"] = django_side("rules", str(profile["rules_iterations"]), env=env)
+    # Pages first at the small size, then at the large one; intake under load last, on
+    # the large history (ten years on), so its thousands of new open reports do not
+    # flood the queues measured before it.
     with Server(env, logs) as server:
-        log(f"{engine}: intake under load on :{server.port}")
-        result["intake"] = intake_under_load(server.port, profile, run_id)
-        result["worker_peak_rss_mb"] = server.worker_peak_rss_mb()
         prepared = django_side("prepare", str(year), env=env)
         log(f"{engine}: pages at {profile['small']}")
         result["pages_small"] = measure_pages(server.port, prepared, profile["page_repeats"])
@@ -412,9 +412,13 @@ def run_engine(engine: str, profile_name: str, out: Path) -> None:
         prepared = django_side("prepare", str(year), env=env)
         log(f"{engine}: pages at {profile['large']}")
         result["pages_large"] = measure_pages(server.port, prepared, profile["page_repeats"])
-    result["sql_large"] = django_side("sql", str(year), str(profile["page_repeats"]), env=env)
-    log(f"{engine}: EXPLAIN at {profile['large']}")
-    result["explain_large"] = django_side("explain", str(year), env=env)
+        result["sql_large"] = django_side("sql", str(year), str(profile["page_repeats"]), env=env)
+        log(f"{engine}: EXPLAIN at {profile['large']}")
+        result["explain_large"] = django_side("explain", str(year), env=env)
+        result["sizes_large"] = django_side("sizes", env=env)
+        log(f"{engine}: intake under load on :{server.port}")
+        result["intake"] = intake_under_load(server.port, profile, run_id)
+        result["worker_peak_rss_mb"] = server.worker_peak_rss_mb()
     out.write_text(json.dumps(result, indent=1, default=str))
 
 
@@ -553,6 +557,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--engines", default="postgresql,sqlite")
     parser.add_argument("--large", type=int, help="override the large history size")
+    parser.add_argument(
+        "--parallel",
+        action="store_true",
+        help="run the engines at the same time (each one's figures are still side by side)",
+    )
     parser.add_argument("--engine-phase", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -567,8 +576,9 @@ def main() -> int:
     (ROOT / "var").mkdir(exist_ok=True)
     engines: dict[str, Any] = {}
     failed = []
+    running: list[tuple[str, Path, subprocess.Popen[bytes]]] = []
     for engine in args.engines.split(","):
-        out = ROOT / "var" / f"bench-{engine}.json"
+        out = ROOT / "var" / f"bench-{profile_name}-{engine}.json"
         out.unlink(missing_ok=True)
         phase = [PY, str(Path(__file__).resolve()), "--engine-phase", engine, "--out", str(out)]
         phase += ["--quick"] if args.quick else []
@@ -578,7 +588,7 @@ def main() -> int:
             env.pop("DATABASE_URL", None)
             command = ["bash", "scripts/with-postgres.sh", *phase]
         elif engine == "sqlite":
-            db = ROOT / "var" / "bench.sqlite3"
+            db = ROOT / "var" / f"bench-{profile_name}.sqlite3"
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
             env["DATABASE_URL"] = f"sqlite:///{db}"
@@ -586,7 +596,12 @@ def main() -> int:
         else:
             raise SystemExit(f"unknown engine {engine}")
         log(f"== {engine} ==")
-        status = subprocess.run(command, cwd=ROOT, env=env).returncode
+        process = subprocess.Popen(command, cwd=ROOT, env=env)
+        running.append((engine, out, process))
+        if not args.parallel:
+            process.wait()
+    for engine, out, process in running:
+        status = process.wait()
         if status or not out.exists():
             failed.append(engine)
             log(f"{engine}: FAILED (exit {status})")
@@ -600,6 +615,7 @@ def main() -> int:
         "issue": 8,
         "profile": profile_name,
         "settings": profile,
+        "engines_in_parallel": args.parallel,
         "goals": GOALS,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "duration_s": round(time.monotonic() - started, 1),
