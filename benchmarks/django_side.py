@@ -203,7 +203,11 @@ def sql(year: int, repeats: int) -> dict[str, Any]:
                 cursor.fetchall()
         times.append(time.perf_counter() - t0)
     times = sorted(times[2:])
-    return {"p95_ms": percentile(times, 95) * 1000, "p50_ms": percentile(times, 50) * 1000}
+    return {
+        "p95_ms": percentile(times, 95) * 1000,
+        "p50_ms": percentile(times, 50) * 1000,
+        "times_ms": [t * 1000 for t in times],
+    }
 
 
 def percentile(sorted_values: list[float], p: float) -> float:

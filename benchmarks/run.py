@@ -33,6 +33,7 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import subprocess
@@ -41,6 +42,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
@@ -353,27 +355,86 @@ def intake_under_load(port: int, profile: dict[str, Any], run_id: str) -> dict[s
     return out
 
 
-def measure_pages(port: int, prepared: dict[str, Any], repeats: int) -> dict[str, Any]:
-    results = {}
-    name_cookie = prepared["cookie_name"]
-    for name, (role, path) in prepared["pages"].items():
-        cookies = {name_cookie: prepared["cookies"][role]}
-        times = []
-        statuses: set[int] = set()
-        for i in range(repeats + 2):
-            t0 = time.perf_counter()
-            status, _ = get(port, path, cookies)
-            elapsed = time.perf_counter() - t0
-            statuses.add(status)
-            if i >= 2:
-                times.append(elapsed)
-        results[name] = {
-            "path": path,
-            "p95_ms": percentile(times, 95) * 1000,
-            "p50_ms": percentile(times, 50) * 1000,
-            "statuses": sorted(statuses),
+def measure_pages(
+    sides: dict[str, tuple[int, dict[str, Any]]], repeats: int
+) -> dict[str, dict[str, Any]]:
+    """p95 of each page on every side (small / large history), requests alternating.
+
+    Each repeat asks every page of the small history and then the same page of the
+    large one, so both sides see the same noise of a shared machine.
+    """
+    times: dict[str, dict[str, list[float]]] = {side: {} for side in sides}
+    statuses: dict[str, dict[str, set[int]]] = {side: {} for side in sides}
+    pages = next(iter(sides.values()))[1]["pages"]
+    for i in range(repeats + 2):
+        for name in pages:
+            for side, (port, prepared) in sides.items():
+                role, path = prepared["pages"][name]
+                cookies = {prepared["cookie_name"]: prepared["cookies"][role]}
+                t0 = time.perf_counter()
+                status, _ = get(port, path, cookies)
+                elapsed = time.perf_counter() - t0
+                statuses[side].setdefault(name, set()).add(status)
+                if i >= 2:  # the first two warm caches
+                    times[side].setdefault(name, []).append(elapsed)
+    return {
+        side: {
+            name: {
+                "path": sides[side][1]["pages"][name][1],
+                "p95_ms": percentile(values, 95) * 1000,
+                "p50_ms": percentile(values, 50) * 1000,
+                "statuses": sorted(statuses[side][name]),
+            }
+            for name, values in times[side].items()
         }
-    return results
+        for side in sides
+    }
+
+
+def clone_database(env: dict[str, str], suffix: str) -> dict[str, str]:
+    """A copy of the database (no server may be connected) and the env that points at it."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        source = Path(url.split("sqlite:///", 1)[1])
+        target = source.with_name(source.stem + f"-{suffix}.sqlite3")
+        for extension in ("", "-wal", "-shm"):
+            Path(str(target) + extension).unlink(missing_ok=True)
+            if Path(str(source) + extension).exists():
+                shutil.copyfile(str(source) + extension, str(target) + extension)
+        return env | {"DATABASE_URL": f"sqlite:///{target}"}
+    parsed = urlsplit(url)
+    name = parsed.path.lstrip("/")
+    createdb = str(Path(env.get("PGBIN", "/usr/bin")) / "createdb")
+    subprocess.run(
+        [
+            createdb,
+            "-h",
+            parsed.hostname or "127.0.0.1",
+            "-p",
+            str(parsed.port or 5432),
+            "-U",
+            parsed.username or "postgres",
+            "-T",
+            name,
+            f"{name}_{suffix}",
+        ],
+        check=True,
+    )
+    return env | {"DATABASE_URL": urlunsplit(parsed._replace(path=f"/{name}_{suffix}"))}
+
+
+def sql_side_by_side(envs: dict[str, dict[str, str]], year: int, repeats: int) -> dict[str, Any]:
+    """The hand-written aggregate on each side, in alternating rounds."""
+    times: dict[str, list[float]] = {side: [] for side in envs}
+    for _ in range(3):
+        for side, env in envs.items():
+            times[side] += django_side("sql", str(year), str(max(repeats // 3, 3)), env=env)[
+                "times_ms"
+            ]
+    return {
+        side: {"p95_ms": percentile(values, 95), "p50_ms": percentile(values, 50)}
+        for side, values in times.items()
+    }
 
 
 # --- one engine ---------------------------------------------------------------------------
@@ -397,25 +458,28 @@ def run_engine(engine: str, profile_name: str, out: Path) -> None:
     result["generate_small"] = generate_history(profile["small"], profile["years"], 40, env)
     log(f"{engine}: rules")
     result["rules"] = django_side("rules", str(profile["rules_iterations"]), env=env)
-    # Pages first at the small size, then at the large one; intake under load last, on
-    # the large history (ten years on), so its thousands of new open reports do not
-    # flood the queues measured before it.
-    with Server(env, logs) as server:
-        prepared = django_side("prepare", str(year), env=env)
-        log(f"{engine}: pages at {profile['small']}")
-        result["pages_small"] = measure_pages(server.port, prepared, profile["page_repeats"])
-    result["sql_small"] = django_side("sql", str(year), str(profile["page_repeats"]), env=env)
+    # Two databases side by side: the small history and a copy grown to the large one,
+    # each behind its own production server, measured in alternation.
+    log(f"{engine}: copy, then generate_history +{profile['large'] - profile['small']}")
+    large_env = clone_database(env, "large")
     grow = profile["large"] - profile["small"]
-    log(f"{engine}: generate_history +{grow} reports")
-    result["generate_large"] = generate_history(grow, profile["years"], 0, env)
-    with Server(env, logs) as server:
-        prepared = django_side("prepare", str(year), env=env)
-        log(f"{engine}: pages at {profile['large']}")
-        result["pages_large"] = measure_pages(server.port, prepared, profile["page_repeats"])
-        result["sql_large"] = django_side("sql", str(year), str(profile["page_repeats"]), env=env)
-        log(f"{engine}: EXPLAIN at {profile['large']}")
-        result["explain_large"] = django_side("explain", str(year), env=env)
-        result["sizes_large"] = django_side("sizes", env=env)
+    result["generate_large"] = generate_history(grow, profile["years"], 0, large_env)
+    with Server(env, logs) as small, Server(large_env, logs) as large:
+        sides = {
+            "small": (small.port, django_side("prepare", str(year), env=env)),
+            "large": (large.port, django_side("prepare", str(year), env=large_env)),
+        }
+        log(f"{engine}: pages at {profile['small']} and {profile['large']}, alternating")
+        pages = measure_pages(sides, profile["page_repeats"])
+        result["pages_small"], result["pages_large"] = pages["small"], pages["large"]
+    sql = sql_side_by_side({"small": env, "large": large_env}, year, profile["page_repeats"])
+    result["sql_small"], result["sql_large"] = sql["small"], sql["large"]
+    log(f"{engine}: EXPLAIN at {profile['large']}")
+    result["explain_large"] = django_side("explain", str(year), env=large_env)
+    result["sizes_large"] = django_side("sizes", env=large_env)
+    # Intake under load last, on the large history (ten years on), so its thousands of
+    # new open reports flood no queue measured before it.
+    with Server(large_env, logs) as server:
         log(f"{engine}: intake under load on :{server.port}")
         result["intake"] = intake_under_load(server.port, profile, run_id)
         result["worker_peak_rss_mb"] = server.worker_peak_rss_mb()

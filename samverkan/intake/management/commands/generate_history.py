@@ -525,9 +525,17 @@ class Command(BaseCommand):
             )
         if escalated:
             ConcernReport.objects.bulk_update([r for r, _ in escalated], ["escalated_at"])
-        for batch in (escalations, events, protections, preliminaries, feedbacks, requests):
+        dependants: tuple[list[Any], ...] = (
+            escalations,
+            events,
+            protections,
+            preliminaries,
+            feedbacks,
+            requests,
+        )
+        for batch in dependants:
             if batch:
-                type(batch[0]).objects.bulk_create(batch, batch_size=1000)  # type: ignore[attr-defined]
+                type(batch[0]).objects.bulk_create(batch, batch_size=1000)
             rows += len(batch)
         rows += len(handovers)
         rows += self._not_eligible([t for t, _ in times])
