@@ -91,5 +91,14 @@ system-test: install messages var
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:xdist -m system
 
+# Benchmarks (issue 8; not part of `make test`): the production server on loopback,
+# PostgreSQL (throw-away cluster) and SQLite; prints a table and one line per figure
+# `name=value goal=… ok|FAIL`; results JSON in benchmarks/results/. See benchmarks/README.md.
+bench: install messages var
+	$(PY) benchmarks/run.py
+
+bench-quick: install messages var
+	$(PY) benchmarks/run.py --quick
+
 clean:
 	rm -rf $(VENV) var/staticfiles var/test*.sqlite3* test-artifacts

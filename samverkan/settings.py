@@ -275,3 +275,6 @@ OIDC_STRONG_ACR_VALUES = env_list(
 OIDC_CALLBACK_CLASS = "samverkan.accounts.oidc.SamverkanOIDCCallbackView"
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
 OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+# Seconds a server process may reuse the day's registry snapshot for the intake
+# rules before rebuilding it (issue 8); 0 = rebuild on every report.
+REGISTRY_SNAPSHOT_SECONDS = int(os.environ.get("SAMVERKAN_REGISTRY_SNAPSHOT_SECONDS", "30"))

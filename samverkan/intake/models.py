@@ -227,6 +227,9 @@ class ConcernReport(models.Model):
             ),
             # follow-up: every report received in a period, county-wide or per municipality
             models.Index(fields=["received_at"], name="intake_received_idx"),
+            # a police system's retry: the partial unique index above cannot serve the
+            # look-up on SQLite (a bound '' parameter cannot prove its condition)
+            models.Index(fields=["api_client", "police_reference"], name="intake_client_ref_idx"),
             models.Index(
                 fields=["responsible_municipality", "received_at"], name="intake_resp_mun_idx"
             ),
@@ -501,3 +504,18 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Återkoppling senast {self.due}"
+
+
+class BenchmarkFloorRow(models.Model):
+    """Benchmark only (issue 8): what the floor endpoint writes, one row per request.
+
+    The floor endpoint exists only when `settings.BENCHMARK_ENDPOINTS` is on
+    (never in production); the table stays empty everywhere else.
+    """
+
+    received_at = models.DateTimeField()
+    api_client = models.ForeignKey("accounts.ApiClient", on_delete=models.PROTECT, related_name="+")
+    payload = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Benchmark floor row {self.pk}"

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 
 from samverkan.core.calendar import local_date, local_datetime
@@ -121,6 +122,19 @@ class RegistrySnapshot:
     agreements_in_force: frozenset[str]
     district_names: Mapping[str, str] = field(default_factory=dict)  # code → name
 
+    @cached_property
+    def units_serving(self) -> dict[tuple[str, str], tuple[UnitInfo, ...]]:
+        """(unit kind, organisation code) → the units of that kind serving it, in order.
+
+        Built once per snapshot (the snapshot is cached per day), so routing is a
+        dictionary look-up instead of a scan of every unit (issue 8).
+        """
+        found: dict[tuple[str, str], list[UnitInfo]] = {}
+        for unit in self.units:
+            for code in dict.fromkeys((unit.organisation, *unit.covers)):
+                found.setdefault((unit.kind, code), []).append(unit)
+        return {key: tuple(units) for key, units in found.items()}
+
     def district_name(self, code: str) -> str:
         if code in self.district_names:
             return self.district_names[code]
@@ -196,15 +210,10 @@ def route(
     service (own or joint) serving the organisation or, for a district, its
     municipality.
     """
-    intake = next(
-        (u for u in registry.units if u.kind == UnitKind.INTAKE and u.serves(organisation)),
-        None,
-    )
+    serving = registry.units_serving
+    intake = next(iter(serving.get((UnitKind.INTAKE, organisation), ())), None)
     if intake is None and organisation != municipality:
-        intake = next(
-            (u for u in registry.units if u.kind == UnitKind.INTAKE and u.serves(municipality)),
-            None,
-        )
+        intake = next(iter(serving.get((UnitKind.INTAKE, municipality), ())), None)
     office_hours = intake is not None and is_open(
         intake.intervals, instant, open_24_7=intake.open_24_7
     )
@@ -214,10 +223,8 @@ def route(
         out_of_hours = next(
             (
                 u
-                for u in registry.units
-                if u.kind == UnitKind.OUT_OF_HOURS
-                and u.serves(code)
-                and is_open(u.intervals, instant, open_24_7=u.open_24_7 or not u.intervals)
+                for u in serving.get((UnitKind.OUT_OF_HOURS, code), ())
+                if is_open(u.intervals, instant, open_24_7=u.open_24_7 or not u.intervals)
             ),
             None,
         )
@@ -225,10 +232,7 @@ def route(
             return out_of_hours, False
     # No out-of-hours service open by its hours: still name one rather than none.
     for code in (organisation, municipality):
-        fallback = next(
-            (u for u in registry.units if u.kind == UnitKind.OUT_OF_HOURS and u.serves(code)),
-            None,
-        )
+        fallback = next(iter(serving.get((UnitKind.OUT_OF_HOURS, code), ())), None)
         if fallback is not None:
             return fallback, False
     return intake, False

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from time import monotonic
+
+from django.conf import settings
+from django.db import connection
 
 from samverkan.agreements.selectors import single_entry_municipalities_in_force
 from samverkan.core.calendar import local_date
@@ -32,7 +36,35 @@ def _valid_on(obj: Organisation | Unit, instant: datetime) -> bool:
     )
 
 
+# Per-process cache of the day's snapshot (issue 8: building it was 70 % of an API
+# intake's time). Any save or delete of the registry or an agreement in this process
+# clears it at once (signals wired in apps.py); other server processes see a change
+# within REGISTRY_SNAPSHOT_SECONDS. Never used inside a transaction (a test's, or a
+# caller's that may yet roll back), so what is cached was committed.
+_cached: dict[date, tuple[float, RegistrySnapshot]] = {}
+
+
+def invalidate_registry_snapshot(**_kwargs: object) -> None:
+    _cached.clear()
+
+
 def registry_snapshot(instant: datetime) -> RegistrySnapshot:
+    """The registry as it is at `instant`: from the cache when fresh, else built."""
+    seconds = getattr(settings, "REGISTRY_SNAPSHOT_SECONDS", 30)
+    if seconds <= 0 or connection.in_atomic_block:
+        return build_registry_snapshot(instant)
+    day = local_date(instant)
+    hit = _cached.get(day)
+    now = monotonic()
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    snapshot = build_registry_snapshot(instant)
+    _cached.clear()  # one day at a time: bounded
+    _cached[day] = (now, snapshot)
+    return snapshot
+
+
+def build_registry_snapshot(instant: datetime) -> RegistrySnapshot:
     """The registry as it is at `instant` (a handful of queries, no per-row queries)."""
     organisations = [
         o
