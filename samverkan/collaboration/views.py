@@ -1068,6 +1068,9 @@ def indicator_value(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = selectors.indicators_visible_to(user).filter(pk=indicator_id).first()
     if indicator is None:
         raise Http404
+    if not services.is_coordinator_for(user, indicator.district_id):
+        # the service refuses anyone else: do not offer them the form
+        raise PermissionDenied(_("Bara samordnaren i stadsdelsområdet för in värden."))
     form = IndicatorValueForm(
         request.POST or None, initial={"term": rules.term_of(today()).previous().key}
     )

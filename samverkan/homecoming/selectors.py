@@ -236,17 +236,31 @@ def _audit_view(user: Any, view: PlanView, reason: str) -> None:
 
 
 def plan_view(
-    user: Any, plan_id: int, *, reason: str = "", today: date | None = None
+    user: Any,
+    plan_id: int,
+    *,
+    reason: str = "",
+    today: date | None = None,
+    audited: bool = True,
 ) -> PlanView | None:
-    """One plan as the user may see it, audited; None if it does not exist for the user."""
+    """One plan as the user may see it, audited; None if it does not exist for the user.
+
+    `audited=False` is for a caller that may still refuse the request: it calls
+    `plan_view_audit` once it shows the plan, so a refusal leaves no VIEW entry.
+    """
     day = today or _today()
     plan = plans_visible_to(user, today=day).filter(pk=plan_id).first()
     if plan is None:
         return None
     view = _build(user, plan, day, details=True)
-    if view is not None:
+    if view is not None and audited:
         _audit_view(user, view, reason or "hemtagningsplan")
     return view
+
+
+def plan_view_audit(user: Any, view: PlanView, reason: str = "") -> None:
+    """The VIEW entry for a plan built with `plan_view(..., audited=False)` and then shown."""
+    _audit_view(user, view, reason or "hemtagningsplan")
 
 
 def plan_list(user: Any, *, reason: str = "", today: date | None = None) -> list[PlanView]:

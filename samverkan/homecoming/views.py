@@ -60,19 +60,21 @@ def _refuse_or_show(form: Any, error: HomecomingError) -> None:
     form.add_error(field if field in form.fields else None, error.message)
 
 
-def _view(user: User, plan_id: int, reason: str) -> PlanView:
-    view = selectors.plan_view(user, plan_id, reason=reason)
+def _view(user: User, plan_id: int, reason: str, *, audited: bool = True) -> PlanView:
+    view = selectors.plan_view(user, plan_id, reason=reason, audited=audited)
     if view is None:
         raise Http404
     return view
 
 
 def _editable(user: User, plan_id: int, reason: str) -> PlanView:
-    view = _view(user, plan_id, reason)
+    # audited only once allowed: a refused request must not log a read it did not get
+    view = _view(user, plan_id, reason, audited=False)
     if not view.can_edit:
         raise PermissionDenied(
             _("Bara socialtjänsten i det ansvariga stadsdelsområdet ändrar planen.")
         )
+    selectors.plan_view_audit(user, view, reason)
     return view
 
 
@@ -257,12 +259,14 @@ def action_new(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_update(request: HttpRequest, plan_id: int, action_id: int) -> HttpResponse:
     user = _user(request)
-    view = _view(user, plan_id, "hemtagningsplan, uppdatera åtgärd")
+    reason = "hemtagningsplan, uppdatera åtgärd"
+    view = _view(user, plan_id, reason, audited=False)
     action = next((a for a in view.actions if a.id == action_id), None)
     if action is None:
         raise Http404
     if not action.can_update:
         raise PermissionDenied
+    selectors.plan_view_audit(user, view, reason)
     form = ActionUpdateForm(
         request.POST or None, initial={"status": action.status, "note": action.note}
     )

@@ -264,6 +264,8 @@ def routine_revise(request: HttpRequest, routine_id: int) -> HttpResponse:
 def routine_review(request: HttpRequest, routine_id: int) -> HttpResponse:
     user = _user(request)
     routine = _routine(user, routine_id)
+    if not services.can_edit(user, routine.owner_id):
+        raise PermissionDenied
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:

@@ -39,6 +39,8 @@ USER_PERSONAS: dict[str, str] = {
     "nacka_agreement_admin": "avtal-nacka",
     "defector_coordinator": "avhopp",
     "collaboration_coordinator": "farsta",
+    # the local police's coordinator in Farsta: a party of Farsta's homecoming plan
+    "farsta_police": "polis-farsta",
     "school_staff": "skola",
     "analyst": "analytiker",
     "auditor": "granskare",
@@ -59,6 +61,8 @@ DEMO_MODULES = (
     "samverkan.intake.demo",
     "samverkan.defectors.demo",
     "samverkan.collaboration.demo",
+    "samverkan.routines.demo",
+    "samverkan.homecoming.demo",
 )
 
 
@@ -258,6 +262,7 @@ def _records(data: MatrixData) -> dict[str, Any]:
     from samverkan.collaboration.models import (
         ActionPlan,
         Activity,
+        CoLocation,
         Forum,
         Indicator,
         IndicatorKind,
@@ -267,8 +272,15 @@ def _records(data: MatrixData) -> dict[str, Any]:
     )
     from samverkan.defectors import services as defector_services
     from samverkan.defectors.models import Assignment, PlannedIntervention, Reconciliation
+    from samverkan.homecoming import services as homecoming_services
+    from samverkan.homecoming.models import HomecomingAction, HomecomingPlan, RiskLevel
     from samverkan.intake import services as intake_services
+    from samverkan.intake.demo import demo_person_id
     from samverkan.intake.models import ConcernReport, NotEligibleRecord, SourceChannel
+    from samverkan.registry.change_rules import RESPONSIBILITIES
+    from samverkan.registry.changes import change_register
+    from samverkan.registry.models import ChangeKind, Organisation
+    from samverkan.routines.models import Routine
 
     def report(reference: str) -> ConcernReport:
         return ConcernReport.objects.get(police_reference=reference)
@@ -292,6 +304,30 @@ def _records(data: MatrixData) -> dict[str, Any]:
     )
     notice = Notice.objects.select_related("agreement").first()
     assert notice is not None and school_report is not None
+    # homecoming: the demo plan is shared with the police under 10 kap. 18 a § OSL;
+    # a second plan of Farsta's has no basis recorded, so the police may not see it
+    homecoming_plan = HomecomingPlan.objects.select_related("district", "police_unit").get(
+        district__code="0180-farsta"
+    )
+    plan_without_basis = homecoming_services.plan_create(
+        actor=data.actors["collaboration_coordinator"],
+        district=homecoming_plan.district,
+        police_unit=homecoming_plan.police_unit,
+        person_id=demo_person_id(date(2010, 2, 3), female=True),
+        name="Ingen Grund (åtkomsttest)",
+        sis_home="Demohemmet (åtkomsttest)",
+        expected_release=homecoming_plan.expected_release,
+        risk_level=RiskLevel.HIGH,
+    )
+    actions = HomecomingAction.objects.filter(plan=homecoming_plan).order_by("pk")
+    change = change_register(
+        actor=data.actors["admin_user"],
+        kind=ChangeKind.MERGER,
+        effective_date=date(2099, 1, 1),
+        ending=[Organisation.objects.get(code="0182"), Organisation.objects.get(code="0184")],
+        successors={Organisation.objects.get(code="0180").pk: list(RESPONSIBILITIES)},
+        decision="Åtkomsttest § 1",
+    )
     return {
         # agreements: Stockholm (0180) is party to every demo agreement; Nacka to one.
         "agreement_nacka": Agreement.objects.get(reference="SN-ROC-0182"),
@@ -323,4 +359,14 @@ def _records(data: MatrixData) -> dict[str, Any]:
         "activity": Activity.objects.order_by("pk").first(),
         "manual_indicator": Indicator.objects.filter(kind=IndicatorKind.MANUAL).first(),
         "serious_talk": SeriousTalk.objects.order_by("pk").first(),
+        "colocation": CoLocation.objects.order_by("pk").first(),
+        # registry: a merger planned for a far-off day (never applied by the matrix)
+        "org_change": change,
+        # routines: Farsta's homecoming routine, applying to the police in Farsta
+        "routine": Routine.objects.filter(owner__code="0180-farsta").order_by("pk").first(),
+        # homecoming (Farsta's district and lokalpolisområde Farsta)
+        "homecoming_plan": homecoming_plan,
+        "plan_without_basis": plan_without_basis,
+        "district_action": actions.filter(party=homecoming_plan.district).first(),
+        "police_action": actions.filter(party=homecoming_plan.police_unit).first(),
     }

@@ -70,6 +70,7 @@ AVTAL = "agreement_admin"
 AVTAL_NACKA = "nacka_agreement_admin"
 AVHOPP = "defector_coordinator"
 FARSTA = "collaboration_coordinator"
+FARSTA_POLICE = "farsta_police"
 SKOLA = "school_staff"
 ANALYST = "analyst"
 AUDITOR = "auditor"
@@ -81,13 +82,25 @@ NOBODY: frozenset[str] = frozenset()
 EVERYONE = frozenset(PERSONAS)
 SIGNED_IN = frozenset(USER_PERSONAS)
 RECEIVERS = frozenset({NACKA, SOLNA})
-# collaboration.views.PARTICIPANTS
-PARTICIPANTS = frozenset({FARSTA, SKOLA, NACKA, SOLNA, ANALYST})
+# collaboration.views.PARTICIPANTS (the police's coordinator holds the coordinator role)
+PARTICIPANTS = frozenset({FARSTA, SKOLA, NACKA, SOLNA, ANALYST, FARSTA_POLICE})
 # Farsta's records: its coordinator, and participants of the city above the district
 FARSTA_AND_ABOVE = frozenset({FARSTA, ANALYST})
+# ... and the police in Farsta, a party of its forums, action plan and situational picture
+FARSTA_PARTIES = FARSTA_AND_ABOVE | {FARSTA_POLICE}
+# records of Farsta with the police: co-location, consultations, trainings
+FARSTA_AND_POLICE = frozenset({FARSTA, FARSTA_POLICE})
 FOLLOWUP = frozenset({ANALYST, AVTAL, AVTAL_NACKA, ADMIN})
 # users of Stockholm (0180) itself; Farsta and the school are districts of it
 ORG_0180 = frozenset({HUB, AVTAL, AVHOPP, ANALYST})
+# routines.panels.READERS: coordinators, school staff, receivers, analysts, agreement admins
+ROUTINE_READERS = PARTICIPANTS | {AVTAL, AVTAL_NACKA}
+# Farsta's routine: its owner (Farsta, and the city above it) and the police it applies to
+ROUTINE_SEERS = frozenset({FARSTA, ANALYST, AVTAL, FARSTA_POLICE})
+# homecoming.rules.HOMECOMING_ROLES: coordinators, receivers, school staff
+HOMECOMING_USERS = frozenset({FARSTA, FARSTA_POLICE, NACKA, SOLNA, SKOLA})
+# Farsta's homecoming plan: the district and the police unit (basis 10 kap. 18 a § OSL)
+PLAN_PARTIES = FARSTA_AND_POLICE
 
 
 @dataclass(frozen=True)
@@ -166,6 +179,7 @@ def api(
 
 
 REPORT = "intake.ConcernReport"
+PLAN = "homecoming.HomecomingPlan"
 ASSIGNMENT = "defectors.Assignment"
 
 # --- the table -----------------------------------------------------------------------------
@@ -270,25 +284,26 @@ TABLE: dict[str, Row] = {
     "defectors:reconciliation_approve": action({AVHOPP}, pk="reconciliation"),
     # collaboration (Farsta)
     "collaboration:index": page(PARTICIPANTS),
-    "collaboration:colocation": page({FARSTA}),
+    "collaboration:colocation": page(FARSTA_AND_POLICE),
     "collaboration:colocation_new": form({FARSTA}),
-    "collaboration:consultation_new": form({FARSTA}),
-    "collaboration:training_new": form({FARSTA}),
+    # recorded by the coordinator of either party
+    "collaboration:consultation_new": form(FARSTA_AND_POLICE),
+    "collaboration:training_new": form(FARSTA_AND_POLICE),
     "collaboration:forum_list": page(PARTICIPANTS, ok=302),  # to the index
     "collaboration:forum_new": form({FARSTA}),
-    "collaboration:forum_detail": page(FARSTA_AND_ABOVE, forum_id="forum"),
+    "collaboration:forum_detail": page(FARSTA_PARTIES, forum_id="forum"),
     "collaboration:meeting_new": form({FARSTA}, forum_id="forum"),
-    "collaboration:meeting_detail": page(FARSTA_AND_ABOVE, meeting_id="meeting"),
+    "collaboration:meeting_detail": page(FARSTA_PARTIES, meeting_id="meeting"),
     "collaboration:meeting_edit": form({FARSTA}, meeting_id="meeting"),
     "collaboration:serious_talks": page(
-        {FARSTA, NACKA, SOLNA},
+        {FARSTA, NACKA, SOLNA, FARSTA_POLICE},
         audit=Audit("view", "collaboration.SeriousTalk", "serious_talk"),
         audit_for={FARSTA},
     ),
     "collaboration:picture_list": page(PARTICIPANTS | {ROC}),
-    "collaboration:picture_detail": page(FARSTA_AND_ABOVE, picture_id="picture"),
+    "collaboration:picture_detail": page(FARSTA_PARTIES, picture_id="picture"),
     "collaboration:plan_new": form({FARSTA}),
-    "collaboration:plan_detail": page(FARSTA_AND_ABOVE, plan_id="plan"),
+    "collaboration:plan_detail": page(FARSTA_PARTIES, plan_id="plan"),
     "collaboration:activity_update": form(FARSTA_AND_ABOVE, activity_id="activity"),
     "collaboration:schools": page(PARTICIPANTS),
     "collaboration:school_report": form({SKOLA}),
@@ -296,6 +311,65 @@ TABLE: dict[str, Row] = {
     "collaboration:indicators": page(PARTICIPANTS),
     "collaboration:indicator_new": form({FARSTA}),
     "collaboration:indicator_value": form({FARSTA}, indicator_id="manual_indicator"),
+    "collaboration:forum_edit": form({FARSTA}, forum_id="forum"),
+    "collaboration:colocation_edit": form({FARSTA}, colocation_id="colocation"),
+    # registry: organisation changes (the administrator only)
+    "registry:changes": page({ADMIN}),
+    "registry:change_create": form({ADMIN}),
+    "registry:change_detail": page({ADMIN}, pk="org_change"),
+    # routines (Farsta's homecoming routine; no personal data, reads are not audited)
+    "routines:index": page(ROUTINE_READERS),
+    # any coordinator writes routines of its own organisation
+    "routines:new": form({FARSTA, FARSTA_POLICE}),
+    "routines:detail": page(ROUTINE_SEERS, routine_id="routine"),
+    "routines:version": page(ROUTINE_SEERS, routine_id="routine", number="=1"),
+    "routines:revise": form({FARSTA}, routine_id="routine"),
+    "routines:review": action({FARSTA}, routine_id="routine"),
+    "routines:links": form({FARSTA}, routine_id="routine"),
+    # homecoming (Farsta's plan, shared with the police under 10 kap. 18 a § OSL)
+    "homecoming:index": page(
+        HOMECOMING_USERS, audit=Audit("view", PLAN, "homecoming_plan"), audit_for=PLAN_PARTIES
+    ),
+    "homecoming:new": form({FARSTA, NACKA, SOLNA}),
+    "homecoming:detail[plan]": page(
+        PLAN_PARTIES, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    # no basis recorded: the police see nothing
+    "homecoming:detail[no_basis]": page(
+        {FARSTA}, audit=Audit("view", PLAN, "plan_without_basis"), plan_id="plan_without_basis"
+    ),
+    "homecoming:edit": form(
+        {FARSTA}, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    "homecoming:basis": form(
+        {FARSTA}, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    "homecoming:action_new": form(
+        {FARSTA}, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    # each party updates its own actions; the district's social services update every one
+    "homecoming:action_update[police]": form(
+        FARSTA_AND_POLICE,
+        audit=Audit("view", PLAN, "homecoming_plan"),
+        plan_id="homecoming_plan",
+        action_id="police_action",
+    ),
+    "homecoming:action_update[district]": form(
+        {FARSTA},
+        audit=Audit("view", PLAN, "homecoming_plan"),
+        plan_id="homecoming_plan",
+        action_id="district_action",
+    ),
+    "homecoming:contact_new": form(
+        PLAN_PARTIES, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    "homecoming:return": form(
+        {FARSTA}, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    "homecoming:follow_up_new": form(
+        {FARSTA}, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    "homecoming:close": action({FARSTA}, plan_id="homecoming_plan"),
     # follow-up (aggregates only, suppressed)
     "followup:dashboard": page(FOLLOWUP),
     "followup:open_data": page(EVERYONE),
@@ -374,13 +448,13 @@ TABLE: dict[str, Row] = {
     ),
     # API: collaboration
     "api:samverkan_collaboration_api_forum_list": api(PARTICIPANTS),
-    "api:samverkan_collaboration_api_forum_compliance": api(FARSTA_AND_ABOVE, forum_id="forum"),
+    "api:samverkan_collaboration_api_forum_compliance": api(FARSTA_PARTIES, forum_id="forum"),
     "api:samverkan_collaboration_api_meeting_create": api({FARSTA}, forum_id="forum"),
-    "api:samverkan_collaboration_api_colocation_calendar": api({FARSTA}),
+    "api:samverkan_collaboration_api_colocation_calendar": api(FARSTA_AND_POLICE),
     "api:samverkan_collaboration_api_consultation_create": api({FARSTA}),
     "api:samverkan_collaboration_api_training_create": api({FARSTA}),
-    "api:samverkan_collaboration_api_picture_detail": api(FARSTA_AND_ABOVE, picture_id="picture"),
-    "api:samverkan_collaboration_api_plan_activities": api(FARSTA_AND_ABOVE, plan_id="plan"),
+    "api:samverkan_collaboration_api_picture_detail": api(FARSTA_PARTIES, picture_id="picture"),
+    "api:samverkan_collaboration_api_plan_activities": api(FARSTA_PARTIES, plan_id="plan"),
     "api:samverkan_collaboration_api_activity_update": api(
         FARSTA_AND_ABOVE, activity_id="activity"
     ),
@@ -390,6 +464,52 @@ TABLE: dict[str, Row] = {
     "api:samverkan_collaboration_api_indicator_value": api(
         {FARSTA}, indicator_id="manual_indicator"
     ),
+    "api:samverkan_collaboration_api_forum_create": api({FARSTA}),
+    "api:samverkan_collaboration_api_forum_update": api({FARSTA}, forum_id="forum"),
+    "api:samverkan_collaboration_api_colocation_create": api({FARSTA}),
+    "api:samverkan_collaboration_api_colocation_change": api({FARSTA}, colocation_id="colocation"),
+    "api:samverkan_collaboration_api_serious_talk_create": api({FARSTA, NACKA, SOLNA}),
+    "api:samverkan_collaboration_api_picture_create": api({FARSTA}),
+    # each party writes its text of the situational picture
+    "api:samverkan_collaboration_api_picture_text_add": api(FARSTA_PARTIES, picture_id="picture"),
+    "api:samverkan_collaboration_api_plan_create": api({FARSTA}),
+    "api:samverkan_collaboration_api_activity_create": api({FARSTA}, plan_id="plan"),
+    "api:samverkan_collaboration_api_indicator_create": api({FARSTA}),
+    # API: routines
+    "api:samverkan_routines_api_routine_list": api(ROUTINE_READERS),
+    "api:samverkan_routines_api_routine_detail": api(ROUTINE_SEERS, routine_id="routine"),
+    "api:samverkan_routines_api_version_detail": api(
+        ROUTINE_SEERS, routine_id="routine", number="=1"
+    ),
+    "api:samverkan_routines_api_routine_create": api({FARSTA, FARSTA_POLICE}),
+    "api:samverkan_routines_api_routine_revise": api({FARSTA}, routine_id="routine"),
+    "api:samverkan_routines_api_routine_review": api({FARSTA}, routine_id="routine"),
+    "api:samverkan_routines_api_routine_links": api({FARSTA}, routine_id="routine"),
+    # API: homecoming
+    "api:samverkan_homecoming_api_plan_list": api(
+        HOMECOMING_USERS, audit=Audit("view", PLAN, "homecoming_plan"), audit_for=PLAN_PARTIES
+    ),
+    "api:samverkan_homecoming_api_plan_detail[plan]": api(
+        PLAN_PARTIES, audit=Audit("view", PLAN, "homecoming_plan"), plan_id="homecoming_plan"
+    ),
+    "api:samverkan_homecoming_api_plan_detail[no_basis]": api(
+        {FARSTA}, audit=Audit("view", PLAN, "plan_without_basis"), plan_id="plan_without_basis"
+    ),
+    "api:samverkan_homecoming_api_plan_create": api({FARSTA, NACKA, SOLNA}),
+    "api:samverkan_homecoming_api_plan_basis": api({FARSTA}, plan_id="homecoming_plan"),
+    "api:samverkan_homecoming_api_plan_assessment": api({FARSTA}, plan_id="homecoming_plan"),
+    "api:samverkan_homecoming_api_plan_close": api({FARSTA}, plan_id="homecoming_plan"),
+    "api:samverkan_homecoming_api_plan_return": api({FARSTA}, plan_id="homecoming_plan"),
+    "api:samverkan_homecoming_api_follow_up_create": api({FARSTA}, plan_id="homecoming_plan"),
+    "api:samverkan_homecoming_api_action_create": api({FARSTA}, plan_id="homecoming_plan"),
+    "api:samverkan_homecoming_api_action_update[police]": api(
+        FARSTA_AND_POLICE, action_id="police_action"
+    ),
+    "api:samverkan_homecoming_api_action_update[district]": api(
+        {FARSTA}, action_id="district_action"
+    ),
+    "api:samverkan_homecoming_api_contact_create": api(PLAN_PARTIES, plan_id="homecoming_plan"),
+    "api:samverkan_homecoming_api_actions_due": api(HOMECOMING_USERS),
 }
 
 
