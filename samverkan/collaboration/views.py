@@ -478,7 +478,10 @@ def forum_detail(request: HttpRequest, forum_id: int) -> HttpResponse:
             "compliance": compliance,
             "meetings": meetings,
             "required_functions": [selectors.function_label(f) for f in forum.required_functions],
-            "open_decisions": list(selectors.open_decisions(forum)),
+            "can_read_minutes": services.may_read_minutes(user, forum),
+            "open_decisions": list(selectors.open_decisions(forum))
+            if services.may_read_minutes(user, forum)
+            else [],
             "parties": list(forum.parties.order_by("name")),
             "can_record": services.is_coordinator_for(user, forum.district_id),
             "today": today(),

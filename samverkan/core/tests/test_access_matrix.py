@@ -293,7 +293,8 @@ TABLE: dict[str, Row] = {
     "collaboration:forum_new": form({FARSTA}),
     "collaboration:forum_detail": page(FARSTA_PARTIES, forum_id="forum"),
     "collaboration:meeting_new": form({FARSTA}, forum_id="forum"),
-    "collaboration:meeting_detail": page(FARSTA_PARTIES, meeting_id="meeting"),
+    # the demo's first meeting is of the children-at-risk forum: case minutes, no analyst
+    "collaboration:meeting_detail": page(FARSTA_AND_POLICE, meeting_id="meeting"),
     "collaboration:meeting_edit": form({FARSTA}, meeting_id="meeting"),
     "collaboration:serious_talks": page(
         {FARSTA, NACKA, SOLNA, FARSTA_POLICE},
@@ -304,7 +305,8 @@ TABLE: dict[str, Row] = {
     "collaboration:picture_detail": page(FARSTA_PARTIES, picture_id="picture"),
     "collaboration:plan_new": form({FARSTA}),
     "collaboration:plan_detail": page(FARSTA_PARTIES, plan_id="plan"),
-    "collaboration:activity_update": form(FARSTA_AND_ABOVE, activity_id="activity"),
+    # Farsta's own activity; the analyst of the city above it reads, changes nothing
+    "collaboration:activity_update": form({FARSTA}, activity_id="activity"),
     "collaboration:schools": page(PARTICIPANTS),
     "collaboration:school_report": form({SKOLA}),
     "collaboration:school_report_receipt": page({SKOLA}, public_id="school_report.public_id"),
@@ -455,9 +457,7 @@ TABLE: dict[str, Row] = {
     "api:samverkan_collaboration_api_training_create": api({FARSTA}),
     "api:samverkan_collaboration_api_picture_detail": api(FARSTA_PARTIES, picture_id="picture"),
     "api:samverkan_collaboration_api_plan_activities": api(FARSTA_PARTIES, plan_id="plan"),
-    "api:samverkan_collaboration_api_activity_update": api(
-        FARSTA_AND_ABOVE, activity_id="activity"
-    ),
+    "api:samverkan_collaboration_api_activity_update": api({FARSTA}, activity_id="activity"),
     "api:samverkan_collaboration_api_school_list": api(PARTICIPANTS),
     "api:samverkan_collaboration_api_school_report_create": api({SKOLA}),
     "api:samverkan_collaboration_api_indicator_list": api(PARTICIPANTS),
