@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import RoleCode, User
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
+from samverkan.collaboration.views import PARTICIPANTS as FORUM_READERS
 from samverkan.core.calendar import local_date
 from samverkan.registry.models import Organisation, OrganisationKind
 from samverkan.routines import selectors, services
@@ -179,13 +180,23 @@ def routine_detail(request: HttpRequest, routine_id: int) -> HttpResponse:
             "is_current": True,
             "versions": list(selectors.versions_of(routine)),
             "parties": list(routine.parties.order_by("name")),
-            "forums": list(routine.forums.visible_to(user).order_by("name")),
-            "agreements": list(routine.agreements.visible_to(user).order_by("title")),
+            **_attachments(user, routine),
             "can_edit": services.can_edit(user, routine.owner_id),
             "review_form": ReviewForm(),
             "overdue": routine.review_date < today,
         },
     )
+
+
+def _attachments(user: User, routine: Any) -> dict[str, Any]:
+    """The forums and agreements the routine is attached to that the user may see; forums
+    are linked only for those who may open the forum pages (an agreement administrator
+    reads the routine but not the forum)."""
+    return {
+        "forums": list(routine.forums.visible_to(user).order_by("name")),
+        "link_forums": has_role(user, *FORUM_READERS),
+        "agreements": list(routine.agreements.visible_to(user).order_by("title")),
+    }
 
 
 @role_required(*READERS)
@@ -205,8 +216,7 @@ def version_detail(request: HttpRequest, routine_id: int, number: int) -> HttpRe
             "is_current": version.pk == routine.current_version_id,
             "versions": list(selectors.versions_of(routine)),
             "parties": list(routine.parties.order_by("name")),
-            "forums": list(routine.forums.visible_to(user).order_by("name")),
-            "agreements": list(routine.agreements.visible_to(user).order_by("title")),
+            **_attachments(user, routine),
             "can_edit": False,
             "overdue": False,
         },
