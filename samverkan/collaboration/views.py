@@ -55,10 +55,12 @@ from samverkan.collaboration.services import (
     CollaborationError,
     DecisionInput,
     MeetingInput,
-    NotAllowed,
-    NotFound,
     PersonalDataFound,
 )
+from samverkan.core.views_support import raise_for_access as _raise_http
+from samverkan.core.views_support import refuse_or_show as _refuse_or_show
+from samverkan.core.views_support import show_on_form as _form_error
+from samverkan.core.views_support import signed_in_user as _user
 from samverkan.registry.models import Organisation, OrganisationKind
 
 COORDINATOR = RoleCode.COLLABORATION_COORDINATOR
@@ -73,31 +75,6 @@ INTAKE_FIELDS = {
     "home_municipality": "registered_municipality",
     "home_district": "registered_district",
 }
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
-def _form_error(form: Any, error: CollaborationError) -> None:
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, error.message)
-
-
-def _raise_http(error: CollaborationError) -> None:
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-
-
-def _refuse_or_show(form: Any, error: CollaborationError) -> None:
-    """An access error answers 404/403; any other refusal is shown on the form."""
-    _raise_http(error)
-    _form_error(form, error)
 
 
 def _own_organisations(user: User) -> Any:

@@ -21,6 +21,8 @@ from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
+from samverkan.core.views_support import refuse_or_show as _refuse_or_show
+from samverkan.core.views_support import signed_in_user as _user
 from samverkan.homecoming import selectors, services
 from samverkan.homecoming.forms import (
     ActionForm,
@@ -42,22 +44,6 @@ from samverkan.homecoming.services import (
     NotFound,
 )
 from samverkan.registry.models import Organisation, OrganisationKind
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
-def _refuse_or_show(form: Any, error: HomecomingError) -> None:
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _view(user: User, plan_id: int, reason: str, *, audited: bool = True) -> PlanView:

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samverkan.accounts.access import has_role
 from samverkan.accounts.decorators import role_required
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import RoleCode
 from samverkan.core.calendar import local_date
 from samverkan.core.sessions import session_passive
+from samverkan.core.views_support import signed_in_user as _user
 from samverkan.intake import selectors, services
 from samverkan.intake.forms import (
     ClarificationForm,
@@ -50,14 +51,6 @@ RECEIVER = RoleCode.RECEIVER
 POLICE = RoleCode.POLICE_OPERATOR
 SUBMITTED_KEY = "intake_registrations"
 NOT_ELIGIBLE_KEY = "intake_not_eligible"
-
-
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the role decorators have already turned everyone else away)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _reasons(codes: Any) -> list[str]:

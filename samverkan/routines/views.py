@@ -19,30 +19,16 @@ from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
 from samverkan.collaboration.views import PARTICIPANTS as FORUM_READERS
 from samverkan.core.calendar import local_date
+from samverkan.core.views_support import refuse_or_show as _refuse_or_show
+from samverkan.core.views_support import signed_in_user as _user
 from samverkan.registry.models import Organisation, OrganisationKind
 from samverkan.routines import selectors, services
 from samverkan.routines.forms import LinksForm, ReviewForm, RevisionForm, RoutineForm, SearchForm
 from samverkan.routines.models import Routine
 from samverkan.routines.panels import READERS
-from samverkan.routines.services import NotAllowed, NotFound, RoutineError
+from samverkan.routines.services import RoutineError
 
 EDITOR = RoleCode.COLLABORATION_COORDINATOR
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
-def _refuse_or_show(form: Any, error: RoutineError) -> None:
-    if isinstance(error, NotFound):
-        raise Http404(error.message)
-    if isinstance(error, NotAllowed):
-        raise PermissionDenied(error.message)
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _routine(user: User, routine_id: int) -> Routine:
