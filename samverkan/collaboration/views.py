@@ -77,6 +77,13 @@ INTAKE_FIELDS = {
 }
 
 
+def _form_page(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
+    """A create or change form on the shared page, with the way back."""
+    return render(
+        request, "collaboration/form_page.html", {"form": form, "title": title, "back": back}
+    )
+
+
 def _own_organisations(user: User) -> Any:
     return Organisation.objects.filter(pk__in=responsible_organisation_ids(user))
 
@@ -177,14 +184,11 @@ def colocation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Schemat för samlokaliseringen är sparat."))
             return redirect("collaboration:colocation")
-    return render(
+    return _form_page(
         request,
-        "collaboration/form_page.html",
-        {
-            "form": form,
-            "title": _("Ny samlokalisering: socialsekreterare hos polis"),
-            "back": reverse("collaboration:colocation"),
-        },
+        form,
+        _("Ny samlokalisering: socialsekreterare hos polis"),
+        reverse("collaboration:colocation"),
     )
 
 
@@ -300,14 +304,11 @@ def training_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Utbildningen är registrerad."))
             return redirect("collaboration:colocation")
-    return render(
+    return _form_page(
         request,
-        "collaboration/form_page.html",
-        {
-            "form": form,
-            "title": _("Registrera utbildning för polisaspiranter"),
-            "back": reverse("collaboration:colocation"),
-        },
+        form,
+        _("Registrera utbildning för polisaspiranter"),
+        reverse("collaboration:colocation"),
     )
 
 
@@ -381,15 +382,7 @@ def forum_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Forumet är skapat."))
             return redirect("collaboration:forum_detail", forum_id=forum.pk)
-    return render(
-        request,
-        "collaboration/form_page.html",
-        {
-            "form": form,
-            "title": _("Nytt samverkansforum"),
-            "back": reverse("collaboration:index"),
-        },
-    )
+    return _form_page(request, form, _("Nytt samverkansforum"), reverse("collaboration:index"))
 
 
 @role_required(COORDINATOR)
@@ -421,14 +414,11 @@ def forum_edit(request: HttpRequest, forum_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Forumet är ändrat."))
             return redirect("collaboration:forum_detail", forum_id=forum.pk)
-    return render(
+    return _form_page(
         request,
-        "collaboration/form_page.html",
-        {
-            "form": form,
-            "title": _("Ändra forum: %(name)s") % {"name": forum.name},
-            "back": reverse("collaboration:forum_detail", args=[forum.pk]),
-        },
+        form,
+        _("Ändra forum: %(name)s") % {"name": forum.name},
+        reverse("collaboration:forum_detail", args=[forum.pk]),
     )
 
 
@@ -750,15 +740,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Åtgärdsplanen är skapad. Lägg nu till aktiviteterna."))
                 return redirect("collaboration:plan_detail", plan_id=plan.pk)
-    return render(
-        request,
-        "collaboration/form_page.html",
-        {
-            "form": form,
-            "title": _("Ny åtgärdsplan"),
-            "back": reverse("collaboration:picture_list"),
-        },
-    )
+    return _form_page(request, form, _("Ny åtgärdsplan"), reverse("collaboration:picture_list"))
 
 
 @role_required(*PARTICIPANTS, RoleCode.POLICE_OPERATOR)
@@ -1030,15 +1012,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Indikatorn är skapad."))
             return redirect("collaboration:indicators")
-    return render(
-        request,
-        "collaboration/form_page.html",
-        {
-            "form": form,
-            "title": _("Ny resultatindikator"),
-            "back": reverse("collaboration:indicators"),
-        },
-    )
+    return _form_page(request, form, _("Ny resultatindikator"), reverse("collaboration:indicators"))
 
 
 @role_required(COORDINATOR)
@@ -1064,12 +1038,9 @@ def indicator_value(request: HttpRequest, indicator_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Värdet är sparat."))
             return redirect("collaboration:indicators")
-    return render(
+    return _form_page(
         request,
-        "collaboration/form_page.html",
-        {
-            "form": form,
-            "title": _("Ange värde: %(name)s") % {"name": indicator.name},
-            "back": reverse("collaboration:indicators"),
-        },
+        form,
+        _("Ange värde: %(name)s") % {"name": indicator.name},
+        reverse("collaboration:indicators"),
     )
