@@ -121,6 +121,9 @@ class RegistrySnapshot:
     units: tuple[UnitInfo, ...]
     agreements_in_force: frozenset[str]
     district_names: Mapping[str, str] = field(default_factory=dict)  # code → name
+    # code → registry.Organisation pk of every municipality and district above, when
+    # built from the database: intake stores the routed report without looking them up.
+    organisation_ids: Mapping[str, int] = field(default_factory=dict)
 
     @cached_property
     def units_serving(self) -> dict[tuple[str, str], tuple[UnitInfo, ...]]:

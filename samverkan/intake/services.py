@@ -318,8 +318,8 @@ SCHOOL_REASONS = {
 }
 
 
-def _school_decision(data: ReportInput, at: datetime) -> Decision:
-    decision = report_decide(data=data, at=at)
+def _school_decision(data: ReportInput, at: datetime, registry: RegistrySnapshot) -> Decision:
+    decision = report_decide(data=data, at=at, registry=registry)
     for reason in decision.reasons:
         if reason in SCHOOL_REASONS:
             field, message = SCHOOL_REASONS[reason]
@@ -334,12 +334,17 @@ def _school_decision(data: ReportInput, at: datetime) -> Decision:
 def _previous_registration(actor: Actor, data: ReportInput) -> RegistrationResult | None:
     if not isinstance(actor, ApiClient) or not data.police_reference:
         return None
-    report = (
-        ConcernReport.objects.select_related("controller")
-        .filter(api_client=actor, police_reference=data.police_reference)
-        .first()
+    # Nearly every call finds nothing (a first submission): probe by primary key only,
+    # unordered, and load the whole record just for a retry (issue 8: the full-row
+    # look-ups were a fifth of an API intake's CPU).
+    report_id = (
+        ConcernReport.objects.filter(api_client=actor, police_reference=data.police_reference)
+        .order_by()
+        .values_list("pk", flat=True)[:1]
     )
-    if report is not None:
+    found = list(report_id)
+    if found:
+        report = ConcernReport.objects.select_related("controller").get(pk=found[0])
         decision = report_decide(data=data, at=report.received_at)
         return RegistrationResult(
             decision=decision, report=report, not_eligible=None, created=False
@@ -369,16 +374,18 @@ def report_register(
     if previous is not None:
         return previous
     at = received_at or timezone.now()
+    # Taken before the transaction: inside one the snapshot is built afresh, not cached.
+    registry = registry_snapshot(at)
     if data.source_channel == SourceChannel.SCHOOL and not isinstance(actor, ApiClient):
-        decision = _school_decision(data, at)
+        decision = _school_decision(data, at, registry)
     else:
-        decision = report_decide(data=data, at=at, registry=registry_snapshot(at))
+        decision = report_decide(data=data, at=at, registry=registry)
     client = actor if isinstance(actor, ApiClient) else None
     try:
         with transaction.atomic():
             if not decision.eligible:
                 return _register_not_eligible(actor, client, data, decision, at)
-            return _register_eligible(actor, client, data, decision, at)
+            return _register_eligible(actor, client, data, decision, at, registry)
     except IntegrityError:
         # Two identical requests raced past the look-up: the other one won.
         previous = _previous_registration(actor, data)
@@ -414,27 +421,44 @@ def _register_not_eligible(
     return RegistrationResult(decision=decision, report=None, not_eligible=record, created=True)
 
 
-def _register_eligible(
-    actor: Actor, client: ApiClient | None, data: ReportInput, decision: Decision, at: datetime
-) -> RegistrationResult:
-    codes = {
-        c
-        for c in (
-            data.found_in,
-            data.home_municipality,
-            decision.responsible_municipality,
-            decision.responsible_organisation,
-        )
-        if c
+def _organisation_ids(codes: set[str], registry: RegistrySnapshot) -> dict[str, int]:
+    """code → Organisation pk: from the snapshot, the database only for a code it lacks."""
+    found = {
+        code: registry.organisation_ids[code] for code in codes if code in registry.organisation_ids
     }
-    organisations = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
+    missing = codes - found.keys()
+    if missing:
+        found.update(Organisation.objects.filter(code__in=missing).values_list("code", "pk"))
+    return found
+
+
+def _register_eligible(
+    actor: Actor,
+    client: ApiClient | None,
+    data: ReportInput,
+    decision: Decision,
+    at: datetime,
+    registry: RegistrySnapshot,
+) -> RegistrationResult:
     assert decision.responsible_municipality and decision.responsible_organisation
-    controller = organisations[decision.responsible_organisation]
-    unit = (
-        Unit.objects.filter(pk=decision.receiving_unit.id).first()
-        if decision.receiving_unit and decision.receiving_unit.id
-        else None
+    controller_code = decision.responsible_organisation
+    ids = _organisation_ids(
+        {
+            c
+            for c in (
+                data.found_in,
+                data.home_municipality,
+                decision.responsible_municipality,
+                controller_code,
+            )
+            if c
+        },
+        registry,
     )
+    controller_is_district = controller_code in registry.district_names
+    routed_unit = decision.receiving_unit
+    unit_id = routed_unit.id if routed_unit and routed_unit.id else None
+    unit_name = routed_unit.name if unit_id and routed_unit else ""
     assert decision.birth_date is not None
     reporting_organisation = (
         client.organisation
@@ -449,10 +473,12 @@ def _register_eligible(
         # whatever the hour (not via the hub); accepting it is the receiver's step.
         assert isinstance(actor, User)
         reporting_organisation = actor.organisation
-        unit = intake_unit_for(controller) or unit
-    repeat_of = None
+        school_unit = intake_unit_for(Organisation.objects.get(pk=ids[controller_code]))
+        if school_unit is not None:
+            unit_id, unit_name = school_unit.pk, school_unit.name
+    repeat_of_id = None
     if decision.person_id and data.home_municipality:
-        repeat_of = (
+        repeat_of_id = (
             ConcernReport.objects.filter(
                 person_id=decision.person_id,
                 home_municipality__code=data.home_municipality,
@@ -460,8 +486,10 @@ def _register_eligible(
                 received_at__lte=at,
             )
             .order_by("-received_at")
+            .values_list("pk", flat=True)
             .first()
         )
+    # Foreign keys by id (from the snapshot): no organisation or unit rows are loaded.
     report = ConcernReport.objects.create(
         received_at=at,
         routed_at=at,
@@ -473,12 +501,12 @@ def _register_eligible(
         person_id=decision.person_id or "",
         birth_date=decision.birth_date,
         birth_date_estimated=decision.person_id is None,
-        found_in=organisations[data.found_in],
-        home_municipality=organisations.get(data.home_municipality or ""),
-        home_district=controller if controller.kind == OrganisationKind.DISTRICT else None,
-        responsible_municipality=organisations[decision.responsible_municipality],
-        controller=controller,
-        receiving_unit=unit,
+        found_in_id=ids[data.found_in],
+        home_municipality_id=ids.get(data.home_municipality or ""),
+        home_district_id=ids[controller_code] if controller_is_district else None,
+        responsible_municipality_id=ids[decision.responsible_municipality],
+        controller_id=ids[controller_code],
+        receiving_unit_id=unit_id,
         reporting_officer_name=data.reporting_officer_name,
         reporting_officer_unit=data.reporting_officer_unit,
         reporting_officer_phone=data.reporting_officer_phone,
@@ -491,14 +519,17 @@ def _register_eligible(
         status=ReportStatus.RECEIVED,
         protection_assessment_due=decision.protection_assessment_due,
         preliminary_assessment_due=decision.preliminary_assessment_due,
-        repeat_of=repeat_of,
+        repeat_of_id=repeat_of_id,
     )
     if from_school:
         report.handed_over_at = at
         report.status = ReportStatus.HANDED_OVER
         report.save(update_fields=["handed_over_at", "status"])
     Handover.objects.create(
-        report=report, organisation=controller, receiving_unit=unit, started_at=at
+        report=report,
+        organisation_id=ids[controller_code],
+        receiving_unit_id=unit_id,
+        started_at=at,
     )
     _event(
         report,
@@ -506,10 +537,17 @@ def _register_eligible(
         actor,
         at,
         channel=report.source_channel,
-        receiving_unit=unit.name if unit else "",
-        repeat_of=repeat_of.pk if repeat_of else None,
+        receiving_unit=unit_name,
+        repeat_of=repeat_of_id,
     )
-    _audit(actor, AuditAction.CREATE, report)
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        record_type=REPORT,
+        record_id=report.pk,
+        controller=controller_code,
+        detail={},
+    )
     return RegistrationResult(decision=decision, report=report, not_eligible=None, created=True)
 
 

@@ -126,6 +126,7 @@ def build_registry_snapshot(instant: datetime) -> RegistrySnapshot:
         district_names={o.code: o.name for o in districts},
         units=unit_infos,
         agreements_in_force=frozenset(single_entry_municipalities_in_force(local_date(instant))),
+        organisation_ids={o.code: o.pk for o in organisations},
     )
 
 
