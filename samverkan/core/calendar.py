@@ -45,6 +45,8 @@ def local_datetime(instant: datetime) -> datetime:
     """The instant as an aware datetime in Europe/Stockholm. Naive input is refused."""
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError("a naive datetime has no place in Samverkan: pass an aware one")
+    if instant.tzinfo is STOCKHOLM:
+        return instant  # already local: the rules convert once and pass it on (issue 8)
     return instant.astimezone(STOCKHOLM)
 
 

@@ -14,6 +14,7 @@ daylight-saving changes.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -30,6 +31,9 @@ FEEDBACK_WEEKS = 1  # SoL (2025:400) 19 kap. 6 §
 INVESTIGATION_MONTHS = 4  # SoL (2025:400) 20 kap. 3 §
 
 
+# Pure in its arguments, and a day's reports all ask the same: cached (issue 8, the rules
+# benchmark), bounded to a few years of distinct questions.
+@lru_cache(maxsize=4096)
 def legal_deadline(start: date, *, days: int = 0, weeks: int = 0, months: int = 0) -> date:
     """The last day of a period of `months`, then `weeks` and `days`, after `start`.
 

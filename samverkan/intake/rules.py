@@ -280,7 +280,9 @@ def decide(facts: ReportFacts, registry: RegistrySnapshot, *, late_from: time) -
     district_code = registry.districts.get(district_name) if district_name else None
     organisation = district_code or municipality
 
-    unit, office_hours = route(registry, organisation, municipality, facts.received_at)
+    # Converted to Swedish time once; route and the deadlines take it as it is.
+    local = local_datetime(facts.received_at)
+    unit, office_hours = route(registry, organisation, municipality, local)
     receiving = (
         None
         if unit is None
@@ -299,8 +301,8 @@ def decide(facts: ReportFacts, registry: RegistrySnapshot, *, late_from: time) -
         office_hours=office_hours,
         receiving_unit=receiving,
         received_at=facts.received_at,
-        protection_assessment_due=protection_assessment_due(facts.received_at, late_from=late_from),
-        preliminary_assessment_due=preliminary_assessment_due(facts.received_at),
+        protection_assessment_due=protection_assessment_due(local, late_from=late_from),
+        preliminary_assessment_due=preliminary_assessment_due(local),
         advice=advice(decision_reasons, municipality, district_code, receiving, registry, facts),
         birth_date=birth_date,
         age=age,
