@@ -17,22 +17,25 @@ of organisations.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateField,
     DateTimeField,
     DurationField,
-    Exists,
     Expression,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -40,8 +43,17 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractHour,
+    ExtractIsoWeekDay,
+    RowNumber,
+    TruncDate,
+)
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from samverkan.accounts.access import has_role, responsible_organisation_ids
@@ -54,7 +66,6 @@ from samverkan.followup.tables import Dashboard, Row, Table
 from samverkan.intake.models import (
     ConcernReport,
     Escalation,
-    Feedback,
     HandoverAttempt,
     InformationRequest,
     NotEligibleRecord,
@@ -199,6 +210,117 @@ def scope_choices() -> tuple[list[Organisation], list[Agreement]]:
     return organisations, agreements
 
 
+# --- Swedish local time and durations in plain SQL ----------------------------------
+#
+# Django's SQLite backend computes time-zone extraction, date truncation and
+# timestamp differences with Python functions called once per row; at 100,000
+# reports a year those calls, not the scans, were most of the dashboard's time.
+# The expressions below are Django's own on PostgreSQL (native there) and plain
+# SQLite date functions on SQLite, with the Stockholm UTC offset chosen by a
+# CASE over the offset changes (daylight saving time) in the period, computed
+# here from the time-zone database. Both give the same values.
+
+
+def _offset_changes(start: datetime, end: datetime) -> list[tuple[datetime, timedelta]]:
+    """Stockholm's UTC offset from `start` on, and every change of it before `end`."""
+    epoch_start, epoch_end = int(start.timestamp()), int(end.timestamp())
+
+    def offset(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, STOCKHOLM).utcoffset() or timedelta(0)
+
+    changes = [(datetime.fromtimestamp(epoch_start, UTC), offset(epoch_start))]
+    day = 86400
+    low = epoch_start
+    while low < epoch_end:
+        high = min(low + day, epoch_end)
+        if offset(high) != changes[-1][1]:
+            a, b = low, high  # offset(a) is the current one, offset(b) the next
+            while b - a > 1:
+                middle = (a + b) // 2
+                if offset(middle) == changes[-1][1]:
+                    a = middle
+                else:
+                    b = middle
+            changes.append((datetime.fromtimestamp(b, UTC), offset(b)))
+        low = high
+    return changes
+
+
+def _sqlite_offset(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    """An SQLite date-function modifier ('+3600 seconds') with Stockholm's offset at `field`."""
+
+    def modifier(offset: timedelta) -> Value:
+        return Value(f"{int(offset.total_seconds()):+d} seconds")
+
+    if len(changes) == 1:
+        return modifier(changes[0][1])
+    whens = [
+        When(**{f"{field}__lt": at}, then=modifier(before))
+        for (_, before), (at, _after) in itertools.pairwise(changes)
+    ]
+    return Case(*whens, default=modifier(changes[-1][1]), output_field=CharField())
+
+
+class _PerVendor(Func):
+    """Django's portable expression, or a plain-SQL equivalent on SQLite."""
+
+    def __init__(self, portable: Expression, sqlite: Expression, output_field: Any) -> None:
+        super().__init__(portable, sqlite, output_field=output_field)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(self.get_source_expressions()[0])
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(self.get_source_expressions()[1])
+
+
+def _local_hour(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    sqlite = Cast(
+        Func(Value("%H"), F(field), _sqlite_offset(field, changes), function="strftime"),
+        IntegerField(),
+    )
+    return _PerVendor(ExtractHour(field, tzinfo=STOCKHOLM), sqlite, IntegerField())
+
+
+def _local_iso_weekday(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    # strftime('%w') is 0 for Sunday; ISO numbers Monday 1 … Sunday 7.
+    weekday = Cast(
+        Func(Value("%w"), F(field), _sqlite_offset(field, changes), function="strftime"),
+        IntegerField(),
+    )
+    sqlite = (weekday + Value(6)) % Value(7) + Value(1)
+    return _PerVendor(ExtractIsoWeekDay(field, tzinfo=STOCKHOLM), sqlite, IntegerField())
+
+
+def _local_date(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    sqlite = Func(F(field), _sqlite_offset(field, changes), function="date")
+    return _PerVendor(TruncDate(field, tzinfo=STOCKHOLM), sqlite, DateField())
+
+
+class _SqliteMicroseconds(Func):
+    """`end - start` in microseconds from SQLite's text timestamps (what Django's
+    Python function returns): whole seconds by strftime('%s'), the fraction from
+    the text ('YYYY-MM-DD HH:MM:SS.ffffff')."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        (end, end_params), (start, start_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        seconds = f"(CAST(strftime(%s, {end}) AS INTEGER) - CAST(strftime(%s, {start}) AS INTEGER))"
+        fraction = f"(CAST(substr({end}, 21) AS INTEGER) - CAST(substr({start}, 21) AS INTEGER))"
+        sql = f"({seconds} * 1000000 + {fraction})"
+        params = ["%s", *end_params, "%s", *start_params, *end_params, *start_params]
+        return sql, params
+
+
+def _elapsed(end: Any, start: str) -> Expression:
+    """`end - start` as a duration, NULL where `end` is."""
+    portable = ExpressionWrapper(end - F(start), output_field=DurationField())
+    return _PerVendor(portable, _SqliteMicroseconds(end, F(start)), DurationField())
+
+
 # --- percentiles in the database ----------------------------------------------------
 
 
@@ -209,9 +331,62 @@ class DurationSummary:
     p90: timedelta | None
 
 
-def _nth(queryset: QuerySet[Any], rank: int, count: int = 1) -> list[timedelta]:
-    """The durations at 1-based ranks rank..rank+count-1, in order (ORDER BY … LIMIT OFFSET)."""
-    return list(queryset.values_list("duration", flat=True)[rank - 1 : rank - 1 + count])
+def _rank_filter(rank: str, n: str) -> Q:
+    """Ranks of the median and the nearest-rank 90th percentile among n, in SQL.
+
+    The same ranks as `stats.median_ranks` ((n+1) div 2 and n div 2 + 1) and
+    `stats.rank_for_percentile(n, 90)` (⌈9n/10⌉ = (9n+9) div 10), by integer
+    division on both databases.
+    """
+    count = F(n)
+    return (
+        Q(**{rank: (count + 1) / 2})
+        | Q(**{rank: count / 2 + 1})
+        | Q(**{rank: (count * 9 + 9) / 10})
+    )
+
+
+def _summaries(queryset: QuerySet[Any], measures: dict[str, Expression]) -> dict[str, Any]:
+    """Count, median and p90 of several durations over the same rows, in one query.
+
+    Each measure gets `ROW_NUMBER() OVER (ORDER BY duration NULLS LAST, pk)` and
+    `COUNT(duration) OVER ()` (rows without the step are NULL: counted out, ranked
+    last); the outer query keeps only the rows at the median and p90 ranks, so
+    the database returns at most three rows per measure. Also `rows`: how many
+    rows the queryset has (with or without the steps).
+    """
+    annotations: dict[str, Any] = {"rows": Window(Count("pk"))}
+    ranks = Q()
+    for name, duration in measures.items():
+        annotations[f"{name}_d"] = duration
+    queryset = queryset.annotate(**annotations)
+    windows: dict[str, Any] = {}
+    for name in measures:
+        windows[f"{name}_rank"] = Window(
+            RowNumber(), order_by=[F(f"{name}_d").asc(nulls_last=True), F("pk").asc()]
+        )
+        windows[f"{name}_n"] = Window(Count(f"{name}_d"))
+    queryset = queryset.annotate(**windows)
+    for name in measures:
+        ranks |= _rank_filter(f"{name}_rank", f"{name}_n")
+    fields = ["rows"]
+    for name in measures:
+        fields += [f"{name}_d", f"{name}_rank", f"{name}_n"]
+    found = list(queryset.filter(ranks).values_list(*fields))
+    result: dict[str, Any] = {"rows": found[0][0] if found else 0}
+    for i, name in enumerate(measures):
+        at_rank = {row[2 + 3 * i]: row[1 + 3 * i] for row in found}
+        n = found[0][3 + 3 * i] if found else 0
+        if not n:
+            result[name] = DurationSummary(0, None, None)
+            continue
+        low, high = stats.median_ranks(n)
+        result[name] = DurationSummary(
+            n,
+            stats.mean_of_two(at_rank[low], at_rank[high]),
+            at_rank[stats.rank_for_percentile(n, 90)],
+        )
+    return result
 
 
 def duration_summary(
@@ -219,24 +394,10 @@ def duration_summary(
 ) -> DurationSummary:
     """Count, median and nearest-rank 90th percentile of `end - start` where `end` is set."""
     end_expression = F(end) if isinstance(end, str) else end
-    durations = (
-        queryset.annotate(
-            duration_end=end_expression,
-        )
-        .filter(duration_end__isnull=False)
-        .annotate(
-            duration=ExpressionWrapper(F("duration_end") - F(start), output_field=DurationField())
-        )
-        .order_by("duration", "pk")
-    )
-    n = durations.count()
-    if n == 0:
-        return DurationSummary(0, None, None)
-    low, high = stats.median_ranks(n)
-    middle = _nth(durations, low, high - low + 1)
-    median = middle[0] if len(middle) == 1 else (middle[0] + middle[1]) / 2
-    (p90,) = _nth(durations, stats.rank_for_percentile(n, 90))
-    return DurationSummary(n, median, p90)
+    summary: DurationSummary = _summaries(
+        queryset.order_by(), {"m": _elapsed(end_expression, start)}
+    )["m"]
+    return summary
 
 
 # --- the single-entry dashboard ---------------------------------------------------------
@@ -260,8 +421,30 @@ def _holidays(period: Period) -> list[date]:
     return [day for day in period.days() if is_public_holiday(day)]
 
 
+def _holiday_ranges(period: Period) -> list[tuple[datetime, datetime]]:
+    """Public holidays and eves in the period as half-open ranges of instants (Swedish days)."""
+    ranges: list[tuple[datetime, datetime]] = []
+    for day in _holidays(period):
+        first = datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+        after = datetime.combine(day + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+        if ranges and ranges[-1][1] == first:
+            ranges[-1] = (ranges[-1][0], after)
+        else:
+            ranges.append((first, after))
+    return ranges
+
+
 class _Source:
-    """The period's cohort and the aggregates several tables share (each one query, once)."""
+    """The period's cohort and the aggregates the tables share, each query run once.
+
+    Queries (whatever the number of reports): the reports grouped by responsible
+    municipality, controller and number of escalations, with every conditional
+    count (feedback joined in); the time of day of reports and not-eligible
+    records (one UNION ALL); the not-eligible records by home municipality with
+    the reasons; the three report durations (one query of window functions); the
+    information requests (counts and answer time, one query); the names of the
+    organisations involved.
+    """
 
     def __init__(self, period: Period, scope: Scope, now: datetime) -> None:
         self.period = period
@@ -269,84 +452,170 @@ class _Source:
         self.now = now
         self.reports = _reports(period, scope)
         self.not_eligible = _not_eligible(period, scope)
+        self.start, self.end = period.bounds()
+
+    @cached_property
+    def report_groups(self) -> list[dict[str, Any]]:
+        """Counts per (responsible municipality, controller, escalations of a report)."""
+        today = local_date(self.now)
+        escalations = Coalesce(
+            Subquery(
+                Escalation.objects.filter(report=OuterRef("pk"))
+                .order_by()
+                .values("report")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        # A feedback may be delivered long after the period: Stockholm's offsets to well after now.
+        changes = _offset_changes(
+            self.start - timedelta(days=400), max(self.now, self.end) + timedelta(days=400)
+        )
+        delivered_on = _local_date("feedback__delivered_at", changes)
+        return list(
+            self.reports.annotate(escalation_count=escalations)
+            .values("responsible_municipality_id", "controller_id", "escalation_count")
+            .annotate(
+                total=Count("pk"),
+                handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
+                accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+                protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
+                preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
+                repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
+                protection_on_time=Count(
+                    "pk", filter=Q(protection_assessed_at__lte=F("protection_assessment_due"))
+                ),
+                protection_basis=Count(
+                    "pk",
+                    filter=Q(protection_assessed_at__isnull=False)
+                    | Q(protection_assessment_due__lt=self.now),
+                ),
+                preliminary_on_time=Count(
+                    "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
+                ),
+                preliminary_basis=Count(
+                    "pk",
+                    filter=Q(preliminary_decided_on__isnull=False)
+                    | Q(preliminary_assessment_due__lt=today),
+                ),
+                feedback_on_time=Count(
+                    "pk", filter=LessThanOrEqual(delivered_on, F("feedback__due"))
+                ),
+                feedback_basis=Count(
+                    "pk",
+                    filter=Q(feedback__delivered_at__isnull=False) | Q(feedback__due__lt=today),
+                ),
+            )
+        )
 
     @cached_property
     def report_counts(self) -> dict[str, int]:
-        """Every count over the eligible reports, in one scan of the period."""
-        today = local_date(self.now)
-        return self.reports.aggregate(
-            total=Count("pk"),
-            handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
-            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-            protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
-            preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
-            repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
-            escalated=Count(
-                "pk", filter=Q(Exists(Escalation.objects.filter(report=OuterRef("pk"))))
-            ),
-            protection_on_time=Count(
-                "pk", filter=Q(protection_assessed_at__lte=F("protection_assessment_due"))
-            ),
-            protection_basis=Count(
-                "pk",
-                filter=Q(protection_assessed_at__isnull=False)
-                | Q(protection_assessment_due__lt=self.now),
-            ),
-            preliminary_on_time=Count(
-                "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
-            ),
-            preliminary_basis=Count(
-                "pk",
-                filter=Q(preliminary_decided_on__isnull=False)
-                | Q(preliminary_assessment_due__lt=today),
-            ),
-        )
+        """Every count over the eligible reports (summed over the groups)."""
+        totals: dict[str, int] = defaultdict(int)
+        for row in self.report_groups:
+            for key, value in row.items():
+                if key not in ("responsible_municipality_id", "controller_id", "escalation_count"):
+                    totals[key] += value
+            if row["escalation_count"]:
+                totals["escalated"] += row["total"]
+                totals["escalations"] += row["escalation_count"] * row["total"]
+        for key in ("total", "escalated", "escalations"):
+            totals.setdefault(key, 0)
+        return dict(totals)
+
+    @cached_property
+    def organisations(self) -> dict[int, dict[str, Any]]:
+        ids = {r["responsible_municipality_id"] for r in self.report_groups} | {
+            r["controller_id"] for r in self.report_groups
+        }
+        return {
+            o["pk"]: dict(o)
+            for o in Organisation.objects.filter(pk__in=ids).values("pk", "code", "name", "kind")
+        }
 
     @cached_property
     def by_controller(self) -> list[dict[str, Any]]:
-        return list(
-            self.reports.values(
-                "responsible_municipality__code",
-                "controller_id",
-                "controller__code",
-                "controller__name",
-                "controller__kind",
-            ).annotate(n=Count("pk"))
-        )
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        for row in self.report_groups:
+            counts[row["responsible_municipality_id"], row["controller_id"]] += row["total"]
+        organisations = self.organisations
+        return [
+            {
+                "responsible_municipality__code": organisations[responsible]["code"],
+                "controller_id": controller,
+                "controller__code": organisations[controller]["code"],
+                "controller__name": organisations[controller]["name"],
+                "controller__kind": organisations[controller]["kind"],
+                "n": n,
+            }
+            for (responsible, controller), n in counts.items()
+        ]
 
     @cached_property
-    def not_eligible_counts(self) -> dict[str, int]:
+    def not_eligible_groups(self) -> list[dict[str, Any]]:
         aggregates: dict[str, Any] = {
             code: Count("pk", filter=Q(reasons__icontains=f'"{code}"')) for code in Reason.ALL
         }
         aggregates["records"] = Count("pk")
-        return self.not_eligible.aggregate(**aggregates)
+        return list(self.not_eligible.values("home_municipality").annotate(**aggregates))
+
+    @cached_property
+    def not_eligible_counts(self) -> dict[str, int]:
+        totals = dict.fromkeys([*Reason.ALL, "records"], 0)
+        for row in self.not_eligible_groups:
+            for key in totals:
+                totals[key] += row[key]
+        return totals
 
     @cached_property
     def time_of_day(self) -> list[tuple[int, int, bool, int]]:
         """(hour, ISO weekday, holiday or eve, count) in Swedish time, every report."""
-        holidays = _holidays(self.period)
-        found: list[tuple[int, int, bool, int]] = []
+        changes = _offset_changes(self.start, self.end)
+        ranges = _holiday_ranges(self.period)
+        parts = []
         for queryset, field in ((self.reports, "received_at"), (self.not_eligible, "decided_at")):
             holiday: Any = Value(0, output_field=IntegerField())
-            if holidays:
-                queryset = queryset.annotate(day=TruncDate(field, tzinfo=STOCKHOLM))
-                holiday = Case(
-                    When(day__in=holidays, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            for row in (
+            if ranges:
+                during = Q()
+                for first, after in ranges:
+                    during |= Q(**{f"{field}__gte": first, f"{field}__lt": after})
+                holiday = Case(When(during, then=Value(1)), default=Value(0))
+            parts.append(
                 queryset.annotate(
-                    hour=ExtractHour(field, tzinfo=STOCKHOLM),
-                    weekday=ExtractIsoWeekDay(field, tzinfo=STOCKHOLM),
+                    hour=_local_hour(field, changes),
+                    weekday=_local_iso_weekday(field, changes),
                     holiday=holiday,
                 )
                 .values("hour", "weekday", "holiday")
                 .annotate(n=Count("pk"))
-            ):
-                found.append((row["hour"], row["weekday"], bool(row["holiday"]), row["n"]))
-        return found
+            )
+        return [
+            (row["hour"], row["weekday"], bool(row["holiday"]), row["n"])
+            for row in parts[0].union(parts[1], all=True)
+        ]
+
+    @cached_property
+    def durations(self) -> dict[str, DurationSummary]:
+        """The three durations from receipt, in one query."""
+        return _summaries(
+            self.reports,
+            {
+                "first_attempt": _elapsed(_first_attempt(), "received_at"),
+                "accepted": _elapsed(F("accepted_at"), "received_at"),
+                "protection": _elapsed(F("protection_assessed_at"), "received_at"),
+            },
+        )
+
+    @cached_property
+    def information_requests(self) -> dict[str, Any]:
+        """Requests sent, answered and the answer time, in one query."""
+        requests = InformationRequest.objects.filter(
+            report__in=self.reports.values("pk")
+        ).order_by()
+        found = _summaries(requests, {"answer": _elapsed(F("answered_at"), "sent_at")})
+        return {"sent": found["rows"], "answered": found["answer"].n, "answer": found["answer"]}
 
 
 def _count_rows(
@@ -422,10 +691,7 @@ def _by_municipality(source: _Source, suppress: bool, limit: int) -> Table:
     eligible: dict[str, int] = defaultdict(int)
     for row in source.by_controller:
         eligible[row["responsible_municipality__code"]] += row["n"]
-    not_eligible = {
-        row["home_municipality"]: row["n"]
-        for row in source.not_eligible.values("home_municipality").annotate(n=Count("pk"))
-    }
+    not_eligible = {row["home_municipality"]: row["records"] for row in source.not_eligible_groups}
     codes = sorted(set(eligible) | set(not_eligible), key=lambda c: (c == "", c))
     names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
     table = stats.suppress_table(
@@ -534,28 +800,15 @@ def _first_attempt() -> Subquery:
 
 
 def _times(source: _Source, suppress: bool, limit: int) -> Table:
-    reports = source.reports
-    requests = InformationRequest.objects.filter(report__in=reports.values("pk")).order_by()
+    durations = source.durations
     measures = [
-        (
-            "first_attempt",
-            "Till första överlämningsförsök",
-            duration_summary(reports, _first_attempt(), "received_at"),
-        ),
-        (
-            "accepted",
-            "Till mottagen av ansvarig kommun",
-            duration_summary(reports, "accepted_at", "received_at"),
-        ),
-        (
-            "protection",
-            "Till omedelbar skyddsbedömning",
-            duration_summary(reports, "protection_assessed_at", "received_at"),
-        ),
+        ("first_attempt", "Till första överlämningsförsök", durations["first_attempt"]),
+        ("accepted", "Till mottagen av ansvarig kommun", durations["accepted"]),
+        ("protection", "Till omedelbar skyddsbedömning", durations["protection"]),
         (
             "information_answer",
             "Svarstid för informationsbegäran",
-            duration_summary(requests, "answered_at", "sent_at"),
+            source.information_requests["answer"],
         ),
     ]
     rows = []
@@ -586,18 +839,7 @@ def _times(source: _Source, suppress: bool, limit: int) -> Table:
 
 
 def _deadlines(source: _Source, suppress: bool, limit: int) -> Table:
-    today = local_date(source.now)
-    reports = source.reports
     counts = source.report_counts
-    feedback = (
-        Feedback.objects.filter(report__in=reports.values("pk"))
-        .order_by()
-        .annotate(delivered_on=TruncDate("delivered_at", tzinfo=STOCKHOLM))
-        .aggregate(
-            on_time=Count("pk", filter=Q(delivered_on__lte=F("due"))),
-            basis=Count("pk", filter=Q(delivered_at__isnull=False) | Q(due__lt=today)),
-        )
-    )
     measures = [
         (
             "protection",
@@ -611,7 +853,12 @@ def _deadlines(source: _Source, suppress: bool, limit: int) -> Table:
             counts["preliminary_on_time"],
             counts["preliminary_basis"],
         ),
-        ("feedback", "Återkoppling till anmälaren i tid", feedback["on_time"], feedback["basis"]),
+        (
+            "feedback",
+            "Återkoppling till anmälaren i tid",
+            counts["feedback_on_time"],
+            counts["feedback_basis"],
+        ),
     ]
     table = stats.suppress_table(
         [[on_time, basis - on_time] for _, _, on_time, basis in measures],
@@ -640,19 +887,13 @@ def _deadlines(source: _Source, suppress: bool, limit: int) -> Table:
 
 
 def _activity(source: _Source, suppress: bool, limit: int) -> Table:
-    reports = source.reports
     counts = source.report_counts
-    escalations = Escalation.objects.filter(report__in=reports.values("pk")).count()
-    requests = (
-        InformationRequest.objects.filter(report__in=reports.values("pk"))
-        .order_by()
-        .aggregate(sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
-    )
+    requests = source.information_requests
     items = [
         ("handed_over", "Överlämnade", counts["handed_over"]),
         ("accepted", "Mottagna av ansvarig kommun", counts["accepted"]),
         ("escalated_reports", "Eskalerade anmälningar", counts["escalated"]),
-        ("escalations", "Eskaleringar", escalations),
+        ("escalations", "Eskaleringar", counts["escalations"]),
         ("protection", "Omedelbara skyddsbedömningar", counts["protection"]),
         ("preliminary", "Förhandsbedömningar beslutade", counts["preliminary"]),
         ("repeats", "Upprepade anmälningar (samma barn)", counts["repeats"]),
