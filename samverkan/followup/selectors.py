@@ -32,6 +32,7 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
+    Exists,
     Expression,
     ExpressionWrapper,
     F,
@@ -331,8 +332,21 @@ class DurationSummary:
     p90: timedelta | None
 
 
+def _summary(n: int, at_rank: dict[int, timedelta]) -> DurationSummary:
+    if not n:
+        return DurationSummary(0, None, None)
+    low, high = stats.median_ranks(n)
+    median = stats.mean_of_two(at_rank[low], at_rank[high])
+    return DurationSummary(n, median, at_rank[stats.rank_for_percentile(n, 90)])
+
+
+def _wanted_ranks(n: int) -> list[int]:
+    low, high = stats.median_ranks(n)
+    return sorted({low, high, stats.rank_for_percentile(n, 90)})
+
+
 def _rank_filter(rank: str, n: str) -> Q:
-    """Ranks of the median and the nearest-rank 90th percentile among n, in SQL.
+    """The median's and the nearest-rank p90's ranks among n (a column), in SQL.
 
     The same ranks as `stats.median_ranks` ((n+1) div 2 and n div 2 + 1) and
     `stats.rank_for_percentile(n, 90)` (⌈9n/10⌉ = (9n+9) div 10), by integer
@@ -346,46 +360,68 @@ def _rank_filter(rank: str, n: str) -> Q:
     )
 
 
-def _summaries(queryset: QuerySet[Any], measures: dict[str, Expression]) -> dict[str, Any]:
-    """Count, median and p90 of several durations over the same rows, in one query.
+Measure = tuple[Any, str]  # (end: a field name or an expression, NULL when not done; start field)
 
-    Each measure gets `ROW_NUMBER() OVER (ORDER BY duration NULLS LAST, pk)` and
-    `COUNT(duration) OVER ()` (rows without the step are NULL: counted out, ranked
-    last); the outer query keeps only the rows at the median and p90 ranks, so
-    the database returns at most three rows per measure. Also `rows`: how many
-    rows the queryset has (with or without the steps).
+
+def _end(measure: Measure) -> Any:
+    end = measure[0]
+    return F(end) if isinstance(end, str) else end
+
+
+def _summaries(
+    queryset: QuerySet[Any], measures: dict[str, Measure], counts: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """Count, median and p90 of several durations `end - start` over the same rows, one query.
+
+    Each measure is ranked by `ROW_NUMBER() OVER (ORDER BY end - start NULLS LAST,
+    pk)` (rows without the step rank last) and only the rows at the median and
+    p90 ranks come back, with their `end` and `start`: at most three rows per
+    measure; the durations are subtracted here (exactly what the database's
+    subtraction gives). With `counts` (how many rows have each `end`, known
+    from another query) the ranks are constants; without, each is computed
+    from `COUNT(end) OVER ()`. Also `rows`: the number of rows in the queryset
+    (known only without `counts`).
     """
-    annotations: dict[str, Any] = {"rows": Window(Count("pk"))}
-    ranks = Q()
-    for name, duration in measures.items():
-        annotations[f"{name}_d"] = duration
-    queryset = queryset.annotate(**annotations)
-    windows: dict[str, Any] = {}
-    for name in measures:
-        windows[f"{name}_rank"] = Window(
-            RowNumber(), order_by=[F(f"{name}_d").asc(nulls_last=True), F("pk").asc()]
+    queryset = queryset.order_by()
+    annotations: dict[str, Any] = {}
+    wanted = Q()
+    columns: dict[str, None] = {}
+    for name, measure in measures.items():
+        end = _end(measure)
+        annotations[f"{name}_end"] = end
+        annotations[f"{name}_rank"] = Window(
+            RowNumber(),
+            order_by=[_elapsed(end, measure[1]).asc(nulls_last=True), F("pk").asc()],
         )
-        windows[f"{name}_n"] = Window(Count(f"{name}_d"))
-    queryset = queryset.annotate(**windows)
-    for name in measures:
-        ranks |= _rank_filter(f"{name}_rank", f"{name}_n")
-    fields = ["rows"]
-    for name in measures:
-        fields += [f"{name}_d", f"{name}_rank", f"{name}_n"]
-    found = list(queryset.filter(ranks).values_list(*fields))
-    result: dict[str, Any] = {"rows": found[0][0] if found else 0}
-    for i, name in enumerate(measures):
-        at_rank = {row[2 + 3 * i]: row[1 + 3 * i] for row in found}
-        n = found[0][3 + 3 * i] if found else 0
-        if not n:
-            result[name] = DurationSummary(0, None, None)
-            continue
-        low, high = stats.median_ranks(n)
-        result[name] = DurationSummary(
-            n,
-            stats.mean_of_two(at_rank[low], at_rank[high]),
-            at_rank[stats.rank_for_percentile(n, 90)],
-        )
+        if counts is None:
+            annotations[f"{name}_n"] = Window(Count(end))
+            wanted |= _rank_filter(f"{name}_rank", f"{name}_n")
+        elif counts[name]:
+            wanted |= Q(**{f"{name}_rank__in": _wanted_ranks(counts[name])})
+        columns.update(dict.fromkeys([f"{name}_end", measure[1], f"{name}_rank"]))
+        if counts is None:
+            columns[f"{name}_n"] = None
+    if counts is None:
+        annotations["rows"] = Window(Count("pk"))
+        columns["rows"] = None
+    elif not any(counts.values()):
+        return {name: DurationSummary(0, None, None) for name in measures}
+    names = list(columns)
+    found = [
+        dict(zip(names, row, strict=True))
+        for row in queryset.annotate(**annotations).filter(wanted).values_list(*names)
+    ]
+    result: dict[str, Any] = {}
+    if counts is None:
+        result["rows"] = found[0]["rows"] if found else 0
+    for name, (_, start) in measures.items():
+        n = counts[name] if counts is not None else (found[0][f"{name}_n"] if found else 0)
+        at_rank = {
+            row[f"{name}_rank"]: row[f"{name}_end"] - row[start]
+            for row in found
+            if row[f"{name}_rank"] <= n and row[f"{name}_end"] is not None
+        }
+        result[name] = _summary(n, at_rank)
     return result
 
 
@@ -393,10 +429,7 @@ def duration_summary(
     queryset: QuerySet[Any], end: Expression | Subquery | str, start: str
 ) -> DurationSummary:
     """Count, median and nearest-rank 90th percentile of `end - start` where `end` is set."""
-    end_expression = F(end) if isinstance(end, str) else end
-    summary: DurationSummary = _summaries(
-        queryset.order_by(), {"m": _elapsed(end_expression, start)}
-    )["m"]
+    summary: DurationSummary = _summaries(queryset, {"m": (end, start)})["m"]
     return summary
 
 
@@ -453,6 +486,7 @@ class _Source:
         self.reports = _reports(period, scope)
         self.not_eligible = _not_eligible(period, scope)
         self.start, self.end = period.bounds()
+        self.count_names: list[str] = []
 
     @cached_property
     def report_groups(self) -> list[dict[str, Any]]:
@@ -469,60 +503,63 @@ class _Source:
             ),
             0,
         )
+        attempts = HandoverAttempt.objects.filter(handover__report=OuterRef("pk"))
         # A feedback may be delivered long after the period: Stockholm's offsets to well after now.
         changes = _offset_changes(
             self.start - timedelta(days=400), max(self.now, self.end) + timedelta(days=400)
         )
         delivered_on = _local_date("feedback__delivered_at", changes)
+        aggregates = dict(
+            total=Count("pk"),
+            handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
+            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+            attempted=Count("pk", filter=Q(Exists(attempts))),
+            protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
+            preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
+            repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
+            protection_on_time=Count(
+                "pk", filter=Q(protection_assessed_at__lte=F("protection_assessment_due"))
+            ),
+            protection_basis=Count(
+                "pk",
+                filter=Q(protection_assessed_at__isnull=False)
+                | Q(protection_assessment_due__lt=self.now),
+            ),
+            preliminary_on_time=Count(
+                "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
+            ),
+            preliminary_basis=Count(
+                "pk",
+                filter=Q(preliminary_decided_on__isnull=False)
+                | Q(preliminary_assessment_due__lt=today),
+            ),
+            feedback_on_time=Count("pk", filter=LessThanOrEqual(delivered_on, F("feedback__due"))),
+            feedback_basis=Count(
+                "pk",
+                filter=Q(feedback__delivered_at__isnull=False) | Q(feedback__due__lt=today),
+            ),
+        )
+        self.count_names = list(aggregates)
         return list(
             self.reports.annotate(escalation_count=escalations)
             .values("responsible_municipality_id", "controller_id", "escalation_count")
-            .annotate(
-                total=Count("pk"),
-                handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
-                accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-                protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
-                preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
-                repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
-                protection_on_time=Count(
-                    "pk", filter=Q(protection_assessed_at__lte=F("protection_assessment_due"))
-                ),
-                protection_basis=Count(
-                    "pk",
-                    filter=Q(protection_assessed_at__isnull=False)
-                    | Q(protection_assessment_due__lt=self.now),
-                ),
-                preliminary_on_time=Count(
-                    "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
-                ),
-                preliminary_basis=Count(
-                    "pk",
-                    filter=Q(preliminary_decided_on__isnull=False)
-                    | Q(preliminary_assessment_due__lt=today),
-                ),
-                feedback_on_time=Count(
-                    "pk", filter=LessThanOrEqual(delivered_on, F("feedback__due"))
-                ),
-                feedback_basis=Count(
-                    "pk",
-                    filter=Q(feedback__delivered_at__isnull=False) | Q(feedback__due__lt=today),
-                ),
-            )
+            .annotate(**aggregates)
         )
 
     @cached_property
     def report_counts(self) -> dict[str, int]:
         """Every count over the eligible reports (summed over the groups)."""
         totals: dict[str, int] = defaultdict(int)
-        for row in self.report_groups:
+        groups = self.report_groups
+        for key in [*self.count_names, "escalated", "escalations"]:  # 0 without reports
+            totals[key] = 0
+        for row in groups:
             for key, value in row.items():
                 if key not in ("responsible_municipality_id", "controller_id", "escalation_count"):
                     totals[key] += value
             if row["escalation_count"]:
                 totals["escalated"] += row["total"]
                 totals["escalations"] += row["escalation_count"] * row["total"]
-        for key in ("total", "escalated", "escalations"):
-            totals.setdefault(key, 0)
         return dict(totals)
 
     @cached_property
@@ -598,13 +635,19 @@ class _Source:
 
     @cached_property
     def durations(self) -> dict[str, DurationSummary]:
-        """The three durations from receipt, in one query."""
+        """The three durations from receipt, in one query (their counts are known)."""
+        counts = self.report_counts
         return _summaries(
             self.reports,
             {
-                "first_attempt": _elapsed(_first_attempt(), "received_at"),
-                "accepted": _elapsed(F("accepted_at"), "received_at"),
-                "protection": _elapsed(F("protection_assessed_at"), "received_at"),
+                "first_attempt": (_first_attempt(), "received_at"),
+                "accepted": ("accepted_at", "received_at"),
+                "protection": ("protection_assessed_at", "received_at"),
+            },
+            counts={
+                "first_attempt": counts["attempted"],
+                "accepted": counts["accepted"],
+                "protection": counts["protection"],
             },
         )
 
@@ -614,7 +657,7 @@ class _Source:
         requests = InformationRequest.objects.filter(
             report__in=self.reports.values("pk")
         ).order_by()
-        found = _summaries(requests, {"answer": _elapsed(F("answered_at"), "sent_at")})
+        found = _summaries(requests, {"answer": ("answered_at", "sent_at")})
         return {"sent": found["rows"], "answered": found["answer"].n, "answer": found["answer"]}
 
 
