@@ -261,12 +261,12 @@ def hand_written_sql(year: int) -> list[str]:
         for code in Reason.ALL
     )
     return [
-        # 1. every count over the reports, per responsible municipality and controller
-        f"""SELECT responsible_municipality_id, controller_id, count(*),
-              count(handed_over_at), count(accepted_at), count(protection_assessed_at),
+        # 1. every count over the reports, per responsible municipality, controller and
+        # number of escalations (a group key, so the look-up runs once per report)
+        f"""SELECT responsible_municipality_id, controller_id,
+              (SELECT count(*) FROM intake_escalation e WHERE e.report_id = r.id) AS escalations,
+              count(*), count(handed_over_at), count(accepted_at), count(protection_assessed_at),
               count(preliminary_decided_on), count(repeat_of_id),
-              sum(CASE WHEN escalations > 0 THEN 1 ELSE 0 END), sum(escalations),
-              sum(attempted),
               sum(CASE WHEN protection_assessed_at <= protection_assessment_due
                   THEN 1 ELSE 0 END),
               sum(CASE WHEN protection_assessed_at IS NOT NULL
@@ -275,17 +275,11 @@ def hand_written_sql(year: int) -> list[str]:
                   THEN 1 ELSE 0 END),
               sum(CASE WHEN preliminary_decided_on IS NOT NULL
                   OR preliminary_assessment_due < '{today}' THEN 1 ELSE 0 END),
-              sum(CASE WHEN delivered_on <= due THEN 1 ELSE 0 END),
-              sum(CASE WHEN delivered_at IS NOT NULL OR due < '{today}' THEN 1 ELSE 0 END)
-            FROM (SELECT r.*, f.due, f.delivered_at, {local_day("f.delivered_at")} AS delivered_on,
-                    (SELECT count(*) FROM intake_escalation e WHERE e.report_id = r.id)
-                      AS escalations,
-                    CASE WHEN EXISTS (SELECT 1 FROM intake_handoverattempt a
-                      JOIN intake_handover h ON h.id = a.handover_id WHERE h.report_id = r.id)
-                      THEN 1 ELSE 0 END AS attempted
-                  FROM intake_concernreport r LEFT JOIN intake_feedback f ON f.report_id = r.id
-                  WHERE {period}) c
-            GROUP BY responsible_municipality_id, controller_id""",
+              sum(CASE WHEN {local_day("f.delivered_at")} <= f.due THEN 1 ELSE 0 END),
+              sum(CASE WHEN f.delivered_at IS NOT NULL OR f.due < '{today}' THEN 1 ELSE 0 END)
+            FROM intake_concernreport r LEFT JOIN intake_feedback f ON f.report_id = r.id
+            WHERE {period}
+            GROUP BY responsible_municipality_id, controller_id, escalations""",
         # 2. time of day, reports and not-eligible records
         f"""SELECT {hour("received_at")}, {weekday("received_at")}, {holiday("received_at")},
               count(*) FROM intake_concernreport r WHERE {period} GROUP BY 1, 2, 3
@@ -297,29 +291,34 @@ def hand_written_sql(year: int) -> list[str]:
               {reasons}
             FROM intake_noteligiblerecord WHERE {period_ne} GROUP BY home_municipality""",
         # 4. the three durations from receipt: median and p90 ranks by window functions
-        f"""SELECT * FROM (
+        # over one scan (the cohort materialised once, so the first-attempt look-up runs
+        # once per report)
+        f"""WITH c AS MATERIALIZED (
+              SELECT r.id, r.received_at, r.accepted_at, r.protection_assessed_at,
+                (SELECT min(a.at) FROM intake_handoverattempt a
+                  JOIN intake_handover h ON h.id = a.handover_id
+                  WHERE h.report_id = r.id) AS first_at
+              FROM intake_concernreport r WHERE {period})
+            SELECT * FROM (
               SELECT received_at, first_at, accepted_at, protection_assessed_at,
-                row_number() OVER (ORDER BY d1 NULLS LAST, id) AS rank1, count(d1) OVER () AS n1,
-                row_number() OVER (ORDER BY d2 NULLS LAST, id) AS rank2, count(d2) OVER () AS n2,
-                row_number() OVER (ORDER BY d3 NULLS LAST, id) AS rank3, count(d3) OVER () AS n3
-              FROM (SELECT id, received_at, first_at, accepted_at, protection_assessed_at,
-                      {elapsed("first_at", "received_at")} AS d1,
-                      {elapsed("accepted_at", "received_at")} AS d2,
-                      {elapsed("protection_assessed_at", "received_at")} AS d3
-                    FROM (SELECT r.id, r.received_at, r.accepted_at, r.protection_assessed_at,
-                            (SELECT min(a.at) FROM intake_handoverattempt a
-                              JOIN intake_handover h ON h.id = a.handover_id
-                              WHERE h.report_id = r.id) AS first_at
-                          FROM intake_concernreport r WHERE {period}) c) d) ranked
+                row_number() OVER (ORDER BY {elapsed("first_at", "received_at")} NULLS LAST, id)
+                  AS rank1, count(first_at) OVER () AS n1,
+                row_number() OVER (
+                  ORDER BY {elapsed("accepted_at", "received_at")} NULLS LAST, id)
+                  AS rank2, count(accepted_at) OVER () AS n2,
+                row_number() OVER (
+                  ORDER BY {elapsed("protection_assessed_at", "received_at")} NULLS LAST, id)
+                  AS rank3, count(protection_assessed_at) OVER () AS n3
+              FROM c) ranked
             WHERE {ranks.format(i=1)} OR {ranks.format(i=2)} OR {ranks.format(i=3)}""",
         # 5. information requests: sent, answered, answer time's median and p90
         f"""SELECT * FROM (
-              SELECT sent_at, answered_at, count(*) OVER () AS sent,
-                row_number() OVER (ORDER BY d1 NULLS LAST, id) AS rank1, count(d1) OVER () AS n1
-              FROM (SELECT i.id, i.sent_at, i.answered_at,
-                      {elapsed("i.answered_at", "i.sent_at")} AS d1
-                    FROM intake_informationrequest i JOIN intake_concernreport r
-                      ON r.id = i.report_id WHERE {period}) d) ranked
+              SELECT i.sent_at, i.answered_at, count(*) OVER () AS sent,
+                row_number() OVER (
+                  ORDER BY {elapsed("i.answered_at", "i.sent_at")} NULLS LAST, i.id) AS rank1,
+                count(i.answered_at) OVER () AS n1
+              FROM intake_informationrequest i JOIN intake_concernreport r
+                ON r.id = i.report_id WHERE {period}) ranked
             WHERE {ranks.format(i=1)}""",
     ]
 
