@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -32,7 +34,6 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
-    Exists,
     Expression,
     ExpressionWrapper,
     F,
@@ -48,7 +49,6 @@ from django.db.models import (
 )
 from django.db.models.functions import (
     Cast,
-    Coalesce,
     ExtractHour,
     ExtractIsoWeekDay,
     RowNumber,
@@ -363,63 +363,56 @@ def _rank_filter(rank: str, n: str) -> Q:
 Measure = tuple[Any, str]  # (end: a field name or an expression, NULL when not done; start field)
 
 
-def _end(measure: Measure) -> Any:
-    end = measure[0]
-    return F(end) if isinstance(end, str) else end
-
-
 def _summaries(
-    queryset: QuerySet[Any], measures: dict[str, Measure], counts: dict[str, int] | None = None
+    queryset: QuerySet[Any],
+    measures: dict[str, Measure],
+    counts: dict[str, int] | None = None,
+    *,
+    rows: bool = False,
+    complete: bool = False,
 ) -> dict[str, Any]:
     """Count, median and p90 of several durations `end - start` over the same rows, one query.
 
-    Each measure is ranked by `ROW_NUMBER() OVER (ORDER BY end - start NULLS LAST,
-    pk)` (rows without the step rank last) and only the rows at the median and
-    p90 ranks come back, with their `end` and `start`: at most three rows per
-    measure; the durations are subtracted here (exactly what the database's
-    subtraction gives). With `counts` (how many rows have each `end`, known
-    from another query) the ranks are constants; without, each is computed
-    from `COUNT(end) OVER ()`. Also `rows`: the number of rows in the queryset
-    (known only without `counts`).
+    Each measure's duration is ranked by `ROW_NUMBER() OVER (ORDER BY duration
+    NULLS LAST, pk)` (rows without the step rank last) and only the rows at the
+    median's and p90's ranks come back: at most three rows per measure. Where
+    `counts` gives how many rows have the step (known from another query) the
+    ranks are constants; otherwise they are computed from `COUNT(duration)
+    OVER ()`, or with `complete` (the queryset holds only rows with every step)
+    from `COUNT(*) OVER ()`, which does not evaluate the duration again. With
+    `rows`, also the number of rows in the queryset.
     """
-    queryset = queryset.order_by()
+    counts = counts or {}
     annotations: dict[str, Any] = {}
     wanted = Q()
-    columns: dict[str, None] = {}
-    for name, measure in measures.items():
-        end = _end(measure)
-        annotations[f"{name}_end"] = end
+    for name, (end, start) in measures.items():
+        annotations[f"{name}_d"] = _elapsed(F(end) if isinstance(end, str) else end, start)
         annotations[f"{name}_rank"] = Window(
-            RowNumber(),
-            order_by=[_elapsed(end, measure[1]).asc(nulls_last=True), F("pk").asc()],
+            RowNumber(), order_by=[F(f"{name}_d").asc(nulls_last=True), F("pk").asc()]
         )
-        if counts is None:
-            annotations[f"{name}_n"] = Window(Count(end))
+        if name not in counts:
+            annotations[f"{name}_n"] = Window(Count("pk" if complete else f"{name}_d"))
             wanted |= _rank_filter(f"{name}_rank", f"{name}_n")
         elif counts[name]:
             wanted |= Q(**{f"{name}_rank__in": _wanted_ranks(counts[name])})
-        columns.update(dict.fromkeys([f"{name}_end", measure[1], f"{name}_rank"]))
-        if counts is None:
-            columns[f"{name}_n"] = None
-    if counts is None:
+    if rows:
         annotations["rows"] = Window(Count("pk"))
-        columns["rows"] = None
-    elif not any(counts.values()):
-        return {name: DurationSummary(0, None, None) for name in measures}
-    names = list(columns)
-    found = [
-        dict(zip(names, row, strict=True))
-        for row in queryset.annotate(**annotations).filter(wanted).values_list(*names)
-    ]
+    found: list[dict[str, Any]] = []
+    if wanted:
+        ranked = queryset.order_by().annotate(**annotations).filter(wanted)
+        found = list(ranked.values(*annotations))
     result: dict[str, Any] = {}
-    if counts is None:
+    if rows:
         result["rows"] = found[0]["rows"] if found else 0
-    for name, (_, start) in measures.items():
-        n = counts[name] if counts is not None else (found[0][f"{name}_n"] if found else 0)
+    for name in measures:
+        if name in counts:
+            n = counts[name]
+        else:
+            n = found[0][f"{name}_n"] if found else 0
         at_rank = {
-            row[f"{name}_rank"]: row[f"{name}_end"] - row[start]
+            row[f"{name}_rank"]: row[f"{name}_d"]
             for row in found
-            if row[f"{name}_rank"] <= n and row[f"{name}_end"] is not None
+            if row[f"{name}_rank"] <= n and row[f"{name}_d"] is not None
         }
         result[name] = _summary(n, at_rank)
     return result
@@ -492,18 +485,14 @@ class _Source:
     def report_groups(self) -> list[dict[str, Any]]:
         """Counts per (responsible municipality, controller, escalations of a report)."""
         today = local_date(self.now)
-        escalations = Coalesce(
-            Subquery(
-                Escalation.objects.filter(report=OuterRef("pk"))
-                .order_by()
-                .values("report")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
+        # COUNT as a plain function: one aggregate row per report, 0 when none (no GROUP BY)
+        escalations = Subquery(
+            Escalation.objects.filter(report=OuterRef("pk"))
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n"),
+            output_field=IntegerField(),
         )
-        attempts = HandoverAttempt.objects.filter(handover__report=OuterRef("pk"))
         # A feedback may be delivered long after the period: Stockholm's offsets to well after now.
         changes = _offset_changes(
             self.start - timedelta(days=400), max(self.now, self.end) + timedelta(days=400)
@@ -513,7 +502,6 @@ class _Source:
             total=Count("pk"),
             handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
             accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-            attempted=Count("pk", filter=Q(Exists(attempts))),
             protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
             preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
             repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
@@ -635,21 +623,25 @@ class _Source:
 
     @cached_property
     def durations(self) -> dict[str, DurationSummary]:
-        """The three durations from receipt, in one query (their counts are known)."""
+        """The three durations from receipt, in two queries."""
         counts = self.report_counts
-        return _summaries(
+        found: dict[str, DurationSummary] = _summaries(
             self.reports,
             {
-                "first_attempt": (_first_attempt(), "received_at"),
                 "accepted": ("accepted_at", "received_at"),
                 "protection": ("protection_assessed_at", "received_at"),
             },
-            counts={
-                "first_attempt": counts["attempted"],
-                "accepted": counts["accepted"],
-                "protection": counts["protection"],
-            },
+            counts={"accepted": counts["accepted"], "protection": counts["protection"]},
         )
+        # The first attempt is a look-up per report: only the reports with one, counted
+        # by the window, so that the look-up is not repeated for a count.
+        attempted = self.reports.annotate(first_attempt_at=_first_attempt()).filter(
+            first_attempt_at__isnull=False
+        )
+        found |= _summaries(
+            attempted, {"first_attempt": ("first_attempt_at", "received_at")}, complete=True
+        )
+        return found
 
     @cached_property
     def information_requests(self) -> dict[str, Any]:
@@ -657,7 +649,7 @@ class _Source:
         requests = InformationRequest.objects.filter(
             report__in=self.reports.values("pk")
         ).order_by()
-        found = _summaries(requests, {"answer": ("answered_at", "sent_at")})
+        found = _summaries(requests, {"answer": ("answered_at", "sent_at")}, rows=True)
         return {"sent": found["rows"], "answered": found["answer"].n, "answer": found["answer"]}
 
 
@@ -961,6 +953,24 @@ def _activity(source: _Source, suppress: bool, limit: int) -> Table:
     )
 
 
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL: no JIT compilation for these queries (`SET LOCAL jit = off`).
+
+    The planner's cost estimate for a year's aggregates (a look-up per report)
+    is far above `jit_above_cost`, and compiling them took 1–3 s (EXPLAIN
+    ANALYZE: JIT "Optimization" 2.1 s) for queries that run in 0.1–0.5 s.
+    Only inside this transaction; nothing on SQLite.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def single_entry_dashboard(
     *, period: Period, scope: Scope, suppress: bool, now: datetime | None = None
 ) -> Dashboard:
@@ -975,17 +985,18 @@ def single_entry_dashboard(
         generated_at=now,
     )
     source = _Source(period, scope, now)
-    dashboard.tables = [
-        _eligibility(source, suppress, limit),
-        _activity(source, suppress, limit),
-        _times(source, suppress, limit),
-        _deadlines(source, suppress, limit),
-        _reasons(source, suppress, limit),
-        _by_municipality(source, suppress, limit),
-        _by_district(source, suppress, limit),
-        _by_hour(source, suppress, limit),
-        _by_weekday(source, suppress, limit),
-    ]
+    with _without_jit():
+        dashboard.tables = [
+            _eligibility(source, suppress, limit),
+            _activity(source, suppress, limit),
+            _times(source, suppress, limit),
+            _deadlines(source, suppress, limit),
+            _reasons(source, suppress, limit),
+            _by_municipality(source, suppress, limit),
+            _by_district(source, suppress, limit),
+            _by_hour(source, suppress, limit),
+            _by_weekday(source, suppress, limit),
+        ]
     if suppress:
         dashboard.notes.append(
             f"Antal under {limit} visas som ”<{limit}”, och värden som annars skulle "
