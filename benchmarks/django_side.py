@@ -202,9 +202,6 @@ def hand_written_sql(year: int) -> list[str]:
         def elapsed(end_: str, start_: str) -> str:
             return f"({end_} - {start_})"
 
-        day = local_day
-
-        days = ", ".join(f"'{day}'" for day in holidays) or "NULL"
     else:
 
         def ts(value: datetime) -> str:
@@ -240,15 +237,20 @@ def hand_written_sql(year: int) -> list[str]:
             )
             return f"({seconds} * 1000000 + {fraction})"
 
-        def day(column: str) -> str:
-            return f"date({column}, {modifier(column, (start, end))})"
-
-        days = ", ".join(f"'{day}'" for day in holidays) or "NULL"
-
     def holiday(column: str) -> str:
+        # Holidays and eves as ranges of instants (Swedish midnight to midnight): plain
+        # comparisons, no conversion per row.
         if not holidays:
             return "0"
-        return f"CASE WHEN {day(column)} IN ({days}) THEN 1 ELSE 0 END"
+
+        def midnight(d: Any) -> str:
+            return ts(datetime.combine(d, datetime.min.time(), STOCKHOLM))
+
+        ranges = " OR ".join(
+            f"({column} >= {midnight(d)} AND {column} < {midnight(d + timedelta(days=1))})"
+            for d in holidays
+        )
+        return f"CASE WHEN {ranges} THEN 1 ELSE 0 END"
 
     period = f"r.received_at >= {ts(start)} AND r.received_at < {ts(end)}"
     period_ne = f"decided_at >= {ts(start)} AND decided_at < {ts(end)}"

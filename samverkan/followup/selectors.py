@@ -1,11 +1,15 @@
 """Follow-up figures computed in the database: counts by GROUP BY, percentiles by rank.
 
-Nothing here loads report rows into Python. Each count is one aggregate
-query (conditional `COUNT(... FILTER ...)` where Django can), each median or
-90th percentile is a `COUNT` and then `ORDER BY duration LIMIT 1 OFFSET k-1`
-for the nearest rank (`stats.rank_for_percentile`, `stats.median_ranks`), so
-the database returns at most two durations per figure. The same SQL runs on
-SQLite and PostgreSQL.
+Nothing here loads report rows into Python. The single-entry dashboard's
+counts come from one grouped query over the period's reports (conditional
+`COUNT(...) FILTER (...)`, a bounded number of groups summed here), the time
+of day from one more, and each median or 90th percentile from
+`ROW_NUMBER() OVER (ORDER BY duration NULLS LAST, pk)`: the outer query keeps
+only the rows at the nearest ranks (`stats.rank_for_percentile`,
+`stats.median_ranks`), so the database returns at most three durations per
+figure. The same SQL runs on SQLite and PostgreSQL, except that on SQLite
+local time and durations are plain SQLite date functions instead of
+Django's per-row Python functions (see `_PerVendor`).
 
 Cohort: every single-entry figure is about the reports *received* in the
 period (eligible `ConcernReport`s and anonymous `NotEligibleRecord`s) and
