@@ -326,12 +326,9 @@ def hand_written_sql(year: int) -> list[str]:
 
 
 def sql(year: int, repeats: int) -> dict[str, Any]:
-    """The hand-written aggregate's time. On PostgreSQL without JIT compilation, as the
-    dashboard runs (JIT cost 1–3 s per statement for 0.1–0.5 s of execution)."""
+    """The hand-written aggregate's time, on the application's connection (PostgreSQL:
+    without JIT compilation, as settings.py connects)."""
     statements = hand_written_sql(year)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
     times = []
     for _ in range(repeats + 2):
         t0 = time.perf_counter()

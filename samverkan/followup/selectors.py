@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
-from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -957,24 +955,6 @@ def _activity(source: _Source, suppress: bool, limit: int) -> Table:
     )
 
 
-@contextmanager
-def _without_jit() -> Iterator[None]:
-    """PostgreSQL: no JIT compilation for these queries (`SET LOCAL jit = off`).
-
-    The planner's cost estimate for a year's aggregates (a look-up per report)
-    is far above `jit_above_cost`, and compiling them took 1–3 s (EXPLAIN
-    ANALYZE: JIT "Optimization" 2.1 s) for queries that run in 0.1–0.5 s.
-    Only inside this transaction; nothing on SQLite.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        yield
-
-
 def single_entry_dashboard(
     *, period: Period, scope: Scope, suppress: bool, now: datetime | None = None
 ) -> Dashboard:
@@ -989,18 +969,17 @@ def single_entry_dashboard(
         generated_at=now,
     )
     source = _Source(period, scope, now)
-    with _without_jit():
-        dashboard.tables = [
-            _eligibility(source, suppress, limit),
-            _activity(source, suppress, limit),
-            _times(source, suppress, limit),
-            _deadlines(source, suppress, limit),
-            _reasons(source, suppress, limit),
-            _by_municipality(source, suppress, limit),
-            _by_district(source, suppress, limit),
-            _by_hour(source, suppress, limit),
-            _by_weekday(source, suppress, limit),
-        ]
+    dashboard.tables = [
+        _eligibility(source, suppress, limit),
+        _activity(source, suppress, limit),
+        _times(source, suppress, limit),
+        _deadlines(source, suppress, limit),
+        _reasons(source, suppress, limit),
+        _by_municipality(source, suppress, limit),
+        _by_district(source, suppress, limit),
+        _by_hour(source, suppress, limit),
+        _by_weekday(source, suppress, limit),
+    ]
     if suppress:
         dashboard.notes.append(
             f"Antal under {limit} visas som ”<{limit}”, och värden som annars skulle "

@@ -26,8 +26,8 @@ DECEMBER = period_containing("month", date(2026, 12, 1))
 
 
 def _queries(captured: CaptureQueriesContext) -> list[str]:
-    """The queries, without transaction control and PostgreSQL's `SET LOCAL jit = off`."""
-    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "SET LOCAL")
+    """The queries, without transaction control."""
+    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
     return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(skip)]
 
 
