@@ -16,12 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.audit.models import AuditEntry
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import GENESIS_HASH, audit_record
 from samverkan.audit.verify import verify_chain
 from samverkan.core.calendar import local_date
 from samverkan.followup.periods import custom_period
 from samverkan.followup.selectors import Scope, single_entry_dashboard
 from samverkan.intake.benchmark_views import floor
+from samverkan.intake.management.commands.generate_history import Chain
 from samverkan.intake.models import (
     BenchmarkFloorRow,
     ConcernReport,
@@ -168,6 +169,22 @@ def test_a_second_run_adds_to_the_first_beside_a_live_server(
         ).count()
         == 3
     )
+
+
+def test_entries_hashed_onto_a_stale_head_are_chained_again(
+    hub_worker: Any,
+    nacka_receiver: Any,
+    roc_api_client: Any,
+    intake_registry: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A live server appends while a batch is being built: the batch was hashed onto a
+    # head that is no longer the newest entry. The writer sees it under the chain's lock
+    # and hashes the batch again onto the real head.
+    call_command("generate_history", reports=10, years=1, open=0, verbosity=0)
+    monkeypatch.setattr(Chain, "start", lambda self: setattr(self, "last_hash", GENESIS_HASH))
+    call_command("generate_history", reports=12, years=1, open=0, batch=5, verbosity=0)
+    _history_is_whole(22)
 
 
 @pytest.mark.django_db(transaction=True)
