@@ -716,11 +716,6 @@ class Command(BaseCommand):
             raise CommandError("--reports ≥ 0, --years > 0 and --batch > 0")
         self._load_context()
         self._make_tables()
-        if connection.vendor == "sqlite":
-            # A larger page cache for this connection only (default 2 MB): the indexes of
-            # the history tables are updated in place on every insert.
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -65536")
         open_count = min(open_count, total)
         closed = total - open_count
         # Closed history: from Y years ago to a week ago, in time order.
