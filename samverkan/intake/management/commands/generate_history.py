@@ -71,7 +71,12 @@ from stdnum import luhn
 
 from samverkan.accounts.models import ApiClient, User
 from samverkan.audit.models import AuditAction, AuditEntry
-from samverkan.audit.services import _CHAIN_LOCK_KEY, GENESIS_HASH, compute_entry_hash
+from samverkan.audit.services import (
+    _CHAIN_LOCK_KEY,
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    compute_entry_hash,
+)
 from samverkan.core.calendar import STOCKHOLM, local_date
 from samverkan.core.deadlines import preliminary_assessment_due, protection_assessment_due
 from samverkan.intake.models import (
@@ -438,22 +443,7 @@ class Chain:
     batch is written.
     """
 
-    NAMES = (
-        "id",
-        "at",
-        "actor_user_id",
-        "actor_client_id",
-        "actor_label",
-        "actor_organisation",
-        "action",
-        "record_type",
-        "record_id",
-        "controller",
-        "reason",
-        "detail",
-        "previous_hash",
-        "entry_hash",
-    )
+    NAMES = ("id", *HASHED_FIELDS, "entry_hash")
 
     def __init__(self) -> None:
         self.table = Table(AuditEntry, self.NAMES)
