@@ -98,7 +98,7 @@ bench: install messages var
 	$(PY) benchmarks/run.py
 
 bench-quick: install messages var
-	$(PY) benchmarks/run.py --quick
+	$(PY) benchmarks/run.py --quick --parallel
 
 clean:
 	rm -rf $(VENV) var/staticfiles var/test*.sqlite3* test-artifacts
