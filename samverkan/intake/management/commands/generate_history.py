@@ -590,9 +590,9 @@ class Writer(threading.Thread):
     """Writes batches on its own connection while the next batch is being built.
 
     On PostgreSQL most of a batch's cost is the server's (COPY, index updates, the
-    deferred foreign-key checks at commit), on the other core: building the next
-    batch meanwhile nearly halves the time. The queue holds one batch, so memory
-    stays at a few batches whatever N is.
+    deferred foreign-key checks at commit), on the other core; the next batch is
+    built meanwhile. The queue holds one batch, so memory stays at a few batches
+    (one being built, one queued, one being written) whatever N is.
     """
 
     def __init__(self, chain: Chain) -> None:
