@@ -191,13 +191,21 @@ def _event(
     )
 
 
-def _audit(actor: Actor | None, action: str, report: ConcernReport, **detail: Any) -> None:
+def _audit(
+    actor: Actor | None,
+    action: str,
+    report: ConcernReport,
+    *,
+    controller: str | None = None,
+    **detail: Any,
+) -> None:
+    """`controller`: the report's controller code when the caller has it (no row to load)."""
     audit_record(
         actor=actor,
         action=action,
         record_type=REPORT,
         record_id=report.pk,
-        controller=report.controller.code,
+        controller=controller or report.controller.code,
         detail=detail,
     )
 
@@ -555,14 +563,7 @@ def _register_eligible(
         receiving_unit=unit_name,
         repeat_of=repeat_of_id,
     )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        record_type=REPORT,
-        record_id=report.pk,
-        controller=controller_code,
-        detail={},
-    )
+    _audit(actor, AuditAction.CREATE, report, controller=controller_code)
     return RegistrationResult(decision=decision, report=report, not_eligible=None, created=True)
 
 
