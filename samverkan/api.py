@@ -1,12 +1,12 @@
 """The HTTP API for police systems and other clients: one NinjaAPI, a router per app.
 
-Every error the API gives is JSON with a ``detail`` (a Swedish text, or for
-input errors a list of ``{type, loc, msg}``), never an HTML page or a stack
-trace — clients get the same shape whether a view, the authentication, the
-body parser or Django's size limits refused the request. The OpenAPI document
-lists those error answers for every operation (see `SamverkanAPI`), so a
-client, and the schema fuzzer in ``samverkan/core/tests/test_api_fuzz.py``,
-can rely on every status code the API gives being documented.
+Every error the API gives is JSON in one shape, ``{"detail": [{type, loc,
+msg}]}`` with Swedish messages, never an HTML page or a stack trace — clients
+get the same shape whether a service, the authentication, the body parser or
+Django's size limits refused the request. The OpenAPI document lists those
+error answers for every operation (see `SamverkanAPI`), so a client, and the
+schema fuzzer in ``samverkan/core/tests/test_api_fuzz.py``, can rely
+on every status code the API gives being documented.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 
 from samverkan.agreements.api import router as agreements_router
 from samverkan.collaboration.api import router as collaboration_router
+from samverkan.core.errors import ServiceError
 from samverkan.defectors.api import router as defectors_router
 from samverkan.followup.api import router as followup_router
 from samverkan.homecoming.api import router as homecoming_router
@@ -43,11 +44,20 @@ ERROR_SCHEMA: dict[str, Any] = {
     "required": ["detail"],
     "properties": {
         "detail": {
-            "anyOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "object"}},
-            ],
-            "description": "Felet på svenska, eller en lista av {type, loc, msg} per fält.",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "loc", "msg"],
+                "properties": {
+                    "type": {"type": "string"},
+                    "loc": {
+                        "type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                    },
+                    "msg": {"type": "string"},
+                },
+            },
+            "description": "Felen på svenska: slag (`type`), fält (`loc`) och text (`msg`).",
         }
     },
 }
@@ -120,24 +130,42 @@ api.add_router("/routines", routines_router)
 api.add_router("/homecoming", homecoming_router)
 
 
+def error_response(request: HttpRequest, status: int, message: str, kind: str = "") -> HttpResponse:
+    """The one JSON error shape: `{"detail": [{"type", "loc", "msg"}]}`."""
+    items = [{"type": kind or _KINDS.get(status, "invalid"), "loc": [], "msg": message}]
+    return api.create_response(request, {"detail": items}, status=status)
+
+
+_KINDS = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    413: "too_large",
+}
+
+
+@api.exception_handler(ServiceError)
+def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.as_items()}, status=exc.status_code)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     message = str(exc)
-    return api.create_response(
-        request, {"detail": _SWEDISH.get(message, message)}, status=exc.status_code
-    )
+    return error_response(request, exc.status_code, _SWEDISH.get(message, message))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, {"detail": _SWEDISH["Not Found"]}, status=404)
+    return error_response(request, 404, _SWEDISH["Not Found"])
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return api.create_response(request, {"detail": "Begäran är för stor (högst 2 MB)."}, status=413)
+    return error_response(request, 413, "Begäran är för stor (högst 2 MB).")
 
 
 @api.exception_handler(TooManyFieldsSent)
 def _too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
-    return api.create_response(request, {"detail": "Begäran har för många fält."}, status=400)
+    return error_response(request, 400, "Begäran har för många fält.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from samverkan.registry.models import Organisation
+from samverkan.registry.selectors import descendant_ids
 
 _CACHE_ATTR = "_samverkan_access_cache"
 
@@ -43,15 +43,5 @@ def responsible_organisation_ids(user: Any) -> frozenset[int]:
         return frozenset()
     cache = _cache(user)
     if "orgs" not in cache:
-        found = {user.organisation_id}
-        frontier = {user.organisation_id}
-        while frontier:
-            frontier = (
-                set(
-                    Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-                )
-                - found
-            )
-            found |= frontier
-        cache["orgs"] = frozenset(found)
+        cache["orgs"] = descendant_ids([user.organisation_id])
     return cache["orgs"]

@@ -51,26 +51,14 @@ from samverkan.collaboration.models import (
     Training,
 )
 from samverkan.core.calendar import local_date
+from samverkan.core.errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from samverkan.core.identity import InvalidPersonId, parse_person_id
 from samverkan.registry.models import Organisation
 
 COORDINATOR = RoleCode.COLLABORATION_COORDINATOR
 
 
-class CollaborationError(Exception):
-    status_code = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class InvalidInput(CollaborationError):
-    status_code = 422
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+CollaborationError = ServiceError
 
 
 class PersonalDataFound(InvalidInput):
@@ -79,17 +67,6 @@ class PersonalDataFound(InvalidInput):
     def __init__(self, field: str, message: str, *, needs_confirmation: bool) -> None:
         super().__init__(field, message)
         self.needs_confirmation = needs_confirmation
-
-
-class NotAllowed(CollaborationError):
-    status_code = 403
-
-
-class NotFound(CollaborationError):
-    status_code = 404
-
-    def __init__(self, message: str = "Finns inte, eller så har du inte behörighet.") -> None:
-        super().__init__(message)
 
 
 # --- rights ------------------------------------------------------------------------------

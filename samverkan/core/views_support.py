@@ -1,24 +1,37 @@
 """What the apps' views share: the signed-in user, and how a service's refusal is answered.
 
-The apps' services raise errors with a Swedish `message`, a `status_code` (404 not
-found or not visible, 403 not allowed, 422 bad input) and, for bad input, the
-`field` it concerns. A page answers an access error with 404/403 and shows any
+Services raise the errors of `samverkan.core.errors`. A page answers an access
+error with 404/403, a conflict with a message on the record's page, and any
 other refusal on the form, next to the field, keeping what the user typed.
+
+`form_action` is the one way a page posts a form to a service:
+
+    def hub_attempt(request, pk):
+        report = _hub_report_or_404(request, pk)
+        form = forms.AttemptForm(request.POST)
+        return form_action(
+            request,
+            form,
+            lambda data: services.handover_attempt_record(actor=..., **data),
+            done=_("Samtalet är loggat."),
+            success_url=reverse("intake:hub_report", args=[pk]),
+            rerender=lambda form: _render_hub_report(request, report, attempt_form=form),
+        )
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.functional import Promise
 
 from samverkan.accounts.models import User
-
-
-class ServiceError(Protocol):
-    status_code: int
-    message: str
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -30,19 +43,60 @@ def signed_in_user(request: HttpRequest) -> User:
 
 
 def raise_for_access(error: ServiceError) -> None:
-    if error.status_code == 404:
+    """A record the user may not see is 404, an action they may not take is 403."""
+    if isinstance(error, NotFound):
         raise Http404(error.message)
-    if error.status_code == 403:
+    if isinstance(error, NotAllowed):
         raise PermissionDenied(error.message)
 
 
-def show_on_form(form: Any, error: ServiceError) -> None:
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, error.message)
+def show_on_form(form: forms.BaseForm, error: ServiceError) -> None:
+    """Every message of the refusal beside its field (or above the form)."""
+    if isinstance(error, InvalidInput):
+        for field, texts in error.field_errors.items():
+            for text in texts:
+                form.add_error(field if field in form.fields else None, text)
+        return
+    form.add_error(None, error.message)
 
 
-def refuse_or_show(form: Any | None, error: ServiceError) -> None:
+def refuse_or_show(form: forms.BaseForm | None, error: ServiceError) -> None:
     """An access error answers 404/403; any other refusal is shown on the form (if any)."""
     raise_for_access(error)
     if form is not None:
         show_on_form(form, error)
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.BaseForm | None,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str | Promise,
+    success_url: str,
+    rerender: Callable[[Any], HttpResponse],
+    conflict_url: str | None = None,
+) -> HttpResponse:
+    """Post a form to a service: redirect with `done` on success, else show why not.
+
+    `call` gets the form's cleaned data ({} without a form). An invalid form or
+    input the service refuses is shown again by `rerender(form)` with the errors
+    beside the fields; a record that is not visible answers 404, an action not
+    allowed 403; a conflict (someone else acted first) redirects to
+    `conflict_url` (default `success_url`) with the message, so the user sees the
+    record as it now is. Without a form every refusal but an access one is shown
+    as a message on `success_url`.
+    """
+    if form is not None and not form.is_valid():
+        return rerender(form)
+    try:
+        call(form.cleaned_data if form is not None else {})
+    except ServiceError as error:
+        raise_for_access(error)
+        if isinstance(error, Conflict) or form is None:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(conflict_url or success_url)
+        show_on_form(form, error)
+        return rerender(form)
+    messages.success(request, str(done))
+    return HttpResponseRedirect(success_url)

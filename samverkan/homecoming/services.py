@@ -19,7 +19,9 @@ from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import RoleCode, User
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
+from samverkan.core import errors
 from samverkan.core.calendar import local_date
+from samverkan.core.errors import InvalidInput, NotAllowed, ServiceError
 from samverkan.core.identity import InvalidPersonId, parse_person_id
 from samverkan.homecoming import rules
 from samverkan.homecoming.models import (
@@ -40,33 +42,11 @@ SOCIAL_SERVICES_ROLES = (RoleCode.COLLABORATION_COORDINATOR, RoleCode.RECEIVER)
 HOMECOMING_ROLES = (*SOCIAL_SERVICES_ROLES, RoleCode.SCHOOL_STAFF)
 
 
-class HomecomingError(Exception):
-    status_code = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+HomecomingError = ServiceError
 
 
-class InvalidInput(HomecomingError):
-    status_code = 422
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NotAllowed(HomecomingError):
-    status_code = 403
-
-
-class NotFound(HomecomingError):
-    status_code = 404
-
-    def __init__(
-        self, message: str = "Planen finns inte, eller så har du inte behörighet."
-    ) -> None:
-        super().__init__(message)
+class NotFound(errors.NotFound):
+    default_message = "Planen finns inte, eller så har du inte behörighet."
 
 
 def _today() -> date:

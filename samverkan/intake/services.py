@@ -25,6 +25,7 @@ from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import feedback_due
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 from samverkan.intake.models import (
     Clarification,
     ConcernReport,
@@ -59,35 +60,11 @@ Actor = User | ApiClient
 # --- errors -----------------------------------------------------------------------
 
 
-class IntakeError(Exception):
-    status_code = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+IntakeError = ServiceError
 
 
-class InvalidInput(IntakeError):
-    status_code = 422
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NotAllowed(IntakeError):
-    status_code = 403
-
-
-class ReportNotFound(IntakeError):
-    status_code = 404
-
-    def __init__(self, message: str = "Anmälan finns inte.") -> None:
-        super().__init__(message)
-
-
-class Conflict(IntakeError):
-    status_code = 409
+class ReportNotFound(NotFound):
+    default_message = "Anmälan finns inte."
 
 
 # --- input -------------------------------------------------------------------------

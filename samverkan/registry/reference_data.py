@@ -140,6 +140,9 @@ def district_code(slug: str) -> str:
 
 
 POLICE_ROOT = ("polisen", "Polismyndigheten", "Polismyndigheten")
+ROC_CODE = "polisen-roc"
+# Local police areas (lokalpolisområden) have codes `polisen-lpo-<area>`.
+LOCAL_POLICE_PREFIX = "polisen-lpo-"
 # code, name (parent: polisen)
 POLICE_UNITS: tuple[tuple[str, str], ...] = (
     ("polisen-roc", "Polisen, Regionalt operativt center Stockholm (ROC)"),

@@ -12,6 +12,7 @@ if profiling the hub's registration page says so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
@@ -24,7 +25,46 @@ from samverkan.registry.models import (
     Unit,
     UnitKind,
 )
+from samverkan.registry.reference_data import LOCAL_POLICE_PREFIX, STOCKHOLM_CODE
 from samverkan.registry.rules import OpeningInterval, is_open
+
+
+def local_police_units() -> QuerySet[Organisation]:
+    """The local police areas (lokalpolisområden), the police parties of local collaboration."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.POLICE_UNIT, code__startswith=LOCAL_POLICE_PREFIX
+    ).order_by("name")
+
+
+def stockholm_districts() -> QuerySet[Organisation]:
+    """Stockholm's districts (stadsdelsområden), current and former."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE
+    ).order_by("name")
+
+
+def municipality_of(organisation: Organisation | None) -> Organisation | None:
+    """The municipality an organisation belongs to: itself, or the nearest one above it."""
+    seen = 0
+    while organisation is not None and seen < 10:  # the tree is shallow; a cycle must not hang
+        if organisation.kind == OrganisationKind.MUNICIPALITY:
+            return organisation
+        organisation = organisation.parent
+        seen += 1
+    return None
+
+
+def descendant_ids(root_ids: Iterable[int]) -> frozenset[int]:
+    """The given organisations and every organisation below them (one query per level)."""
+    found = set(root_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+            - found
+        )
+        found |= frontier
+    return frozenset(found)
 
 
 def organisation_by_code(code: str) -> Organisation:

@@ -19,37 +19,14 @@ from samverkan.accounts.models import RoleCode, User
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
+from samverkan.core.errors import InvalidInput, NotAllowed, NotFound, ServiceError
 from samverkan.registry.models import Organisation
 from samverkan.routines.models import Routine, RoutineKind, RoutineTopic, RoutineVersion
 
 EDITOR = RoleCode.COLLABORATION_COORDINATOR
 
 
-class RoutineError(Exception):
-    status_code = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class InvalidInput(RoutineError):
-    status_code = 422
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NotAllowed(RoutineError):
-    status_code = 403
-
-
-class NotFound(RoutineError):
-    status_code = 404
-
-    def __init__(self, message: str = "Finns inte, eller så har du inte behörighet.") -> None:
-        super().__init__(message)
+RoutineError = ServiceError
 
 
 def can_edit(user: Any, owner_id: int) -> bool:

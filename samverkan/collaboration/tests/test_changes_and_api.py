@@ -22,6 +22,7 @@ from samverkan.collaboration.models import (
 )
 from samverkan.collaboration.services import InvalidInput, NotFound
 from samverkan.collaboration.tests.conftest import org
+from samverkan.core.testing.api import error_text
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +291,7 @@ def test_api_refusals_are_clear_and_write_nothing(
         },
     )
     assert bad_days.status_code == 422
-    assert "måndag till fredag" in bad_days.json()["detail"]
+    assert "måndag till fredag" in error_text(bad_days)
     unknown = post(
         client,
         "/situational-pictures",
@@ -301,7 +302,7 @@ def test_api_refusals_are_clear_and_write_nothing(
             "period_end": "2026-02-01",
         },
     )
-    assert unknown.status_code == 422 and "Okänd organisation" in unknown.json()["detail"]
+    assert unknown.status_code == 422 and "Okänd organisation" in error_text(unknown)
     other = post(
         logged_in_client(sodermalm_coordinator),
         "/action-plans",

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from samverkan.collaboration.models import Activity, Meeting
 from samverkan.collaboration.tests.conftest import org
+from samverkan.core.testing.api import error_text
 from samverkan.intake import selectors as intake_selectors
 from samverkan.intake.models import ConcernReport, SourceChannel
 
@@ -304,7 +305,7 @@ def test_api_forums_meetings_and_school_reports(
         ),
         content_type="application/json",
     )
-    assert refused.status_code == 422 and "personnummer" in refused.json()["detail"]
+    assert refused.status_code == 422 and "personnummer" in error_text(refused)
     assert client.get("/api/v1/collaboration/forums").status_code == 200
     from django.test import Client
 

@@ -14,6 +14,8 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from samverkan.core.testing.api import error_text
+
 REPORTS = "/api/v1/reports"
 TRAININGS = "/api/v1/collaboration/trainings"
 
@@ -22,7 +24,7 @@ def assert_clear_json_refusal(response, *statuses):
     assert response.status_code in statuses, (response.status_code, response.content[:300])
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert body["detail"]
+    assert error_text(response)
     text = json.dumps(body, ensure_ascii=False)
     assert "Traceback" not in text and 'File "' not in text
 
@@ -38,14 +40,14 @@ def test_huge_json_body_is_413_in_swedish(police):
     body = json.dumps({"narrative": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)})
     response = police.post(REPORTS, body, content_type="application/json")
     assert_clear_json_refusal(response, 413)
-    assert "för stor" in response.json()["detail"]
+    assert "för stor" in error_text(response)
 
 
 @pytest.mark.parametrize("body", ["{", "not json", '{"a": }', "\x00\xff", "[1, 2"])
 def test_invalid_json_is_400_in_swedish(police, body):
     response = police.post(REPORTS, body, content_type="application/json")
     assert_clear_json_refusal(response, 400)
-    assert "JSON" in response.json()["detail"]
+    assert "JSON" in error_text(response)
 
 
 def test_json_of_the_wrong_shape_is_422(police):
@@ -82,7 +84,7 @@ def test_too_many_query_fields_is_a_clear_4xx(police):
 def test_unauthenticated_api_call_is_401_in_swedish(client, db):
     response = client.post(REPORTS, "{}", content_type="application/json")
     assert_clear_json_refusal(response, 401)
-    assert "Inloggning" in response.json()["detail"]
+    assert "Inloggning" in error_text(response)
 
 
 def test_session_api_invalid_json_is_400(logged_in_client, collaboration_coordinator):

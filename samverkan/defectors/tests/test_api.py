@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from samverkan.core.testing.api import error_text
 from samverkan.defectors import rules, services
 
 from .conftest import GOTHENBURG, STOCKHOLM, accepted, confirm_all, draft
@@ -41,7 +42,7 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
         content_type="application/json",
     )
     assert refused.status_code == 400
-    assert "Bekräfta att personen är motiverad" in refused.json()["detail"]
+    assert "Bekräfta att personen är motiverad" in error_text(refused)
     from samverkan.defectors.models import Assignment
 
     confirm_all(stockholm, Assignment.objects.get(pk=pk))
@@ -78,7 +79,7 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
         content_type="application/json",
     )
     assert blocked.status_code == 400
-    assert "aldrig bokas på den mottagande kommunen" in blocked.json()["detail"]
+    assert "aldrig bokas på den mottagande kommunen" in error_text(blocked)
     cost = receiving.post(
         f"{API}/assignments/{pk}/costs",
         {"intervention": intervention["id"], "incurred_on": "2024-02-01", "amount": "20000.10"},

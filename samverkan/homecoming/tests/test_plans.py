@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
 from samverkan.core.startpage import panels_for
+from samverkan.core.testing.api import error_text
 from samverkan.homecoming import selectors, services
 from samverkan.homecoming.models import ActionStatus, HomecomingAction, SharingBasis
 from samverkan.homecoming.tests.conftest import OVER_21, make_plan, org
@@ -364,7 +365,7 @@ def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logg
         {"sharing_basis": "osl_10_18a"},
         content_type="application/json",
     )
-    assert refused.status_code == 422 and "konkreta risken" in refused.json()["detail"]
+    assert refused.status_code == 422 and "konkreta risken" in error_text(refused)
     shared = client.post(
         f"/api/v1/homecoming/plans/{plan_id}/basis",
         {"sharing_basis": "osl_10_18a", "concrete_risk": "Nätverket söker kontakt."},
