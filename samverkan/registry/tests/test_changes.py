@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement, AgreementParty, AgreementType
@@ -14,7 +13,8 @@ from samverkan.audit.models import AuditEntry
 from samverkan.collaboration.models import ActionPlan, Activity, Forum
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.defectors.models import Assignment
-from samverkan.intake.services import InvalidInput, ReportInput, report_decide
+from samverkan.core.errors import InvalidInput
+from samverkan.intake.services import ReportInput, report_decide
 from samverkan.intake.snapshot import registry_snapshot
 from samverkan.registry import change_rules as rules
 from samverkan.registry.changes import (
@@ -298,7 +298,8 @@ def test_the_admin_page_previews_then_registers(world, logged_in_client, admin_u
     assert "Står kvar" in html or "Avslutad" in html
     assert not OrganisationChange.objects.filter(effective_date=date(2030, 1, 1)).exists()
     response = client.post(
-        "/register/organisationsforandringar/ny/", {**data, "action": "register"}
+        "/register/organisationsforandringar/ny/",
+        {**data, "action": "register", "previewed": response.context["preview_token"]},
     )
     change = OrganisationChange.objects.get(effective_date=date(2030, 1, 1))
     assert response.status_code == 302 and change.status == ChangeStatus.PLANNED
@@ -331,7 +332,7 @@ def test_a_split_gives_each_responsibility_to_one_successor(world):
     assert world["open_party"].organisation_id == world["c"].pk
     assert world["forum"].district_id == d.pk
     assert world["user"].organisation_id == d.pk
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         change_register(
             actor=None,
             kind=rules.SPLIT,
