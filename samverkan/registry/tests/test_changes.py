@@ -12,8 +12,8 @@ from samverkan.agreements.models import Agreement, AgreementParty, AgreementType
 from samverkan.audit.models import AuditEntry
 from samverkan.collaboration.models import ActionPlan, Activity, Forum
 from samverkan.core.calendar import STOCKHOLM
-from samverkan.defectors.models import Assignment
 from samverkan.core.errors import InvalidInput
+from samverkan.defectors.models import Assignment
 from samverkan.intake.services import ReportInput, report_decide
 from samverkan.intake.snapshot import registry_snapshot
 from samverkan.registry import change_rules as rules
