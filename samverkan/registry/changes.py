@@ -15,7 +15,7 @@ told on the start page (`panels.py`) and by mail when they have an address.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -561,55 +561,61 @@ def change_register(
 
 
 def _revise(
-    actor: Any, change: OrganisationChange, version: int, reason: str
-) -> tuple[OrganisationChange, dict[str, Any]]:
-    """Claim a planned change for a withdrawal or correction; the claimed row and its summary.
-
-    The update is conditional on the change still being planned and at the
-    version the administrator saw, so of two acting at once only one gets the
-    row; the other is told to look again. Call inside a transaction.
-    """
-    if not access.can_manage_changes(actor):
-        raise NotAllowed("Bara en systemadministratör kan återkalla eller rätta förändringar.")
-    if not reason.strip():
-        raise InvalidInput("reason", "Ange skälet.")
-    claimed = OrganisationChange.objects.filter(
-        pk=change.pk, status=ChangeStatus.PLANNED, version=version
-    ).update(version=F("version") + 1)
-    if not claimed:
-        raise Conflict(
-            "Förändringen har ändrats, genomförts eller återkallats sedan du öppnade sidan. "
-            "Se hur den ser ut nu."
-        )
-    locked = OrganisationChange.objects.get(pk=change.pk)
-    return locked, _summary(locked)
-
-
-def _record_revision(
     *,
     actor: Any,
     change: OrganisationChange,
-    action: str,
+    version: int,
     reason: str,
-    before: dict[str, Any],
+    action: RevisionAction,
+    edit: Callable[[OrganisationChange], None],
     now: datetime,
-) -> None:
-    ChangeRevision.objects.create(
-        change=change,
-        action=action,
-        reason=reason.strip(),
-        before=before,
-        at=now,
-        by=actor if getattr(actor, "pk", None) else None,
-    )
-    audit_record(
-        actor=actor,
-        action="change",
-        record_type=RECORD_TYPE,
-        record_id=change.pk,
-        reason=reason.strip(),
-        detail={"revision": action, "before": before, "after": _summary(change)},
-    )
+) -> OrganisationChange:
+    """Withdraw or correct (`edit`) a planned change, keeping what it said before.
+
+    The claim is an update conditional on the change still being planned and
+    at the version the administrator saw, so of two acting at once only one
+    gets the row; the other is told to look again. A refusal by `edit` undoes
+    the claim.
+    """
+    if not access.can_manage_changes(actor):
+        raise NotAllowed("Bara en systemadministratör kan återkalla eller rätta förändringar.")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "Ange skälet.")
+    with transaction.atomic():
+        claimed = OrganisationChange.objects.filter(
+            pk=change.pk, status=ChangeStatus.PLANNED, version=version
+        ).update(version=F("version") + 1)
+        if not claimed:
+            raise Conflict(
+                "Förändringen har ändrats, genomförts eller återkallats sedan du öppnade sidan. "
+                "Se hur den ser ut nu."
+            )
+        locked = OrganisationChange.objects.get(pk=change.pk)
+        before = _summary(locked)
+        edit(locked)
+        ChangeRevision.objects.create(
+            change=locked,
+            action=action,
+            reason=reason,
+            before=before,
+            at=now,
+            by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="change",
+            record_type=RECORD_TYPE,
+            record_id=locked.pk,
+            reason=reason,
+            detail={"revision": action.value, "before": before, "after": _summary(locked)},
+        )
+    return locked
+
+
+def _withdrawn(change: OrganisationChange) -> None:
+    change.status = ChangeStatus.WITHDRAWN
+    change.save(update_fields=["status"])
 
 
 def change_withdraw(
@@ -621,20 +627,15 @@ def change_withdraw(
     now: datetime | None = None,
 ) -> OrganisationChange:
     """Withdraw a planned change: it is never carried out; the reason stays in its history."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked, before = _revise(actor, change, version, reason)
-        locked.status = ChangeStatus.WITHDRAWN
-        locked.save(update_fields=["status"])
-        _record_revision(
-            actor=actor,
-            change=locked,
-            action=RevisionAction.WITHDRAWN,
-            reason=reason,
-            before=before,
-            now=now,
-        )
-    return locked
+    return _revise(
+        actor=actor,
+        change=change,
+        version=version,
+        reason=reason,
+        action=RevisionAction.WITHDRAWN,
+        edit=_withdrawn,
+        now=now or timezone.now(),
+    )
 
 
 def change_correct(
@@ -652,34 +653,37 @@ def change_correct(
 ) -> OrganisationChange:
     """Correct a planned change (date, ending organisations, successors and what they take).
 
-    What it said before stays in its history. Like a new change, a corrected
-    one whose date has come is carried out at once.
+    It is checked as a new change is; what it said before stays in its
+    history. Like a new change, a corrected one whose date has come is
+    carried out at once.
     """
     now = now or timezone.now()
-    _validate(
-        kind=kind,
-        effective_date=effective_date,
-        ending=ending,
-        successors=successors,
-        other_than=change.pk,
-    )
-    with transaction.atomic():
-        locked, before = _revise(actor, change, version, reason)
+
+    def correct(locked: OrganisationChange) -> None:
+        _validate(
+            kind=kind,
+            effective_date=effective_date,
+            ending=ending,
+            successors=successors,
+            other_than=locked.pk,
+        )
         locked.kind = kind
         locked.effective_date = effective_date
         locked.decision = decision
         locked.save(update_fields=["kind", "effective_date", "decision"])
         _set_parties(locked, ending, successors)
-        _record_revision(
-            actor=actor,
-            change=locked,
-            action=RevisionAction.CORRECTED,
-            reason=reason,
-            before=before,
-            now=now,
-        )
-    _apply_if_due(actor, locked, now)
-    return locked
+
+    corrected = _revise(
+        actor=actor,
+        change=change,
+        version=version,
+        reason=reason,
+        action=RevisionAction.CORRECTED,
+        edit=correct,
+        now=now,
+    )
+    _apply_if_due(actor, corrected, now)
+    return corrected
 
 
 def ensure_applicable(change: OrganisationChange) -> None:

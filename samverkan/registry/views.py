@@ -22,55 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samverkan.accounts.decorators import role_required
 from samverkan.core.calendar import local_date
 from samverkan.core.views_support import form_action, signed_in_user
-from samverkan.registry import access, changes
-from samverkan.registry import change_rules as rules
+from samverkan.registry import access, changes, tables
 from samverkan.registry.forms import CorrectionForm, OrganisationChangeForm, WithdrawForm
-from samverkan.registry.models import ChangeStatus, Organisation, OrganisationChange, Responsibility
+from samverkan.registry.models import ChangeStatus, OrganisationChange, Responsibility
 
 administrators_only = role_required(*access.ADMINISTRATORS)
-
-ACTION_LABELS = {
-    rules.MOVE: _lazy("Flyttas"),
-    rules.REMOVE: _lazy("Tas bort (efterträdaren finns redan)"),
-    rules.KEEP: _lazy("Står kvar"),
-}
-
-
-def _table(plan: rules.Plan, which: str) -> list[dict[str, Any]]:
-    """The plan as rows for the template: one section per responsibility."""
-    names = dict(Organisation.objects.values_list("pk", "name"))
-    labels = dict(Responsibility.choices)
-    sections = []
-    for code, moves in plan.by_category(which):
-        sections.append(
-            {
-                "code": code,
-                "label": labels[code],
-                "rows": [
-                    {
-                        "label": move.candidate.label,
-                        "detail": move.candidate.detail,
-                        "from": names.get(move.candidate.organisation_id, ""),
-                        "to": names.get(move.to_organisation_id or 0, ""),
-                        "action": ACTION_LABELS[move.action],
-                        "note": move.note,
-                    }
-                    for move in moves
-                ],
-            }
-        )
-    return sections
-
-
-def _preview(plan: rules.Plan | None) -> dict[str, Any] | None:
-    if plan is None:
-        return None
-    return {
-        "moves": _table(plan, "moves"),
-        "kept": _table(plan, "kept"),
-        "move_count": len(plan.moves),
-        "kept_count": len(plan.kept),
-    }
 
 
 def _today() -> Any:
@@ -135,7 +91,7 @@ def _form_page(
     if token:
         data = form.change_input()
         del data["decision"]
-        preview = _preview(changes.preview_plan(**data))
+        preview = tables.preview(changes.preview_plan(**data))
     return render(
         request,
         "registry/change_form.html",
@@ -151,7 +107,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
         request,
         "registry/change_list.html",
         {
-            "rows": [(change, flagged.get(change.pk, [])) for change in found],
+            "changes": tables.changes_table((c, flagged.get(c.pk)) for c in found),
             "today": _today(),
         },
     )
@@ -213,13 +169,13 @@ def _detail_page(
         "registry/change_detail.html",
         {
             "change": change,
-            "preview": _preview(changes.change_plan(change)),
+            "preview": tables.preview(changes.change_plan(change)),
             "planned": planned,
             "may_revise": may_revise,
             "ended_successors": [o.name for o in changes.ended_successors(change)],
             "withdraw_form": withdraw_form,
             "revisions": changes.revisions_of(change),
-            "events": changes.events_of(change),
+            "events": tables.events_table(changes.events_of(change)),
             "responsibility_labels": dict(Responsibility.choices),
         },
     )
