@@ -110,21 +110,14 @@ def world(db: None) -> dict[str, Any]:
     old_plan = ActionPlan.objects.create(
         district=a, title="Plan 2023", period_start=date(2023, 1, 1), period_end=date(2023, 12, 31)
     )
-    open_activity = Activity.objects.create(
-        plan=plan,
-        title="Trygghetsvandring",
-        owner=a,
-        target_group="unsafe_places",
-        status="ongoing",
-        due_date=date(2024, 6, 1),
-    )
-    done_activity = Activity.objects.create(
-        plan=plan,
-        title="Föräldramöte",
-        owner=a,
-        target_group="young_people_at_risk",
-        status="done",
-        due_date=date(2024, 2, 1),
+    open_activity, done_activity = (
+        Activity.objects.create(
+            plan=plan, title=title, owner=a, target_group=group, status=status, due_date=due
+        )
+        for title, group, status, due in (
+            ("Trygghetsvandring", "unsafe_places", "ongoing", date(2024, 6, 1)),
+            ("Föräldramöte", "young_people_at_risk", "done", date(2024, 2, 1)),
+        )
     )
     unit = Unit.objects.create(
         organisation=a, code="test-a-mottagning", name="A mottagning", kind=UnitKind.INTAKE
