@@ -8,6 +8,12 @@ transaction from what still points at the ending organisations, every update
 is conditional on the old value, the events are unique per record and field,
 and an applied change is not applied again.
 
+A planned change can be withdrawn or corrected (`change_withdraw`,
+`change_correct`, issue 16): each claims the change with an update conditional
+on its version, keeps what it said before as a `ChangeRevision` and writes an
+audit entry. A planned change whose successor has ended is flagged
+(`ended_successors_of`) and `ensure_applicable` keeps it from being applied.
+
 Closed records keep their organisation. Users whose organisation moves are
 told on the start page (`panels.py`) and by mail when they have an address.
 """

@@ -66,9 +66,13 @@ def _two_steps(
     token = form.preview_token()
     if request.POST.get("action") != "register":
         return render_form(form, token)
-    if request.POST.get("previewed") != token:
+    previewed = request.POST.get("previewed")
+    if previewed != token:
         messages.warning(
-            request, _("Uppgifterna har ändrats. Granska förhandsgranskningen och registrera igen.")
+            request,
+            _("Uppgifterna har ändrats. Granska förhandsgranskningen och registrera igen.")
+            if previewed
+            else _("Granska förhandsgranskningen innan du registrerar."),
         )
         return render_form(form, token)
     return form_action(
