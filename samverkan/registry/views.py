@@ -55,6 +55,7 @@ def _two_steps(
     *,
     done: Callable[[OrganisationChange], str],
     render_form: Callable[[OrganisationChangeForm, str], HttpResponse],
+    conflict_url: str | None = None,
 ) -> HttpResponse:
     """Preview first; register only input whose preview was shown, else preview it again.
 
@@ -82,6 +83,7 @@ def _two_steps(
         done=done,
         success_url=lambda change: reverse("registry:change_detail", args=[change.pk]),
         rerender=lambda form: render_form(form, ""),
+        conflict_url=conflict_url,
     )
 
 
@@ -154,6 +156,7 @@ def change_correct(request: HttpRequest, pk: int) -> HttpResponse:
         correct,
         done=lambda corrected: _("Rättelsen är registrerad.") + " " + _registered(corrected),
         render_form=lambda form, token: _form_page(request, form, token, change=change),
+        conflict_url=reverse("registry:change_detail", args=[change.pk]),
     )
 
 

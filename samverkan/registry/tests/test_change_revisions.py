@@ -193,6 +193,10 @@ def test_the_correction_page_registers_only_what_was_previewed(
     change.refresh_from_db()
     assert change.version == 1
     assert list(change.successors.values_list("organisation_id", flat=True)) == [w["d"].pk]
+    # The same page posted again (a second administrator with it open): refused, shown anew.
+    response = client.post(url, {**data, "action": "register", "previewed": token})
+    assert response.status_code == 302 and response.url == f"{BASE}/{change.pk}/"
+    assert OrganisationChange.objects.get(pk=change.pk).version == 1
 
 
 def test_an_applied_change_cannot_be_revised(planned, admin_user, logged_in_client):
