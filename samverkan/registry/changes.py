@@ -8,13 +8,20 @@ transaction from what still points at the ending organisations, every update
 is conditional on the old value, the events are unique per record and field,
 and an applied change is not applied again.
 
+A planned change can be withdrawn or corrected (`change_withdraw`,
+`change_correct`, issue 16): each claims the change with an update conditional
+on its version, keeps what it said before as a `ChangeRevision` and writes an
+audit entry. A planned change whose successor has ended is flagged
+(`ended_successors_of`) and `ensure_applicable` keeps it from being applied.
+
 Closed records keep their organisation. Users whose organisation moves are
 told on the start page (`panels.py`) and by mail when they have an address.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,24 +29,29 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
+from samverkan.registry import access
 from samverkan.registry import change_rules as rules
 from samverkan.registry.models import (
     ChangeEvent,
+    ChangeRevision,
     ChangeStatus,
     ChangeSuccessor,
     ContactPerson,
     Organisation,
     OrganisationChange,
+    RevisionAction,
     School,
     Unit,
 )
 
 RECORD_TYPE = "registry.OrganisationChange"
+logger = logging.getLogger(__name__)
 
 
 # --- selectors -------------------------------------------------------------------------
@@ -348,7 +360,9 @@ def preview_plan(
 def successions() -> list[rules.Succession]:
     """Every registered change (planned or applied) as `successor_on` needs it."""
     found = []
-    changes = OrganisationChange.objects.prefetch_related("ending", "successors")
+    changes = OrganisationChange.objects.exclude(status=ChangeStatus.WITHDRAWN).prefetch_related(
+        "ending", "successors"
+    )
     for change in changes:
         successors = list(change.successors.all())
         if not successors:
@@ -386,10 +400,12 @@ def predecessors_of(organisation: Organisation) -> set[int]:
     }
 
 
-def visible_changes() -> Any:
-    return OrganisationChange.objects.prefetch_related(
-        "ending", "successors__organisation"
-    ).annotate(moved=Count("events"))
+def visible_changes(user: Any) -> QuerySet[OrganisationChange]:
+    return (
+        access.visible_to(user)
+        .prefetch_related("ending", "successors__organisation")
+        .annotate(moved=Count("events"))
+    )
 
 
 def events_of(change: OrganisationChange) -> Any:
@@ -398,7 +414,124 @@ def events_of(change: OrganisationChange) -> Any:
     )
 
 
+def revisions_of(change: OrganisationChange) -> QuerySet[ChangeRevision]:
+    return change.revisions.select_related("by").order_by("at", "id")
+
+
+def _planned_endings(other_than: int | None = None) -> dict[int, date]:
+    """Organisation id -> the earliest day a planned change (but `other_than`) ends it."""
+    links = OrganisationChange.ending.through.objects.filter(
+        organisationchange__status=ChangeStatus.PLANNED
+    )
+    if other_than is not None:
+        links = links.exclude(organisationchange_id=other_than)
+    rows = links.values("organisation_id").annotate(first=Min("organisationchange__effective_date"))
+    return {row["organisation_id"]: row["first"] for row in rows}
+
+
+def _has_ended(organisation: Organisation, day: date, endings: Mapping[int, date]) -> bool:
+    """Not there on `day`: ended before it, or a planned change ends it by then."""
+    ends = endings.get(organisation.pk)
+    return (organisation.valid_to is not None and organisation.valid_to < day) or (
+        ends is not None and ends <= day
+    )
+
+
+def ended_successors_of(
+    changes: Iterable[OrganisationChange],
+) -> dict[int, list[Organisation]]:
+    """Planned change id -> its successors that will not be there on its day (flagged).
+
+    Work moved to such a successor would be stranded, so the change waits for a
+    correction (`ensure_applicable`). A change's successors are never among its
+    own ending organisations, so one map of planned endings serves every change.
+    """
+    endings = _planned_endings()
+    flagged: dict[int, list[Organisation]] = {}
+    for change in changes:
+        if change.status != ChangeStatus.PLANNED:
+            continue
+        ended = [
+            successor.organisation
+            for successor in change.successors.all()
+            if _has_ended(successor.organisation, change.effective_date, endings)
+        ]
+        if ended:
+            flagged[change.pk] = ended
+    return flagged
+
+
+def ended_successors(change: OrganisationChange) -> list[Organisation]:
+    return ended_successors_of([change]).get(change.pk, [])
+
+
 # --- services --------------------------------------------------------------------------
+
+
+def _validate(
+    *,
+    kind: str,
+    effective_date: date,
+    ending: Sequence[Organisation],
+    successors: Mapping[int, Sequence[str]],
+    other_than: int | None = None,
+) -> None:
+    """Refuse a change that cannot be carried out as registered (or corrected)."""
+    errors = rules.validate_successors(kind, successors)
+    ending_ids = {o.pk for o in ending}
+    if not ending_ids:
+        errors.append("Ange minst en organisation som upphör.")
+    if ending_ids & set(successors):
+        errors.append("En organisation kan inte både upphöra och vara efterträdare.")
+    if kind == rules.SPLIT and len(ending_ids) != 1:
+        errors.append("En delning gäller exakt en organisation som upphör.")
+    for organisation in ending:
+        if organisation.valid_from is not None and organisation.valid_from >= effective_date:
+            errors.append(f"{organisation.name} börjar gälla först {organisation.valid_from}.")
+    endings = _planned_endings(other_than)
+    for organisation in Organisation.objects.filter(pk__in=successors).order_by("name"):
+        if _has_ended(organisation, effective_date, endings):
+            errors.append(
+                f"{organisation.name} har upphört eller upphör före {effective_date} "
+                "och kan inte ta över."
+            )
+    if errors:
+        raise InvalidInput(None, field_errors={"__all__": errors})
+
+
+def _set_parties(
+    change: OrganisationChange,
+    ending: Sequence[Organisation],
+    successors: Mapping[int, Sequence[str]],
+) -> None:
+    change.ending.set(list(ending))
+    change.successors.all().delete()
+    ChangeSuccessor.objects.bulk_create(
+        ChangeSuccessor(
+            change=change, organisation_id=organisation_id, responsibilities=list(codes)
+        )
+        for organisation_id, codes in successors.items()
+    )
+
+
+def _summary(change: OrganisationChange) -> dict[str, Any]:
+    """The change as the audit and its history keep it: organisations by code."""
+    return {
+        "kind": change.kind,
+        "effective_date": change.effective_date.isoformat(),
+        "ending": sorted(change.ending.values_list("code", flat=True)),
+        "successors": {
+            successor.organisation.code: list(successor.responsibilities)
+            for successor in change.successors.select_related("organisation")
+        },
+    }
+
+
+def _apply_if_due(actor: Any, change: OrganisationChange, now: datetime) -> None:
+    """A change whose date has come is carried out at once, as the daily job would."""
+    if change.effective_date <= local_date(now):
+        change_apply(actor=actor, change=change, now=now)
+        change.refresh_from_db()
 
 
 def change_register(
@@ -413,19 +546,7 @@ def change_register(
 ) -> OrganisationChange:
     """Register a merger or split; a change whose date has come is applied at once."""
     now = now or timezone.now()
-    errors = rules.validate_successors(kind, successors)
-    ending_ids = {o.pk for o in ending}
-    if not ending_ids:
-        errors.append("Ange minst en organisation som upphör.")
-    if ending_ids & set(successors):
-        errors.append("En organisation kan inte både upphöra och vara efterträdare.")
-    if kind == rules.SPLIT and len(ending_ids) != 1:
-        errors.append("En delning gäller exakt en organisation som upphör.")
-    for organisation in ending:
-        if organisation.valid_from is not None and organisation.valid_from >= effective_date:
-            errors.append(f"{organisation.name} börjar gälla först {organisation.valid_from}.")
-    if errors:
-        raise ValidationError(errors)
+    _validate(kind=kind, effective_date=effective_date, ending=ending, successors=successors)
     with transaction.atomic():
         change = OrganisationChange.objects.create(
             kind=kind,
@@ -433,32 +554,159 @@ def change_register(
             decision=decision,
             created_by=actor if getattr(actor, "pk", None) else None,
         )
-        change.ending.set(list(ending))
-        for organisation_id, codes in successors.items():
-            ChangeSuccessor.objects.create(
-                change=change, organisation_id=organisation_id, responsibilities=list(codes)
-            )
-        plan = change_plan(change)
+        _set_parties(change, ending, successors)
         audit_record(
             actor=actor,
             action="create",
             record_type=RECORD_TYPE,
             record_id=change.pk,
-            detail={
-                "kind": kind,
-                "effective_date": effective_date.isoformat(),
-                "ending": sorted(o.code for o in ending),
-                "successors": {
-                    Organisation.objects.get(pk=pk).code: list(codes)
-                    for pk, codes in successors.items()
-                },
-                "to_move": plan.counts(),
-            },
+            detail={**_summary(change), "to_move": change_plan(change).counts()},
         )
-    if effective_date <= local_date(now):
-        change_apply(actor=actor, change=change, now=now)
-        change.refresh_from_db()
+    _apply_if_due(actor, change, now)
     return change
+
+
+def _revise(
+    *,
+    actor: Any,
+    change: OrganisationChange,
+    version: int,
+    reason: str,
+    action: RevisionAction,
+    edit: Callable[[OrganisationChange], None],
+    now: datetime,
+) -> OrganisationChange:
+    """Withdraw or correct (`edit`) a planned change, keeping what it said before.
+
+    The claim is an update conditional on the change still being planned and
+    at the version the administrator saw, so of two acting at once only one
+    gets the row; the other is told to look again. A refusal by `edit` undoes
+    the claim.
+    """
+    if not access.can_manage_changes(actor):
+        raise NotAllowed("Bara en systemadministratör kan återkalla eller rätta förändringar.")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", "Ange skälet.")
+    with transaction.atomic():
+        claimed = OrganisationChange.objects.filter(
+            pk=change.pk, status=ChangeStatus.PLANNED, version=version
+        ).update(version=F("version") + 1)
+        if not claimed:
+            raise Conflict(
+                "Förändringen har ändrats, genomförts eller återkallats sedan du öppnade sidan. "
+                "Se hur den ser ut nu."
+            )
+        locked = OrganisationChange.objects.get(pk=change.pk)
+        before = _summary(locked)
+        edit(locked)
+        ChangeRevision.objects.create(
+            change=locked,
+            action=action,
+            reason=reason,
+            before=before,
+            at=now,
+            by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="change",
+            record_type=RECORD_TYPE,
+            record_id=locked.pk,
+            reason=reason,
+            detail={"revision": action.value, "before": before, "after": _summary(locked)},
+        )
+    return locked
+
+
+def _withdrawn(change: OrganisationChange) -> None:
+    change.status = ChangeStatus.WITHDRAWN
+    change.save(update_fields=["status"])
+
+
+def change_withdraw(
+    *,
+    actor: Any,
+    change: OrganisationChange,
+    version: int,
+    reason: str,
+    now: datetime | None = None,
+) -> OrganisationChange:
+    """Withdraw a planned change: it is never carried out; the reason stays in its history."""
+    return _revise(
+        actor=actor,
+        change=change,
+        version=version,
+        reason=reason,
+        action=RevisionAction.WITHDRAWN,
+        edit=_withdrawn,
+        now=now or timezone.now(),
+    )
+
+
+def change_correct(
+    *,
+    actor: Any,
+    change: OrganisationChange,
+    version: int,
+    kind: str,
+    effective_date: date,
+    ending: Sequence[Organisation],
+    successors: Mapping[int, Sequence[str]],
+    decision: str,
+    reason: str,
+    now: datetime | None = None,
+) -> OrganisationChange:
+    """Correct a planned change (date, ending organisations, successors and what they take).
+
+    It is checked as a new change is; what it said before stays in its
+    history. Like a new change, a corrected one whose date has come is
+    carried out at once.
+    """
+    now = now or timezone.now()
+
+    def correct(locked: OrganisationChange) -> None:
+        _validate(
+            kind=kind,
+            effective_date=effective_date,
+            ending=ending,
+            successors=successors,
+            other_than=locked.pk,
+        )
+        locked.kind = kind
+        locked.effective_date = effective_date
+        locked.decision = decision
+        locked.save(update_fields=["kind", "effective_date", "decision"])
+        _set_parties(locked, ending, successors)
+
+    corrected = _revise(
+        actor=actor,
+        change=change,
+        version=version,
+        reason=reason,
+        action=RevisionAction.CORRECTED,
+        edit=correct,
+        now=now,
+    )
+    _apply_if_due(actor, corrected, now)
+    return corrected
+
+
+def ensure_applicable(change: OrganisationChange) -> None:
+    """The apply path's guard: a withdrawn change, or one whose successor has ended, waits.
+
+    `change_apply` calls it on the locked row before moving anything, so that
+    no work is moved to an organisation that is gone (it would be stranded).
+    """
+    if change.status == ChangeStatus.WITHDRAWN:
+        raise Conflict("Förändringen är återkallad och genomförs inte.")
+    ended = ended_successors(change)
+    if ended:
+        raise Conflict(
+            "Efterträdaren "
+            + ", ".join(o.name for o in ended)
+            + " har upphört. Rätta förändringen innan den kan genomföras."
+        )
 
 
 def _model(record_type: str) -> Any:
@@ -502,6 +750,7 @@ def change_apply(
         locked = OrganisationChange.objects.select_for_update().get(pk=change.pk)
         if locked.status == ChangeStatus.APPLIED:
             return []
+        ensure_applicable(locked)
         if locked.effective_date > local_date(now):
             raise ValidationError("Förändringen gäller inte än.")
         plan = change_plan(locked)
@@ -599,6 +848,12 @@ def apply_due_changes(*, now: datetime | None = None) -> list[OrganisationChange
     ).order_by("effective_date", "pk")
     applied = []
     for change in due:
-        change_apply(actor=None, change=change, now=now)
+        try:
+            change_apply(actor=None, change=change, now=now)
+        except Conflict:
+            # Withdrawn meanwhile, or its successor has ended: it waits for a correction
+            # (flagged on the change list and the administrators' start page).
+            logger.warning("organisation change %s not applied: needs correcting", change.pk)
+            continue
         applied.append(change)
     return applied

@@ -50,28 +50,26 @@ INTAKE_OPENS = time(8, 0)
 INTAKE_CLOSES = time(16, 30)
 
 
+def _fiction(prefix: str, n: int, lowest: int = 0) -> str:
+    """A number of a PTS fiction range: `prefix` followed by two digits, `lowest`–99."""
+    assert lowest <= n <= 99
+    return f"{prefix} {n:02d}"
+
+
 def stockholm_fiction(n: int) -> str:
-    """PTS fiction range 08-465 004 00 – 08-465 004 99."""
-    assert 0 <= n <= 99
-    return f"08-465 004 {n:02d}"
+    return _fiction("08-465 004", n)
 
 
 def goteborg_fiction(n: int) -> str:
-    """PTS fiction range 031-390 06 00 – 031-390 06 99."""
-    assert 0 <= n <= 99
-    return f"031-390 06 {n:02d}"
+    return _fiction("031-390 06", n)
 
 
 def malmo_fiction(n: int) -> str:
-    """PTS fiction range 040-628 04 00 – 040-628 04 99."""
-    assert 0 <= n <= 99
-    return f"040-628 04 {n:02d}"
+    return _fiction("040-628 04", n)
 
 
 def mobile_fiction(n: int) -> str:
-    """PTS fiction range 070-174 06 05 – 070-174 06 99."""
-    assert 5 <= n <= 99
-    return f"070-174 06 {n:02d}"
+    return _fiction("070-174 06", n, lowest=5)
 
 
 HUB_CODE = "socialjouren-stockholm"
@@ -269,20 +267,26 @@ def _unit(code: str, organisation: Organisation, name: str, kind: str, **extra: 
 def _intake_units(by_code: dict[str, Organisation]) -> dict[str, Unit]:
     numbers = intake_phone_numbers()
     intervals = office_hours_intervals(opens=INTAKE_OPENS, closes=INTAKE_CLOSES)
-    units = {}
-    for code, number in numbers.items():
-        organisation = by_code[code]
-        unit = _unit(
-            intake_unit_code(code),
-            organisation,
-            f"{organisation.name}, mottagningen barn och unga",
-            UnitKind.INTAKE,
-        )
-        unit.covers.set([organisation])
-        _sync_office_hours(unit, intervals)
-        _phone(unit, number, PhonePurpose.OFFICE_HOURS, "Mottagningen, kontorstid")
-        units[code] = unit
-    return units
+    return {
+        code: _intake_unit(by_code[code], number, intervals) for code, number in numbers.items()
+    }
+
+
+def _intake_unit(
+    organisation: Organisation, number: str, intervals: list[OpeningInterval], **extra: object
+) -> Unit:
+    """An organisation's own intake unit, open office hours, receiving its own reports."""
+    unit = _unit(
+        intake_unit_code(organisation.code),
+        organisation,
+        f"{organisation.name}, mottagningen barn och unga",
+        UnitKind.INTAKE,
+        **extra,
+    )
+    unit.covers.set([organisation])
+    _sync_office_hours(unit, intervals)
+    _phone(unit, number, PhonePurpose.OFFICE_HOURS, "Mottagningen, kontorstid")
+    return unit
 
 
 def _out_of_hours_units(by_code: dict[str, Organisation]) -> None:
@@ -433,17 +437,7 @@ def _former_intake_units(by_code: dict[str, Organisation]) -> None:
     """The former districts' intake units, valid until the 2023 mergers (issue 10)."""
     intervals = office_hours_intervals(opens=INTAKE_OPENS, closes=INTAKE_CLOSES)
     for code, number in FORMER_INTAKE_PHONES.items():
-        organisation = by_code[code]
-        unit = _unit(
-            intake_unit_code(code),
-            organisation,
-            f"{organisation.name}, mottagningen barn och unga",
-            UnitKind.INTAKE,
-            valid_to=FORMER_UNTIL,
-        )
-        unit.covers.set([organisation])
-        _sync_office_hours(unit, intervals)
-        _phone(unit, number, PhonePurpose.OFFICE_HOURS, "Mottagningen, kontorstid")
+        _intake_unit(by_code[code], number, intervals, valid_to=FORMER_UNTIL)
 
 
 def load_demo() -> None:

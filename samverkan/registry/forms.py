@@ -1,7 +1,12 @@
-"""The form an administrator registers a merger or split with (issue 10)."""
+"""The forms an administrator registers, corrects and withdraws a merger or split with.
+
+Issue 10; withdrawing and correcting a planned change, issue 16.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 from typing import Any
 
@@ -9,7 +14,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.registry import change_rules as rules
-from samverkan.registry.models import ChangeKind, Organisation, Responsibility
+from samverkan.registry.models import (
+    ChangeKind,
+    Organisation,
+    OrganisationChange,
+    Responsibility,
+)
 
 SUCCESSOR_ROWS = 3
 
@@ -105,3 +115,67 @@ class OrganisationChangeForm(forms.Form):
             self.add_error("ending", _("En delning gäller exakt en organisation som upphör."))
         data["successors"] = successors
         return data
+
+    def change_input(self) -> dict[str, Any]:
+        """The cleaned change as the services take it."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "effective_date": data["effective_date"],
+            "ending": list(data["ending"]),
+            "successors": data["successors"],
+            "decision": data["decision"],
+        }
+
+    def preview_token(self) -> str:
+        """A fingerprint of what the preview showed: registering needs the same input."""
+        data = self.cleaned_data
+        shown = {
+            "kind": data["kind"],
+            "effective_date": data["effective_date"].isoformat(),
+            "ending": sorted(o.pk for o in data["ending"]),
+            "successors": sorted((pk, sorted(codes)) for pk, codes in data["successors"].items()),
+            "version": data.get("version"),
+        }
+        return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+
+
+class RevisionFields(forms.Form):
+    """The reason for withdrawing or correcting, and the version of the change shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sparas i förändringens historik och i loggen."),
+    )
+
+
+class WithdrawForm(RevisionFields):
+    pass
+
+
+class CorrectionForm(OrganisationChangeForm, RevisionFields):
+    """The registration form, filled in with the planned change, and the reason."""
+
+    def __init__(self, *args: Any, change: OrganisationChange, today: date, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", initial_of(change))
+        super().__init__(*args, today=today, **kwargs)
+        ending = self.fields["ending"]
+        # The change's own ending organisations stay choosable whatever their dates.
+        ending.queryset = (ending.queryset | change.ending.all()).distinct()  # type: ignore[attr-defined]
+
+
+def initial_of(change: OrganisationChange) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "kind": change.kind,
+        "effective_date": change.effective_date,
+        "ending": [o.pk for o in change.ending.all()],
+        "decision": change.decision,
+        "version": change.version,
+    }
+    for index, successor in enumerate(change.successors.all()[:SUCCESSOR_ROWS], start=1):
+        initial[f"successor_{index}"] = successor.organisation_id
+        initial[f"responsibilities_{index}"] = list(successor.responsibilities)
+    return initial

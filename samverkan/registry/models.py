@@ -313,6 +313,7 @@ class ChangeKind(models.TextChoices):
 class ChangeStatus(models.TextChoices):
     PLANNED = "planned", _("Planerad")
     APPLIED = "applied", _("Genomförd")
+    WITHDRAWN = "withdrawn", _("Återkallad")
 
 
 class Responsibility(models.TextChoices):
@@ -352,6 +353,9 @@ class OrganisationChange(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Raised by every withdrawal and correction, which update on the version the
+    # administrator saw: of two acting at once on the same page, only one succeeds.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         verbose_name = _("organisationsförändring")
@@ -428,3 +432,32 @@ class ChangeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.from_organisation_id} → {self.to_organisation_id}"
+
+
+class RevisionAction(models.TextChoices):
+    CORRECTED = "corrected", _("Rättad")
+    WITHDRAWN = "withdrawn", _("Återkallad")
+
+
+class ChangeRevision(models.Model):
+    """A planned change withdrawn or corrected: when, by whom, why, and what it said before."""
+
+    change = models.ForeignKey(
+        OrganisationChange, on_delete=models.CASCADE, related_name="revisions"
+    )
+    action = models.CharField(_("åtgärd"), max_length=10, choices=RevisionAction.choices)
+    reason = models.TextField(_("skäl"))
+    # The change as it was: kind, effective date, ending and successor codes.
+    before = models.JSONField(_("före"), default=dict)
+    at = models.DateTimeField(_("tid"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("återkallelse eller rättelse")
+        verbose_name_plural = _("återkallelser och rättelser")
+        ordering = ["change", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d}"

@@ -2,7 +2,8 @@
 
 A user whose organisation a merger or split moved is told on the start page
 for `NOTICE_DAYS` days after the change was applied (and by mail when it was
-applied, see `changes.change_apply`). Administrators see planned changes.
+applied, see `changes.change_apply`). Administrators see planned changes, a change
+whose successor has ended marked urgent (it waits for a correction).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import has_role
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import User
 from samverkan.core.startpage import Panel, PanelItem
-from samverkan.registry.changes import notice_text
-from samverkan.registry.models import ChangeEvent, ChangeStatus, OrganisationChange
+from samverkan.registry import access
+from samverkan.registry.changes import ended_successors_of, notice_text, visible_changes
+from samverkan.registry.models import ChangeEvent, ChangeStatus
 
 NOTICE_DAYS = 60
 
@@ -54,11 +55,10 @@ def organisation_changed_panel(user: User) -> Panel | None:
 
 
 def planned_changes_panel(user: User) -> Panel | None:
-    if not has_role(user, RoleCode.ADMINISTRATOR):
+    if not access.can_manage_changes(user):
         return None
-    planned = OrganisationChange.objects.filter(status=ChangeStatus.PLANNED).prefetch_related(
-        "ending", "successors__organisation"
-    )
+    planned = list(visible_changes(user).filter(status=ChangeStatus.PLANNED))
+    flagged = ended_successors_of(planned)
     items = [
         PanelItem(
             text=_("%(kind)s %(day)s: %(ending)s → %(successors)s")
@@ -69,6 +69,10 @@ def planned_changes_panel(user: User) -> Panel | None:
                 "successors": ", ".join(s.organisation.name for s in change.successors.all()),
             },
             url=reverse("registry:change_detail", args=[change.pk]),
+            detail=_("Efterträdaren har upphört – rätta förändringen.")
+            if change.pk in flagged
+            else "",
+            urgent=change.pk in flagged,
         )
         for change in planned
     ]

@@ -174,7 +174,15 @@ def load_reference_data(organisation_model: Any) -> None:
             defaults["org_number"] = municipality.org_number
         upsert(code=municipality.code, defaults=defaults)
     stockholm = organisation_model.objects.get(code=STOCKHOLM_CODE)
-    for slug, name in STOCKHOLM_DISTRICTS:
+    # Current districts (some valid from a later day) and the former ones (until 2023).
+    districts: list[tuple[str, str, dict[str, date | None]]] = [
+        (slug, name, {"valid_from": DISTRICT_VALID_FROM.get(slug)})
+        for slug, name in STOCKHOLM_DISTRICTS
+    ]
+    districts += [
+        (slug, name, {"valid_to": FORMER_UNTIL}) for slug, name in FORMER_STOCKHOLM_DISTRICTS
+    ]
+    for slug, name, validity in districts:
         upsert(
             code=district_code(slug),
             defaults={
@@ -183,19 +191,7 @@ def load_reference_data(organisation_model: Any) -> None:
                 "kind": "district",
                 "county_code": STOCKHOLM_COUNTY,
                 "parent": stockholm,
-                "valid_from": DISTRICT_VALID_FROM.get(slug),
-            },
-        )
-    for slug, name in FORMER_STOCKHOLM_DISTRICTS:
-        upsert(
-            code=district_code(slug),
-            defaults={
-                "name": name,
-                "official_name": f"{name} stadsdelsnämnd",
-                "kind": "district",
-                "county_code": STOCKHOLM_COUNTY,
-                "parent": stockholm,
-                "valid_to": FORMER_UNTIL,
+                **validity,
             },
         )
     root_code, root_name, root_official = POLICE_ROOT

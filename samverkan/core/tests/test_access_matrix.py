@@ -57,8 +57,10 @@ from samverkan.core.testing.access_matrix import (
     client_for,
     example_body,
     load_matrix_data,
+    personas_holding,
     url_names,
 )
+from samverkan.registry import access as registry_access
 
 # --- persona groups ----------------------------------------------------------------------
 
@@ -101,6 +103,8 @@ ROUTINE_SEERS = frozenset({FARSTA, ANALYST, AVTAL, FARSTA_POLICE})
 HOMECOMING_USERS = frozenset({FARSTA, FARSTA_POLICE, NACKA, SOLNA, SKOLA})
 # Farsta's homecoming plan: the district and the police unit (basis 10 kap. 18 a § OSL)
 PLAN_PARTIES = FARSTA_AND_POLICE
+# registry.access.ADMINISTRATORS: organisation changes
+REGISTRY_ADMINS = personas_holding(registry_access.ADMINISTRATORS)
 
 
 @dataclass(frozen=True)
@@ -316,9 +320,11 @@ TABLE: dict[str, Row] = {
     "collaboration:forum_edit": form({FARSTA}, forum_id="forum"),
     "collaboration:colocation_edit": form({FARSTA}, colocation_id="colocation"),
     # registry: organisation changes (the administrator only)
-    "registry:changes": page({ADMIN}),
-    "registry:change_create": form({ADMIN}),
-    "registry:change_detail": page({ADMIN}, pk="org_change"),
+    "registry:changes": page(REGISTRY_ADMINS),
+    "registry:change_create": form(REGISTRY_ADMINS),
+    "registry:change_detail": page(REGISTRY_ADMINS, pk="org_change"),
+    "registry:change_correct": form(REGISTRY_ADMINS, pk="org_change"),
+    "registry:change_withdraw": action(REGISTRY_ADMINS, pk="org_change"),
     # routines (Farsta's homecoming routine; no personal data, reads are not audited)
     "routines:index": page(ROUTINE_READERS),
     # any coordinator writes routines of its own organisation

@@ -6,15 +6,15 @@ from datetime import date, datetime, time
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement, AgreementParty, AgreementType
 from samverkan.audit.models import AuditEntry
 from samverkan.collaboration.models import ActionPlan, Activity, Forum
 from samverkan.core.calendar import STOCKHOLM
+from samverkan.core.errors import InvalidInput
 from samverkan.defectors.models import Assignment
-from samverkan.intake.services import InvalidInput, ReportInput, report_decide
+from samverkan.intake.services import ReportInput, report_decide
 from samverkan.intake.snapshot import registry_snapshot
 from samverkan.registry import change_rules as rules
 from samverkan.registry.changes import (
@@ -110,21 +110,14 @@ def world(db: None) -> dict[str, Any]:
     old_plan = ActionPlan.objects.create(
         district=a, title="Plan 2023", period_start=date(2023, 1, 1), period_end=date(2023, 12, 31)
     )
-    open_activity = Activity.objects.create(
-        plan=plan,
-        title="Trygghetsvandring",
-        owner=a,
-        target_group="unsafe_places",
-        status="ongoing",
-        due_date=date(2024, 6, 1),
-    )
-    done_activity = Activity.objects.create(
-        plan=plan,
-        title="Föräldramöte",
-        owner=a,
-        target_group="young_people_at_risk",
-        status="done",
-        due_date=date(2024, 2, 1),
+    open_activity, done_activity = (
+        Activity.objects.create(
+            plan=plan, title=title, owner=a, target_group=group, status=status, due_date=due
+        )
+        for title, group, status, due in (
+            ("Trygghetsvandring", "unsafe_places", "ongoing", date(2024, 6, 1)),
+            ("Föräldramöte", "young_people_at_risk", "done", date(2024, 2, 1)),
+        )
     )
     unit = Unit.objects.create(
         organisation=a, code="test-a-mottagning", name="A mottagning", kind=UnitKind.INTAKE
@@ -298,7 +291,8 @@ def test_the_admin_page_previews_then_registers(world, logged_in_client, admin_u
     assert "Står kvar" in html or "Avslutad" in html
     assert not OrganisationChange.objects.filter(effective_date=date(2030, 1, 1)).exists()
     response = client.post(
-        "/register/organisationsforandringar/ny/", {**data, "action": "register"}
+        "/register/organisationsforandringar/ny/",
+        {**data, "action": "register", "previewed": response.context["preview_token"]},
     )
     change = OrganisationChange.objects.get(effective_date=date(2030, 1, 1))
     assert response.status_code == 302 and change.status == ChangeStatus.PLANNED
@@ -331,7 +325,7 @@ def test_a_split_gives_each_responsibility_to_one_successor(world):
     assert world["open_party"].organisation_id == world["c"].pk
     assert world["forum"].district_id == d.pk
     assert world["user"].organisation_id == d.pk
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         change_register(
             actor=None,
             kind=rules.SPLIT,

@@ -4,7 +4,9 @@ Applies every planned merger or split whose effective date has come (Swedish
 date): open work moves to the successors, once. Run it daily (cron or a systemd
 timer shortly after midnight) or beside the servers with `--loop`
 (`scripts/serve.sh` does, hourly). Safe to run in several processes and again:
-an applied change is never applied twice and a re-run changes nothing.
+an applied change is never applied twice and a re-run changes nothing. A change
+whose successor has ended waits (a logged warning, flagged to administrators)
+until it is corrected; a withdrawn one is never applied (issue 16).
 """
 
 from __future__ import annotations
