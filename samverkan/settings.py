@@ -67,6 +67,12 @@ INSTALLED_APPS = [
     "samverkan.routines",
     "samverkan.homecoming",
 ]
+# Only the benchmark harness (benchmarks/run.py) turns this on, and production settings
+# refuse it: it installs the benchmarking app — its table, the floor endpoint and
+# `generate_history` — so no production database or server has them.
+BENCHMARK = env_bool("SAMVERKAN_BENCHMARK", False) and not PRODUCTION
+if BENCHMARK:
+    INSTALLED_APPS.append("samverkan.benchmarking")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -257,8 +263,6 @@ LOGGING = {
 LATE_REPORT_FROM = os.environ.get("LATE_REPORT_FROM", "20:00")
 HANDOVER_ESCALATION_MINUTES = int(os.environ.get("HANDOVER_ESCALATION_MINUTES", "15"))
 STATISTICS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATISTICS_SUPPRESSION_THRESHOLD", "5"))
-# Only the benchmark harness turns this on: it mounts the floor endpoint.
-BENCHMARK_ENDPOINTS = env_bool("SAMVERKAN_BENCHMARK_ENDPOINTS", False) and not PRODUCTION
 # The accessibility statement (/tillganglighet/): who runs this instance and
 # where users report accessibility problems (lag 2018:1937, 13 §).
 ACCESSIBILITY_ORGANISATION = os.environ.get("ACCESSIBILITY_ORGANISATION", "Stockholms stad")

@@ -24,7 +24,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-if settings.BENCHMARK_ENDPOINTS:
-    from samverkan.intake.benchmark_views import floor_urlpatterns
+if settings.BENCHMARK:
+    # Only where the benchmarking app is installed (its module imports its model).
+    from samverkan.benchmarking.views import floor_urlpatterns
 
     urlpatterns += floor_urlpatterns
