@@ -11,15 +11,19 @@ on every status code the API gives being documented.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 
 from samverkan.agreements.api import router as agreements_router
 from samverkan.collaboration.api import router as collaboration_router
+from samverkan.core.api_errors import error_body, swedish_validation_items
 from samverkan.core.errors import ServiceError
 from samverkan.defectors.api import router as defectors_router
 from samverkan.followup.api import router as followup_router
@@ -34,6 +38,10 @@ _SWEDISH = {
     "Forbidden": "Åtkomst nekad.",
     "Cannot parse request body": "Begärans innehåll kunde inte läsas: skicka giltig JSON.",
     "Not Found": "Finns inte.",
+    "CSRF check Failed": (
+        "CSRF-kontrollen misslyckades: skicka huvudet X-CSRFToken med värdet av kakan"
+        " csrftoken, eller använd en API-nyckel."
+    ),
 }
 
 # The error answer every operation may give, in the one shape all of them share.
@@ -114,11 +122,30 @@ def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
     return sorted(statuses)
 
 
+class LocalSwagger(Swagger):
+    """The docs page with django-ninja's Swagger UI from our own static files.
+
+    ninja's page loads Swagger UI from a CDN unless "ninja" is installed; ours
+    (templates/api/docs.html) always loads it from /static/, with no inline
+    script, so the strict CSP stays as it is. The page carries the CSRF token
+    for "Try it out" on the session-authenticated routers (ninja adds it only
+    when the whole API, not a router, uses session auth).
+    """
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"swagger_settings": json.dumps(settings), "api": api, "add_csrf": True}
+        return render(request, self.template, context)
+
+
 api = SamverkanAPI(
     title="Samverkan API",
     version="1",
     description="Orosanmälningar från polisen (en ingång), avtal och samverkan.",
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 api.add_router("/registry", registry_router)
 api.add_router("/agreements", agreements_router)
@@ -132,8 +159,8 @@ api.add_router("/homecoming", homecoming_router)
 
 def error_response(request: HttpRequest, status: int, message: str, kind: str = "") -> HttpResponse:
     """The one JSON error shape: `{"detail": [{"type", "loc", "msg"}]}`."""
-    items = [{"type": kind or _KINDS.get(status, "invalid"), "loc": [], "msg": message}]
-    return api.create_response(request, {"detail": items}, status=status)
+    body = error_body(message, kind or _KINDS.get(status, "invalid"))
+    return api.create_response(request, body, status=status)
 
 
 _KINDS = {
@@ -148,6 +175,13 @@ _KINDS = {
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.as_items()}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """django-ninja's 422 for input its schemas refuse: pydantic's errors, in Swedish."""
+    body = {"detail": swedish_validation_items(exc.errors)}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(HttpError)

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own templates and static files: the API docs page's Swagger UI
+    # is served from here, not from a CDN (which the CSP rightly blocks).
+    "ninja",
     "samverkan.core",
     "samverkan.registry",
     "samverkan.accounts",
@@ -77,6 +80,8 @@ if BENCHMARK:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the rest, so it sees every answer they give on an API path.
+    "samverkan.core.middleware.ApiErrorsAsJsonMiddleware",
     # Django's, except that background requests never write the session (core/sessions.py).
     "samverkan.core.sessions.PassiveAwareSessionMiddleware",
     "samverkan.core.middleware.SwedishFirstLocaleMiddleware",
@@ -90,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "samverkan.core.middleware.AdminNeedsAdministratorMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -258,6 +264,8 @@ LOGGING = {
 }
 
 # --- Samverkan's own rules ---------------------------------------------------
+# Where `samverkan.api` is mounted; every error on a path below it is JSON.
+API_PATH = "api/v1/"
 # A report received at or after this local time may have its protection
 # assessment on the next day (SoL 20 kap. 1 §, "genast").
 LATE_REPORT_FROM = os.environ.get("LATE_REPORT_FROM", "20:00")

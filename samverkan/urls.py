@@ -21,7 +21,7 @@ urlpatterns = [
     path("hemtagning/", include("samverkan.homecoming.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path(settings.API_PATH, api.urls),
 ]
 
 if settings.BENCHMARK:
