@@ -39,8 +39,8 @@ _SWEDISH = {
     "Cannot parse request body": "Begärans innehåll kunde inte läsas: skicka giltig JSON.",
     "Not Found": "Finns inte.",
     "CSRF check Failed": (
-        "CSRF-kontrollen misslyckades: skicka huvudet X-CSRFToken med värdet av kakan"
-        " csrftoken, eller använd en API-nyckel."
+        "CSRF-kontrollen misslyckades: en inloggad session skickar huvudet X-CSRFToken"
+        " med värdet av kakan csrftoken."
     ),
 }
 

@@ -12,6 +12,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 
 from samverkan.core.api_errors import error_body
 
@@ -102,9 +103,14 @@ class AdminNeedsAdministratorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
+    @cached_property
+    def prefix(self) -> str:
+        # Reversed on first use, not at start-up: the URLconf is not needed before.
+        return reverse("admin:index")
+
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if (
-            request.path_info.startswith(reverse("admin:index"))
+            request.path_info.startswith(self.prefix)
             and request.user.is_authenticated
             and not admin.site.has_permission(request)
         ):

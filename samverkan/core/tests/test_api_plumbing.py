@@ -13,13 +13,15 @@ from enum import Enum
 from typing import Any, Literal
 
 import pytest
-from django.test import Client
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.test import Client, RequestFactory
 from ninja.openapi.schema import OpenAPISchema
 from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticError
 
 from samverkan.api import api
 from samverkan.core.api_errors import FALLBACK, swedish_validation_items
+from samverkan.core.middleware import ApiErrorsAsJsonMiddleware
 from samverkan.core.testing.api import error_text
 
 REPORTS = "/api/v1/reports"
@@ -225,3 +227,14 @@ def test_admin_still_opens_for_the_administrator_and_asks_others_to_sign_in(
     anonymous = client.get("/admin/", follow=True)
     assert anonymous.status_code == 200
     assert anonymous.redirect_chain[-1][0].startswith("/konto/")
+
+
+def test_a_server_error_on_an_api_path_is_json_and_elsewhere_the_page() -> None:
+    def server_error(request: HttpRequest) -> HttpResponse:
+        return HttpResponseServerError("<html>500</html>")
+
+    middleware = ApiErrorsAsJsonMiddleware(server_error)
+    api_answer = middleware(RequestFactory().get("/api/v1/reports"))
+    assert api_answer.status_code == 500
+    assert json.loads(api_answer.content)["detail"][0]["type"] == "server_error"
+    assert middleware(RequestFactory().get("/anmalningar/")).content == b"<html>500</html>"
