@@ -2,11 +2,19 @@
 
 Every error the API gives is JSON in one shape, ``{"detail": [{type, loc,
 msg}]}`` with Swedish messages, never an HTML page or a stack trace — clients
-get the same shape whether a service, the authentication, the body parser or
-Django's size limits refused the request. The OpenAPI document lists those
-error answers for every operation (see `SamverkanAPI`), so a client, and the
-schema fuzzer in ``samverkan/core/tests/test_api_fuzz.py``, can rely
-on every status code the API gives being documented.
+get the same shape whether a service, the authentication, the body parser,
+the input schemas (pydantic's texts translated, `core.api_errors`) or Django's
+size limits refused the request; what Django answers before or instead of the
+API on a path below it (an unknown path, a wrong method, a server error) is
+rewritten into that shape by `core.middleware.ApiErrorsAsJsonMiddleware`.
+
+The OpenAPI document lists those error answers for every operation (see
+`SamverkanAPI`), so a client, and the schema fuzzer in
+``samverkan/core/tests/test_api_fuzz.py``, can rely on every status code the
+API gives being documented; every component name in it names one shape
+(``core/tests/test_api_plumbing.py``). The docs page (/api/v1/docs,
+`LocalSwagger`) loads Swagger UI from our own static files, under the same
+strict CSP as every page.
 """
 
 from __future__ import annotations
