@@ -37,7 +37,7 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
 _API_ANSWERS: dict[int, tuple[str, str]] = {
     400: ("bad_request", "Begäran kunde inte läsas."),
     403: ("forbidden", "Åtkomst nekad."),
-    404: ("not_found", "Det finns ingen sådan adress i API:t. Se /api/v1/docs."),
+    404: ("not_found", f"Det finns ingen sådan adress i API:t. Se /{settings.API_PATH}docs."),
     413: ("too_large", "Begäran är för stor."),
     500: ("server_error", "Ett oväntat fel inträffade. Försök igen om en stund."),
 }
