@@ -62,10 +62,13 @@ test-sqlite: install messages var
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m "not browser and not system"
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -m browser
+	@echo "== Benchmark code (the benchmarking app, installed only with SAMVERKAN_BENCHMARK=1) =="
+	SAMVERKAN_BENCHMARK=1 DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -n 0 samverkan/benchmarking
 
 test-postgres: install messages var
 	@echo "== Test suite on PostgreSQL (browser tests ran in the SQLite pass) =="
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m "not browser and not system"
+	SAMVERKAN_BENCHMARK=1 bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -n 0 samverkan/benchmarking
 
 test-browser: install messages var browser-deps
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -m browser

@@ -6,7 +6,8 @@ For each engine it builds a fresh database (PostgreSQL: a throw-away cluster
 through scripts/with-postgres.sh; SQLite: var/bench.sqlite3), loads the demo
 and `generate_history`, serves it with the production server (scripts/serve.sh:
 gunicorn, 2 workers, the task worker beside it) on 127.0.0.1 with the
-benchmark-only floor endpoint switched on, and measures:
+benchmarking app installed (SAMVERKAN_BENCHMARK=1: its table, the floor endpoint
+and generate_history; every process it starts inherits it), and measures:
 
 1. intake under load: POST /api/v1/reports vs the floor endpoint, side by side
    (alternating rounds), at 16 concurrent clients (an asyncio HTTP/1.1 client
@@ -176,7 +177,7 @@ class Server:
         # No retention job beside the measured server: on a generated history it would
         # purge five years of backlog at once (a live system purges a day at a time),
         # and did, through every page and intake measurement of the first 1M run.
-        self.env = env | {"SAMVERKAN_BENCHMARK_ENDPOINTS": "1", "RETENTION_INTERVAL": "0"}
+        self.env = env | {"RETENTION_INTERVAL": "0"}
         self.log_path = log_path
         self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
@@ -631,6 +632,9 @@ def main() -> int:
     parser.add_argument("--engine-phase", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Installs the benchmarking app in every process started from here (migrate,
+    # generate_history, the servers, django_side); production settings refuse it.
+    os.environ["SAMVERKAN_BENCHMARK"] = "1"
     profile_name = "quick" if args.quick else "full"
     if args.large:
         PROFILES[profile_name]["large"] = args.large

@@ -2,24 +2,36 @@
 
 Every error the API gives is JSON in one shape, ``{"detail": [{type, loc,
 msg}]}`` with Swedish messages, never an HTML page or a stack trace — clients
-get the same shape whether a service, the authentication, the body parser or
-Django's size limits refused the request. The OpenAPI document lists those
-error answers for every operation (see `SamverkanAPI`), so a client, and the
-schema fuzzer in ``samverkan/core/tests/test_api_fuzz.py``, can rely
-on every status code the API gives being documented.
+get the same shape whether a service, the authentication, the body parser,
+the input schemas (pydantic's texts translated, `core.api_errors`) or Django's
+size limits refused the request; what Django answers before or instead of the
+API on a path below it (an unknown path, a wrong method, a server error) is
+rewritten into that shape by `core.middleware.ApiErrorsAsJsonMiddleware`.
+
+The OpenAPI document lists those error answers for every operation (see
+`SamverkanAPI`), so a client, and the schema fuzzer in
+``samverkan/core/tests/test_api_fuzz.py``, can rely on every status code the
+API gives being documented; every component name in it names one shape
+(``core/tests/test_api_plumbing.py``). The docs page (/api/v1/docs,
+`LocalSwagger`) loads Swagger UI from our own static files, under the same
+strict CSP as every page.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
+from ninja.openapi.docs import Swagger
 
 from samverkan.agreements.api import router as agreements_router
 from samverkan.collaboration.api import router as collaboration_router
+from samverkan.core.api_errors import error_body, swedish_validation_items
 from samverkan.core.errors import ServiceError
 from samverkan.defectors.api import router as defectors_router
 from samverkan.followup.api import router as followup_router
@@ -34,6 +46,10 @@ _SWEDISH = {
     "Forbidden": "Åtkomst nekad.",
     "Cannot parse request body": "Begärans innehåll kunde inte läsas: skicka giltig JSON.",
     "Not Found": "Finns inte.",
+    "CSRF check Failed": (
+        "CSRF-kontrollen misslyckades: en inloggad session skickar huvudet X-CSRFToken"
+        " med värdet av kakan csrftoken."
+    ),
 }
 
 # The error answer every operation may give, in the one shape all of them share.
@@ -114,11 +130,30 @@ def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
     return sorted(statuses)
 
 
+class LocalSwagger(Swagger):
+    """The docs page with django-ninja's Swagger UI from our own static files.
+
+    ninja's page loads Swagger UI from a CDN unless "ninja" is installed; ours
+    (templates/api/docs.html) always loads it from /static/, with no inline
+    script, so the strict CSP stays as it is. The page carries the CSRF token
+    for "Try it out" on the session-authenticated routers (ninja adds it only
+    when the whole API, not a router, uses session auth).
+    """
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {"swagger_settings": json.dumps(settings), "api": api, "add_csrf": True}
+        return render(request, self.template, context)
+
+
 api = SamverkanAPI(
     title="Samverkan API",
     version="1",
     description="Orosanmälningar från polisen (en ingång), avtal och samverkan.",
     urls_namespace="api",
+    docs=LocalSwagger(),
 )
 api.add_router("/registry", registry_router)
 api.add_router("/agreements", agreements_router)
@@ -132,8 +167,8 @@ api.add_router("/homecoming", homecoming_router)
 
 def error_response(request: HttpRequest, status: int, message: str, kind: str = "") -> HttpResponse:
     """The one JSON error shape: `{"detail": [{"type", "loc", "msg"}]}`."""
-    items = [{"type": kind or _KINDS.get(status, "invalid"), "loc": [], "msg": message}]
-    return api.create_response(request, {"detail": items}, status=status)
+    body = error_body(message, kind or _KINDS.get(status, "invalid"))
+    return api.create_response(request, body, status=status)
 
 
 _KINDS = {
@@ -148,6 +183,13 @@ _KINDS = {
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.as_items()}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """django-ninja's 422 for input its schemas refuse: pydantic's errors, in Swedish."""
+    body = {"detail": swedish_validation_items(exc.errors)}
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(HttpError)

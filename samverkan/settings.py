@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own templates and static files: the API docs page's Swagger UI
+    # is served from here, not from a CDN (which the CSP rightly blocks).
+    "ninja",
     "samverkan.core",
     "samverkan.registry",
     "samverkan.accounts",
@@ -67,10 +70,18 @@ INSTALLED_APPS = [
     "samverkan.routines",
     "samverkan.homecoming",
 ]
+# Only the benchmark harness (benchmarks/run.py) turns this on, and production settings
+# refuse it: it installs the benchmarking app — its table, the floor endpoint and
+# `generate_history` — so no production database or server has them.
+BENCHMARK = env_bool("SAMVERKAN_BENCHMARK", False) and not PRODUCTION
+if BENCHMARK:
+    INSTALLED_APPS.append("samverkan.benchmarking")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the rest, so it sees every answer they give on an API path.
+    "samverkan.core.middleware.ApiErrorsAsJsonMiddleware",
     # Django's, except that background requests never write the session (core/sessions.py).
     "samverkan.core.sessions.PassiveAwareSessionMiddleware",
     "samverkan.core.middleware.SwedishFirstLocaleMiddleware",
@@ -84,6 +95,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "samverkan.core.middleware.AdminNeedsAdministratorMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -252,13 +264,13 @@ LOGGING = {
 }
 
 # --- Samverkan's own rules ---------------------------------------------------
+# Where `samverkan.api` is mounted; every error on a path below it is JSON.
+API_PATH = "api/v1/"
 # A report received at or after this local time may have its protection
 # assessment on the next day (SoL 20 kap. 1 §, "genast").
 LATE_REPORT_FROM = os.environ.get("LATE_REPORT_FROM", "20:00")
 HANDOVER_ESCALATION_MINUTES = int(os.environ.get("HANDOVER_ESCALATION_MINUTES", "15"))
 STATISTICS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATISTICS_SUPPRESSION_THRESHOLD", "5"))
-# Only the benchmark harness turns this on: it mounts the floor endpoint.
-BENCHMARK_ENDPOINTS = env_bool("SAMVERKAN_BENCHMARK_ENDPOINTS", False) and not PRODUCTION
 # The accessibility statement (/tillganglighet/): who runs this instance and
 # where users report accessibility problems (lag 2018:1937, 13 §).
 ACCESSIBILITY_ORGANISATION = os.environ.get("ACCESSIBILITY_ORGANISATION", "Stockholms stad")

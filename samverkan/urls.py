@@ -21,10 +21,11 @@ urlpatterns = [
     path("hemtagning/", include("samverkan.homecoming.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path(settings.API_PATH, api.urls),
 ]
 
-if settings.BENCHMARK_ENDPOINTS:
-    from samverkan.intake.benchmark_views import floor_urlpatterns
+if settings.BENCHMARK:
+    # Only where the benchmarking app is installed (its module imports its model).
+    from samverkan.benchmarking.views import floor_urlpatterns
 
     urlpatterns += floor_urlpatterns

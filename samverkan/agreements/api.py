@@ -40,7 +40,7 @@ WRITE_AUTH = [VerifiedSessionAuth()]
 router = Router(tags=["agreements"])
 
 
-class StatusOut(Schema):
+class AgreementStatusOut(Schema):
     in_force: bool
     reason: str
     in_force_from: date | None
@@ -67,10 +67,10 @@ class AgreementOut(Schema):
     max_renewals: int | None
     notice_months: int
     parties: list[PartyOut]
-    status: StatusOut
+    status: AgreementStatusOut
 
 
-class DecisionOut(Schema):
+class AgreementDecisionOut(Schema):
     id: int
     party: str
     amendment: int | None
@@ -102,7 +102,7 @@ class AmendmentOut(Schema):
 
 
 class AgreementDetailOut(AgreementOut):
-    decisions: list[DecisionOut]
+    decisions: list[AgreementDecisionOut]
     notices: list[NoticeOut]
     notifications: list[NotificationOut]
     amendments: list[AmendmentOut]
@@ -233,7 +233,7 @@ def get_agreement(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
     return _detail_out(get_object_or_404(_visible(request), pk=agreement_id))
 
 
-@router.post("/{agreement_id}/decisions", response={201: DecisionOut}, auth=WRITE_AUTH)
+@router.post("/{agreement_id}/decisions", response={201: AgreementDecisionOut}, auth=WRITE_AUTH)
 def record_decision(
     request: HttpRequest,
     agreement_id: int,

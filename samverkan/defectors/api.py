@@ -186,14 +186,14 @@ class ThreatIn(Schema):
     note: str = ""
 
 
-class ConsultationIn(Schema):
+class DefectorConsultationIn(Schema):
     held_on: date
     participants: str
     notes: str = ""
     decisions: str = ""
 
 
-class PlanIn(Schema):
+class DefectorPlanIn(Schema):
     decided_on: date
     goals: str = ""
 
@@ -253,7 +253,7 @@ def _cost_out(c: CostEntry) -> dict[str, Any]:
     }
 
 
-class FollowUpIn(Schema):
+class DefectorFollowUpIn(Schema):
     held_on: date
     participants: str = ""
     intervention_status: str = ""
@@ -443,7 +443,7 @@ def close_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
 
 
 @router.post("/assignments/{pk}/consultations", response={201: IdOut, 400: ErrorOut, 403: ErrorOut})
-def record_consultation(request: HttpRequest, pk: int, payload: ConsultationIn) -> Any:
+def record_consultation(request: HttpRequest, pk: int, payload: DefectorConsultationIn) -> Any:
     assignment = _assignment(request, pk, audit=False)
     consultation = _call(
         services.consultation_record, actor=request.user, assignment=assignment, **payload.dict()
@@ -452,7 +452,7 @@ def record_consultation(request: HttpRequest, pk: int, payload: ConsultationIn) 
 
 
 @router.post("/assignments/{pk}/plan", response={200: IdOut, 400: ErrorOut, 403: ErrorOut})
-def decide_plan(request: HttpRequest, pk: int, payload: PlanIn) -> Any:
+def decide_plan(request: HttpRequest, pk: int, payload: DefectorPlanIn) -> Any:
     assignment = _assignment(request, pk, audit=False)
     plan = _call(services.plan_decide, actor=request.user, assignment=assignment, **payload.dict())
     return {"id": plan.pk}
@@ -536,7 +536,7 @@ def book_cost(request: HttpRequest, pk: int, payload: CostIn) -> Any:
 
 
 @router.post("/assignments/{pk}/followups", response={201: IdOut, 400: ErrorOut, 403: ErrorOut})
-def record_followup(request: HttpRequest, pk: int, payload: FollowUpIn) -> Any:
+def record_followup(request: HttpRequest, pk: int, payload: DefectorFollowUpIn) -> Any:
     assignment = _assignment(request, pk, audit=False)
     followup = _call(
         services.followup_record, actor=request.user, assignment=assignment, **payload.dict()

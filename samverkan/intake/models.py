@@ -504,18 +504,3 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Återkoppling senast {self.due}"
-
-
-class BenchmarkFloorRow(models.Model):
-    """Benchmark only (issue 8): what the floor endpoint writes, one row per request.
-
-    The floor endpoint exists only when `settings.BENCHMARK_ENDPOINTS` is on
-    (never in production); the table stays empty everywhere else.
-    """
-
-    received_at = models.DateTimeField()
-    api_client = models.ForeignKey("accounts.ApiClient", on_delete=models.PROTECT, related_name="+")
-    payload = models.JSONField()
-
-    def __str__(self) -> str:
-        return f"Benchmark floor row {self.pk}"

@@ -48,7 +48,6 @@ and, if a live server appended meanwhile, hashes the batch again onto it.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import queue
 import random
@@ -94,9 +93,11 @@ from samverkan.intake.models import (
     ReportStatus,
     SourceChannel,
 )
-from samverkan.intake.rules import STOCKHOLM_CODE, Reason
+from samverkan.intake.rules import Reason
 from samverkan.intake.snapshot import late_from
 from samverkan.registry.models import Organisation, OrganisationKind, Unit
+from samverkan.registry.reference_data import STOCKHOLM_CODE, STOCKHOLM_COUNTY
+from samverkan.registry.selectors import stockholm_districts
 
 REPORT = "intake.ConcernReport"
 FIRST_NAMES = ("Alex", "Kim", "Robin", "Sam", "Charlie", "Nour", "Elia", "Mika", "Love", "Ida")
@@ -354,11 +355,6 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(first, first + count))
 
 
-def canonical(value: Any) -> str:
-    """A value as `compute_entry_hash` writes it into the hashed JSON."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 @dataclass(frozen=True)
 class Actor:
     """Who did something, as the audit entry and the report event name them."""
@@ -387,31 +383,20 @@ class Actor:
         label = f"API: {client.name}"
         return cls(None, client.pk, label, client.organisation.code, label)
 
-    @property
-    def hashed(self) -> str:
-        """The actor's keys of the hashed JSON (consecutive when the keys are sorted)."""
-        return (
-            f'"actor_client_id":{canonical(self.client_id)},'
-            f'"actor_label":{canonical(self.audit_label)},'
-            f'"actor_organisation":{canonical(self.organisation)},'
-            f'"actor_user_id":{canonical(self.user_id)}'
-        )
-
 
 SYSTEM = Actor(None, None, "system", "", "")
 
 
 @dataclass(frozen=True)
 class Detail:
-    """An audit entry's detail: the value, its hashed form and its stored JSON."""
+    """An audit entry's detail: the value (as hashed) and its stored JSON."""
 
     value: dict[str, Any]
-    hashed: str
     stored: Json
 
     @classmethod
     def of(cls, value: dict[str, Any]) -> Detail:
-        return cls(value, canonical(value), json_text(value))
+        return cls(value, json_text(value))
 
 
 NO_DETAIL = Detail.of({})
@@ -436,11 +421,8 @@ class Chain:
     The entries are hashed in order and given ids reserved in one ascending block
     when the batch is written, so id order is chain order, as audit_verify walks it.
 
-    The hashed JSON is put together from pieces computed once (actors, details,
-    controllers) instead of `json.dumps` of a dict per entry (a fifth of the time
-    per report). It must equal `compute_entry_hash`: the first entry of every batch
-    is hashed both ways, and a difference stops the command before anything of the
-    batch is written.
+    Each entry is hashed by the audit module's own `compute_entry_hash`, so the
+    history follows the hash format wherever it goes.
     """
 
     NAMES = ("id", *HASHED_FIELDS, "entry_hash")
@@ -449,9 +431,6 @@ class Chain:
         self.table = Table(AuditEntry, self.NAMES)
         self.pending: list[tuple[Any, ...]] = []
         self.last_hash = ""
-        self.checked = False
-        self._actors: dict[Actor, str] = {}
-        self._texts: dict[str, str] = {}
 
     def start(self) -> None:
         """Chain onto the newest entry (a guess: the writer checks it under the lock)."""
@@ -462,14 +441,7 @@ class Chain:
         """(the hash the pending entries chain onto, the entries) since the last take."""
         pending, self.pending = self.pending, []
         previous = pending[0][-2] if pending else self.last_hash
-        self.checked = False
         return previous, pending
-
-    def _text(self, value: str) -> str:
-        hashed = self._texts.get(value)
-        if hashed is None:
-            hashed = self._texts[value] = canonical(value)
-        return hashed
 
     def add(
         self,
@@ -480,45 +452,24 @@ class Chain:
         actor: Actor,
         detail: Detail = NO_DETAIL,
     ) -> None:
-        actor_hashed = self._actors.get(actor)
-        if actor_hashed is None:
-            actor_hashed = self._actors[actor] = actor.hashed
-        utc = at if at.tzinfo is UTC else at.astimezone(UTC)
-        previous = self.last_hash
-        text = (
-            f'{{"action":{self._text(action)},{actor_hashed},'
-            f'"at":"{utc.isoformat(timespec="microseconds")}",'
-            f'"controller":{self._text(controller)},"detail":{detail.hashed},'
-            f'"previous_hash":"{previous}","reason":"","record_id":"{record_id}",'
-            f'"record_type":{self._text(REPORT)}}}'
-        )
-        entry_hash = hashlib.sha256(text.encode()).hexdigest()
-        row = (
-            at,
-            actor.user_id,
-            actor.client_id,
-            actor.audit_label,
-            actor.organisation,
-            action,
-            REPORT,
-            str(record_id),
-            controller,
-            "",
-            detail.stored,
-            previous,
-            entry_hash,
-        )
-        if not self.checked:
-            values: dict[str, Any] = dict(zip(self.NAMES[1:], row, strict=True))
-            values["detail"] = detail.value
-            if compute_entry_hash(values) != entry_hash:
-                raise CommandError(
-                    "generate_history's audit hash differs from compute_entry_hash: "
-                    "update Chain.add to the new canonical form"
-                )
-            self.checked = True
+        values: dict[str, Any] = {
+            "at": at,
+            "actor_user_id": actor.user_id,
+            "actor_client_id": actor.client_id,
+            "actor_label": actor.audit_label,
+            "actor_organisation": actor.organisation,
+            "action": action,
+            "record_type": REPORT,
+            "record_id": str(record_id),
+            "controller": controller,
+            "reason": "",
+            "detail": detail.value,
+            "previous_hash": self.last_hash,
+        }
+        entry_hash = compute_entry_hash(values)
+        values["detail"] = detail.stored
+        self.pending.append((*(values[name] for name in HASHED_FIELDS), entry_hash))
         self.last_hash = entry_hash
-        self.pending.append(row)
 
     def write(self, previous: str, entries: list[tuple[Any, ...]]) -> int:
         """Append the entries to the chain, in the caller's transaction.
@@ -780,14 +731,12 @@ class Command(BaseCommand):
                 kind__in=[OrganisationKind.MUNICIPALITY, OrganisationKind.DISTRICT]
             ).select_related("parent")
         }
-        county = [o for c, o in organisations.items() if c.startswith("01") and len(c) == 4]
+        county = [
+            o for c, o in organisations.items() if c.startswith(STOCKHOLM_COUNTY) and len(c) == 4
+        ]
         if not county:
             raise CommandError("no demo municipalities: run `manage.py setup_demo` first")
-        districts = [
-            o
-            for o in organisations.values()
-            if o.kind == OrganisationKind.DISTRICT and o.parent and o.parent.code == STOCKHOLM_CODE
-        ]
+        districts = list(stockholm_districts())
         units: dict[int, Unit] = {}
         for unit in Unit.objects.filter(kind="intake").prefetch_related("covers"):
             units.setdefault(unit.organisation_id, unit)

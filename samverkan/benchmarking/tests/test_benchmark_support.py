@@ -1,4 +1,9 @@
-"""The benchmark's support code (issue 8): generate_history, the floor endpoint, the cache."""
+"""The benchmark's support code (issue 8): generate_history and the floor endpoint.
+
+Run with the benchmarking app installed (`SAMVERKAN_BENCHMARK=1`, as `make test`
+does in a run of its own); `samverkan/benchmarking/conftest.py` leaves these
+tests out of a run without it.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +23,13 @@ from django.utils import timezone
 from samverkan.audit.models import AuditEntry
 from samverkan.audit.services import GENESIS_HASH, audit_record
 from samverkan.audit.verify import verify_chain
+from samverkan.benchmarking.management.commands.generate_history import Chain
+from samverkan.benchmarking.models import FloorRow
+from samverkan.benchmarking.views import floor
 from samverkan.core.calendar import local_date
 from samverkan.followup.periods import custom_period
 from samverkan.followup.selectors import Scope, single_entry_dashboard
-from samverkan.intake.benchmark_views import floor
-from samverkan.intake.management.commands.generate_history import Chain
 from samverkan.intake.models import (
-    BenchmarkFloorRow,
     ConcernReport,
     Feedback,
     Handover,
@@ -218,10 +223,4 @@ def test_floor_endpoint_authenticates_like_the_api_and_stores_one_row(
         )
     )
     assert created.status_code == 201
-    assert BenchmarkFloorRow.objects.get().payload == {"police_reference": "X-1"}
-
-
-@pytest.mark.django_db
-def test_floor_endpoint_is_not_mounted_without_the_setting(client: Any) -> None:
-    # The test settings leave SAMVERKAN_BENCHMARK_ENDPOINTS off, as production always does.
-    assert client.post("/benchmark/floor", "{}", content_type="application/json").status_code == 404
+    assert FloorRow.objects.get().payload == {"police_reference": "X-1"}

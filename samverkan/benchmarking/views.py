@@ -1,10 +1,11 @@
 """The benchmark's floor endpoint (issue 8): the least a real intake must do.
 
-Mounted by `samverkan/urls.py` only when `settings.BENCHMARK_ENDPOINTS` is on,
-which production settings never allow. It authenticates the same bearer token
-the same way as the API (`client_for_token`), inserts the posted payload as
-one row, commits and answers 201 — no validation, no rules, no audit entry.
-`make bench` compares `POST /api/v1/reports` with it side by side.
+Mounted by `samverkan/urls.py` only when `settings.BENCHMARK` is on (the
+benchmarking app installed), which production settings never allow. It
+authenticates the same bearer token the same way as the API
+(`client_for_token`), inserts the posted payload as one row, commits and
+answers 201 — no validation, no rules, no audit entry. `make bench` compares
+`POST /api/v1/reports` with it side by side.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts.api_auth import client_for_token
-from samverkan.intake.models import BenchmarkFloorRow
+from samverkan.benchmarking.models import FloorRow
 
 
 @csrf_exempt
@@ -35,7 +36,7 @@ def floor(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return JsonResponse({"detail": "invalid JSON"}, status=422)
     with transaction.atomic():
-        row = BenchmarkFloorRow.objects.create(
+        row = FloorRow.objects.create(
             received_at=timezone.now(), api_client=client, payload=payload
         )
     return JsonResponse({"id": row.pk}, status=201)
