@@ -70,10 +70,10 @@ def refuse_or_show(form: forms.BaseForm | None, error: ServiceError) -> None:
 def form_action(
     request: HttpRequest,
     form: forms.BaseForm | None,
-    call: Callable[[dict[str, Any]], object],
+    call: Callable[[dict[str, Any]], Any],
     *,
-    done: str | Promise,
-    success_url: str,
+    done: str | Promise | Callable[[Any], str | Promise],
+    success_url: str | Callable[[Any], str],
     rerender: Callable[[Any], HttpResponse],
     conflict_url: str | None = None,
 ) -> HttpResponse:
@@ -86,17 +86,22 @@ def form_action(
     `conflict_url` (default `success_url`) with the message, so the user sees the
     record as it now is. Without a form every refusal but an access one is shown
     as a message on `success_url`.
+
+    `done` and `success_url` may instead be functions of what `call` returned,
+    for a page that goes to the record it just created (refusals then go to
+    `conflict_url`, which such a caller must give).
     """
     if form is not None and not form.is_valid():
         return rerender(form)
     try:
-        call(form.cleaned_data if form is not None else {})
+        result = call(form.cleaned_data if form is not None else {})
     except ServiceError as error:
         raise_for_access(error)
         if isinstance(error, Conflict) or form is None:
             messages.error(request, error.message)
-            return HttpResponseRedirect(conflict_url or success_url)
+            fallback = success_url if isinstance(success_url, str) else ""
+            return HttpResponseRedirect(conflict_url or fallback)
         show_on_form(form, error)
         return rerender(form)
-    messages.success(request, str(done))
-    return HttpResponseRedirect(success_url)
+    messages.success(request, str(done(result) if callable(done) else done))
+    return HttpResponseRedirect(success_url(result) if callable(success_url) else success_url)
