@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from samverkan.core.calendar import local_date
-from samverkan.followup import exports, selectors
+from samverkan.followup import access, exports, selectors
 from samverkan.followup.forms import DashboardForm, agreement_type_for
 from samverkan.followup.periods import Period, shift
 from samverkan.followup.selectors import Scope
@@ -51,7 +51,7 @@ def _board(slug: str) -> Board:
 def _require_access(request: HttpRequest) -> None:
     if not request.user.is_authenticated:
         raise PermissionDenied
-    if not selectors.may_view_followup(request.user):
+    if not access.can_view(request.user):
         raise PermissionDenied
 
 
@@ -61,7 +61,7 @@ def _dashboard_for(request: HttpRequest, board: Board) -> tuple[DashboardForm, D
         request.GET or None, agreement_type=agreement_type_for(board.slug), today=today
     )
     period, scope = form.resolved()
-    suppress = selectors.must_suppress(request.user, scope)
+    suppress = access.must_suppress(request.user, scope)
     result = board.build(period=period, scope=scope, suppress=suppress)
     # Which organisations the figures are counted on, visible on the page and in exports.
     result.notes.append(selectors.MAPPING_NOTES[scope.mapping])

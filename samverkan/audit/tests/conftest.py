@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from samverkan.accounts.models import Role, User
+from samverkan.core.testing.people import user_with_roles
 
 
 @pytest.fixture
@@ -18,18 +18,10 @@ def organisations(registry_demo):
 
 @pytest.fixture
 def make_user(organisations):
-    def make(username, org_code, *roles, first_name="", last_name="", **extra):
-        user = User.objects.create_user(
-            username=username,
-            password="a-long-test-password-1",
-            organisation=organisations[org_code] if org_code else None,
-            first_name=first_name,
-            last_name=last_name,
-            **extra,
+    def make(username, org_code, *roles, **fields):
+        return user_with_roles(
+            username, org_code, *roles, password="a-long-test-password-1", **fields
         )
-        for code in roles:
-            user.roles.add(Role.objects.get_or_create(code=code)[0])
-        return user
 
     return make
 

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from http.cookies import SimpleCookie
@@ -48,6 +48,16 @@ USER_PERSONAS: dict[str, str] = {
 }
 API_PERSONAS = ("roc_api_client", "other_police_api_client")
 PERSONAS: tuple[str, ...] = (ANONYMOUS, *USER_PERSONAS, *API_PERSONAS)
+
+
+def personas_holding(roles: Iterable[str]) -> frozenset[str]:
+    """The user personas whose demo user holds one of `roles` (an app's role group)."""
+    from samverkan.accounts.demo import DEMO_USERS
+
+    wanted = set(roles)
+    holders = {spec.username for spec in DEMO_USERS if wanted & set(spec.roles)}
+    return frozenset(p for p, username in USER_PERSONAS.items() if username in holders)
+
 
 # URL namespaces covered otherwise: the admin as one group, the API by operation id.
 ADMIN_NAMESPACE = "admin"
