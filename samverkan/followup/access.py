@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from samverkan.followup.selectors import Scope
 
 FOLLOWUP_ROLES = (RoleCode.ANALYST, RoleCode.AGREEMENT_ADMIN, RoleCode.ADMINISTRATOR)
+# Who gets the menu entry (the administrator may open the pages but is not offered them).
+MENU_ROLES = (RoleCode.ANALYST, RoleCode.AGREEMENT_ADMIN)
 
 
 def can_view(user: Any) -> bool:

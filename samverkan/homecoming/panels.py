@@ -13,7 +13,7 @@ from samverkan.homecoming.selectors import overdue_actions_for
 
 SOON_DAYS = 7
 
-register_nav(_("Hemtagning från SiS"), "homecoming:index", roles=set(HOMECOMING_ROLES), order=45)
+register_nav(_("Hemtagning från SiS"), "homecoming:index", roles=HOMECOMING_ROLES, order=45)
 
 
 @register_panel

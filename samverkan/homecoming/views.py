@@ -153,20 +153,15 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         district = districts.filter(pk=data["district"]).first()
         if district is None:
             raise PermissionDenied
+        # the form's fields are the service's, with organisations chosen by id
         return services.plan_create(
             actor=user,
-            district=district,
-            police_unit=local_police_units().get(pk=data["police_unit"]),
-            school=_schools().filter(pk=data["school"]).first() if data["school"] else None,
-            person_id=data["person_id"],
-            name=data["name"],
-            sis_home=data["sis_home"],
-            expected_release=data["expected_release"],
-            risk_level=data["risk_level"],
-            concrete_risk=data["concrete_risk"],
-            risk_assessment=data["risk_assessment"],
-            sharing_basis=data["sharing_basis"],
-            basis_note=data["basis_note"],
+            **{
+                **data,
+                "district": district,
+                "police_unit": local_police_units().get(pk=data["police_unit"]),
+                "school": _schools().filter(pk=data["school"]).first() if data["school"] else None,
+            },
         )
 
     return form_action(
@@ -245,12 +240,7 @@ def action_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         ActionForm(request.POST or None, parties=parties),
         view,
         lambda data: services.action_add(
-            actor=user,
-            plan_id=plan_id,
-            party=parties.get(pk=data["party"]),
-            text=data["text"],
-            owner_name=data["owner_name"],
-            due_date=data["due_date"],
+            actor=user, plan_id=plan_id, **{**data, "party": parties.get(pk=data["party"])}
         ),
         title=_("Ny åtgärd"),
         done=_("Åtgärden är tillagd."),
@@ -297,10 +287,7 @@ def contact_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         lambda data: services.contact_add(
             actor=user,
             plan_id=plan_id,
-            organisation=parties.get(pk=data["organisation"]),
-            name=data["name"],
-            title=data["title"],
-            phone=data["phone"],
+            **{**data, "organisation": parties.get(pk=data["organisation"])},
         ),
         title=_("Ny kontakt"),
         done=_("Kontakten är tillagd."),

@@ -13,7 +13,7 @@ from samverkan.core.startpage import Panel, PanelItem, register_panel
 from samverkan.routines.access import READERS
 from samverkan.routines.selectors import review_reminders_for
 
-register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=set(READERS), order=43)
+register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=READERS, order=43)
 
 
 @register_panel

@@ -143,16 +143,8 @@ def routine_new(request: HttpRequest) -> HttpResponse:
         owner = owners.filter(pk=data["owner"]).first()
         if owner is None:
             raise PermissionDenied
-        return services.routine_create(
-            actor=user,
-            owner=owner,
-            kind=data["kind"],
-            topic=data["topic"],
-            title=data["title"],
-            body=data["body"],
-            review_date=data["review_date"],
-            **_links(data, user),
-        )
+        # the form's fields are the service's, with organisations and links chosen by id
+        return services.routine_create(actor=user, **{**data, "owner": owner, **_links(data, user)})
 
     return form_action(
         request,
