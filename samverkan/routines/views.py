@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -54,6 +55,28 @@ def _form_page(
     if routine is not None:
         context["routine"] = routine
     return render(request, "routines/form.html", context)
+
+
+def _routine_form(
+    request: HttpRequest,
+    form: Any,
+    routine: Routine,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    done: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A form page of a routine; on POST the form goes to `call` and back to the routine."""
+    if request.method != "POST":
+        return _form_page(request, form, title, routine)
+    return form_action(
+        request,
+        form,
+        call,
+        done=done,
+        success_url=_detail_url(routine.pk),
+        rerender=lambda form: _form_page(request, form, title, routine),
+    )
 
 
 def _party_choices(user: User) -> Any:
@@ -215,19 +238,15 @@ def routine_revise(request: HttpRequest, routine_id: int) -> HttpResponse:
         "title": current.title if current else routine.title,
         "body": current.body if current else "",
     }
-    form = RevisionForm(request.POST or None, initial=initial)
-    title = _("Ny version: %(title)s") % {"title": routine.title}
-    if request.method != "POST":
-        return _form_page(request, form, title, routine)
-    return form_action(
+    return _routine_form(
         request,
-        form,
+        RevisionForm(request.POST or None, initial=initial),
+        routine,
         lambda data: services.routine_revise(actor=user, routine_id=routine.pk, **data),
+        title=_("Ny version: %(title)s") % {"title": routine.title},
         done=lambda version: (
             _("Version %(n)s är sparad. De äldre versionerna finns kvar.") % {"n": version.number}
         ),
-        success_url=_detail_url(routine.pk),
-        rerender=lambda form: _form_page(request, form, title, routine),
     )
 
 
@@ -236,16 +255,15 @@ def routine_revise(request: HttpRequest, routine_id: int) -> HttpResponse:
 def routine_review(request: HttpRequest, routine_id: int) -> HttpResponse:
     user = _user(request)
     routine = _editable(user, routine_id)
-    title = _("Bekräfta översyn: %(title)s") % {"title": routine.title}
-    return form_action(
+    return _routine_form(
         request,
         ReviewForm(request.POST),
+        routine,
         lambda data: services.routine_confirm_review(
             actor=user, routine_id=routine.pk, review_date=data["review_date"]
         ),
+        title=_("Bekräfta översyn: %(title)s") % {"title": routine.title},
         done=_("Översynen är registrerad."),
-        success_url=_detail_url(routine.pk),
-        rerender=lambda form: _form_page(request, form, title, routine),
     )
 
 
@@ -261,16 +279,13 @@ def routine_links(request: HttpRequest, routine_id: int) -> HttpResponse:
     }
     form = LinksForm(request.POST or None, initial=initial)
     _links_choices(form, user)
-    title = _("Parter och kopplingar: %(title)s") % {"title": routine.title}
-    if request.method != "POST":
-        return _form_page(request, form, title, routine)
-    return form_action(
+    return _routine_form(
         request,
         form,
+        routine,
         lambda data: services.routine_set_links(
             actor=user, routine_id=routine.pk, **_links(data, user)
         ),
+        title=_("Parter och kopplingar: %(title)s") % {"title": routine.title},
         done=_("Parter och kopplingar är sparade."),
-        success_url=_detail_url(routine.pk),
-        rerender=lambda form: _form_page(request, form, title, routine),
     )

@@ -26,24 +26,22 @@ def make_user(organisations):
     return make
 
 
-@pytest.fixture
-def nacka_auditor(make_user):
-    return make_user("nacka.granskare", "0182", "auditor", first_name="Nina", last_name="Granskare")
+def _user(username, org_code, role, **names):
+    """A fixture for one user of the organisation with this code, holding `role`."""
+
+    @pytest.fixture
+    def fixture(make_user):
+        return make_user(username, org_code, role, **names)
+
+    return fixture
 
 
-@pytest.fixture
-def solna_auditor(make_user):
-    return make_user("solna.granskare", "0184", "auditor")
-
-
-@pytest.fixture
-def nacka_receiver(make_user):
-    return make_user("nacka.mottagare", "0182", "receiver", first_name="Maja", last_name="Mottag")
-
-
-@pytest.fixture
-def stockholm_auditor(make_user):
-    return make_user("sthlm.granskare", "0180", "auditor")
+nacka_auditor = _user(
+    "nacka.granskare", "0182", "auditor", first_name="Nina", last_name="Granskare"
+)
+solna_auditor = _user("solna.granskare", "0184", "auditor")
+nacka_receiver = _user("nacka.mottagare", "0182", "receiver", first_name="Maja", last_name="Mottag")
+stockholm_auditor = _user("sthlm.granskare", "0180", "auditor")
 
 
 @pytest.fixture

@@ -11,10 +11,16 @@ from samverkan.accounts.demo import ensure_demo_user
 from samverkan.accounts.models import RoleCode, User
 from samverkan.core.testing.people import clock_at, org, user_with_roles
 from samverkan.homecoming import services
-from samverkan.homecoming.models import HomecomingAction, HomecomingPlan, RiskLevel, SharingBasis
+from samverkan.homecoming.models import (
+    HomecomingAction,
+    HomecomingContact,
+    HomecomingPlan,
+    RiskLevel,
+    SharingBasis,
+)
 from samverkan.intake.demo import demo_person_id
 
-__all__ = ["OVER_21", "add_action", "make_plan", "org"]
+__all__ = ["OVER_21", "add_action", "add_contact", "make_plan", "org"]
 
 TODAY = date(2026, 11, 25)
 YOUNG = demo_person_id(date(2009, 4, 12), female=False)  # 17 on TODAY
@@ -72,6 +78,20 @@ def add_action(
     )
 
 
+def add_contact(
+    actor: User, plan: HomecomingPlan, org_code: str, name: str, title: str, phone: str = ""
+) -> HomecomingContact:
+    """A contact of the party with this code, added by `actor`."""
+    return services.contact_add(
+        actor=actor,
+        plan_id=plan.pk,
+        organisation=org(org_code),
+        name=name,
+        title=title,
+        phone=phone,
+    )
+
+
 @pytest.fixture
 def plan(collaboration_coordinator: User) -> HomecomingPlan:
     """A plan shared with the police under 10 kap. 18 a § OSL, with actions for both parties."""
@@ -82,12 +102,12 @@ def plan(collaboration_coordinator: User) -> HomecomingPlan:
         ("polisen-lpo-farsta", "Polisens senare åtgärd", date(2026, 12, 20)),
     ):
         add_action(collaboration_coordinator, plan, party, text, due)
-    services.contact_add(
-        actor=collaboration_coordinator,
-        plan_id=plan.pk,
-        organisation=org("polisen-lpo-farsta"),
-        name="Ungdomssamordnaren",
-        title="Polisens ungdomssamordnare",
+    add_contact(
+        collaboration_coordinator,
+        plan,
+        "polisen-lpo-farsta",
+        "Ungdomssamordnaren",
+        "Polisens ungdomssamordnare",
         phone="070-174 06 10",
     )
     return plan

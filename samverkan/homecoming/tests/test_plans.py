@@ -13,7 +13,7 @@ from samverkan.core.startpage import panels_for
 from samverkan.core.testing.api import error_text
 from samverkan.homecoming import access, selectors, services
 from samverkan.homecoming.models import ActionStatus, HomecomingAction, SharingBasis
-from samverkan.homecoming.tests.conftest import OVER_21, add_action, make_plan, org
+from samverkan.homecoming.tests.conftest import OVER_21, add_action, add_contact, make_plan, org
 from samverkan.intake.demo import demo_person_id
 
 pytestmark = pytest.mark.django_db
@@ -256,13 +256,7 @@ def test_police_update_their_own_action_and_add_their_own_contact(
     action.refresh_from_db()
     assert action.status == "done" and action.completed_on == date(2026, 11, 25)
     with pytest.raises(services.NotAllowed):
-        services.contact_add(
-            actor=farsta_police,
-            plan_id=plan.pk,
-            organisation=org("0180-farsta"),
-            name="Någon",
-            title="Socialsekreterare",
-        )
+        add_contact(farsta_police, plan, "0180-farsta", "Någon", "Socialsekreterare")
 
 
 # --- audit of every view -----------------------------------------------------------------------

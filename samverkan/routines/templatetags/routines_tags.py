@@ -13,21 +13,25 @@ from samverkan.routines.selectors import for_agreement, for_forum
 register = template.Library()
 
 
+def _linked(routines: list[Any], list_id: str, query: str, empty_text: str) -> dict[str, Any]:
+    return {"routines": routines, "list_id": list_id, "query": query, "empty_text": empty_text}
+
+
 @register.inclusion_tag("routines/_linked_routines.html", takes_context=True)
 def forum_routines(context: Any, forum: Any) -> dict[str, Any]:
-    return {
-        "routines": for_forum(context["request"].user, forum.pk),
-        "list_id": "forum-routines",
-        "query": f"forum={forum.pk}",
-        "empty_text": _("Inga rutiner är kopplade till forumet."),
-    }
+    return _linked(
+        for_forum(context["request"].user, forum.pk),
+        "forum-routines",
+        f"forum={forum.pk}",
+        _("Inga rutiner är kopplade till forumet."),
+    )
 
 
 @register.inclusion_tag("routines/_linked_routines.html", takes_context=True)
 def agreement_routines(context: Any, agreement: Any) -> dict[str, Any]:
-    return {
-        "routines": for_agreement(context["request"].user, agreement.pk),
-        "list_id": "agreement-routines",
-        "query": f"avtal={agreement.pk}",
-        "empty_text": _("Inga rutiner är kopplade till avtalet."),
-    }
+    return _linked(
+        for_agreement(context["request"].user, agreement.pk),
+        "agreement-routines",
+        f"avtal={agreement.pk}",
+        _("Inga rutiner är kopplade till avtalet."),
+    )
