@@ -126,11 +126,11 @@ def open_statistics(*, now: datetime) -> OpenStatistics:
     _, end = quarters[-1].bounds()
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     eligible = ConcernReport.objects.filter(received_at__gte=start, received_at__lt=end)
-    for quarter, code, n in _per_quarter(eligible, "received_at", "responsible_municipality__code"):
-        counts[(quarter, code)][0] += n
+    for label, code, n in _per_quarter(eligible, "received_at", "responsible_municipality__code"):
+        counts[(label, code)][0] += n
     not_eligible = NotEligibleRecord.objects.filter(decided_at__gte=start, decided_at__lt=end)
-    for quarter, code, n in _per_quarter(not_eligible, "decided_at", "home_municipality"):
-        counts[(quarter, code or UNKNOWN)][1] += n
+    for label, code, n in _per_quarter(not_eligible, "decided_at", "home_municipality"):
+        counts[(label, code or UNKNOWN)][1] += n
     codes = {code for _, code in counts}
     organisations = {
         o.code: o

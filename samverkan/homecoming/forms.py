@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.homecoming.models import ActionStatus, RiskLevel, SharingBasis
+
+if TYPE_CHECKING:  # a development dependency: only the type checker needs it
+    from django_stubs_ext import StrOrPromise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,7 +28,7 @@ BASIS_HELP = _(
 )
 
 
-def _concrete_risk(help_text: str | Promise) -> forms.CharField:
+def _concrete_risk(help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=_("Konkret risk för fortsatt brottslighet"),
         help_text=help_text,

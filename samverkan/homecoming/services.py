@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.core import errors
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, NotAllowed
@@ -46,11 +46,10 @@ def _today() -> date:
 
 
 def _audit(actor: Any, action: str, record: Any, plan: HomecomingPlan, **detail: Any) -> None:
-    audit_record(
+    audit_record_of(
+        record,
         actor=actor,
         action=action,
-        record_type=f"homecoming.{type(record).__name__}",
-        record_id=record.pk,
         controller=plan.district.code,
         detail={"plan": plan.pk, **detail},
     )

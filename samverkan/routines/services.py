@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.registry.models import Organisation
@@ -25,13 +25,8 @@ from samverkan.routines.models import Routine, RoutineKind, RoutineTopic, Routin
 
 
 def _audit(actor: Any, action: str, routine: Routine, **detail: Any) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        record_type="routines.Routine",
-        record_id=routine.pk,
-        controller=routine.owner.code,
-        detail=detail or None,
+    audit_record_of(
+        routine, actor=actor, action=action, controller=routine.owner.code, detail=detail or None
     )
 
 
