@@ -16,7 +16,10 @@ from django.views.decorators.http import require_GET
 
 from samverkan.core.calendar import local_date
 from samverkan.followup import access, exports, selectors
+from samverkan.followup.collaboration_selectors import collaboration_dashboard
+from samverkan.followup.defector_selectors import defector_dashboard
 from samverkan.followup.forms import DashboardForm, agreement_type_for
+from samverkan.followup.open_data import as_csv, as_json, open_statistics
 from samverkan.followup.periods import Period, shift
 from samverkan.followup.selectors import Scope
 from samverkan.followup.services import export_record
@@ -31,9 +34,6 @@ class Board:
 
 
 def _boards() -> dict[str, Board]:
-    from samverkan.followup.collaboration_selectors import collaboration_dashboard
-    from samverkan.followup.defector_selectors import defector_dashboard
-
     return {
         "en-ingang": Board("en-ingang", "En ingång", selectors.single_entry_dashboard),
         "avhoppare": Board("avhoppare", "Avhoppare", defector_dashboard),
@@ -175,8 +175,6 @@ def export_table(request: HttpRequest, board: str, slug: str, export_format: str
 
 
 def _open_data(request: HttpRequest) -> Any:
-    from samverkan.followup.open_data import open_statistics
-
     return open_statistics(now=timezone.now())
 
 
@@ -187,8 +185,6 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def open_data_download(request: HttpRequest, export_format: str) -> HttpResponse:
-    from samverkan.followup.open_data import as_csv, as_json
-
     data = _open_data(request)
     if export_format == "csv":
         return _download(as_csv(data), "csv", "oppna-data-en-ingang.csv")
