@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from samverkan.accounts.models import RoleCode
 from samverkan.registry.selectors import descendant_ids
+
+# Who runs the system: accounts, the admin site, organisation changes.
+ADMINISTRATORS = (RoleCode.ADMINISTRATOR,)
 
 _CACHE_ATTR = "_samverkan_access_cache"
 
@@ -45,3 +49,8 @@ def responsible_organisation_ids(user: Any) -> frozenset[int]:
     if "orgs" not in cache:
         cache["orgs"] = descendant_ids([user.organisation_id])
     return cache["orgs"]
+
+
+def can_administer(user: Any) -> bool:
+    """A system administrator (or a superuser, who may hold no role)."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, *ADMINISTRATORS)

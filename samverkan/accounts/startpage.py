@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.access import has_role
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.access import can_administer
+from samverkan.accounts.models import User
 from samverkan.core.startpage import Panel, PanelItem
 
 MAX_ITEMS = 20
@@ -37,7 +37,7 @@ def locked_usernames() -> list[str]:
 
 
 def accounts_panel(user: User) -> Panel | None:
-    if not (user.is_superuser or has_role(user, RoleCode.ADMINISTRATOR)):
+    if not can_administer(user):
         return None
     items: list[PanelItem] = []
     for username in locked_usernames()[:MAX_ITEMS]:

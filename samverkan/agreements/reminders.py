@@ -8,20 +8,16 @@ termination (to ROC) is not recorded as sent (`selectors.reminders_for`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.accounts.access import has_role
 from samverkan.accounts.models import RoleCode, User
-from samverkan.agreements.models import ReminderSent
 from samverkan.agreements.selectors import reminders_for
 from samverkan.core.calendar import local_date
+from samverkan.core.reminders import ReminderMail, send_reminder_mails
 from samverkan.core.startpage import Panel, PanelItem
 
 
@@ -45,37 +41,16 @@ def agreements_panel(user: User) -> Panel | None:
     )
 
 
-def _claim(user: Any, key: str, today: date) -> bool:
-    """True the first time (user, key, today) is claimed; False afterwards."""
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(user=user, key=key, sent_on=today)
-    except IntegrityError:
-        return False
-    return True
-
-
 def send_reminders(*, today: date | None = None) -> int:
     """Mail each agreement administrator the reminders not yet mailed today. Returns mails sent."""
-    today = today or local_date(timezone.now())
-    sent = 0
-    admins = User.objects.filter(is_active=True, roles__code=RoleCode.AGREEMENT_ADMIN).exclude(
-        email=""
+    return send_reminder_mails(
+        ReminderMail(
+            roles=(RoleCode.AGREEMENT_ADMIN,),
+            reminders=reminders_for,
+            key=lambda r: r.key,
+            line=lambda r: r.text,
+            subject=_("Samverkan: %(n)s avtal att hantera"),
+            intro=_("Följande avtal behöver åtgärdas:"),
+        ),
+        today or local_date(timezone.now()),
     )
-    for user in admins.distinct():
-        new = [r for r in reminders_for(user, today) if _claim(user, r.key, today)]
-        if not new:
-            continue
-        lines = [f"- {r.text}" for r in new]
-        send_mail(
-            subject=_("Samverkan: %(n)s avtal att hantera") % {"n": len(new)},
-            message=_("Följande avtal behöver åtgärdas:")
-            + "\n\n"
-            + "\n".join(lines)
-            + "\n\n"
-            + _("Se startsidan i Samverkan."),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-        )
-        sent += 1
-    return sent

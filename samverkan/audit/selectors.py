@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from samverkan.accounts.access import responsible_organisation_ids
-from samverkan.audit.models import AuditEntry
+from samverkan.audit import access
+from samverkan.audit.models import AuditAction, AuditEntry
+from samverkan.audit.services import audit_record
 from samverkan.core.calendar import STOCKHOLM
-from samverkan.registry.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -24,20 +24,9 @@ class AuditFilters:
     date_to: date | None = None
 
 
-def controller_codes_for(user: Any) -> list[str]:
-    """The organisation codes whose records the user's organisation is responsible for."""
-    ids = responsible_organisation_ids(user)
-    if not ids:
-        return []
-    return list(Organisation.objects.filter(id__in=ids).values_list("code", flat=True))
-
-
 def audit_entries_for_auditor(*, user: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
-    """Entries whose controller is the user's organisation (or one below it), newest first."""
-    codes = controller_codes_for(user)
-    if not codes:
-        return AuditEntry.objects.none()
-    entries = AuditEntry.objects.filter(controller__in=codes)
+    """The entries the auditor may read (`access.visible_to`) that match, newest first."""
+    entries = access.visible_to(user)
     if filters.record_type:
         entries = entries.filter(record_type=filters.record_type)
     if filters.record_id:
@@ -52,3 +41,17 @@ def audit_entries_for_auditor(*, user: Any, filters: AuditFilters) -> QuerySet[A
         next_day = filters.date_to + timedelta(days=1)
         entries = entries.filter(at__lt=datetime.combine(next_day, time(), STOCKHOLM))
     return entries.order_by("-id")
+
+
+def search_record(*, user: Any, criteria: dict[str, Any], page: int) -> None:
+    """Reading the log is itself logged: who reviewed which part of it."""
+    organisation = getattr(user, "organisation", None)
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        record_type="audit_log",
+        record_id="search",
+        controller=organisation.code if organisation else "",
+        detail={key: (str(value) if value else "") for key, value in criteria.items()}
+        | {"page": page},
+    )

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from samverkan.accounts.models import ApiClient, User
@@ -158,3 +159,28 @@ def audit_record(
         values["previous_hash"] = _last_hash()
         values["entry_hash"] = compute_entry_hash(values)
         return AuditEntry.objects.create(**values)
+
+
+def audit_record_of(
+    record: Model,
+    *,
+    actor: User | ApiClient | Any | None,
+    action: str,
+    controller: str,
+    reason: str = "",
+    detail: dict | None = None,
+) -> AuditEntry:
+    """`audit_record` for a stored record: its type is the model's label (`app.Model`).
+
+    The one way the apps name a model record in the log, so each app's service
+    says only who controls the record and what to add.
+    """
+    return audit_record(
+        actor=actor,
+        action=action,
+        record_type=record._meta.label,
+        record_id=record.pk,
+        controller=controller,
+        reason=reason,
+        detail=detail,
+    )

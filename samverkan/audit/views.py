@@ -6,12 +6,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from samverkan.accounts.access import has_role
-from samverkan.accounts.models import RoleCode
+from samverkan.audit import access
 from samverkan.audit.forms import AuditSearchForm
-from samverkan.audit.models import AuditAction
-from samverkan.audit.selectors import audit_entries_for_auditor
-from samverkan.audit.services import audit_record
+from samverkan.audit.selectors import audit_entries_for_auditor, search_record
 
 PAGE_SIZE = 50
 
@@ -20,7 +17,7 @@ PAGE_SIZE = 50
 def search(request: HttpRequest) -> HttpResponse:
     """An auditor searches the access log of their own organisation's records."""
     user = request.user
-    if not has_role(user, RoleCode.AUDITOR):
+    if not access.can_search(user):
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
     page = None
@@ -38,17 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         # Evaluate the page now, before the search itself is logged below.
         page.object_list = list(page.object_list)
-        # Reading the log is itself logged: who reviewed which part of it.
-        organisation = getattr(user, "organisation", None)
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            record_type="audit_log",
-            record_id="search",
-            controller=organisation.code if organisation else "",
-            detail={key: (str(value) if value else "") for key, value in form.cleaned_data.items()}
-            | {"page": page.number},
-        )
+        search_record(user=user, criteria=form.cleaned_data, page=page.number)
         params = request.GET.copy()
         params.pop("sida", None)
         query = params.urlencode()

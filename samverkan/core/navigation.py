@@ -1,13 +1,15 @@
 """Main navigation: each app registers its entries in `AppConfig.ready()`.
 
-    register_nav(_("Anmälningar"), "intake:list", roles={RoleCode.HUB_WORKER}, order=10)
+    register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=access.READERS, order=43)
 
-An entry with no roles is shown to every signed-in user; the others only to holders of one of
-its roles (staff too: a link that answers 403 helps no one).
+`roles` is a role group from the app's access.py. An entry with no roles is shown to
+every signed-in user; the others only to holders of one of its roles (staff too: a link
+that answers 403 helps no one).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -36,8 +38,9 @@ _entries: list[NavEntry] = []
 
 
 def register_nav(
-    label: str | Promise, url_name: str, roles: set[str] | None = None, order: int = 100
+    label: str | Promise, url_name: str, roles: Iterable[str] | None = None, order: int = 100
 ) -> None:
+    """Show the entry to holders of one of `roles` (an app's role group from its access.py)."""
     entry = NavEntry(label, url_name, frozenset(roles or ()), order)
     if entry not in _entries:
         _entries.append(entry)

@@ -31,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from samverkan.accounts.access import role_codes
 from samverkan.accounts.models import User
 
 Text = str | Promise
@@ -105,8 +106,6 @@ def nothing_to_do_panel() -> Panel:
 
 
 def panels_for(user: User) -> list[Panel]:
-    from samverkan.accounts.access import role_codes
-
     found = [panel for function in _panels if (panel := function(user)) is not None]
     if not role_codes(user):
         found.insert(0, no_role_panel(user))

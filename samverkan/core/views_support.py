@@ -70,7 +70,7 @@ def refuse_or_show(form: forms.BaseForm | None, error: ServiceError) -> None:
 def form_action(
     request: HttpRequest,
     form: forms.BaseForm | None,
-    call: Callable[[dict[str, Any]], object],
+    call: Callable[[dict[str, Any]], Any],
     *,
     done: str | Promise | Callable[[Any], str | Promise],
     success_url: str | Callable[[Any], str],
@@ -85,8 +85,11 @@ def form_action(
     allowed 403; a conflict (someone else acted first) redirects to
     `conflict_url` (default `success_url`) with the message, so the user sees the
     record as it now is. Without a form every refusal but an access one is shown
-    as a message on `success_url`. `done` and `success_url` may be functions of
-    what `call` returned, e.g. to go to the record it created.
+    as a message on `success_url`.
+
+    `done` and `success_url` may instead be functions of what `call` returned,
+    for a page that goes to the record it just created (refusals then go to
+    `conflict_url`, which such a caller must give).
     """
     if form is not None and not form.is_valid():
         return rerender(form)

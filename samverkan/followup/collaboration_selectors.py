@@ -33,7 +33,7 @@ from samverkan.followup.periods import Period
 from samverkan.followup.selectors import Scope
 from samverkan.followup.stats import Cell
 from samverkan.followup.tables import Dashboard, Row, Table
-from samverkan.registry.models import Organisation
+from samverkan.registry.selectors import descendant_ids
 
 TREND_TEXT = {"up": "Ökar", "down": "Minskar", "flat": "Oförändrad", "": ""}
 MAX_TERMS = 4
@@ -43,17 +43,7 @@ _OF = re.compile(r"(\d+) av (\d+)")
 def _organisation_ids(scope: Scope) -> set[int] | None:
     """The organisation and those below it (a municipality's districts); None for all."""
     if scope.organisation is not None:
-        found = {scope.organisation.pk}
-        frontier = set(found)
-        while frontier:
-            frontier = (
-                set(
-                    Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-                )
-                - found
-            )
-            found |= frontier
-        return found
+        return set(descendant_ids([scope.organisation.pk]))
     if scope.agreement is not None:
         return set(scope.agreement.parties.values_list("organisation_id", flat=True))
     return None

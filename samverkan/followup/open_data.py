@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from samverkan.core.calendar import STOCKHOLM, local_date
@@ -104,38 +105,32 @@ def _county_of(code: str, counties: dict[str, str]) -> str:
     return code[:2] if len(code) == 4 and code.isdigit() else UNKNOWN
 
 
+def _per_quarter(rows: QuerySet[Any], at: str, code: str) -> Iterator[tuple[str, Any, int]]:
+    """(quarter, code, count) of the rows, by the Swedish quarter of `at` and by `code`."""
+    counted = (
+        rows.order_by()
+        .annotate(
+            year=ExtractYear(at, tzinfo=STOCKHOLM), quarter=ExtractQuarter(at, tzinfo=STOCKHOLM)
+        )
+        .values("year", "quarter", code)
+        .annotate(n=Count("pk"))
+    )
+    for row in counted:
+        yield quarter_code(row["year"], row["quarter"]), row[code], row["n"]
+
+
 def open_statistics(*, now: datetime) -> OpenStatistics:
     quarters = published_quarters(local_date(now))
     limit = stats.threshold()
     start, _ = quarters[0].bounds()
     _, end = quarters[-1].bounds()
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    eligible = (
-        ConcernReport.objects.filter(received_at__gte=start, received_at__lt=end)
-        .order_by()
-        .annotate(
-            year=ExtractYear("received_at", tzinfo=STOCKHOLM),
-            quarter=ExtractQuarter("received_at", tzinfo=STOCKHOLM),
-        )
-        .values("year", "quarter", "responsible_municipality__code")
-        .annotate(n=Count("pk"))
-    )
-    for row in eligible:
-        key = (quarter_code(row["year"], row["quarter"]), row["responsible_municipality__code"])
-        counts[key][0] += row["n"]
-    not_eligible = (
-        NotEligibleRecord.objects.filter(decided_at__gte=start, decided_at__lt=end)
-        .order_by()
-        .annotate(
-            year=ExtractYear("decided_at", tzinfo=STOCKHOLM),
-            quarter=ExtractQuarter("decided_at", tzinfo=STOCKHOLM),
-        )
-        .values("year", "quarter", "home_municipality")
-        .annotate(n=Count("pk"))
-    )
-    for row in not_eligible:
-        key = (quarter_code(row["year"], row["quarter"]), row["home_municipality"] or UNKNOWN)
-        counts[key][1] += row["n"]
+    eligible = ConcernReport.objects.filter(received_at__gte=start, received_at__lt=end)
+    for label, code, n in _per_quarter(eligible, "received_at", "responsible_municipality__code"):
+        counts[(label, code)][0] += n
+    not_eligible = NotEligibleRecord.objects.filter(decided_at__gte=start, decided_at__lt=end)
+    for label, code, n in _per_quarter(not_eligible, "decided_at", "home_municipality"):
+        counts[(label, code or UNKNOWN)][1] += n
     codes = {code for _, code in counts}
     organisations = {
         o.code: o

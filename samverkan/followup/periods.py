@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from samverkan.core.calendar import STOCKHOLM
+from samverkan.core.errors import InvalidInput
 
 MONTHS = [
     "januari",
@@ -38,10 +39,11 @@ KINDS = {
 }
 
 
-class InvalidPeriod(ValueError):
+class InvalidPeriod(InvalidInput):
+    """A period that cannot be counted (the whole form's input, so no one field)."""
+
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(None, message)
 
 
 def swedish_date(day: date) -> str:

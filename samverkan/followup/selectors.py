@@ -59,8 +59,6 @@ from django.db.models.functions import (
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import RoleCode
 from samverkan.agreements.models import Agreement, AgreementTypeCode, PartyRole
 from samverkan.core.calendar import STOCKHOLM, is_public_holiday, local_date
 from samverkan.followup import stats
@@ -79,9 +77,6 @@ from samverkan.registry.models import Organisation, OrganisationKind
 WEEKDAYS = ["Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag"]
 HOLIDAY_LABEL = "Helgdag eller helgafton"
 UNKNOWN_MUNICIPALITY = "Okänd bosättningskommun"
-
-FOLLOWUP_ROLES = (RoleCode.ANALYST, RoleCode.AGREEMENT_ADMIN, RoleCode.ADMINISTRATOR)
-
 
 # --- scope ------------------------------------------------------------------------
 
@@ -179,24 +174,6 @@ class Scope:
             )
             return providers or None
         return None
-
-
-def must_suppress(user: Any, scope: Scope) -> bool:
-    """Suppress unless the user belongs to the organisation responsible for every figure.
-
-    A municipality's (or district's) own people see its figures in full; the
-    provider party of an agreement (e.g. Stockholm for single entry, which
-    handles every report at the hub) sees that agreement's figures in full.
-    Everyone else — and every open-data export — gets suppressed figures.
-    """
-    responsible = scope.responsible_organisation_ids()
-    if responsible is None:
-        return True
-    return not responsible <= set(responsible_organisation_ids(user))
-
-
-def may_view_followup(user: Any) -> bool:
-    return bool(getattr(user, "is_staff", False)) or has_role(user, *FOLLOWUP_ROLES)
 
 
 def scope_choices() -> tuple[list[Organisation], list[Agreement]]:

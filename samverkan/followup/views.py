@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from samverkan.core.calendar import local_date
-from samverkan.followup import exports, selectors
+from samverkan.followup import access, exports, selectors
+from samverkan.followup.collaboration_selectors import collaboration_dashboard
+from samverkan.followup.defector_selectors import defector_dashboard
 from samverkan.followup.forms import DashboardForm, agreement_type_for
+from samverkan.followup.open_data import as_csv, as_json, open_statistics
 from samverkan.followup.periods import Period, shift
 from samverkan.followup.selectors import Scope
 from samverkan.followup.services import export_record
@@ -31,9 +34,6 @@ class Board:
 
 
 def _boards() -> dict[str, Board]:
-    from samverkan.followup.collaboration_selectors import collaboration_dashboard
-    from samverkan.followup.defector_selectors import defector_dashboard
-
     return {
         "en-ingang": Board("en-ingang", "En ingång", selectors.single_entry_dashboard),
         "avhoppare": Board("avhoppare", "Avhoppare", defector_dashboard),
@@ -51,7 +51,7 @@ def _board(slug: str) -> Board:
 def _require_access(request: HttpRequest) -> None:
     if not request.user.is_authenticated:
         raise PermissionDenied
-    if not selectors.may_view_followup(request.user):
+    if not access.can_view(request.user):
         raise PermissionDenied
 
 
@@ -61,7 +61,7 @@ def _dashboard_for(request: HttpRequest, board: Board) -> tuple[DashboardForm, D
         request.GET or None, agreement_type=agreement_type_for(board.slug), today=today
     )
     period, scope = form.resolved()
-    suppress = selectors.must_suppress(request.user, scope)
+    suppress = access.must_suppress(request.user, scope)
     result = board.build(period=period, scope=scope, suppress=suppress)
     # Which organisations the figures are counted on, visible on the page and in exports.
     result.notes.append(selectors.MAPPING_NOTES[scope.mapping])
@@ -175,8 +175,6 @@ def export_table(request: HttpRequest, board: str, slug: str, export_format: str
 
 
 def _open_data(request: HttpRequest) -> Any:
-    from samverkan.followup.open_data import open_statistics
-
     return open_statistics(now=timezone.now())
 
 
@@ -187,8 +185,6 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def open_data_download(request: HttpRequest, export_format: str) -> HttpResponse:
-    from samverkan.followup.open_data import as_csv, as_json
-
     data = _open_data(request)
     if export_format == "csv":
         return _download(as_csv(data), "csv", "oppna-data-en-ingang.csv")

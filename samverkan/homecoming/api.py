@@ -8,46 +8,32 @@ by the recorded basis and audited — a field the viewer's party may not see is
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
-from samverkan.accounts.access import has_role
 from samverkan.agreements.api import VerifiedSessionAuth
-from samverkan.homecoming import selectors, services
+from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
+from samverkan.homecoming import access, selectors, services
 from samverkan.homecoming.models import SharingBasis
 from samverkan.homecoming.selectors import PlanView
-from samverkan.homecoming.services import HOMECOMING_ROLES
 from samverkan.registry.models import Organisation
 
 router = Router(tags=["homecoming"], auth=[VerifiedSessionAuth()])
 
-T = TypeVar("T")
-
-
-def _call(function: Callable[..., T], **kwargs: Any) -> T:
-    try:
-        return function(**kwargs)
-    except services.HomecomingError as error:
-        raise HttpError(error.status_code, error.message) from error
-
 
 def _member(request: HttpRequest) -> Any:
-    if not has_role(request.user, *HOMECOMING_ROLES):
-        raise HttpError(403, "Du har ingen roll som arbetar med hemtagningsplaner.")
+    if not access.works_with_plans(request.user):
+        raise NotAllowed("Du har ingen roll som arbetar med hemtagningsplaner.")
     return request.user
 
 
-def _organisation(code: str | None, field: str) -> Organisation | None:
-    if not code:
-        return None
+def _organisation(code: str, field: str) -> Organisation:
     organisation = Organisation.objects.filter(code=code).first()
     if organisation is None:
-        raise HttpError(422, f"Okänd organisation i {field}: {code!r}.")
+        raise InvalidInput(field, f"Okänd organisation i {field}: {code!r}.")
     return organisation
 
 
@@ -133,21 +119,8 @@ def _plan(view: PlanView) -> dict[str, Any]:
 def _detail(view: PlanView) -> PlanDetailOut:
     return PlanDetailOut(
         **_plan(view),
-        actions=[
-            ActionOut(
-                id=a.id,
-                party=a.party_code,
-                text=a.text,
-                owner_name=a.owner_name,
-                due_date=a.due_date,
-                status=a.status,
-                completed_on=a.completed_on,
-                note=a.note,
-                overdue=a.overdue,
-                can_update=a.can_update,
-            )
-            for a in view.actions
-        ],
+        # the API names a party by its code; the view's other fields are the schema's
+        actions=[ActionOut(**{**vars(a), "party": a.party_code}) for a in view.actions],
         contacts=None
         if view.contacts is None
         else [ContactOut(**c.__dict__) for c in view.contacts],
@@ -160,7 +133,7 @@ def _detail(view: PlanView) -> PlanDetailOut:
 def _read(request: HttpRequest, plan_id: int, reason: str = "API") -> PlanDetailOut:
     view = selectors.plan_view(_member(request), plan_id, reason=reason)
     if view is None:
-        raise HttpError(404, "Planen finns inte.")
+        raise NotFound("Planen finns inte.")
     return _detail(view)
 
 
@@ -192,14 +165,13 @@ class PlanIn(Schema):
 @router.post("/plans", response={201: PlanDetailOut})
 def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
     data = payload.dict()
-    plan = _call(
-        services.plan_create,
+    plan = services.plan_create(
         actor=_member(request),
         **{
             **data,
             "district": _organisation(payload.district, "district"),
             "police_unit": _organisation(payload.police_unit, "police_unit"),
-            "school": _organisation(payload.school, "school"),
+            "school": _organisation(payload.school, "school") if payload.school else None,
         },
     )
     return Status(201, _read(request, plan.pk, "API, ny plan"))
@@ -213,7 +185,7 @@ class BasisIn(Schema):
 
 @router.post("/plans/{plan_id}/basis", response=PlanDetailOut)
 def plan_basis(request: HttpRequest, plan_id: int, payload: BasisIn) -> PlanDetailOut:
-    _call(services.basis_record, actor=_member(request), plan_id=plan_id, **payload.dict())
+    services.basis_record(actor=_member(request), plan_id=plan_id, **payload.dict())
     return _read(request, plan_id)
 
 
@@ -227,13 +199,13 @@ class AssessmentIn(Schema):
 
 @router.post("/plans/{plan_id}/assessment", response=PlanDetailOut)
 def plan_assessment(request: HttpRequest, plan_id: int, payload: AssessmentIn) -> PlanDetailOut:
-    _call(services.plan_update, actor=_member(request), plan_id=plan_id, **payload.dict())
+    services.plan_update(actor=_member(request), plan_id=plan_id, **payload.dict())
     return _read(request, plan_id)
 
 
 @router.post("/plans/{plan_id}/close", response=PlanDetailOut)
 def plan_close(request: HttpRequest, plan_id: int) -> PlanDetailOut:
-    _call(services.plan_close, actor=_member(request), plan_id=plan_id)
+    services.plan_close(actor=_member(request), plan_id=plan_id)
     return _read(request, plan_id)
 
 
@@ -251,8 +223,7 @@ class CreatedOut(Schema):
 @router.post("/plans/{plan_id}/actions", response={201: CreatedOut})
 def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> Any:
     party = _organisation(payload.party, "party")
-    action = _call(
-        services.action_add,
+    action = services.action_add(
         actor=_member(request),
         plan_id=plan_id,
         party=party,
@@ -271,9 +242,7 @@ class ActionUpdateIn(Schema):
 
 @router.post("/actions/{action_id}", response=CreatedOut)
 def action_update(request: HttpRequest, action_id: int, payload: ActionUpdateIn) -> CreatedOut:
-    action = _call(
-        services.action_update, actor=_member(request), action_id=action_id, **payload.dict()
-    )
+    action = services.action_update(actor=_member(request), action_id=action_id, **payload.dict())
     return CreatedOut(id=action.pk)
 
 
@@ -286,8 +255,7 @@ class ContactIn(Schema):
 
 @router.post("/plans/{plan_id}/contacts", response={201: CreatedOut})
 def contact_create(request: HttpRequest, plan_id: int, payload: ContactIn) -> Any:
-    contact = _call(
-        services.contact_add,
+    contact = services.contact_add(
         actor=_member(request),
         plan_id=plan_id,
         organisation=_organisation(payload.organisation, "organisation"),
@@ -304,8 +272,7 @@ class ReturnIn(Schema):
 
 @router.post("/plans/{plan_id}/return", response=PlanDetailOut)
 def plan_return(request: HttpRequest, plan_id: int, payload: ReturnIn) -> PlanDetailOut:
-    _call(
-        services.return_record,
+    services.return_record(
         actor=_member(request),
         plan_id=plan_id,
         released_on=payload.released_on,
@@ -320,8 +287,7 @@ class FollowUpIn(Schema):
 
 @router.post("/plans/{plan_id}/follow-ups", response={201: CreatedOut})
 def follow_up_create(request: HttpRequest, plan_id: int, payload: FollowUpIn) -> Any:
-    follow_up = _call(
-        services.follow_up_add,
+    follow_up = services.follow_up_add(
         actor=_member(request),
         plan_id=plan_id,
         held_on=payload.held_on,
@@ -343,14 +309,4 @@ class DueActionOut(Schema):
 def actions_due(request: HttpRequest, days: int = 0) -> list[DueActionOut]:
     """The caller's party's open actions past their date (or within `days` days)."""
     due = selectors.overdue_actions_for(_member(request), soon_days=max(0, min(days, 90)))
-    return [
-        DueActionOut(
-            id=a.id,
-            plan=a.plan_id,
-            plan_reference=a.plan_reference,
-            text=a.text,
-            due_date=a.due_date,
-            overdue=a.overdue,
-        )
-        for a in due
-    ]
+    return [DueActionOut(**{**vars(a), "plan": a.plan_id}) for a in due]

@@ -84,19 +84,20 @@ def load_demo() -> None:
             owner_name=owner,
             due_date=today + timedelta(days=days),
         )
-    services.contact_add(
-        actor=actor,
-        plan_id=plan.pk,
-        organisation=farsta,
-        name="Sara Lindqvist (demo)",
-        title="Socialsekreterare, enheten för ungdom",
-        phone="08-465 004 71",
-    )
-    services.contact_add(
-        actor=actor,
-        plan_id=plan.pk,
-        organisation=police,
-        name="Ungdomssamordnare Polisen Farsta (demo)",
-        title="Polisens ungdomssamordnare",
-        phone="070-174 06 10",
-    )
+    for organisation, name, title, phone in (
+        (farsta, "Sara Lindqvist (demo)", "Socialsekreterare, enheten för ungdom", "08-465 004 71"),
+        (
+            police,
+            "Ungdomssamordnare Polisen Farsta (demo)",
+            "Polisens ungdomssamordnare",
+            "070-174 06 10",
+        ),
+    ):
+        services.contact_add(
+            actor=actor,
+            plan_id=plan.pk,
+            organisation=organisation,
+            name=name,
+            title=title,
+            phone=phone,
+        )

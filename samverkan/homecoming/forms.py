@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.homecoming.models import ActionStatus, RiskLevel, SharingBasis
+
+if TYPE_CHECKING:  # a development dependency: only the type checker needs it
+    from django_stubs_ext import StrOrPromise
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,6 +28,15 @@ BASIS_HELP = _(
 )
 
 
+def _concrete_risk(help_text: StrOrPromise) -> forms.CharField:
+    return forms.CharField(
+        label=_("Konkret risk för fortsatt brottslighet"),
+        help_text=help_text,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AssessmentFields(forms.Form):
     sis_home = forms.CharField(label=_("SiS-hem"), max_length=200)
     expected_release = forms.DateField(label=_("Beräknad utskrivning"), widget=DATE)
@@ -33,11 +45,8 @@ class AssessmentFields(forms.Form):
         choices=RiskLevel.choices,
         widget=forms.RadioSelect,
     )
-    concrete_risk = forms.CharField(
-        label=_("Konkret risk för fortsatt brottslighet"),
-        help_text=_("Krävs för delning enligt 10 kap. 18 a § OSL. Polisen ser denna text."),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    concrete_risk = _concrete_risk(
+        _("Krävs för delning enligt 10 kap. 18 a § OSL. Polisen ser denna text.")
     )
     risk_assessment = forms.CharField(
         label=_("Socialtjänstens riskbedömning (frivilligt)"),
@@ -106,12 +115,7 @@ class AssessmentForm(AssessmentFields):
 
 
 class BasisForm(BasisFields):
-    concrete_risk = forms.CharField(
-        label=_("Konkret risk för fortsatt brottslighet"),
-        help_text=_("Krävs för 10 kap. 18 a § OSL. Polisen ser denna text."),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    concrete_risk = _concrete_risk(_("Krävs för 10 kap. 18 a § OSL. Polisen ser denna text."))
 
 
 class ActionForm(forms.Form):

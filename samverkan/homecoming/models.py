@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.homecoming import rules
 
 
 class SharingBasis(models.TextChoices):
@@ -54,8 +55,6 @@ class ActionStatus(models.TextChoices):
 class HomecomingPlanQuerySet(models.QuerySet):
     def visible_to(self, user: Any, *, today: date | None = None) -> HomecomingPlanQuerySet:
         """The district always; the police and the school only as the recorded basis allows."""
-        from samverkan.homecoming import rules
-
         ids = responsible_organisation_ids(user)
         if not ids:
             return self.none()

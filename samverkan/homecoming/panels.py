@@ -5,21 +5,20 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import has_role
 from samverkan.accounts.models import User
 from samverkan.core.navigation import register_nav
 from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.homecoming.access import HOMECOMING_ROLES, works_with_plans
 from samverkan.homecoming.selectors import overdue_actions_for
-from samverkan.homecoming.services import HOMECOMING_ROLES
 
 SOON_DAYS = 7
 
-register_nav(_("Hemtagning från SiS"), "homecoming:index", roles=set(HOMECOMING_ROLES), order=45)
+register_nav(_("Hemtagning från SiS"), "homecoming:index", roles=HOMECOMING_ROLES, order=45)
 
 
 @register_panel
 def actions_panel(user: User) -> Panel | None:
-    if not has_role(user, *HOMECOMING_ROLES):
+    if not works_with_plans(user):
         return None
     due = overdue_actions_for(user, soon_days=SOON_DAYS)
     if not due:

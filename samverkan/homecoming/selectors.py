@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import age_on
-from samverkan.homecoming import rules
+from samverkan.homecoming import access, rules
+from samverkan.homecoming.access import can_update_action, current_basis, party_of
 from samverkan.homecoming.models import (
     ActionStatus,
     HomecomingAction,
@@ -31,40 +31,12 @@ from samverkan.homecoming.models import (
     SharingBasis,
 )
 from samverkan.homecoming.rules import Section
-from samverkan.homecoming.services import (
-    HOMECOMING_ROLES,
-    can_update_action,
-    current_basis,
-    is_social_services_for,
-    party_of,
-)
 
 S = Section
 
 
 def _today() -> date:
     return local_date(timezone.now())
-
-
-def plans_visible_to(user: Any, *, today: date | None = None) -> QuerySet[HomecomingPlan]:
-    """Plans the user's organisation is a party of and may see under the basis (no audit)."""
-    if not has_role(user, *HOMECOMING_ROLES):
-        return HomecomingPlan.objects.none()
-    return HomecomingPlan.objects.visible_to(user, today=today).select_related(
-        "district", "police_unit", "school"
-    )
-
-
-def actions_visible_to(user: Any) -> QuerySet[HomecomingAction]:
-    """Actions the user sees: every action for the district; for another party, its own.
-
-    (With consent the other parties also see each other's actions: `plan_view`.)
-    """
-    plans = plans_visible_to(user)
-    ids = responsible_organisation_ids(user)
-    return HomecomingAction.objects.filter(plan__in=plans).filter(
-        Q(plan__district_id__in=ids) | Q(party_id__in=ids)
-    )
 
 
 @dataclass(frozen=True)
@@ -214,7 +186,7 @@ def _build(user: Any, plan: HomecomingPlan, today: date, *, details: bool) -> Pl
         sharing_basis_label=str(SharingBasis(basis).label),
         basis_recorded_on=plan.basis_recorded_on,
         sections=sections,
-        can_edit=is_social_services_for(user, plan.district_id),
+        can_edit=access.can_edit(user, plan),
         **shown,
     )
 
@@ -249,7 +221,7 @@ def plan_view(
     `plan_view_audit` once it shows the plan, so a refusal leaves no VIEW entry.
     """
     day = today or _today()
-    plan = plans_visible_to(user, today=day).filter(pk=plan_id).first()
+    plan = access.visible_to(user, today=day).filter(pk=plan_id).first()
     if plan is None:
         return None
     view = _build(user, plan, day, details=True)
@@ -267,7 +239,7 @@ def plan_list(user: Any, *, reason: str = "", today: date | None = None) -> list
     """The plans the user sees (summary: no actions), each read audited."""
     day = today or _today()
     views = []
-    for plan in plans_visible_to(user, today=day).order_by("status", "expected_release", "id"):
+    for plan in access.visible_to(user, today=day).order_by("status", "expected_release", "id"):
         view = _build(user, plan, day, details=False)
         if view is not None:
             _audit_view(user, view, reason or "hemtagningsplaner, lista")
@@ -297,7 +269,7 @@ def overdue_actions_for(
     """
     day = today or _today()
     ids = responsible_organisation_ids(user)
-    plans = plans_visible_to(user, today=day)
+    plans = access.visible_to(user, today=day)
     limit = day.toordinal() + soon_days
     actions = (
         HomecomingAction.objects.filter(

@@ -3,7 +3,7 @@
 Social services of the responsible district (collaboration coordinators and
 social workers, role `receiver`) create the plan, record the legal basis for
 sharing, give actions to the parties, record the return and the follow-up.
-Each party updates its own actions and may add its own contacts. Errors carry a
+Each party updates its own actions and may add its own contacts (`access`). Errors carry a
 Swedish `message`; `InvalidInput.field` names the field.
 """
 
@@ -15,15 +15,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import User
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.core import errors
 from samverkan.core.calendar import local_date
-from samverkan.core.errors import InvalidInput, NotAllowed, ServiceError
+from samverkan.core.errors import InvalidInput, NotAllowed
 from samverkan.core.identity import InvalidPersonId, parse_person_id
-from samverkan.homecoming import rules
+from samverkan.homecoming import access, rules
+from samverkan.homecoming.access import current_basis, party_kind
 from samverkan.homecoming.models import (
     ActionStatus,
     HomecomingAction,
@@ -36,14 +36,6 @@ from samverkan.homecoming.models import (
 )
 from samverkan.registry.models import Organisation, OrganisationKind
 
-# Who works with homecoming plans: social services (coordinators, social workers),
-# the local police (its collaboration coordinators) and school staff.
-SOCIAL_SERVICES_ROLES = (RoleCode.COLLABORATION_COORDINATOR, RoleCode.RECEIVER)
-HOMECOMING_ROLES = (*SOCIAL_SERVICES_ROLES, RoleCode.SCHOOL_STAFF)
-
-
-HomecomingError = ServiceError
-
 
 class NotFound(errors.NotFound):
     default_message = "Planen finns inte, eller så har du inte behörighet."
@@ -53,47 +45,11 @@ def _today() -> date:
     return local_date(timezone.now())
 
 
-def _orgs(user: Any) -> frozenset[int]:
-    return responsible_organisation_ids(user)
-
-
-def is_social_services_for(user: Any, district_id: int) -> bool:
-    """Social services of the responsible district: may write the plan."""
-    return has_role(user, *SOCIAL_SERVICES_ROLES) and district_id in _orgs(user)
-
-
-def party_of(user: Any, plan: HomecomingPlan) -> rules.Party | None:
-    """The user's side in the plan (the district first, when one user could be several)."""
-    ids = _orgs(user)
-    if plan.district_id in ids:
-        return rules.Party.DISTRICT
-    if plan.police_unit_id in ids:
-        return rules.Party.POLICE
-    if plan.school_id is not None and plan.school_id in ids:
-        return rules.Party.SCHOOL
-    return None
-
-
-def party_kind(plan: HomecomingPlan, organisation_id: int) -> rules.Party | None:
-    if organisation_id == plan.district_id:
-        return rules.Party.DISTRICT
-    if organisation_id == plan.police_unit_id:
-        return rules.Party.POLICE
-    if plan.school_id is not None and organisation_id == plan.school_id:
-        return rules.Party.SCHOOL
-    return None
-
-
-def current_basis(plan: HomecomingPlan, day: date | None = None) -> str:
-    return rules.effective_basis(plan.sharing_basis, plan.birth_date, day or _today())
-
-
 def _audit(actor: Any, action: str, record: Any, plan: HomecomingPlan, **detail: Any) -> None:
-    audit_record(
+    audit_record_of(
+        record,
         actor=actor,
         action=action,
-        record_type=f"homecoming.{type(record).__name__}",
-        record_id=record.pk,
         controller=plan.district.code,
         detail={"plan": plan.pk, **detail},
     )
@@ -101,12 +57,14 @@ def _audit(actor: Any, action: str, record: Any, plan: HomecomingPlan, **detail:
 
 def _plan_for_district(actor: Any, plan_id: int) -> HomecomingPlan:
     """The plan, locked, for social services of its district; 404 for anyone who cannot see it."""
-    from samverkan.homecoming.models import HomecomingPlan as Plan
-
-    if not Plan.objects.visible_to(actor).filter(pk=plan_id).exists():
+    if not HomecomingPlan.objects.visible_to(actor).filter(pk=plan_id).exists():
         raise NotFound()
-    plan = Plan.objects.select_for_update(of=("self",)).select_related("district").get(pk=plan_id)
-    if not is_social_services_for(actor, plan.district_id):
+    plan = (
+        HomecomingPlan.objects.select_for_update(of=("self",))
+        .select_related("district")
+        .get(pk=plan_id)
+    )
+    if not access.can_edit(actor, plan):
         raise NotAllowed("Bara socialtjänsten i det ansvariga stadsdelsområdet ändrar planen.")
     return plan
 
@@ -157,7 +115,7 @@ def plan_create(
     basis_note: str = "",
 ) -> HomecomingPlan:
     """A homecoming plan for a young person in the district's responsibility placed at SiS."""
-    if not is_social_services_for(actor, district.pk):
+    if not access.is_social_services_for(actor, district.pk):
         raise NotAllowed("Bara socialtjänsten i det ansvariga stadsdelsområdet upprättar planen.")
     if district.kind not in (OrganisationKind.DISTRICT, OrganisationKind.MUNICIPALITY):
         raise InvalidInput("district", "Välj ett stadsdelsområde eller en kommun.")
@@ -281,27 +239,18 @@ def action_add(
     return action
 
 
-def can_update_action(user: Any, plan: HomecomingPlan, action: HomecomingAction) -> bool:
-    """A party updates its own actions; social services of the district update every action."""
-    if not isinstance(user, User) or not has_role(user, *HOMECOMING_ROLES):
-        return False
-    return action.party_id in _orgs(user) or is_social_services_for(user, plan.district_id)
-
-
 @transaction.atomic
 def action_update(
     *, actor: Any, action_id: int, status: str, note: str = "", completed_on: date | None = None
 ) -> HomecomingAction:
-    from samverkan.homecoming.selectors import actions_visible_to
-
-    if not actions_visible_to(actor).filter(pk=action_id).exists():
+    if not access.actions_visible_to(actor).filter(pk=action_id).exists():
         raise NotFound("Åtgärden finns inte, eller så har du inte behörighet.")
     action = (
         HomecomingAction.objects.select_for_update(of=("self",))
         .select_related("plan__district")
         .get(pk=action_id)
     )
-    if not can_update_action(actor, action.plan, action):
+    if not access.can_update_action(actor, action.plan, action):
         raise NotAllowed("Bara den ansvariga parten uppdaterar sin åtgärd.")
     if status not in ActionStatus.values:
         raise InvalidInput("status", "Välj status.")
@@ -319,15 +268,12 @@ def contact_add(
     *, actor: Any, plan_id: int, organisation: Organisation, name: str, title: str, phone: str = ""
 ) -> HomecomingContact:
     """Social services add anyone's contact; another party adds its own."""
-    from samverkan.homecoming.selectors import plans_visible_to
-
-    plan = plans_visible_to(actor).filter(pk=plan_id).first()
+    plan = access.visible_to(actor).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound()
     if party_kind(plan, organisation.pk) is None:
         raise InvalidInput("organisation", "Välj en av planens parter.")
-    own = organisation.pk in _orgs(actor) and has_role(actor, *HOMECOMING_ROLES)
-    if not (own or is_social_services_for(actor, plan.district_id)):
+    if not access.can_add_contact_for(actor, plan, organisation.pk):
         raise NotAllowed("Du kan bara lägga till kontakter för din egen organisation.")
     if not name.strip() or not title.strip():
         raise InvalidInput("name", "Ange namn och funktion.")

@@ -7,12 +7,13 @@ Thin views: every page that shows a plan reads it through `selectors.plan_view`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,9 +22,10 @@ from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
-from samverkan.core.views_support import refuse_or_show as _refuse_or_show
+from samverkan.core.views_support import form_action
 from samverkan.core.views_support import signed_in_user as _user
-from samverkan.homecoming import selectors, services
+from samverkan.homecoming import access, selectors, services
+from samverkan.homecoming.access import HOMECOMING_ROLES, SOCIAL_SERVICES_ROLES
 from samverkan.homecoming.forms import (
     ActionForm,
     ActionUpdateForm,
@@ -36,14 +38,8 @@ from samverkan.homecoming.forms import (
 )
 from samverkan.homecoming.models import HomecomingPlan
 from samverkan.homecoming.selectors import PlanView
-from samverkan.homecoming.services import (
-    HOMECOMING_ROLES,
-    SOCIAL_SERVICES_ROLES,
-    HomecomingError,
-    NotAllowed,
-    NotFound,
-)
 from samverkan.registry.models import Organisation, OrganisationKind
+from samverkan.registry.selectors import local_police_units
 
 
 def _view(user: User, plan_id: int, reason: str, *, audited: bool = True) -> PlanView:
@@ -66,16 +62,10 @@ def _editable(user: User, plan_id: int, reason: str) -> PlanView:
 
 def _districts(user: User) -> Any:
     ids = [
-        pk for pk in responsible_organisation_ids(user) if services.is_social_services_for(user, pk)
+        pk for pk in responsible_organisation_ids(user) if access.is_social_services_for(user, pk)
     ]
     return Organisation.objects.filter(
         pk__in=ids, kind__in=[OrganisationKind.DISTRICT, OrganisationKind.MUNICIPALITY]
-    ).order_by("name")
-
-
-def _police_units() -> Any:
-    return Organisation.objects.filter(
-        kind=OrganisationKind.POLICE_UNIT, code__startswith="polisen-lpo-"
     ).order_by("name")
 
 
@@ -89,11 +79,38 @@ def _plan_parties(plan_id: int) -> Any:
     return Organisation.objects.filter(pk__in=[i for i in ids if i]).order_by("kind", "name")
 
 
+def _detail_url(plan_id: int) -> str:
+    return reverse("homecoming:detail", kwargs={"plan_id": plan_id})
+
+
 def _form_page(
     request: HttpRequest, form: Any, title: str, view: PlanView | None, **extra: Any
 ) -> HttpResponse:
     return render(
         request, "homecoming/form.html", {"form": form, "title": title, "plan": view, **extra}
+    )
+
+
+def _plan_form(
+    request: HttpRequest,
+    form: Any,
+    view: PlanView,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    done: str,
+    **extra: Any,
+) -> HttpResponse:
+    """The form page of a plan; on POST the form goes to `call` and back to the plan."""
+    if request.method != "POST":
+        return _form_page(request, form, title, view, **extra)
+    return form_action(
+        request,
+        form,
+        call,
+        done=done,
+        success_url=_detail_url(view.id),
+        rerender=lambda form: _form_page(request, form, title, view, **extra),
     )
 
 
@@ -124,37 +141,38 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     form = PlanForm(
         request.POST or None,
         districts=districts,
-        police_units=_police_units(),
+        police_units=local_police_units(),
         schools=_schools(),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    title = _("Ny hemtagningsplan")
+    if request.method != "POST":
+        return _form_page(request, form, title, None)
+
+    def create(data: dict[str, Any]) -> HomecomingPlan:
         district = districts.filter(pk=data["district"]).first()
         if district is None:
             raise PermissionDenied
-        try:
-            plan = services.plan_create(
-                actor=user,
-                district=district,
-                police_unit=_police_units().get(pk=data["police_unit"]),
-                school=_schools().filter(pk=data["school"]).first() if data["school"] else None,
-                person_id=data["person_id"],
-                name=data["name"],
-                sis_home=data["sis_home"],
-                expected_release=data["expected_release"],
-                risk_level=data["risk_level"],
-                concrete_risk=data["concrete_risk"],
-                risk_assessment=data["risk_assessment"],
-                sharing_basis=data["sharing_basis"],
-                basis_note=data["basis_note"],
-            )
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Hemtagningsplanen är upprättad."))
-            return redirect("homecoming:detail", plan_id=plan.pk)
-    return _form_page(request, form, _("Ny hemtagningsplan"), None)
+        # the form's fields are the service's, with organisations chosen by id
+        return services.plan_create(
+            actor=user,
+            **{
+                **data,
+                "district": district,
+                "police_unit": local_police_units().get(pk=data["police_unit"]),
+                "school": _schools().filter(pk=data["school"]).first() if data["school"] else None,
+            },
+        )
+
+    return form_action(
+        request,
+        form,
+        create,
+        done=_("Hemtagningsplanen är upprättad."),
+        success_url=lambda plan: _detail_url(plan.pk),
+        conflict_url=reverse("homecoming:index"),
+        rerender=lambda form: _form_page(request, form, title, None),
+    )
 
 
 @role_required(*HOMECOMING_ROLES)
@@ -181,16 +199,14 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "concrete_risk": view.concrete_risk,
         "risk_assessment": view.risk_assessment,
     }
-    form = AssessmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(actor=user, plan_id=plan_id, **form.cleaned_data)
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Planen är ändrad."))
-            return redirect("homecoming:detail", plan_id=plan_id)
-    return _form_page(request, form, _("Ändra utskrivning och risk"), view)
+    return _plan_form(
+        request,
+        AssessmentForm(request.POST or None, initial=initial),
+        view,
+        lambda data: services.plan_update(actor=user, plan_id=plan_id, **data),
+        title=_("Ändra utskrivning och risk"),
+        done=_("Planen är ändrad."),
+    )
 
 
 @role_required(*SOCIAL_SERVICES_ROLES)
@@ -203,16 +219,14 @@ def plan_basis(request: HttpRequest, plan_id: int) -> HttpResponse:
         "basis_note": view.basis_note,
         "concrete_risk": view.concrete_risk,
     }
-    form = BasisForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.basis_record(actor=user, plan_id=plan_id, **form.cleaned_data)
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Grunden för delning med polisen är registrerad."))
-            return redirect("homecoming:detail", plan_id=plan_id)
-    return _form_page(request, form, _("Grund för vad som delas med polisen"), view)
+    return _plan_form(
+        request,
+        BasisForm(request.POST or None, initial=initial),
+        view,
+        lambda data: services.basis_record(actor=user, plan_id=plan_id, **data),
+        title=_("Grund för vad som delas med polisen"),
+        done=_("Grunden för delning med polisen är registrerad."),
+    )
 
 
 @role_required(*SOCIAL_SERVICES_ROLES)
@@ -221,24 +235,16 @@ def action_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, ny åtgärd")
     parties = _plan_parties(plan_id)
-    form = ActionForm(request.POST or None, parties=parties)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.action_add(
-                actor=user,
-                plan_id=plan_id,
-                party=parties.get(pk=data["party"]),
-                text=data["text"],
-                owner_name=data["owner_name"],
-                due_date=data["due_date"],
-            )
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Åtgärden är tillagd."))
-            return redirect("homecoming:detail", plan_id=plan_id)
-    return _form_page(request, form, _("Ny åtgärd"), view)
+    return _plan_form(
+        request,
+        ActionForm(request.POST or None, parties=parties),
+        view,
+        lambda data: services.action_add(
+            actor=user, plan_id=plan_id, **{**data, "party": parties.get(pk=data["party"])}
+        ),
+        title=_("Ny åtgärd"),
+        done=_("Åtgärden är tillagd."),
+    )
 
 
 @role_required(*HOMECOMING_ROLES)
@@ -253,18 +259,17 @@ def action_update(request: HttpRequest, plan_id: int, action_id: int) -> HttpRes
     if not action.can_update:
         raise PermissionDenied
     selectors.plan_view_audit(user, view, reason)
-    form = ActionUpdateForm(
-        request.POST or None, initial={"status": action.status, "note": action.note}
+    return _plan_form(
+        request,
+        ActionUpdateForm(
+            request.POST or None, initial={"status": action.status, "note": action.note}
+        ),
+        view,
+        lambda data: services.action_update(actor=user, action_id=action_id, **data),
+        title=_("Uppdatera åtgärd"),
+        done=_("Åtgärden är uppdaterad."),
+        action=action,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update(actor=user, action_id=action_id, **form.cleaned_data)
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Åtgärden är uppdaterad."))
-            return redirect("homecoming:detail", plan_id=plan_id)
-    return _form_page(request, form, _("Uppdatera åtgärd"), view, action=action)
 
 
 @role_required(*HOMECOMING_ROLES)
@@ -275,24 +280,18 @@ def contact_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     parties = _plan_parties(plan_id)
     if not view.can_edit:
         parties = parties.filter(pk__in=responsible_organisation_ids(user))
-    form = ContactForm(request.POST or None, organisations=parties)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contact_add(
-                actor=user,
-                plan_id=plan_id,
-                organisation=parties.get(pk=data["organisation"]),
-                name=data["name"],
-                title=data["title"],
-                phone=data["phone"],
-            )
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Kontakten är tillagd."))
-            return redirect("homecoming:detail", plan_id=plan_id)
-    return _form_page(request, form, _("Ny kontakt"), view)
+    return _plan_form(
+        request,
+        ContactForm(request.POST or None, organisations=parties),
+        view,
+        lambda data: services.contact_add(
+            actor=user,
+            plan_id=plan_id,
+            **{**data, "organisation": parties.get(pk=data["organisation"])},
+        ),
+        title=_("Ny kontakt"),
+        done=_("Kontakten är tillagd."),
+    )
 
 
 @role_required(*SOCIAL_SERVICES_ROLES)
@@ -300,16 +299,14 @@ def contact_new(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_return(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, hemkomst")
-    form = ReturnForm(request.POST or None, initial={"released_on": local_date(timezone.now())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_record(actor=user, plan_id=plan_id, **form.cleaned_data)
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Hemkomsten är registrerad."))
-            return redirect("homecoming:detail", plan_id=plan_id)
-    return _form_page(request, form, _("Registrera hemkomst"), view)
+    return _plan_form(
+        request,
+        ReturnForm(request.POST or None, initial={"released_on": local_date(timezone.now())}),
+        view,
+        lambda data: services.return_record(actor=user, plan_id=plan_id, **data),
+        title=_("Registrera hemkomst"),
+        done=_("Hemkomsten är registrerad."),
+    )
 
 
 @role_required(*SOCIAL_SERVICES_ROLES)
@@ -317,16 +314,14 @@ def plan_return(request: HttpRequest, plan_id: int) -> HttpResponse:
 def follow_up_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, uppföljning")
-    form = FollowUpForm(request.POST or None, initial={"held_on": local_date(timezone.now())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.follow_up_add(actor=user, plan_id=plan_id, **form.cleaned_data)
-        except HomecomingError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Uppföljningen är sparad."))
-            return redirect("homecoming:detail", plan_id=plan_id)
-    return _form_page(request, form, _("Uppföljning efter hemkomst"), view)
+    return _plan_form(
+        request,
+        FollowUpForm(request.POST or None, initial={"held_on": local_date(timezone.now())}),
+        view,
+        lambda data: services.follow_up_add(actor=user, plan_id=plan_id, **data),
+        title=_("Uppföljning efter hemkomst"),
+        done=_("Uppföljningen är sparad."),
+    )
 
 
 @role_required(*SOCIAL_SERVICES_ROLES)
@@ -334,10 +329,11 @@ def follow_up_new(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     _editable(user, plan_id, "hemtagningsplan, avsluta")
-    try:
-        services.plan_close(actor=user, plan_id=plan_id)
-    except (NotFound, NotAllowed) as error:
-        _refuse_or_show(None, error)
-    else:
-        messages.success(request, _("Planen är avslutad."))
-    return redirect("homecoming:detail", plan_id=plan_id)
+    return form_action(
+        request,
+        None,
+        lambda data: services.plan_close(actor=user, plan_id=plan_id),
+        done=_("Planen är avslutad."),
+        success_url=_detail_url(plan_id),
+        rerender=lambda form: _form_page(request, form, "", None),
+    )

@@ -7,38 +7,28 @@ of the owner). Errors are the services' Swedish messages: 422, 403, 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
-from samverkan.accounts.access import has_role
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
+from samverkan.core.calendar import local_date
+from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.registry.models import Organisation
-from samverkan.routines import selectors, services
+from samverkan.routines import access, selectors, services
 from samverkan.routines.models import Routine, RoutineKind
-from samverkan.routines.panels import READERS
 
 router = Router(tags=["routines"], auth=[VerifiedSessionAuth()])
 
-T = TypeVar("T")
-
-
-def _call(function: Callable[..., T], **kwargs: Any) -> T:
-    try:
-        return function(**kwargs)
-    except services.RoutineError as error:
-        raise HttpError(error.status_code, error.message) from error
-
 
 def _reader(request: HttpRequest) -> Any:
-    if not has_role(request.user, *READERS):
-        raise HttpError(403, "Du har ingen roll som får läsa rutinbiblioteket.")
+    if not access.can_read(request.user):
+        raise NotAllowed("Du har ingen roll som får läsa rutinbiblioteket.")
     return request.user
 
 
@@ -46,7 +36,7 @@ def _organisations(codes: list[str], field: str) -> list[Organisation]:
     found = list(Organisation.objects.filter(code__in=codes))
     missing = set(codes) - {o.code for o in found}
     if missing:
-        raise HttpError(422, f"Okänd organisation i {field}: {', '.join(sorted(missing))}.")
+        raise InvalidInput(field, f"Okänd organisation i {field}: {', '.join(sorted(missing))}.")
     return found
 
 
@@ -81,8 +71,6 @@ class RoutineDetailOut(RoutineOut):
 
 
 def _out(routine: Routine, user: Any) -> dict[str, Any]:
-    from samverkan.routines.views import local_date_now
-
     version = routine.current_version
     assert version is not None
     return {
@@ -95,7 +83,7 @@ def _out(routine: Routine, user: Any) -> dict[str, Any]:
         "forums": sorted(f.pk for f in routine.forums.visible_to(user)),
         "agreements": sorted(a.pk for a in routine.agreements.visible_to(user)),
         "review_date": routine.review_date,
-        "review_overdue": routine.review_date < local_date_now(),
+        "review_overdue": routine.review_date < local_date(timezone.now()),
         "version": version.number,
         "version_saved_at": version.created_at,
     }
@@ -128,9 +116,9 @@ def routine_list(
 
 
 def _visible(user: Any, routine_id: int) -> Routine:
-    routine = selectors.routines_visible_to(user).filter(pk=routine_id).first()
+    routine = selectors.routine_for(user, routine_id)
     if routine is None:
-        raise HttpError(404, "Rutinen finns inte.")
+        raise NotFound("Rutinen finns inte.")
     return routine
 
 
@@ -149,7 +137,7 @@ def version_detail(request: HttpRequest, routine_id: int, number: int) -> Versio
     routine = _visible(user, routine_id)
     version = routine.versions.select_related("author").filter(number=number).first()
     if version is None:
-        raise HttpError(404, "Versionen finns inte.")
+        raise NotFound("Versionen finns inte.")
     return _version(version, routine.current_version_id)
 
 
@@ -172,11 +160,10 @@ def routine_create(request: HttpRequest, payload: RoutineIn) -> Any:
     forums = list(Forum.objects.visible_to(user).filter(pk__in=payload.forums))
     agreements = list(Agreement.objects.visible_to(user).filter(pk__in=payload.agreements))
     if len(forums) != len(set(payload.forums)):
-        raise HttpError(422, "Okänt samverkansforum i forums.")
+        raise InvalidInput("forums", "Okänt samverkansforum i forums.")
     if len(agreements) != len(set(payload.agreements)):
-        raise HttpError(422, "Okänt avtal i agreements.")
-    routine = _call(
-        services.routine_create,
+        raise InvalidInput("agreements", "Okänt avtal i agreements.")
+    routine = services.routine_create(
         actor=user,
         owner=owner,
         title=payload.title,
@@ -201,9 +188,7 @@ class RevisionIn(Schema):
 
 @router.post("/{routine_id}/versions", response={201: VersionOut})
 def routine_revise(request: HttpRequest, routine_id: int, payload: RevisionIn) -> Any:
-    version = _call(
-        services.routine_revise, actor=request.user, routine_id=routine_id, **payload.dict()
-    )
+    version = services.routine_revise(actor=request.user, routine_id=routine_id, **payload.dict())
     return Status(201, _version(version, version.pk))
 
 
@@ -213,8 +198,7 @@ class ReviewIn(Schema):
 
 @router.post("/{routine_id}/review", response=RoutineOut)
 def routine_review(request: HttpRequest, routine_id: int, payload: ReviewIn) -> RoutineOut:
-    routine = _call(
-        services.routine_confirm_review,
+    routine = services.routine_confirm_review(
         actor=request.user,
         routine_id=routine_id,
         review_date=payload.review_date,
@@ -235,9 +219,8 @@ def routine_links(request: HttpRequest, routine_id: int, payload: LinksIn) -> Ro
     forums = list(Forum.objects.visible_to(user).filter(pk__in=payload.forums))
     agreements = list(Agreement.objects.visible_to(user).filter(pk__in=payload.agreements))
     if len(forums) != len(set(payload.forums)) or len(agreements) != len(set(payload.agreements)):
-        raise HttpError(422, "Okänt samverkansforum eller avtal.")
-    _call(
-        services.routine_set_links,
+        raise InvalidInput(None, "Okänt samverkansforum eller avtal.")
+    services.routine_set_links(
         actor=user,
         routine_id=routine_id,
         parties=_organisations(payload.parties, "parties"),

@@ -6,21 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
 from samverkan.core.navigation import register_nav
 from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.routines.access import READERS
 from samverkan.routines.selectors import review_reminders_for
 
-READERS = {
-    RoleCode.COLLABORATION_COORDINATOR,
-    RoleCode.SCHOOL_STAFF,
-    RoleCode.RECEIVER,
-    RoleCode.ANALYST,
-    RoleCode.AGREEMENT_ADMIN,
-}
-
-register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=set(READERS), order=43)
+register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=READERS, order=43)
 
 
 @register_panel

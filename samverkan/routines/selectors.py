@@ -13,16 +13,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.routines import access
 from samverkan.routines.models import Routine, RoutineVersion
-from samverkan.routines.services import EDITOR
 
 # A review date this close counts as "soon" on the owner's start page.
 REVIEW_SOON = timedelta(days=30)
 
 
-def routines_visible_to(user: Any) -> QuerySet[Routine]:
-    return Routine.objects.visible_to(user).select_related("owner", "current_version")
+def routine_for(user: Any, routine_id: int) -> Routine | None:
+    """One routine, if the user may see it."""
+    return access.visible_to(user).filter(pk=routine_id).first()
 
 
 def search(
@@ -34,7 +35,7 @@ def search(
     agreement_id: int | None = None,
 ) -> QuerySet[Routine]:
     """Routines whose current title or text contains every word of `query` (any case)."""
-    routines = routines_visible_to(user)
+    routines = access.visible_to(user)
     for word in query.lower().split():
         routines = routines.filter(search_text__contains=word)
     if topic:
@@ -52,12 +53,12 @@ def versions_of(routine: Routine) -> QuerySet[RoutineVersion]:
 
 def for_forum(user: Any, forum_id: int) -> list[Routine]:
     """The routines attached to a forum, as this user may see them (current versions)."""
-    return list(routines_visible_to(user).filter(forums__id=forum_id).order_by("title"))
+    return list(access.visible_to(user).filter(forums__id=forum_id).order_by("title"))
 
 
 def for_agreement(user: Any, agreement_id: int) -> list[Routine]:
     """The routines attached to an agreement, as this user may see them (current versions)."""
-    return list(routines_visible_to(user).filter(agreements__id=agreement_id).order_by("title"))
+    return list(access.visible_to(user).filter(agreements__id=agreement_id).order_by("title"))
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def review_reminders_for(user: Any, today: date) -> list[ReviewReminder]:
 
     Only editors (coordinators of the owner) are reminded: they are the ones who can act.
     """
-    if not has_role(user, EDITOR):
+    if not access.is_reminded(user):
         return []
     ids = responsible_organisation_ids(user)
     due = (

@@ -1,7 +1,7 @@
 """Writes of the routines library: one transaction, a right, an audit entry.
 
 Only a collaboration coordinator of the owner organisation (or one above it)
-creates, revises or confirms a routine. A revision writes a new immutable
+creates, revises or confirms a routine (`access`). A revision writes a new immutable
 `RoutineVersion`; the old ones stay readable. Errors carry a Swedish `message`.
 """
 
@@ -14,33 +14,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import User
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import local_date
-from samverkan.core.errors import InvalidInput, NotAllowed, NotFound, ServiceError
+from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.registry.models import Organisation
+from samverkan.routines import access
 from samverkan.routines.models import Routine, RoutineKind, RoutineTopic, RoutineVersion
-
-EDITOR = RoleCode.COLLABORATION_COORDINATOR
-
-
-RoutineError = ServiceError
-
-
-def can_edit(user: Any, owner_id: int) -> bool:
-    return has_role(user, EDITOR) and owner_id in responsible_organisation_ids(user)
 
 
 def _audit(actor: Any, action: str, routine: Routine, **detail: Any) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        record_type="routines.Routine",
-        record_id=routine.pk,
-        controller=routine.owner.code,
-        detail=detail or None,
+    audit_record_of(
+        routine, actor=actor, action=action, controller=routine.owner.code, detail=detail or None
     )
 
 
@@ -78,7 +64,7 @@ def routine_create(
     agreements: Sequence[Any] = (),
 ) -> Routine:
     """A new routine with its first version. `actor=None`: the demo loader."""
-    if actor is not None and not can_edit(actor, owner.pk):
+    if actor is not None and not access.can_own(actor, owner.pk):
         raise NotAllowed("Bara samverkanssamordnare hos ägaren får skapa rutinen.")
     title, body = _check_text(title, body)
     if topic not in RoutineTopic.values:
@@ -107,15 +93,13 @@ def routine_create(
 
 
 def _for_editor(actor: Any, routine_id: int) -> Routine:
-    from samverkan.routines.selectors import routines_visible_to
-
-    if not routines_visible_to(actor).filter(pk=routine_id).exists():
+    if not access.visible_to(actor).filter(pk=routine_id).exists():
         raise NotFound()
     # Lock by primary key: PostgreSQL refuses FOR UPDATE on the scoped (DISTINCT) query.
     routine = (
         Routine.objects.select_for_update(of=("self",)).select_related("owner").get(pk=routine_id)
     )
-    if not can_edit(actor, routine.owner_id):
+    if not access.can_edit(actor, routine):
         raise NotAllowed("Bara samverkanssamordnare hos ägaren får ändra rutinen.")
     return routine
 

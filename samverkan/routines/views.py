@@ -2,54 +2,86 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.accounts.decorators import role_required
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
-from samverkan.collaboration.views import PARTICIPANTS as FORUM_READERS
 from samverkan.core.calendar import local_date
-from samverkan.core.views_support import refuse_or_show as _refuse_or_show
+from samverkan.core.views_support import form_action
 from samverkan.core.views_support import signed_in_user as _user
 from samverkan.registry.models import Organisation, OrganisationKind
-from samverkan.routines import selectors, services
+from samverkan.registry.selectors import local_police_units
+from samverkan.routines import access, selectors, services
+from samverkan.routines.access import EDITORS, READERS
 from samverkan.routines.forms import LinksForm, ReviewForm, RevisionForm, RoutineForm, SearchForm
 from samverkan.routines.models import Routine
-from samverkan.routines.panels import READERS
-from samverkan.routines.services import RoutineError
-
-EDITOR = RoleCode.COLLABORATION_COORDINATOR
 
 
 def _routine(user: User, routine_id: int) -> Routine:
-    routine = selectors.routines_visible_to(user).filter(pk=routine_id).first()
+    routine = selectors.routine_for(user, routine_id)
     if routine is None:
         raise Http404
     return routine
 
 
-def _owners(user: User) -> Any:
-    ids = [pk for pk in responsible_organisation_ids(user) if services.can_edit(user, pk)]
-    return (
-        Organisation.objects.filter(pk__in=ids)
-        .exclude(kind=OrganisationKind.SCHOOL)
-        .order_by("name")
+def _editable(user: User, routine_id: int) -> Routine:
+    routine = _routine(user, routine_id)
+    if not access.can_edit(user, routine):
+        raise PermissionDenied
+    return routine
+
+
+def _detail_url(routine_id: int) -> str:
+    return reverse("routines:detail", kwargs={"routine_id": routine_id})
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, routine: Routine | None = None
+) -> HttpResponse:
+    context = {"form": form, "title": title}
+    if routine is not None:
+        context["routine"] = routine
+    return render(request, "routines/form.html", context)
+
+
+def _routine_form(
+    request: HttpRequest,
+    form: Any,
+    routine: Routine,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    title: str,
+    done: str | Callable[[Any], str],
+) -> HttpResponse:
+    """A form page of a routine; on POST the form goes to `call` and back to the routine."""
+    if request.method != "POST":
+        return _form_page(request, form, title, routine)
+    return form_action(
+        request,
+        form,
+        call,
+        done=done,
+        success_url=_detail_url(routine.pk),
+        rerender=lambda form: _form_page(request, form, title, routine),
     )
 
 
 def _party_choices(user: User) -> Any:
     return Organisation.objects.filter(
-        Q(kind=OrganisationKind.POLICE_UNIT, code__startswith="polisen-lpo-")
+        Q(pk__in=local_police_units().values("pk"))
         | Q(
             kind__in=[OrganisationKind.DISTRICT, OrganisationKind.COMMITTEE, OrganisationKind.OTHER]
         )
@@ -105,192 +137,141 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "routines": list(routines.prefetch_related("parties")[:200]),
             "searched": bool(query or topic or forum_id or agreement_id),
-            "can_create": _owners(user).exists(),
+            "can_create": access.owners_for(user).exists(),
             "today": local_date_now(),
         },
     )
 
 
 def local_date_now() -> Any:
-    from django.utils import timezone
-
     return local_date(timezone.now())
 
 
-@role_required(EDITOR)
+@role_required(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def routine_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    owners = _owners(user)
+    owners = access.owners_for(user)
     if not owners.exists():
         raise PermissionDenied(_("Du är inte samverkanssamordnare hos någon ägare av rutiner."))
-    initial = {"owner": str(owners.first().pk)} if owners.count() == 1 else {}
+    only = owners.first() if owners.count() == 1 else None
+    initial = {"owner": str(only.pk)} if only is not None else {}
     form = RoutineForm(request.POST or None, owners=owners, initial=initial)
     _links_choices(form, user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    title = _("Ny rutin")
+    if request.method != "POST":
+        return _form_page(request, form, title)
+
+    def create(data: dict[str, Any]) -> Routine:
         owner = owners.filter(pk=data["owner"]).first()
         if owner is None:
             raise PermissionDenied
-        try:
-            routine = services.routine_create(
-                actor=user,
-                owner=owner,
-                kind=data["kind"],
-                topic=data["topic"],
-                title=data["title"],
-                body=data["body"],
-                review_date=data["review_date"],
-                **_links(data, user),
-            )
-        except RoutineError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Rutinen är sparad som version 1."))
-            return redirect("routines:detail", routine_id=routine.pk)
-    return render(request, "routines/form.html", {"form": form, "title": _("Ny rutin")})
+        # the form's fields are the service's, with organisations and links chosen by id
+        return services.routine_create(actor=user, **{**data, "owner": owner, **_links(data, user)})
 
-
-@role_required(*READERS)
-@require_GET
-def routine_detail(request: HttpRequest, routine_id: int) -> HttpResponse:
-    user = _user(request)
-    routine = _routine(user, routine_id)
-    today = local_date_now()
-    return render(
+    return form_action(
         request,
-        "routines/detail.html",
-        {
-            "routine": routine,
-            "version": routine.current_version,
-            "is_current": True,
-            "versions": list(selectors.versions_of(routine)),
-            "parties": list(routine.parties.order_by("name")),
-            **_attachments(user, routine),
-            "can_edit": services.can_edit(user, routine.owner_id),
-            "review_form": ReviewForm(),
-            "overdue": routine.review_date < today,
-        },
+        form,
+        create,
+        done=_("Rutinen är sparad som version 1."),
+        success_url=lambda routine: _detail_url(routine.pk),
+        conflict_url=reverse("routines:index"),
+        rerender=lambda form: _form_page(request, form, title),
     )
 
 
-def _attachments(user: User, routine: Any) -> dict[str, Any]:
-    """The forums and agreements the routine is attached to that the user may see; forums
-    are linked only for those who may open the forum pages (an agreement administrator
-    reads the routine but not the forum)."""
-    return {
-        "forums": list(routine.forums.visible_to(user).order_by("name")),
-        "link_forums": has_role(user, *FORUM_READERS),
-        "agreements": list(routine.agreements.visible_to(user).order_by("title")),
-    }
-
-
-@role_required(*READERS)
-@require_GET
-def version_detail(request: HttpRequest, routine_id: int, number: int) -> HttpResponse:
+def _detail_page(
+    request: HttpRequest, routine: Routine, version: Any, *, current: bool
+) -> HttpResponse:
+    """A version of the routine; only the current one offers editing and the review form."""
     user = _user(request)
-    routine = _routine(user, routine_id)
-    version = routine.versions.select_related("author").filter(number=number).first()
-    if version is None:
-        raise Http404
+    extra: dict[str, Any] = {"can_edit": False, "overdue": False}
+    if current:
+        extra = {
+            "can_edit": access.can_edit(user, routine),
+            "review_form": ReviewForm(),
+            "overdue": routine.review_date < local_date_now(),
+        }
     return render(
         request,
         "routines/detail.html",
         {
             "routine": routine,
             "version": version,
-            "is_current": version.pk == routine.current_version_id,
+            "is_current": version is not None and version.pk == routine.current_version_id,
             "versions": list(selectors.versions_of(routine)),
             "parties": list(routine.parties.order_by("name")),
-            **_attachments(user, routine),
-            "can_edit": False,
-            "overdue": False,
+            # an agreement administrator reads the routine but may not open the forum
+            "forums": list(routine.forums.visible_to(user).order_by("name")),
+            "link_forums": access.can_open_forums(user),
+            "agreements": list(routine.agreements.visible_to(user).order_by("title")),
+            **extra,
         },
     )
 
 
-@role_required(EDITOR)
+@role_required(*READERS)
+@require_GET
+def routine_detail(request: HttpRequest, routine_id: int) -> HttpResponse:
+    routine = _routine(_user(request), routine_id)
+    return _detail_page(request, routine, routine.current_version, current=True)
+
+
+@role_required(*READERS)
+@require_GET
+def version_detail(request: HttpRequest, routine_id: int, number: int) -> HttpResponse:
+    routine = _routine(_user(request), routine_id)
+    version = routine.versions.select_related("author").filter(number=number).first()
+    if version is None:
+        raise Http404
+    return _detail_page(request, routine, version, current=False)
+
+
+@role_required(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def routine_revise(request: HttpRequest, routine_id: int) -> HttpResponse:
     user = _user(request)
-    routine = _routine(user, routine_id)
-    if not services.can_edit(user, routine.owner_id):
-        raise PermissionDenied
+    routine = _editable(user, routine_id)
     current = routine.current_version
     initial = {
         "based_on": current.number if current else 0,
         "title": current.title if current else routine.title,
         "body": current.body if current else "",
     }
-    form = RevisionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            version = services.routine_revise(
-                actor=user,
-                routine_id=routine.pk,
-                title=data["title"],
-                body=data["body"],
-                change_note=data["change_note"],
-                review_date=data["review_date"],
-                based_on=data["based_on"],
-            )
-        except RoutineError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(
-                request,
-                _("Version %(n)s är sparad. De äldre versionerna finns kvar.")
-                % {"n": version.number},
-            )
-            return redirect("routines:detail", routine_id=routine.pk)
-    return render(
+    return _routine_form(
         request,
-        "routines/form.html",
-        {
-            "form": form,
-            "title": _("Ny version: %(title)s") % {"title": routine.title},
-            "routine": routine,
-        },
+        RevisionForm(request.POST or None, initial=initial),
+        routine,
+        lambda data: services.routine_revise(actor=user, routine_id=routine.pk, **data),
+        title=_("Ny version: %(title)s") % {"title": routine.title},
+        done=lambda version: (
+            _("Version %(n)s är sparad. De äldre versionerna finns kvar.") % {"n": version.number}
+        ),
     )
 
 
-@role_required(EDITOR)
+@role_required(*EDITORS)
 @require_POST
 def routine_review(request: HttpRequest, routine_id: int) -> HttpResponse:
     user = _user(request)
-    routine = _routine(user, routine_id)
-    if not services.can_edit(user, routine.owner_id):
-        raise PermissionDenied
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            services.routine_confirm_review(
-                actor=user, routine_id=routine.pk, review_date=form.cleaned_data["review_date"]
-            )
-        except RoutineError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Översynen är registrerad."))
-            return redirect("routines:detail", routine_id=routine.pk)
-    return render(
+    routine = _editable(user, routine_id)
+    return _routine_form(
         request,
-        "routines/form.html",
-        {
-            "form": form,
-            "title": _("Bekräfta översyn: %(title)s") % {"title": routine.title},
-            "routine": routine,
-        },
+        ReviewForm(request.POST),
+        routine,
+        lambda data: services.routine_confirm_review(
+            actor=user, routine_id=routine.pk, review_date=data["review_date"]
+        ),
+        title=_("Bekräfta översyn: %(title)s") % {"title": routine.title},
+        done=_("Översynen är registrerad."),
     )
 
 
-@role_required(EDITOR)
+@role_required(*EDITORS)
 @require_http_methods(["GET", "POST"])
 def routine_links(request: HttpRequest, routine_id: int) -> HttpResponse:
     user = _user(request)
-    routine = _routine(user, routine_id)
-    if not services.can_edit(user, routine.owner_id):
-        raise PermissionDenied
+    routine = _editable(user, routine_id)
     initial = {
         "parties": [str(pk) for pk in routine.parties.values_list("pk", flat=True)],
         "forums": [str(pk) for pk in routine.forums.values_list("pk", flat=True)],
@@ -298,22 +279,13 @@ def routine_links(request: HttpRequest, routine_id: int) -> HttpResponse:
     }
     form = LinksForm(request.POST or None, initial=initial)
     _links_choices(form, user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.routine_set_links(
-                actor=user, routine_id=routine.pk, **_links(form.cleaned_data, user)
-            )
-        except RoutineError as error:
-            _refuse_or_show(form, error)
-        else:
-            messages.success(request, _("Parter och kopplingar är sparade."))
-            return redirect("routines:detail", routine_id=routine.pk)
-    return render(
+    return _routine_form(
         request,
-        "routines/form.html",
-        {
-            "form": form,
-            "title": _("Parter och kopplingar: %(title)s") % {"title": routine.title},
-            "routine": routine,
-        },
+        form,
+        routine,
+        lambda data: services.routine_set_links(
+            actor=user, routine_id=routine.pk, **_links(data, user)
+        ),
+        title=_("Parter och kopplingar: %(title)s") % {"title": routine.title},
+        done=_("Parter och kopplingar är sparade."),
     )

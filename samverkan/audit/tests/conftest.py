@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from samverkan.accounts.models import Role, User
+from samverkan.core.testing.people import user_with_roles
 
 
 @pytest.fixture
@@ -18,40 +18,30 @@ def organisations(registry_demo):
 
 @pytest.fixture
 def make_user(organisations):
-    def make(username, org_code, *roles, first_name="", last_name="", **extra):
-        user = User.objects.create_user(
-            username=username,
-            password="a-long-test-password-1",
-            organisation=organisations[org_code] if org_code else None,
-            first_name=first_name,
-            last_name=last_name,
-            **extra,
+    def make(username, org_code, *roles, **fields):
+        return user_with_roles(
+            username, org_code, *roles, password="a-long-test-password-1", **fields
         )
-        for code in roles:
-            user.roles.add(Role.objects.get_or_create(code=code)[0])
-        return user
 
     return make
 
 
-@pytest.fixture
-def nacka_auditor(make_user):
-    return make_user("nacka.granskare", "0182", "auditor", first_name="Nina", last_name="Granskare")
+def _user(username, org_code, role, **names):
+    """A fixture for one user of the organisation with this code, holding `role`."""
+
+    @pytest.fixture
+    def fixture(make_user):
+        return make_user(username, org_code, role, **names)
+
+    return fixture
 
 
-@pytest.fixture
-def solna_auditor(make_user):
-    return make_user("solna.granskare", "0184", "auditor")
-
-
-@pytest.fixture
-def nacka_receiver(make_user):
-    return make_user("nacka.mottagare", "0182", "receiver", first_name="Maja", last_name="Mottag")
-
-
-@pytest.fixture
-def stockholm_auditor(make_user):
-    return make_user("sthlm.granskare", "0180", "auditor")
+nacka_auditor = _user(
+    "nacka.granskare", "0182", "auditor", first_name="Nina", last_name="Granskare"
+)
+solna_auditor = _user("solna.granskare", "0184", "auditor")
+nacka_receiver = _user("nacka.mottagare", "0182", "receiver", first_name="Maja", last_name="Mottag")
+stockholm_auditor = _user("sthlm.granskare", "0180", "auditor")
 
 
 @pytest.fixture

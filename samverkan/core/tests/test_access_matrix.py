@@ -46,6 +46,7 @@ from django.db import connections, transaction
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from samverkan.audit import access as audit_access
 from samverkan.core.testing.access_matrix import (
     ANONYMOUS,
     API_PERSONAS,
@@ -60,7 +61,13 @@ from samverkan.core.testing.access_matrix import (
     personas_holding,
     url_names,
 )
+<<<<<<< HEAD
 from samverkan.registry import access as registry_access
+=======
+from samverkan.followup import access as followup_access
+from samverkan.homecoming import access as homecoming_access
+from samverkan.routines import access as routines_access
+>>>>>>> misc
 
 # --- persona groups ----------------------------------------------------------------------
 
@@ -92,15 +99,15 @@ FARSTA_AND_ABOVE = frozenset({FARSTA, ANALYST})
 FARSTA_PARTIES = FARSTA_AND_ABOVE | {FARSTA_POLICE}
 # records of Farsta with the police: co-location, consultations, trainings
 FARSTA_AND_POLICE = frozenset({FARSTA, FARSTA_POLICE})
-FOLLOWUP = frozenset({ANALYST, AVTAL, AVTAL_NACKA, ADMIN})
+FOLLOWUP = personas_holding(followup_access.FOLLOWUP_ROLES)
 # users of Stockholm (0180) itself; Farsta and the school are districts of it
 ORG_0180 = frozenset({HUB, AVTAL, AVHOPP, ANALYST})
-# routines.panels.READERS: coordinators, school staff, receivers, analysts, agreement admins
-ROUTINE_READERS = PARTICIPANTS | {AVTAL, AVTAL_NACKA}
+# coordinators, school staff, receivers, analysts, agreement admins
+ROUTINE_READERS = personas_holding(routines_access.READERS)
 # Farsta's routine: its owner (Farsta, and the city above it) and the police it applies to
 ROUTINE_SEERS = frozenset({FARSTA, ANALYST, AVTAL, FARSTA_POLICE})
-# homecoming.rules.HOMECOMING_ROLES: coordinators, receivers, school staff
-HOMECOMING_USERS = frozenset({FARSTA, FARSTA_POLICE, NACKA, SOLNA, SKOLA})
+# coordinators, receivers, school staff
+HOMECOMING_USERS = personas_holding(homecoming_access.HOMECOMING_ROLES)
 # Farsta's homecoming plan: the district and the police unit (basis 10 kap. 18 a § OSL)
 PLAN_PARTIES = FARSTA_AND_POLICE
 # registry.access.ADMINISTRATORS: organisation changes
@@ -388,7 +395,9 @@ TABLE: dict[str, Row] = {
         FOLLOWUP, board="=en-ingang", slug="=by_municipality", export_format="=csv"
     ),
     # the access log
-    "audit:search": page({AUDITOR}, audit=Audit("view", "audit_log", "=search")),
+    "audit:search": page(
+        personas_holding(audit_access.AUDITORS), audit=Audit("view", "audit_log", "=search")
+    ),
     # the admin site, as one group (see test_admin_is_staff_only)
     # the API's own pages
     "api:openapi-json": page(EVERYONE),

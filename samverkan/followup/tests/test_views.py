@@ -204,7 +204,8 @@ def test_agreement_figures_unsuppressed_for_the_provider_only(
 ) -> None:
     from samverkan.agreements.models import PartyRole
     from samverkan.defectors.tests.conftest import make_agreement
-    from samverkan.followup.selectors import Scope, must_suppress
+    from samverkan.followup.access import must_suppress
+    from samverkan.followup.selectors import Scope
 
     agreement = make_agreement(registry_demo, reference="AVH-SUPPRESS")
     scope = Scope(agreement=agreement)

@@ -6,28 +6,28 @@ from datetime import date
 from typing import Any
 
 import pytest
-import time_machine
 
 from samverkan.accounts.demo import ensure_demo_user
-from samverkan.accounts.models import Role, RoleCode, User
+from samverkan.accounts.models import RoleCode, User
+from samverkan.core.testing.people import clock_at, org, user_with_roles
 from samverkan.homecoming import services
-from samverkan.homecoming.models import HomecomingPlan, RiskLevel, SharingBasis
+from samverkan.homecoming.models import (
+    HomecomingAction,
+    HomecomingContact,
+    HomecomingPlan,
+    RiskLevel,
+    SharingBasis,
+)
 from samverkan.intake.demo import demo_person_id
-from samverkan.registry.models import Organisation
+
+__all__ = ["OVER_21", "add_action", "add_contact", "make_plan", "org"]
 
 TODAY = date(2026, 11, 25)
 YOUNG = demo_person_id(date(2009, 4, 12), female=False)  # 17 on TODAY
 OVER_21 = demo_person_id(date(2004, 1, 10), female=True)  # 22 on TODAY
 
 
-def org(code: str) -> Organisation:
-    return Organisation.objects.get(code=code)
-
-
-@pytest.fixture(autouse=True)
-def _clock() -> Any:
-    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
-        yield
+_clock = clock_at("2026-11-25T10:00:00+01:00")
 
 
 @pytest.fixture
@@ -38,11 +38,7 @@ def farsta_police(registry_demo: Any) -> User:
 
 @pytest.fixture
 def sodermalm_coordinator(registry_demo: Any) -> User:
-    user = User.objects.create_user(username="sodermalm", password="x")
-    user.organisation = org("0180-sodermalm")
-    user.save()
-    user.roles.add(Role.objects.get_or_create(code=RoleCode.COLLABORATION_COORDINATOR)[0])
-    return user
+    return user_with_roles("sodermalm", "0180-sodermalm", RoleCode.COLLABORATION_COORDINATOR)
 
 
 def make_plan(
@@ -67,6 +63,35 @@ def make_plan(
     return services.plan_create(actor=actor, **data)
 
 
+def add_action(
+    actor: User, plan: HomecomingPlan, party_code: str, text: str, due: date, **extra: Any
+) -> HomecomingAction:
+    """An action of the party with this code, given by `actor` (social services)."""
+    return services.action_add(
+        actor=actor,
+        plan_id=plan.pk,
+        party=org(party_code),
+        text=text,
+        owner_name=extra.pop("owner_name", "Ansvarig"),
+        due_date=due,
+        **extra,
+    )
+
+
+def add_contact(
+    actor: User, plan: HomecomingPlan, org_code: str, name: str, title: str, phone: str = ""
+) -> HomecomingContact:
+    """A contact of the party with this code, added by `actor`."""
+    return services.contact_add(
+        actor=actor,
+        plan_id=plan.pk,
+        organisation=org(org_code),
+        name=name,
+        title=title,
+        phone=phone,
+    )
+
+
 @pytest.fixture
 def plan(collaboration_coordinator: User) -> HomecomingPlan:
     """A plan shared with the police under 10 kap. 18 a § OSL, with actions for both parties."""
@@ -76,20 +101,13 @@ def plan(collaboration_coordinator: User) -> HomecomingPlan:
         ("polisen-lpo-farsta", "Polisens åtgärd", date(2026, 11, 24)),
         ("polisen-lpo-farsta", "Polisens senare åtgärd", date(2026, 12, 20)),
     ):
-        services.action_add(
-            actor=collaboration_coordinator,
-            plan_id=plan.pk,
-            party=org(party),
-            text=text,
-            owner_name="Ansvarig",
-            due_date=due,
-        )
-    services.contact_add(
-        actor=collaboration_coordinator,
-        plan_id=plan.pk,
-        organisation=org("polisen-lpo-farsta"),
-        name="Ungdomssamordnaren",
-        title="Polisens ungdomssamordnare",
+        add_action(collaboration_coordinator, plan, party, text, due)
+    add_contact(
+        collaboration_coordinator,
+        plan,
+        "polisen-lpo-farsta",
+        "Ungdomssamordnaren",
+        "Polisens ungdomssamordnare",
         phone="070-174 06 10",
     )
     return plan

@@ -11,9 +11,9 @@ from django.urls import reverse
 from samverkan.audit.models import AuditEntry
 from samverkan.core.startpage import panels_for
 from samverkan.core.testing.api import error_text
-from samverkan.homecoming import selectors, services
+from samverkan.homecoming import access, selectors, services
 from samverkan.homecoming.models import ActionStatus, HomecomingAction, SharingBasis
-from samverkan.homecoming.tests.conftest import OVER_21, make_plan, org
+from samverkan.homecoming.tests.conftest import OVER_21, add_action, add_contact, make_plan, org
 from samverkan.intake.demo import demo_person_id
 
 pytestmark = pytest.mark.django_db
@@ -68,13 +68,13 @@ def test_police_with_consent_see_the_plan_but_not_the_documentation_of_consent(
     collaboration_coordinator, farsta_police
 ):
     plan = make_plan(collaboration_coordinator, basis=SharingBasis.CONSENT)
-    services.action_add(
-        actor=collaboration_coordinator,
-        plan_id=plan.pk,
-        party=org("0180-farsta"),
-        text="Socialtjänstens åtgärd",
+    add_action(
+        collaboration_coordinator,
+        plan,
+        "0180-farsta",
+        "Socialtjänstens åtgärd",
+        date(2026, 12, 1),
         owner_name="Socialsekreterare",
-        due_date=date(2026, 12, 1),
     )
     view = selectors.plan_view(farsta_police, plan.pk)
     assert view.sis_home == "Hemlighemmet SiS"
@@ -93,13 +93,13 @@ def test_without_a_basis_the_police_see_nothing_and_get_no_actions(
     assert client.get(reverse("homecoming:detail", args=[plan.pk])).status_code == 404
     assert client.get(f"/api/v1/homecoming/plans/{plan.pk}").status_code == 404
     with pytest.raises(services.InvalidInput, match="18 a §"):
-        services.action_add(
-            actor=collaboration_coordinator,
-            plan_id=plan.pk,
-            party=org("polisen-lpo-farsta"),
-            text="Polisens åtgärd",
+        add_action(
+            collaboration_coordinator,
+            plan,
+            "polisen-lpo-farsta",
+            "Polisens åtgärd",
+            date(2026, 12, 1),
             owner_name="Ungdomssamordnare",
-            due_date=date(2026, 12, 1),
         )
 
 
@@ -112,7 +112,7 @@ def test_withdrawing_the_basis_takes_the_plan_and_its_actions_from_the_police(
     )
     assert selectors.plan_view(farsta_police, plan.pk) is None
     assert selectors.overdue_actions_for(farsta_police) == []
-    assert not selectors.actions_visible_to(farsta_police).exists()
+    assert not access.actions_visible_to(farsta_police).exists()
 
 
 def test_osl_basis_needs_someone_under_21_and_a_concrete_risk(collaboration_coordinator):
@@ -256,13 +256,7 @@ def test_police_update_their_own_action_and_add_their_own_contact(
     action.refresh_from_db()
     assert action.status == "done" and action.completed_on == date(2026, 11, 25)
     with pytest.raises(services.NotAllowed):
-        services.contact_add(
-            actor=farsta_police,
-            plan_id=plan.pk,
-            organisation=org("0180-farsta"),
-            name="Någon",
-            title="Socialsekreterare",
-        )
+        add_contact(farsta_police, plan, "0180-farsta", "Någon", "Socialsekreterare")
 
 
 # --- audit of every view -----------------------------------------------------------------------

@@ -13,21 +13,28 @@ from samverkan.routines.selectors import for_agreement, for_forum
 register = template.Library()
 
 
+# Per kind of record: the routines attached to it, the list's id, the index's filter.
+_LINKED = {
+    "forum": (for_forum, "forum-routines", "forum"),
+    "agreement": (for_agreement, "agreement-routines", "avtal"),
+}
+
+
+def _linked(context: Any, kind: str, pk: int, empty_text: str) -> dict[str, Any]:
+    routines_for, list_id, parameter = _LINKED[kind]
+    return {
+        "routines": routines_for(context["request"].user, pk),
+        "list_id": list_id,
+        "query": f"{parameter}={pk}",
+        "empty_text": empty_text,
+    }
+
+
 @register.inclusion_tag("routines/_linked_routines.html", takes_context=True)
 def forum_routines(context: Any, forum: Any) -> dict[str, Any]:
-    return {
-        "routines": for_forum(context["request"].user, forum.pk),
-        "list_id": "forum-routines",
-        "query": f"forum={forum.pk}",
-        "empty_text": _("Inga rutiner är kopplade till forumet."),
-    }
+    return _linked(context, "forum", forum.pk, _("Inga rutiner är kopplade till forumet."))
 
 
 @register.inclusion_tag("routines/_linked_routines.html", takes_context=True)
 def agreement_routines(context: Any, agreement: Any) -> dict[str, Any]:
-    return {
-        "routines": for_agreement(context["request"].user, agreement.pk),
-        "list_id": "agreement-routines",
-        "query": f"avtal={agreement.pk}",
-        "empty_text": _("Inga rutiner är kopplade till avtalet."),
-    }
+    return _linked(context, "agreement", agreement.pk, _("Inga rutiner är kopplade till avtalet."))

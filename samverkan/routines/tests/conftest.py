@@ -6,34 +6,38 @@ from datetime import date
 from typing import Any
 
 import pytest
-import time_machine
 
-from samverkan.accounts.models import Role, RoleCode, User
+from samverkan.accounts.models import RoleCode, User
 from samverkan.collaboration.models import Forum, ForumKind
-from samverkan.registry.models import Organisation
+from samverkan.core.testing.people import clock_at, org, user_with_roles
 from samverkan.routines import services
 from samverkan.routines.models import Routine, RoutineTopic
 
+__all__ = ["make_routine", "org"]
 
-def org(code: str) -> Organisation:
-    return Organisation.objects.get(code=code)
+_clock = clock_at("2026-11-25T10:00:00+01:00")
 
 
-@pytest.fixture(autouse=True)
-def _clock() -> Any:
-    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
-        yield
+def make_routine(actor: User, **overrides: Any) -> Routine:
+    """Farsta's routine (any field may be overridden), written by `actor`."""
+    data: dict[str, Any] = {
+        "owner": org("0180-farsta"),
+        "title": "Rutin för hemtagning",
+        "body": "Första versionen: planen upprättas sex veckor före utskrivning.",
+        "topic": RoutineTopic.HOMECOMING,
+        "review_date": date(2027, 6, 1),
+    }
+    return services.routine_create(actor=actor, **(data | overrides))
 
 
 @pytest.fixture
 def sodermalm_coordinator(registry_demo: Any) -> User:
-    user = User.objects.create_user(
-        username="sodermalm", password="x", email="sodermalm@example.invalid"
+    return user_with_roles(
+        "sodermalm",
+        "0180-sodermalm",
+        RoleCode.COLLABORATION_COORDINATOR,
+        email="sodermalm@example.invalid",
     )
-    user.organisation = org("0180-sodermalm")
-    user.save()
-    user.roles.add(Role.objects.get_or_create(code=RoleCode.COLLABORATION_COORDINATOR)[0])
-    return user
 
 
 @pytest.fixture
@@ -50,12 +54,4 @@ def forum(registry_demo: Any) -> Forum:
 
 @pytest.fixture
 def routine(collaboration_coordinator: User, forum: Forum) -> Routine:
-    return services.routine_create(
-        actor=collaboration_coordinator,
-        owner=org("0180-farsta"),
-        title="Rutin för hemtagning",
-        body="Första versionen: planen upprättas sex veckor före utskrivning.",
-        topic=RoutineTopic.HOMECOMING,
-        review_date=date(2027, 6, 1),
-        forums=[forum],
-    )
+    return make_routine(collaboration_coordinator, forums=[forum])

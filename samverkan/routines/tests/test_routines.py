@@ -14,7 +14,7 @@ from samverkan.core.startpage import panels_for
 from samverkan.routines import selectors, services
 from samverkan.routines.models import Routine, RoutineTopic, RoutineVersion
 from samverkan.routines.reminders import send_review_reminders
-from samverkan.routines.tests.conftest import org
+from samverkan.routines.tests.conftest import make_routine, org
 
 pytestmark = pytest.mark.django_db
 
@@ -126,13 +126,11 @@ def test_the_forum_page_shows_the_current_version(
 def test_search_by_title_and_text_in_any_case(
     routine, collaboration_coordinator, sodermalm_coordinator, logged_in_client
 ):
-    services.routine_create(
-        actor=collaboration_coordinator,
-        owner=org("0180-farsta"),
+    make_routine(
+        collaboration_coordinator,
         title="Säkerhetsarbete i skolan",
         body="Åtgärder vid hot mot personal.",
         topic=RoutineTopic.SECURITY,
-        review_date=date(2027, 6, 1),
     )
     found = lambda q: [r.title for r in selectors.search(collaboration_coordinator, q)]  # noqa: E731
     assert found("hemtagning") == ["Rutin för hemtagning"]
@@ -277,13 +275,11 @@ def test_the_agreement_page_shows_its_routines(
         start_date=date(2026, 1, 1),
         end_date=date(2027, 12, 31),
     )
-    routine = services.routine_create(
-        actor=collaboration_coordinator,
-        owner=org("0180-farsta"),
+    routine = make_routine(
+        collaboration_coordinator,
         title="Sekretess i samverkan",
         body="Text.",
         topic=RoutineTopic.SECRECY,
-        review_date=date(2027, 6, 1),
         agreements=[agreement],
     )
     client = logged_in_client(agreement_admin)  # Stockholm: responsible for Farsta's agreements
