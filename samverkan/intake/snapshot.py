@@ -12,16 +12,14 @@ from samverkan.agreements.selectors import single_entry_municipalities_in_force
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import late_report_from
 from samverkan.intake.rules import (
-    STOCKHOLM_CODE,
     OpeningInterval,
     RegistrySnapshot,
     UnitInfo,
     UnitKind,
 )
 from samverkan.registry.models import Organisation, OrganisationKind, Unit
-from samverkan.registry.selectors import phone_for
-
-STOCKHOLM_COUNTY = "01"
+from samverkan.registry.reference_data import STOCKHOLM_CODE, STOCKHOLM_COUNTY
+from samverkan.registry.selectors import phone_for, stockholm_districts
 
 
 def late_from() -> time:
@@ -140,9 +138,7 @@ def _district_codes(day: date, valid: list[Organisation]) -> dict[str, str]:
     from samverkan.registry.change_rules import current_names
     from samverkan.registry.changes import successions
 
-    former = Organisation.objects.filter(
-        kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE
-    ).values_list("name", "pk", "code")
+    former = stockholm_districts().order_by("code").values_list("name", "pk", "code")
     codes = {pk: code for _name, pk, code in former}
     names = current_names(
         {name: pk for name, pk, _code in former},

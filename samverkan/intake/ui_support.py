@@ -24,8 +24,8 @@ from samverkan.registry.models import (
     OrganisationKind,
     PhoneLine,
 )
+from samverkan.registry.selectors import stockholm_districts
 
-STOCKHOLM_CODE = "0180"
 _CODE_IN_TEXT = re.compile(r"\b(\d{4})\b")
 _NAME_SUFFIXES = (" kommun", " stad", " stadsdelsförvaltning", " stadsdelsområde")
 
@@ -53,11 +53,9 @@ def municipality_options() -> list[MunicipalityOption]:
 
 def district_options() -> list[tuple[str, str]]:
     """Stockholm's districts as (name, label): the rules name a district by its registry name."""
-    names = (
-        Organisation.objects.filter(kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE)
-        .valid_on(local_date(timezone.now()))  # former districts (issue 10) are not offered
-        .order_by("name")
-    )
+    # Former districts (issue 10) are not offered.
+    valid = Organisation.objects.valid_on(local_date(timezone.now()))
+    names = (valid & stockholm_districts()).order_by("name")
     return [(name, name) for name in names.values_list("name", flat=True)]
 
 

@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from samverkan.intake import selectors, services
+from samverkan.intake.access import visible_to
 from samverkan.intake.models import ConcernReport, Handover, ReportStatus, SourceChannel
 from samverkan.intake.tests.factories import at
 from samverkan.registry.models import Organisation, OrganisationKind
@@ -62,7 +63,7 @@ def test_school_report_goes_to_the_pupils_district_intake_unit(principal, farsta
 def test_hub_never_sees_a_school_report(principal, hub_worker):
     report = services.report_register(actor=principal, data=PUPIL).report
     assert selectors.hub_queue(user=hub_worker) == []
-    assert not ConcernReport.objects.visible_to(hub_worker).filter(pk=report.pk).exists()
+    assert not visible_to(hub_worker).filter(pk=report.pk).exists()
     with pytest.raises(services.ReportNotFound):
         services.handover_accept_by_phone(
             actor=hub_worker, report_id=report.pk, receiver_name="Någon"
