@@ -981,7 +981,7 @@ def information_request_answer(
             .first()
         )
         if request is None:
-            raise ReportNotFound("Informationsbegäran finns inte.")
+            raise NotFound("Informationsbegäran finns inte.")
         if request.answered_at is not None:
             raise Conflict("Informationsbegäran är redan besvarad.")
         now = at or timezone.now()

@@ -18,7 +18,7 @@ from samverkan.intake.models import (
     NotEligibleRecord,
     ReportEvent,
 )
-from samverkan.intake.tests.factories import at, register
+from samverkan.intake.tests.factories import assess, at, register
 from samverkan.registry.models import ContactPerson
 
 pytestmark = pytest.mark.django_db
@@ -299,15 +299,10 @@ def test_assessments_feedback_and_police_status(hub_worker, nacka_receiver, roc_
             made_at=at("2026-11-24T03:00"),
             immediate_protection_needed=False,
         )
-    services.protection_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        made_at=at("2026-11-24T03:00"),
-        immediate_protection_needed=True,
-    )
-    services.preliminary_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
+    assess(
+        nacka_receiver,
+        report,
+        immediate=True,
         decision="investigation_opened",
         decided_on=date(2026, 11, 24),
     )
@@ -434,18 +429,7 @@ def test_municipality_search_and_person_id_feedback(intake_registry):
 def test_report_leaves_the_receiving_queue_when_everything_is_done(hub_worker, nacka_receiver):
     report = register(hub_worker, received_at="2026-11-24T02:10").report
     services.handover_accept(actor=nacka_receiver, report_id=report.pk, at=at("2026-11-24T02:20"))
-    services.protection_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        made_at=at("2026-11-24T03:00"),
-        immediate_protection_needed=False,
-    )
-    services.preliminary_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        decision="already_running",
-        decided_on=date(2026, 11, 30),
-    )
+    assess(nacka_receiver, report, decision="already_running", decided_on=date(2026, 11, 30))
     assert [r.id for r in selectors.receiving_queue(user=nacka_receiver)] == [report.pk]
     services.feedback_deliver(actor=nacka_receiver, report_id=report.pk)
     report.refresh_from_db()
