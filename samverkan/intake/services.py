@@ -1,8 +1,9 @@
 """Every state change of a concern report (SPEC §4): one transaction, a right, an event, an audit.
 
 Actors are `accounts.User` (hub workers, receivers, ROC operators) or
-`accounts.ApiClient` (police systems). Errors carry a Swedish `message` the UI
-and the API show as they are; `InvalidInput.field` names the offending field.
+`accounts.ApiClient` (police systems); who may act is asked of `intake.access`.
+Refusals are `samverkan.core.errors`, with a Swedish `message` the UI and the
+API show as they are; `InvalidInput.field` names the offending field.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Web pages of single entry for the hub, the receiving municipality and the police (SPEC §4).
 
-Thin views: each reads through a selector (scoped and audited) or calls one
-service, and turns the service's Swedish errors into form errors, a 404 or a
-message. POST-redirect-GET everywhere; the htmx partials write nothing.
+Thin views: each reads through a selector (scoped and audited) or posts one
+form to one service through `core.views_support.form_action`, which turns the
+service's Swedish errors into form errors, a 404 or a message.
+POST-redirect-GET everywhere; the htmx partials write nothing.
 """
 
 from __future__ import annotations
@@ -248,9 +249,7 @@ def _hub_gone_on_404(view: Any) -> Any:
     return wrapper
 
 
-def _render_hub_report(
-    request: HttpRequest, report: ConcernReport, status: int = 200, **forms: Any
-) -> HttpResponse:
+def _render_hub_report(request: HttpRequest, report: ConcernReport, **forms: Any) -> HttpResponse:
     contacts = selectors.handover_contacts(report)
     handovers = list(report.handovers.all())
     current = next((h for h in reversed(handovers) if h.outcome == Handover.Outcome.PENDING), None)
@@ -280,7 +279,7 @@ def _render_hub_report(
         "municipalities": municipality_options() if report.rejected_at else [],
         **_hub_context(request),
     }
-    return render(request, "intake/hub/report.html", context, status=status)
+    return render(request, "intake/hub/report.html", context)
 
 
 @role_required(*HUB)
