@@ -21,10 +21,9 @@ from samverkan.core.identity import InvalidPersonId, PersonId, age_on, parse_per
 from samverkan.registry.models import (
     ContactPerson,
     Organisation,
-    OrganisationKind,
     PhoneLine,
 )
-from samverkan.registry.selectors import stockholm_districts
+from samverkan.registry.selectors import municipalities, stockholm_districts
 
 _CODE_IN_TEXT = re.compile(r"\b(\d{4})\b")
 _NAME_SUFFIXES = (" kommun", " stad", " stadsdelsförvaltning", " stadsdelsområde")
@@ -45,9 +44,7 @@ def municipality_options() -> list[MunicipalityOption]:
     """Every municipality in the registry, by name (the datalist of the registration page)."""
     return [
         MunicipalityOption(code=code, name=name)
-        for code, name in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
-        .order_by("name")
-        .values_list("code", "name")
+        for code, name in municipalities().order_by("name").values_list("code", "name")
     ]
 
 
