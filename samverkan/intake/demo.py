@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from stdnum import luhn
 
+from samverkan.accounts.demo import ensure_demo_api_client
 from samverkan.accounts.models import ApiClient, User
 from samverkan.core.calendar import local_date
 from samverkan.intake import services
@@ -128,8 +129,6 @@ def _user(username: str) -> User | None:
 
 
 def _roc_client() -> ApiClient | None:
-    from samverkan.accounts.demo import ensure_demo_api_client
-
     client, _token = ensure_demo_api_client()
     return client
 

@@ -10,7 +10,7 @@ import time_machine
 
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport, NotEligibleRecord
-from samverkan.intake.tests.factories import assess
+from samverkan.intake.tests.factories import assess, register
 from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS
 
 pytestmark = pytest.mark.django_db
@@ -197,7 +197,6 @@ def test_openapi_describes_the_reports_endpoints(client, intake_registry):
 def test_police_system_lists_and_answers_information_requests(
     client, roc_api_client, other_police_api_client, hub_worker, nacka_receiver
 ):
-    from samverkan.intake.tests.factories import register
 
     _, token = roc_api_client
     _, other_token = other_police_api_client

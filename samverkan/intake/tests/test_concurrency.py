@@ -9,7 +9,7 @@ from django.db import connection
 
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport, Handover
-from samverkan.intake.tests.factories import register
+from samverkan.intake.tests.factories import at, register
 
 
 def _in_memory_sqlite() -> bool:
@@ -89,8 +89,6 @@ def test_phone_acceptance_and_system_acceptance_race(registry_demo, hub_worker, 
 def test_two_escalation_workers_notify_once(registry_demo, hub_worker, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core import mail
-
-    from samverkan.intake.tests.factories import at
 
     report = register(hub_worker, received_at="2026-11-24T02:10").report
     now = at("2026-11-24T02:40")
