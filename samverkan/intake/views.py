@@ -48,9 +48,6 @@ from samverkan.intake.ui_support import (
     person_id_check,
 )
 
-HUB = access.HUB
-RECEIVERS = access.RECEIVERS
-POLICE = access.POLICE
 SUBMITTED_KEY = "intake_registrations"
 NOT_ELIGIBLE_KEY = "intake_not_eligible"
 
@@ -92,7 +89,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @session_passive(renews_idle_time=False)
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_GET
 def hub_queue(request: HttpRequest) -> HttpResponse:
     context = _queue_context(request)
@@ -101,7 +98,7 @@ def hub_queue(request: HttpRequest) -> HttpResponse:
 
 
 @session_passive(renews_idle_time=False)
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_GET
 def hub_alarm(request: HttpRequest) -> HttpResponse:
     """htmx polling of the alarm badge: 204 (nothing swapped, nothing re-announced) if unchanged."""
@@ -120,7 +117,7 @@ def _register_context(request: HttpRequest, form: RegistrationForm) -> dict[str,
     }
 
 
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_http_methods(["GET", "POST"])
 def hub_register(request: HttpRequest) -> HttpResponse:
     options = municipality_options()
@@ -163,7 +160,7 @@ def hub_register(request: HttpRequest) -> HttpResponse:
 
 
 @session_passive(renews_idle_time=True)
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_POST
 def hub_decide(request: HttpRequest) -> HttpResponse:
     """htmx partial: the decision and the number to call while the worker types. Writes nothing."""
@@ -202,7 +199,7 @@ def hub_decide(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_GET
 def hub_not_eligible(request: HttpRequest, public_id: str) -> HttpResponse:
     """What to tell the police when a report is outside single entry. No personal data here."""
@@ -282,7 +279,7 @@ def _render_hub_report(request: HttpRequest, report: ConcernReport, **forms: Any
     return render(request, "intake/hub/report.html", context)
 
 
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_GET
 @_hub_gone_on_404
 def hub_report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -301,7 +298,7 @@ def _on_hub_report(
     }
 
 
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_POST
 @_hub_gone_on_404
 def hub_attempt(request: HttpRequest, pk: int) -> HttpResponse:
@@ -322,7 +319,7 @@ def hub_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_POST
 @_hub_gone_on_404
 def hub_accept_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
@@ -341,7 +338,7 @@ def hub_accept_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_POST
 @_hub_gone_on_404
 def hub_clarify(request: HttpRequest, pk: int) -> HttpResponse:
@@ -357,7 +354,7 @@ def hub_clarify(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*HUB)
+@role_required(*access.HUB)
 @require_POST
 @_hub_gone_on_404
 def hub_reroute(request: HttpRequest, pk: int) -> HttpResponse:
@@ -379,7 +376,7 @@ def hub_reroute(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the receiving municipality -------------------------------------------------------
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     rows = selectors.receiving_queue(user=request.user)
@@ -424,7 +421,7 @@ def _render_receiver_report(
     return render(request, "intake/receiver/report.html", context)
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_GET
 def receiver_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_receiver_report(request, _receiver_report_or_404(request, pk))
@@ -442,7 +439,7 @@ def _on_receiver_report(
     }
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_accept(request: HttpRequest, pk: int) -> HttpResponse:
     report = _receiver_report_or_404(request, pk)
@@ -455,7 +452,7 @@ def receiver_accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_reject(request: HttpRequest, pk: int) -> HttpResponse:
     report = _receiver_report_or_404(request, pk)
@@ -471,7 +468,7 @@ def receiver_reject(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_protection(request: HttpRequest, pk: int) -> HttpResponse:
     report = _receiver_report_or_404(request, pk)
@@ -490,7 +487,7 @@ def receiver_protection(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_preliminary(request: HttpRequest, pk: int) -> HttpResponse:
     report = _receiver_report_or_404(request, pk)
@@ -509,7 +506,7 @@ def receiver_preliminary(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_information_request(request: HttpRequest, pk: int) -> HttpResponse:
     report = _receiver_report_or_404(request, pk)
@@ -524,7 +521,7 @@ def receiver_information_request(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECEIVERS)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     report = _receiver_report_or_404(request, pk)
@@ -540,7 +537,7 @@ def receiver_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the police -------------------------------------------------------------------------
 
 
-@role_required(*POLICE)
+@role_required(*access.POLICE)
 @require_GET
 def police_status(request: HttpRequest) -> HttpResponse:
     statuses = selectors.report_statuses_for_police(user=request.user)
@@ -559,13 +556,13 @@ def _render_police_requests(
     return render(request, "intake/police/requests.html", {"rows": rows})
 
 
-@role_required(*POLICE)
+@role_required(*access.POLICE)
 @require_GET
 def police_requests(request: HttpRequest) -> HttpResponse:
     return _render_police_requests(request)
 
 
-@role_required(*POLICE)
+@role_required(*access.POLICE)
 @require_POST
 def police_answer(request: HttpRequest, pk: int) -> HttpResponse:
     requests_url = reverse("intake:police_requests")
