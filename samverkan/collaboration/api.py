@@ -43,13 +43,9 @@ def _require_role(request: HttpRequest, roles: tuple[str, ...]) -> None:
 
 def _call(function: Callable[..., T], **kwargs: Any) -> T:
     """Run a service; its Swedish errors become HTTP errors with the same message."""
-    from samverkan.intake.services import IntakeError
-
     try:
         return function(**kwargs)
     except services.CollaborationError as error:
-        raise HttpError(error.status_code, error.message) from error
-    except IntakeError as error:
         raise HttpError(error.status_code, error.message) from error
 
 

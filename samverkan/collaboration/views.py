@@ -908,7 +908,7 @@ def school_report(request: HttpRequest) -> HttpResponse:
                 )
             except intake.NotAllowed as error:
                 raise PermissionDenied(error.message) from error
-            except intake.IntakeError as error:
+            except services.CollaborationError as error:  # intake's errors too: one family
                 field = str(getattr(error, "field", ""))
                 field = INTAKE_FIELDS.get(field, field)
                 form.add_error(field if field in form.fields else None, error.message)

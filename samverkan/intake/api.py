@@ -21,17 +21,11 @@ from ninja import Field, Router, Schema, Status
 from samverkan.accounts.api_auth import ApiTokenAuth
 from samverkan.accounts.models import ApiClient
 from samverkan.core.calendar import local_date
+from samverkan.core.errors import InvalidInput
 from samverkan.core.identity import InvalidPersonId, parse_person_id
 from samverkan.intake.models import InformationRequest, SourceChannel
 from samverkan.intake.selectors import information_requests_for_client, report_status_for_client
-from samverkan.intake.services import (
-    IntakeError,
-    InvalidInput,
-    ReportInput,
-    ReportNotFound,
-    information_request_answer,
-    report_register,
-)
+from samverkan.intake.services import ReportInput, information_request_answer, report_register
 
 router = Router(auth=ApiTokenAuth(), tags=["Orosanmälningar (en ingång)"])
 
@@ -132,10 +126,11 @@ class ReportErrorOut(Schema):
     detail: list[ReportErrorItem]
 
 
-def _error(request: HttpRequest, status: int, field: str, message: str) -> Status[Any]:
-    loc = ["body", "payload", field] if field else []
-    kind = {404: "not_found", 403: "forbidden", 409: "conflict"}.get(status, "invalid")
-    return Status(status, {"detail": [{"type": kind, "loc": loc, "msg": message}]})
+def _client(request: HttpRequest) -> ApiClient:
+    """The police system calling (`ApiTokenAuth` has let no one else through)."""
+    client = request.auth  # type: ignore[attr-defined]
+    assert isinstance(client, ApiClient)
+    return client
 
 
 @router.post(
@@ -150,13 +145,12 @@ def _error(request: HttpRequest, status: int, field: str, message: str) -> Statu
     ),
 )
 def report_create(request: HttpRequest, payload: ReportIn) -> Any:
-    client = request.auth  # type: ignore[attr-defined]
-    assert isinstance(client, ApiClient)
+    client = _client(request)
     if payload.person_id is not None:
         try:
             parse_person_id(payload.person_id, on=local_date(timezone.now()))
         except InvalidPersonId as error:
-            return _error(request, 422, "person_id", error.message)
+            raise InvalidInput("person_id", error.message) from error
     officer = payload.reporting_officer
     data = ReportInput(
         person_id=payload.person_id,
@@ -174,12 +168,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Any:
         police_reference=payload.police_reference.strip(),
         source_channel=SourceChannel.POLICE_API,
     )
-    try:
-        result = report_register(actor=client, data=data)
-    except InvalidInput as error:
-        return _error(request, 422, error.field, error.message)
-    except IntakeError as error:
-        return _error(request, error.status_code, "", error.message)
+    result = report_register(actor=client, data=data)
     status = result.report.status if result.report is not None else "not_eligible"
     body = {
         "id": result.public_id,
@@ -220,8 +209,7 @@ def _request_out(request: InformationRequest) -> dict[str, Any]:
     description="Kommunernas frågor (riskbedömning, gängtillhörighet) till klientens enhet.",
 )
 def information_request_list(request: HttpRequest) -> Any:
-    client = request.auth  # type: ignore[attr-defined]
-    assert isinstance(client, ApiClient)
+    client = _client(request)
     requests = information_requests_for_client(client=client)
     return Status(200, [_request_out(r) for r in requests])
 
@@ -239,16 +227,10 @@ def information_request_list(request: HttpRequest) -> Any:
 def information_request_answer_endpoint(
     request: HttpRequest, request_id: int, payload: AnswerIn
 ) -> Any:
-    client = request.auth  # type: ignore[attr-defined]
-    assert isinstance(client, ApiClient)
-    try:
-        answered = information_request_answer(
-            actor=client, request_id=request_id, answer=payload.answer
-        )
-    except InvalidInput as error:
-        return _error(request, 422, error.field, error.message)
-    except IntakeError as error:
-        return _error(request, error.status_code, "", error.message)
+    client = _client(request)
+    answered = information_request_answer(
+        actor=client, request_id=request_id, answer=payload.answer
+    )
     return Status(200, _request_out(answered))
 
 
@@ -263,10 +245,6 @@ def information_request_answer_endpoint(
     ),
 )
 def report_status(request: HttpRequest, report_id: str) -> Any:
-    client = request.auth  # type: ignore[attr-defined]
-    assert isinstance(client, ApiClient)
-    try:
-        view = report_status_for_client(client=client, report_id=report_id)
-    except ReportNotFound as error:
-        return _error(request, 404, "", error.message)
+    client = _client(request)
+    view = report_status_for_client(client=client, report_id=report_id)
     return Status(200, view.as_json())

@@ -20,10 +20,12 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from stdnum import luhn
 
+from samverkan.accounts.demo import ensure_demo_api_client
 from samverkan.accounts.models import ApiClient, User
 from samverkan.core.calendar import local_date
 from samverkan.intake import services
 from samverkan.intake.services import ReportInput
+from samverkan.registry.reference_data import STOCKHOLM_CODE
 
 
 def demo_person_id(born: date, *, female: bool = True) -> str:
@@ -69,7 +71,7 @@ DEMO_REPORTS = (
         replace(
             BASE,
             person_id=demo_person_id(date(2010, 9, 2), female=False),
-            found_in="0180",
+            found_in=STOCKHOLM_CODE,
             home_municipality="0184",
         ),
         minutes_ago=12,
@@ -98,8 +100,8 @@ DEMO_REPORTS = (
         replace(
             BASE,
             person_id=demo_person_id(date(2010, 11, 5), female=False),
-            found_in="0180",
-            home_municipality="0180",
+            found_in=STOCKHOLM_CODE,
+            home_municipality=STOCKHOLM_CODE,
             home_district="Farsta",
         ),
         minutes_ago=60 * 24 * 5,
@@ -127,8 +129,6 @@ def _user(username: str) -> User | None:
 
 
 def _roc_client() -> ApiClient | None:
-    from samverkan.accounts.demo import ensure_demo_api_client
-
     client, _token = ensure_demo_api_client()
     return client
 

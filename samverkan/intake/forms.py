@@ -19,6 +19,7 @@ from samverkan.intake.ui_support import (
     municipality_options,
     person_id_check,
 )
+from samverkan.registry.reference_data import STOCKHOLM_CODE
 
 YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
 
@@ -132,7 +133,7 @@ class RegistrationForm(forms.Form):
                     "birth_date",
                     _("Ange personnummer, samordningsnummer eller ett uppskattat födelsedatum."),
                 )
-        if cleaned.get("home_district") and cleaned.get("home_municipality") != "0180":
+        if cleaned.get("home_district") and cleaned.get("home_municipality") != STOCKHOLM_CODE:
             self.add_error(
                 "home_district",
                 _("Stadsdelsområde anges bara när bosättningskommunen är Stockholm (0180)."),

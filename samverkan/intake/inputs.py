@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from samverkan.core.calendar import STOCKHOLM
-from samverkan.intake.services import InvalidInput, ReportInput
+from samverkan.core.errors import InvalidInput
+from samverkan.intake.services import ReportInput
 
 FACT_FIELDS = (
     "person_id",

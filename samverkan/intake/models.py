@@ -8,15 +8,10 @@ so that the queues stay index-only at millions of reports.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import RoleCode
-from samverkan.core.models import ScopedQuerySet
 
 
 class SourceChannel(models.TextChoices):
@@ -32,24 +27,11 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Mottagen av ansvarig kommun")
 
 
-class ReportQuerySet(ScopedQuerySet):
-    scope_field = "controller"
+class ReportQuerySet(models.QuerySet):
+    """Who may see which reports is `samverkan.intake.access.visible_to`."""
 
     def open(self) -> ReportQuerySet:
         return self.filter(accepted_at__isnull=True)
-
-    def visible_to(self, user: Any) -> ReportQuerySet:
-        """Hub workers: every report until it is accepted. Receivers: their organisation's."""
-        condition = Q(pk__in=[])
-        if has_role(user, RoleCode.HUB_WORKER):
-            # The hub acts for the municipalities on police reports only; a school
-            # reports straight to the pupil's district.
-            condition |= Q(accepted_at__isnull=True) & ~Q(source_channel=SourceChannel.SCHOOL)
-        if has_role(user, RoleCode.RECEIVER):
-            organisation_ids = responsible_organisation_ids(user)
-            if organisation_ids:
-                condition |= Q(controller_id__in=organisation_ids)
-        return self.filter(condition)
 
 
 class ConcernReport(models.Model):

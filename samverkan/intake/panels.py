@@ -12,11 +12,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from samverkan.accounts.access import has_role
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import User
 from samverkan.core.navigation import register_nav
 from samverkan.core.startpage import Panel, PanelItem, register_panel
-from samverkan.intake import selectors
+from samverkan.intake import access, selectors
 
 PANEL_ITEMS = 8
 
@@ -27,7 +26,7 @@ def _when(value: object) -> str:
 
 @register_panel
 def hub_panel(user: User) -> Panel | None:
-    if not has_role(user, RoleCode.HUB_WORKER):
+    if not access.is_hub(user):
         return None
     rows = selectors.hub_queue(user=user)
     alarms = [row for row in rows if row.escalated]
@@ -67,7 +66,7 @@ def hub_panel(user: User) -> Panel | None:
 
 @register_panel
 def receiver_panel(user: User) -> Panel | None:
-    if not has_role(user, RoleCode.RECEIVER):
+    if not access.is_receiver(user):
         return None
     rows = selectors.receiving_queue(user=user)
     items: list[PanelItem] = []
@@ -114,7 +113,7 @@ def receiver_panel(user: User) -> Panel | None:
 
 @register_panel
 def police_panel(user: User) -> Panel | None:
-    if not has_role(user, RoleCode.POLICE_OPERATOR):
+    if not access.is_police_operator(user):
         return None
     requests = selectors.information_requests_for_police(user=user, open_only=True)
     items = [
@@ -135,15 +134,13 @@ def police_panel(user: User) -> Panel | None:
     )
 
 
-register_nav(_("Registrera anmälan"), "intake:hub_register", roles={RoleCode.HUB_WORKER}, order=10)
-register_nav(_("Anmälningskö"), "intake:hub_queue", roles={RoleCode.HUB_WORKER}, order=11)
-register_nav(_("Inkommande anmälningar"), "intake:inbox", roles={RoleCode.RECEIVER}, order=10)
-register_nav(
-    _("Anmälningsstatus"), "intake:police_status", roles={RoleCode.POLICE_OPERATOR}, order=10
-)
+register_nav(_("Registrera anmälan"), "intake:hub_register", roles=set(access.HUB), order=10)
+register_nav(_("Anmälningskö"), "intake:hub_queue", roles=set(access.HUB), order=11)
+register_nav(_("Inkommande anmälningar"), "intake:inbox", roles=set(access.RECEIVERS), order=10)
+register_nav(_("Anmälningsstatus"), "intake:police_status", roles=set(access.POLICE), order=10)
 register_nav(
     _("Informationsbegäran"),
     "intake:police_requests",
-    roles={RoleCode.POLICE_OPERATOR},
+    roles=set(access.POLICE),
     order=11,
 )

@@ -39,9 +39,9 @@ from samverkan.core.deadlines import (
     protection_assessment_due,
 )
 from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
+from samverkan.registry.reference_data import STOCKHOLM_CODE
 from samverkan.registry.rules import OpeningInterval, is_open
 
-STOCKHOLM_CODE = "0180"
 AGE_LIMIT = 18
 
 

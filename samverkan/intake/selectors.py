@@ -19,30 +19,25 @@ from uuid import UUID
 from django.db.models import Q
 from django.utils import timezone
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import ApiClient, RoleCode, User
+from samverkan.accounts.models import ApiClient
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
+from samverkan.intake import access
+from samverkan.intake.access import Actor
 from samverkan.intake.models import (
     ConcernReport,
     InformationRequest,
     NotEligibleRecord,
     ReportQuerySet,
     ReportStatus,
-    SourceChannel,
 )
 from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
 from samverkan.registry.selectors import phone_for
 
 QUEUE_LIMIT = 200
-
-
-def report_visible_to(user: Any) -> ReportQuerySet:
-    """The reports `user` may open (see the module docstring)."""
-    return ConcernReport.objects.visible_to(user)
 
 
 # --- queues -------------------------------------------------------------------------
@@ -111,11 +106,10 @@ def _row(report: ConcernReport, now: datetime) -> QueueRow:
     )
 
 
-def _queue_queryset() -> ReportQuerySet:
+def _queue_queryset(reports: ReportQuerySet | None = None) -> ReportQuerySet:
     return (
-        ConcernReport.objects.select_related(
-            "controller", "responsible_municipality", "receiving_unit"
-        )
+        (reports if reports is not None else ConcernReport.objects.all())
+        .select_related("controller", "responsible_municipality", "receiving_unit")
         .prefetch_related("receiving_unit__phone_lines")
         .only(
             "id",
@@ -144,43 +138,33 @@ def _queue_queryset() -> ReportQuerySet:
 
 def hub_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]:
     """The hub's live queue: open (not accepted) reports, oldest first."""
-    if not has_role(user, RoleCode.HUB_WORKER):
+    if not access.is_hub(user):
         return []
     now = now or timezone.now()
-    reports = (
-        _queue_queryset()
-        .filter(accepted_at__isnull=True)
-        .exclude(source_channel=SourceChannel.SCHOOL)
-        .order_by("received_at")
-    )
+    reports = _queue_queryset(access.hub_reports()).order_by("received_at")
     return [_row(r, now) for r in reports[:QUEUE_LIMIT]]
 
 
 def hub_alarm_count(*, user: Any, now: datetime | None = None) -> int:
     """How many handovers are overdue (the red alarm on every hub screen)."""
-    if not has_role(user, RoleCode.HUB_WORKER):
+    if not access.is_hub(user):
         return 0
     now = now or timezone.now()
     return (
-        ConcernReport.objects.filter(
-            accepted_at__isnull=True,
-            rejected_at__isnull=True,
-            routed_at__lte=escalation_threshold(now),
-        )
-        .exclude(source_channel=SourceChannel.SCHOOL)
+        access.hub_reports()
+        .filter(rejected_at__isnull=True, routed_at__lte=escalation_threshold(now))
         .count()
     )
 
 
 def receiving_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]:
     """The receiving organisation's queue: incoming handovers first, then open assessments."""
-    if not has_role(user, RoleCode.RECEIVER):
+    if not access.is_receiver(user):
         return []
     now = now or timezone.now()
-    organisations = responsible_organisation_ids(user)
     reports = (
-        _queue_queryset()
-        .filter(controller_id__in=organisations, closed_at__isnull=True, rejected_at__isnull=True)
+        _queue_queryset(access.received_by(user))
+        .filter(closed_at__isnull=True, rejected_at__isnull=True)
         .order_by("received_at")
     )
     rows = [_row(r, now) for r in reports[:QUEUE_LIMIT]]
@@ -200,13 +184,11 @@ class OverdueSummary:
 
 def overdue_for_user(*, user: Any, now: datetime | None = None) -> OverdueSummary:
     """Counts for the start page: assessments and feedback past their deadline."""
-    if not has_role(user, RoleCode.RECEIVER):
+    if not access.is_receiver(user):
         return OverdueSummary(0, 0, 0)
     now = now or timezone.now()
     today = local_date(now)
-    mine = ConcernReport.objects.filter(
-        controller_id__in=responsible_organisation_ids(user), closed_at__isnull=True
-    )
+    mine = access.received_by(user).filter(closed_at__isnull=True)
     return OverdueSummary(
         protection=mine.filter(
             protection_assessed_at__isnull=True, protection_assessment_due__lt=now
@@ -228,7 +210,7 @@ def report_detail(*, user: Any, report_id: int, reason: str = "") -> ConcernRepo
     e.g. the hub after acceptance, or another municipality's receiver.
     """
     report = (
-        report_visible_to(user)
+        access.visible_to(user)
         .select_related(
             "controller",
             "responsible_municipality",
@@ -297,7 +279,7 @@ def repeat_reports(*, user: Any, report: ConcernReport) -> list[ConcernReport]:
     if not report.person_id or report.home_municipality_id is None:
         return []
     return list(
-        report_visible_to(user)
+        access.visible_to(user)
         .filter(
             person_id=report.person_id,
             home_municipality_id=report.home_municipality_id,
@@ -412,16 +394,10 @@ def report_status_for_client(*, client: ApiClient, report_id: str | UUID) -> Rep
     raise ReportNotFound()
 
 
-def _police_reports(user: Any) -> ReportQuerySet:
-    if not isinstance(user, User) or not has_role(user, RoleCode.POLICE_OPERATOR):
-        return ConcernReport.objects.none()
-    return ConcernReport.objects.filter(reporting_organisation_id=user.organisation_id)
-
-
 def report_statuses_for_police(*, user: Any, limit: int = 100) -> list[ReportStatusView]:
     """The ROC status page: the organisation's reports, newest first (status only)."""
     reports = (
-        _police_reports(user)
+        access.reported_by(user)
         .select_related("feedback")
         .only(*_STATUS_FIELDS, "feedback")
         .order_by("-received_at")[:limit]
@@ -432,7 +408,7 @@ def report_statuses_for_police(*, user: Any, limit: int = 100) -> list[ReportSta
 def report_status_for_police(*, user: Any, report_id: str | UUID) -> ReportStatusView:
     public_id = _parse_uuid(report_id)
     report = (
-        _police_reports(user)
+        access.reported_by(user)
         .filter(public_id=public_id)
         .select_related("feedback")
         .only(*_STATUS_FIELDS, "feedback")
@@ -447,37 +423,24 @@ def information_requests_for_police(
     *, user: Any, open_only: bool = True
 ) -> list[InformationRequest]:
     """Information requests addressed to the user's police organisation; the read is audited."""
-    if not isinstance(user, User) or not has_role(user, RoleCode.POLICE_OPERATOR):
+    if not access.is_police_operator(user):
         return []
-    queryset = InformationRequest.objects.filter(
-        to_organisation_id=user.organisation_id
-    ).select_related("report", "report__controller")
+    return _audited_requests(user, open_only=open_only)
+
+
+def information_requests_for_client(*, client: ApiClient) -> list[InformationRequest]:
+    """Open information requests to the API client's police organisation; audited."""
+    return _audited_requests(client, open_only=True)
+
+
+def _audited_requests(actor: Actor, *, open_only: bool) -> list[InformationRequest]:
+    queryset = access.information_requests_to(actor).select_related("report", "report__controller")
     if open_only:
         queryset = queryset.filter(answered_at__isnull=True)
     requests = list(queryset.order_by("sent_at")[:QUEUE_LIMIT])
     for request in requests:
         audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            record_type="intake.InformationRequest",
-            record_id=request.pk,
-            controller=request.report.controller.code,
-        )
-    return requests
-
-
-def information_requests_for_client(*, client: ApiClient) -> list[InformationRequest]:
-    """Open information requests to the API client's police organisation; audited."""
-    requests = list(
-        InformationRequest.objects.filter(
-            to_organisation_id=client.organisation_id, answered_at__isnull=True
-        )
-        .select_related("report", "report__controller")
-        .order_by("sent_at")[:QUEUE_LIMIT]
-    )
-    for request in requests:
-        audit_record(
-            actor=client,
+            actor=actor,
             action=AuditAction.VIEW,
             record_type="intake.InformationRequest",
             record_id=request.pk,

@@ -1,8 +1,9 @@
 """Every state change of a concern report (SPEC §4): one transaction, a right, an event, an audit.
 
 Actors are `accounts.User` (hub workers, receivers, ROC operators) or
-`accounts.ApiClient` (police systems). Errors carry a Swedish `message` the UI
-and the API show as they are; `InvalidInput.field` names the offending field.
+`accounts.ApiClient` (police systems); who may act is asked of `intake.access`.
+Refusals are `samverkan.core.errors`, with a Swedish `message` the UI and the
+API show as they are; `InvalidInput.field` names the offending field.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import ApiClient, RoleCode, User
+from samverkan.accounts.models import ApiClient, User
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import feedback_due
-from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from samverkan.intake import access
+from samverkan.intake.access import Actor
 from samverkan.intake.models import (
     Clarification,
     ConcernReport,
@@ -40,30 +42,28 @@ from samverkan.intake.models import (
     PreliminaryDecision,
     ProtectionAssessment,
     ReportEvent,
+    ReportQuerySet,
     ReportStatus,
     SourceChannel,
 )
-from samverkan.intake.rules import STOCKHOLM_CODE, Decision, RegistrySnapshot, ReportFacts, decide
+from samverkan.intake.rules import Decision, RegistrySnapshot, ReportFacts, decide
 from samverkan.intake.snapshot import late_from, registry_snapshot
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, Unit
+from samverkan.registry.reference_data import ROC_CODE, STOCKHOLM_CODE
 from samverkan.registry.selectors import intake_unit_for
 
 logger = logging.getLogger(__name__)
 
 REPORT = "intake.ConcernReport"
 REPEAT_WINDOW = timedelta(days=30)
-ROC_CODE = "polisen-roc"
-
-Actor = User | ApiClient
 
 
 # --- errors -----------------------------------------------------------------------
 
 
-IntakeError = ServiceError
-
-
 class ReportNotFound(NotFound):
+    """Not found, in the words of a report (the police system reads it as it is)."""
+
     default_message = "Anmälan finns inte."
 
 
@@ -113,7 +113,8 @@ def validate_codes(data: ReportInput, registry: RegistrySnapshot) -> None:
     if data.home_district is not None:
         if data.home_municipality != STOCKHOLM_CODE:
             raise InvalidInput(
-                "home_district", "Stadsdelsområde anges bara när bosättningskommunen är 0180."
+                "home_district",
+                f"Stadsdelsområde anges bara när bosättningskommunen är {STOCKHOLM_CODE}.",
             )
         if data.home_district not in registry.districts:
             raise InvalidInput(
@@ -187,43 +188,30 @@ def _audit(
     )
 
 
-def _is_hub(actor: Actor) -> bool:
-    return isinstance(actor, User) and has_role(actor, RoleCode.HUB_WORKER)
-
-
 def _require_hub(actor: Actor) -> User:
-    if not _is_hub(actor):
+    if not access.is_hub(actor):
         raise NotAllowed("Bara Socialjouren (navet) får göra detta.")
-    assert isinstance(actor, User)
     return actor
 
 
 def _require_receiver(actor: Actor) -> User:
-    if not (isinstance(actor, User) and has_role(actor, RoleCode.RECEIVER)):
+    if not access.is_receiver(actor):
         raise NotAllowed("Bara mottagande socialtjänst får göra detta.")
     return actor
 
 
 def _report_for_receiver(actor: Actor, report_id: int, *, lock: bool = False) -> ConcernReport:
-    user = _require_receiver(actor)
-    queryset = ConcernReport.objects.select_related("controller").filter(
-        controller_id__in=responsible_organisation_ids(user)
-    )
-    if lock:
-        queryset = queryset.select_for_update()
-    try:
-        return queryset.get(pk=report_id)
-    except ConcernReport.DoesNotExist as error:
-        raise ReportNotFound() from error
+    return _one(access.received_by(_require_receiver(actor)), report_id, lock=lock)
 
 
 def _report_for_hub(actor: Actor, report_id: int, *, lock: bool = False) -> ConcernReport:
     _require_hub(actor)
-    queryset = (
-        ConcernReport.objects.select_related("controller")
-        .filter(accepted_at__isnull=True)
-        .exclude(source_channel=SourceChannel.SCHOOL)
-    )
+    return _one(access.hub_reports(), report_id, lock=lock)
+
+
+def _one(reports: ReportQuerySet, report_id: int, *, lock: bool) -> ConcernReport:
+    """The report among those the actor may act on, or `ReportNotFound` (never says which)."""
+    queryset = reports.select_related("controller")
     if lock:
         queryset = queryset.select_for_update()
     try:
@@ -263,22 +251,11 @@ def _check_registrar(actor: Actor, data: ReportInput) -> None:
             raise NotAllowed("API-klienten är inte aktiv.")
         return
     if data.source_channel == SourceChannel.SCHOOL:
-        _require_school_staff(actor)
+        if not access.is_school_staff(actor):
+            raise NotAllowed("Bara personal på en skolenhet anmäler oro för sina elever här.")
         return
-    if not _is_hub(actor):
+    if not access.is_hub(actor):
         raise NotAllowed("Bara Socialjouren (navet) registrerar anmälningar.")
-
-
-def _require_school_staff(actor: Actor) -> User:
-    """School staff of a school unit file the school's own reports (SPEC §6)."""
-    if not (
-        isinstance(actor, User)
-        and has_role(actor, RoleCode.SCHOOL_STAFF)
-        and actor.organisation is not None
-        and actor.organisation.kind == OrganisationKind.SCHOOL
-    ):
-        raise NotAllowed("Bara personal på en skolenhet anmäler oro för sina elever här.")
-    return actor
 
 
 # A school reports straight to the district (or municipality) where the pupil is
@@ -995,21 +972,17 @@ def information_request_answer(
     if not answer.strip():
         raise InvalidInput("answer", "Skriv svaret.")
     with transaction.atomic():
-        organisation_id: int | None
-        if isinstance(actor, ApiClient):
-            organisation_id = actor.organisation_id
-        elif has_role(actor, RoleCode.POLICE_OPERATOR):
-            organisation_id = actor.organisation_id
-        else:
+        if not access.can_answer_information_requests(actor):
             raise NotAllowed("Bara polisen besvarar informationsbegäran.")
         request = (
-            InformationRequest.objects.select_for_update()
+            access.information_requests_to(actor)
+            .select_for_update()
             .select_related("report__controller")
-            .filter(pk=request_id, to_organisation_id=organisation_id)
+            .filter(pk=request_id)
             .first()
         )
         if request is None:
-            raise ReportNotFound("Informationsbegäran finns inte.")
+            raise NotFound("Informationsbegäran finns inte.")
         if request.answered_at is not None:
             raise Conflict("Informationsbegäran är redan besvarad.")
         now = at or timezone.now()

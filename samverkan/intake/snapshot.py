@@ -12,16 +12,16 @@ from samverkan.agreements.selectors import single_entry_municipalities_in_force
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import late_report_from
 from samverkan.intake.rules import (
-    STOCKHOLM_CODE,
     OpeningInterval,
     RegistrySnapshot,
     UnitInfo,
     UnitKind,
 )
-from samverkan.registry.models import Organisation, OrganisationKind, Unit
-from samverkan.registry.selectors import phone_for
-
-STOCKHOLM_COUNTY = "01"
+from samverkan.registry.change_rules import current_names
+from samverkan.registry.changes import successions
+from samverkan.registry.models import ChangeEvent, Organisation, OrganisationKind, Unit
+from samverkan.registry.reference_data import STOCKHOLM_CODE, STOCKHOLM_COUNTY
+from samverkan.registry.selectors import phone_for, stockholm_districts
 
 
 def late_from() -> time:
@@ -137,12 +137,7 @@ def _cover_order(own: str):  # type: ignore[no-untyped-def]
 
 def _district_codes(day: date, valid: list[Organisation]) -> dict[str, str]:
     """District name -> code on `day`; a former name answers with its successor (issue 10)."""
-    from samverkan.registry.change_rules import current_names
-    from samverkan.registry.changes import successions
-
-    former = Organisation.objects.filter(
-        kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE
-    ).values_list("name", "pk", "code")
+    former = stockholm_districts().order_by("code").values_list("name", "pk", "code")
     codes = {pk: code for _name, pk, code in former}
     names = current_names(
         {name: pk for name, pk, _code in former},
@@ -155,8 +150,6 @@ def _district_codes(day: date, valid: list[Organisation]) -> dict[str, str]:
 
 def _units_as_on(day: date):  # type: ignore[no-untyped-def]
     """Units moved by a change effective after `day` are shown as they were on `day`."""
-    from samverkan.registry.models import ChangeEvent
-
     organisation: dict[int, str] = {}
     moved_covers: dict[int, list[tuple[str, str | None]]] = {}
     events = (

@@ -21,11 +21,10 @@ from samverkan.core.identity import InvalidPersonId, PersonId, age_on, parse_per
 from samverkan.registry.models import (
     ContactPerson,
     Organisation,
-    OrganisationKind,
     PhoneLine,
 )
+from samverkan.registry.selectors import municipalities, stockholm_districts
 
-STOCKHOLM_CODE = "0180"
 _CODE_IN_TEXT = re.compile(r"\b(\d{4})\b")
 _NAME_SUFFIXES = (" kommun", " stad", " stadsdelsförvaltning", " stadsdelsområde")
 
@@ -45,19 +44,15 @@ def municipality_options() -> list[MunicipalityOption]:
     """Every municipality in the registry, by name (the datalist of the registration page)."""
     return [
         MunicipalityOption(code=code, name=name)
-        for code, name in Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
-        .order_by("name")
-        .values_list("code", "name")
+        for code, name in municipalities().order_by("name").values_list("code", "name")
     ]
 
 
 def district_options() -> list[tuple[str, str]]:
     """Stockholm's districts as (name, label): the rules name a district by its registry name."""
-    names = (
-        Organisation.objects.filter(kind=OrganisationKind.DISTRICT, parent__code=STOCKHOLM_CODE)
-        .valid_on(local_date(timezone.now()))  # former districts (issue 10) are not offered
-        .order_by("name")
-    )
+    # Former districts (issue 10) are not offered.
+    valid = Organisation.objects.valid_on(local_date(timezone.now()))
+    names = (valid & stockholm_districts()).order_by("name")
     return [(name, name) for name in names.values_list("name", flat=True)]
 
 

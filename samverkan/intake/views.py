@@ -1,13 +1,15 @@
 """Web pages of single entry for the hub, the receiving municipality and the police (SPEC §4).
 
-Thin views: each reads through a selector (scoped and audited) or calls one
-service, and turns the service's Swedish errors into form errors, a 404 or a
-message. POST-redirect-GET everywhere; the htmx partials write nothing.
+Thin views: each reads through a selector (scoped and audited) or posts one
+form to one service through `core.views_support.form_action`, which turns the
+service's Swedish errors into form errors, a 404 or a message.
+POST-redirect-GET everywhere; the htmx partials write nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -18,13 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samverkan.accounts.access import has_role
 from samverkan.accounts.decorators import role_required
-from samverkan.accounts.models import RoleCode
 from samverkan.core.calendar import local_date
+from samverkan.core.errors import InvalidInput, ServiceError
 from samverkan.core.sessions import session_passive
+from samverkan.core.views_support import form_action, raise_for_access, refuse_or_show
 from samverkan.core.views_support import signed_in_user as _user
-from samverkan.intake import selectors, services
+from samverkan.intake import access, selectors, services
 from samverkan.intake.forms import (
     ClarificationForm,
     DecisionPreviewForm,
@@ -46,9 +48,6 @@ from samverkan.intake.ui_support import (
     person_id_check,
 )
 
-HUB = RoleCode.HUB_WORKER
-RECEIVER = RoleCode.RECEIVER
-POLICE = RoleCode.POLICE_OPERATOR
 SUBMITTED_KEY = "intake_registrations"
 NOT_ELIGIBLE_KEY = "intake_not_eligible"
 
@@ -66,11 +65,11 @@ def index(request: HttpRequest) -> HttpResponse:
     """/anmalningar/: each side's own start page."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
-    if has_role(request.user, HUB):
+    if access.is_hub(request.user):
         return redirect("intake:hub_queue")
-    if has_role(request.user, RECEIVER):
+    if access.is_receiver(request.user):
         return redirect("intake:inbox")
-    if has_role(request.user, POLICE):
+    if access.is_police_operator(request.user):
         return redirect("intake:police_status")
     raise PermissionDenied
 
@@ -90,7 +89,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @session_passive(renews_idle_time=False)
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_GET
 def hub_queue(request: HttpRequest) -> HttpResponse:
     context = _queue_context(request)
@@ -99,7 +98,7 @@ def hub_queue(request: HttpRequest) -> HttpResponse:
 
 
 @session_passive(renews_idle_time=False)
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_GET
 def hub_alarm(request: HttpRequest) -> HttpResponse:
     """htmx polling of the alarm badge: 204 (nothing swapped, nothing re-announced) if unchanged."""
@@ -118,7 +117,7 @@ def _register_context(request: HttpRequest, form: RegistrationForm) -> dict[str,
     }
 
 
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_http_methods(["GET", "POST"])
 def hub_register(request: HttpRequest) -> HttpResponse:
     options = municipality_options()
@@ -135,11 +134,10 @@ def hub_register(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/hub/register.html", _register_context(request, form))
     try:
         result = services.report_register(actor=_user(request), data=form.report_input())
-    except services.InvalidInput as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+    except ServiceError as error:
+        # Not `form_action`: where to go next depends on the decision the service returns.
+        refuse_or_show(form, error)
         return render(request, "intake/hub/register.html", _register_context(request, form))
-    except services.NotAllowed as error:
-        raise PermissionDenied(error.message) from error
     if result.report is not None:
         url = reverse("intake:hub_report", args=[result.report.pk])
         messages.success(request, "Anmälan är registrerad. Ring numret nedan och lämna över.")
@@ -162,7 +160,7 @@ def hub_register(request: HttpRequest) -> HttpResponse:
 
 
 @session_passive(renews_idle_time=True)
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_POST
 def hub_decide(request: HttpRequest) -> HttpResponse:
     """htmx partial: the decision and the number to call while the worker types. Writes nothing."""
@@ -185,7 +183,7 @@ def hub_decide(request: HttpRequest) -> HttpResponse:
     else:
         try:
             decision = services.report_decide(data=form.report_input(), at=now)
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             problem = error.message
     return render(
         request,
@@ -201,7 +199,7 @@ def hub_decide(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_GET
 def hub_not_eligible(request: HttpRequest, public_id: str) -> HttpResponse:
     """What to tell the police when a report is outside single entry. No personal data here."""
@@ -215,25 +213,40 @@ def hub_not_eligible(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-class HubReportGone(Exception):
-    """The hub may not open the report: it does not exist or was accepted (access ended)."""
+def _report_or_404(request: HttpRequest, pk: int, reason: str) -> ConcernReport:
+    """The report if the user may open it (the read is audited with `reason`), else 404."""
+    try:
+        return selectors.report_detail(user=request.user, report_id=pk, reason=reason)
+    except ServiceError as error:
+        raise_for_access(error)
+        raise
 
 
 def _hub_report_or_404(request: HttpRequest, pk: int) -> ConcernReport:
-    try:
-        return selectors.report_detail(user=request.user, report_id=pk, reason="handover")
-    except services.ReportNotFound as error:
-        raise HubReportGone from error
+    return _report_or_404(request, pk, "handover")
 
 
-def _hub_gone(request: HttpRequest) -> HttpResponse:
-    """A clear 404: after acceptance the hub's access to the report's personal data has ended."""
-    return render(request, "intake/hub/gone.html", _hub_context(request), status=404)
+def _receiver_report_or_404(request: HttpRequest, pk: int) -> ConcernReport:
+    return _report_or_404(request, pk, "receiving")
 
 
-def _render_hub_report(
-    request: HttpRequest, report: ConcernReport, status: int = 200, **forms: Any
-) -> HttpResponse:
+def _hub_gone_on_404(view: Any) -> Any:
+    """A clear 404: after acceptance the hub's access to the report's personal data has ended.
+
+    Also when the receiving side accepts while a hub worker is filling in a form.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            return view(request, pk)
+        except Http404:
+            return render(request, "intake/hub/gone.html", _hub_context(request), status=404)
+
+    return wrapper
+
+
+def _render_hub_report(request: HttpRequest, report: ConcernReport, **forms: Any) -> HttpResponse:
     contacts = selectors.handover_contacts(report)
     handovers = list(report.handovers.all())
     current = next((h for h in reversed(handovers) if h.outcome == Handover.Outcome.PENDING), None)
@@ -263,119 +276,107 @@ def _render_hub_report(
         "municipalities": municipality_options() if report.rejected_at else [],
         **_hub_context(request),
     }
-    return render(request, "intake/hub/report.html", context, status=status)
+    return render(request, "intake/hub/report.html", context)
 
 
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_GET
+@_hub_gone_on_404
 def hub_report(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        report = _hub_report_or_404(request, pk)
-    except HubReportGone:
-        return _hub_gone(request)
-    return _render_hub_report(request, report)
+    return _render_hub_report(request, _hub_report_or_404(request, pk))
 
 
-def _apply_error(form: Any, error: services.IntakeError) -> None:
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, error.message)
+def _on_hub_report(
+    request: HttpRequest, report: ConcernReport, form_name: str, *, success_url: str = ""
+) -> dict[str, Any]:
+    """Where a hub form about `report` leads: back to the report, or to the queue on a conflict
+    (someone else acted first; the report may no longer be the hub's)."""
+    return {
+        "success_url": success_url or reverse("intake:hub_report", args=[report.pk]),
+        "rerender": lambda form: _render_hub_report(request, report, **{form_name: form}),
+        "conflict_url": reverse("intake:hub_queue"),
+    }
 
 
-def _hub_action(
-    request: HttpRequest, pk: int, form_class: Any, form_name: str, action: Any, done: str
-) -> HttpResponse:
-    try:
-        report = _hub_report_or_404(request, pk)
-    except HubReportGone:
-        return _hub_gone(request)
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            action(report, form.cleaned_data)
-        except services.ReportNotFound:
-            return _hub_gone(request)
-        except services.Conflict as error:
-            messages.error(request, error.message)
-            return redirect("intake:hub_queue")
-        except services.IntakeError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, done)
-            if form_name == "phone_form":
-                return redirect("intake:hub_queue")
-            return redirect("intake:hub_report", pk=pk)
-    return _render_hub_report(request, report, status=200, **{form_name: form})
-
-
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_POST
+@_hub_gone_on_404
 def hub_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any]) -> None:
-        services.handover_attempt_record(
+    report = _hub_report_or_404(request, pk)
+    return form_action(
+        request,
+        HandoverAttemptForm(request.POST),
+        lambda data: services.handover_attempt_record(
             actor=_user(request),
-            report_id=report.pk,
+            report_id=pk,
             number_called=data["number_called"],
             reached=data["reached"] == "yes",
             person_reached=data.get("person_reached", ""),
             note=data.get("note", ""),
-        )
-
-    return _hub_action(
-        request, pk, HandoverAttemptForm, "attempt_form", action, "Samtalet är loggat."
+        ),
+        done="Samtalet är loggat.",
+        **_on_hub_report(request, report, "attempt_form"),
     )
 
 
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_POST
+@_hub_gone_on_404
 def hub_accept_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any]) -> None:
-        services.handover_accept_by_phone(
-            actor=_user(request), report_id=report.pk, receiver_name=data["receiver_name"]
-        )
-
-    return _hub_action(
+    report = _hub_report_or_404(request, pk)
+    return form_action(
         request,
-        pk,
-        PhoneAcceptanceForm,
-        "phone_form",
-        action,
-        "Överlämningen är klar. Socialjouren har inte längre tillgång till anmälans uppgifter.",
+        PhoneAcceptanceForm(request.POST),
+        lambda data: services.handover_accept_by_phone(
+            actor=_user(request), report_id=pk, receiver_name=data["receiver_name"]
+        ),
+        done=(
+            "Överlämningen är klar. Socialjouren har inte längre tillgång till anmälans uppgifter."
+        ),
+        # Accepted: the hub may no longer open the report.
+        **_on_hub_report(request, report, "phone_form", success_url=reverse("intake:hub_queue")),
     )
 
 
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_POST
+@_hub_gone_on_404
 def hub_clarify(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any]) -> None:
-        services.report_clarify(
-            actor=_user(request), report_id=report.pk, contact=data["contact"], added=data["added"]
-        )
-
-    return _hub_action(
-        request, pk, ClarificationForm, "clarification_form", action, "Kontakten är loggad."
+    report = _hub_report_or_404(request, pk)
+    return form_action(
+        request,
+        ClarificationForm(request.POST),
+        lambda data: services.report_clarify(
+            actor=_user(request), report_id=pk, contact=data["contact"], added=data["added"]
+        ),
+        done="Kontakten är loggad.",
+        **_on_hub_report(request, report, "clarification_form"),
     )
 
 
-@role_required(HUB)
+@role_required(*access.HUB)
 @require_POST
+@_hub_gone_on_404
 def hub_reroute(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any]) -> None:
-        services.report_reroute(
+    report = _hub_report_or_404(request, pk)
+    return form_action(
+        request,
+        RerouteForm(request.POST),
+        lambda data: services.report_reroute(
             actor=_user(request),
-            report_id=report.pk,
+            report_id=pk,
             home_municipality=data["home_municipality"],
             home_district=data.get("home_district") or None,
-        )
-
-    return _hub_action(
-        request, pk, RerouteForm, "reroute_form", action, "Anmälan är dirigerad på nytt."
+        ),
+        done="Anmälan är dirigerad på nytt.",
+        **_on_hub_report(request, report, "reroute_form"),
     )
 
 
 # --- the receiving municipality -------------------------------------------------------
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     rows = selectors.receiving_queue(user=request.user)
@@ -390,13 +391,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "overdue": selectors.overdue_for_user(user=request.user),
         },
     )
-
-
-def _receiver_report_or_404(request: HttpRequest, pk: int) -> ConcernReport:
-    try:
-        return selectors.report_detail(user=request.user, report_id=pk, reason="receiving")
-    except services.ReportNotFound as error:
-        raise Http404(error.message) from error
 
 
 def _render_receiver_report(
@@ -427,145 +421,123 @@ def _render_receiver_report(
     return render(request, "intake/receiver/report.html", context)
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_GET
 def receiver_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_receiver_report(request, _receiver_report_or_404(request, pk))
 
 
-def _receiver_action(
-    request: HttpRequest,
-    pk: int,
-    form_class: Any,
-    form_name: str,
-    action: Any,
-    done: str,
-) -> HttpResponse:
-    report = _receiver_report_or_404(request, pk)
-    form = form_class(request.POST) if form_class is not None else None
-    if form is None or form.is_valid():
-        data = form.cleaned_data if form is not None else {}
-        try:
-            action(report, data, form)
-        except services.ReportNotFound as error:
-            raise Http404(error.message) from error
-        except services.Conflict as error:
-            messages.error(request, error.message)
-            return redirect("intake:receiver_report", pk=pk)
-        except services.IntakeError as error:
-            if form is None:
-                messages.error(request, error.message)
-                return redirect("intake:receiver_report", pk=pk)
-            _apply_error(form, error)
-        else:
-            messages.success(request, done)
-            if form_name == "reject_form":
-                return redirect("intake:inbox")
-            return redirect("intake:receiver_report", pk=pk)
-    return _render_receiver_report(request, report, **{form_name: form})
+def _on_receiver_report(
+    request: HttpRequest, report: ConcernReport, form_name: str, *, success_url: str = ""
+) -> dict[str, Any]:
+    """Where a receiver's form about `report` leads: back to the report (also on a conflict)."""
+    report_url = reverse("intake:receiver_report", args=[report.pk])
+    return {
+        "success_url": success_url or report_url,
+        "rerender": lambda form: _render_receiver_report(request, report, **{form_name: form}),
+        "conflict_url": report_url,
+    }
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any], form: Any) -> None:
-        services.handover_accept(actor=_user(request), report_id=report.pk)
-
-    return _receiver_action(
-        request, pk, None, "", action, "Du har tagit emot anmälan. Gör skyddsbedömningen nu."
+    report = _receiver_report_or_404(request, pk)
+    return form_action(
+        request,
+        None,
+        lambda _data: services.handover_accept(actor=_user(request), report_id=pk),
+        done="Du har tagit emot anmälan. Gör skyddsbedömningen nu.",
+        **_on_receiver_report(request, report, ""),
     )
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any], form: Any) -> None:
-        services.handover_reject(actor=_user(request), report_id=report.pk, reason=data["reason"])
-
-    return _receiver_action(
+    report = _receiver_report_or_404(request, pk)
+    return form_action(
         request,
-        pk,
-        RejectForm,
-        "reject_form",
-        action,
-        "Anmälan är skickad tillbaka till Socialjouren för ny dirigering.",
+        RejectForm(request.POST),
+        lambda data: services.handover_reject(
+            actor=_user(request), report_id=pk, reason=data["reason"]
+        ),
+        done="Anmälan är skickad tillbaka till Socialjouren för ny dirigering.",
+        # Sent back: the report leaves this receiver's queue.
+        **_on_receiver_report(request, report, "reject_form", success_url=reverse("intake:inbox")),
     )
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_protection(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any], form: Any) -> None:
-        services.protection_assessment_record(
+    report = _receiver_report_or_404(request, pk)
+    form = ProtectionAssessmentForm(request.POST)
+    return form_action(
+        request,
+        form,
+        lambda data: services.protection_assessment_record(
             actor=_user(request),
-            report_id=report.pk,
+            report_id=pk,
             made_at=form.made_at_value(report.received_at),
             immediate_protection_needed=data["immediate_protection_needed"] == "yes",
-        )
-
-    return _receiver_action(
-        request,
-        pk,
-        ProtectionAssessmentForm,
-        "protection_form",
-        action,
-        "Skyddsbedömningen är registrerad.",
+        ),
+        done="Skyddsbedömningen är registrerad.",
+        **_on_receiver_report(request, report, "protection_form"),
     )
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_preliminary(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any], form: Any) -> None:
-        services.preliminary_assessment_record(
+    report = _receiver_report_or_404(request, pk)
+    return form_action(
+        request,
+        PreliminaryAssessmentForm(request.POST),
+        lambda data: services.preliminary_assessment_record(
             actor=_user(request),
-            report_id=report.pk,
+            report_id=pk,
             decision=data["decision"],
             decided_on=data["decided_on"],
             extension_reason=data.get("extension_reason", ""),
-        )
-
-    return _receiver_action(
-        request,
-        pk,
-        PreliminaryAssessmentForm,
-        "preliminary_form",
-        action,
-        "Förhandsbedömningen är registrerad.",
+        ),
+        done="Förhandsbedömningen är registrerad.",
+        **_on_receiver_report(request, report, "preliminary_form"),
     )
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_information_request(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any], form: Any) -> None:
-        services.information_request_send(
-            actor=_user(request), report_id=report.pk, kind=data["kind"], question=data["question"]
-        )
-
-    return _receiver_action(
+    report = _receiver_report_or_404(request, pk)
+    return form_action(
         request,
-        pk,
-        InformationRequestForm,
-        "request_form",
-        action,
-        "Informationsbegäran är skickad till polisen.",
+        InformationRequestForm(request.POST),
+        lambda data: services.information_request_send(
+            actor=_user(request), report_id=pk, kind=data["kind"], question=data["question"]
+        ),
+        done="Informationsbegäran är skickad till polisen.",
+        **_on_receiver_report(request, report, "request_form"),
     )
 
 
-@role_required(RECEIVER)
+@role_required(*access.RECEIVERS)
 @require_POST
 def receiver_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    def action(report: ConcernReport, data: dict[str, Any], form: Any) -> None:
-        services.feedback_deliver(actor=_user(request), report_id=report.pk)
-
-    return _receiver_action(request, pk, None, "", action, "Återkopplingen är lämnad till polisen.")
+    report = _receiver_report_or_404(request, pk)
+    return form_action(
+        request,
+        None,
+        lambda _data: services.feedback_deliver(actor=_user(request), report_id=pk),
+        done="Återkopplingen är lämnad till polisen.",
+        **_on_receiver_report(request, report, ""),
+    )
 
 
 # --- the police -------------------------------------------------------------------------
 
 
-@role_required(POLICE)
+@role_required(*access.POLICE)
 @require_GET
 def police_status(request: HttpRequest) -> HttpResponse:
     statuses = selectors.report_statuses_for_police(user=request.user)
@@ -584,29 +556,24 @@ def _render_police_requests(
     return render(request, "intake/police/requests.html", {"rows": rows})
 
 
-@role_required(POLICE)
+@role_required(*access.POLICE)
 @require_GET
 def police_requests(request: HttpRequest) -> HttpResponse:
     return _render_police_requests(request)
 
 
-@role_required(POLICE)
+@role_required(*access.POLICE)
 @require_POST
 def police_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    form = InformationAnswerForm(request.POST, prefix=f"r{pk}")
-    if form.is_valid():
-        try:
-            services.information_request_answer(
-                actor=_user(request), request_id=pk, answer=form.cleaned_data["answer"]
-            )
-        except services.ReportNotFound as error:
-            raise Http404(error.message) from error
-        except services.Conflict as error:
-            messages.error(request, error.message)
-            return redirect("intake:police_requests")
-        except services.IntakeError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, "Svaret är skickat till socialtjänsten.")
-            return redirect("intake:police_requests")
-    return _render_police_requests(request, {pk: form})
+    requests_url = reverse("intake:police_requests")
+    return form_action(
+        request,
+        InformationAnswerForm(request.POST, prefix=f"r{pk}"),
+        lambda data: services.information_request_answer(
+            actor=_user(request), request_id=pk, answer=data["answer"]
+        ),
+        done="Svaret är skickat till socialtjänsten.",
+        success_url=requests_url,
+        rerender=lambda form: _render_police_requests(request, {pk: form}),
+        conflict_url=requests_url,
+    )

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from samverkan.accounts.models import Role, RoleCode, User
+from samverkan.accounts.models import Role, User
 from samverkan.core.testing.baseline import restore_baseline_data
+from samverkan.intake.access import RECEIVERS
 from samverkan.registry.models import Organisation
 
 
@@ -63,7 +64,7 @@ def nacka_receiver_2(intake_registry: dict[str, Organisation]) -> User:
         last_name="Andra",
         organisation=intake_registry["0182"],
     )
-    user.roles.add(Role.objects.get_or_create(code=RoleCode.RECEIVER)[0])
+    user.roles.add(*(Role.objects.get_or_create(code=code)[0] for code in RECEIVERS))
     return user
 
 

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from samverkan.intake import services
 from samverkan.intake.services import ReportInput, report_register
-
-SE = ZoneInfo("Europe/Stockholm")
+from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS, at
 
 NACKA_CHILD = ReportInput(
-    person_id="201205152380",
-    birth_date=None,
-    found_in="0184",
-    home_municipality="0182",
-    home_district=None,
-    gang_related=True,
+    **NACKA_CHILD_FACTS,
     reporting_officer_name="Polis Testsson",
     reporting_officer_unit="ROC",
     reporting_officer_phone="08-465 004 99",
@@ -26,11 +20,28 @@ NACKA_CHILD = ReportInput(
 )
 
 
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=SE)
-
-
 def register(actor, received_at: str = "2026-11-24T02:10", **overrides):
     return report_register(
         actor=actor, data=replace(NACKA_CHILD, **overrides), received_at=at(received_at)
+    )
+
+
+def assess(
+    receiver,
+    report,
+    *,
+    decision: str,
+    decided_on: date,
+    immediate: bool = False,
+    made_at: str = "2026-11-24T03:00",
+) -> None:
+    """Record both assessments of an accepted report, as its receiver."""
+    services.protection_assessment_record(
+        actor=receiver,
+        report_id=report.pk,
+        made_at=at(made_at),
+        immediate_protection_needed=immediate,
+    )
+    services.preliminary_assessment_record(
+        actor=receiver, report_id=report.pk, decision=decision, decided_on=decided_on
     )

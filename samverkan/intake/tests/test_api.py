@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 import time_machine
 
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport, NotEligibleRecord
-from samverkan.intake.tests.factories import at
+from samverkan.intake.tests.factories import assess, register
+from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +19,7 @@ URL = "/api/v1/reports"
 NIGHT = "2026-11-24T02:10+01:00"
 
 BODY = {
-    "person_id": "201205152380",
-    "birth_date": None,
-    "found_in": "0184",
-    "home_municipality": "0182",
-    "home_district": None,
-    "gang_related": True,
+    **NACKA_CHILD_FACTS,
     "police_reference": "ROC-2026-0001",
     "reporting_officer": {"name": "Polis Testsson", "unit": "ROC", "phone": "08-465 004 99"},
     "narrative": "Påträffad vid tunnelbanan.",
@@ -165,17 +162,12 @@ def test_status_follows_acceptance_and_feedback(client, roc_api_client, nacka_re
         services.handover_accept(actor=nacka_receiver, report_id=report.pk)
         assert get(client, token, report_id).json()["status"] == "accepted"
     with time_machine.travel("2026-11-25T10:00+01:00", tick=False):
-        services.protection_assessment_record(
-            actor=nacka_receiver,
-            report_id=report.pk,
-            made_at=at("2026-11-24T03:00"),
-            immediate_protection_needed=True,
-        )
-        services.preliminary_assessment_record(
-            actor=nacka_receiver,
-            report_id=report.pk,
+        assess(
+            nacka_receiver,
+            report,
+            immediate=True,
             decision="not_opened",
-            decided_on=at("2026-11-25T10:00").date(),
+            decided_on=date(2026, 11, 25),
         )
         status = get(client, token, report_id).json()
         assert status["feedback"] is None  # not yet given
@@ -205,7 +197,6 @@ def test_openapi_describes_the_reports_endpoints(client, intake_registry):
 def test_police_system_lists_and_answers_information_requests(
     client, roc_api_client, other_police_api_client, hub_worker, nacka_receiver
 ):
-    from samverkan.intake.tests.factories import register
 
     _, token = roc_api_client
     _, other_token = other_police_api_client

@@ -7,9 +7,10 @@ import threading
 import pytest
 from django.db import connection
 
+from samverkan.core.errors import Conflict
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport, Handover
-from samverkan.intake.tests.factories import register
+from samverkan.intake.tests.factories import at, register
 
 
 def _in_memory_sqlite() -> bool:
@@ -60,7 +61,7 @@ def test_two_receivers_accept_at_once_exactly_one_wins(
         ]
     )
     winners = [r for r in results if isinstance(r, ConcernReport)]
-    losers = [r for r in results if isinstance(r, services.Conflict)]
+    losers = [r for r in results if isinstance(r, Conflict)]
     assert len(winners) == 1 and len(losers) == 1, results
     report.refresh_from_db()
     assert report.accepted_by in (nacka_receiver, nacka_receiver_2)
@@ -81,7 +82,7 @@ def test_phone_acceptance_and_system_acceptance_race(registry_demo, hub_worker, 
         ]
     )
     assert sum(isinstance(r, ConcernReport) for r in results) == 1, results
-    assert sum(isinstance(r, services.Conflict) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
 
 
 @threaded[0]
@@ -89,8 +90,6 @@ def test_phone_acceptance_and_system_acceptance_race(registry_demo, hub_worker, 
 def test_two_escalation_workers_notify_once(registry_demo, hub_worker, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from django.core import mail
-
-    from samverkan.intake.tests.factories import at
 
     report = register(hub_worker, received_at="2026-11-24T02:10").report
     now = at("2026-11-24T02:40")
@@ -127,7 +126,7 @@ def test_stale_acceptance_loses(registry_demo, hub_worker, nacka_receiver, nacka
     stale = ConcernReport.objects.get(pk=report.pk)  # read by the second receiver
     services.handover_accept(actor=nacka_receiver, report_id=report.pk)
     assert stale.accepted_at is None
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services._accept(
             actor=nacka_receiver_2,
             report=stale,

@@ -10,17 +10,11 @@ from django.core.management import CommandError, call_command
 
 from samverkan.audit.models import AuditEntry
 from samverkan.intake.models import ConcernReport, NotEligibleRecord
+from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLE = {
-    "person_id": "201205152380",
-    "birth_date": None,
-    "found_in": "0184",
-    "home_municipality": "0182",
-    "home_district": None,
-    "gang_related": True,
-}
+EXAMPLE = NACKA_CHILD_FACTS
 
 
 def route(tmp_path, payload, at="2026-11-24T02:10"):

@@ -4,33 +4,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samverkan.intake.rules import Reason, ReportFacts, decide, is_open
-from samverkan.intake.tests.testdata import COUNTY, OFFICE, make_person_id, snapshot
+from samverkan.intake.tests.testdata import (
+    COUNTY,
+    NACKA_CHILD_FACTS,
+    OFFICE,
+    SE,
+    at,
+    make_person_id,
+    snapshot,
+)
 
-SE = ZoneInfo("Europe/Stockholm")
 LATE = time(20, 0)
 
 
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=SE)
-
-
 def facts(**overrides) -> ReportFacts:
-    base = ReportFacts(
-        person_id="201205152380",
-        birth_date=None,
-        found_in="0184",
-        home_municipality="0182",
-        home_district=None,
-        gang_related=True,
-        received_at=at("2026-11-24T02:10"),
-    )
+    base = ReportFacts(**NACKA_CHILD_FACTS, received_at=at("2026-11-24T02:10"))
     return replace(base, **overrides)
 
 

@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 
 from samverkan.audit.models import AuditEntry
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 from samverkan.intake import selectors, services
 from samverkan.intake.models import (
     ConcernReport,
@@ -18,7 +19,7 @@ from samverkan.intake.models import (
     NotEligibleRecord,
     ReportEvent,
 )
-from samverkan.intake.tests.factories import at, register
+from samverkan.intake.tests.factories import assess, at, register
 from samverkan.registry.models import ContactPerson
 
 pytestmark = pytest.mark.django_db
@@ -63,15 +64,15 @@ def test_not_eligible_keeps_no_personal_data(hub_worker):
 
 def test_only_the_hub_or_a_police_system_registers(nacka_receiver, roc_operator):
     for actor in (nacka_receiver, roc_operator):
-        with pytest.raises(services.NotAllowed):
+        with pytest.raises(NotAllowed):
             register(actor)
 
 
 def test_unknown_codes_name_the_field(hub_worker):
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         register(hub_worker, found_in="9999")
     assert error.value.field == "found_in"
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         register(hub_worker, home_municipality="0180", home_district="Atlantis")
     assert error.value.field == "home_district"
 
@@ -195,7 +196,7 @@ def test_handover_attempts_and_phone_acceptance(hub_worker):
     services.handover_attempt_record(
         actor=hub_worker, report_id=report.pk, number_called="08-465 004 01", reached=False
     )
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         services.handover_attempt_record(
             actor=hub_worker, report_id=report.pk, number_called="08-465 004 01", reached=True
         )
@@ -228,7 +229,7 @@ def test_handover_attempts_and_phone_acceptance(hub_worker):
 def test_second_acceptance_is_a_conflict(hub_worker, nacka_receiver, nacka_receiver_2):
     report = register(hub_worker).report
     services.handover_accept(actor=nacka_receiver, report_id=report.pk)
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.handover_accept(actor=nacka_receiver_2, report_id=report.pk)
     report.refresh_from_db()
     assert report.accepted_by == nacka_receiver
@@ -239,7 +240,7 @@ def test_only_the_responsible_organisation_accepts(hub_worker, solna_receiver):
     report = register(hub_worker).report
     with pytest.raises(services.ReportNotFound):
         services.handover_accept(actor=solna_receiver, report_id=report.pk)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.handover_accept(actor=hub_worker, report_id=report.pk)
 
 
@@ -252,7 +253,7 @@ def test_rejected_report_goes_back_to_the_hub_and_is_rerouted(
     )
     row = selectors.hub_queue(user=hub_worker)[0]
     assert row.rejected and row.id == report.pk
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.handover_accept(actor=nacka_receiver, report_id=report.pk)
     services.report_reroute(actor=hub_worker, report_id=report.pk, home_municipality="0184")
     report.refresh_from_db()
@@ -284,7 +285,7 @@ def test_repeat_report_within_30_days_is_pointed_out(hub_worker, nacka_receiver)
 def test_assessments_feedback_and_police_status(hub_worker, nacka_receiver, roc_api_client):
     client, _ = roc_api_client
     report = register(client, police_reference="F-1", received_at="2026-11-24T02:10").report
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.protection_assessment_record(
             actor=nacka_receiver,
             report_id=report.pk,
@@ -292,22 +293,17 @@ def test_assessments_feedback_and_police_status(hub_worker, nacka_receiver, roc_
             immediate_protection_needed=False,
         )
     services.handover_accept(actor=nacka_receiver, report_id=report.pk, at=at("2026-11-24T02:20"))
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.protection_assessment_record(
             actor=hub_worker,
             report_id=report.pk,
             made_at=at("2026-11-24T03:00"),
             immediate_protection_needed=False,
         )
-    services.protection_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        made_at=at("2026-11-24T03:00"),
-        immediate_protection_needed=True,
-    )
-    services.preliminary_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
+    assess(
+        nacka_receiver,
+        report,
+        immediate=True,
         decision="investigation_opened",
         decided_on=date(2026, 11, 24),
     )
@@ -327,7 +323,7 @@ def test_late_preliminary_assessment_needs_synnerliga_skal(hub_worker, nacka_rec
     services.handover_accept(actor=nacka_receiver, report_id=report.pk)
     assert selectors.overdue_for_user(user=nacka_receiver).preliminary == 1
     assert selectors.overdue_for_user(user=nacka_receiver).protection == 1
-    with pytest.raises(services.InvalidInput) as error:
+    with pytest.raises(InvalidInput) as error:
         services.preliminary_assessment_record(
             actor=nacka_receiver,
             report_id=report.pk,
@@ -356,7 +352,7 @@ def test_information_request_to_roc_and_answer(hub_worker, nacka_receiver, roc_o
         question="Finns känd koppling till nätverk?",
     )
     assert selectors.information_requests_for_police(user=roc_operator) == [request]
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.information_request_answer(actor=nacka_receiver, request_id=request.pk, answer="x")
     services.information_request_answer(actor=roc_operator, request_id=request.pk, answer="Ja.")
     request.refresh_from_db()
@@ -434,18 +430,7 @@ def test_municipality_search_and_person_id_feedback(intake_registry):
 def test_report_leaves_the_receiving_queue_when_everything_is_done(hub_worker, nacka_receiver):
     report = register(hub_worker, received_at="2026-11-24T02:10").report
     services.handover_accept(actor=nacka_receiver, report_id=report.pk, at=at("2026-11-24T02:20"))
-    services.protection_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        made_at=at("2026-11-24T03:00"),
-        immediate_protection_needed=False,
-    )
-    services.preliminary_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        decision="already_running",
-        decided_on=date(2026, 11, 30),
-    )
+    assess(nacka_receiver, report, decision="already_running", decided_on=date(2026, 11, 30))
     assert [r.id for r in selectors.receiving_queue(user=nacka_receiver)] == [report.pk]
     services.feedback_deliver(actor=nacka_receiver, report_id=report.pk)
     report.refresh_from_db()

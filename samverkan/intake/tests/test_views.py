@@ -483,3 +483,29 @@ def test_protection_made_in_the_minute_of_receipt_is_accepted(
     report.refresh_from_db()
     assert report.protection_assessed_at == report.received_at
     assert report.protection_assessment.immediate_protection_needed is True
+
+
+def test_the_hub_posting_after_the_receiving_side_acted(
+    logged_in_client, hub_worker, nacka_receiver
+):
+    rejected = register(hub_worker, received_at="2026-11-24T09:00").report
+    accepted = register(hub_worker, received_at="2026-11-24T09:05").report
+    services.handover_reject(actor=nacka_receiver, report_id=rejected.pk, reason="Bor i Solna.")
+    services.handover_accept(actor=nacka_receiver, report_id=accepted.pk)
+    hub = logged_in_client(hub_worker)
+    # No handover to log a call on until it is routed again: back to the queue, told why.
+    response = hub.post(
+        reverse("intake:hub_attempt", args=[rejected.pk]),
+        {"number_called": "08-465 004 77", "reached": "no"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("intake:hub_queue"), 302)]
+    assert "väntar på ny dirigering" in text(response)
+    # Accepted: the hub's access has ended, and its form answers with the clear 404 page.
+    gone = hub.post(
+        reverse("intake:hub_clarify", args=[accepted.pk]),
+        {"contact": "ROC, insatsledare", "added": "Barnets mobilnummer."},
+    )
+    assert gone.status_code == 404
+    assert "inte längre tillgång" in text(gone)
+    assert accepted.clarifications.count() == 0

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from stdnum import luhn
 
 from samverkan.intake.rules import OpeningInterval, RegistrySnapshot, UnitInfo
+
+SE = ZoneInfo("Europe/Stockholm")
+
+# The issue's example: a gang-related Nacka child found in Solna (issue 4).
+NACKA_CHILD_FACTS: dict[str, Any] = {
+    "person_id": "201205152380",
+    "birth_date": None,
+    "found_in": "0184",
+    "home_municipality": "0182",
+    "home_district": None,
+    "gang_related": True,
+}
+
+
+def at(text: str) -> datetime:
+    """A Swedish local time, "2026-11-24T02:10"."""
+    return datetime.fromisoformat(text).replace(tzinfo=SE)
+
 
 COUNTY = (
     "0114 0115 0117 0120 0123 0125 0126 0127 0128 0136 0138 0139 0140 0160 0162 0163 "
