@@ -61,15 +61,6 @@ def personas_holding(roles: Iterable[str]) -> frozenset[str]:
 PERSONAS: tuple[str, ...] = (ANONYMOUS, *USER_PERSONAS, *API_PERSONAS)
 
 
-def personas_holding(roles: Iterable[str]) -> frozenset[str]:
-    """The user personas whose demo user holds one of `roles` (an app's role group)."""
-    from samverkan.accounts.demo import DEMO_USERS
-
-    wanted = set(roles)
-    holders = {spec.username for spec in DEMO_USERS if wanted & set(spec.roles)}
-    return frozenset(p for p, username in USER_PERSONAS.items() if username in holders)
-
-
 # URL namespaces covered otherwise: the admin as one group, the API by operation id.
 ADMIN_NAMESPACE = "admin"
 API_NAMESPACE = "api"

@@ -61,13 +61,10 @@ from samverkan.core.testing.access_matrix import (
     personas_holding,
     url_names,
 )
-<<<<<<< HEAD
-from samverkan.registry import access as registry_access
-=======
 from samverkan.followup import access as followup_access
 from samverkan.homecoming import access as homecoming_access
+from samverkan.registry import access as registry_access
 from samverkan.routines import access as routines_access
->>>>>>> misc
 
 # --- persona groups ----------------------------------------------------------------------
 
