@@ -73,30 +73,35 @@ def form_action(
     call: Callable[[dict[str, Any]], object],
     *,
     done: str | Promise,
-    success_url: str,
+    success_url: str | Callable[[Any], str],
     rerender: Callable[[Any], HttpResponse],
     conflict_url: str | None = None,
 ) -> HttpResponse:
     """Post a form to a service: redirect with `done` on success, else show why not.
 
-    `call` gets the form's cleaned data ({} without a form). An invalid form or
-    input the service refuses is shown again by `rerender(form)` with the errors
-    beside the fields; a record that is not visible answers 404, an action not
-    allowed 403; a conflict (someone else acted first) redirects to
-    `conflict_url` (default `success_url`) with the message, so the user sees the
-    record as it now is. Without a form every refusal but an access one is shown
-    as a message on `success_url`.
+    `call` gets the form's cleaned data ({} without a form); `success_url` may be
+    a function of what `call` returns (the page of a record just created). An
+    unbound (GET) or invalid form, or input the service refuses, is shown again
+    by `rerender(form)` with the errors beside the fields; a record that is not
+    visible answers 404, an action not allowed 403; a conflict (someone else
+    acted first) redirects to `conflict_url` (default `success_url`, or this page
+    when that is a function) with the message, so the user sees the record as
+    it now is. Without a form every refusal but an access one is shown as a
+    message on `success_url`.
     """
     if form is not None and not form.is_valid():
         return rerender(form)
     try:
-        call(form.cleaned_data if form is not None else {})
+        result = call(form.cleaned_data if form is not None else {})
     except ServiceError as error:
         raise_for_access(error)
         if isinstance(error, Conflict) or form is None:
             messages.error(request, error.message)
-            return HttpResponseRedirect(conflict_url or success_url)
+            fallback = success_url if isinstance(success_url, str) else request.get_full_path()
+            return HttpResponseRedirect(conflict_url or fallback)
         show_on_form(form, error)
         return rerender(form)
     messages.success(request, str(done))
-    return HttpResponseRedirect(success_url)
+    return HttpResponseRedirect(
+        success_url if isinstance(success_url, str) else success_url(result)
+    )
