@@ -25,6 +25,7 @@ from samverkan.defectors.api import router as defectors_router
 from samverkan.followup.api import router as followup_router
 from samverkan.homecoming.api import router as homecoming_router
 from samverkan.intake.api import router as intake_router
+from samverkan.intake.school_reports.api import router as school_reports_router
 from samverkan.registry.api import router as registry_router
 from samverkan.routines.api import router as routines_router
 
@@ -125,6 +126,7 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/reports", intake_router)
 api.add_router("/defectors", defectors_router)
 api.add_router("/collaboration", collaboration_router)
+api.add_router("/collaboration", school_reports_router)  # an intake channel, at its old path
 api.add_router("/followup", followup_router)
 api.add_router("/routines", routines_router)
 api.add_router("/homecoming", homecoming_router)

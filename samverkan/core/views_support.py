@@ -21,7 +21,7 @@ other refusal on the form, next to the field, keeping what the user typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -50,10 +50,16 @@ def raise_for_access(error: ServiceError) -> None:
         raise PermissionDenied(error.message)
 
 
-def show_on_form(form: forms.BaseForm, error: ServiceError) -> None:
-    """Every message of the refusal beside its field (or above the form)."""
+def show_on_form(
+    form: forms.BaseForm, error: ServiceError, field_names: Mapping[str, str] | None = None
+) -> None:
+    """Every message of the refusal beside its field (or above the form).
+
+    `field_names` maps a service's field name to the form's, where they differ.
+    """
     if isinstance(error, InvalidInput):
-        for field, texts in error.field_errors.items():
+        for name, texts in error.field_errors.items():
+            field = (field_names or {}).get(name, name)
             for text in texts:
                 form.add_error(field if field in form.fields else None, text)
         return
@@ -72,10 +78,11 @@ def form_action(
     form: forms.BaseForm | None,
     call: Callable[[dict[str, Any]], object],
     *,
-    done: str | Promise,
+    done: str | Promise | None,
     success_url: str | Callable[[Any], str],
     rerender: Callable[[Any], HttpResponse],
     conflict_url: str | None = None,
+    field_names: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """Post a form to a service: redirect with `done` on success, else show why not.
 
@@ -87,7 +94,8 @@ def form_action(
     acted first) redirects to `conflict_url` (default `success_url`, or this page
     when that is a function) with the message, so the user sees the record as
     it now is. Without a form every refusal but an access one is shown as a
-    message on `success_url`.
+    message on `success_url`. `done=None`: the page at `success_url` says it
+    itself; `field_names` as in `show_on_form`.
     """
     if form is not None and not form.is_valid():
         return rerender(form)
@@ -99,9 +107,10 @@ def form_action(
             messages.error(request, error.message)
             fallback = success_url if isinstance(success_url, str) else request.get_full_path()
             return HttpResponseRedirect(conflict_url or fallback)
-        show_on_form(form, error)
+        show_on_form(form, error, field_names)
         return rerender(form)
-    messages.success(request, str(done))
+    if done is not None:
+        messages.success(request, str(done))
     return HttpResponseRedirect(
         success_url if isinstance(success_url, str) else success_url(result)
     )

@@ -64,9 +64,11 @@ def organisation(code: str, field: str) -> Organisation:
     return found
 
 
-def parties(district: str, police_unit: str) -> dict[str, Organisation]:
-    """A joint record's district and police unit, by code."""
+def joint_record(payload: Schema) -> dict[str, Any]:
+    """A body of a joint record of a district and a police unit as its service takes it."""
+    data = payload.dict()
     return {
-        "district": organisation(district, "district"),
-        "police_unit": organisation(police_unit, "police_unit"),
+        **data,
+        "district": organisation(data["district"], "district"),
+        "police_unit": organisation(data["police_unit"], "police_unit"),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import QuerySet
@@ -44,6 +45,10 @@ def function_label(code: str) -> str:
         return str(Function(code).label)
     except ValueError:
         return code
+
+
+def function_labels(codes: Iterable[str]) -> list[str]:
+    return [function_label(code) for code in codes]
 
 
 def open_decisions(forum: Forum) -> QuerySet[MeetingDecision]:

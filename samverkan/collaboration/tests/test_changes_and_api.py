@@ -20,8 +20,8 @@ from samverkan.collaboration.models import (
     SeriousTalk,
     SituationalPicture,
 )
-from samverkan.collaboration.services import InvalidInput, NotFound
 from samverkan.collaboration.tests.conftest import org
+from samverkan.core.errors import InvalidInput, NotFound
 from samverkan.core.testing.api import error_text
 
 pytestmark = pytest.mark.django_db

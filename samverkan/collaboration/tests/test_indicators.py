@@ -18,7 +18,9 @@ from samverkan.collaboration.models import (
     ReportFollowed,
 )
 from samverkan.collaboration.tests.conftest import org
+from samverkan.core.errors import InvalidInput, NotFound
 from samverkan.intake import services as intake
+from samverkan.intake.school_reports import services as school_reports
 from samverkan.intake.tests.testdata import make_person_id
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +44,9 @@ def indicator(kind, forum, **extra):
 
 
 def school_report(principal, person_id, day):
-    return services.school_report_file(
+    return school_reports.school_report_file(
         actor=principal,
-        data=services.SchoolReportInput(
+        data=school_reports.SchoolReportInput(
             person_id=person_id,
             birth_date=None,
             registered_municipality="0180",
@@ -169,7 +171,7 @@ def test_manual_indicator_entered_with_its_source(
     assert [p.value for p in series.points] == [8.8, 7.9]
     assert series.points[1].source == "Skolornas frånvarouppföljning"
     assert (series.trend, series.good) == ("down", True)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.indicator_value_enter(
             actor=collaboration_coordinator,
             indicator_id=item.pk,
@@ -177,7 +179,7 @@ def test_manual_indicator_entered_with_its_source(
             value=Decimal(1),
             source="x",
         )
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.indicator_value_enter(
             actor=police_coordinator,
             indicator_id=item.pk,

@@ -228,11 +228,11 @@ def test_pages_render_for_the_coordinator(
 def test_situational_picture_suppresses_small_counts_outside_the_district(
     logged_in_client, collaboration_coordinator, police_coordinator, principal, plan
 ):
-    from samverkan.collaboration import services
+    from samverkan.intake.school_reports import services as school_reports
 
-    services.school_report_file(
+    school_reports.school_report_file(
         actor=principal,
-        data=services.SchoolReportInput(
+        data=school_reports.SchoolReportInput(
             person_id=PERSON_ID,
             birth_date=None,
             registered_municipality="0180",

@@ -1,0 +1,133 @@
+"""Co-location, consultations, trainings and serious talks in the collaboration API.
+
+Errors are the services' core errors, answered by the API's one exception handler.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Schema
+
+from samverkan.collaboration import access
+from samverkan.collaboration.access import COORDINATORS, TALK_RECORDERS
+from samverkan.collaboration.colocation import selectors, services
+from samverkan.collaboration.common.api import (
+    CollaborationRouter,
+    CreatedOut,
+    created,
+    joint_record,
+    require_role,
+)
+from samverkan.collaboration.common.forms import today
+
+router = CollaborationRouter()
+
+
+class CalendarDayOut(Schema):
+    day: date
+    working_day: bool
+    stationed: list[str]
+
+
+@router.get("/colocation/calendar", response=list[CalendarDayOut])
+def colocation_calendar(
+    request: HttpRequest, start: date | None = None, days: int = 28
+) -> list[CalendarDayOut]:
+    require_role(request, COORDINATORS)
+    colocations = list(access.colocations_visible_to(request.user))
+    calendar = selectors.colocation_calendar(
+        colocations, start or today(), days=max(1, min(days, 366))
+    )
+    return [
+        CalendarDayOut(
+            day=d.day,
+            working_day=d.working_day,
+            stationed=[f"{c.social_worker} ({c.police_unit.code})" for c in d.stationed],
+        )
+        for d in calendar
+    ]
+
+
+class ConsultationIn(Schema):
+    district: str
+    police_unit: str
+    held_on: date
+    question_type: str
+    question: str
+    advice: str
+    report_followed: str = "unknown"
+    report_filed_on: date | None = None
+    confirmed_no_personal_data: bool = False
+
+
+@router.post("/consultations", response={201: CreatedOut})
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> tuple[int, Any]:
+    require_role(request, COORDINATORS)
+    return created(services.consultation_record(actor=request.user, **joint_record(payload)))
+
+
+class TrainingIn(Schema):
+    district: str
+    police_unit: str
+    held_on: date
+    topic: str
+    participants: int
+
+
+@router.post("/trainings", response={201: CreatedOut})
+def training_create(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
+    require_role(request, COORDINATORS)
+    return created(services.training_record(actor=request.user, **joint_record(payload)))
+
+
+class CoLocationIn(Schema):
+    district: str
+    police_unit: str
+    social_worker: str
+    weekdays: list[int]  # 0 = Monday … 4 = Friday
+    valid_from: date
+    valid_to: date | None = None
+    note: str = ""
+
+
+class CoLocationChangeIn(Schema):
+    weekdays: list[int]
+    effective_from: date
+    valid_to: date | None = None
+
+
+@router.post("/colocations", response={201: CreatedOut})
+def colocation_create(request: HttpRequest, payload: CoLocationIn) -> tuple[int, Any]:
+    require_role(request, COORDINATORS)
+    return created(services.colocation_create(actor=request.user, **joint_record(payload)))
+
+
+@router.post("/colocations/{colocation_id}/changes", response=CreatedOut)
+def colocation_change(request: HttpRequest, colocation_id: int, payload: CoLocationChangeIn) -> Any:
+    """Answers with the entry valid from `effective_from` (a new one when the days changed)."""
+    require_role(request, COORDINATORS)
+    colocation = services.colocation_change(
+        actor=request.user, colocation_id=colocation_id, **payload.dict()
+    )
+    return CreatedOut(id=colocation.pk)
+
+
+class SeriousTalkIn(Schema):
+    district: str
+    police_unit: str
+    held_on: date
+    person_id: str
+    social_worker: str
+    police_officer: str
+    guardians_present: bool = True
+    plan_agreed: bool = False
+    follow_up: str = ""
+
+
+@router.post("/serious-talks", response={201: CreatedOut})
+def serious_talk_create(request: HttpRequest, payload: SeriousTalkIn) -> tuple[int, Any]:
+    require_role(request, TALK_RECORDERS)
+    return created(services.serious_talk_record(actor=request.user, **joint_record(payload)))
