@@ -55,6 +55,30 @@ API_NAMESPACE = "api"
 # The API's own pages that are not operations of the schema.
 API_PAGES = ("api:openapi-json", "api:openapi-view", "api:api-root")
 
+def personas_holding(*roles: str) -> frozenset[str]:
+    """The user personas whose demo user holds one of the roles: a role group, as personas."""
+    from samverkan.accounts.demo import DEMO_USERS
+
+    held = {spec.username: set(spec.roles) for spec in DEMO_USERS}
+    return frozenset(
+        persona for persona, username in USER_PERSONAS.items() if held[username] & set(roles)
+    )
+
+
+def collaboration_groups() -> dict[str, frozenset[str]]:
+    """Who collaboration's role groups (`collaboration.access`) let in, as personas.
+
+    The rows that check nothing but the role take these; rows that also depend on
+    the record (Farsta's forum, its co-location) name the personas themselves.
+    """
+    from samverkan.collaboration import access
+
+    return {
+        "participants": personas_holding(*access.PARTICIPANTS),
+        "plan_readers": personas_holding(*access.PLAN_READERS),
+    }
+
+
 DEMO_MODULES = (
     "samverkan.accounts.demo",
     "samverkan.agreements.demo",
