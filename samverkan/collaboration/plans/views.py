@@ -23,7 +23,7 @@ from samverkan.collaboration.common.views import (
     owner_districts,
     record_or_404,
 )
-from samverkan.collaboration.models import ActivityStatus
+from samverkan.collaboration.models import ActivityStatus, SituationalPicture
 from samverkan.collaboration.plans import selectors, services
 from samverkan.collaboration.plans.forms import (
     ActionPlanForm,
@@ -61,10 +61,15 @@ def picture_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and district is None:
         raise PermissionDenied
     form = PictureForm(request.POST or None)
+
+    def create(data: dict[str, Any]) -> SituationalPicture:
+        assert district is not None  # refused above
+        return services.situational_picture_create(actor=user, district=district, **data)
+
     return form_action(
         request,
         form,
-        lambda data: services.situational_picture_create(actor=user, district=district, **data),
+        create,
         done=_("Lägesbilden är skapad."),
         success_url=lambda picture: _picture_url(picture.pk),
         rerender=lambda form: render(

@@ -61,7 +61,11 @@ class SchoolReportForm(forms.Form):
             (m.code, m.name) for m in in_county
         ]
         # not the former districts (issue 10)
-        districts = stockholm_districts().valid_on(local_date(timezone.now()))
+        districts = (
+            Organisation.objects.valid_on(local_date(timezone.now()))
+            .filter(pk__in=stockholm_districts())
+            .order_by("name")
+        )
         cast(forms.ChoiceField, self.fields["registered_district"]).choices = [("", "—")] + [
             (self.district_name(d), d.name) for d in districts
         ]

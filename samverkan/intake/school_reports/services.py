@@ -76,4 +76,6 @@ def school_report_file(
         ),
         received_at=received_at,
     )
+    # a school's report is never "not eligible" (intake decides it for the school channel)
+    assert result.report is not None
     return result.report
