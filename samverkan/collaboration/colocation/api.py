@@ -1,7 +1,4 @@
-"""Co-location, consultations, trainings and serious talks in the collaboration API.
-
-Errors are the services' core errors, answered by the API's one exception handler.
-"""
+"""Co-location, consultations, trainings and serious talks in the collaboration API."""
 
 from __future__ import annotations
 
@@ -12,11 +9,12 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access
-from samverkan.collaboration.access import COORDINATORS, TALK_RECORDERS
 from samverkan.collaboration.colocation import selectors, services
 from samverkan.collaboration.common.api import (
     CollaborationRouter,
     CreatedOut,
+    JointEventIn,
+    JointIn,
     created,
     joint_record,
     require_role,
@@ -36,7 +34,7 @@ class CalendarDayOut(Schema):
 def colocation_calendar(
     request: HttpRequest, start: date | None = None, days: int = 28
 ) -> list[CalendarDayOut]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     colocations = list(access.colocations_visible_to(request.user))
     calendar = selectors.colocation_calendar(
         colocations, start or today(), days=max(1, min(days, 366))
@@ -51,10 +49,7 @@ def colocation_calendar(
     ]
 
 
-class ConsultationIn(Schema):
-    district: str
-    police_unit: str
-    held_on: date
+class ConsultationIn(JointEventIn):
     question_type: str
     question: str
     advice: str
@@ -65,27 +60,22 @@ class ConsultationIn(Schema):
 
 @router.post("/consultations", response={201: CreatedOut})
 def consultation_create(request: HttpRequest, payload: ConsultationIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     return created(services.consultation_record(actor=request.user, **joint_record(payload)))
 
 
-class TrainingIn(Schema):
-    district: str
-    police_unit: str
-    held_on: date
+class TrainingIn(JointEventIn):
     topic: str
     participants: int
 
 
 @router.post("/trainings", response={201: CreatedOut})
 def training_create(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     return created(services.training_record(actor=request.user, **joint_record(payload)))
 
 
-class CoLocationIn(Schema):
-    district: str
-    police_unit: str
+class CoLocationIn(JointIn):
     social_worker: str
     weekdays: list[int]  # 0 = Monday … 4 = Friday
     valid_from: date
@@ -101,24 +91,21 @@ class CoLocationChangeIn(Schema):
 
 @router.post("/colocations", response={201: CreatedOut})
 def colocation_create(request: HttpRequest, payload: CoLocationIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     return created(services.colocation_create(actor=request.user, **joint_record(payload)))
 
 
 @router.post("/colocations/{colocation_id}/changes", response=CreatedOut)
 def colocation_change(request: HttpRequest, colocation_id: int, payload: CoLocationChangeIn) -> Any:
     """Answers with the entry valid from `effective_from` (a new one when the days changed)."""
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     colocation = services.colocation_change(
         actor=request.user, colocation_id=colocation_id, **payload.dict()
     )
     return CreatedOut(id=colocation.pk)
 
 
-class SeriousTalkIn(Schema):
-    district: str
-    police_unit: str
-    held_on: date
+class SeriousTalkIn(JointEventIn):
     person_id: str
     social_worker: str
     police_officer: str
@@ -129,5 +116,5 @@ class SeriousTalkIn(Schema):
 
 @router.post("/serious-talks", response={201: CreatedOut})
 def serious_talk_create(request: HttpRequest, payload: SeriousTalkIn) -> tuple[int, Any]:
-    require_role(request, TALK_RECORDERS)
+    require_role(request, access.TALK_RECORDERS)
     return created(services.serious_talk_record(actor=request.user, **joint_record(payload)))

@@ -28,7 +28,7 @@ from samverkan.collaboration.colocation.forms import (
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.common.views import (
     Confirmation,
-    form_page,
+    form_page_action,
     initial_district,
     owner_districts,
     parties,
@@ -79,7 +79,7 @@ def colocation_new(request: HttpRequest) -> HttpResponse:
         police_units=police_units,
         initial=initial_district(districts),
     )
-    return form_action(
+    return form_page_action(
         request,
         form,
         lambda data: services.colocation_create(
@@ -91,10 +91,8 @@ def colocation_new(request: HttpRequest) -> HttpResponse:
             },
         ),
         done=_("Schemat för samlokaliseringen är sparat."),
-        success_url=_back(),
-        rerender=lambda form: form_page(
-            request, form, _("Ny samlokalisering: socialsekreterare hos polis"), _back()
-        ),
+        title=_("Ny samlokalisering: socialsekreterare hos polis"),
+        back=_back(),
     )
 
 
@@ -113,13 +111,13 @@ def colocation_edit(request: HttpRequest, colocation_id: int) -> HttpResponse:
         "worker": entry.social_worker,
         "police": entry.police_unit.name,
     }
-    return form_action(
+    return form_page_action(
         request,
         form,
         lambda data: services.colocation_change(actor=user, colocation_id=entry.pk, **data),
         done=_("Schemat för samlokaliseringen är ändrat."),
-        success_url=_back(),
-        rerender=lambda form: form_page(request, form, title, _back()),
+        title=title,
+        back=_back(),
     )
 
 
@@ -152,23 +150,18 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
             confirmed_no_personal_data=data["confirm_no_personal_data"],
         )
 
-    return form_action(
+    return form_page_action(
         request,
         form,
         confirmation.around(record),
         done=_("Konsultationen är registrerad."),
-        success_url=_back(),
-        rerender=lambda form: form_page(
-            request,
-            form,
-            _("Registrera anonym konsultation"),
-            _back(),
-            intro=_(
-                "Polisen frågar om råd inför en orosanmälan. Inga personuppgifter: "
-                "formuläret tar inte emot personnummer eller namn."
-            ),
-            needs_confirmation=confirmation.needed,
+        title=_("Registrera anonym konsultation"),
+        back=_back(),
+        intro=_(
+            "Polisen frågar om råd inför en orosanmälan. Inga personuppgifter: "
+            "formuläret tar inte emot personnummer eller namn."
         ),
+        needs_confirmation=confirmation,
     )
 
 
@@ -177,15 +170,13 @@ def consultation_new(request: HttpRequest) -> HttpResponse:
 def training_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = TrainingForm(request.POST or None, **_joint_parties(user))
-    return form_action(
+    return form_page_action(
         request,
         form,
         lambda data: services.training_record(actor=user, **{**data, **parties(data)}),
         done=_("Utbildningen är registrerad."),
-        success_url=_back(),
-        rerender=lambda form: form_page(
-            request, form, _("Registrera utbildning för polisaspiranter"), _back()
-        ),
+        title=_("Registrera utbildning för polisaspiranter"),
+        back=_back(),
     )
 
 

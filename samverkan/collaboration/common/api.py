@@ -8,6 +8,7 @@ and call the service; its errors go on to the API's one exception handler
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -64,7 +65,18 @@ def organisation(code: str, field: str) -> Organisation:
     return found
 
 
-def joint_record(payload: Schema) -> dict[str, Any]:
+class JointIn(Schema):
+    """A body of a joint record of a district and a police unit (codes)."""
+
+    district: str
+    police_unit: str
+
+
+class JointEventIn(JointIn):
+    held_on: date
+
+
+def joint_record(payload: JointIn) -> dict[str, Any]:
     """A body of a joint record of a district and a police unit as its service takes it."""
     data = payload.dict()
     return {

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from samverkan.collaboration.access import coordinated_districts
 from samverkan.collaboration.common.services import PersonalDataFound
-from samverkan.core.views_support import signed_in_user
+from samverkan.core.views_support import form_action, signed_in_user
 from samverkan.registry.models import Organisation
 
 M = TypeVar("M", bound=Model)
@@ -30,6 +30,28 @@ def form_page(
 ) -> HttpResponse:
     """A create or change form on the shared page, with the way back."""
     return render(request, FORM_PAGE, {"form": form, "title": title, "back": back, **extra})
+
+
+def form_page_action(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+    back: str,
+    success_url: str | Callable[[Any], str] | None = None,
+    **extra: Any,
+) -> HttpResponse:
+    """`form_action` for a form on the shared page: back to `back` (or `success_url`)."""
+    return form_action(
+        request,
+        form,
+        call,
+        done=done,
+        success_url=success_url or back,
+        rerender=lambda form: form_page(request, form, title, back, **extra),
+    )
 
 
 def record_or_404(queryset: QuerySet[M], pk: int) -> M:
@@ -75,6 +97,9 @@ class Confirmation:
 
     def __init__(self) -> None:
         self.needed = False
+
+    def __bool__(self) -> bool:  # the templates ask `{% if needs_confirmation %}` when they render
+        return self.needed
 
     def around(
         self, call: Callable[[dict[str, Any]], object]

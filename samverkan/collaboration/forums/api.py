@@ -1,7 +1,4 @@
-"""Forums and their meetings in the collaboration API: compliance, minutes, settings.
-
-Errors are the services' core errors, answered by the API's one exception handler.
-"""
+"""Forums and their meetings in the collaboration API: compliance, minutes, settings."""
 
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access, rules
-from samverkan.collaboration.access import COORDINATORS, PARTICIPANTS
 from samverkan.collaboration.common.api import (
     CollaborationRouter,
     CreatedOut,
@@ -79,7 +75,7 @@ def _compliance(row: rules.TermCompliance) -> ComplianceOut:
 
 @router.get("/forums", response=list[ForumOut])
 def forum_list(request: HttpRequest) -> list[ForumOut]:
-    require_role(request, PARTICIPANTS)
+    require_role(request, access.PARTICIPANTS)
     day = today()
     return [
         ForumOut(
@@ -97,7 +93,7 @@ def forum_list(request: HttpRequest) -> list[ForumOut]:
 
 @router.get("/forums/{forum_id}/compliance", response=list[ComplianceOut])
 def forum_compliance(request: HttpRequest, forum_id: int, terms: int = 4) -> list[ComplianceOut]:
-    require_role(request, PARTICIPANTS)
+    require_role(request, access.PARTICIPANTS)
     forum = access.forums_visible_to(request.user).filter(pk=forum_id).first()
     if forum is None:
         raise NotFound("Forumet finns inte.")
@@ -132,7 +128,7 @@ class MeetingOut(Schema):
 
 @router.post("/forums/{forum_id}/meetings", response={201: MeetingOut})
 def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     unknown = set(payload.functions_present) - set(Function.values)
     if unknown:
         raise InvalidInput("functions_present", f"Okänd funktion: {', '.join(sorted(unknown))}.")
@@ -186,7 +182,7 @@ def _forum_settings(payload: ForumSettingsIn) -> dict[str, Any]:
 
 @router.post("/forums", response={201: CreatedOut})
 def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     return created(
         services.forum_create(
             actor=request.user,
@@ -199,7 +195,7 @@ def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
 
 @router.put("/forums/{forum_id}", response=CreatedOut)
 def forum_update(request: HttpRequest, forum_id: int, payload: ForumSettingsIn) -> Any:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     forum = services.forum_update(
         actor=request.user,
         forum_id=forum_id,

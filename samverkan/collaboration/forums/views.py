@@ -19,7 +19,7 @@ from samverkan.collaboration.access import COORDINATORS, PARTICIPANTS
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.common.views import (
     Confirmation,
-    form_page,
+    form_page_action,
     initial_district,
     organisation,
     owner_districts,
@@ -77,7 +77,7 @@ def forum_new(request: HttpRequest) -> HttpResponse:
         parties=_party_choices(),
         initial=initial_district(districts),
     )
-    return form_action(
+    return form_page_action(
         request,
         form,
         lambda data: services.forum_create(
@@ -88,9 +88,8 @@ def forum_new(request: HttpRequest) -> HttpResponse:
         ),
         done=_("Forumet är skapat."),
         success_url=lambda forum: _forum_url(forum.pk),
-        rerender=lambda form: form_page(
-            request, form, _("Nytt samverkansforum"), reverse("collaboration:index")
-        ),
+        title=_("Nytt samverkansforum"),
+        back=reverse("collaboration:index"),
     )
 
 
@@ -114,14 +113,13 @@ def forum_edit(request: HttpRequest, forum_id: int) -> HttpResponse:
         "purpose": forum.purpose,
     }
     form = ForumSettingsForm(request.POST or None, parties=_party_choices(), initial=initial)
-    title = _("Ändra forum: %(name)s") % {"name": forum.name}
-    return form_action(
+    return form_page_action(
         request,
         form,
         lambda data: services.forum_update(actor=user, forum_id=forum.pk, **_forum_settings(data)),
         done=_("Forumet är ändrat."),
-        success_url=_forum_url(forum.pk),
-        rerender=lambda form: form_page(request, form, title, _forum_url(forum.pk)),
+        title=_("Ändra forum: %(name)s") % {"name": forum.name},
+        back=_forum_url(forum.pk),
     )
 
 
@@ -234,7 +232,7 @@ def _meeting_form_page(request: HttpRequest, forum: Forum, meeting: Meeting | No
                 "form": form,
                 "forum": forum,
                 "meeting": meeting,
-                "needs_confirmation": confirmation.needed,
+                "needs_confirmation": confirmation,
                 "required_functions": selectors.function_labels(forum.required_functions),
             },
         ),

@@ -1,7 +1,4 @@
-"""Result indicators in the collaboration API.
-
-Errors are the services' core errors, answered by the API's one exception handler.
-"""
+"""Result indicators in the collaboration API."""
 
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access
-from samverkan.collaboration.access import COORDINATORS, PARTICIPANTS
 from samverkan.collaboration.common.api import (
     CollaborationRouter,
     CreatedOut,
@@ -48,7 +44,7 @@ class IndicatorOut(Schema):
 
 @router.get("/indicators", response=list[IndicatorOut])
 def indicator_list(request: HttpRequest, terms: int = 4) -> list[IndicatorOut]:
-    require_role(request, PARTICIPANTS)
+    require_role(request, access.PARTICIPANTS)
     result = []
     for indicator in access.indicators_visible_to(request.user):
         series = selectors.indicator_series(indicator, today=today(), terms=max(1, min(terms, 20)))
@@ -79,7 +75,7 @@ class IndicatorValueIn(Schema):
 
 @router.put("/indicators/{indicator_id}/values", response=CreatedOut)
 def indicator_value(request: HttpRequest, indicator_id: int, payload: IndicatorValueIn) -> Any:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     entry = services.indicator_value_enter(
         actor=request.user,
         indicator_id=indicator_id,
@@ -112,7 +108,7 @@ class IndicatorIn(Schema):
 
 @router.post("/indicators", response={201: CreatedOut})
 def indicator_create(request: HttpRequest, payload: IndicatorIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     from samverkan.agreements.models import Agreement
 
     agreement = None

@@ -15,7 +15,7 @@ from samverkan.collaboration import access, rules
 from samverkan.collaboration.access import COORDINATORS, PARTICIPANTS
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.common.views import (
-    form_page,
+    form_page_action,
     initial_district,
     owner_districts,
     record_or_404,
@@ -23,7 +23,7 @@ from samverkan.collaboration.common.views import (
 from samverkan.collaboration.indicators import selectors, services
 from samverkan.collaboration.indicators.forms import IndicatorForm, IndicatorValueForm
 from samverkan.collaboration.models import Forum
-from samverkan.core.views_support import form_action, signed_in_user
+from samverkan.core.views_support import signed_in_user
 
 
 def _back() -> str:
@@ -70,7 +70,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
         agreements=agreements,
         initial=initial_district(districts),
     )
-    return form_action(
+    return form_page_action(
         request,
         form,
         lambda data: services.indicator_create(
@@ -85,8 +85,8 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
             },
         ),
         done=_("Indikatorn är skapad."),
-        success_url=_back(),
-        rerender=lambda form: form_page(request, form, _("Ny resultatindikator"), _back()),
+        title=_("Ny resultatindikator"),
+        back=_back(),
     )
 
 
@@ -101,12 +101,11 @@ def indicator_value(request: HttpRequest, indicator_id: int) -> HttpResponse:
     form = IndicatorValueForm(
         request.POST or None, initial={"term": rules.term_of(today()).previous().key}
     )
-    title = _("Ange värde: %(name)s") % {"name": indicator.name}
-    return form_action(
+    return form_page_action(
         request,
         form,
         lambda data: services.indicator_value_enter(actor=user, indicator_id=indicator.pk, **data),
         done=_("Värdet är sparat."),
-        success_url=_back(),
-        rerender=lambda form: form_page(request, form, title, _back()),
+        title=_("Ange värde: %(name)s") % {"name": indicator.name},
+        back=_back(),
     )

@@ -1,7 +1,4 @@
-"""Situational pictures and action plans in the collaboration API.
-
-Errors are the services' core errors, answered by the API's one exception handler.
-"""
+"""Situational pictures and action plans in the collaboration API."""
 
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access
-from samverkan.collaboration.access import COORDINATORS, PLAN_READERS
 from samverkan.collaboration.common.api import (
     CollaborationRouter,
     CreatedOut,
@@ -47,7 +43,7 @@ class PictureOut(Schema):
 
 @router.get("/situational-pictures/{picture_id}", response=PictureOut)
 def picture_detail(request: HttpRequest, picture_id: int) -> PictureOut:
-    require_role(request, PLAN_READERS)
+    require_role(request, access.PLAN_READERS)
     picture = access.pictures_visible_to(request.user).filter(pk=picture_id).first()
     if picture is None:
         raise NotFound("Lägesbilden finns inte.")
@@ -87,7 +83,7 @@ class ActivityOut(Schema):
 
 @router.get("/action-plans/{plan_id}/activities", response=list[ActivityOut])
 def plan_activities(request: HttpRequest, plan_id: int) -> list[ActivityOut]:
-    require_role(request, PLAN_READERS)
+    require_role(request, access.PLAN_READERS)
     plan = access.plans_visible_to(request.user).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("Åtgärdsplanen finns inte.")
@@ -120,7 +116,7 @@ class ActivityUpdateIn(Schema):
 
 @router.post("/activities/{activity_id}", response=CreatedOut)
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityUpdateIn) -> Any:
-    require_role(request, PLAN_READERS)
+    require_role(request, access.PLAN_READERS)
     activity = services.activity_update(
         actor=request.user,
         activity_id=activity_id,
@@ -148,7 +144,7 @@ class TextIn(Schema):
 
 @router.post("/situational-pictures", response={201: CreatedOut})
 def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     return created(
         services.situational_picture_create(
             actor=request.user,
@@ -162,7 +158,7 @@ def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
 
 @router.post("/situational-pictures/{picture_id}/texts", response={201: CreatedOut})
 def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> tuple[int, Any]:
-    require_role(request, PLAN_READERS)
+    require_role(request, access.PLAN_READERS)
     return created(
         services.contribution_add(actor=request.user, picture_id=picture_id, text=payload.text)
     )
@@ -170,7 +166,7 @@ def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> 
 
 @router.post("/action-plans", response={201: CreatedOut})
 def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     district = organisation(payload.district, "district")
     picture = None
     if payload.situational_picture is not None:
@@ -205,7 +201,7 @@ class ActivityIn(Schema):
 
 @router.post("/action-plans/{plan_id}/activities", response={201: CreatedOut})
 def activity_create(request: HttpRequest, plan_id: int, payload: ActivityIn) -> tuple[int, Any]:
-    require_role(request, COORDINATORS)
+    require_role(request, access.COORDINATORS)
     return created(
         services.activity_add(
             actor=request.user,

@@ -17,7 +17,7 @@ from samverkan.collaboration import access
 from samverkan.collaboration.access import COORDINATORS, PLAN_READERS
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.common.views import (
-    form_page,
+    form_page_action,
     initial_district,
     organisation,
     owner_districts,
@@ -159,15 +159,14 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             situational_picture=picture,
         )
 
-    return form_action(
+    return form_page_action(
         request,
         form,
         create,
         done=_("Åtgärdsplanen är skapad. Lägg nu till aktiviteterna."),
         success_url=lambda plan: _plan_url(plan.pk),
-        rerender=lambda form: form_page(
-            request, form, _("Ny åtgärdsplan"), reverse("collaboration:picture_list")
-        ),
+        title=_("Ny åtgärdsplan"),
+        back=reverse("collaboration:picture_list"),
     )
 
 

@@ -1,14 +1,11 @@
-"""The school register in the collaboration API.
-
-Errors are the services' core errors, answered by the API's one exception handler.
-"""
+"""The school register in the collaboration API."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Schema
 
-from samverkan.collaboration.access import PARTICIPANTS
+from samverkan.collaboration import access
 from samverkan.collaboration.common.api import (
     CollaborationRouter,
     organisation,
@@ -30,7 +27,7 @@ class SchoolOut(Schema):
 
 @router.get("/schools", response=list[SchoolOut])
 def school_list(request: HttpRequest, district: str | None = None) -> list[SchoolOut]:
-    require_role(request, PARTICIPANTS)
+    require_role(request, access.PARTICIPANTS)
     located = organisation(district, "district") if district else None
     return [
         SchoolOut(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import time_machine
 
 from samverkan.audit.models import AuditEntry
 from samverkan.collaboration import selectors, services
@@ -21,16 +20,10 @@ from samverkan.collaboration.models import (
 from samverkan.collaboration.tests.conftest import org
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 TODAY = date(2026, 11, 25)
 PERSON_ID = "20120515-2380"
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
-        yield
 
 
 def meeting_input(**overrides):
