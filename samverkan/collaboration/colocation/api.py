@@ -10,18 +10,10 @@ from ninja import Schema
 
 from samverkan.collaboration import access
 from samverkan.collaboration.colocation import selectors, services
-from samverkan.collaboration.common.api import (
-    CollaborationRouter,
-    CreatedOut,
-    JointEventIn,
-    JointIn,
-    created,
-    joint_record,
-    require_role,
-)
+from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
 
-router = CollaborationRouter()
+router = shared.CollaborationRouter()
 
 
 class CalendarDayOut(Schema):
@@ -34,7 +26,7 @@ class CalendarDayOut(Schema):
 def colocation_calendar(
     request: HttpRequest, start: date | None = None, days: int = 28
 ) -> list[CalendarDayOut]:
-    require_role(request, access.COORDINATORS)
+    shared.require_role(request, access.COORDINATORS)
     colocations = list(access.colocations_visible_to(request.user))
     calendar = selectors.colocation_calendar(
         colocations, start or today(), days=max(1, min(days, 366))
@@ -49,7 +41,7 @@ def colocation_calendar(
     ]
 
 
-class ConsultationIn(JointEventIn):
+class ConsultationIn(shared.JointEventIn):
     question_type: str
     question: str
     advice: str
@@ -58,24 +50,22 @@ class ConsultationIn(JointEventIn):
     confirmed_no_personal_data: bool = False
 
 
-@router.post("/consultations", response={201: CreatedOut})
+@router.post("/consultations", response={201: shared.CreatedOut})
 def consultation_create(request: HttpRequest, payload: ConsultationIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
-    return created(services.consultation_record(actor=request.user, **joint_record(payload)))
+    return shared.record_joint(request, payload, services.consultation_record)
 
 
-class TrainingIn(JointEventIn):
+class TrainingIn(shared.JointEventIn):
     topic: str
     participants: int
 
 
-@router.post("/trainings", response={201: CreatedOut})
+@router.post("/trainings", response={201: shared.CreatedOut})
 def training_create(request: HttpRequest, payload: TrainingIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
-    return created(services.training_record(actor=request.user, **joint_record(payload)))
+    return shared.record_joint(request, payload, services.training_record)
 
 
-class CoLocationIn(JointIn):
+class CoLocationIn(shared.JointIn):
     social_worker: str
     weekdays: list[int]  # 0 = Monday … 4 = Friday
     valid_from: date
@@ -89,23 +79,22 @@ class CoLocationChangeIn(Schema):
     valid_to: date | None = None
 
 
-@router.post("/colocations", response={201: CreatedOut})
+@router.post("/colocations", response={201: shared.CreatedOut})
 def colocation_create(request: HttpRequest, payload: CoLocationIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
-    return created(services.colocation_create(actor=request.user, **joint_record(payload)))
+    return shared.record_joint(request, payload, services.colocation_create)
 
 
-@router.post("/colocations/{colocation_id}/changes", response=CreatedOut)
+@router.post("/colocations/{colocation_id}/changes", response=shared.CreatedOut)
 def colocation_change(request: HttpRequest, colocation_id: int, payload: CoLocationChangeIn) -> Any:
     """Answers with the entry valid from `effective_from` (a new one when the days changed)."""
-    require_role(request, access.COORDINATORS)
+    shared.require_role(request, access.COORDINATORS)
     colocation = services.colocation_change(
         actor=request.user, colocation_id=colocation_id, **payload.dict()
     )
-    return CreatedOut(id=colocation.pk)
+    return shared.CreatedOut(id=colocation.pk)
 
 
-class SeriousTalkIn(JointEventIn):
+class SeriousTalkIn(shared.JointEventIn):
     person_id: str
     social_worker: str
     police_officer: str
@@ -114,7 +103,8 @@ class SeriousTalkIn(JointEventIn):
     follow_up: str = ""
 
 
-@router.post("/serious-talks", response={201: CreatedOut})
+@router.post("/serious-talks", response={201: shared.CreatedOut})
 def serious_talk_create(request: HttpRequest, payload: SeriousTalkIn) -> tuple[int, Any]:
-    require_role(request, access.TALK_RECORDERS)
-    return created(services.serious_talk_record(actor=request.user, **joint_record(payload)))
+    return shared.record_joint(
+        request, payload, services.serious_talk_record, access.TALK_RECORDERS
+    )

@@ -17,6 +17,7 @@ from samverkan.collaboration.access import can_record_talk, is_inside, require_c
 from samverkan.collaboration.common.services import (
     audit,
     check_parties,
+    create_audited,
     guard_text,
     own_district,
     today,
@@ -52,7 +53,11 @@ def colocation_create(
     if not social_worker.strip():
         raise InvalidInput("social_worker", "Ange socialsekreteraren.")
     days = _validate_schedule(weekdays, valid_from, valid_to)
-    colocation = CoLocation.objects.create(
+    return create_audited(
+        actor,
+        CoLocation,
+        district,
+        detail={"police_unit": police_unit.code},
         district=district,
         police_unit=police_unit,
         social_worker=social_worker.strip(),
@@ -61,8 +66,6 @@ def colocation_create(
         valid_to=valid_to,
         note=note.strip(),
     )
-    audit(actor, AuditAction.CREATE, colocation, district, police_unit=police_unit.code)
-    return colocation
 
 
 def _validate_schedule(
@@ -160,7 +163,10 @@ def consultation_record(
         if not text.strip():
             raise InvalidInput(name, "Fältet får inte vara tomt.")
         guard_text(name, text, refuse_names=True, confirmed=confirmed_no_personal_data, on=on)
-    consultation = AnonymousConsultation.objects.create(
+    return create_audited(
+        actor,
+        AnonymousConsultation,
+        district,
         district=district,
         police_unit=police_unit,
         held_on=held_on,
@@ -171,8 +177,6 @@ def consultation_record(
         report_filed_on=report_filed_on,
         recorded_by=user,
     )
-    audit(actor, AuditAction.CREATE, consultation, district)
-    return consultation
 
 
 @transaction.atomic
@@ -191,7 +195,10 @@ def training_record(
         raise InvalidInput("topic", "Ange ämnet.")
     if participants < 1:
         raise InvalidInput("participants", "Ange antalet deltagare (minst 1).")
-    training = Training.objects.create(
+    return create_audited(
+        actor,
+        Training,
+        district,
         district=district,
         police_unit=police_unit,
         held_on=held_on,
@@ -199,8 +206,6 @@ def training_record(
         participants=participants,
         recorded_by=user,
     )
-    audit(actor, AuditAction.CREATE, training, district)
-    return training
 
 
 @transaction.atomic
@@ -227,7 +232,10 @@ def serious_talk_record(
         raise InvalidInput("person_id", error.message) from error
     if not social_worker.strip() or not police_officer.strip():
         raise InvalidInput("police_officer", "Ange både socialsekreterare och polis.")
-    talk = SeriousTalk.objects.create(
+    return create_audited(
+        actor,
+        SeriousTalk,
+        district,
         district=district,
         police_unit=police_unit,
         held_on=held_on,
@@ -239,5 +247,3 @@ def serious_talk_record(
         follow_up=follow_up.strip(),
         recorded_by=actor,
     )
-    audit(actor, AuditAction.CREATE, talk, district)
-    return talk

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from samverkan.accounts.access import has_role
+from samverkan.collaboration.access import COORDINATORS
 from samverkan.core.errors import InvalidInput, NotAllowed
 from samverkan.registry.models import Organisation
 
@@ -84,3 +85,14 @@ def joint_record(payload: JointIn) -> dict[str, Any]:
         "district": organisation(data["district"], "district"),
         "police_unit": organisation(data["police_unit"], "police_unit"),
     }
+
+
+def record_joint(
+    request: HttpRequest,
+    payload: JointIn,
+    service: Callable[..., Any],
+    roles: tuple[str, ...] = COORDINATORS,
+) -> tuple[int, CreatedOut]:
+    """Record a joint record of a district and a police unit from its body: 201 and its id."""
+    require_role(request, roles)
+    return created(service(actor=request.user, **joint_record(payload)))

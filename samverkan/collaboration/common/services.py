@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model
 from django.utils import timezone
 
 from samverkan.accounts.models import User
+from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.collaboration import rules
 from samverkan.collaboration.access import OWNER_KINDS, require_coordinator
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput
 from samverkan.registry.models import Organisation, OrganisationKind
+
+M = TypeVar("M", bound=Model)
 
 
 class PersonalDataFound(InvalidInput):
@@ -44,6 +48,30 @@ def audit(actor: Any, action: str, record: Any, district: Organisation, **detail
         controller=district.code,
         detail=detail or None,
     )
+
+
+def create_audited(
+    actor: Any,
+    model: type[M],
+    controller: Organisation,
+    detail: dict[str, Any] | None = None,
+    **fields: Any,
+) -> M:
+    """Create a record and write its audit entry (the controller: the owning district)."""
+    record = model._default_manager.create(**fields)
+    audit(actor, AuditAction.CREATE, record, controller, **(detail or {}))
+    return record
+
+
+def check_titled_period(
+    actor: Any, district: Organisation, title: str, start: date, end: date, *, what: str
+) -> None:
+    """A district's titled record covering a period (a situational picture, an action plan).
+
+    Without an actor the demo and the data loaders create it; a person must coordinate."""
+    if actor is not None:
+        require_coordinator(actor, district.pk)
+    check_period(title, start, end, what=what)
 
 
 def today() -> date:

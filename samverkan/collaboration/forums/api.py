@@ -9,19 +9,13 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access, rules
-from samverkan.collaboration.common.api import (
-    CollaborationRouter,
-    CreatedOut,
-    created,
-    organisation,
-    require_role,
-)
+from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.forums import selectors, services
 from samverkan.collaboration.models import Function
 from samverkan.core.errors import InvalidInput, NotFound
 
-router = CollaborationRouter()
+router = shared.CollaborationRouter()
 
 
 class FunctionOut(Schema):
@@ -75,7 +69,7 @@ def _compliance(row: rules.TermCompliance) -> ComplianceOut:
 
 @router.get("/forums", response=list[ForumOut])
 def forum_list(request: HttpRequest) -> list[ForumOut]:
-    require_role(request, access.PARTICIPANTS)
+    shared.require_role(request, access.PARTICIPANTS)
     day = today()
     return [
         ForumOut(
@@ -93,7 +87,7 @@ def forum_list(request: HttpRequest) -> list[ForumOut]:
 
 @router.get("/forums/{forum_id}/compliance", response=list[ComplianceOut])
 def forum_compliance(request: HttpRequest, forum_id: int, terms: int = 4) -> list[ComplianceOut]:
-    require_role(request, access.PARTICIPANTS)
+    shared.require_role(request, access.PARTICIPANTS)
     forum = access.forums_visible_to(request.user).filter(pk=forum_id).first()
     if forum is None:
         raise NotFound("Forumet finns inte.")
@@ -103,7 +97,7 @@ def forum_compliance(request: HttpRequest, forum_id: int, terms: int = 4) -> lis
 
 class DecisionIn(Schema):
     text: str
-    owner: str  # organisation code
+    owner: str  # shared.organisation code
     due_date: date
 
 
@@ -128,7 +122,7 @@ class MeetingOut(Schema):
 
 @router.post("/forums/{forum_id}/meetings", response={201: MeetingOut})
 def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
+    shared.require_role(request, access.COORDINATORS)
     unknown = set(payload.functions_present) - set(Function.values)
     if unknown:
         raise InvalidInput("functions_present", f"Okänd funktion: {', '.join(sorted(unknown))}.")
@@ -140,7 +134,7 @@ def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> t
         functions_present=payload.functions_present,
         decisions=[
             services.DecisionInput(
-                text=d.text, owner=organisation(d.owner, "owner"), due_date=d.due_date
+                text=d.text, owner=shared.organisation(d.owner, "owner"), due_date=d.due_date
             )
             for d in payload.decisions
         ],
@@ -161,7 +155,7 @@ class ForumSettingsIn(Schema):
     name: str
     required_per_term: int
     required_functions: list[str] = []
-    parties: list[str] = []  # organisation codes; the convening district is always a party
+    parties: list[str] = []  # shared.organisation codes; the convening district is always a party
     purpose: str = ""
 
 
@@ -175,30 +169,30 @@ def _forum_settings(payload: ForumSettingsIn) -> dict[str, Any]:
         "name": payload.name,
         "required_per_term": payload.required_per_term,
         "required_functions": payload.required_functions,
-        "parties": [organisation(code, "parties") for code in payload.parties],
+        "parties": [shared.organisation(code, "parties") for code in payload.parties],
         "purpose": payload.purpose,
     }
 
 
-@router.post("/forums", response={201: CreatedOut})
+@router.post("/forums", response={201: shared.CreatedOut})
 def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
-    return created(
+    shared.require_role(request, access.COORDINATORS)
+    return shared.created(
         services.forum_create(
             actor=request.user,
-            district=organisation(payload.district, "district"),
+            district=shared.organisation(payload.district, "district"),
             kind=payload.kind,
             **_forum_settings(payload),
         )
     )
 
 
-@router.put("/forums/{forum_id}", response=CreatedOut)
+@router.put("/forums/{forum_id}", response=shared.CreatedOut)
 def forum_update(request: HttpRequest, forum_id: int, payload: ForumSettingsIn) -> Any:
-    require_role(request, access.COORDINATORS)
+    shared.require_role(request, access.COORDINATORS)
     forum = services.forum_update(
         actor=request.user,
         forum_id=forum_id,
         **_forum_settings(payload),
     )
-    return CreatedOut(id=forum.pk)
+    return shared.CreatedOut(id=forum.pk)

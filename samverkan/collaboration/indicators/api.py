@@ -9,18 +9,12 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access
-from samverkan.collaboration.common.api import (
-    CollaborationRouter,
-    CreatedOut,
-    created,
-    organisation,
-    require_role,
-)
+from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.indicators import selectors, services
 from samverkan.core.errors import InvalidInput
 
-router = CollaborationRouter()
+router = shared.CollaborationRouter()
 
 
 class PointOut(Schema):
@@ -44,7 +38,7 @@ class IndicatorOut(Schema):
 
 @router.get("/indicators", response=list[IndicatorOut])
 def indicator_list(request: HttpRequest, terms: int = 4) -> list[IndicatorOut]:
-    require_role(request, access.PARTICIPANTS)
+    shared.require_role(request, access.PARTICIPANTS)
     result = []
     for indicator in access.indicators_visible_to(request.user):
         series = selectors.indicator_series(indicator, today=today(), terms=max(1, min(terms, 20)))
@@ -73,9 +67,9 @@ class IndicatorValueIn(Schema):
     source: str
 
 
-@router.put("/indicators/{indicator_id}/values", response=CreatedOut)
+@router.put("/indicators/{indicator_id}/values", response=shared.CreatedOut)
 def indicator_value(request: HttpRequest, indicator_id: int, payload: IndicatorValueIn) -> Any:
-    require_role(request, access.COORDINATORS)
+    shared.require_role(request, access.COORDINATORS)
     entry = services.indicator_value_enter(
         actor=request.user,
         indicator_id=indicator_id,
@@ -83,7 +77,7 @@ def indicator_value(request: HttpRequest, indicator_id: int, payload: IndicatorV
         value=payload.value,
         source=payload.source,
     )
-    return CreatedOut(id=entry.pk)
+    return shared.CreatedOut(id=entry.pk)
 
 
 def _forum_of(request: HttpRequest, forum_id: int | None) -> Any:
@@ -106,9 +100,9 @@ class IndicatorIn(Schema):
     description: str = ""
 
 
-@router.post("/indicators", response={201: CreatedOut})
+@router.post("/indicators", response={201: shared.CreatedOut})
 def indicator_create(request: HttpRequest, payload: IndicatorIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
+    shared.require_role(request, access.COORDINATORS)
     from samverkan.agreements.models import Agreement
 
     agreement = None
@@ -116,10 +110,10 @@ def indicator_create(request: HttpRequest, payload: IndicatorIn) -> tuple[int, A
         agreement = Agreement.objects.filter(reference=payload.agreement).first()
         if agreement is None:
             raise InvalidInput("agreement", f"Okänt avtal: {payload.agreement!r}.")
-    return created(
+    return shared.created(
         services.indicator_create(
             actor=request.user,
-            district=organisation(payload.district, "district"),
+            district=shared.organisation(payload.district, "district"),
             name=payload.name,
             kind=payload.kind,
             forum=_forum_of(request, payload.forum),

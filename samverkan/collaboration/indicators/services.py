@@ -13,7 +13,7 @@ from django.db import transaction
 from samverkan.audit.models import AuditAction
 from samverkan.collaboration import rules
 from samverkan.collaboration.access import is_inside, require_coordinator
-from samverkan.collaboration.common.services import audit, own_district
+from samverkan.collaboration.common.services import audit, create_audited, own_district
 from samverkan.collaboration.models import Forum, Indicator, IndicatorKind, IndicatorValue
 from samverkan.core.errors import InvalidInput, NotFound
 from samverkan.registry.models import Organisation
@@ -44,7 +44,11 @@ def indicator_create(
         raise InvalidInput("forum", "Välj ett forum som stadsdelsområdet sammankallar.")
     if agreement is not None and not agreement.parties.filter(organisation=district).exists():
         raise InvalidInput("agreement", "Välj ett avtal där stadsdelsområdet är part.")
-    indicator = Indicator.objects.create(
+    return create_audited(
+        actor,
+        Indicator,
+        district,
+        detail={"kind": kind},
         district=district,
         name=name.strip(),
         kind=kind,
@@ -54,8 +58,6 @@ def indicator_create(
         higher_is_better=higher_is_better,
         description=description.strip(),
     )
-    audit(actor, AuditAction.CREATE, indicator, district, kind=kind)
-    return indicator
 
 
 @transaction.atomic

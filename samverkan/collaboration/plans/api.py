@@ -9,17 +9,11 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access
-from samverkan.collaboration.common.api import (
-    CollaborationRouter,
-    CreatedOut,
-    created,
-    organisation,
-    require_role,
-)
+from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.plans import selectors, services
 from samverkan.core.errors import InvalidInput, NotFound
 
-router = CollaborationRouter()
+router = shared.CollaborationRouter()
 
 
 class CellOut(Schema):
@@ -43,7 +37,7 @@ class PictureOut(Schema):
 
 @router.get("/situational-pictures/{picture_id}", response=PictureOut)
 def picture_detail(request: HttpRequest, picture_id: int) -> PictureOut:
-    require_role(request, access.PLAN_READERS)
+    shared.require_role(request, access.PLAN_READERS)
     picture = access.pictures_visible_to(request.user).filter(pk=picture_id).first()
     if picture is None:
         raise NotFound("Lägesbilden finns inte.")
@@ -83,7 +77,7 @@ class ActivityOut(Schema):
 
 @router.get("/action-plans/{plan_id}/activities", response=list[ActivityOut])
 def plan_activities(request: HttpRequest, plan_id: int) -> list[ActivityOut]:
-    require_role(request, access.PLAN_READERS)
+    shared.require_role(request, access.PLAN_READERS)
     plan = access.plans_visible_to(request.user).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("Åtgärdsplanen finns inte.")
@@ -114,9 +108,9 @@ class ActivityUpdateIn(Schema):
     due_date: date | None = None
 
 
-@router.post("/activities/{activity_id}", response=CreatedOut)
+@router.post("/activities/{activity_id}", response=shared.CreatedOut)
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityUpdateIn) -> Any:
-    require_role(request, access.PLAN_READERS)
+    shared.require_role(request, access.PLAN_READERS)
     activity = services.activity_update(
         actor=request.user,
         activity_id=activity_id,
@@ -124,7 +118,7 @@ def activity_update(request: HttpRequest, activity_id: int, payload: ActivityUpd
         note=payload.note,
         due_date=payload.due_date,
     )
-    return CreatedOut(id=activity.pk)
+    return shared.CreatedOut(id=activity.pk)
 
 
 class PeriodIn(Schema):
@@ -142,13 +136,13 @@ class TextIn(Schema):
     text: str
 
 
-@router.post("/situational-pictures", response={201: CreatedOut})
+@router.post("/situational-pictures", response={201: shared.CreatedOut})
 def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
-    return created(
+    shared.require_role(request, access.COORDINATORS)
+    return shared.created(
         services.situational_picture_create(
             actor=request.user,
-            district=organisation(payload.district, "district"),
+            district=shared.organisation(payload.district, "district"),
             title=payload.title,
             period_start=payload.period_start,
             period_end=payload.period_end,
@@ -156,18 +150,18 @@ def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
     )
 
 
-@router.post("/situational-pictures/{picture_id}/texts", response={201: CreatedOut})
+@router.post("/situational-pictures/{picture_id}/texts", response={201: shared.CreatedOut})
 def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> tuple[int, Any]:
-    require_role(request, access.PLAN_READERS)
-    return created(
+    shared.require_role(request, access.PLAN_READERS)
+    return shared.created(
         services.contribution_add(actor=request.user, picture_id=picture_id, text=payload.text)
     )
 
 
-@router.post("/action-plans", response={201: CreatedOut})
+@router.post("/action-plans", response={201: shared.CreatedOut})
 def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
-    district = organisation(payload.district, "district")
+    shared.require_role(request, access.COORDINATORS)
+    district = shared.organisation(payload.district, "district")
     picture = None
     if payload.situational_picture is not None:
         picture = (
@@ -179,7 +173,7 @@ def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
             raise InvalidInput(
                 "situational_picture", "Lägesbilden finns inte för det stadsdelsområdet."
             )
-    return created(
+    return shared.created(
         services.action_plan_create(
             actor=request.user,
             district=district,
@@ -199,15 +193,15 @@ class ActivityIn(Schema):
     status: str = "planned"
 
 
-@router.post("/action-plans/{plan_id}/activities", response={201: CreatedOut})
+@router.post("/action-plans/{plan_id}/activities", response={201: shared.CreatedOut})
 def activity_create(request: HttpRequest, plan_id: int, payload: ActivityIn) -> tuple[int, Any]:
-    require_role(request, access.COORDINATORS)
-    return created(
+    shared.require_role(request, access.COORDINATORS)
+    return shared.created(
         services.activity_add(
             actor=request.user,
             plan_id=plan_id,
             title=payload.title,
-            owner=organisation(payload.owner, "owner"),
+            owner=shared.organisation(payload.owner, "owner"),
             target_group=payload.target_group,
             due_date=payload.due_date,
             status=payload.status,

@@ -21,7 +21,12 @@ from samverkan.collaboration.access import (
     pictures_visible_to,
     require_coordinator,
 )
-from samverkan.collaboration.common.services import audit, check_period, guard_text
+from samverkan.collaboration.common.services import (
+    audit,
+    check_titled_period,
+    create_audited,
+    guard_text,
+)
 from samverkan.collaboration.models import (
     ActionPlan,
     Activity,
@@ -45,10 +50,11 @@ def situational_picture_create(
     period_start: date,
     period_end: date,
 ) -> SituationalPicture:
-    if actor is not None:
-        require_coordinator(actor, district.pk)
-    check_period(title, period_start, period_end, what="Periodens")
-    picture = SituationalPicture.objects.create(
+    check_titled_period(actor, district, title, period_start, period_end, what="Periodens")
+    return create_audited(
+        actor,
+        SituationalPicture,
+        district,
         district=district,
         title=title.strip(),
         period_start=period_start,
@@ -57,8 +63,6 @@ def situational_picture_create(
         computed_at=timezone.now(),
         created_by=actor,
     )
-    audit(actor, AuditAction.CREATE, picture, district)
-    return picture
 
 
 @transaction.atomic
@@ -83,11 +87,15 @@ def contribution_add(*, actor: Any, picture_id: int, text: str) -> PictureContri
     if not text.strip():
         raise InvalidInput("text", "Skriv texten.")
     guard_text("text", text, refuse_names=True, confirmed=False)
-    contribution = PictureContribution.objects.create(
-        picture=picture, organisation=actor.organisation, text=text.strip(), author=actor
+    return create_audited(
+        actor,
+        PictureContribution,
+        picture.district,
+        picture=picture,
+        organisation=actor.organisation,
+        text=text.strip(),
+        author=actor,
     )
-    audit(actor, AuditAction.CREATE, contribution, picture.district)
-    return contribution
 
 
 @transaction.atomic
@@ -100,18 +108,17 @@ def action_plan_create(
     period_end: date,
     situational_picture: SituationalPicture | None = None,
 ) -> ActionPlan:
-    if actor is not None:
-        require_coordinator(actor, district.pk)
-    check_period(title, period_start, period_end, what="Planens")
-    plan = ActionPlan.objects.create(
+    check_titled_period(actor, district, title, period_start, period_end, what="Planens")
+    return create_audited(
+        actor,
+        ActionPlan,
+        district,
         district=district,
         title=title.strip(),
         period_start=period_start,
         period_end=period_end,
         situational_picture=situational_picture,
     )
-    audit(actor, AuditAction.CREATE, plan, district)
-    return plan
 
 
 @transaction.atomic
@@ -139,7 +146,11 @@ def activity_add(
         raise InvalidInput("status", "Välj status.")
     if not title.strip():
         raise InvalidInput("title", "Beskriv aktiviteten.")
-    activity = Activity.objects.create(
+    return create_audited(
+        actor,
+        Activity,
+        plan.district,
+        detail={"owner": owner.code},
         plan=plan,
         title=title.strip(),
         owner=owner,
@@ -147,8 +158,6 @@ def activity_add(
         due_date=due_date,
         status=status,
     )
-    audit(actor, AuditAction.CREATE, activity, plan.district, owner=owner.code)
-    return activity
 
 
 @transaction.atomic

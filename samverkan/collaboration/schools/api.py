@@ -6,14 +6,10 @@ from django.http import HttpRequest
 from ninja import Schema
 
 from samverkan.collaboration import access
-from samverkan.collaboration.common.api import (
-    CollaborationRouter,
-    organisation,
-    require_role,
-)
+from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.schools import selectors
 
-router = CollaborationRouter()
+router = shared.CollaborationRouter()
 
 
 class SchoolOut(Schema):
@@ -27,8 +23,8 @@ class SchoolOut(Schema):
 
 @router.get("/schools", response=list[SchoolOut])
 def school_list(request: HttpRequest, district: str | None = None) -> list[SchoolOut]:
-    require_role(request, access.PARTICIPANTS)
-    located = organisation(district, "district") if district else None
+    shared.require_role(request, access.PARTICIPANTS)
+    located = shared.organisation(district, "district") if district else None
     return [
         SchoolOut(
             code=row.school.organisation.code,
