@@ -77,6 +77,12 @@ class JointEventIn(JointIn):
     held_on: date
 
 
+def owned_by_district(payload: Schema, **resolved: Any) -> dict[str, Any]:
+    """A body naming its district by code as the service takes it (and what else is resolved)."""
+    data = payload.dict()
+    return {**data, "district": organisation(data["district"], "district"), **resolved}
+
+
 def joint_record(payload: JointIn) -> dict[str, Any]:
     """A body of a joint record of a district and a police unit as its service takes it."""
     data = payload.dict()

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Schema
 
+from samverkan.agreements.models import Agreement
 from samverkan.collaboration import access
 from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
@@ -71,11 +72,7 @@ class IndicatorValueIn(Schema):
 def indicator_value(request: HttpRequest, indicator_id: int, payload: IndicatorValueIn) -> Any:
     shared.require_role(request, access.COORDINATORS)
     entry = services.indicator_value_enter(
-        actor=request.user,
-        indicator_id=indicator_id,
-        term=payload.term,
-        value=payload.value,
-        source=payload.source,
+        actor=request.user, indicator_id=indicator_id, **payload.dict()
     )
     return shared.CreatedOut(id=entry.pk)
 
@@ -103,8 +100,6 @@ class IndicatorIn(Schema):
 @router.post("/indicators", response={201: shared.CreatedOut})
 def indicator_create(request: HttpRequest, payload: IndicatorIn) -> tuple[int, Any]:
     shared.require_role(request, access.COORDINATORS)
-    from samverkan.agreements.models import Agreement
-
     agreement = None
     if payload.agreement is not None:
         agreement = Agreement.objects.filter(reference=payload.agreement).first()
@@ -113,13 +108,8 @@ def indicator_create(request: HttpRequest, payload: IndicatorIn) -> tuple[int, A
     return shared.created(
         services.indicator_create(
             actor=request.user,
-            district=shared.organisation(payload.district, "district"),
-            name=payload.name,
-            kind=payload.kind,
-            forum=_forum_of(request, payload.forum),
-            agreement=agreement,
-            unit=payload.unit,
-            higher_is_better=payload.higher_is_better,
-            description=payload.description,
+            **shared.owned_by_district(
+                payload, forum=_forum_of(request, payload.forum), agreement=agreement
+            ),
         )
     )

@@ -112,11 +112,7 @@ class ActivityUpdateIn(Schema):
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityUpdateIn) -> Any:
     shared.require_role(request, access.PLAN_READERS)
     activity = services.activity_update(
-        actor=request.user,
-        activity_id=activity_id,
-        status=payload.status,
-        note=payload.note,
-        due_date=payload.due_date,
+        actor=request.user, activity_id=activity_id, **payload.dict()
     )
     return shared.CreatedOut(id=activity.pk)
 
@@ -140,13 +136,7 @@ class TextIn(Schema):
 def picture_create(request: HttpRequest, payload: PeriodIn) -> tuple[int, Any]:
     shared.require_role(request, access.COORDINATORS)
     return shared.created(
-        services.situational_picture_create(
-            actor=request.user,
-            district=shared.organisation(payload.district, "district"),
-            title=payload.title,
-            period_start=payload.period_start,
-            period_end=payload.period_end,
-        )
+        services.situational_picture_create(actor=request.user, **shared.owned_by_district(payload))
     )
 
 
@@ -175,12 +165,7 @@ def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
             )
     return shared.created(
         services.action_plan_create(
-            actor=request.user,
-            district=district,
-            title=payload.title,
-            period_start=payload.period_start,
-            period_end=payload.period_end,
-            situational_picture=picture,
+            actor=request.user, **shared.owned_by_district(payload, situational_picture=picture)
         )
     )
 
