@@ -55,6 +55,7 @@ API_NAMESPACE = "api"
 # The API's own pages that are not operations of the schema.
 API_PAGES = ("api:openapi-json", "api:openapi-view", "api:api-root")
 
+
 def personas_holding(*roles: str) -> frozenset[str]:
     """The user personas whose demo user holds one of the roles: a role group, as personas."""
     from samverkan.accounts.demo import DEMO_USERS
