@@ -19,7 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 
 from samverkan.agreements.api import router as agreements_router
-from samverkan.collaboration.api import router as collaboration_router
+from samverkan.collaboration.api import routers as collaboration_routers
 from samverkan.core.errors import ServiceError
 from samverkan.defectors.api import router as defectors_router
 from samverkan.followup.api import router as followup_router
@@ -125,8 +125,9 @@ api.add_router("/registry", registry_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/reports", intake_router)
 api.add_router("/defectors", defectors_router)
-api.add_router("/collaboration", collaboration_router)
-api.add_router("/collaboration", school_reports_router)  # an intake channel, at its old path
+# collaboration's features, and school concern reports: an intake channel at its old path
+for collaboration_router in (*collaboration_routers, school_reports_router):
+    api.add_router("/collaboration", collaboration_router)
 api.add_router("/followup", followup_router)
 api.add_router("/routines", routines_router)
 api.add_router("/homecoming", homecoming_router)

@@ -9,15 +9,12 @@ answered by the API's one exception handler: 422 bad input (with the field),
 
 from __future__ import annotations
 
-from ninja import Router
-
-from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.collaboration.colocation.api import router as colocation_router
 from samverkan.collaboration.forums.api import router as forums_router
 from samverkan.collaboration.indicators.api import router as indicators_router
 from samverkan.collaboration.plans.api import router as plans_router
 from samverkan.collaboration.schools.api import router as schools_router
 
-router = Router(tags=["collaboration"], auth=[VerifiedSessionAuth()])
-for feature in (forums_router, colocation_router, plans_router, schools_router, indicators_router):
-    router.add_router("", feature)
+# Mounted side by side at /collaboration (`samverkan.api`), not nested in one router:
+# a nested router's paths lose their leading slash in the OpenAPI document.
+routers = (forums_router, colocation_router, plans_router, schools_router, indicators_router)

@@ -15,17 +15,22 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from samverkan.accounts.access import has_role
+from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.collaboration.access import COORDINATORS
 from samverkan.core.errors import InvalidInput, NotAllowed
 from samverkan.registry.models import Organisation
 
 
 class CollaborationRouter(Router):
-    """A feature's router whose operations keep the ids they had in the one `api` module.
+    """A feature's router: session users with a second factor, under the one tag, and
+    operations that keep the ids they had in the one `api` module.
 
     Clients generate code from the operation ids (and the access matrix names the
     routes by them): splitting the module by feature must not rename them.
     """
+
+    def __init__(self) -> None:
+        super().__init__(tags=["collaboration"], auth=[VerifiedSessionAuth()])
 
     def add_api_operation(
         self,
