@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -98,7 +98,7 @@ def picture_detail(request: HttpRequest, picture_id: int) -> HttpResponse:
             lambda _data: services.situational_picture_refresh(actor=user, picture_id=picture.pk),
             done=_("Siffrorna är uppdaterade."),
             success_url=_picture_url(picture.pk),
-            rerender=lambda _form: HttpResponse(status=400),  # never: there is no form
+            rerender=lambda _form: redirect(_picture_url(picture.pk)),  # no form: never shown
         )
     return form_action(
         request,
