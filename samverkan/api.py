@@ -30,13 +30,14 @@ from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from samverkan.agreements.api import router as agreements_router
-from samverkan.collaboration.api import router as collaboration_router
+from samverkan.collaboration.api import routers as collaboration_routers
 from samverkan.core.api_errors import error_body, swedish_validation_items
 from samverkan.core.errors import ServiceError
 from samverkan.defectors.api import router as defectors_router
 from samverkan.followup.api import router as followup_router
 from samverkan.homecoming.api import router as homecoming_router
 from samverkan.intake.api import router as intake_router
+from samverkan.intake.school_reports.api import router as school_reports_router
 from samverkan.registry.api import router as registry_router
 from samverkan.routines.api import router as routines_router
 
@@ -159,7 +160,9 @@ api.add_router("/registry", registry_router)
 api.add_router("/agreements", agreements_router)
 api.add_router("/reports", intake_router)
 api.add_router("/defectors", defectors_router)
-api.add_router("/collaboration", collaboration_router)
+# collaboration's features, and school concern reports: an intake channel at its old path
+for collaboration_router in (*collaboration_routers, school_reports_router):
+    api.add_router("/collaboration", collaboration_router)
 api.add_router("/followup", followup_router)
 api.add_router("/routines", routines_router)
 api.add_router("/homecoming", homecoming_router)

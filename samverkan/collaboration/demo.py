@@ -50,8 +50,12 @@ from samverkan.collaboration.models import (
     TargetGroup,
 )
 from samverkan.core.calendar import STOCKHOLM, local_date
+from samverkan.intake import services as intake
 from samverkan.intake.demo import demo_person_id
+from samverkan.intake.models import ConcernReport, SourceChannel
+from samverkan.intake.school_reports import services as school_reports
 from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
+from samverkan.registry.reference_data import STOCKHOLM_CODE
 
 FARSTA = "0180-farsta"
 NORRA = "0180-norra-innerstaden"
@@ -117,7 +121,7 @@ def _coordinator() -> User | None:
 
 
 def _committees() -> None:
-    stockholm = _org("0180")
+    stockholm = _org(STOCKHOLM_CODE)
     for code, name in (
         (EDUCATION, "Utbildningsförvaltningen, Stockholms stad"),
         (TRAFFIC, "Trafikkontoret, Stockholms stad"),
@@ -506,9 +510,6 @@ def _serious_talks(actor: User) -> None:
 
 
 def _school_reports() -> None:
-    from samverkan.intake import services as intake
-    from samverkan.intake.models import ConcernReport, SourceChannel
-
     principal = User.objects.filter(username="skola").first()
     receiver = User.objects.filter(username="farsta-mottagning").first()
     if principal is None or receiver is None:
@@ -523,12 +524,12 @@ def _school_reports() -> None:
         received = datetime.combine(
             local_date(now) - timedelta(days=days_ago), time(10, 15), tzinfo=STOCKHOLM
         )
-        report = services.school_report_file(
+        report = school_reports.school_report_file(
             actor=principal,
-            data=services.SchoolReportInput(
+            data=school_reports.SchoolReportInput(
                 person_id=demo_person_id(born, female=index % 2 == 0),
                 birth_date=None,
-                registered_municipality="0180",
+                registered_municipality=STOCKHOLM_CODE,
                 registered_district="Farsta",
                 narrative="Eleven har hög frånvaro och berättar om oro hemma (demo).",
                 reporter_name="Karin Björkman",

@@ -5,7 +5,7 @@ Every record belongs to a district (*stadsdelsområde*, or a municipality withou
 districts) — the convenor and, for the one record with personal data
 (`SeriousTalk`), the controller. Who else sees a record follows from the
 parties: the police unit of a co-location, the parties of a forum, the owners
-of an action plan's activities. See `selectors.py`.
+of an action plan's activities. See `access.py`.
 """
 
 from __future__ import annotations

@@ -11,37 +11,37 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import has_role
-from samverkan.accounts.models import RoleCode, User
-from samverkan.collaboration import selectors
-from samverkan.collaboration.forms import today
-from samverkan.collaboration.models import ActivityStatus, MeetingDecision
+from samverkan.accounts.models import User
+from samverkan.collaboration import access
+from samverkan.collaboration.access import ACTIVITY_OWNERS, PARTICIPANTS
+from samverkan.collaboration.common.forms import today
+from samverkan.collaboration.forums.selectors import forum_compliance
+from samverkan.collaboration.models import ActivityStatus, DecisionStatus, MeetingDecision
 from samverkan.core.navigation import register_nav
 from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.intake.school_reports.access import REPORTERS as SCHOOL_REPORTERS
+from samverkan.intake.school_reports.selectors import school_reports_by
 
-COORDINATOR = RoleCode.COLLABORATION_COORDINATOR
-
-register_nav(
-    _("Lokal samverkan"),
-    "collaboration:index",
-    roles={COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.ANALYST, RoleCode.RECEIVER},
-    order=40,
-)
+register_nav(_("Lokal samverkan"), "collaboration:index", roles=set(PARTICIPANTS), order=40)
+# The school channel is intake's, but its pages live under /samverkan/ with the rest
+# of a school's work; so are its menu entry and panel.
 register_nav(
     _("Orosanmälan från skolan"),
     "collaboration:school_report",
-    roles={RoleCode.SCHOOL_STAFF},
+    roles=set(SCHOOL_REPORTERS),
     order=41,
 )
 
 
 @register_panel
 def coordinator_panel(user: User) -> Panel | None:
-    if not has_role(user, COORDINATOR):
+    if not access.is_coordinator(user):
         return None
     day = today()
     items: list[PanelItem] = []
-    for forum in selectors.forums_visible_to(user):
-        row = selectors.forum_compliance(forum, today=day, terms=1)[0]
+    forums = access.forums_visible_to(user)
+    for forum in forums:
+        row = forum_compliance(forum, today=day, terms=1)[0]
         if not row.met:
             items.append(
                 PanelItem(
@@ -60,7 +60,7 @@ def coordinator_panel(user: User) -> Panel | None:
                 )
             )
     overdue = MeetingDecision.objects.filter(
-        meeting__forum__in=selectors.forums_visible_to(user), status="open", due_date__lt=day
+        meeting__forum__in=forums, status=DecisionStatus.OPEN, due_date__lt=day
     ).select_related("meeting__forum")
     for decision in overdue[:5]:
         items.append(
@@ -82,14 +82,14 @@ def coordinator_panel(user: User) -> Panel | None:
 
 @register_panel
 def activities_panel(user: User) -> Panel | None:
-    if not has_role(user, COORDINATOR, RoleCode.SCHOOL_STAFF, RoleCode.ANALYST):
+    if not has_role(user, *ACTIVITY_OWNERS):
         return None
     organisation_id = user.organisation_id
     if organisation_id is None:
         return None
     day = today()
     mine = (
-        selectors.activities_visible_to(user)
+        access.activities_visible_to(user)
         .filter(owner_id=organisation_id)
         .exclude(status__in=[ActivityStatus.DONE, ActivityStatus.CANCELLED])
         .order_by("due_date")
@@ -114,9 +114,9 @@ def activities_panel(user: User) -> Panel | None:
 
 @register_panel
 def school_panel(user: User) -> Panel | None:
-    if not has_role(user, RoleCode.SCHOOL_STAFF):
+    if not has_role(user, *SCHOOL_REPORTERS):
         return None
-    reports = list(selectors.school_reports_by(user)[:5])
+    reports = list(school_reports_by(user)[:5])
     return Panel(
         title=_("Skolans orosanmälningar"),
         empty_text=_("Skolan har inte skickat någon anmälan här."),

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from statistics import median
 
+from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.identity import InvalidPersonId, parse_person_id
 
 # --- terms ----------------------------------------------------------------------------
@@ -72,6 +73,22 @@ class Term:
 
 def term_of(day: date) -> Term:
     return Term(day.year, day.month >= 7)
+
+
+def recent_terms(day: date, count: int) -> list[Term]:
+    """The term containing `day` and the `count - 1` before it, newest first."""
+    terms = [term_of(day)]
+    while len(terms) < count:
+        terms.append(terms[-1].previous())
+    return terms
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period's first and last day as Stockholm instants: [start 00:00, end+1 00:00)."""
+    return (
+        datetime.combine(start, time.min, tzinfo=STOCKHOLM),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=STOCKHOLM),
+    )
 
 
 def terms_between(first: date, last: date) -> list[Term]:

@@ -21,7 +21,7 @@ other refusal on the form, next to the field, keeping what the user typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -50,10 +50,16 @@ def raise_for_access(error: ServiceError) -> None:
         raise PermissionDenied(error.message)
 
 
-def show_on_form(form: forms.BaseForm, error: ServiceError) -> None:
-    """Every message of the refusal beside its field (or above the form)."""
+def show_on_form(
+    form: forms.BaseForm, error: ServiceError, field_names: Mapping[str, str] | None = None
+) -> None:
+    """Every message of the refusal beside its field (or above the form).
+
+    `field_names` maps a service's field name to the form's, where they differ.
+    """
     if isinstance(error, InvalidInput):
-        for field, texts in error.field_errors.items():
+        for name, texts in error.field_errors.items():
+            field = (field_names or {}).get(name, name)
             for text in texts:
                 form.add_error(field if field in form.fields else None, text)
         return
@@ -72,24 +78,26 @@ def form_action(
     form: forms.BaseForm | None,
     call: Callable[[dict[str, Any]], Any],
     *,
-    done: str | Promise | Callable[[Any], str | Promise],
+    done: str | Promise | Callable[[Any], str | Promise] | None,
     success_url: str | Callable[[Any], str],
     rerender: Callable[[Any], HttpResponse],
     conflict_url: str | None = None,
+    field_names: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """Post a form to a service: redirect with `done` on success, else show why not.
 
-    `call` gets the form's cleaned data ({} without a form). An invalid form or
-    input the service refuses is shown again by `rerender(form)` with the errors
-    beside the fields; a record that is not visible answers 404, an action not
-    allowed 403; a conflict (someone else acted first) redirects to
-    `conflict_url` (default `success_url`) with the message, so the user sees the
-    record as it now is. Without a form every refusal but an access one is shown
-    as a message on `success_url`.
+    `call` gets the form's cleaned data ({} without a form). An unbound (GET) or
+    invalid form, or input the service refuses, is shown again by
+    `rerender(form)` with the errors beside the fields; a record that is not
+    visible answers 404, an action not allowed 403; a conflict (someone else
+    acted first) redirects to `conflict_url` (default `success_url`, or this page
+    when that is a function) with the message, so the user sees the record as
+    it now is. Without a form every refusal but an access one is shown as a
+    message on `success_url`.
 
-    `done` and `success_url` may instead be functions of what `call` returned,
-    for a page that goes to the record it just created (refusals then go to
-    `conflict_url`, which such a caller must give).
+    `done` and `success_url` may be functions of what `call` returned, for a
+    page that goes to the record it just created; `done=None` when the page at
+    `success_url` says it itself; `field_names` as in `show_on_form`.
     """
     if form is not None and not form.is_valid():
         return rerender(form)
@@ -99,9 +107,10 @@ def form_action(
         raise_for_access(error)
         if isinstance(error, Conflict) or form is None:
             messages.error(request, error.message)
-            fallback = success_url if isinstance(success_url, str) else request.path
+            fallback = success_url if isinstance(success_url, str) else request.get_full_path()
             return HttpResponseRedirect(conflict_url or fallback)
-        show_on_form(form, error)
+        show_on_form(form, error, field_names)
         return rerender(form)
-    messages.success(request, str(done(result) if callable(done) else done))
+    if done is not None:
+        messages.success(request, str(done(result) if callable(done) else done))
     return HttpResponseRedirect(success_url(result) if callable(success_url) else success_url)

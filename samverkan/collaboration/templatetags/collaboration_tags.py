@@ -1,6 +1,6 @@
 from django import template
 
-from samverkan.collaboration.selectors import function_label as _function_label
+from samverkan.collaboration.forums.selectors import function_label as _function_label
 
 register = template.Library()
 

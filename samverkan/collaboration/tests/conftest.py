@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 
 from samverkan.accounts.models import Role, RoleCode, User
 from samverkan.collaboration.models import (
@@ -16,7 +19,44 @@ from samverkan.collaboration.models import (
     Function,
     TargetGroup,
 )
+from samverkan.intake.models import ConcernReport
+from samverkan.intake.school_reports import services as school_reports
 from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
+
+API = "/api/v1/collaboration"
+# The tests' "now": a Wednesday in the autumn term of 2026.
+NOW = "2026-11-25T10:00:00+01:00"
+
+
+@pytest.fixture
+def clock() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def api_send(client: Any, path: str, payload: Any, method: str = "post") -> Any:
+    """A JSON request to the collaboration API (`path` after /api/v1/collaboration)."""
+    return getattr(client, method)(
+        f"{API}{path}", data=json.dumps(payload), content_type="application/json"
+    )
+
+
+def file_school_report(
+    principal: User, person_id: str, *, received_at: datetime | None = None, **data: Any
+) -> ConcernReport:
+    """A school's concern report about a pupil registered in Farsta."""
+    fields: dict[str, Any] = {
+        "person_id": person_id,
+        "birth_date": None,
+        "registered_municipality": "0180",
+        "registered_district": "Farsta",
+        "narrative": "Oro.",
+        "reporter_name": "Rektor",
+        **data,
+    }
+    return school_reports.school_report_file(
+        actor=principal, data=school_reports.SchoolReportInput(**fields), received_at=received_at
+    )
 
 
 def org(code: str) -> Organisation:
@@ -43,30 +83,37 @@ def sodermalm_coordinator(registry_demo: Any) -> User:
     return make_user("sodermalm", "0180-sodermalm", RoleCode.COLLABORATION_COORDINATOR)
 
 
-@pytest.fixture
-def children_forum(registry_demo: Any) -> Forum:
+def farsta_forum(name: str, kind: str, per_term: int, functions: list[str]) -> Forum:
+    """A forum Farsta convenes with its local police as the other party."""
     forum = Forum.objects.create(
         district=org("0180-farsta"),
-        name="Barn och unga med polisen",
-        kind=ForumKind.CHILDREN_AT_RISK,
-        required_per_term=3,
-        required_functions=[Function.UNIT_MANAGER, Function.POLICE_YOUTH_COORDINATOR],
+        name=name,
+        kind=kind,
+        required_per_term=per_term,
+        required_functions=functions,
     )
     forum.parties.set([org("0180-farsta"), org("polisen-lpo-farsta")])
     return forum
+
+
+@pytest.fixture
+def children_forum(registry_demo: Any) -> Forum:
+    return farsta_forum(
+        "Barn och unga med polisen",
+        ForumKind.CHILDREN_AT_RISK,
+        3,
+        [Function.UNIT_MANAGER, Function.POLICE_YOUTH_COORDINATOR],
+    )
 
 
 @pytest.fixture
 def general_forum(registry_demo: Any) -> Forum:
-    forum = Forum.objects.create(
-        district=org("0180-farsta"),
-        name="Generella frågor Farsta",
-        kind=ForumKind.GENERAL_QUESTIONS,
-        required_per_term=1,
-        required_functions=[Function.DEPARTMENT_HEAD, Function.SCHOOL_PRINCIPAL],
+    return farsta_forum(
+        "Generella frågor Farsta",
+        ForumKind.GENERAL_QUESTIONS,
+        1,
+        [Function.DEPARTMENT_HEAD, Function.SCHOOL_PRINCIPAL],
     )
-    forum.parties.set([org("0180-farsta"), org("polisen-lpo-farsta")])
-    return forum
 
 
 @pytest.fixture

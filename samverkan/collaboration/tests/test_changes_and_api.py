@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
-import time_machine
 
 from samverkan.audit.models import AuditEntry
 from samverkan.collaboration import selectors, services
@@ -20,25 +18,11 @@ from samverkan.collaboration.models import (
     SeriousTalk,
     SituationalPicture,
 )
-from samverkan.collaboration.services import InvalidInput, NotFound
-from samverkan.collaboration.tests.conftest import org
+from samverkan.collaboration.tests.conftest import api_send, org
+from samverkan.core.errors import InvalidInput, NotFound
 from samverkan.core.testing.api import error_text
 
-pytestmark = pytest.mark.django_db
-
-API = "/api/v1/collaboration"
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
-        yield
-
-
-def post(client, path, payload, method="post"):
-    return getattr(client, method)(
-        f"{API}{path}", data=json.dumps(payload), content_type="application/json"
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
@@ -170,7 +154,7 @@ def test_a_party_that_does_not_convene_the_forum_cannot_edit_it(
 ):
     client = logged_in_client(police_coordinator)
     assert client.get(f"/samverkan/forum/{children_forum.pk}/andra/").status_code == 403
-    response = post(
+    response = api_send(
         client,
         f"/forums/{children_forum.pk}",
         {"name": "Kapat", "required_per_term": 1},
@@ -184,7 +168,7 @@ def test_api_creates_forum_colocation_picture_plan_activity_and_indicator(
     logged_in_client, collaboration_coordinator
 ):
     client = logged_in_client(collaboration_coordinator)
-    forum = post(
+    forum = api_send(
         client,
         "/forums",
         {
@@ -202,7 +186,7 @@ def test_api_creates_forum_colocation_picture_plan_activity_and_indicator(
         "0180-farsta",
         "polisen-lpo-farsta",
     }
-    stationing = post(
+    stationing = api_send(
         client,
         "/colocations",
         {
@@ -214,13 +198,13 @@ def test_api_creates_forum_colocation_picture_plan_activity_and_indicator(
         },
     )
     assert stationing.status_code == 201
-    changed = post(
+    changed = api_send(
         client,
         f"/colocations/{stationing.json()['id']}/changes",
         {"weekdays": [0, 2], "effective_from": "2026-12-01"},
     )
     assert changed.status_code == 200 and changed.json()["id"] != stationing.json()["id"]
-    picture = post(
+    picture = api_send(
         client,
         "/situational-pictures",
         {
@@ -232,10 +216,12 @@ def test_api_creates_forum_colocation_picture_plan_activity_and_indicator(
     )
     assert picture.status_code == 201
     picture_id = picture.json()["id"]
-    text = post(client, f"/situational-pictures/{picture_id}/texts", {"text": "Oro kring torget."})
+    text = api_send(
+        client, f"/situational-pictures/{picture_id}/texts", {"text": "Oro kring torget."}
+    )
     assert text.status_code == 201
     assert PictureContribution.objects.get().picture_id == picture_id
-    plan = post(
+    plan = api_send(
         client,
         "/action-plans",
         {
@@ -248,7 +234,7 @@ def test_api_creates_forum_colocation_picture_plan_activity_and_indicator(
     )
     assert plan.status_code == 201
     assert ActionPlan.objects.get(pk=plan.json()["id"]).situational_picture_id == picture_id
-    activity = post(
+    activity = api_send(
         client,
         f"/action-plans/{plan.json()['id']}/activities",
         {
@@ -260,7 +246,7 @@ def test_api_creates_forum_colocation_picture_plan_activity_and_indicator(
     )
     assert activity.status_code == 201, activity.content
     assert Activity.objects.get(pk=activity.json()["id"]).owner.code == "polisen-lpo-farsta"
-    indicator = post(
+    indicator = api_send(
         client,
         "/indicators",
         {
@@ -279,7 +265,7 @@ def test_api_refusals_are_clear_and_write_nothing(
     logged_in_client, collaboration_coordinator, sodermalm_coordinator
 ):
     client = logged_in_client(collaboration_coordinator)
-    bad_days = post(
+    bad_days = api_send(
         client,
         "/colocations",
         {
@@ -292,7 +278,7 @@ def test_api_refusals_are_clear_and_write_nothing(
     )
     assert bad_days.status_code == 422
     assert "måndag till fredag" in error_text(bad_days)
-    unknown = post(
+    unknown = api_send(
         client,
         "/situational-pictures",
         {
@@ -303,7 +289,7 @@ def test_api_refusals_are_clear_and_write_nothing(
         },
     )
     assert unknown.status_code == 422 and "Okänd organisation" in error_text(unknown)
-    other = post(
+    other = api_send(
         logged_in_client(sodermalm_coordinator),
         "/action-plans",
         {
@@ -330,9 +316,10 @@ def test_api_serious_talk_is_on_the_districts_record(logged_in_client, collabora
     }
     client = logged_in_client(collaboration_coordinator)
     assert (
-        post(client, "/serious-talks", {**payload, "person_id": "20120515-2381"}).status_code == 422
+        api_send(client, "/serious-talks", {**payload, "person_id": "20120515-2381"}).status_code
+        == 422
     )
-    response = post(client, "/serious-talks", payload)
+    response = api_send(client, "/serious-talks", payload)
     assert response.status_code == 201
     talk = SeriousTalk.objects.get(pk=response.json()["id"])
     assert talk.person_id == "201205152380" and talk.district.code == "0180-farsta"
@@ -354,9 +341,9 @@ def test_an_analyst_reads_no_case_minutes_and_changes_no_activity(
     assert client.get(f"/samverkan/moten/{meetings['children_at_risk'].pk}/").status_code == 403
     assert client.get(f"/samverkan/moten/{meetings['general_questions'].pk}/").status_code == 200
     activity = plan.activities.get(owner__code="0180-farsta")
-    response = post(client, f"/activities/{activity.pk}", {"status": "done", "note": "Klart."})
+    response = api_send(client, f"/activities/{activity.pk}", {"status": "done", "note": "Klart."})
     assert response.status_code in (403, 404)
     activity.refresh_from_db()
     assert activity.status != "done" and not activity.notes.exists()
     mine = logged_in_client(collaboration_coordinator)
-    assert post(mine, f"/activities/{activity.pk}", {"status": "done"}).status_code == 200
+    assert api_send(mine, f"/activities/{activity.pk}", {"status": "done"}).status_code == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
@@ -21,13 +20,7 @@ from samverkan.collaboration.models import (
 )
 from samverkan.collaboration.tests.conftest import org
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def forum_form(**overrides):

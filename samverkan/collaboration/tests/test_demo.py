@@ -93,14 +93,12 @@ def test_admin_lists_the_standing_set_up(demo_loaded, admin_client):
 
 
 def test_demo_police_coordinator_updates_only_the_police_activities(demo_loaded, logged_in_client):
-    from samverkan.collaboration import services
+    from samverkan.collaboration.access import can_update_activity
     from samverkan.collaboration.models import Activity
 
     police = User.objects.get(username="polis-farsta")
     plan = ActionPlan.objects.get()
-    mine = [
-        a for a in Activity.objects.filter(plan=plan) if services.can_update_activity(police, a)
-    ]
+    mine = [a for a in Activity.objects.filter(plan=plan) if can_update_activity(police, a)]
     assert mine and {a.owner.code for a in mine} == {"polisen-lpo-farsta"}
     page = logged_in_client(police).get(reverse("collaboration:plan_detail", args=[plan.pk]))
     assert page.status_code == 200

@@ -7,7 +7,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from samverkan.collaboration import rules, selectors, services
 from samverkan.collaboration.models import (
@@ -17,22 +16,17 @@ from samverkan.collaboration.models import (
     QuestionType,
     ReportFollowed,
 )
-from samverkan.collaboration.tests.conftest import org
+from samverkan.collaboration.tests.conftest import file_school_report, org
+from samverkan.core.errors import InvalidInput, NotFound
 from samverkan.intake import services as intake
 from samverkan.intake.tests.testdata import make_person_id
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 SE = ZoneInfo("Europe/Stockholm")
 TODAY = date(2026, 11, 25)
 AUTUMN, SPRING = rules.Term(2026, True), rules.Term(2026, False)
 A, B, C, D = (make_person_id(date(2012, 1, n)) for n in (1, 2, 3, 4))
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(datetime(2026, 11, 25, 10, tzinfo=SE), tick=False):
-        yield
 
 
 def indicator(kind, forum, **extra):
@@ -42,17 +36,9 @@ def indicator(kind, forum, **extra):
 
 
 def school_report(principal, person_id, day):
-    return services.school_report_file(
-        actor=principal,
-        data=services.SchoolReportInput(
-            person_id=person_id,
-            birth_date=None,
-            registered_municipality="0180",
-            registered_district="Farsta",
-            narrative="Hög frånvaro.",
-            reporter_name="Rektor",
-        ),
-        received_at=datetime.combine(day, datetime.min.time(), tzinfo=SE).replace(hour=9),
+    received_at = datetime.combine(day, datetime.min.time(), tzinfo=SE).replace(hour=9)
+    return file_school_report(
+        principal, person_id, received_at=received_at, narrative="Hög frånvaro."
     )
 
 
@@ -169,7 +155,7 @@ def test_manual_indicator_entered_with_its_source(
     assert [p.value for p in series.points] == [8.8, 7.9]
     assert series.points[1].source == "Skolornas frånvarouppföljning"
     assert (series.trend, series.good) == ("down", True)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(InvalidInput):
         services.indicator_value_enter(
             actor=collaboration_coordinator,
             indicator_id=item.pk,
@@ -177,7 +163,7 @@ def test_manual_indicator_entered_with_its_source(
             value=Decimal(1),
             source="x",
         )
-    with pytest.raises(services.NotFound):
+    with pytest.raises(NotFound):
         services.indicator_value_enter(
             actor=police_coordinator,
             indicator_id=item.pk,

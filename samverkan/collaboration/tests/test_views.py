@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from samverkan.collaboration.models import Activity, Meeting
-from samverkan.collaboration.tests.conftest import org
+from samverkan.collaboration.tests.conftest import api_send, file_school_report, org
 from samverkan.core.testing.api import error_text
 from samverkan.intake import selectors as intake_selectors
 from samverkan.intake.models import ConcernReport, SourceChannel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 PERSON_ID = "20120515-2380"
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel("2026-11-25T10:00:00+01:00", tick=False):
-        yield
 
 
 def school_form(**overrides):
@@ -228,19 +220,7 @@ def test_pages_render_for_the_coordinator(
 def test_situational_picture_suppresses_small_counts_outside_the_district(
     logged_in_client, collaboration_coordinator, police_coordinator, principal, plan
 ):
-    from samverkan.collaboration import services
-
-    services.school_report_file(
-        actor=principal,
-        data=services.SchoolReportInput(
-            person_id=PERSON_ID,
-            birth_date=None,
-            registered_municipality="0180",
-            registered_district="Farsta",
-            narrative="Oro.",
-            reporter_name="Rektor",
-        ),
-    )
+    file_school_report(principal, PERSON_ID)
     client = logged_in_client(collaboration_coordinator)
     response = client.post(
         reverse("collaboration:picture_list"),
@@ -267,43 +247,37 @@ def test_api_forums_meetings_and_school_reports(
     client = logged_in_client(collaboration_coordinator)
     (forum,) = client.get("/api/v1/collaboration/forums").json()
     assert forum["current"]["held"] == 0 and forum["current"]["term"] == "2026-HT"
-    response = client.post(
-        f"/api/v1/collaboration/forums/{children_forum.pk}/meetings",
-        data=json.dumps(
-            {"held_on": "2026-11-20", "functions_present": ["unit_manager"], "minutes": "x"}
-        ),
-        content_type="application/json",
+    response = api_send(
+        client,
+        f"/forums/{children_forum.pk}/meetings",
+        {"held_on": "2026-11-20", "functions_present": ["unit_manager"], "minutes": "x"},
     )
     assert response.status_code == 201
     rows = client.get(f"/api/v1/collaboration/forums/{children_forum.pk}/compliance").json()
     assert rows[0]["held"] == 1 and rows[0]["functions_met"] is False
-    response = logged_in_client(principal).post(
-        "/api/v1/collaboration/school-reports",
-        data=json.dumps(
-            {
-                "person_id": PERSON_ID,
-                "registered_municipality": "0182",
-                "narrative": "Oro.",
-                "reporter_name": "Rektor",
-            }
-        ),
-        content_type="application/json",
+    response = api_send(
+        logged_in_client(principal),
+        "/school-reports",
+        {
+            "person_id": PERSON_ID,
+            "registered_municipality": "0182",
+            "narrative": "Oro.",
+            "reporter_name": "Rektor",
+        },
     )
     assert response.status_code == 201, response.content
     assert response.json()["receiver"] == "0182"
-    refused = logged_in_client(collaboration_coordinator).post(
-        "/api/v1/collaboration/consultations",
-        data=json.dumps(
-            {
-                "district": "0180-farsta",
-                "police_unit": "polisen-lpo-farsta",
-                "held_on": "2026-11-24",
-                "question_type": "other",
-                "question": f"Gäller {PERSON_ID}",
-                "advice": "Ja",
-            }
-        ),
-        content_type="application/json",
+    refused = api_send(
+        logged_in_client(collaboration_coordinator),
+        "/consultations",
+        {
+            "district": "0180-farsta",
+            "police_unit": "polisen-lpo-farsta",
+            "held_on": "2026-11-24",
+            "question_type": "other",
+            "question": f"Gäller {PERSON_ID}",
+            "advice": "Ja",
+        },
     )
     assert refused.status_code == 422 and "personnummer" in error_text(refused)
     assert client.get("/api/v1/collaboration/forums").status_code == 200
@@ -348,15 +322,7 @@ def test_api_activities_each_party_its_own(logged_in_client, police_coordinator,
     assert [(r["owner"], r["can_update"]) for r in rows] == [("polisen-lpo-farsta", True)]
     own = rows[0]["id"]
     other = Activity.objects.get(plan=plan, owner__code="0180-farsta").pk
-    response = client.post(
-        f"/api/v1/collaboration/activities/{own}",
-        data=json.dumps({"status": "ongoing", "note": "Påbörjad."}),
-        content_type="application/json",
-    )
+    response = api_send(client, f"/activities/{own}", {"status": "ongoing", "note": "Påbörjad."})
     assert response.status_code == 200
-    response = client.post(
-        f"/api/v1/collaboration/activities/{other}",
-        data=json.dumps({"status": "done"}),
-        content_type="application/json",
-    )
+    response = api_send(client, f"/activities/{other}", {"status": "done"})
     assert response.status_code == 404

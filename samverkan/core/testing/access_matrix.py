@@ -67,6 +67,21 @@ API_NAMESPACE = "api"
 # The API's own pages that are not operations of the schema.
 API_PAGES = ("api:openapi-json", "api:openapi-view", "api:api-root")
 
+
+def collaboration_groups() -> dict[str, frozenset[str]]:
+    """Who collaboration's role groups (`collaboration.access`) let in, as personas.
+
+    The rows that check nothing but the role take these; rows that also depend on
+    the record (Farsta's forum, its co-location) name the personas themselves.
+    """
+    from samverkan.collaboration import access
+
+    return {
+        "participants": personas_holding(access.PARTICIPANTS),
+        "plan_readers": personas_holding(access.PLAN_READERS),
+    }
+
+
 DEMO_MODULES = (
     "samverkan.accounts.demo",
     "samverkan.agreements.demo",

@@ -56,6 +56,7 @@ from samverkan.core.testing.access_matrix import (
     admin_url_names,
     api_operations,
     client_for,
+    collaboration_groups,
     example_body,
     load_matrix_data,
     personas_holding,
@@ -88,8 +89,10 @@ NOBODY: frozenset[str] = frozenset()
 EVERYONE = frozenset(PERSONAS)
 SIGNED_IN = frozenset(USER_PERSONAS)
 RECEIVERS = frozenset({NACKA, SOLNA})
-# collaboration.views.PARTICIPANTS (the police's coordinator holds the coordinator role)
-PARTICIPANTS = frozenset({FARSTA, SKOLA, NACKA, SOLNA, ANALYST, FARSTA_POLICE})
+# collaboration.access's role groups (the police's coordinator holds the coordinator role):
+# PARTICIPANTS = {FARSTA, SKOLA, NACKA, SOLNA, ANALYST, FARSTA_POLICE}; PLAN_READERS adds ROC
+COLLABORATION = collaboration_groups()
+PARTICIPANTS = COLLABORATION["participants"]
 # Farsta's records: its coordinator, and participants of the city above the district
 FARSTA_AND_ABOVE = frozenset({FARSTA, ANALYST})
 # ... and the police in Farsta, a party of its forums, action plan and situational picture
@@ -309,7 +312,7 @@ TABLE: dict[str, Row] = {
         audit=Audit("view", "collaboration.SeriousTalk", "serious_talk"),
         audit_for={FARSTA},
     ),
-    "collaboration:picture_list": page(PARTICIPANTS | {ROC}),
+    "collaboration:picture_list": page(COLLABORATION["plan_readers"]),
     "collaboration:picture_detail": page(FARSTA_PARTIES, picture_id="picture"),
     "collaboration:plan_new": form({FARSTA}),
     "collaboration:plan_detail": page(FARSTA_PARTIES, plan_id="plan"),
@@ -471,7 +474,7 @@ TABLE: dict[str, Row] = {
     "api:samverkan_collaboration_api_plan_activities": api(FARSTA_PARTIES, plan_id="plan"),
     "api:samverkan_collaboration_api_activity_update": api({FARSTA}, activity_id="activity"),
     "api:samverkan_collaboration_api_school_list": api(PARTICIPANTS),
-    "api:samverkan_collaboration_api_school_report_create": api({SKOLA}),
+    "api:samverkan_intake_school_reports_api_school_report_create": api({SKOLA}),
     "api:samverkan_collaboration_api_indicator_list": api(PARTICIPANTS),
     "api:samverkan_collaboration_api_indicator_value": api(
         {FARSTA}, indicator_id="manual_indicator"

@@ -1,0 +1,53 @@
+"""The school channel's API operation, mounted at /api/v1/collaboration/school-reports.
+
+Errors are intake's core errors, answered by the API's one exception handler.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from samverkan.accounts.access import has_role
+from samverkan.agreements.api import VerifiedSessionAuth
+from samverkan.core.errors import NotAllowed
+from samverkan.intake.school_reports import access, services
+
+router = Router(tags=["collaboration"], auth=[VerifiedSessionAuth()])
+
+
+class SchoolReportIn(Schema):
+    person_id: str | None = None
+    birth_date: date | None = None
+    registered_municipality: str
+    registered_district: str | None = None
+    narrative: str
+    reporter_name: str
+    reporter_title: str = ""
+    reporter_phone: str = ""
+    wants_feedback: bool = False
+
+
+class SchoolReportOut(Schema):
+    public_id: str
+    status: str
+    receiver: str
+    preliminary_assessment_due: date
+
+
+@router.post("/school-reports", response={201: SchoolReportOut})
+def school_report_create(request: HttpRequest, payload: SchoolReportIn) -> tuple[int, Any]:
+    if not has_role(request.user, *access.REPORTERS):
+        raise NotAllowed("Du har inte behörighet till detta.")
+    report = services.school_report_file(
+        actor=request.user, data=services.SchoolReportInput(**payload.dict())
+    )
+    return 201, SchoolReportOut(
+        public_id=str(report.public_id),
+        status=report.status,
+        receiver=report.controller.code,
+        preliminary_assessment_due=report.preliminary_assessment_due,
+    )

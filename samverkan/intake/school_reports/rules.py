@@ -1,0 +1,29 @@
+"""Pure rules of the school channel: how a school's report maps onto intake's report.
+
+A school reports straight to the district (or municipality) where the pupil is
+registered (folkbokförd); the report is found where the school is. The school
+names the pupil's residence as its form and API do; intake names it as its
+`ReportInput` does.
+"""
+
+from __future__ import annotations
+
+# intake's field name → the school channel's field name, where they differ
+SCHOOL_FIELD_OF: dict[str, str] = {
+    "home_municipality": "registered_municipality",
+    "home_district": "registered_district",
+}
+
+# at most this many sent forms are remembered per session (a second send is no second report)
+REMEMBERED_SUBMISSIONS = 20
+
+
+def reporting_unit(reporter_title: str, school_name: str) -> str:
+    """The reporter's unit as intake records it: "Rektor, Testskolan"."""
+    return ", ".join(part for part in (reporter_title.strip(), school_name) if part)
+
+
+def remember_submission(submitted: dict[str, str], token: str, public_id: str) -> dict[str, str]:
+    """The session's sent forms with this one added, the oldest forgotten."""
+    remembered = {**submitted, token: public_id}
+    return dict(list(remembered.items())[-REMEMBERED_SUBMISSIONS:])
