@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.core.models import RecordedBy
 from samverkan.defectors import rules
 
 DEFECTOR_ROLES = ("defector_coordinator", "administrator")
@@ -282,7 +283,7 @@ class PreconditionConfirmation(models.Model):
         )
 
 
-class ThreatAssessment(models.Model):
+class ThreatAssessment(RecordedBy):
     """The police personal-security section's (BOPS) threat assessment."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="threats")
@@ -298,10 +299,6 @@ class ThreatAssessment(models.Model):
     level = models.CharField(_("hotbild"), max_length=10, choices=THREAT_CHOICES)
     relocation_needed = models.BooleanField(_("behov av omlokalisering"), default=False)
     note = models.TextField(_("anteckning"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("registrerat"))
 
     class Meta:
         verbose_name = _("hotbedömning")
@@ -338,7 +335,7 @@ class ChildrenTask(models.Model):
         return f"{self.assignment_id}: {self.description[:40]}"
 
 
-class Consultation(models.Model):
+class Consultation(RecordedBy):
     """Samråd between the parties (and with the Police)."""
 
     assignment = models.ForeignKey(
@@ -348,10 +345,6 @@ class Consultation(models.Model):
     participants = models.TextField(_("deltagare"))
     notes = models.TextField(_("anteckningar"), blank=True)
     decisions = models.TextField(_("beslut"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("registrerat"))
 
     class Meta:
         verbose_name = _("samråd")
@@ -527,7 +520,7 @@ class Reconciliation(models.Model):
         return self.a_for_b + self.b_for_a
 
 
-class FollowUp(models.Model):
+class FollowUp(RecordedBy):
     """Follow-up meeting led by the home municipality with the receiving one taking part."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="followups")
@@ -537,10 +530,6 @@ class FollowUp(models.Model):
     motivation = models.TextField(_("motivation"), blank=True)
     threat = models.TextField(_("hotbild"), blank=True)
     next_step = models.TextField(_("nästa steg"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("registrerat"))
 
     class Meta:
         verbose_name = _("uppföljning")
