@@ -72,8 +72,8 @@ def form_action(
     form: forms.BaseForm | None,
     call: Callable[[dict[str, Any]], object],
     *,
-    done: str | Promise,
-    success_url: str,
+    done: str | Promise | Callable[[Any], str | Promise],
+    success_url: str | Callable[[Any], str],
     rerender: Callable[[Any], HttpResponse],
     conflict_url: str | None = None,
 ) -> HttpResponse:
@@ -86,17 +86,23 @@ def form_action(
     `conflict_url` (default `success_url`) with the message, so the user sees the
     record as it now is. Without a form every refusal but an access one is shown
     as a message on `success_url`.
+
+    `done` and `success_url` may be functions of what `call` returned (e.g. the
+    page of the record it created); a conflict then goes to `conflict_url`, or
+    without one is shown on the form.
     """
     if form is not None and not form.is_valid():
         return rerender(form)
     try:
-        call(form.cleaned_data if form is not None else {})
+        result = call(form.cleaned_data if form is not None else {})
     except ServiceError as error:
         raise_for_access(error)
-        if isinstance(error, Conflict) or form is None:
+        back = conflict_url or (success_url if isinstance(success_url, str) else None)
+        if (isinstance(error, Conflict) or form is None) and back is not None:
             messages.error(request, error.message)
-            return HttpResponseRedirect(conflict_url or success_url)
+            return HttpResponseRedirect(back)
+        assert form is not None, "give conflict_url when success_url depends on the result"
         show_on_form(form, error)
         return rerender(form)
-    messages.success(request, str(done))
-    return HttpResponseRedirect(success_url)
+    messages.success(request, str(done(result) if callable(done) else done))
+    return HttpResponseRedirect(success_url(result) if callable(success_url) else success_url)

@@ -11,17 +11,14 @@ state, so two people acting at once never both succeed.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.core.models import RecordedBy
 from samverkan.defectors import rules
-
-DEFECTOR_ROLES = ("defector_coordinator", "administrator")
 
 
 def _choices(enum_type: Any, labels: dict[Any, Any] | None = None) -> list[tuple[str, Any]]:
@@ -108,24 +105,6 @@ class HandlingRule(models.Model):
         return rules.HandlingRule(self.central_for_high_threat_relocation)
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Only the two parties see an assignment, and within them only defector roles."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if not has_role(user, *DEFECTOR_ROLES):
-            return self.none()
-        organisation_ids = responsible_organisation_ids(user)
-        if not organisation_ids:
-            return self.none()
-        return self.filter(
-            Q(home_municipality_id__in=organisation_ids)
-            | Q(receiving_municipality_id__in=organisation_ids)
-            | Q(home_handler_id__in=organisation_ids)
-            | Q(receiving_handler_id__in=organisation_ids)
-        )
-
-
 class Assignment(models.Model):
     reference = models.CharField(_("uppdragsnummer"), max_length=30, unique=True)
     agreement = models.ForeignKey(
@@ -189,8 +168,6 @@ class Assignment(models.Model):
     )
     started_on = models.DateField(_("startade"), null=True, blank=True)
     ended_on = models.DateField(_("avslutades"), null=True, blank=True)
-
-    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("uppdrag")

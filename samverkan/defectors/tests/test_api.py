@@ -41,7 +41,7 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
         {"action": "request"},
         content_type="application/json",
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 409  # the assignment is not ready: a state, not input
     assert "Bekräfta att personen är motiverad" in error_text(refused)
     from samverkan.defectors.models import Assignment
 
@@ -57,7 +57,7 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
     wrong_side = home.post(
         f"{API}/assignments/{pk}/transitions", {"action": "accept"}, content_type="application/json"
     )
-    assert wrong_side.status_code == 400
+    assert wrong_side.status_code == 403  # only the receiving side accepts
     ok = receiving.post(
         f"{API}/assignments/{pk}/transitions", {"action": "accept"}, content_type="application/json"
     )
@@ -78,7 +78,7 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
         {"intervention": housing["id"], "incurred_on": "2024-02-01", "amount": "9000.00"},
         content_type="application/json",
     )
-    assert blocked.status_code == 400
+    assert blocked.status_code == 422  # the intervention is not this side's to book
     assert "aldrig bokas på den mottagande kommunen" in error_text(blocked)
     cost = receiving.post(
         f"{API}/assignments/{pk}/costs",

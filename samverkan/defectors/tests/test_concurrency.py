@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from samverkan.defectors import rules, services
 from samverkan.defectors.models import Assignment, AssignmentEvent, Reconciliation
-from samverkan.defectors.services import DefectorError
+from samverkan.core.errors import ServiceError
 
 from .conftest import GOTHENBURG, STOCKHOLM, accepted, confirm_all, coordinator, draft
 
@@ -27,7 +27,7 @@ def race(*calls):
         try:
             barrier.wait()
             results.append(call())
-        except DefectorError as error:
+        except ServiceError as error:
             results.append(error)
         finally:
             connections.close_all()
@@ -52,7 +52,7 @@ def test_accept_and_decline_at_once_one_wins(agreement, stockholm, gothenburg, o
         lambda: services.assignment_accept(actor=gothenburg, assignment=one),
         lambda: services.assignment_decline(actor=colleague, assignment=two, reason="Nej"),
     )
-    assert sum(isinstance(r, DefectorError) for r in results) == 1
+    assert sum(isinstance(r, ServiceError) for r in results) == 1
     answers = AssignmentEvent.objects.filter(
         assignment=assignment, to_state__in=["accepted", "declined"]
     )
@@ -72,7 +72,7 @@ def test_two_approvers_of_one_party_at_once_one_wins(agreement, stockholm, gothe
         lambda: services.reconciliation_approve(actor=stockholm, reconciliation=r),
         lambda: services.reconciliation_approve(actor=colleague, reconciliation=r),
     )
-    assert sum(isinstance(x, DefectorError) for x in results) == 1
+    assert sum(isinstance(x, ServiceError) for x in results) == 1
     assert Reconciliation.objects.get(pk=r.pk).approved_a_at is not None
 
 
@@ -88,5 +88,5 @@ def test_both_parties_approve_at_once_locks_exactly_once(agreement, stockholm, g
         lambda: services.reconciliation_approve(actor=stockholm, reconciliation=r),
         lambda: services.reconciliation_approve(actor=gothenburg, reconciliation=r),
     )
-    assert not any(isinstance(x, DefectorError) for x in results)
+    assert not any(isinstance(x, ServiceError) for x in results)
     assert Reconciliation.objects.get(pk=r.pk).locked_at is not None
