@@ -17,6 +17,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.agreements import rules
 from samverkan.core.models import RecordedBy
 
@@ -96,8 +97,7 @@ class PartyRole(models.TextChoices):
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def visible_to(self, user: Any) -> AgreementQuerySet:
-        from samverkan.accounts.access import responsible_organisation_ids
-
+        """Agreements of the user's parties (the role-free part of `access.visible_to`)."""
         ids = responsible_organisation_ids(user)
         if not ids:
             return self.none()

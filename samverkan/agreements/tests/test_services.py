@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from samverkan.agreements import services
@@ -12,6 +12,7 @@ from samverkan.agreements.demo import organisation
 from samverkan.agreements.models import Agreement, AgreementDecision, TerminationNotification
 from samverkan.agreements.selectors import single_entry_municipalities_in_force
 from samverkan.core.calendar import STOCKHOLM
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=STOCKHOLM)
@@ -50,7 +51,7 @@ def test_missing_decision_recorded_puts_nynashamn_in_force(demo, agreement_admin
 @time_machine.travel(NOW)
 def test_decision_in_the_future_is_refused(demo, agreement_admin):
     nynashamn = agreement("0192")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.decision_record(
             actor=agreement_admin,
             agreement=nynashamn,
@@ -81,14 +82,14 @@ def test_written_notice_computes_last_day_and_creates_roc_task(demo, nacka_agree
     services.notification_mark_sent(actor=nacka_agreement_admin, notification=task, note="e-post")
     task.refresh_from_db()
     assert task.sent_at is not None
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.notification_mark_sent(actor=nacka_agreement_admin, notification=task)
 
 
 @time_machine.travel(NOW)
 def test_notice_must_be_written(demo, agreement_admin):
     nacka = agreement("0182")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.notice_give(
             actor=agreement_admin,
             agreement=nacka,
@@ -102,7 +103,7 @@ def test_notice_must_be_written(demo, agreement_admin):
 @time_machine.travel(NOW)
 def test_admin_of_another_municipality_cannot_act(demo, nacka_agreement_admin):
     solna = agreement("0184")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.notice_give(
             actor=nacka_agreement_admin,
             agreement=solna,
@@ -110,7 +111,7 @@ def test_admin_of_another_municipality_cannot_act(demo, nacka_agreement_admin):
             given_on=date(2026, 11, 25),
             document=pdf(),
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.amendment_add(
             actor=nacka_agreement_admin,
             agreement=solna,
@@ -122,7 +123,7 @@ def test_admin_of_another_municipality_cannot_act(demo, nacka_agreement_admin):
 @time_machine.travel(NOW)
 def test_receiver_is_not_an_agreement_admin(demo, nacka_receiver):
     nacka = agreement("0182")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.amendment_add(
             actor=nacka_receiver, agreement=nacka, summary="x", effective_date=date(2027, 1, 1)
         )
@@ -140,7 +141,7 @@ def test_amendment_applies_once_both_parties_decided(demo, agreement_admin):
         effective_date=date(2026, 12, 1),
     )
     assert amendment.number == 1
-    with pytest.raises(ValidationError) as other_body:
+    with pytest.raises(InvalidInput) as other_body:
         services.decision_record(
             actor=agreement_admin,
             agreement=nacka,
@@ -183,7 +184,7 @@ def test_dpa_attached_between_parties(demo, agreement_admin):
         document=pdf("pub.pdf"),
     )
     assert dpa.pk and dpa.document
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.dpa_attach(
             actor=agreement_admin,
             agreement=nacka,
@@ -195,7 +196,7 @@ def test_dpa_attached_between_parties(demo, agreement_admin):
 
 
 def test_a_single_entry_agreement_has_exactly_two_parties(db):
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.agreement_create(
             actor=None,
             type_code="single_entry",
@@ -208,7 +209,7 @@ def test_a_single_entry_agreement_has_exactly_two_parties(db):
 
 
 def test_single_entry_is_always_with_stockholm(db):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.agreement_create(
             actor=None,
             type_code="single_entry",

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from samverkan.core.errors import ServiceError
 from samverkan.defectors import rules, services
 from samverkan.defectors.models import Assignment, AssignmentEvent, Reconciliation
-from samverkan.core.errors import ServiceError
 
 from .conftest import GOTHENBURG, STOCKHOLM, accepted, confirm_all, coordinator, draft
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
+from samverkan.core.errors import NotAllowed, ServiceError
 from samverkan.defectors import access, rules, services
 from samverkan.defectors.models import Assignment, AssignmentEvent, CostEntry
-from samverkan.core.errors import NotAllowed, ServiceError
 
 from .conftest import GOTHENBURG, MALMO, STOCKHOLM, accepted, confirm_all, draft, make_agreement
 
