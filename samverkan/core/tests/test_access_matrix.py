@@ -267,8 +267,10 @@ TABLE: dict[str, Row] = {
     "defectors:consultation": action({AVHOPP}, pk="assignment"),
     "defectors:plan": action({AVHOPP}, pk="assignment"),
     "defectors:intervention_add": action({AVHOPP}, pk="assignment"),
-    "defectors:intervention_decline": action({AVHOPP}, pk="intervention"),
-    "defectors:intervention_status": action({AVHOPP}, pk="intervention"),
+    # only the receiving side (Göteborg) declines an intervention, as over the API
+    "defectors:intervention_decline": action(NOBODY, expect={AVHOPP: 403}, pk="intervention"),
+    # ... and only the party that bears it (here Göteborg) changes its status
+    "defectors:intervention_status": action(NOBODY, expect={AVHOPP: 403}, pk="intervention"),
     "defectors:cost": action({AVHOPP}, pk="assignment"),
     "defectors:followup": action({AVHOPP}, pk="assignment"),
     "defectors:agreement": page({AVHOPP}, pk="defector_agreement"),
