@@ -6,10 +6,10 @@ import pytest
 from django.db import connection, connections
 
 from samverkan.core.errors import ServiceError
-from samverkan.defectors import rules, services
+from samverkan.defectors import services
 from samverkan.defectors.models import Assignment, AssignmentEvent, Reconciliation
 
-from .conftest import GOTHENBURG, STOCKHOLM, accepted, confirm_all, coordinator, draft
+from .conftest import GOTHENBURG, STOCKHOLM, accepted, coordinator, reconcile, requested
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -42,10 +42,7 @@ def race(*calls):
 
 def test_accept_and_decline_at_once_one_wins(agreement, stockholm, gothenburg, org):
     colleague = coordinator("avhopp-gbg-2", GOTHENBURG)
-    assignment = draft(stockholm, agreement, org[GOTHENBURG])
-    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
-    confirm_all(stockholm, assignment)
-    services.assignment_request(actor=stockholm, assignment=assignment)
+    assignment = requested(stockholm, agreement, org[GOTHENBURG])
     one = Assignment.objects.get(pk=assignment.pk)
     two = Assignment.objects.get(pk=assignment.pk)
     results = race(
@@ -62,12 +59,7 @@ def test_accept_and_decline_at_once_one_wins(agreement, stockholm, gothenburg, o
 def test_two_approvers_of_one_party_at_once_one_wins(agreement, stockholm, gothenburg, org):
     colleague = coordinator("avhopp-2", STOCKHOLM)
     accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
-    r = services.reconciliation_compute(
-        actor=stockholm,
-        agreement=agreement,
-        period=rules.Period(2024, 1),
-        other_party=org[GOTHENBURG],
-    )
+    r = reconcile(stockholm, agreement, org[GOTHENBURG])
     results = race(
         lambda: services.reconciliation_approve(actor=stockholm, reconciliation=r),
         lambda: services.reconciliation_approve(actor=colleague, reconciliation=r),
@@ -78,12 +70,7 @@ def test_two_approvers_of_one_party_at_once_one_wins(agreement, stockholm, gothe
 
 def test_both_parties_approve_at_once_locks_exactly_once(agreement, stockholm, gothenburg, org):
     accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
-    r = services.reconciliation_compute(
-        actor=stockholm,
-        agreement=agreement,
-        period=rules.Period(2024, 1),
-        other_party=org[GOTHENBURG],
-    )
+    r = reconcile(stockholm, agreement, org[GOTHENBURG])
     results = race(
         lambda: services.reconciliation_approve(actor=stockholm, reconciliation=r),
         lambda: services.reconciliation_approve(actor=gothenburg, reconciliation=r),
