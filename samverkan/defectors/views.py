@@ -220,12 +220,15 @@ def assignment_transition(request: HttpRequest, pk: int, action: str) -> HttpRes
 def _assignment_form_action(
     name: str,
     form_class: Callable[..., forms.Form],
-    call: Callable[[HttpRequest, Assignment, dict[str, Any]], Any],
+    service: Callable[..., Any],
     anchor: str,
     success: str,
     form_kwargs: Callable[[Assignment], dict[str, Any]] | None = None,
 ) -> Callable[..., HttpResponse]:
-    """A page that posts one of the assignment page's forms to a service."""
+    """A page that posts one of the assignment page's forms to a service.
+
+    The form's fields are the service's keywords besides `actor` and `assignment`.
+    """
 
     @require_POST
     @defector_view
@@ -236,7 +239,7 @@ def _assignment_form_action(
         return form_action(
             request,
             form,
-            lambda data: call(request, assignment, data),
+            lambda data: service(actor=request.user, assignment=assignment, **data),
             done=success,
             success_url=_back(assignment, anchor),
             rerender=lambda form: _rerender(request, assignment, name, form),
@@ -249,96 +252,48 @@ def _assignment_form_action(
 precondition_confirm = _assignment_form_action(
     "precondition",
     f.PreconditionForm,
-    lambda request, assignment, data: services.precondition_confirm(
-        actor=request.user,
-        assignment=assignment,
-        kind=rules.PreconditionKind(data["kind"]),
-        confirmed_on=data["confirmed_on"],
-        police_unit=data["police_unit"],
-        police_unit_name=data["police_unit_name"],
-        legal_basis=data["legal_basis"],
-        document=data["document"],
-        note=data["note"],
-    ),
+    services.precondition_confirm,
     "forutsattningar",
     _("Förutsättningen är registrerad."),
 )
-
 threat_record = _assignment_form_action(
     "threat",
     f.ThreatForm,
-    lambda request, assignment, data: services.threat_assessment_record(
-        actor=request.user,
-        assignment=assignment,
-        assessed_on=data["assessed_on"],
-        level=rules.ThreatLevel(data["level"]),
-        relocation_needed=data["relocation_needed"],
-        police_unit=data["police_unit"],
-        note=data["note"],
-    ),
+    services.threat_assessment_record,
     "hotbild",
     _("Hotbedömningen är registrerad."),
 )
-
 children_task_create = _assignment_form_action(
     "children",
     f.ChildrenTaskForm,
-    lambda request, assignment, data: services.children_task_create(
-        actor=request.user, assignment=assignment, description=data["description"]
-    ),
+    services.children_task_create,
     "barn",
     _("Uppgiften om barn är skapad och syns på båda parternas startsidor tills den stängs."),
 )
-
 consultation_record = _assignment_form_action(
     "consultation",
     f.ConsultationForm,
-    lambda request, assignment, data: services.consultation_record(
-        actor=request.user, assignment=assignment, **data
-    ),
+    services.consultation_record,
     "samrad",
     _("Samrådet är registrerat."),
 )
-
 plan_decide = _assignment_form_action(
-    "plan",
-    f.PlanForm,
-    lambda request, assignment, data: services.plan_decide(
-        actor=request.user, assignment=assignment, **data
-    ),
-    "plan",
-    _("Genomförandeplanen är beslutad."),
+    "plan", f.PlanForm, services.plan_decide, "plan", _("Genomförandeplanen är beslutad.")
 )
-
 intervention_add = _assignment_form_action(
     "intervention",
     f.InterventionForm,
-    lambda request, assignment, data: services.plan_intervention_add(
-        actor=request.user,
-        assignment=assignment,
-        kind=rules.InterventionKind(data["kind"]),
-        catalogue_item=data["catalogue_item"],
-        description=data["description"],
-    ),
+    services.plan_intervention_add,
     "plan",
     _("Insatsen är tillagd i planen."),
     lambda assignment: {"agreement": assignment.agreement},
 )
 
 
-def _book(request: HttpRequest, assignment: Assignment, data: dict[str, Any]) -> Any:
-    intervention = PlannedIntervention.objects.get(
-        pk=data["intervention"], plan__assignment=assignment
-    )
-    return services.cost_book(
-        actor=request.user,
-        assignment=assignment,
-        intervention=intervention,
-        incurred_on=data["incurred_on"],
-        amount=data["amount"],
-        document=data["document"],
-        note=data["note"],
-    )
+def _book(*, actor: Any, assignment: Assignment, intervention: int, **data: Any) -> Any:
+    """Book on the intervention the form names (one of this assignment's plan)."""
+    planned = PlannedIntervention.objects.get(pk=intervention, plan__assignment=assignment)
+    return services.cost_book(actor=actor, assignment=assignment, intervention=planned, **data)
 
 
 def _cost_form_kwargs(assignment: Assignment) -> dict[str, Any]:
@@ -349,13 +304,10 @@ def _cost_form_kwargs(assignment: Assignment) -> dict[str, Any]:
 cost_book = _assignment_form_action(
     "cost", f.CostForm, _book, "kostnader", _("Kostnaden är bokförd."), _cost_form_kwargs
 )
-
 followup_record = _assignment_form_action(
     "followup",
     f.FollowUpForm,
-    lambda request, assignment, data: services.followup_record(
-        actor=request.user, assignment=assignment, **data
-    ),
+    services.followup_record,
     "uppfoljning",
     _("Uppföljningen är registrerad."),
 )
