@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -29,6 +29,7 @@ from samverkan.agreements.selectors import agreement_status_at
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
+from samverkan.core.models import RecordedBy
 from samverkan.core.uploads import validate_upload
 from samverkan.defectors import access, rules
 from samverkan.defectors.models import (
@@ -49,6 +50,8 @@ from samverkan.defectors.models import (
     ThreatAssessment,
 )
 from samverkan.registry.models import Organisation
+
+R = TypeVar("R", bound=RecordedBy)
 
 
 class NotReady(Conflict):
@@ -132,6 +135,15 @@ def _audit(
         reason=reason,
         detail=detail,
     )
+
+
+def _record(model: type[R], *, actor: Any, assignment: Assignment, **fields: Any) -> R:
+    """A row the actor records about the assignment (a meeting held, say), audited."""
+    record = model.objects.create(  # type: ignore[attr-defined]
+        assignment=assignment, recorded_by=actor, recorded_at=timezone.now(), **fields
+    )
+    _audit(actor, AuditAction.CREATE, record, controller=assignment.home_municipality.code)
+    return record
 
 
 def agreement_is_defector_type(agreement: Any) -> bool:
@@ -618,17 +630,15 @@ def consultation_record(
     _require_side(actor, assignment)
     if not participants.strip():
         raise InvalidInput("participants", _("Ange vilka som deltog i samrådet."))
-    consultation = Consultation.objects.create(
+    return _record(
+        Consultation,
+        actor=actor,
         assignment=assignment,
         held_on=held_on,
         participants=participants.strip(),
         notes=notes,
         decisions=decisions,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
     )
-    _audit(actor, AuditAction.CREATE, consultation, controller=assignment.home_municipality.code)
-    return consultation
 
 
 # --- implementation plan -------------------------------------------------------------------
@@ -1012,7 +1022,9 @@ def followup_record(
     _require_side(actor, assignment, rules.Side.HOME)
     if assignment.state not in AFTER_ACCEPTANCE:
         raise Conflict(_("Uppföljning görs när uppdraget har accepterats."))
-    followup = FollowUp.objects.create(
+    return _record(
+        FollowUp,
+        actor=actor,
         assignment=assignment,
         held_on=held_on,
         participants=participants,
@@ -1020,11 +1032,7 @@ def followup_record(
         motivation=motivation,
         threat=threat,
         next_step=next_step,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
     )
-    _audit(actor, AuditAction.CREATE, followup, controller=assignment.home_municipality.code)
-    return followup
 
 
 @transaction.atomic
