@@ -353,36 +353,34 @@ def _intervention(request: HttpRequest, pk: int) -> tuple[PlannedIntervention, A
     return intervention, _assignment(request, intervention.plan.assignment_id, audit=False)
 
 
-@require_POST
-@defector_view
-def intervention_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention, assignment = _intervention(request, pk)
-    reason = request.POST.get("reason", "")
-    return _no_form_action(
-        request,
-        assignment,
-        lambda: services.intervention_decline_not_offered(
-            actor=request.user, intervention=intervention, reason=reason
-        ),
-        _("Insatsen är avböjd."),
-        "plan",
-    )
+def _intervention_button(
+    field: str, service: Callable[..., PlannedIntervention], done: str
+) -> Callable[..., HttpResponse]:
+    """A button on a planned intervention that sends one field (`field`) to `service`."""
+
+    @require_POST
+    @defector_view
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        intervention, assignment = _intervention(request, pk)
+        # The service refuses an empty or unknown value with its own message.
+        value = request.POST.get(field, "")
+        return _no_form_action(
+            request,
+            assignment,
+            lambda: service(actor=request.user, intervention=intervention, **{field: value}),
+            done,
+            "plan",
+        )
+
+    return view
 
 
-@require_POST
-@defector_view
-def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention, assignment = _intervention(request, pk)
-    status = request.POST.get("status", "")
-    return _no_form_action(
-        request,
-        assignment,
-        lambda: services.intervention_set_status(
-            actor=request.user, intervention=intervention, status=status
-        ),
-        _("Insatsens status är ändrad."),
-        "plan",
-    )
+intervention_decline = _intervention_button(
+    "reason", services.intervention_decline_not_offered, _("Insatsen är avböjd.")
+)
+intervention_status = _intervention_button(
+    "status", services.intervention_set_status, _("Insatsens status är ändrad.")
+)
 
 
 # --- agreement level: balance, reconciliation, lessons, terms, report --------------------------
