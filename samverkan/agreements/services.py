@@ -90,6 +90,13 @@ def _check_file(document: File | None, *, required: bool, message: str) -> None:
             raise InvalidInput(None, field_errors={"document": error.messages}) from error
 
 
+def _save_with_document(record: Any, document: File | None, default_name: str) -> None:
+    """Save the record, storing the uploaded document (if any) under the upload's own name."""
+    if document:
+        record.document.save(getattr(document, "name", default_name), document, save=False)
+    record.save()
+
+
 def _invalid(error: ValidationError) -> InvalidInput:
     """The model's own validation (`full_clean`) as the service's refusal, field by field."""
     return InvalidInput(None, field_errors=error.message_dict)
@@ -256,9 +263,7 @@ def decision_record(
         reference=reference,
         recorded_by=actor,
     )
-    if document:
-        decision.document.save(getattr(document, "name", "beslut.pdf"), document, save=False)
-    decision.save()
+    _save_with_document(decision, document, "beslut.pdf")
     agreement_refresh_window(agreement=agreement)
     _audit(actor, "create", decision, agreement, party=party.organisation.code, on=decided_on)
     return decision
@@ -300,9 +305,7 @@ def notice_give(
         last_day=rules.notice_last_day(agreement.terms(), given_on),
         recorded_by=actor,
     )
-    if document:
-        notice.document.save(getattr(document, "name", "uppsagning.pdf"), document, save=False)
-    notice.save()
+    _save_with_document(notice, document, "uppsagning.pdf")
     agreement_refresh_window(agreement=agreement)
     _audit(actor, "create", notice, agreement, given_on=given_on, last_day=notice.last_day)
     if agreement.type.notify_on_termination:
@@ -400,8 +403,6 @@ def dpa_attach(
         valid_to=valid_to,
         recorded_by=actor,
     )
-    if document:
-        dpa.document.save(getattr(document, "name", "pub-avtal.pdf"), document, save=False)
-    dpa.save()
+    _save_with_document(dpa, document, "pub-avtal.pdf")
     _audit(actor, "create", dpa, agreement, valid_from=valid_from)
     return dpa

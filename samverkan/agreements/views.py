@@ -142,23 +142,27 @@ def _render_detail(
 def _admin_form_action(
     form_class: Any,
     context_name: str,
-    call: Callable[[Any, Agreement, dict[str, Any]], Any],
+    service: Callable[..., Any],
     ok: str,
+    *,
+    for_agreement: bool = True,
 ) -> Callable[..., HttpResponse]:
-    """A page that posts one of the agreement page's forms (administrators only) to a service."""
+    """A page that posts one of the agreement page's forms (administrators only) to a service.
+
+    The form's fields are the service's keywords besides `actor` and `agreement`;
+    a form `for_agreement` offers that agreement's parties (and amendments).
+    """
 
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         agreement = _admin_agreement(request, pk)
-        kwargs: dict[str, Any] = {}
-        if form_class in (forms.DecisionForm, forms.NoticeForm, forms.DpaForm):
-            kwargs["agreement"] = agreement
+        kwargs = {"agreement": agreement} if for_agreement else {}
         form = form_class(request.POST, request.FILES, **kwargs)
         return form_action(
             request,
             form,
-            lambda data: call(request.user, agreement, data),
+            lambda data: service(actor=request.user, agreement=agreement, **data),
             done=ok,
             success_url=_detail_url(agreement),
             rerender=lambda form: _render_detail(request, agreement, {context_name: form}),
@@ -168,58 +172,22 @@ def _admin_form_action(
 
 
 record_decision = _admin_form_action(
-    forms.DecisionForm,
-    "decision_form",
-    lambda actor, agreement, data: services.decision_record(
-        actor=actor,
-        agreement=agreement,
-        party=data["party"],
-        amendment=data["amendment"],
-        body_kind=data["body_kind"],
-        body_name=data["body_name"],
-        decided_on=data["decided_on"],
-        reference=data["reference"],
-        document=data["document"],
-    ),
-    _("Beslutet är registrerat."),
+    forms.DecisionForm, "decision_form", services.decision_record, _("Beslutet är registrerat.")
 )
 give_notice = _admin_form_action(
-    forms.NoticeForm,
-    "notice_form",
-    lambda actor, agreement, data: services.notice_give(
-        actor=actor,
-        agreement=agreement,
-        party=data["party"],
-        given_on=data["given_on"],
-        document=data["document"],
-    ),
-    _("Uppsägningen är registrerad."),
+    forms.NoticeForm, "notice_form", services.notice_give, _("Uppsägningen är registrerad.")
 )
 add_amendment = _admin_form_action(
     forms.AmendmentForm,
     "amendment_form",
-    lambda actor, agreement, data: services.amendment_add(
-        actor=actor,
-        agreement=agreement,
-        summary=data["summary"],
-        text=data["text"],
-        effective_date=data["effective_date"],
-    ),
+    services.amendment_add,
     _("Tillägget är registrerat. Registrera parternas beslut om det."),
+    for_agreement=False,
 )
 attach_dpa = _admin_form_action(
     forms.DpaForm,
     "dpa_form",
-    lambda actor, agreement, data: services.dpa_attach(
-        actor=actor,
-        agreement=agreement,
-        controller=data["controller"].organisation,
-        processor=data["processor"].organisation,
-        signed_on=data["signed_on"],
-        valid_from=data["valid_from"],
-        valid_to=data["valid_to"],
-        document=data["document"],
-    ),
+    services.dpa_attach,
     _("Personuppgiftsbiträdesavtalet är registrerat."),
 )
 
