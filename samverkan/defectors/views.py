@@ -1,7 +1,10 @@
 """Defector pages (/avhoppare/): thin views over the services and selectors.
 
-Every page needs the defector coordinator role (or administrator); an
-assignment or agreement outside the user's two-party scope answers 404.
+Every page needs a defector role (`access.DEFECTOR_ROLES`); an assignment or
+agreement outside the user's two-party scope answers 404. Every form posts
+through `core.views_support.form_action`: an action from the wrong side answers
+403, wrong input is shown beside its field, and a state that no longer allows
+the action is a message on the assignment's page.
 """
 
 from __future__ import annotations
