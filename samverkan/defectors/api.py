@@ -10,11 +10,13 @@ shape. Amounts are decimal strings, never floats.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
@@ -36,6 +38,7 @@ from samverkan.registry.models import Organisation
 
 router = Router(auth=django_auth, tags=["defectors"])
 EnumT = TypeVar("EnumT", bound=Enum)
+T = TypeVar("T")
 
 
 def _user(request: HttpRequest) -> Any:
@@ -45,19 +48,24 @@ def _user(request: HttpRequest) -> Any:
     return user
 
 
+def _found(find: Callable[[], T], message: str) -> T:
+    """What `find` reads, or NotFound when it does not exist or is not the caller's to see."""
+    try:
+        return find()
+    except ObjectDoesNotExist as error:
+        raise NotFound(message) from error
+
+
 def _assignment(request: HttpRequest, pk: int, *, audit: bool = True) -> Assignment:
     user = _user(request)
-    try:
-        return selectors.assignment_get(user=user, pk=pk, audit=audit)
-    except Assignment.DoesNotExist as error:
-        raise NotFound("Uppdraget finns inte.") from error
+    return _found(
+        lambda: selectors.assignment_get(user=user, pk=pk, audit=audit), "Uppdraget finns inte."
+    )
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    try:
-        return selectors.agreement_get_for(user=_user(request), pk=pk)
-    except Agreement.DoesNotExist as error:
-        raise NotFound("Avtalet finns inte.") from error
+    user = _user(request)
+    return _found(lambda: selectors.agreement_get_for(user=user, pk=pk), "Avtalet finns inte.")
 
 
 def _organisation(field: str, code: str) -> Organisation:
@@ -548,10 +556,10 @@ def compute_reconciliation(request: HttpRequest, pk: int, payload: Reconciliatio
 
 
 def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
-    try:
-        return selectors.reconciliation_get(user=_user(request), pk=pk)
-    except Reconciliation.DoesNotExist as error:
-        raise NotFound("Avstämningen finns inte.") from error
+    user = _user(request)
+    return _found(
+        lambda: selectors.reconciliation_get(user=user, pk=pk), "Avstämningen finns inte."
+    )
 
 
 @router.get("/reconciliations/{pk}", response=ReconciliationOut)

@@ -10,9 +10,10 @@ the action is a message on the assignment's page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,20 +37,23 @@ from samverkan.defectors.report import render_evaluation_pdf
 from samverkan.registry.models import Organisation
 
 defector_view = role_required(*access.DEFECTOR_ROLES)
+T = TypeVar("T")
+
+
+def _or_404(find: Callable[[], T]) -> T:
+    """What `find` reads, or 404 when it does not exist or is not the user's to see."""
+    try:
+        return find()
+    except ObjectDoesNotExist as error:
+        raise Http404 from error
 
 
 def _assignment(request: HttpRequest, pk: int, *, audit: bool = True) -> Assignment:
-    try:
-        return selectors.assignment_get(user=request.user, pk=pk, audit=audit)
-    except Assignment.DoesNotExist as error:
-        raise Http404 from error
+    return _or_404(lambda: selectors.assignment_get(user=request.user, pk=pk, audit=audit))
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    try:
-        return selectors.agreement_get_for(user=request.user, pk=pk)
-    except Agreement.DoesNotExist as error:
-        raise Http404 from error
+    return _or_404(lambda: selectors.agreement_get_for(user=request.user, pk=pk))
 
 
 @defector_view
@@ -504,10 +508,7 @@ catalogue_save = _agreement_form_action(
 
 
 def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
-    try:
-        return selectors.reconciliation_get(user=request.user, pk=pk)
-    except Reconciliation.DoesNotExist as error:
-        raise Http404 from error
+    return _or_404(lambda: selectors.reconciliation_get(user=request.user, pk=pk))
 
 
 @defector_view
