@@ -65,12 +65,6 @@ def side_of(user: Any, assignment: Assignment) -> rules.Side | None:
     return None
 
 
-def can_work_on(user: Any, assignment: Assignment, side: rules.Side | None = None) -> bool:
-    """The user acts for a party of the assignment (for `side`, when given)."""
-    found = side_of(user, assignment)
-    return found is not None and (side is None or found is side)
-
-
 def party_codes(agreement: Any) -> set[str]:
     """Codes of the municipalities party to the agreement (a district counts for its own)."""
     codes: set[str] = set()
