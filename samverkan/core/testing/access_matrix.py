@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from http.cookies import SimpleCookie
@@ -47,6 +47,17 @@ USER_PERSONAS: dict[str, str] = {
     "admin_user": "admin",
 }
 API_PERSONAS = ("roc_api_client", "other_police_api_client")
+
+
+def personas_with(roles: Iterable[str]) -> frozenset[str]:
+    """The user personas whose demo user holds one of `roles` (an app's role group)."""
+    from samverkan.accounts.demo import DEMO_USERS
+
+    wanted = set(roles)
+    holders = {spec.username for spec in DEMO_USERS if wanted & set(spec.roles)}
+    return frozenset(persona for persona, name in USER_PERSONAS.items() if name in holders)
+
+
 PERSONAS: tuple[str, ...] = (ANONYMOUS, *USER_PERSONAS, *API_PERSONAS)
 
 # URL namespaces covered otherwise: the admin as one group, the API by operation id.

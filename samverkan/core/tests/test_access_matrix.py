@@ -46,6 +46,7 @@ from django.db import connections, transaction
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from samverkan.agreements.access import AGREEMENT_ADMIN_ROLES
 from samverkan.core.testing.access_matrix import (
     ANONYMOUS,
     API_PERSONAS,
@@ -57,8 +58,10 @@ from samverkan.core.testing.access_matrix import (
     client_for,
     example_body,
     load_matrix_data,
+    personas_with,
     url_names,
 )
+from samverkan.defectors.access import DEFECTOR_ROLES
 
 # --- persona groups ----------------------------------------------------------------------
 
@@ -97,6 +100,10 @@ ORG_0180 = frozenset({HUB, AVTAL, AVHOPP, ANALYST})
 ROUTINE_READERS = PARTICIPANTS | {AVTAL, AVTAL_NACKA}
 # Farsta's routine: its owner (Farsta, and the city above it) and the police it applies to
 ROUTINE_SEERS = frozenset({FARSTA, ANALYST, AVTAL, FARSTA_POLICE})
+# defectors.access.DEFECTOR_ROLES: the coordinators, and the administrator (no organisation)
+DEFECTOR_USERS = personas_with(DEFECTOR_ROLES)
+# agreements.access.AGREEMENT_ADMIN_ROLES: Stockholm's and Nacka's agreement administrators
+AGREEMENT_ADMINS = personas_with(AGREEMENT_ADMIN_ROLES)
 # homecoming.rules.HOMECOMING_ROLES: coordinators, receivers, school staff
 HOMECOMING_USERS = frozenset({FARSTA, FARSTA_POLICE, NACKA, SOLNA, SKOLA})
 # Farsta's homecoming plan: the district and the police unit (basis 10 kap. 18 a § OSL)
@@ -198,7 +205,7 @@ TABLE: dict[str, Row] = {
     "set_language": action(EVERYONE),
     # agreements (Stockholm is party to every demo agreement, Nacka to SN-ROC-0182 only)
     "agreements:list": page(SIGNED_IN),
-    "agreements:create": form({AVTAL, AVTAL_NACKA}),
+    "agreements:create": form(AGREEMENT_ADMINS),
     # agreements are read by the users of their parties (not personal data)
     "agreements:detail[nacka]": page(
         ORG_0180 | {NACKA, AVTAL_NACKA, AUDITOR}, pk="agreement_nacka"
@@ -254,8 +261,8 @@ TABLE: dict[str, Row] = {
     "intake:police_answer": action({ROC}, pk="information_request"),
     # defectors (Stockholm <-> Göteborg)
     # the administrator holds a defector role but no organisation: sees an empty list
-    "defectors:list": page({AVHOPP, ADMIN}),
-    "defectors:create": form({AVHOPP, ADMIN}),
+    "defectors:list": page(DEFECTOR_USERS),
+    "defectors:create": form(DEFECTOR_USERS),
     "defectors:detail": page(
         {AVHOPP}, audit=Audit("view", ASSIGNMENT, "assignment"), pk="assignment"
     ),
@@ -414,7 +421,7 @@ TABLE: dict[str, Row] = {
     ),
     "api:samverkan_intake_api_report_status": api({ROC_API}, report_id="report_nacka.public_id"),
     # API: defectors
-    "api:samverkan_defectors_api_list_assignments": api({AVHOPP, ADMIN}),
+    "api:samverkan_defectors_api_list_assignments": api(DEFECTOR_USERS),
     # the example body names no defector agreement of Stockholm's: 404 after the checks
     "api:samverkan_defectors_api_create_assignment": api(NOBODY, expect={AVHOPP: 404}),
     "api:samverkan_defectors_api_get_assignment": api(
