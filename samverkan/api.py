@@ -83,6 +83,7 @@ _ERROR_DESCRIPTIONS = {
     401: "Inloggning eller API-nyckel saknas eller är ogiltig.",
     403: "Åtkomst nekad.",
     404: "Finns inte, eller är inte synligt för dig.",
+    409: "Någon annan hann före, eller åtgärden passar inte längre postens läge.",
     413: "Begäran är för stor.",
     422: "Ogiltiga uppgifter.",
 }
@@ -103,8 +104,8 @@ class SamverkanAPI(NinjaAPI):
             ERROR_SCHEMA
         )
         for path, operations in schema.get("paths", {}).items():
-            for operation in operations.values():
-                for status in _error_statuses(path, operation):
+            for method, operation in operations.items():
+                for status in _error_statuses(path, method, operation):
                     operation["responses"].setdefault(
                         status,
                         {
@@ -119,8 +120,11 @@ class SamverkanAPI(NinjaAPI):
         return schema
 
 
-def _error_statuses(path: str, operation: dict[str, Any]) -> list[int]:
+def _error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     statuses = [422]
+    # A change may find that someone else acted first (`core.errors.Conflict`).
+    if method.lower() != "get":
+        statuses.append(409)
     if operation.get("security"):
         statuses += [401, 403]
     # A record named in the path, or in the body, may not exist (or not be visible).

@@ -9,19 +9,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
 from samverkan.accounts.api_auth import ApiTokenAuth
-from samverkan.accounts.models import ApiClient
-from samverkan.agreements import selectors, services
-from samverkan.agreements.models import Agreement, DecisionBody, TerminationNotification
+from samverkan.agreements import access, selectors, services
+from samverkan.agreements.models import (
+    Agreement,
+    AgreementParty,
+    Amendment,
+    DecisionBody,
+    TerminationNotification,
+)
+from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 
 
 class VerifiedSessionAuth(SessionAuth):
@@ -119,11 +122,14 @@ class NotificationSentIn(Schema):
 
 
 def _visible(request: HttpRequest) -> Any:
-    auth = request.auth  # type: ignore[attr-defined]
-    if isinstance(auth, ApiClient):
-        queryset = Agreement.objects.filter(parties__organisation_id=auth.organisation_id)
-        return selectors.with_events(queryset.distinct())
-    return selectors.agreements_visible_to(auth)
+    return selectors.agreements_visible_to(request.auth)  # type: ignore[attr-defined]
+
+
+def _visible_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+    agreement: Agreement | None = _visible(request).filter(pk=agreement_id).first()
+    if agreement is None:
+        raise NotFound("Avtalet finns inte.")
+    return agreement
 
 
 def _agreement_out(agreement: Agreement, at: datetime) -> dict[str, Any]:
@@ -199,19 +205,26 @@ def _detail_out(agreement: Agreement) -> dict[str, Any]:
 
 
 def _admin_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
-    agreement = get_object_or_404(_visible(request), pk=agreement_id)
-    if not selectors.can_administer(request.auth, agreement):  # type: ignore[attr-defined]
-        raise HttpError(403, "Bara avtalsadministratörer för parterna kan ändra avtalet.")
+    agreement = _visible_agreement(request, agreement_id)
+    if not access.can_administer(request.auth, agreement):  # type: ignore[attr-defined]
+        raise NotAllowed("Bara avtalsadministratörer för parterna kan ändra avtalet.")
     return agreement
 
 
-def _call(function: Any, **kwargs: Any) -> Any:
-    try:
-        return function(**kwargs)
-    except PermissionDenied as error:
-        raise HttpError(403, str(error) or "Åtkomst nekad.") from error
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+def _party(agreement: Agreement, code: str) -> AgreementParty:
+    party: AgreementParty | None = agreement.parties.filter(organisation__code=code).first()
+    if party is None:
+        raise NotFound("Organisationen är inte part i avtalet.")
+    return party
+
+
+def _amendment(agreement: Agreement, number: int | None) -> Amendment | None:
+    if not number:
+        return None
+    amendment: Amendment | None = agreement.amendments.filter(number=number).first()
+    if amendment is None:
+        raise NotFound("Tillägget finns inte.")
+    return amendment
 
 
 @router.get("/", response=list[AgreementOut], auth=READ_AUTH)
@@ -221,7 +234,7 @@ def list_agreements(
     """The agreements your organisation is a party to, with their status at `at` (now)."""
     instant = at or timezone.now()
     if instant.tzinfo is None:
-        raise HttpError(422, "Ange tidpunkten med tidszon, t.ex. 2026-11-25T12:00:00+01:00.")
+        raise InvalidInput("at", "Ange tidpunkten med tidszon, t.ex. 2026-11-25T12:00:00+01:00.")
     queryset = _visible(request)
     if type:
         queryset = queryset.filter(type__code=type)
@@ -230,7 +243,7 @@ def list_agreements(
 
 @router.get("/{agreement_id}", response=AgreementDetailOut, auth=READ_AUTH)
 def get_agreement(request: HttpRequest, agreement_id: int) -> dict[str, Any]:
-    return _detail_out(get_object_or_404(_visible(request), pk=agreement_id))
+    return _detail_out(_visible_agreement(request, agreement_id))
 
 
 @router.post("/{agreement_id}/decisions", response={201: AgreementDecisionOut}, auth=WRITE_AUTH)
@@ -246,16 +259,13 @@ def record_decision(
     document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
 ) -> Status[dict[str, Any]]:
     agreement = _admin_agreement(request, agreement_id)
-    party_obj = get_object_or_404(agreement.parties, organisation__code=party)
-    amendment_obj = get_object_or_404(agreement.amendments, number=amendment) if amendment else None
     if body_kind not in DecisionBody.values:
-        raise HttpError(422, "body_kind ska vara political_committee eller delegate.")
-    decision = _call(
-        services.decision_record,
+        raise InvalidInput("body_kind", "body_kind ska vara political_committee eller delegate.")
+    decision = services.decision_record(
         actor=request.auth,  # type: ignore[attr-defined]
         agreement=agreement,
-        party=party_obj,
-        amendment=amendment_obj,
+        party=_party(agreement, party),
+        amendment=_amendment(agreement, amendment),
         body_kind=body_kind,
         body_name=body_name,
         decided_on=decided_on,
@@ -285,12 +295,10 @@ def give_notice(
     document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
 ) -> Status[dict[str, Any]]:
     agreement = _admin_agreement(request, agreement_id)
-    party_obj = get_object_or_404(agreement.parties, organisation__code=party)
-    notice = _call(
-        services.notice_give,
+    notice = services.notice_give(
         actor=request.auth,  # type: ignore[attr-defined]
         agreement=agreement,
-        party=party_obj,
+        party=_party(agreement, party),
         given_on=given_on,
         document=document,
     )
@@ -314,9 +322,10 @@ def notification_sent(
     request: HttpRequest, agreement_id: int, notification_id: int, payload: NotificationSentIn
 ) -> dict[str, Any]:
     agreement = _admin_agreement(request, agreement_id)
-    task = get_object_or_404(TerminationNotification, pk=notification_id, agreement=agreement)
-    task = _call(
-        services.notification_mark_sent,
+    task = TerminationNotification.objects.filter(pk=notification_id, agreement=agreement).first()
+    if task is None:
+        raise NotFound("Underrättelsen finns inte.")
+    task = services.notification_mark_sent(
         actor=request.auth,  # type: ignore[attr-defined]
         notification=task,
         note=payload.note,
@@ -329,8 +338,7 @@ def add_amendment(
     request: HttpRequest, agreement_id: int, payload: AmendmentIn
 ) -> Status[dict[str, Any]]:
     agreement = _admin_agreement(request, agreement_id)
-    amendment = _call(
-        services.amendment_add,
+    amendment = services.amendment_add(
         actor=request.auth,  # type: ignore[attr-defined]
         agreement=agreement,
         summary=payload.summary,

@@ -164,3 +164,10 @@ class DpaForm(PartyChoiceMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.limit_parties(agreement, "controller")
         self.limit_parties(agreement, "processor")
+
+    # The service takes the organisations, not their party rows.
+    def clean_controller(self) -> Organisation:
+        return self.cleaned_data["controller"].organisation
+
+    def clean_processor(self) -> Organisation:
+        return self.cleaned_data["processor"].organisation

@@ -17,7 +17,9 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.agreements import rules
+from samverkan.core.models import RecordedBy
 
 DOCUMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
 
@@ -95,8 +97,7 @@ class PartyRole(models.TextChoices):
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def visible_to(self, user: Any) -> AgreementQuerySet:
-        from samverkan.accounts.access import responsible_organisation_ids
-
+        """Agreements of the user's parties (the role-free part of `access.visible_to`)."""
         ids = responsible_organisation_ids(user)
         if not ids:
             return self.none()
@@ -234,7 +235,7 @@ class DecisionBody(models.TextChoices):
     DELEGATE = "delegate", _("Delegat")
 
 
-class AgreementDecision(models.Model):
+class AgreementDecision(RecordedBy):
     """A party's decision on the agreement (amendment None) or on one amendment."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="decisions")
@@ -251,10 +252,6 @@ class AgreementDecision(models.Model):
         upload_to="agreements/decisions/%Y/",
         blank=True,
         validators=document_validators,
-    )
-    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
@@ -276,7 +273,7 @@ class AgreementDecision(models.Model):
         return f"{self.party} {self.decided_on}"
 
 
-class Notice(models.Model):
+class Notice(RecordedBy):
     """Notice of termination (uppsägning) given by one party."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="notices")
@@ -289,10 +286,6 @@ class Notice(models.Model):
         validators=document_validators,
     )
     last_day = models.DateField(_("sista dag avtalet gäller"))
-    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("uppsägning")
@@ -330,7 +323,7 @@ class TerminationNotification(models.Model):
         return f"{self.recipient} ({self.agreement})"
 
 
-class DataProcessingAgreement(models.Model):
+class DataProcessingAgreement(RecordedBy):
     """Personuppgiftsbiträdesavtal (GDPR art. 28) attached to an agreement."""
 
     agreement = models.ForeignKey(
@@ -356,10 +349,6 @@ class DataProcessingAgreement(models.Model):
         upload_to="agreements/dpa/%Y/",
         blank=True,
         validators=document_validators,
-    )
-    recorded_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:

@@ -8,9 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import RoleCode
-from samverkan.agreements import rules
+from samverkan.agreements import access, rules
 from samverkan.agreements.models import (
     Agreement,
     AgreementDecision,
@@ -21,8 +19,8 @@ from samverkan.agreements.models import (
     TerminationNotification,
 )
 from samverkan.core.calendar import local_date
+from samverkan.registry.reference_data import STOCKHOLM_CODE
 
-HUB_MUNICIPALITY = "0180"
 REMINDER_HORIZON_DAYS = 60
 
 
@@ -79,30 +77,17 @@ def single_entry_municipalities_in_force(on: date) -> set[str]:
         AgreementParty.objects.filter(
             agreement__type__code=AgreementTypeCode.SINGLE_ENTRY,
             agreement__in_force_from__lte=on,
-            agreement__parties__organisation__code=HUB_MUNICIPALITY,
+            agreement__parties__organisation__code=STOCKHOLM_CODE,
         )
         .filter(Q(agreement__in_force_until__isnull=True) | Q(agreement__in_force_until__gte=on))
-        .exclude(organisation__code=HUB_MUNICIPALITY)
+        .exclude(organisation__code=STOCKHOLM_CODE)
         .values_list("organisation__code", flat=True)
     )
 
 
-def agreements_visible_to(user: Any) -> Any:
-    return with_events(Agreement.objects.visible_to(user))
-
-
-def can_administer(user: Any, agreement: Agreement) -> bool:
-    """An agreement administrator of (or above) one of the parties."""
-    if user is None or not has_role(user, RoleCode.AGREEMENT_ADMIN):
-        return False
-    ids = responsible_organisation_ids(user)
-    return agreement.parties.filter(organisation_id__in=ids).exists()
-
-
-def administered_by(user: Any) -> Any:
-    if not has_role(user, RoleCode.AGREEMENT_ADMIN):
-        return Agreement.objects.none()
-    return agreements_visible_to(user)
+def agreements_visible_to(actor: Any) -> Any:
+    """The agreements the actor (a user or an API client) may read, with their events."""
+    return with_events(access.visible_to(actor))
 
 
 def amendment_applies_from(amendment: Amendment) -> date | None:
@@ -125,7 +110,7 @@ class Reminder:
 def reminders_for(user: Any, today: date) -> list[Reminder]:
     """What an agreement administrator must act on (issue 3, "Reminders")."""
     found: list[Reminder] = []
-    agreements = list(administered_by(user))
+    agreements = list(with_events(access.administered_by(user)))
     unsent = set(
         TerminationNotification.objects.filter(
             agreement__in=agreements, sent_at__isnull=True

@@ -1,6 +1,9 @@
 """Every change to an agreement: keyword-only, one transaction, right checked, audited.
 
-`actor` None is the system (reference and demo data).
+`actor` None is the system (reference and demo data). Refusals raise the errors
+of `samverkan.core.errors`: `NotAllowed` for someone who may not change the
+agreement (asked of `samverkan.agreements.access`), `InvalidInput` naming the
+field, `Conflict` for what has already been done.
 """
 
 from __future__ import annotations
@@ -9,16 +12,14 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
-from samverkan.accounts.models import RoleCode
-from samverkan.agreements import rules
+from samverkan.agreements import access, rules
 from samverkan.agreements.models import (
     Agreement,
     AgreementDecision,
@@ -31,11 +32,15 @@ from samverkan.agreements.models import (
     Notice,
     PartyRole,
     TerminationNotification,
+    document_validators,
 )
-from samverkan.agreements.selectors import HUB_MUNICIPALITY, agreement_facts
+from samverkan.agreements.selectors import agreement_facts
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import STOCKHOLM
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
+from samverkan.core.uploads import validate_upload
 from samverkan.registry.models import Organisation
+from samverkan.registry.reference_data import STOCKHOLM_CODE
 
 
 def _today() -> date:
@@ -45,11 +50,10 @@ def _today() -> date:
 def _check_admin(actor: Any, agreement: Agreement) -> None:
     if actor is None:
         return
-    if not has_role(actor, RoleCode.AGREEMENT_ADMIN):
-        raise PermissionDenied(_("Bara avtalsadministratörer kan ändra avtal."))
-    ids = responsible_organisation_ids(actor)
-    if not agreement.parties.filter(organisation_id__in=ids).exists():
-        raise PermissionDenied(_("Du är inte avtalsadministratör för någon av parterna."))
+    if not access.is_agreement_admin(actor):
+        raise NotAllowed(_("Bara avtalsadministratörer kan ändra avtal."))
+    if not access.can_administer(actor, agreement):
+        raise NotAllowed(_("Du är inte avtalsadministratör för någon av parterna."))
 
 
 def _controller(agreement: Agreement) -> str:
@@ -74,20 +78,33 @@ def _audit(actor: Any, action: str, record: Any, agreement: Agreement, **detail:
 
 
 def _check_file(document: File | None, *, required: bool, message: str) -> None:
-    from samverkan.agreements.models import document_validators
-
     if document is None or not document:
         if required:
-            raise ValidationError({"document": message})
+            raise InvalidInput("document", message)
         return
-    from samverkan.core.uploads import validate_upload
-
     # The model's validators (extension, size), then the content: a PDF must be one.
     for validator in [*document_validators, validate_upload]:
         try:
             validator(document)
         except ValidationError as error:
-            raise ValidationError({"document": error.messages}) from error
+            raise InvalidInput(None, field_errors={"document": error.messages}) from error
+
+
+def _save_with_document(record: Any, document: File | None, default_name: str) -> None:
+    """Save the record, storing the uploaded document (if any) under the upload's own name."""
+    if document:
+        record.document.save(getattr(document, "name", default_name), document, save=False)
+    record.save()
+
+
+def _invalid(error: ValidationError) -> InvalidInput:
+    """The model's own validation (`full_clean`) as the service's refusal, field by field."""
+    return InvalidInput(None, field_errors=error.message_dict)
+
+
+def _check_party(agreement: Agreement, party: AgreementParty) -> None:
+    if party.agreement_id != agreement.pk:
+        raise InvalidInput("party", _("Organisationen är inte part i avtalet."))
 
 
 def agreement_refresh_window(*, agreement: Agreement) -> Agreement:
@@ -118,26 +135,29 @@ def agreement_create(
     """Create an agreement with its parties; terms default to the type's rules."""
     agreement_type = AgreementType.objects.get(code=type_code)
     if actor is not None:
-        ids = responsible_organisation_ids(actor)
-        if not has_role(actor, RoleCode.AGREEMENT_ADMIN) or not any(
-            o.pk in ids for o in organisations
-        ):
-            raise PermissionDenied(_("Du är inte avtalsadministratör för någon av parterna."))
+        if not access.is_agreement_admin(actor):
+            raise NotAllowed(_("Bara avtalsadministratörer kan registrera avtal."))
+        if not access.can_create(actor, organisations):
+            raise InvalidInput(
+                "organisations", _("Din egen organisation måste vara part i avtalet.")
+            )
     if len({o.pk for o in organisations}) < agreement_type.min_parties:
-        raise ValidationError(
-            _("Avtalet behöver minst %(n)s parter.") % {"n": agreement_type.min_parties}
+        raise InvalidInput(
+            "organisations",
+            _("Avtalet behöver minst %(n)s parter.") % {"n": agreement_type.min_parties},
         )
     if agreement_type.max_parties and len(organisations) > agreement_type.max_parties:
-        raise ValidationError(
-            _("Avtalet kan ha högst %(n)s parter.") % {"n": agreement_type.max_parties}
+        raise InvalidInput(
+            "organisations",
+            _("Avtalet kan ha högst %(n)s parter.") % {"n": agreement_type.max_parties},
         )
     if end_date is not None and end_date < start_date:
-        raise ValidationError({"end_date": _("Slutdatum kan inte vara före startdatum.")})
-    if type_code == AgreementTypeCode.SINGLE_ENTRY and HUB_MUNICIPALITY not in {
+        raise InvalidInput("end_date", _("Slutdatum kan inte vara före startdatum."))
+    if type_code == AgreementTypeCode.SINGLE_ENTRY and STOCKHOLM_CODE not in {
         o.code for o in organisations
     }:
-        raise ValidationError(
-            {"organisations": _("Ett avtal om en ingång tecknas alltid med Stockholms stad.")}
+        raise InvalidInput(
+            "organisations", _("Ett avtal om en ingång tecknas alltid med Stockholms stad.")
         )
     agreement = Agreement(
         type=agreement_type,
@@ -154,7 +174,10 @@ def agreement_create(
         created_by=actor,
         **extra,
     )
-    agreement.full_clean()
+    try:
+        agreement.full_clean()
+    except ValidationError as error:
+        raise _invalid(error) from error
     agreement.save()
     for index, organisation in enumerate(organisations):
         role = roles[index] if roles else PartyRole.MEMBER
@@ -209,29 +232,25 @@ def decision_record(
     """Record a party's decision on the agreement (or on an amendment)."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _check_admin(actor, agreement)
-    if party.agreement_id != agreement.pk:
-        raise ValidationError({"party": _("Organisationen är inte part i avtalet.")})
+    _check_party(agreement, party)
     if amendment is not None and amendment.agreement_id != agreement.pk:
-        raise ValidationError({"amendment": _("Tillägget hör till ett annat avtal.")})
+        raise InvalidInput("amendment", _("Tillägget hör till ett annat avtal."))
     if body_kind not in DecisionBody.values:
-        raise ValidationError({"body_kind": _("Ange politiskt organ eller delegat.")})
+        raise InvalidInput("body_kind", _("Ange politiskt organ eller delegat."))
     if actor is not None and decided_on > _today():
-        raise ValidationError({"decided_on": _("Beslutsdatum kan inte ligga i framtiden.")})
+        raise InvalidInput("decided_on", _("Beslutsdatum kan inte ligga i framtiden."))
     if AgreementDecision.objects.filter(party=party, amendment=amendment).exists():
-        raise ValidationError({"party": _("Partens beslut är redan registrerat.")})
+        raise Conflict(_("Partens beslut är redan registrerat."))
     if amendment is not None:
         # Amendments are approved by the same body as the agreement (template §10).
         original = AgreementDecision.objects.filter(party=party, amendment__isnull=True).first()
         if original is None:
-            raise ValidationError(
-                {"amendment": _("Registrera först partens beslut om själva avtalet.")}
-            )
+            raise InvalidInput("amendment", _("Registrera först partens beslut om själva avtalet."))
         if original.body_kind != body_kind:
-            raise ValidationError(
-                {
-                    "body_kind": _("Tillägg godkänns av samma organ som avtalet: %(body)s.")
-                    % {"body": original.body_name}
-                }
+            raise InvalidInput(
+                "body_kind",
+                _("Tillägg godkänns av samma organ som avtalet: %(body)s.")
+                % {"body": original.body_name},
             )
     _check_file(document, required=False, message="")
     decision = AgreementDecision(
@@ -244,9 +263,7 @@ def decision_record(
         reference=reference,
         recorded_by=actor,
     )
-    if document:
-        decision.document.save(getattr(document, "name", "beslut.pdf"), document, save=False)
-    decision.save()
+    _save_with_document(decision, document, "beslut.pdf")
     agreement_refresh_window(agreement=agreement)
     _audit(actor, "create", decision, agreement, party=party.organisation.code, on=decided_on)
     return decision
@@ -268,12 +285,11 @@ def notice_give(
     """
     agreement = Agreement.objects.select_for_update().select_related("type").get(pk=agreement.pk)
     _check_admin(actor, agreement)
-    if party.agreement_id != agreement.pk:
-        raise ValidationError({"party": _("Organisationen är inte part i avtalet.")})
+    _check_party(agreement, party)
     if agreement.notices.exists():
-        raise ValidationError(_("Avtalet är redan uppsagt."))
+        raise Conflict(_("Avtalet är redan uppsagt."))
     if actor is not None and given_on > _today():
-        raise ValidationError({"given_on": _("Uppsägningsdatum kan inte ligga i framtiden.")})
+        raise InvalidInput("given_on", _("Uppsägningsdatum kan inte ligga i framtiden."))
     _check_file(
         document,
         required=agreement.type.notice_must_be_written,
@@ -281,7 +297,7 @@ def notice_give(
     )
     status = rules.status_on(agreement_facts(agreement), given_on)
     if status.reason in (rules.Reason.EXPIRED, rules.Reason.TERMINATED):
-        raise ValidationError({"given_on": _("Avtalet hade redan upphört det datumet.")})
+        raise InvalidInput("given_on", _("Avtalet hade redan upphört det datumet."))
     notice = Notice(
         agreement=agreement,
         given_by=party,
@@ -289,16 +305,15 @@ def notice_give(
         last_day=rules.notice_last_day(agreement.terms(), given_on),
         recorded_by=actor,
     )
-    if document:
-        notice.document.save(getattr(document, "name", "uppsagning.pdf"), document, save=False)
-    notice.save()
+    _save_with_document(notice, document, "uppsagning.pdf")
     agreement_refresh_window(agreement=agreement)
     _audit(actor, "create", notice, agreement, given_on=given_on, last_day=notice.last_day)
     if agreement.type.notify_on_termination:
         try:
             recipient = Organisation.objects.get(code=agreement.type.notify_on_termination)
         except Organisation.DoesNotExist as error:
-            raise ValidationError(
+            # The agreement type names a recipient the registry lacks: set-up, not input.
+            raise Conflict(
                 _("Mottagaren %(code)s finns inte i registret.")
                 % {"code": agreement.type.notify_on_termination}
             ) from error
@@ -324,7 +339,7 @@ def notification_mark_sent(
         pk=notification.pk, sent_at__isnull=True
     ).update(sent_at=sent_at, sent_by=actor, note=note)
     if not updated:
-        raise ValidationError(_("Underrättelsen är redan registrerad som skickad."))
+        raise Conflict(_("Underrättelsen är redan registrerad som skickad."))
     notification.refresh_from_db()
     _audit(actor, "change", notification, notification.agreement, sent_at=sent_at)
     return notification
@@ -337,7 +352,7 @@ def amendment_add(
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _check_admin(actor, agreement)
     if not summary.strip():
-        raise ValidationError({"summary": _("Beskriv ändringen.")})
+        raise InvalidInput("summary", _("Beskriv ändringen."))
     number = (agreement.amendments.aggregate(n=Max("number"))["n"] or 0) + 1
     amendment = Amendment.objects.create(
         agreement=agreement,
@@ -367,9 +382,17 @@ def dpa_attach(
     _check_admin(actor, agreement)
     party_ids = set(agreement.parties.values_list("organisation_id", flat=True))
     if controller.pk not in party_ids or processor.pk not in party_ids:
-        raise ValidationError(_("Båda organisationerna ska vara parter i avtalet."))
+        raise InvalidInput(
+            None,
+            _("Båda organisationerna ska vara parter i avtalet."),
+            field_errors={
+                name: [_("Båda organisationerna ska vara parter i avtalet.")]
+                for name, organisation in (("controller", controller), ("processor", processor))
+                if organisation.pk not in party_ids
+            },
+        )
     if valid_to is not None and valid_to < valid_from:
-        raise ValidationError({"valid_to": _("Slutdatum kan inte vara före startdatum.")})
+        raise InvalidInput("valid_to", _("Slutdatum kan inte vara före startdatum."))
     _check_file(document, required=False, message="")
     dpa = DataProcessingAgreement(
         agreement=agreement,
@@ -380,8 +403,6 @@ def dpa_attach(
         valid_to=valid_to,
         recorded_by=actor,
     )
-    if document:
-        dpa.document.save(getattr(document, "name", "pub-avtal.pdf"), document, save=False)
-    dpa.save()
+    _save_with_document(dpa, document, "pub-avtal.pdf")
     _audit(actor, "create", dpa, agreement, valid_from=valid_from)
     return dpa

@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan.accounts.access import has_role
 from samverkan.accounts.decorators import role_required
-from samverkan.accounts.models import RoleCode
-from samverkan.agreements import documents, forms, selectors, services
+from samverkan.agreements import access, documents, forms, selectors, services
 from samverkan.agreements.models import (
     Agreement,
     AgreementDecision,
@@ -26,6 +24,7 @@ from samverkan.agreements.models import (
     TerminationNotification,
 )
 from samverkan.core.calendar import local_date
+from samverkan.core.views_support import form_action
 
 
 def _visible_agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -34,17 +33,13 @@ def _visible_agreement(request: HttpRequest, pk: int) -> Agreement:
 
 def _admin_agreement(request: HttpRequest, pk: int) -> Agreement:
     agreement = _visible_agreement(request, pk)
-    if not selectors.can_administer(request.user, agreement):
+    if not access.can_administer(request.user, agreement):
         raise PermissionDenied
     return agreement
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+def _detail_url(agreement: Agreement) -> str:
+    return reverse("agreements:detail", kwargs={"pk": agreement.pk})
 
 
 @login_required
@@ -78,39 +73,36 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "filters": filters,
             "today": today,
-            "can_create": has_role(request.user, RoleCode.AGREEMENT_ADMIN),
+            "can_create": access.is_agreement_admin(request.user),
         },
     )
 
 
-@role_required(RoleCode.AGREEMENT_ADMIN)
+@role_required(*access.AGREEMENT_ADMIN_ROLES)
 def agreement_create(request: HttpRequest) -> HttpResponse:
     form = forms.AgreementCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            agreement = services.agreement_create(
-                actor=request.user,
-                type_code=data["type"].code,
-                title=data["title"],
-                reference=data["reference"],
-                organisations=list(data["organisations"]),
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                renewal_months=data["renewal_months"],
-                max_renewals=data["max_renewals"],
-                open_ended_after_renewals=data["open_ended_after_renewals"],
-                notice_months=data["notice_months"],
-            )
-        except PermissionDenied:
-            form.add_error("organisations", _("Din egen organisation måste vara part i avtalet."))
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Avtalet är registrerat. Registrera parternas beslut."))
-            return redirect("agreements:detail", pk=agreement.pk)
-    status = 400 if form.is_bound else 200
-    return render(request, "agreements/create.html", {"form": form}, status=status)
+    if request.method != "POST":
+        return render(request, "agreements/create.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: services.agreement_create(
+            actor=request.user,
+            type_code=data["type"].code,
+            title=data["title"],
+            reference=data["reference"],
+            organisations=list(data["organisations"]),
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            renewal_months=data["renewal_months"],
+            max_renewals=data["max_renewals"],
+            open_ended_after_renewals=data["open_ended_after_renewals"],
+            notice_months=data["notice_months"],
+        ),
+        done=_("Avtalet är registrerat. Registrera parternas beslut."),
+        success_url=_detail_url,
+        rerender=lambda form: render(request, "agreements/create.html", {"form": form}, status=400),
+    )
 
 
 @login_required
@@ -124,7 +116,7 @@ def _render_detail(
 ) -> HttpResponse:
     today = local_date(timezone.now())
     status = selectors.agreement_status_on(agreement, today)
-    can_act = selectors.can_administer(request.user, agreement)
+    can_act = access.can_administer(request.user, agreement)
     context: dict[str, Any] = {
         "agreement": agreement,
         "status": status,
@@ -147,83 +139,55 @@ def _render_detail(
     return render(request, "agreements/detail.html", context, status=status_code)
 
 
-def _action(
-    form_class: Any, context_name: str, call: Callable[[Any, Agreement, dict[str, Any]], Any], ok
+def _admin_form_action(
+    form_class: Any,
+    context_name: str,
+    service: Callable[..., Any],
+    ok: str,
+    *,
+    for_agreement: bool = True,
 ) -> Callable[..., HttpResponse]:
+    """A page that posts one of the agreement page's forms (administrators only) to a service.
+
+    The form's fields are the service's keywords besides `actor` and `agreement`;
+    a form `for_agreement` offers that agreement's parties (and amendments).
+    """
+
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         agreement = _admin_agreement(request, pk)
-        kwargs: dict[str, Any] = {}
-        if form_class in (forms.DecisionForm, forms.NoticeForm, forms.DpaForm):
-            kwargs["agreement"] = agreement
+        kwargs = {"agreement": agreement} if for_agreement else {}
         form = form_class(request.POST, request.FILES, **kwargs)
-        if form.is_valid():
-            try:
-                call(request.user, agreement, form.cleaned_data)
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, ok)
-                return redirect("agreements:detail", pk=agreement.pk)
-        return _render_detail(request, agreement, {context_name: form})
+        return form_action(
+            request,
+            form,
+            lambda data: service(actor=request.user, agreement=agreement, **data),
+            done=ok,
+            success_url=_detail_url(agreement),
+            rerender=lambda form: _render_detail(request, agreement, {context_name: form}),
+        )
 
     return view
 
 
-record_decision = _action(
-    forms.DecisionForm,
-    "decision_form",
-    lambda actor, agreement, data: services.decision_record(
-        actor=actor,
-        agreement=agreement,
-        party=data["party"],
-        amendment=data["amendment"],
-        body_kind=data["body_kind"],
-        body_name=data["body_name"],
-        decided_on=data["decided_on"],
-        reference=data["reference"],
-        document=data["document"],
-    ),
-    _("Beslutet är registrerat."),
+record_decision = _admin_form_action(
+    forms.DecisionForm, "decision_form", services.decision_record, _("Beslutet är registrerat.")
 )
-give_notice = _action(
-    forms.NoticeForm,
-    "notice_form",
-    lambda actor, agreement, data: services.notice_give(
-        actor=actor,
-        agreement=agreement,
-        party=data["party"],
-        given_on=data["given_on"],
-        document=data["document"],
-    ),
-    _("Uppsägningen är registrerad."),
+give_notice = _admin_form_action(
+    forms.NoticeForm, "notice_form", services.notice_give, _("Uppsägningen är registrerad.")
 )
-add_amendment = _action(
+add_amendment = _admin_form_action(
     forms.AmendmentForm,
     "amendment_form",
-    lambda actor, agreement, data: services.amendment_add(
-        actor=actor,
-        agreement=agreement,
-        summary=data["summary"],
-        text=data["text"],
-        effective_date=data["effective_date"],
-    ),
+    services.amendment_add,
     _("Tillägget är registrerat. Registrera parternas beslut om det."),
+    for_agreement=False,
 )
-attach_dpa = _action(
+attach_dpa = _admin_form_action(
     forms.DpaForm,
     "dpa_form",
-    lambda actor, agreement, data: services.dpa_attach(
-        actor=actor,
-        agreement=agreement,
-        controller=data["controller"].organisation,
-        processor=data["processor"].organisation,
-        signed_on=data["signed_on"],
-        valid_from=data["valid_from"],
-        valid_to=data["valid_to"],
-        document=data["document"],
-    ),
+    services.dpa_attach,
     _("Personuppgiftsbiträdesavtalet är registrerat."),
 )
 
@@ -233,17 +197,16 @@ attach_dpa = _action(
 def mark_notified(request: HttpRequest, pk: int, notification_pk: int) -> HttpResponse:
     agreement = _admin_agreement(request, pk)
     task = get_object_or_404(TerminationNotification, pk=notification_pk, agreement=agreement)
-    form = forms.NotificationSentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.notification_mark_sent(
-                actor=request.user, notification=task, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Underrättelsen är registrerad som skickad."))
-    return redirect("agreements:detail", pk=agreement.pk)
+    return form_action(
+        request,
+        forms.NotificationSentForm(request.POST),
+        lambda data: services.notification_mark_sent(
+            actor=request.user, notification=task, note=data["note"]
+        ),
+        done=_("Underrättelsen är registrerad som skickad."),
+        success_url=_detail_url(agreement),
+        rerender=lambda form: _render_detail(request, agreement, {"sent_form": form}),
+    )
 
 
 @login_required

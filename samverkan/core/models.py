@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
 
@@ -24,3 +27,26 @@ class ScopedQuerySet(models.QuerySet):
         if not organisation_ids:
             return self.none()
         return self.filter(**{f"{self.scope_field}__in": organisation_ids})
+
+
+class RecordedBy(models.Model):
+    """Who recorded a row, and when: the one convention for that pair across the apps.
+
+    `recorded_by` is empty for what the system records (reference and demo data)
+    and is protected, so a user who recorded something is never deleted from
+    under the record. `recorded_at` defaults to now; a service that already
+    holds the instant it acts at passes that, so the row and its event agree.
+    """
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrerat av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), default=timezone.now)
+
+    class Meta:
+        abstract = True

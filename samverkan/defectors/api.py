@@ -2,24 +2,30 @@
 
 Signed-in defector coordinators only (session with second factor, CSRF-checked);
 police API clients have no access here. An assignment outside the caller's
-two-party scope answers 404; a refused action 403 (wrong side) or 400 (the
-rule that refused it, in Swedish). Amounts are decimal strings, never floats.
+two-party scope answers 404; a refused action 403 (wrong side), 422 (wrong
+input, naming the field) or 409 (the assignment's state does not allow it, or
+someone else acted first), each with the Swedish reason in the API's one error
+shape. Amounts are decimal strings, never floats.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
-from samverkan.defectors import rules, selectors, services
+from samverkan.agreements.models import Agreement
+from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
+from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors.models import (
     Assignment,
     ChildrenTask,
@@ -27,55 +33,58 @@ from samverkan.defectors.models import (
     PlannedIntervention,
     Reconciliation,
 )
-from samverkan.defectors.services import DefectorError, NotAllowed
+from samverkan.defectors.report import render_evaluation_pdf
 from samverkan.registry.models import Organisation
 
 router = Router(auth=django_auth, tags=["defectors"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    messages: list[str] = []
-
-
-def _call(function: Any, **kwargs: Any) -> Any:
-    try:
-        return function(**kwargs)
-    except NotAllowed as error:
-        raise HttpError(403, error.message) from error
-    except DefectorError as error:
-        raise HttpError(400, " ".join(error.messages)) from error
+EnumT = TypeVar("EnumT", bound=Enum)
+T = TypeVar("T")
 
 
 def _user(request: HttpRequest) -> Any:
     user = request.user
-    if not selectors.may_work_with_defectors(user):
-        raise HttpError(403, "Du har inte behörighet att arbeta med avhopparuppdrag.")
+    if not access.may_work_with_defectors(user):
+        raise NotAllowed("Du har inte behörighet att arbeta med avhopparuppdrag.")
     return user
+
+
+def _found(find: Callable[[], T], message: str) -> T:
+    """What `find` reads, or NotFound when it does not exist or is not the caller's to see."""
+    try:
+        return find()
+    except ObjectDoesNotExist as error:
+        raise NotFound(message) from error
 
 
 def _assignment(request: HttpRequest, pk: int, *, audit: bool = True) -> Assignment:
     user = _user(request)
-    try:
-        return selectors.assignment_get(user=user, pk=pk, audit=audit)
-    except Assignment.DoesNotExist as error:
-        raise HttpError(404, "Uppdraget finns inte.") from error
+    return _found(
+        lambda: selectors.assignment_get(user=user, pk=pk, audit=audit), "Uppdraget finns inte."
+    )
 
 
-def _agreement(request: HttpRequest, pk: int) -> Any:
-    from samverkan.agreements.models import Agreement
-
-    try:
-        return selectors.agreement_get_for(user=_user(request), pk=pk)
-    except Agreement.DoesNotExist as error:
-        raise HttpError(404, "Avtalet finns inte.") from error
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    user = _user(request)
+    return _found(lambda: selectors.agreement_get_for(user=user, pk=pk), "Avtalet finns inte.")
 
 
-def _organisation(code: str) -> Organisation:
+def _organisation(field: str, code: str) -> Organisation:
     try:
         return Organisation.objects.get(code=code)
     except Organisation.DoesNotExist as error:
-        raise HttpError(400, f"Okänd organisation: {code}") from error
+        raise InvalidInput(field, f"Okänd organisation: {code}") from error
+
+
+def _police_unit(code: str) -> Organisation | None:
+    return _organisation("police_unit", code) if code else None
+
+
+def _choice(field: str, choices: type[EnumT], value: str, message: str) -> EnumT:
+    """`value` as a member of the enum `choices`, or a refusal naming the field."""
+    try:
+        return choices(value)
+    except ValueError as error:
+        raise InvalidInput(field, message) from error
 
 
 # --- schemas ------------------------------------------------------------------------------
@@ -324,14 +333,14 @@ def list_assignments(request: HttpRequest) -> Any:
     return [_out(a) for a in selectors.assignment_list(user=_user(request))]
 
 
-@router.post("/assignments", response={201: AssignmentDetailOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/assignments", response={201: AssignmentDetailOut})
 def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
-    agreement = _agreement(request, payload.agreement)
-    assignment = _call(
-        services.assignment_create,
+    assignment = services.assignment_create(
         actor=request.user,
-        agreement=agreement,
-        receiving_municipality=_organisation(payload.receiving_municipality),
+        agreement=_agreement(request, payload.agreement),
+        receiving_municipality=_organisation(
+            "receiving_municipality", payload.receiving_municipality
+        ),
         person_alias=payload.person_alias,
         summary=payload.summary,
     )
@@ -343,33 +352,18 @@ def get_assignment(request: HttpRequest, pk: int) -> Any:
     return _detail(_assignment(request, pk))
 
 
-API_TRANSITIONS = {
-    "consultation": services.assignment_start_consultation,
-    "request": services.assignment_request,
-    "accept": services.assignment_accept,
-    "decline": services.assignment_decline,
-    "activate": services.assignment_activate,
-    "end": services.assignment_end,
-}
-
-
-@router.post(
-    "/assignments/{pk}/transitions",
-    response={200: AssignmentDetailOut, 400: ErrorOut, 403: ErrorOut},
-)
+@router.post("/assignments/{pk}/transitions", response=AssignmentDetailOut)
 def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
-    assignment = _assignment(request, pk, audit=False)
-    service = API_TRANSITIONS.get(payload.action)
-    if service is None:
-        raise HttpError(400, "Okänd åtgärd.")
-    kwargs: dict[str, Any] = {}
-    if payload.action in ("decline", "end"):
-        kwargs["reason"] = payload.reason
-    assignment = _call(service, actor=request.user, assignment=assignment, **kwargs)
+    assignment = services.assignment_act(
+        actor=request.user,
+        assignment=_assignment(request, pk, audit=False),
+        action=payload.action,
+        reason=payload.reason,
+    )
     return _detail(assignment)
 
 
-@router.post("/assignments/{pk}/preconditions", response={201: IdOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/assignments/{pk}/preconditions", response={201: IdOut})
 def confirm_precondition(
     request: HttpRequest,
     pk: int,
@@ -377,17 +371,12 @@ def confirm_precondition(
     document: File[UploadedFile] | None = None,
 ) -> Any:
     assignment = _assignment(request, pk, audit=False)
-    try:
-        kind = rules.PreconditionKind(payload.kind)
-    except ValueError as error:
-        raise HttpError(400, "Okänd förutsättning.") from error
-    confirmation = _call(
-        services.precondition_confirm,
+    confirmation = services.precondition_confirm(
         actor=request.user,
         assignment=assignment,
-        kind=kind,
+        kind=_choice("kind", rules.PreconditionKind, payload.kind, "Okänd förutsättning."),
         confirmed_on=payload.confirmed_on,
-        police_unit=_organisation(payload.police_unit) if payload.police_unit else None,
+        police_unit=_police_unit(payload.police_unit),
         police_unit_name=payload.police_unit_name,
         legal_basis=payload.legal_basis,
         document=document,
@@ -396,65 +385,56 @@ def confirm_precondition(
     return Status(201, {"id": confirmation.pk})
 
 
-@router.post(
-    "/assignments/{pk}/threat-assessments", response={201: IdOut, 400: ErrorOut, 403: ErrorOut}
-)
+@router.post("/assignments/{pk}/threat-assessments", response={201: IdOut})
 def record_threat(request: HttpRequest, pk: int, payload: ThreatIn) -> Any:
     assignment = _assignment(request, pk, audit=False)
-    try:
-        level = rules.ThreatLevel(payload.level)
-    except ValueError as error:
-        raise HttpError(400, "Okänd hotnivå (low, medium, high).") from error
-    threat = _call(
-        services.threat_assessment_record,
+    threat = services.threat_assessment_record(
         actor=request.user,
         assignment=assignment,
         assessed_on=payload.assessed_on,
-        level=level,
+        level=_choice(
+            "level", rules.ThreatLevel, payload.level, "Okänd hotnivå (low, medium, high)."
+        ),
         relocation_needed=payload.relocation_needed,
-        police_unit=_organisation(payload.police_unit) if payload.police_unit else None,
+        police_unit=_police_unit(payload.police_unit),
         note=payload.note,
     )
     return Status(201, {"id": threat.pk})
 
 
-@router.post(
-    "/assignments/{pk}/children-tasks", response={201: IdOut, 400: ErrorOut, 403: ErrorOut}
-)
+@router.post("/assignments/{pk}/children-tasks", response={201: IdOut})
 def create_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
-    assignment = _assignment(request, pk, audit=False)
-    task = _call(
-        services.children_task_create,
+    task = services.children_task_create(
         actor=request.user,
-        assignment=assignment,
+        assignment=_assignment(request, pk, audit=False),
         description=payload.text,
     )
     return Status(201, {"id": task.pk})
 
 
-@router.post("/children-tasks/{pk}/close", response={200: IdOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/children-tasks/{pk}/close", response=IdOut)
 def close_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
     task = ChildrenTask.objects.filter(pk=pk).first()
     if task is None:
-        raise HttpError(404, "Uppgiften finns inte.")
+        raise NotFound("Uppgiften finns inte.")
     _assignment(request, task.assignment_id, audit=False)
-    _call(services.children_task_close, actor=request.user, task=task, resolution=payload.text)
+    services.children_task_close(actor=request.user, task=task, resolution=payload.text)
     return {"id": task.pk}
 
 
-@router.post("/assignments/{pk}/consultations", response={201: IdOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/assignments/{pk}/consultations", response={201: IdOut})
 def record_consultation(request: HttpRequest, pk: int, payload: DefectorConsultationIn) -> Any:
-    assignment = _assignment(request, pk, audit=False)
-    consultation = _call(
-        services.consultation_record, actor=request.user, assignment=assignment, **payload.dict()
+    consultation = services.consultation_record(
+        actor=request.user, assignment=_assignment(request, pk, audit=False), **payload.dict()
     )
     return Status(201, {"id": consultation.pk})
 
 
-@router.post("/assignments/{pk}/plan", response={200: IdOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/assignments/{pk}/plan", response=IdOut)
 def decide_plan(request: HttpRequest, pk: int, payload: DefectorPlanIn) -> Any:
-    assignment = _assignment(request, pk, audit=False)
-    plan = _call(services.plan_decide, actor=request.user, assignment=assignment, **payload.dict())
+    plan = services.plan_decide(
+        actor=request.user, assignment=_assignment(request, pk, audit=False), **payload.dict()
+    )
     return {"id": plan.pk}
 
 
@@ -467,22 +447,21 @@ def list_interventions(request: HttpRequest, pk: int) -> Any:
     return [_intervention_out(i) for i in plan.interventions.select_related("catalogue_item")]
 
 
-@router.post(
-    "/assignments/{pk}/interventions", response={201: InterventionOut, 400: ErrorOut, 403: ErrorOut}
-)
+@router.post("/assignments/{pk}/interventions", response={201: InterventionOut})
 def add_intervention(request: HttpRequest, pk: int, payload: InterventionIn) -> Any:
     assignment = _assignment(request, pk, audit=False)
-    try:
-        kind = rules.InterventionKind(payload.kind)
-    except ValueError as error:
-        raise HttpError(400, "Okänt slag av insats (catalogue, outside, housing).") from error
+    kind = _choice(
+        "kind",
+        rules.InterventionKind,
+        payload.kind,
+        "Okänt slag av insats (catalogue, outside, housing).",
+    )
     item = None
     if payload.catalogue_code:
         item = assignment.agreement.defector_catalogue.filter(code=payload.catalogue_code).first()
         if item is None:
-            raise HttpError(400, "Insatsen finns inte i avtalets katalog.")
-    intervention = _call(
-        services.plan_intervention_add,
+            raise InvalidInput("catalogue_code", "Insatsen finns inte i avtalets katalog.")
+    intervention = services.plan_intervention_add(
         actor=request.user,
         assignment=assignment,
         kind=kind,
@@ -492,19 +471,14 @@ def add_intervention(request: HttpRequest, pk: int, payload: InterventionIn) -> 
     return Status(201, _intervention_out(intervention))
 
 
-@router.post(
-    "/interventions/{pk}/decline", response={200: InterventionOut, 400: ErrorOut, 403: ErrorOut}
-)
+@router.post("/interventions/{pk}/decline", response=InterventionOut)
 def decline_intervention(request: HttpRequest, pk: int, payload: TextIn) -> Any:
     intervention = PlannedIntervention.objects.filter(pk=pk).select_related("plan").first()
     if intervention is None:
-        raise HttpError(404, "Insatsen finns inte.")
+        raise NotFound("Insatsen finns inte.")
     _assignment(request, intervention.plan.assignment_id, audit=False)
-    intervention = _call(
-        services.intervention_decline_not_offered,
-        actor=request.user,
-        intervention=intervention,
-        reason=payload.text,
+    intervention = services.intervention_decline_not_offered(
+        actor=request.user, intervention=intervention, reason=payload.text
     )
     return _intervention_out(intervention)
 
@@ -515,16 +489,15 @@ def list_costs(request: HttpRequest, pk: int) -> Any:
     return [_cost_out(c) for c in selectors.ledger(user=request.user, assignment=assignment)]
 
 
-@router.post("/assignments/{pk}/costs", response={201: CostOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/assignments/{pk}/costs", response={201: CostOut})
 def book_cost(request: HttpRequest, pk: int, payload: CostIn) -> Any:
     assignment = _assignment(request, pk, audit=False)
     intervention = PlannedIntervention.objects.filter(
         pk=payload.intervention, plan__assignment=assignment
     ).first()
     if intervention is None:
-        raise HttpError(400, "Insatsen hör inte till detta uppdrag.")
-    entry = _call(
-        services.cost_book,
+        raise InvalidInput("intervention", "Insatsen hör inte till detta uppdrag.")
+    entry = services.cost_book(
         actor=request.user,
         assignment=assignment,
         intervention=intervention,
@@ -535,11 +508,10 @@ def book_cost(request: HttpRequest, pk: int, payload: CostIn) -> Any:
     return Status(201, _cost_out(entry))
 
 
-@router.post("/assignments/{pk}/followups", response={201: IdOut, 400: ErrorOut, 403: ErrorOut})
+@router.post("/assignments/{pk}/followups", response={201: IdOut})
 def record_followup(request: HttpRequest, pk: int, payload: DefectorFollowUpIn) -> Any:
-    assignment = _assignment(request, pk, audit=False)
-    followup = _call(
-        services.followup_record, actor=request.user, assignment=assignment, **payload.dict()
+    followup = services.followup_record(
+        actor=request.user, assignment=_assignment(request, pk, audit=False), **payload.dict()
     )
     return Status(201, {"id": followup.pk})
 
@@ -567,31 +539,27 @@ def list_reconciliations(request: HttpRequest, pk: int) -> Any:
     ]
 
 
-@router.post(
-    "/agreements/{pk}/reconciliations",
-    response={200: ReconciliationOut, 400: ErrorOut, 403: ErrorOut},
-)
+@router.post("/agreements/{pk}/reconciliations", response=ReconciliationOut)
 def compute_reconciliation(request: HttpRequest, pk: int, payload: ReconciliationIn) -> Any:
     agreement = _agreement(request, pk)
     try:
         period = rules.Period.parse(payload.period.strip().upper())
     except ValueError as error:
-        raise HttpError(400, "Ange perioden som ÅÅÅÅ-H1 eller ÅÅÅÅ-H2.") from error
-    reconciliation = _call(
-        services.reconciliation_compute,
+        raise InvalidInput("period", "Ange perioden som ÅÅÅÅ-H1 eller ÅÅÅÅ-H2.") from error
+    reconciliation = services.reconciliation_compute(
         actor=request.user,
         agreement=agreement,
         period=period,
-        other_party=_organisation(payload.other_party),
+        other_party=_organisation("other_party", payload.other_party),
     )
     return _rec_out(reconciliation)
 
 
 def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
-    try:
-        return selectors.reconciliation_get(user=_user(request), pk=pk)
-    except Reconciliation.DoesNotExist as error:
-        raise HttpError(404, "Avstämningen finns inte.") from error
+    user = _user(request)
+    return _found(
+        lambda: selectors.reconciliation_get(user=user, pk=pk), "Avstämningen finns inte."
+    )
 
 
 @router.get("/reconciliations/{pk}", response=ReconciliationOut)
@@ -599,22 +567,16 @@ def get_reconciliation(request: HttpRequest, pk: int) -> Any:
     return _rec_out(_reconciliation(request, pk))
 
 
-@router.post(
-    "/reconciliations/{pk}/approve", response={200: ReconciliationOut, 400: ErrorOut, 403: ErrorOut}
-)
+@router.post("/reconciliations/{pk}/approve", response=ReconciliationOut)
 def approve_reconciliation(request: HttpRequest, pk: int) -> Any:
-    reconciliation = _call(
-        services.reconciliation_approve,
-        actor=request.user,
-        reconciliation=_reconciliation(request, pk),
+    reconciliation = services.reconciliation_approve(
+        actor=request.user, reconciliation=_reconciliation(request, pk)
     )
     return _rec_out(reconciliation)
 
 
 @router.get("/agreements/{pk}/evaluation.pdf")
 def evaluation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from samverkan.defectors.report import render_evaluation_pdf
-
     agreement = _agreement(request, pk)
     data = selectors.evaluation_data(
         user=request.user, agreement=agreement, on=timezone.localdate()

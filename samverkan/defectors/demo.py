@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
+from samverkan.accounts.demo import ensure_demo_user
+from samverkan.agreements.models import Agreement
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.defectors import rules, services
 from samverkan.defectors.models import Assignment, AssignmentEvent, HandlingRule
@@ -144,9 +146,6 @@ def _book(
 
 
 def load_demo() -> None:
-    from samverkan.accounts.demo import ensure_demo_user
-    from samverkan.agreements.models import Agreement
-
     agreement = Agreement.objects.filter(reference=AGREEMENT_REFERENCE).first()
     if agreement is None:
         return

@@ -47,7 +47,9 @@ class AssignmentCreateForm(forms.Form):
 
 
 class PreconditionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Förutsättning"), choices=PRECONDITION_CHOICES)
+    kind = forms.TypedChoiceField(
+        label=_("Förutsättning"), choices=PRECONDITION_CHOICES, coerce=rules.PreconditionKind
+    )
     confirmed_on = forms.DateField(label=_("Datum"), widget=DateInput())
     police_unit = forms.ModelChoiceField(
         label=_("Polisenhet (vid samråd med Polisen)"),
@@ -70,7 +72,9 @@ class PreconditionForm(forms.Form):
 
 class ThreatForm(forms.Form):
     assessed_on = forms.DateField(label=_("Bedömningsdatum"), widget=DateInput())
-    level = forms.ChoiceField(label=_("Hotbild enligt Polisens BOPS"), choices=THREAT_CHOICES)
+    level = forms.TypedChoiceField(
+        label=_("Hotbild enligt Polisens BOPS"), choices=THREAT_CHOICES, coerce=rules.ThreatLevel
+    )
     relocation_needed = forms.BooleanField(label=_("Behov av omlokalisering"), required=False)
     police_unit = forms.ModelChoiceField(
         label=_("Polisenhet"),
@@ -113,9 +117,10 @@ class PlanForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
-    kind = forms.ChoiceField(
+    kind = forms.TypedChoiceField(
         label=_("Slag av insats"),
         choices=INTERVENTION_KIND_CHOICES,
+        coerce=rules.InterventionKind,
         help_text=rules.CATALOGUE_RULE_EXPLAINED,
     )
     catalogue_item = forms.ModelChoiceField(

@@ -11,16 +11,14 @@ state, so two people acting at once never both succeed.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import has_role, responsible_organisation_ids
+from samverkan.core.models import RecordedBy
 from samverkan.defectors import rules
-
-DEFECTOR_ROLES = ("defector_coordinator", "administrator")
 
 
 def _choices(enum_type: Any, labels: dict[Any, Any] | None = None) -> list[tuple[str, Any]]:
@@ -107,24 +105,6 @@ class HandlingRule(models.Model):
         return rules.HandlingRule(self.central_for_high_threat_relocation)
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> Self:
-        """Only the two parties see an assignment, and within them only defector roles."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if not has_role(user, *DEFECTOR_ROLES):
-            return self.none()
-        organisation_ids = responsible_organisation_ids(user)
-        if not organisation_ids:
-            return self.none()
-        return self.filter(
-            Q(home_municipality_id__in=organisation_ids)
-            | Q(receiving_municipality_id__in=organisation_ids)
-            | Q(home_handler_id__in=organisation_ids)
-            | Q(receiving_handler_id__in=organisation_ids)
-        )
-
-
 class Assignment(models.Model):
     reference = models.CharField(_("uppdragsnummer"), max_length=30, unique=True)
     agreement = models.ForeignKey(
@@ -188,8 +168,6 @@ class Assignment(models.Model):
     )
     started_on = models.DateField(_("startade"), null=True, blank=True)
     ended_on = models.DateField(_("avslutades"), null=True, blank=True)
-
-    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("uppdrag")
@@ -282,7 +260,7 @@ class PreconditionConfirmation(models.Model):
         )
 
 
-class ThreatAssessment(models.Model):
+class ThreatAssessment(RecordedBy):
     """The police personal-security section's (BOPS) threat assessment."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="threats")
@@ -298,10 +276,6 @@ class ThreatAssessment(models.Model):
     level = models.CharField(_("hotbild"), max_length=10, choices=THREAT_CHOICES)
     relocation_needed = models.BooleanField(_("behov av omlokalisering"), default=False)
     note = models.TextField(_("anteckning"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("registrerat"))
 
     class Meta:
         verbose_name = _("hotbedömning")
@@ -338,7 +312,7 @@ class ChildrenTask(models.Model):
         return f"{self.assignment_id}: {self.description[:40]}"
 
 
-class Consultation(models.Model):
+class Consultation(RecordedBy):
     """Samråd between the parties (and with the Police)."""
 
     assignment = models.ForeignKey(
@@ -348,10 +322,6 @@ class Consultation(models.Model):
     participants = models.TextField(_("deltagare"))
     notes = models.TextField(_("anteckningar"), blank=True)
     decisions = models.TextField(_("beslut"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("registrerat"))
 
     class Meta:
         verbose_name = _("samråd")
@@ -527,7 +497,7 @@ class Reconciliation(models.Model):
         return self.a_for_b + self.b_for_a
 
 
-class FollowUp(models.Model):
+class FollowUp(RecordedBy):
     """Follow-up meeting led by the home municipality with the receiving one taking part."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="followups")
@@ -537,10 +507,6 @@ class FollowUp(models.Model):
     motivation = models.TextField(_("motivation"), blank=True)
     threat = models.TextField(_("hotbild"), blank=True)
     next_step = models.TextField(_("nästa steg"), blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("registrerat"))
 
     class Meta:
         verbose_name = _("uppföljning")

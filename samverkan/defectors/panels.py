@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 
 from samverkan.accounts.models import User
 from samverkan.core.startpage import Panel, PanelItem
-from samverkan.defectors import selectors
+from samverkan.defectors import access, selectors
 
 
 def defector_panel(user: User) -> Panel | None:
-    if not selectors.may_work_with_defectors(user):
+    if not access.may_work_with_defectors(user):
         return None
     items: list[PanelItem] = []
     for task in selectors.open_children_tasks_for(user=user):

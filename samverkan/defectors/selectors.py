@@ -15,35 +15,24 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from samverkan.accounts.access import has_role
+from samverkan.agreements.models import Agreement
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
-from samverkan.defectors import rules
+from samverkan.defectors import access, rules
 from samverkan.defectors.models import (
-    DEFECTOR_ROLES,
     Assignment,
     ChildrenTask,
     CostEntry,
     EvaluationLesson,
     Reconciliation,
 )
-from samverkan.defectors.services import (
-    DEFECTOR_AGREEMENT_TYPE,
-    agreement_party_codes,
-    counted_assignments,
-    municipality_of,
-    terms_for,
-)
+from samverkan.defectors.services import counted_assignments, terms_for
 from samverkan.registry.models import Organisation
-
-
-def may_work_with_defectors(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and has_role(user, *DEFECTOR_ROLES)
 
 
 def assignment_list(*, user: Any) -> QuerySet[Assignment]:
     """Assignments the user's party may see (no personal data beyond the alias is listed)."""
-    return Assignment.objects.visible_to(user).select_related(
+    return access.visible_to(user).select_related(
         "home_municipality", "receiving_municipality", "agreement"
     )
 
@@ -61,53 +50,34 @@ def assignment_get(*, user: Any, pk: int, audit: bool = True) -> Assignment:
     return assignment
 
 
-def defector_agreements_for(*, user: Any) -> list[Any]:
+def defector_agreements_for(*, user: Any) -> list[Agreement]:
     """Defector agreements where the user's municipality is a party."""
-    from samverkan.agreements.models import Agreement
-
-    if not may_work_with_defectors(user):
-        return []
-    own = municipality_of(user.organisation)
-    if own is None:
-        return []
-    found = []
-    for agreement in Agreement.objects.filter(type__code=DEFECTOR_AGREEMENT_TYPE).order_by("pk"):
-        if own.code in agreement_party_codes(agreement):
-            found.append(agreement)
-    return found
+    return access.agreements_visible_to(user)
 
 
-def agreement_get_for(*, user: Any, pk: int) -> Any:
+def agreement_get_for(*, user: Any, pk: int) -> Agreement:
     for agreement in defector_agreements_for(user=user):
         if agreement.pk == pk:
             return agreement
-    from samverkan.agreements.models import Agreement
-
     raise Agreement.DoesNotExist
 
 
 def party_organisations(agreement: Any) -> list[Organisation]:
-    codes = agreement_party_codes(agreement)
+    codes = access.party_codes(agreement)
     return list(Organisation.objects.filter(code__in=codes).order_by("code"))
 
 
 def reconciliation_list(*, user: Any, agreement: Any) -> QuerySet[Reconciliation]:
-    own = municipality_of(user.organisation) if may_work_with_defectors(user) else None
-    if own is None:
-        return Reconciliation.objects.none()
     return (
-        Reconciliation.objects.filter(agreement=agreement)
-        .filter(Q(party_a=own) | Q(party_b=own))
+        access.reconciliations_visible_to(user)
+        .filter(agreement=agreement)
         .select_related("party_a", "party_b", "payer")
     )
 
 
 def reconciliation_get(*, user: Any, pk: int) -> Reconciliation:
-    own = municipality_of(user.organisation) if may_work_with_defectors(user) else None
-    if own is None:
-        raise Reconciliation.DoesNotExist
     return (
-        Reconciliation.objects.filter(Q(party_a=own) | Q(party_b=own))
+        access.reconciliations_visible_to(user)
         .select_related("party_a", "party_b", "payer", "agreement")
         .get(pk=pk)
     )
@@ -159,7 +129,7 @@ def balance_for(agreement: Any) -> list[BalanceRow]:
 
 
 def open_children_tasks_for(*, user: Any) -> QuerySet[ChildrenTask]:
-    visible = Assignment.objects.visible_to(user)
+    visible = access.visible_to(user)
     return (
         ChildrenTask.objects.filter(assignment__in=visible, closed_at__isnull=True)
         .select_related("assignment")
@@ -168,16 +138,14 @@ def open_children_tasks_for(*, user: Any) -> QuerySet[ChildrenTask]:
 
 
 def requests_awaiting_answer_for(*, user: Any) -> QuerySet[Assignment]:
-    own = municipality_of(user.organisation) if may_work_with_defectors(user) else None
+    own = access.own_municipality(user)
     if own is None:
         return Assignment.objects.none()
-    return Assignment.objects.visible_to(user).filter(
-        state=rules.State.REQUESTED, receiving_municipality=own
-    )
+    return access.visible_to(user).filter(state=rules.State.REQUESTED, receiving_municipality=own)
 
 
 def reconciliations_awaiting_approval_for(*, user: Any) -> QuerySet[Reconciliation]:
-    own = municipality_of(user.organisation) if may_work_with_defectors(user) else None
+    own = access.own_municipality(user)
     if own is None:
         return Reconciliation.objects.none()
     return (
@@ -272,6 +240,6 @@ def evaluation_data(*, user: Any, agreement: Any, on: date) -> EvaluationData:
         action=AuditAction.EXPORT,
         record_type="defectors.EvaluationReport",
         record_id=agreement.pk,
-        controller=getattr(municipality_of(user.organisation), "code", ""),
+        controller=getattr(access.own_municipality(user), "code", ""),
     )
     return EvaluationData(agreement, parties, pairs, lessons, on)

@@ -2,17 +2,20 @@
 
 Each service runs in one transaction, checks that the actor may act (the
 right side of the assignment, the defector coordinator role), writes, and
-records the event and the audit entry. Refusals raise `DefectorError` with a
-Swedish message meant for the user.
+records the event and the audit entry. Refusals raise the errors of
+`samverkan.core.errors` with a Swedish message meant for the user: the wrong
+party `NotAllowed`, wrong input `InvalidInput` (naming the field), an action
+the assignment's state no longer allows, or someone else's change first,
+`Conflict`. Who may act is asked of `samverkan.defectors.access`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -21,13 +24,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.access import has_role
+from samverkan.agreements.models import AgreementTypeCode
+from samverkan.agreements.selectors import agreement_status_at
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
+from samverkan.core.models import RecordedBy
 from samverkan.core.uploads import validate_upload
-from samverkan.defectors import rules
+from samverkan.defectors import access, rules
 from samverkan.defectors.models import (
-    DEFECTOR_ROLES,
     Assignment,
     AssignmentEvent,
     CatalogueIntervention,
@@ -44,18 +49,23 @@ from samverkan.defectors.models import (
     Reconciliation,
     ThreatAssessment,
 )
-from samverkan.registry.models import Organisation, OrganisationKind
+from samverkan.registry.models import Organisation
 
-DEFECTOR_AGREEMENT_TYPE = "defector_services"
+R = TypeVar("R", bound=RecordedBy)
 
 
-class DefectorError(Exception):
-    """A refusal with a Swedish message for the user."""
+class NotReady(Conflict):
+    """The assignment cannot take this step yet; `messages` names each thing missing.
 
-    def __init__(self, message: str, *, messages: Iterable[str] = ()) -> None:
+    The API lists each as its own error item; a page shows the whole message.
+    """
+
+    def __init__(self, message: str, messages: Sequence[str]) -> None:
         super().__init__(message)
-        self.message = message
-        self.messages = list(messages) or [message]
+        self.messages = list(messages)
+
+    def as_items(self) -> list[dict[str, Any]]:
+        return [{"type": self.kind, "loc": [], "msg": text} for text in self.messages]
 
 
 def _check_document(document: File) -> None:
@@ -63,11 +73,7 @@ def _check_document(document: File) -> None:
     try:
         validate_upload(document)
     except ValidationError as error:
-        raise DefectorError(" ".join(error.messages)) from error
-
-
-class NotAllowed(DefectorError):
-    pass
+        raise InvalidInput("document", " ".join(error.messages)) from error
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -77,17 +83,6 @@ def today() -> date:
     return timezone.localdate()
 
 
-def municipality_of(organisation: Organisation | None) -> Organisation | None:
-    """The municipality an organisation belongs to (itself, or the nearest municipality above)."""
-    seen = 0
-    while organisation is not None and seen < 10:
-        if organisation.kind == OrganisationKind.MUNICIPALITY:
-            return organisation
-        organisation = organisation.parent
-        seen += 1
-    return None
-
-
 def actor_label(actor: Any) -> str:
     if actor is None:
         return "system"
@@ -95,22 +90,8 @@ def actor_label(actor: Any) -> str:
     return name or getattr(actor, "username", str(actor))
 
 
-def side_of(actor: Any, assignment: Assignment) -> rules.Side | None:
-    """Which party of the assignment the actor acts for, or None."""
-    if actor is None or not has_role(actor, *DEFECTOR_ROLES):
-        return None
-    municipality = municipality_of(actor.organisation)
-    if municipality is None:
-        return None
-    if municipality.pk == assignment.home_municipality_id:
-        return rules.Side.HOME
-    if municipality.pk == assignment.receiving_municipality_id:
-        return rules.Side.RECEIVING
-    return None
-
-
 def _require_side(actor: Any, assignment: Assignment, side: rules.Side | None = None) -> rules.Side:
-    found = side_of(actor, assignment)
+    found = access.side_of(actor, assignment)
     if found is None:
         raise NotAllowed(_("Du har inte behörighet att arbeta med detta uppdrag."))
     if side is not None and found is not side:
@@ -121,12 +102,19 @@ def _require_side(actor: Any, assignment: Assignment, side: rules.Side | None = 
 
 
 def _require_coordinator(actor: Any) -> Organisation:
-    if actor is None or not has_role(actor, *DEFECTOR_ROLES):
+    if not access.may_work_with_defectors(actor):
         raise NotAllowed(_("Du har inte behörighet att arbeta med avhopparuppdrag."))
-    municipality = municipality_of(actor.organisation)
+    municipality = access.own_municipality(actor)
     if municipality is None:
         raise NotAllowed(_("Ditt konto hör inte till någon kommun."))
     return municipality
+
+
+def _require_party(actor: Any, agreement: Any, message: str) -> Organisation:
+    own = _require_coordinator(actor)
+    if own.code not in access.party_codes(agreement):
+        raise NotAllowed(message)
+    return own
 
 
 def _audit(
@@ -149,23 +137,20 @@ def _audit(
     )
 
 
-def agreement_party_codes(agreement: Any) -> set[str]:
-    """Codes of the municipalities party to the agreement (a district counts for its own)."""
-    codes: set[str] = set()
-    for party in agreement.parties.select_related("organisation__parent"):
-        organisation = party.organisation
-        municipality = municipality_of(organisation)
-        codes.add((municipality or organisation).code)
-    return codes
+def _record(model: type[R], *, actor: Any, assignment: Assignment, **fields: Any) -> R:
+    """A row the actor records about the assignment (a meeting held, say), audited."""
+    record = model.objects.create(  # type: ignore[attr-defined]
+        assignment=assignment, recorded_by=actor, recorded_at=timezone.now(), **fields
+    )
+    _audit(actor, AuditAction.CREATE, record, controller=assignment.home_municipality.code)
+    return record
 
 
 def agreement_is_defector_type(agreement: Any) -> bool:
-    return getattr(agreement.type, "code", None) == DEFECTOR_AGREEMENT_TYPE
+    return getattr(agreement.type, "code", None) == AgreementTypeCode.DEFECTOR_SERVICES
 
 
 def agreement_in_force(agreement: Any, at: datetime) -> bool:
-    from samverkan.agreements.selectors import agreement_status_at
-
     return bool(agreement_status_at(agreement, at).in_force)
 
 
@@ -248,18 +233,24 @@ def assignment_create(
     home = _require_coordinator(actor)
     now = timezone.now()
     if not agreement_is_defector_type(agreement):
-        raise DefectorError(_("Avtalet är inte ett avtal om insatser till avhoppare."))
-    parties = agreement_party_codes(agreement)
+        raise InvalidInput("agreement", _("Avtalet är inte ett avtal om insatser till avhoppare."))
+    parties = access.party_codes(agreement)
     if home.code not in parties or receiving_municipality.code not in parties:
-        raise DefectorError(
-            _("Både hemkommunen och den mottagande kommunen måste vara parter i avtalet.")
+        raise InvalidInput(
+            "receiving_municipality",
+            _("Både hemkommunen och den mottagande kommunen måste vara parter i avtalet."),
         )
     if home.pk == receiving_municipality.pk:
-        raise DefectorError(_("Den mottagande kommunen måste vara en annan kommun än hemkommunen."))
+        raise InvalidInput(
+            "receiving_municipality",
+            _("Den mottagande kommunen måste vara en annan kommun än hemkommunen."),
+        )
     if not agreement_in_force(agreement, now):
-        raise DefectorError(_("Avtalet gäller inte i dag; inga nya uppdrag kan registreras."))
+        raise InvalidInput(
+            "agreement", _("Avtalet gäller inte i dag; inga nya uppdrag kan registreras.")
+        )
     if not person_alias.strip():
-        raise DefectorError(_("Ange ett fingerat namn eller en kodbeteckning."))
+        raise InvalidInput("person_alias", _("Ange ett fingerat namn eller en kodbeteckning."))
     assignment = Assignment.objects.create(
         reference=_next_reference(timezone.localdate(now)),
         agreement=agreement,
@@ -294,21 +285,17 @@ def _transition(
     reason: str = "",
     extra: dict[str, Any] | None = None,
 ) -> Assignment:
-    side = side_of(actor, assignment)
-    if side is None:
-        raise NotAllowed(_("Du har inte behörighet att arbeta med detta uppdrag."))
+    side = _require_side(actor, assignment)
     current = rules.State(assignment.state)
     error = rules.transition_error(current=current, target=target, side=side, reason=reason)
     if error:
-        raise DefectorError(error)
+        raise _transition_refusal(current, target, side, error)
     now = timezone.now()
     changes: dict[str, Any] = {"state": target.value, "state_reason": reason.strip()}
     changes.update(extra or {})
     updated = Assignment.objects.filter(pk=assignment.pk, state=current.value).update(**changes)
     if updated != 1:
-        raise DefectorError(
-            _("Någon annan har just ändrat uppdraget. Ladda om sidan och försök igen.")
-        )
+        raise Conflict(_("Någon annan har just ändrat uppdraget. Ladda om sidan och försök igen."))
     _event(
         assignment,
         actor=actor,
@@ -328,6 +315,19 @@ def _transition(
         detail={"from": current.value, "to": target.value},
     )
     return assignment
+
+
+def _transition_refusal(
+    current: rules.State, target: rules.State, side: rules.Side, error: str
+) -> Conflict | NotAllowed | InvalidInput:
+    """Why `rules.transition_error` refused: the state, the side, or a missing reason."""
+    rule = rules.TRANSITIONS.get((current, target))
+    if rule is None:
+        return Conflict(error)
+    entitled, _needs_reason = rule
+    if side is not entitled:
+        return NotAllowed(error)
+    return InvalidInput("reason", error)
 
 
 @transaction.atomic
@@ -386,17 +386,17 @@ def assignment_request(*, actor: Any, assignment: Assignment) -> Assignment:
     ).first()
     missing = request_blockers(assignment)
     if missing:
-        raise DefectorError(
+        raise NotReady(
             _("Uppdraget kan inte begäras än. Det saknas: %(missing)s")
             % {"missing": " ".join(m.message for m in missing)},
-            messages=[m.message for m in missing],
+            [m.message for m in missing],
         )
     now = timezone.now()
     if not agreement_in_force(assignment.agreement, now):
-        raise DefectorError(_("Avtalet gäller inte i dag; uppdraget kan inte begäras."))
+        raise Conflict(_("Avtalet gäller inte i dag; uppdraget kan inte begäras."))
     check = cap_check(assignment, timezone.localdate(now))
     if not check.ok:
-        raise DefectorError(" ".join(check.messages), messages=check.messages)
+        raise NotReady(" ".join(check.messages), check.messages)
     assignment = _transition(actor=actor, assignment=assignment, target=rules.State.REQUESTED)
     legal = assignment.preconditions.get(kind=rules.PreconditionKind.LEGAL_BASIS)
     basis_label = str(rules.LEGAL_BASIS_LABELS[rules.LegalBasis(legal.legal_basis)])
@@ -455,10 +455,34 @@ def assignment_end(
     )
 
 
+# The lifecycle actions a party takes by name (pages and API): the service, and
+# whether it takes the party's reason.
+ASSIGNMENT_ACTIONS: dict[str, tuple[Callable[..., Assignment], bool]] = {
+    "consultation": (assignment_start_consultation, False),
+    "request": (assignment_request, False),
+    "accept": (assignment_accept, False),
+    "decline": (assignment_decline, True),
+    "activate": (assignment_activate, False),
+    "end": (assignment_end, True),
+}
+
+
+def assignment_act(
+    *, actor: Any, assignment: Assignment, action: str, reason: str = ""
+) -> Assignment:
+    """Take the lifecycle action named `action` (one of `ASSIGNMENT_ACTIONS`)."""
+    if action not in ASSIGNMENT_ACTIONS:
+        raise InvalidInput("action", _("Okänd åtgärd."))
+    service, takes_reason = ASSIGNMENT_ACTIONS[action]
+    kwargs = {"reason": reason} if takes_reason else {}
+    return service(actor=actor, assignment=assignment, **kwargs)
+
+
 # --- preconditions, threat, children, consultations ---------------------------------------
 
 
 BEFORE_REQUEST = (rules.State.DRAFT.value, rules.State.CONSULTATION.value)
+AFTER_ACCEPTANCE = (rules.State.ACCEPTED.value, rules.State.ACTIVE.value, rules.State.ENDED.value)
 
 
 @transaction.atomic
@@ -476,20 +500,22 @@ def precondition_confirm(
 ) -> PreconditionConfirmation:
     _require_side(actor, assignment, rules.Side.HOME)
     if assignment.state not in BEFORE_REQUEST:
-        raise DefectorError(_("Förutsättningarna kan inte ändras efter att uppdraget har begärts."))
+        raise Conflict(_("Förutsättningarna kan inte ändras efter att uppdraget har begärts."))
     if confirmed_on > today():
-        raise DefectorError(_("Datumet kan inte ligga i framtiden."))
+        raise InvalidInput("confirmed_on", _("Datumet kan inte ligga i framtiden."))
     police = kind in (
         rules.PreconditionKind.POLICE_CONSULTATION_HOME,
         rules.PreconditionKind.POLICE_CONSULTATION_RECEIVING,
     )
     if police and police_unit is None and not police_unit_name.strip():
-        raise DefectorError(_("Ange vilken polisenhet samrådet hölls med."))
+        raise InvalidInput("police_unit", _("Ange vilken polisenhet samrådet hölls med."))
     if kind is rules.PreconditionKind.LEGAL_BASIS:
         if legal_basis not in {b.value for b in rules.LegalBasis}:
-            raise DefectorError(_("Ange vilken laglig grund som gäller för utlämnandet."))
+            raise InvalidInput(
+                "legal_basis", _("Ange vilken laglig grund som gäller för utlämnandet.")
+            )
     if kind is rules.PreconditionKind.NO_CHILDREN and open_children_tasks(assignment):
-        raise DefectorError(
+        raise Conflict(
             _("Det finns en öppen uppgift om barn; klargör ansvaret innan detta bekräftas.")
         )
     existing = PreconditionConfirmation.objects.filter(assignment=assignment, kind=kind).first()
@@ -565,7 +591,7 @@ def children_task_create(*, actor: Any, assignment: Assignment, description: str
     """Children appeared: an immediate task for both parties to settle responsibility."""
     _require_side(actor, assignment)
     if not description.strip():
-        raise DefectorError(_("Beskriv vad som har framkommit om barn."))
+        raise InvalidInput("description", _("Beskriv vad som har framkommit om barn."))
     task = ChildrenTask.objects.create(
         assignment=assignment,
         description=description.strip(),
@@ -580,12 +606,12 @@ def children_task_create(*, actor: Any, assignment: Assignment, description: str
 def children_task_close(*, actor: Any, task: ChildrenTask, resolution: str) -> ChildrenTask:
     _require_side(actor, task.assignment)
     if not resolution.strip():
-        raise DefectorError(_("Beskriv hur ansvaret för barnen har fördelats."))
+        raise InvalidInput("resolution", _("Beskriv hur ansvaret för barnen har fördelats."))
     updated = ChildrenTask.objects.filter(pk=task.pk, closed_at__isnull=True).update(
         closed_at=timezone.now(), closed_by=actor, resolution=resolution.strip()
     )
     if updated != 1:
-        raise DefectorError(_("Uppgiften är redan stängd."))
+        raise Conflict(_("Uppgiften är redan stängd."))
     task.refresh_from_db()
     _audit(actor, AuditAction.CHANGE, task, controller=task.assignment.home_municipality.code)
     return task
@@ -603,18 +629,16 @@ def consultation_record(
 ) -> Consultation:
     _require_side(actor, assignment)
     if not participants.strip():
-        raise DefectorError(_("Ange vilka som deltog i samrådet."))
-    consultation = Consultation.objects.create(
+        raise InvalidInput("participants", _("Ange vilka som deltog i samrådet."))
+    return _record(
+        Consultation,
+        actor=actor,
         assignment=assignment,
         held_on=held_on,
         participants=participants.strip(),
         notes=notes,
         decisions=decisions,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
     )
-    _audit(actor, AuditAction.CREATE, consultation, controller=assignment.home_municipality.code)
-    return consultation
 
 
 # --- implementation plan -------------------------------------------------------------------
@@ -627,7 +651,7 @@ def plan_decide(
     """The home municipality decides the plan after consultation with the receiving one."""
     _require_side(actor, assignment, rules.Side.HOME)
     if not assignment.consultations.exists():
-        raise DefectorError(
+        raise Conflict(
             _(
                 "Genomförandeplanen beslutas efter samråd med den mottagande kommunen; "
                 "registrera samrådet först."
@@ -653,20 +677,23 @@ def plan_intervention_add(
 ) -> PlannedIntervention:
     _require_side(actor, assignment, rules.Side.HOME)
     if assignment.state in (rules.State.DECLINED.value, rules.State.ENDED.value):
-        raise DefectorError(_("Uppdraget är avslutat; planen kan inte ändras."))
+        raise Conflict(_("Uppdraget är avslutat; planen kan inte ändras."))
     if kind is rules.InterventionKind.CATALOGUE:
         if catalogue_item is None or catalogue_item.agreement_id != assignment.agreement_id:
-            raise DefectorError(_("Välj en insats ur avtalets katalog."))
+            raise InvalidInput("catalogue_item", _("Välj en insats ur avtalets katalog."))
         if not catalogue_item.is_active:
-            raise DefectorError(_("Insatsen finns inte längre i avtalets katalog."))
+            raise InvalidInput(
+                "catalogue_item", _("Insatsen finns inte längre i avtalets katalog.")
+            )
     else:
         catalogue_item = None
         if kind is rules.InterventionKind.OUTSIDE and not description.strip():
-            raise DefectorError(
+            raise InvalidInput(
+                "description",
                 _(
                     "Beskriv insatsen utanför katalogen (till exempel hemtjänst eller "
                     "försörjningsstöd)."
-                )
+                ),
             )
     plan, _created = ImplementationPlan.objects.get_or_create(assignment=assignment)
     intervention = PlannedIntervention.objects.create(
@@ -684,14 +711,16 @@ def intervention_decline_not_offered(
     assignment = intervention.plan.assignment
     _require_side(actor, assignment, rules.Side.RECEIVING)
     if intervention.kind_enum is not rules.InterventionKind.CATALOGUE:
-        raise DefectorError(_("Bara insatser som den mottagande kommunen ska ge kan avböjas."))
+        raise InvalidInput(None, _("Bara insatser som den mottagande kommunen ska ge kan avböjas."))
     if not reason.strip():
-        raise DefectorError(_("Ange skälet, till exempel att kommunen inte erbjuder insatsen."))
+        raise InvalidInput(
+            "reason", _("Ange skälet, till exempel att kommunen inte erbjuder insatsen.")
+        )
     updated = PlannedIntervention.objects.filter(
         pk=intervention.pk, status=InterventionStatus.PLANNED
     ).update(status=InterventionStatus.DECLINED_NOT_OFFERED, decline_reason=reason.strip())
     if updated != 1:
-        raise DefectorError(_("Insatsen har redan påbörjats eller avböjts."))
+        raise Conflict(_("Insatsen har redan påbörjats eller avböjts."))
     intervention.refresh_from_db()
     _audit(actor, AuditAction.CHANGE, intervention, controller=assignment.home_municipality.code)
     return intervention
@@ -710,7 +739,7 @@ def intervention_set_status(
         InterventionStatus.ONGOING,
         InterventionStatus.ENDED,
     ):
-        raise DefectorError(_("Ogiltig status."))
+        raise InvalidInput("status", _("Ogiltig status."))
     intervention.status = status
     intervention.save(update_fields=["status"])
     _audit(actor, AuditAction.CHANGE, intervention, controller=assignment.home_municipality.code)
@@ -741,16 +770,18 @@ def parse_amount(value: Any) -> Decimal:
         try:
             amount = Decimal(text)
         except InvalidOperation as error:
-            raise DefectorError(_("Ange beloppet i kronor, till exempel 12 500,00.")) from error
+            raise InvalidInput(
+                "amount", _("Ange beloppet i kronor, till exempel 12 500,00.")
+            ) from error
     if not amount.is_finite():
-        raise DefectorError(_("Ange beloppet i kronor med högst två decimaler."))
+        raise InvalidInput("amount", _("Ange beloppet i kronor med högst två decimaler."))
     # Before quantize: a huge exponent (1e999999) makes quantize raise.
     if amount.copy_abs() >= Decimal("10000000000"):
-        raise DefectorError(_("Beloppet är orimligt stort."))
+        raise InvalidInput("amount", _("Beloppet är orimligt stort."))
     if amount != amount.quantize(rules.ORE):
-        raise DefectorError(_("Ange beloppet i kronor med högst två decimaler."))
+        raise InvalidInput("amount", _("Ange beloppet i kronor med högst två decimaler."))
     if amount == 0:
-        raise DefectorError(_("Beloppet kan inte vara noll."))
+        raise InvalidInput("amount", _("Beloppet kan inte vara noll."))
     return rules.to_sek(amount)
 
 
@@ -768,20 +799,17 @@ def cost_book(
     """Book a cost: the receiving side for catalogue interventions, the home side for its own."""
     side = _require_side(actor, assignment)
     if intervention.plan.assignment_id != assignment.pk:
-        raise DefectorError(_("Insatsen hör inte till detta uppdrag."))
-    if assignment.state not in (
-        rules.State.ACCEPTED.value,
-        rules.State.ACTIVE.value,
-        rules.State.ENDED.value,
-    ):
-        raise DefectorError(_("Kostnader kan bokas först när uppdraget har accepterats."))
+        raise InvalidInput("intervention", _("Insatsen hör inte till detta uppdrag."))
+    if assignment.state not in AFTER_ACCEPTANCE:
+        raise Conflict(_("Kostnader kan bokas först när uppdraget har accepterats."))
     error = rules.booking_error(kind=intervention.kind_enum, booked_by=side)
     if error:
-        raise DefectorError(error)
+        # The party chose an intervention the other party bears: the choice is wrong.
+        raise InvalidInput("intervention", error)
     if intervention.status == InterventionStatus.DECLINED_NOT_OFFERED:
-        raise DefectorError(_("Insatsen är avböjd; inga kostnader kan bokas på den."))
+        raise Conflict(_("Insatsen är avböjd; inga kostnader kan bokas på den."))
     if incurred_on > today():
-        raise DefectorError(_("Datumet kan inte ligga i framtiden."))
+        raise InvalidInput("incurred_on", _("Datumet kan inte ligga i framtiden."))
     value = parse_amount(amount)
     a, b = _pair(assignment)
     # Lock the pair's reconciliations so an approval cannot slip in between.
@@ -887,7 +915,7 @@ def _recompute(reconciliation: Reconciliation) -> Reconciliation:
         **values
     )
     if updated != 1:
-        raise DefectorError(_("Avstämningen är redan godkänd av båda parter och låst."))
+        raise Conflict(_("Avstämningen är redan godkänd av båda parter och låst."))
     reconciliation.refresh_from_db()
     return reconciliation
 
@@ -898,7 +926,7 @@ def reconciliation_compute(
 ) -> Reconciliation:
     """Compute (or, until locked, recompute) the actor's party's reconciliation with another."""
     own = _require_coordinator(actor)
-    parties = agreement_party_codes(agreement)
+    parties = access.party_codes(agreement)
     if own.code not in parties or other_party.code not in parties or own.pk == other_party.pk:
         raise NotAllowed(_("Avstämningen görs mellan två parter i avtalet."))
     a, b = (own, other_party) if own.code <= other_party.code else (other_party, own)
@@ -919,7 +947,7 @@ def reconciliation_compute(
             False,
         )
     if reconciliation.locked_at is not None:
-        raise DefectorError(
+        raise Conflict(
             _("Avstämningen för %(period)s är godkänd och låst; rättelser bokas på nästa period.")
             % {"period": period.label}
         )
@@ -956,8 +984,8 @@ def reconciliation_approve(*, actor: Any, reconciliation: Reconciliation) -> Rec
     if updated != 1:
         reconciliation.refresh_from_db()
         if reconciliation.locked_at is not None:
-            raise DefectorError(_("Avstämningen är redan godkänd av båda parter och låst."))
-        raise DefectorError(_("Din kommun har redan godkänt avstämningen."))
+            raise Conflict(_("Avstämningen är redan godkänd av båda parter och låst."))
+        raise Conflict(_("Din kommun har redan godkänt avstämningen."))
     locked = Reconciliation.objects.filter(
         pk=reconciliation.pk,
         locked_at__isnull=True,
@@ -992,13 +1020,11 @@ def followup_record(
 ) -> FollowUp:
     """Follow-ups are led by the home municipality; the receiving one takes part."""
     _require_side(actor, assignment, rules.Side.HOME)
-    if assignment.state not in (
-        rules.State.ACCEPTED.value,
-        rules.State.ACTIVE.value,
-        rules.State.ENDED.value,
-    ):
-        raise DefectorError(_("Uppföljning görs när uppdraget har accepterats."))
-    followup = FollowUp.objects.create(
+    if assignment.state not in AFTER_ACCEPTANCE:
+        raise Conflict(_("Uppföljning görs när uppdraget har accepterats."))
+    return _record(
+        FollowUp,
+        actor=actor,
         assignment=assignment,
         held_on=held_on,
         participants=participants,
@@ -1006,20 +1032,16 @@ def followup_record(
         motivation=motivation,
         threat=threat,
         next_step=next_step,
-        recorded_by=actor,
-        recorded_at=timezone.now(),
     )
-    _audit(actor, AuditAction.CREATE, followup, controller=assignment.home_municipality.code)
-    return followup
 
 
 @transaction.atomic
 def lesson_save(*, actor: Any, agreement: Any, text: str) -> EvaluationLesson:
-    own = _require_coordinator(actor)
-    if own.code not in agreement_party_codes(agreement):
-        raise NotAllowed(_("Bara parterna i avtalet skriver lärdomar till utvärderingen."))
+    own = _require_party(
+        actor, agreement, _("Bara parterna i avtalet skriver lärdomar till utvärderingen.")
+    )
     if not text.strip():
-        raise DefectorError(_("Skriv era lärdomar."))
+        raise InvalidInput("text", _("Skriv era lärdomar."))
     lesson, created = EvaluationLesson.objects.update_or_create(
         agreement=agreement,
         party=own,
@@ -1029,13 +1051,6 @@ def lesson_save(*, actor: Any, agreement: Any, text: str) -> EvaluationLesson:
         actor, AuditAction.CREATE if created else AuditAction.CHANGE, lesson, controller=own.code
     )
     return lesson
-
-
-def _require_party_of(actor: Any, agreement: Any) -> Organisation:
-    own = _require_coordinator(actor)
-    if own.code not in agreement_party_codes(agreement) and not has_role(actor, "administrator"):
-        raise NotAllowed(_("Bara parterna i avtalet kan ändra detta."))
-    return own
 
 
 @transaction.atomic
@@ -1048,9 +1063,11 @@ def catalogue_item_save(
     is_active: bool = True,
     order: int = 0,
 ) -> CatalogueIntervention:
-    own = _require_party_of(actor, agreement)
+    own = _require_coordinator(actor)
+    if not access.can_keep_catalogue(actor, agreement):
+        raise NotAllowed(_("Bara parterna i avtalet kan ändra detta."))
     if not code.strip() or not name.strip():
-        raise DefectorError(_("Ange kod och namn för insatsen."))
+        raise InvalidInput(None, _("Ange kod och namn för insatsen."))
     item, created = CatalogueIntervention.objects.update_or_create(
         agreement=agreement,
         code=code.strip(),

@@ -1,16 +1,19 @@
 """Defector pages (/avhoppare/): thin views over the services and selectors.
 
-Every page needs the defector coordinator role (or administrator); an
-assignment or agreement outside the user's two-party scope answers 404.
+Every page needs a defector role (`access.DEFECTOR_ROLES`); an assignment or
+agreement outside the user's two-party scope answers 404. Every form posts
+through `core.views_support.form_action`: an action from the wrong side answers
+403, wrong input is shown beside its field, and a state that no longer allows
+the action is a message on the assignment's page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,36 +22,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts.decorators import role_required
+from samverkan.agreements.models import Agreement
+from samverkan.core.views_support import form_action
+from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors import forms as f
-from samverkan.defectors import rules, selectors, services
 from samverkan.defectors.models import (
-    DEFECTOR_ROLES,
     Assignment,
     CatalogueIntervention,
     ChildrenTask,
     PlannedIntervention,
     Reconciliation,
 )
-from samverkan.defectors.services import DefectorError
+from samverkan.defectors.report import render_evaluation_pdf
 from samverkan.registry.models import Organisation
 
-defector_view = role_required(*DEFECTOR_ROLES)
+defector_view = role_required(*access.DEFECTOR_ROLES)
+T = TypeVar("T")
+
+
+def _or_404(find: Callable[[], T]) -> T:
+    """What `find` reads, or 404 when it does not exist or is not the user's to see."""
+    try:
+        return find()
+    except ObjectDoesNotExist as error:
+        raise Http404 from error
 
 
 def _assignment(request: HttpRequest, pk: int, *, audit: bool = True) -> Assignment:
-    try:
-        return selectors.assignment_get(user=request.user, pk=pk, audit=audit)
-    except Assignment.DoesNotExist as error:
-        raise Http404 from error
+    return _or_404(lambda: selectors.assignment_get(user=request.user, pk=pk, audit=audit))
 
 
-def _agreement(request: HttpRequest, pk: int) -> Any:
-    from samverkan.agreements.models import Agreement
-
-    try:
-        return selectors.agreement_get_for(user=request.user, pk=pk)
-    except Agreement.DoesNotExist as error:
-        raise Http404 from error
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    return _or_404(lambda: selectors.agreement_get_for(user=request.user, pk=pk))
 
 
 @defector_view
@@ -65,37 +70,37 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 @defector_view
 def assignment_create(request: HttpRequest) -> HttpResponse:
     agreements = selectors.defector_agreements_for(user=request.user)
-    own = services.municipality_of(request.user.organisation)  # type: ignore[union-attr]
+    own = access.own_municipality(request.user)
     codes: set[str] = set()
     for agreement in agreements:
-        codes |= services.agreement_party_codes(agreement)
+        codes |= access.party_codes(agreement)
     receivers = Organisation.objects.filter(code__in=codes).exclude(pk=own.pk if own else 0)
     form = f.AssignmentCreateForm(request.POST or None, agreements=agreements, receivers=receivers)
-    if request.method == "POST" and form.is_valid():
-        agreement = next(a for a in agreements if a.pk == form.cleaned_data["agreement"])
-        try:
-            assignment = services.assignment_create(
-                actor=request.user,
-                agreement=agreement,
-                receiving_municipality=form.cleaned_data["receiving_municipality"],
-                person_alias=form.cleaned_data["person_alias"],
-                summary=form.cleaned_data["summary"],
-            )
-        except DefectorError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request, _("Uppdraget %(ref)s är registrerat.") % {"ref": assignment.reference}
-            )
-            return redirect("defectors:detail", pk=assignment.pk)
-    return render(request, "defectors/assignment_form.html", {"form": form})
+    if request.method != "POST":
+        return render(request, "defectors/assignment_form.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: services.assignment_create(
+            actor=request.user,
+            agreement=next(a for a in agreements if a.pk == data["agreement"]),
+            receiving_municipality=data["receiving_municipality"],
+            person_alias=data["person_alias"],
+            summary=data["summary"],
+        ),
+        done=lambda assignment: (
+            _("Uppdraget %(ref)s är registrerat.") % {"ref": assignment.reference}
+        ),
+        success_url=lambda assignment: reverse("defectors:detail", kwargs={"pk": assignment.pk}),
+        rerender=lambda form: render(request, "defectors/assignment_form.html", {"form": form}),
+    )
 
 
 def _detail_context(
     request: HttpRequest, assignment: Assignment, bound: dict[str, forms.Form] | None = None
 ) -> dict[str, Any]:
     bound = bound or {}
-    side = services.side_of(request.user, assignment)
+    side = access.side_of(request.user, assignment)
     plan = getattr(assignment, "plan", None)
     interventions = list(plan.interventions.select_related("catalogue_item")) if plan else []
     bookable = [
@@ -181,18 +186,19 @@ def _rerender(
     return render(request, "defectors/assignment_detail.html", context, status=400)
 
 
-def _back(assignment: Assignment, anchor: str = "") -> HttpResponse:
+def _back(assignment: Assignment, anchor: str = "") -> str:
     url = reverse("defectors:detail", kwargs={"pk": assignment.pk})
-    return redirect(f"{url}#{anchor}" if anchor else url)
+    return f"{url}#{anchor}" if anchor else url
 
 
-TRANSITIONS: dict[str, Callable[..., Assignment]] = {
-    "samrad": services.assignment_start_consultation,
-    "begar": services.assignment_request,
-    "acceptera": services.assignment_accept,
-    "avboj": services.assignment_decline,
-    "starta": services.assignment_activate,
-    "avsluta": services.assignment_end,
+# The page's name of each lifecycle action (its URL), and the service's.
+PAGE_ACTIONS = {
+    "samrad": "consultation",
+    "begar": "request",
+    "acceptera": "accept",
+    "avboj": "decline",
+    "starta": "activate",
+    "avsluta": "end",
 }
 
 
@@ -200,146 +206,101 @@ TRANSITIONS: dict[str, Callable[..., Assignment]] = {
 @defector_view
 def assignment_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     assignment = _assignment(request, pk, audit=False)
-    service = TRANSITIONS.get(action)
-    if service is None:
+    if action not in PAGE_ACTIONS:
         raise Http404
-    kwargs: dict[str, Any] = {}
-    if action in ("avboj", "avsluta"):
-        form = f.ReasonForm(request.POST, auto_id="id_reason_%s")
-        if not form.is_valid():
-            return _rerender(request, assignment, "reason", form)
-        kwargs["reason"] = form.cleaned_data["reason"]
-    try:
-        service(actor=request.user, assignment=assignment, **kwargs)
-    except DefectorError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _back(assignment, "atgarder")
-    messages.success(request, _("Uppdraget är uppdaterat."))
-    return _back(assignment)
+    name = PAGE_ACTIONS[action]
+    _service, takes_reason = services.ASSIGNMENT_ACTIONS[name]
+    form = f.ReasonForm(request.POST, auto_id="id_reason_%s") if takes_reason else None
+    return form_action(
+        request,
+        form,
+        lambda data: services.assignment_act(
+            actor=request.user, assignment=assignment, action=name, reason=data.get("reason", "")
+        ),
+        done=_("Uppdraget är uppdaterat."),
+        success_url=_back(assignment),
+        conflict_url=_back(assignment, "atgarder"),
+        rerender=lambda form: _rerender(request, assignment, "reason", form),
+    )
 
 
-def _form_action(
+def _assignment_form_action(
     name: str,
     form_class: Callable[..., forms.Form],
-    call: Callable[[HttpRequest, Assignment, dict[str, Any]], Any],
+    service: Callable[..., Any],
     anchor: str,
     success: str,
     form_kwargs: Callable[[Assignment], dict[str, Any]] | None = None,
 ) -> Callable[..., HttpResponse]:
+    """A page that posts one of the assignment page's forms to a service.
+
+    The form's fields are the service's keywords besides `actor` and `assignment`.
+    """
+
     @require_POST
     @defector_view
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         assignment = _assignment(request, pk, audit=False)
         extra = form_kwargs(assignment) if form_kwargs else {}
         form = form_class(request.POST, request.FILES, auto_id=f"id_{name}_%s", **extra)
-        if not form.is_valid():
-            return _rerender(request, assignment, name, form)
-        try:
-            call(request, assignment, form.cleaned_data)
-        except DefectorError as error:
-            form.add_error(None, error.message)
-            return _rerender(request, assignment, name, form)
-        messages.success(request, success)
-        return _back(assignment, anchor)
+        return form_action(
+            request,
+            form,
+            lambda data: service(actor=request.user, assignment=assignment, **data),
+            done=success,
+            success_url=_back(assignment, anchor),
+            rerender=lambda form: _rerender(request, assignment, name, form),
+        )
 
     view.__name__ = f"{name}_view"
     return view
 
 
-precondition_confirm = _form_action(
+precondition_confirm = _assignment_form_action(
     "precondition",
     f.PreconditionForm,
-    lambda request, assignment, data: services.precondition_confirm(
-        actor=request.user,
-        assignment=assignment,
-        kind=rules.PreconditionKind(data["kind"]),
-        confirmed_on=data["confirmed_on"],
-        police_unit=data["police_unit"],
-        police_unit_name=data["police_unit_name"],
-        legal_basis=data["legal_basis"],
-        document=data["document"],
-        note=data["note"],
-    ),
+    services.precondition_confirm,
     "forutsattningar",
     _("Förutsättningen är registrerad."),
 )
-
-threat_record = _form_action(
+threat_record = _assignment_form_action(
     "threat",
     f.ThreatForm,
-    lambda request, assignment, data: services.threat_assessment_record(
-        actor=request.user,
-        assignment=assignment,
-        assessed_on=data["assessed_on"],
-        level=rules.ThreatLevel(data["level"]),
-        relocation_needed=data["relocation_needed"],
-        police_unit=data["police_unit"],
-        note=data["note"],
-    ),
+    services.threat_assessment_record,
     "hotbild",
     _("Hotbedömningen är registrerad."),
 )
-
-children_task_create = _form_action(
+children_task_create = _assignment_form_action(
     "children",
     f.ChildrenTaskForm,
-    lambda request, assignment, data: services.children_task_create(
-        actor=request.user, assignment=assignment, description=data["description"]
-    ),
+    services.children_task_create,
     "barn",
     _("Uppgiften om barn är skapad och syns på båda parternas startsidor tills den stängs."),
 )
-
-consultation_record = _form_action(
+consultation_record = _assignment_form_action(
     "consultation",
     f.ConsultationForm,
-    lambda request, assignment, data: services.consultation_record(
-        actor=request.user, assignment=assignment, **data
-    ),
+    services.consultation_record,
     "samrad",
     _("Samrådet är registrerat."),
 )
-
-plan_decide = _form_action(
-    "plan",
-    f.PlanForm,
-    lambda request, assignment, data: services.plan_decide(
-        actor=request.user, assignment=assignment, **data
-    ),
-    "plan",
-    _("Genomförandeplanen är beslutad."),
+plan_decide = _assignment_form_action(
+    "plan", f.PlanForm, services.plan_decide, "plan", _("Genomförandeplanen är beslutad.")
 )
-
-intervention_add = _form_action(
+intervention_add = _assignment_form_action(
     "intervention",
     f.InterventionForm,
-    lambda request, assignment, data: services.plan_intervention_add(
-        actor=request.user,
-        assignment=assignment,
-        kind=rules.InterventionKind(data["kind"]),
-        catalogue_item=data["catalogue_item"],
-        description=data["description"],
-    ),
+    services.plan_intervention_add,
     "plan",
     _("Insatsen är tillagd i planen."),
     lambda assignment: {"agreement": assignment.agreement},
 )
 
 
-def _book(request: HttpRequest, assignment: Assignment, data: dict[str, Any]) -> Any:
-    intervention = PlannedIntervention.objects.get(
-        pk=data["intervention"], plan__assignment=assignment
-    )
-    return services.cost_book(
-        actor=request.user,
-        assignment=assignment,
-        intervention=intervention,
-        incurred_on=data["incurred_on"],
-        amount=data["amount"],
-        document=data["document"],
-        note=data["note"],
-    )
+def _book(*, actor: Any, assignment: Assignment, intervention: int, **data: Any) -> Any:
+    """Book on the intervention the form names (one of this assignment's plan)."""
+    planned = PlannedIntervention.objects.get(pk=intervention, plan__assignment=assignment)
+    return services.cost_book(actor=actor, assignment=assignment, intervention=planned, **data)
 
 
 def _cost_form_kwargs(assignment: Assignment) -> dict[str, Any]:
@@ -347,19 +308,31 @@ def _cost_form_kwargs(assignment: Assignment) -> dict[str, Any]:
     return {"interventions": list(plan.interventions.all()) if plan else []}
 
 
-cost_book = _form_action(
+cost_book = _assignment_form_action(
     "cost", f.CostForm, _book, "kostnader", _("Kostnaden är bokförd."), _cost_form_kwargs
 )
-
-followup_record = _form_action(
+followup_record = _assignment_form_action(
     "followup",
     f.FollowUpForm,
-    lambda request, assignment, data: services.followup_record(
-        actor=request.user, assignment=assignment, **data
-    ),
+    services.followup_record,
     "uppfoljning",
     _("Uppföljningen är registrerad."),
 )
+
+
+def _no_form_action(
+    request: HttpRequest, assignment: Assignment, call: Callable[[], object], done: str, anchor: str
+) -> HttpResponse:
+    """A button on the assignment page: the service's refusal is shown as a message."""
+    back = _back(assignment, anchor)
+    return form_action(
+        request,
+        None,
+        lambda _data: call(),
+        done=done,
+        success_url=back,
+        rerender=lambda _form: redirect(back),  # without a form nothing is shown again
+    )
 
 
 @require_POST
@@ -369,19 +342,15 @@ def children_task_close(request: HttpRequest, pk: int) -> HttpResponse:
     if task is None:
         raise Http404
     assignment = _assignment(request, task.assignment_id, audit=False)
-    form = f.ChildrenTaskCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.children_task_close(
-                actor=request.user, task=task, resolution=form.cleaned_data["resolution"]
-            )
-        except DefectorError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Uppgiften om barn är stängd."))
-    else:
-        messages.error(request, _("Beskriv hur ansvaret för barnen har fördelats."))
-    return _back(assignment, "barn")
+    # The service refuses an empty resolution with the same text the form would give.
+    resolution = request.POST.get("resolution", "")
+    return _no_form_action(
+        request,
+        assignment,
+        lambda: services.children_task_close(actor=request.user, task=task, resolution=resolution),
+        _("Uppgiften om barn är stängd."),
+        "barn",
+    )
 
 
 def _intervention(request: HttpRequest, pk: int) -> tuple[PlannedIntervention, Assignment]:
@@ -391,38 +360,34 @@ def _intervention(request: HttpRequest, pk: int) -> tuple[PlannedIntervention, A
     return intervention, _assignment(request, intervention.plan.assignment_id, audit=False)
 
 
-@require_POST
-@defector_view
-def intervention_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention, assignment = _intervention(request, pk)
-    form = f.DeclineInterventionForm(request.POST)
-    reason = form.data.get("reason", "")
-    try:
-        services.intervention_decline_not_offered(
-            actor=request.user, intervention=intervention, reason=reason
+def _intervention_button(
+    field: str, service: Callable[..., PlannedIntervention], done: str
+) -> Callable[..., HttpResponse]:
+    """A button on a planned intervention that sends one field (`field`) to `service`."""
+
+    @require_POST
+    @defector_view
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        intervention, assignment = _intervention(request, pk)
+        # The service refuses an empty or unknown value with its own message.
+        value = request.POST.get(field, "")
+        return _no_form_action(
+            request,
+            assignment,
+            lambda: service(actor=request.user, intervention=intervention, **{field: value}),
+            done,
+            "plan",
         )
-    except DefectorError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Insatsen är avböjd."))
-    return _back(assignment, "plan")
+
+    return view
 
 
-@require_POST
-@defector_view
-def intervention_status(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention, assignment = _intervention(request, pk)
-    form = f.InterventionStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.intervention_set_status(
-                actor=request.user, intervention=intervention, status=form.cleaned_data["status"]
-            )
-        except DefectorError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Insatsens status är ändrad."))
-    return _back(assignment, "plan")
+intervention_decline = _intervention_button(
+    "reason", services.intervention_decline_not_offered, _("Insatsen är avböjd.")
+)
+intervention_status = _intervention_button(
+    "status", services.intervention_set_status, _("Insatsens status är ändrad.")
+)
 
 
 # --- agreement level: balance, reconciliation, lessons, terms, report --------------------------
@@ -432,7 +397,7 @@ def _agreement_context(
     request: HttpRequest, agreement: Any, bound: dict[str, forms.Form] | None = None
 ) -> dict[str, Any]:
     bound = bound or {}
-    own = services.municipality_of(request.user.organisation)  # type: ignore[union-attr]
+    own = access.own_municipality(request.user)
     parties = selectors.party_organisations(agreement)
     others = Organisation.objects.filter(pk__in=[p.pk for p in parties]).exclude(
         pk=own.pk if own else 0
@@ -470,31 +435,39 @@ def agreement_overview(request: HttpRequest, pk: int) -> HttpResponse:
 def _agreement_form_action(
     name: str,
     form_class: Callable[..., forms.Form],
-    call: Callable[[HttpRequest, Any, dict[str, Any]], Any],
+    call: Callable[[HttpRequest, Agreement, dict[str, Any]], Any],
     success: str,
+    form_kwargs: Callable[[Agreement], dict[str, Any]] | None = None,
 ) -> Callable[..., HttpResponse]:
+    """A page that posts one of the agreement page's forms to a service.
+
+    A computed reconciliation opens its own page; anything else returns to the agreement.
+    """
+
     @require_POST
     @defector_view
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         agreement = _agreement(request, pk)
-        kwargs: dict[str, Any] = {}
-        if name == "compute":
-            kwargs["parties"] = Organisation.objects.filter(
-                code__in=services.agreement_party_codes(agreement)
-            )
-        form = form_class(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                result = call(request, agreement, form.cleaned_data)
-            except DefectorError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, success)
-                if isinstance(result, Reconciliation):
-                    return redirect("defectors:reconciliation", pk=result.pk)
-                return redirect("defectors:agreement", pk=agreement.pk)
-        context = _agreement_context(request, agreement, {name: form})
-        return render(request, "defectors/agreement.html", context, status=400)
+        form = form_class(request.POST, **(form_kwargs(agreement) if form_kwargs else {}))
+        back = reverse("defectors:agreement", kwargs={"pk": agreement.pk})
+
+        def rerender(form: forms.Form) -> HttpResponse:
+            context = _agreement_context(request, agreement, {name: form})
+            return render(request, "defectors/agreement.html", context, status=400)
+
+        return form_action(
+            request,
+            form,
+            lambda data: call(request, agreement, data),
+            done=success,
+            success_url=lambda result: (
+                reverse("defectors:reconciliation", kwargs={"pk": result.pk})
+                if isinstance(result, Reconciliation)
+                else back
+            ),
+            conflict_url=back,
+            rerender=rerender,
+        )
 
     view.__name__ = f"{name}_view"
     return view
@@ -510,6 +483,9 @@ reconciliation_compute = _agreement_form_action(
         other_party=data["other_party"],
     ),
     _("Avstämningen är beräknad."),
+    lambda agreement: {
+        "parties": Organisation.objects.filter(code__in=access.party_codes(agreement))
+    },
 )
 
 lesson_save = _agreement_form_action(
@@ -532,16 +508,13 @@ catalogue_save = _agreement_form_action(
 
 
 def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
-    try:
-        return selectors.reconciliation_get(user=request.user, pk=pk)
-    except Reconciliation.DoesNotExist as error:
-        raise Http404 from error
+    return _or_404(lambda: selectors.reconciliation_get(user=request.user, pk=pk))
 
 
 @defector_view
 def reconciliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reconciliation = _reconciliation(request, pk)
-    own = services.municipality_of(request.user.organisation)  # type: ignore[union-attr]
+    own = access.own_municipality(request.user)
     own_approved = (
         reconciliation.approved_a_at
         if own and own.pk == reconciliation.party_a_id
@@ -563,26 +536,25 @@ def reconciliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @defector_view
 def reconciliation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     reconciliation = _reconciliation(request, pk)
-    try:
-        reconciliation = services.reconciliation_approve(
+    back = reverse("defectors:reconciliation", kwargs={"pk": reconciliation.pk})
+    return form_action(
+        request,
+        None,
+        lambda _data: services.reconciliation_approve(
             actor=request.user, reconciliation=reconciliation
-        )
-    except DefectorError as error:
-        messages.error(request, error.message)
-    else:
-        if reconciliation.locked_at:
-            messages.success(request, _("Avstämningen är godkänd av båda parter och nu låst."))
-        else:
-            messages.success(
-                request, _("Din kommun har godkänt avstämningen. Motparten behöver också godkänna.")
-            )
-    return redirect("defectors:reconciliation", pk=reconciliation.pk)
+        ),
+        done=lambda approved: (
+            _("Avstämningen är godkänd av båda parter och nu låst.")
+            if approved.locked_at
+            else _("Din kommun har godkänt avstämningen. Motparten behöver också godkänna.")
+        ),
+        success_url=back,
+        rerender=lambda _form: redirect(back),  # without a form nothing is shown again
+    )
 
 
 @defector_view
 def evaluation_report(request: HttpRequest, pk: int) -> HttpResponse:
-    from samverkan.defectors.report import render_evaluation_pdf
-
     agreement = _agreement(request, pk)
     data = selectors.evaluation_data(
         user=request.user, agreement=agreement, on=timezone.localdate()

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
 from samverkan.agreements import services
@@ -12,6 +12,7 @@ from samverkan.agreements.demo import organisation
 from samverkan.agreements.models import Agreement, AgreementDecision, TerminationNotification
 from samverkan.agreements.selectors import single_entry_municipalities_in_force
 from samverkan.core.calendar import STOCKHOLM
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=STOCKHOLM)
@@ -29,17 +30,41 @@ def party(a, code):
     return a.parties.get(organisation__code=code)
 
 
+def _decide(actor, agreement, code, body_kind, body_name, decided_on, **extra):
+    """The party `code`'s decision on the agreement (or, with `amendment=`, on an amendment)."""
+    return services.decision_record(
+        actor=actor,
+        agreement=agreement,
+        party=party(agreement, code),
+        body_kind=body_kind,
+        body_name=body_name,
+        decided_on=decided_on,
+        **extra,
+    )
+
+
+def _notice(actor, agreement, code, **extra):
+    """The party `code` gives notice on 25 November 2026."""
+    return services.notice_give(
+        actor=actor,
+        agreement=agreement,
+        party=party(agreement, code),
+        given_on=date(2026, 11, 25),
+        **extra,
+    )
+
+
 @time_machine.travel(NOW)
 def test_missing_decision_recorded_puts_nynashamn_in_force(demo, agreement_admin):
     nynashamn = agreement("0192")
     assert "0192" not in single_entry_municipalities_in_force(date(2026, 11, 25))
-    services.decision_record(
-        actor=agreement_admin,
-        agreement=nynashamn,
-        party=party(nynashamn, "0192"),
-        body_kind="political_committee",
-        body_name="Socialnämnden Nynäshamn",
-        decided_on=date(2026, 11, 20),
+    _decide(
+        agreement_admin,
+        nynashamn,
+        "0192",
+        "political_committee",
+        "Socialnämnden Nynäshamn",
+        date(2026, 11, 20),
         reference="§ 7",
         document=pdf(),
     )
@@ -50,15 +75,8 @@ def test_missing_decision_recorded_puts_nynashamn_in_force(demo, agreement_admin
 @time_machine.travel(NOW)
 def test_decision_in_the_future_is_refused(demo, agreement_admin):
     nynashamn = agreement("0192")
-    with pytest.raises(ValidationError) as error:
-        services.decision_record(
-            actor=agreement_admin,
-            agreement=nynashamn,
-            party=party(nynashamn, "0192"),
-            body_kind="delegate",
-            body_name="Socialchef",
-            decided_on=date(2026, 12, 1),
-        )
+    with pytest.raises(InvalidInput) as error:
+        _decide(agreement_admin, nynashamn, "0192", "delegate", "Socialchef", date(2026, 12, 1))
     assert "framtiden" in str(error.value)
     assert not AgreementDecision.objects.filter(party__organisation__code="0192").exists()
 
@@ -66,13 +84,7 @@ def test_decision_in_the_future_is_refused(demo, agreement_admin):
 @time_machine.travel(NOW)
 def test_written_notice_computes_last_day_and_creates_roc_task(demo, nacka_agreement_admin):
     nacka = agreement("0182")
-    notice = services.notice_give(
-        actor=nacka_agreement_admin,
-        agreement=nacka,
-        party=party(nacka, "0182"),
-        given_on=date(2026, 11, 25),
-        document=pdf("uppsagning.pdf"),
-    )
+    notice = _notice(nacka_agreement_admin, nacka, "0182", document=pdf("uppsagning.pdf"))
     assert notice.last_day == date(2027, 2, 25)
     task = TerminationNotification.objects.get(notice=notice)
     assert task.recipient.code == "polisen-roc" and task.sent_at is None
@@ -81,20 +93,15 @@ def test_written_notice_computes_last_day_and_creates_roc_task(demo, nacka_agree
     services.notification_mark_sent(actor=nacka_agreement_admin, notification=task, note="e-post")
     task.refresh_from_db()
     assert task.sent_at is not None
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.notification_mark_sent(actor=nacka_agreement_admin, notification=task)
 
 
 @time_machine.travel(NOW)
 def test_notice_must_be_written(demo, agreement_admin):
     nacka = agreement("0182")
-    with pytest.raises(ValidationError) as error:
-        services.notice_give(
-            actor=agreement_admin,
-            agreement=nacka,
-            party=party(nacka, "0180"),
-            given_on=date(2026, 11, 25),
-        )
+    with pytest.raises(InvalidInput) as error:
+        _notice(agreement_admin, nacka, "0180")
     assert "skriftlig" in str(error.value)
     assert not nacka.notices.exists()
 
@@ -102,15 +109,9 @@ def test_notice_must_be_written(demo, agreement_admin):
 @time_machine.travel(NOW)
 def test_admin_of_another_municipality_cannot_act(demo, nacka_agreement_admin):
     solna = agreement("0184")
-    with pytest.raises(PermissionDenied):
-        services.notice_give(
-            actor=nacka_agreement_admin,
-            agreement=solna,
-            party=party(solna, "0184"),
-            given_on=date(2026, 11, 25),
-            document=pdf(),
-        )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
+        _notice(nacka_agreement_admin, solna, "0184", document=pdf())
+    with pytest.raises(NotAllowed):
         services.amendment_add(
             actor=nacka_agreement_admin,
             agreement=solna,
@@ -122,7 +123,7 @@ def test_admin_of_another_municipality_cannot_act(demo, nacka_agreement_admin):
 @time_machine.travel(NOW)
 def test_receiver_is_not_an_agreement_admin(demo, nacka_receiver):
     nacka = agreement("0182")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.amendment_add(
             actor=nacka_receiver, agreement=nacka, summary="x", effective_date=date(2027, 1, 1)
         )
@@ -140,15 +141,15 @@ def test_amendment_applies_once_both_parties_decided(demo, agreement_admin):
         effective_date=date(2026, 12, 1),
     )
     assert amendment.number == 1
-    with pytest.raises(ValidationError) as other_body:
-        services.decision_record(
-            actor=agreement_admin,
-            agreement=nacka,
+    with pytest.raises(InvalidInput) as other_body:
+        _decide(
+            agreement_admin,
+            nacka,
+            "0182",
+            "delegate",
+            "Socialchef",
+            date(2026, 11, 20),
             amendment=amendment,
-            party=party(nacka, "0182"),
-            body_kind="delegate",
-            body_name="Socialchef",
-            decided_on=date(2026, 11, 20),
         )
     assert "samma organ" in str(other_body.value)
     for code, kind, day in [
@@ -156,15 +157,7 @@ def test_amendment_applies_once_both_parties_decided(demo, agreement_admin):
         ("0182", "political_committee", date(2026, 11, 20)),
     ]:
         assert amendment_applies_from(amendment) is None
-        services.decision_record(
-            actor=agreement_admin,
-            agreement=nacka,
-            amendment=amendment,
-            party=party(nacka, code),
-            body_kind=kind,
-            body_name="Samma organ",
-            decided_on=day,
-        )
+        _decide(agreement_admin, nacka, code, kind, "Samma organ", day, amendment=amendment)
     assert amendment_applies_from(amendment) == date(2026, 12, 1)
     # The amendment's decisions do not change the agreement's own status.
     assert "0182" in single_entry_municipalities_in_force(date(2026, 11, 25))
@@ -183,7 +176,7 @@ def test_dpa_attached_between_parties(demo, agreement_admin):
         document=pdf("pub.pdf"),
     )
     assert dpa.pk and dpa.document
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.dpa_attach(
             actor=agreement_admin,
             agreement=nacka,
@@ -195,7 +188,7 @@ def test_dpa_attached_between_parties(demo, agreement_admin):
 
 
 def test_a_single_entry_agreement_has_exactly_two_parties(db):
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.agreement_create(
             actor=None,
             type_code="single_entry",
@@ -208,7 +201,7 @@ def test_a_single_entry_agreement_has_exactly_two_parties(db):
 
 
 def test_single_entry_is_always_with_stockholm(db):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.agreement_create(
             actor=None,
             type_code="single_entry",
@@ -234,13 +227,7 @@ def test_notice_is_audited(demo, nacka_agreement_admin):
     from samverkan.audit.models import AuditEntry
 
     nacka = agreement("0182")
-    notice = services.notice_give(
-        actor=nacka_agreement_admin,
-        agreement=nacka,
-        party=party(nacka, "0182"),
-        given_on=date(2026, 11, 25),
-        document=pdf(),
-    )
+    notice = _notice(nacka_agreement_admin, nacka, "0182", document=pdf())
     entry = AuditEntry.objects.get(record_type="agreements.Notice", record_id=str(notice.pk))
     assert entry.action == "create" and entry.actor_user_id == nacka_agreement_admin.pk
     assert entry.controller == "0180"

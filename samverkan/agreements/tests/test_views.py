@@ -110,46 +110,47 @@ def test_other_admin_gets_403_and_receiver_403(demo, nacka_agreement_admin, logi
     assert not Notice.objects.filter(agreement=nacka).exists()
 
 
+def _nynashamn_decides(client, login, admin, **fields):
+    """The admin posts Nynäshamn's decision (of 24 November 2026) on its agreement's page."""
+    login(client, admin)
+    party = agreement("0192").parties.get(organisation__code="0192")
+    response = client.post(
+        f"/avtal/{party.agreement_id}/beslut/",
+        {"party": party.pk, "decided_on": "2026-11-24", **fields},
+    )
+    return response, party
+
+
 @time_machine.travel(NOW)
 def test_record_decision_with_upload(demo, agreement_admin, login, client):
-    login(client, agreement_admin)
-    nynashamn = agreement("0192")
-    party = nynashamn.parties.get(organisation__code="0192")
-    response = client.post(
-        f"/avtal/{nynashamn.pk}/beslut/",
-        {
-            "party": party.pk,
-            "body_kind": "political_committee",
-            "body_name": "Socialnämnden",
-            "decided_on": "2026-11-24",
-            "reference": "§ 12",
-            "document": upload("beslut.pdf"),
-        },
+    response, party = _nynashamn_decides(
+        client,
+        login,
+        agreement_admin,
+        body_kind="political_committee",
+        body_name="Socialnämnden",
+        reference="§ 12",
+        document=upload("beslut.pdf"),
     )
     assert response.status_code == 302
-    detail = client.get(f"/avtal/{nynashamn.pk}/").content.decode()
+    detail = client.get(f"/avtal/{party.agreement_id}/").content.decode()
     assert "Gäller" in detail and "§ 12" in detail
-    decision = nynashamn.decisions.get(party=party)
+    decision = party.agreement.decisions.get(party=party)
     assert client.get(f"/avtal/dokument/decision/{decision.pk}/").status_code == 200
 
 
 @time_machine.travel(NOW)
 def test_wrong_file_type_is_refused(demo, agreement_admin, login, client):
-    login(client, agreement_admin)
-    nynashamn = agreement("0192")
-    party = nynashamn.parties.get(organisation__code="0192")
-    response = client.post(
-        f"/avtal/{nynashamn.pk}/beslut/",
-        {
-            "party": party.pk,
-            "body_kind": "delegate",
-            "body_name": "Socialchef",
-            "decided_on": "2026-11-24",
-            "document": SimpleUploadedFile("beslut.exe", b"MZ"),
-        },
+    response, party = _nynashamn_decides(
+        client,
+        login,
+        agreement_admin,
+        body_kind="delegate",
+        body_name="Socialchef",
+        document=SimpleUploadedFile("beslut.exe", b"MZ"),
     )
     assert response.status_code == 400
-    assert not nynashamn.decisions.filter(party=party).exists()
+    assert not party.agreement.decisions.filter(party=party).exists()
 
 
 @time_machine.travel(NOW)

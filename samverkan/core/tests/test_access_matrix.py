@@ -46,6 +46,7 @@ from django.db import connections, transaction
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from samverkan.agreements.access import AGREEMENT_ADMIN_ROLES
 from samverkan.audit import access as audit_access
 from samverkan.core.testing.access_matrix import (
     ANONYMOUS,
@@ -62,6 +63,7 @@ from samverkan.core.testing.access_matrix import (
     personas_holding,
     url_names,
 )
+from samverkan.defectors.access import DEFECTOR_ROLES
 from samverkan.followup import access as followup_access
 from samverkan.homecoming import access as homecoming_access
 from samverkan.registry import access as registry_access
@@ -108,6 +110,10 @@ ROUTINE_READERS = personas_holding(routines_access.READERS)
 ROUTINE_SEERS = frozenset({FARSTA, ANALYST, AVTAL, FARSTA_POLICE})
 # coordinators, receivers, school staff
 HOMECOMING_USERS = personas_holding(homecoming_access.HOMECOMING_ROLES)
+# defectors.access.DEFECTOR_ROLES: the coordinators, and the administrator (no organisation)
+DEFECTOR_USERS = personas_holding(DEFECTOR_ROLES)
+# agreements.access.AGREEMENT_ADMIN_ROLES: Stockholm's and Nacka's agreement administrators
+AGREEMENT_ADMINS = personas_holding(AGREEMENT_ADMIN_ROLES)
 # Farsta's homecoming plan: the district and the police unit (basis 10 kap. 18 a § OSL)
 PLAN_PARTIES = FARSTA_AND_POLICE
 # registry.access.ADMINISTRATORS: organisation changes
@@ -209,7 +215,7 @@ TABLE: dict[str, Row] = {
     "set_language": action(EVERYONE),
     # agreements (Stockholm is party to every demo agreement, Nacka to SN-ROC-0182 only)
     "agreements:list": page(SIGNED_IN),
-    "agreements:create": form({AVTAL, AVTAL_NACKA}),
+    "agreements:create": form(AGREEMENT_ADMINS),
     # agreements are read by the users of their parties (not personal data)
     "agreements:detail[nacka]": page(
         ORG_0180 | {NACKA, AVTAL_NACKA, AUDITOR}, pk="agreement_nacka"
@@ -265,8 +271,8 @@ TABLE: dict[str, Row] = {
     "intake:police_answer": action({ROC}, pk="information_request"),
     # defectors (Stockholm <-> Göteborg)
     # the administrator holds a defector role but no organisation: sees an empty list
-    "defectors:list": page({AVHOPP, ADMIN}),
-    "defectors:create": form({AVHOPP, ADMIN}),
+    "defectors:list": page(DEFECTOR_USERS),
+    "defectors:create": form(DEFECTOR_USERS),
     "defectors:detail": page(
         {AVHOPP}, audit=Audit("view", ASSIGNMENT, "assignment"), pk="assignment"
     ),
@@ -278,8 +284,10 @@ TABLE: dict[str, Row] = {
     "defectors:consultation": action({AVHOPP}, pk="assignment"),
     "defectors:plan": action({AVHOPP}, pk="assignment"),
     "defectors:intervention_add": action({AVHOPP}, pk="assignment"),
-    "defectors:intervention_decline": action({AVHOPP}, pk="intervention"),
-    "defectors:intervention_status": action({AVHOPP}, pk="intervention"),
+    # only the receiving side (Göteborg) declines an intervention, as over the API
+    "defectors:intervention_decline": action(NOBODY, expect={AVHOPP: 403}, pk="intervention"),
+    # ... and only the party that bears it (here Göteborg) changes its status
+    "defectors:intervention_status": action(NOBODY, expect={AVHOPP: 403}, pk="intervention"),
     "defectors:cost": action({AVHOPP}, pk="assignment"),
     "defectors:followup": action({AVHOPP}, pk="assignment"),
     "defectors:agreement": page({AVHOPP}, pk="defector_agreement"),
@@ -427,7 +435,7 @@ TABLE: dict[str, Row] = {
     ),
     "api:samverkan_intake_api_report_status": api({ROC_API}, report_id="report_nacka.public_id"),
     # API: defectors
-    "api:samverkan_defectors_api_list_assignments": api({AVHOPP, ADMIN}),
+    "api:samverkan_defectors_api_list_assignments": api(DEFECTOR_USERS),
     # the example body names no defector agreement of Stockholm's: 404 after the checks
     "api:samverkan_defectors_api_create_assignment": api(NOBODY, expect={AVHOPP: 404}),
     "api:samverkan_defectors_api_get_assignment": api(

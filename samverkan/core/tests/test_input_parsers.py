@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from samverkan.core.identity import InvalidPersonId, is_valid_org_number, parse_person_id
 from samverkan.core.uploads import MAX_NAME_LENGTH, SIGNATURES, upload_problem
-from samverkan.defectors.services import DefectorError, parse_amount
+from samverkan.defectors.services import parse_amount
 from samverkan.followup.periods import InvalidPeriod, parse_date
 from samverkan.intake.inputs import parse_instant, parse_report_facts
 from samverkan.intake.services import InvalidInput, validate_codes
@@ -139,7 +139,7 @@ def test_report_facts_that_are_not_an_object_are_refused(payload):
 def test_amount_parser_refuses_in_swedish_or_gives_whole_oren(value):
     try:
         amount = parse_amount(value)
-    except DefectorError as error:
+    except InvalidInput as error:
         assert error.message
         return
     assert amount == amount.quantize(Decimal("0.01"))

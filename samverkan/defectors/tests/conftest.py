@@ -134,12 +134,55 @@ def draft(actor: Any, agreement: Any, receiving: Any, alias: str = "Klient A") -
     )
 
 
+def prepared(
+    home: Any,
+    agreement: Any,
+    receiving_org: Any,
+    alias: str = "Klient A",
+    *,
+    skip: rules.PreconditionKind | None = None,
+) -> Any:
+    """A draft taken into consultation, every precondition (but `skip`) confirmed."""
+    assignment = draft(home, agreement, receiving_org, alias)
+    services.assignment_start_consultation(actor=home, assignment=assignment)
+    confirm_all(home, assignment, skip=skip)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def requested(home: Any, agreement: Any, receiving_org: Any, alias: str = "Klient A") -> Any:
+    """An assignment the home municipality has sent to the receiving one."""
+    assignment = prepared(home, agreement, receiving_org, alias)
+    services.assignment_request(actor=home, assignment=assignment)
+    assignment.refresh_from_db()
+    return assignment
+
+
 def accepted(
     home: Any, receiver: Any, agreement: Any, receiving_org: Any, alias: str = "Klient A"
 ) -> Any:
-    assignment = draft(home, agreement, receiving_org, alias)
-    services.assignment_start_consultation(actor=home, assignment=assignment)
-    confirm_all(home, assignment)
-    services.assignment_request(actor=home, assignment=assignment)
-    assignment.refresh_from_db()
+    assignment = requested(home, agreement, receiving_org, alias)
     return services.assignment_accept(actor=receiver, assignment=assignment)
+
+
+def reconcile(actor: Any, agreement: Any, other_party: Any, period: Any = None) -> Any:
+    """The actor's party's reconciliation with `other_party` for 2024-H1 (or `period`)."""
+    return services.reconciliation_compute(
+        actor=actor,
+        agreement=agreement,
+        period=period or rules.Period(2024, 1),
+        other_party=other_party,
+    )
+
+
+def book(
+    actor: Any, assignment: Any, intervention: Any, amount: str, on: date = date(2024, 2, 1)
+) -> Any:
+    """Book a cost on an intervention of the assignment (incurred 1 February 2024)."""
+    return services.cost_book(
+        actor=actor,
+        assignment=assignment,
+        intervention=intervention,
+        incurred_on=on,
+        amount=amount,
+    )

@@ -7,10 +7,19 @@ from pypdf import PdfReader
 from samverkan.core.testing.api import error_text
 from samverkan.defectors import rules, services
 
-from .conftest import GOTHENBURG, STOCKHOLM, accepted, confirm_all, draft
+from .conftest import GOTHENBURG, STOCKHOLM, accepted, book, confirm_all, draft, reconcile
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/defectors"
+
+
+def _act(client, pk, action, **extra):
+    """Take a lifecycle action over the API."""
+    return client.post(
+        f"{API}/assignments/{pk}/transitions",
+        {"action": action, **extra},
+        content_type="application/json",
+    )
 
 
 def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in_client):
@@ -28,39 +37,17 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert len(created.json()["missing_preconditions"]) == len(rules.PreconditionKind)
-    assert (
-        home.post(
-            f"{API}/assignments/{pk}/transitions",
-            {"action": "consultation"},
-            content_type="application/json",
-        ).status_code
-        == 200
-    )
-    refused = home.post(
-        f"{API}/assignments/{pk}/transitions",
-        {"action": "request"},
-        content_type="application/json",
-    )
-    assert refused.status_code == 400
+    assert _act(home, pk, "consultation").status_code == 200
+    refused = _act(home, pk, "request")
+    assert refused.status_code == 409  # the assignment is not ready: a state, not input
     assert "Bekräfta att personen är motiverad" in error_text(refused)
     from samverkan.defectors.models import Assignment
 
     confirm_all(stockholm, Assignment.objects.get(pk=pk))
-    assert (
-        home.post(
-            f"{API}/assignments/{pk}/transitions",
-            {"action": "request"},
-            content_type="application/json",
-        ).status_code
-        == 200
-    )
-    wrong_side = home.post(
-        f"{API}/assignments/{pk}/transitions", {"action": "accept"}, content_type="application/json"
-    )
-    assert wrong_side.status_code == 400
-    ok = receiving.post(
-        f"{API}/assignments/{pk}/transitions", {"action": "accept"}, content_type="application/json"
-    )
+    assert _act(home, pk, "request").status_code == 200
+    wrong_side = _act(home, pk, "accept")
+    assert wrong_side.status_code == 403  # only the receiving side accepts
+    ok = _act(receiving, pk, "accept")
     assert ok.json()["state"] == "accepted"
     intervention = home.post(
         f"{API}/assignments/{pk}/interventions",
@@ -78,7 +65,7 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
         {"intervention": housing["id"], "incurred_on": "2024-02-01", "amount": "9000.00"},
         content_type="application/json",
     )
-    assert blocked.status_code == 400
+    assert blocked.status_code == 422  # the intervention is not this side's to book
     assert "aldrig bokas på den mottagande kommunen" in error_text(blocked)
     cost = receiving.post(
         f"{API}/assignments/{pk}/costs",
@@ -115,14 +102,7 @@ def test_third_municipality_gets_404_over_api(
     assert client.get(f"{API}/assignments").json() == []
     assert client.get(f"{API}/assignments/{assignment.pk}").status_code == 404
     assert client.get(f"{API}/assignments/{assignment.pk}/costs").status_code == 404
-    assert (
-        client.post(
-            f"{API}/assignments/{assignment.pk}/transitions",
-            {"action": "end", "reason": "x"},
-            content_type="application/json",
-        ).status_code
-        == 404
-    )
+    assert _act(client, assignment.pk, "end", reason="x").status_code == 404
 
 
 def test_other_roles_get_403_and_anonymous_401(
@@ -151,13 +131,7 @@ def test_evaluation_report_pdf(agreement, stockholm, gothenburg, org, logged_in_
         kind=rules.InterventionKind.CATALOGUE,
         catalogue_item=item,
     )
-    services.cost_book(
-        actor=gothenburg,
-        assignment=assignment,
-        intervention=intervention,
-        incurred_on=date(2024, 2, 1),
-        amount="25000.00",
-    )
+    book(gothenburg, assignment, intervention, "25000.00")
     services.followup_record(
         actor=stockholm,
         assignment=assignment,
@@ -169,12 +143,7 @@ def test_evaluation_report_pdf(agreement, stockholm, gothenburg, org, logged_in_
         actor=stockholm, agreement=agreement, text="Tidigt samråd med polisen var avgörande."
     )
     services.lesson_save(actor=gothenburg, agreement=agreement, text="Lotsen behövde mer tid.")
-    r = services.reconciliation_compute(
-        actor=stockholm,
-        agreement=agreement,
-        period=rules.Period(2024, 1),
-        other_party=org[GOTHENBURG],
-    )
+    r = reconcile(stockholm, agreement, org[GOTHENBURG])
     services.reconciliation_approve(actor=stockholm, reconciliation=r)
     services.reconciliation_approve(actor=gothenburg, reconciliation=r)
     response = logged_in_client(stockholm).get(f"/avhoppare/avtal/{agreement.pk}/utvardering.pdf")

@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from samverkan.defectors import rules, services
+from samverkan.core.errors import ServiceError
+from samverkan.defectors import services
 from samverkan.defectors.models import Assignment, AssignmentEvent, Reconciliation
-from samverkan.defectors.services import DefectorError
 
-from .conftest import GOTHENBURG, STOCKHOLM, accepted, confirm_all, coordinator, draft
+from .conftest import GOTHENBURG, STOCKHOLM, accepted, coordinator, reconcile, requested
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -27,7 +27,7 @@ def race(*calls):
         try:
             barrier.wait()
             results.append(call())
-        except DefectorError as error:
+        except ServiceError as error:
             results.append(error)
         finally:
             connections.close_all()
@@ -42,17 +42,14 @@ def race(*calls):
 
 def test_accept_and_decline_at_once_one_wins(agreement, stockholm, gothenburg, org):
     colleague = coordinator("avhopp-gbg-2", GOTHENBURG)
-    assignment = draft(stockholm, agreement, org[GOTHENBURG])
-    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
-    confirm_all(stockholm, assignment)
-    services.assignment_request(actor=stockholm, assignment=assignment)
+    assignment = requested(stockholm, agreement, org[GOTHENBURG])
     one = Assignment.objects.get(pk=assignment.pk)
     two = Assignment.objects.get(pk=assignment.pk)
     results = race(
         lambda: services.assignment_accept(actor=gothenburg, assignment=one),
         lambda: services.assignment_decline(actor=colleague, assignment=two, reason="Nej"),
     )
-    assert sum(isinstance(r, DefectorError) for r in results) == 1
+    assert sum(isinstance(r, ServiceError) for r in results) == 1
     answers = AssignmentEvent.objects.filter(
         assignment=assignment, to_state__in=["accepted", "declined"]
     )
@@ -62,31 +59,21 @@ def test_accept_and_decline_at_once_one_wins(agreement, stockholm, gothenburg, o
 def test_two_approvers_of_one_party_at_once_one_wins(agreement, stockholm, gothenburg, org):
     colleague = coordinator("avhopp-2", STOCKHOLM)
     accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
-    r = services.reconciliation_compute(
-        actor=stockholm,
-        agreement=agreement,
-        period=rules.Period(2024, 1),
-        other_party=org[GOTHENBURG],
-    )
+    r = reconcile(stockholm, agreement, org[GOTHENBURG])
     results = race(
         lambda: services.reconciliation_approve(actor=stockholm, reconciliation=r),
         lambda: services.reconciliation_approve(actor=colleague, reconciliation=r),
     )
-    assert sum(isinstance(x, DefectorError) for x in results) == 1
+    assert sum(isinstance(x, ServiceError) for x in results) == 1
     assert Reconciliation.objects.get(pk=r.pk).approved_a_at is not None
 
 
 def test_both_parties_approve_at_once_locks_exactly_once(agreement, stockholm, gothenburg, org):
     accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
-    r = services.reconciliation_compute(
-        actor=stockholm,
-        agreement=agreement,
-        period=rules.Period(2024, 1),
-        other_party=org[GOTHENBURG],
-    )
+    r = reconcile(stockholm, agreement, org[GOTHENBURG])
     results = race(
         lambda: services.reconciliation_approve(actor=stockholm, reconciliation=r),
         lambda: services.reconciliation_approve(actor=gothenburg, reconciliation=r),
     )
-    assert not any(isinstance(x, DefectorError) for x in results)
+    assert not any(isinstance(x, ServiceError) for x in results)
     assert Reconciliation.objects.get(pk=r.pk).locked_at is not None

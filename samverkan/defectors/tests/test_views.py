@@ -3,7 +3,7 @@ import pytest
 from samverkan.defectors import rules, services
 from samverkan.defectors.models import Assignment, PreconditionConfirmation
 
-from .conftest import GOTHENBURG, accepted, confirm_all, draft
+from .conftest import GOTHENBURG, accepted, draft, prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,8 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_request_button_says_what_is_missing(agreement, stockholm, org, logged_in_client):
-    assignment = draft(stockholm, agreement, org[GOTHENBURG])
-    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
-    confirm_all(stockholm, assignment, skip=rules.PreconditionKind.POLICE_CONSULTATION_RECEIVING)
+    skip = rules.PreconditionKind.POLICE_CONSULTATION_RECEIVING
+    assignment = prepared(stockholm, agreement, org[GOTHENBURG], skip=skip)
     body = logged_in_client(stockholm).get(f"/avhoppare/{assignment.pk}/").content.decode()
     assert "Uppdraget kan inte begäras än" in body
     assert "Polisen i den mottagande kommunen" in body
@@ -133,9 +132,7 @@ def test_children_task_on_both_start_pages_until_closed(
 def test_request_awaiting_answer_on_receiving_start_page(
     agreement, stockholm, gothenburg, org, logged_in_client
 ):
-    assignment = draft(stockholm, agreement, org[GOTHENBURG])
-    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
-    confirm_all(stockholm, assignment)
+    assignment = prepared(stockholm, agreement, org[GOTHENBURG])
     client = logged_in_client(stockholm)
     assert client.post(f"/avhoppare/{assignment.pk}/status/begar/").status_code == 302
     start = logged_in_client(gothenburg).get("/").content.decode()
