@@ -47,6 +47,7 @@ from samverkan.intake.models import (
     SourceChannel,
 )
 from samverkan.intake.rules import Decision, RegistrySnapshot, ReportFacts, decide
+from samverkan.intake.school_reports import rules as school_rules
 from samverkan.intake.snapshot import late_from, registry_snapshot
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, Unit
 from samverkan.registry.reference_data import ROC_CODE, STOCKHOLM_CODE
@@ -258,33 +259,11 @@ def _check_registrar(actor: Actor, data: ReportInput) -> None:
         raise NotAllowed("Bara Socialjouren (navet) registrerar anmälningar.")
 
 
-# A school reports straight to the district (or municipality) where the pupil is
-# registered (folkbokförd): it is not single entry, so neither the gang-related
-# condition, the county nor an agreement applies; the child must be under 18 and
-# the registered municipality known, else there is nobody to route to.
-SCHOOL_REASONS = {
-    "invalid_person_id": (
-        "person_id",
-        "Identitetsnumret är ogiltigt. Kontrollera det, eller lämna det tomt och ange "
-        "elevens födelsedatum.",
-    ),
-    "age_18_or_over": (
-        "person_id",
-        "Eleven har fyllt 18 år. En orosanmälan enligt SoL 19 kap. 1 § gäller barn; "
-        "kontakta socialtjänsten i elevens kommun direkt.",
-    ),
-    "home_municipality_unknown": (
-        "home_municipality",
-        "Ange kommunen där eleven är folkbokförd; anmälan går dit.",
-    ),
-}
-
-
 def _school_decision(data: ReportInput, at: datetime, registry: RegistrySnapshot) -> Decision:
     decision = report_decide(data=data, at=at, registry=registry)
     for reason in decision.reasons:
-        if reason in SCHOOL_REASONS:
-            field, message = SCHOOL_REASONS[reason]
+        if reason in school_rules.SCHOOL_REASONS:
+            field, message = school_rules.SCHOOL_REASONS[reason]
             raise InvalidInput(field, message)
     if data.home_municipality == STOCKHOLM_CODE and not data.home_district:
         raise InvalidInput(

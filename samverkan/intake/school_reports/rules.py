@@ -14,6 +14,28 @@ SCHOOL_FIELD_OF: dict[str, str] = {
     "home_district": "registered_district",
 }
 
+# A school reports straight to the district (or municipality) where the pupil is
+# registered (folkbokförd): it is not single entry, so neither the gang-related
+# condition, the county nor an agreement applies; the child must be under 18 and
+# the registered municipality known, else there is nobody to route to. These are
+# intake's refusal reasons a school's report is refused for, with the field and the text.
+SCHOOL_REASONS: dict[str, tuple[str, str]] = {
+    "invalid_person_id": (
+        "person_id",
+        "Identitetsnumret är ogiltigt. Kontrollera det, eller lämna det tomt och ange "
+        "elevens födelsedatum.",
+    ),
+    "age_18_or_over": (
+        "person_id",
+        "Eleven har fyllt 18 år. En orosanmälan enligt SoL 19 kap. 1 § gäller barn; "
+        "kontakta socialtjänsten i elevens kommun direkt.",
+    ),
+    "home_municipality_unknown": (
+        "home_municipality",
+        "Ange kommunen där eleven är folkbokförd; anmälan går dit.",
+    ),
+}
+
 # at most this many sent forms are remembered per session (a second send is no second report)
 REMEMBERED_SUBMISSIONS = 20
 
