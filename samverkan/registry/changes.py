@@ -18,7 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -26,17 +28,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from samverkan.audit.services import audit_record
+from samverkan.core import crossing
 from samverkan.core.calendar import local_date
 from samverkan.registry import change_rules as rules
 from samverkan.registry.models import (
     ChangeEvent,
     ChangeStatus,
     ChangeSuccessor,
-    ContactPerson,
     Organisation,
     OrganisationChange,
-    School,
-    Unit,
 )
 
 RECORD_TYPE = "registry.OrganisationChange"
@@ -58,267 +58,124 @@ def spec_of(change: OrganisationChange) -> rules.ChangeSpec:
     )
 
 
-def _agreement_candidates(ending: frozenset[int], day: date) -> list[rules.Candidate]:
-    from samverkan.agreements.models import AgreementParty
+def _model(record_type: str) -> Any:
+    app_label, model_name = record_type.split(".")
+    return apps.get_model(app_label, model_name)
 
-    parties = AgreementParty.objects.filter(organisation_id__in=ending).select_related(
-        "agreement", "organisation"
-    )
+
+def _rows_occupied(
+    declaration: crossing.OrganisationRecords, records: Sequence[Any], name: str
+) -> dict[int, frozenset[int]]:
+    """Per shared row key (e.g. an agreement): the organisations its rows already name."""
+    key = f"{declaration.rows_of}_id"
     occupied: dict[int, set[int]] = {}
-    for agreement_id, organisation_id in AgreementParty.objects.filter(
-        agreement_id__in={p.agreement_id for p in parties}
-    ).values_list("agreement_id", "organisation_id"):
-        occupied.setdefault(agreement_id, set()).add(organisation_id)
-    return [
-        rules.Candidate(
-            category=rules.AGREEMENTS,
-            record_type="agreements.AgreementParty",
-            record_id=party.pk,
-            field="organisation",
-            organisation_id=party.organisation_id,
-            label=f"{party.agreement.title} ({party.agreement.reference})",
-            open=party.agreement.in_force_until is None or party.agreement.in_force_until >= day,
-            group=f"agreement:{party.agreement_id}",
-            occupied=frozenset(occupied.get(party.agreement_id, ())),
-            detail=party.acting_body,
-        )
-        for party in parties
-    ]
+    rows = _model(declaration.model).objects.filter(
+        **{f"{key}__in": {getattr(r, key) for r in records}}
+    )
+    for group_id, organisation_id in rows.values_list(key, f"{name}_id"):
+        occupied.setdefault(group_id, set()).add(organisation_id)
+    return {k: frozenset(v) for k, v in occupied.items()}
 
 
-ASSIGNMENT_FIELDS = {
-    "home_municipality": "hemkommun",
-    "receiving_municipality": "mottagande kommun",
-    "home_handler": "handläggs hos hemkommunen av",
-    "receiving_handler": "handläggs hos mottagande kommun av",
-}
-
-
-def _defector_candidates(ending: frozenset[int]) -> list[rules.Candidate]:
-    from samverkan.defectors.models import Assignment
-    from samverkan.defectors.rules import State
-
-    closed = {State.ENDED.value, State.DECLINED.value}
-    fields = tuple(ASSIGNMENT_FIELDS)
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}_id__in": ending})
+def _foreign_key_candidates(
+    declaration: crossing.OrganisationRecords,
+    records: Sequence[Any],
+    name: str,
+    ending: frozenset[int],
+    day: date,
+) -> list[rules.Candidate]:
+    rows = _rows_occupied(declaration, records, name) if declaration.rows_of else {}
     found = []
-    for assignment in Assignment.objects.filter(condition).order_by("pk"):
-        parties = frozenset({assignment.home_municipality_id, assignment.receiving_municipality_id})
-        for name in fields:
-            organisation_id = getattr(assignment, f"{name}_id")
-            if organisation_id not in ending:
-                continue
-            is_party = name in ("home_municipality", "receiving_municipality")
+    for record in records:
+        organisation_id = getattr(record, f"{name}_id")
+        if organisation_id not in ending:
+            continue
+        group, occupied = "", frozenset[int]()
+        if declaration.rows_of:
+            shared = getattr(record, f"{declaration.rows_of}_id")
+            group, occupied = f"{declaration.rows_of}:{shared}", rows.get(shared, frozenset())
+        elif name in declaration.parties:
+            group = f"{declaration.model}:{record.pk}"
+            occupied = frozenset(
+                value
+                for party in declaration.parties
+                if (value := getattr(record, f"{party}_id")) is not None
+            )
+        found.append(
+            rules.Candidate(
+                category=declaration.category,
+                record_type=declaration.model,
+                record_id=record.pk,
+                field=name,
+                organisation_id=organisation_id,
+                label=declaration.label(record),
+                open=declaration.is_open(record, day),
+                group=group,
+                occupied=occupied,
+                detail=declaration.detail_of(record, name),
+            )
+        )
+    return found
+
+
+def _membership_candidates(
+    declaration: crossing.OrganisationRecords,
+    records: Sequence[Any],
+    name: str,
+    ending: frozenset[int],
+    day: date,
+) -> list[rules.Candidate]:
+    found = []
+    for record in records:
+        members = frozenset(o.pk for o in getattr(record, name).all())
+        for organisation_id in sorted(members & ending):
             found.append(
                 rules.Candidate(
-                    category=rules.DEFECTORS,
-                    record_type="defectors.Assignment",
-                    record_id=assignment.pk,
+                    category=declaration.category,
+                    record_type=declaration.model,
+                    record_id=record.pk,
                     field=name,
                     organisation_id=organisation_id,
-                    label=f"Avhopparuppdrag {assignment.reference}",
-                    open=assignment.state not in closed,
-                    group=f"assignment:{assignment.pk}" if is_party else "",
-                    occupied=parties if is_party else frozenset(),
-                    detail=ASSIGNMENT_FIELDS[name],
-                )
-            )
-    return found
-
-
-def _collaboration_candidates(ending: frozenset[int], day: date) -> list[rules.Candidate]:
-    from samverkan.collaboration.models import ActionPlan, Activity, ActivityStatus, Forum
-
-    found = []
-    forums = Forum.objects.filter(Q(district_id__in=ending) | Q(parties__in=ending)).distinct()
-    for forum in forums.prefetch_related("parties").order_by("pk"):
-        parties = frozenset(p.pk for p in forum.parties.all())
-        if forum.district_id in ending:
-            found.append(
-                rules.Candidate(
-                    rules.COLLABORATION,
-                    "collaboration.Forum",
-                    forum.pk,
-                    "district",
-                    forum.district_id,
-                    f"Samverkansforum {forum.name}",
-                    True,
-                    detail="sammankallande",
-                )
-            )
-        for party_id in parties & ending:
-            found.append(
-                rules.Candidate(
-                    rules.COLLABORATION,
-                    "collaboration.Forum",
-                    forum.pk,
-                    "parties",
-                    party_id,
-                    f"Samverkansforum {forum.name}",
-                    True,
-                    group=f"forum:{forum.pk}",
-                    occupied=parties,
+                    label=declaration.label(record),
+                    open=declaration.is_open(record, day),
+                    group=f"{declaration.model}:{record.pk}:{name}",
+                    occupied=members,
                     many=True,
-                    detail="part",
+                    detail=declaration.detail_of(record, name),
                 )
             )
-    for plan in ActionPlan.objects.filter(district_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.COLLABORATION,
-                "collaboration.ActionPlan",
-                plan.pk,
-                "district",
-                plan.district_id,
-                f"Åtgärdsplan {plan.title}",
-                plan.period_end >= day,
-            )
-        )
-    closed = {ActivityStatus.DONE, ActivityStatus.CANCELLED}
-    for activity in Activity.objects.filter(owner_id__in=ending).select_related("plan"):
-        found.append(
-            rules.Candidate(
-                rules.COLLABORATION,
-                "collaboration.Activity",
-                activity.pk,
-                "owner",
-                activity.owner_id,
-                f"Aktivitet {activity.title} ({activity.plan.title})",
-                activity.status not in closed,
-                detail=activity.get_status_display(),
-            )
-        )
     return found
 
 
-def _unit_open(unit: Unit, day: date) -> bool:
-    return unit.valid_to is None or unit.valid_to >= day
-
-
-def _unit_candidates(ending: frozenset[int], day: date) -> list[rules.Candidate]:
+def _declared_candidates(
+    declaration: crossing.OrganisationRecords, ending: frozenset[int], day: date
+) -> list[rules.Candidate]:
+    """Every record of one declaration pointing at one of `ending` (a few queries)."""
+    model = _model(declaration.model)
+    many = {name for name in declaration.fields if model._meta.get_field(name).many_to_many}
+    condition = Q(pk__in=[])
+    for name in declaration.fields:
+        condition |= Q(**{f"{name}__in" if name in many else f"{name}_id__in": ending})
+    # Filtering through a subquery keeps one row per record whatever the memberships.
+    queryset = model.objects.filter(pk__in=model.objects.filter(condition).values("pk"))
+    if declaration.prepare is not None:
+        queryset = declaration.prepare(queryset)
+    if many:
+        queryset = queryset.prefetch_related(*many)
+    records = list(queryset.order_by("pk"))
     found = []
-    units = (
-        Unit.objects.filter(Q(organisation_id__in=ending) | Q(covers__in=ending))
-        .distinct()
-        .annotate(
-            lines=Count("phone_lines", distinct=True), hours=Count("office_hours", distinct=True)
-        )
-        .prefetch_related("covers")
-        .order_by("pk")
-    )
-    for unit in units:
-        covers = frozenset(o.pk for o in unit.covers.all())
-        if unit.organisation_id in ending:
-            found.append(
-                rules.Candidate(
-                    rules.UNITS,
-                    "registry.Unit",
-                    unit.pk,
-                    "organisation",
-                    unit.organisation_id,
-                    f"Enhet {unit.name}",
-                    _unit_open(unit, day),
-                    detail=f"med {unit.lines} telefonnummer och {unit.hours} öppettider",
-                )
-            )
-        for covered in covers & ending:
-            found.append(
-                rules.Candidate(
-                    rules.UNITS,
-                    "registry.Unit",
-                    unit.pk,
-                    "covers",
-                    covered,
-                    f"Enhet {unit.name}",
-                    _unit_open(unit, day),
-                    group=f"unit-covers:{unit.pk}",
-                    occupied=covers,
-                    many=True,
-                    detail="tar emot ärenden för",
-                )
-            )
-    for person in ContactPerson.objects.filter(organisation_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.UNITS,
-                "registry.ContactPerson",
-                person.pk,
-                "organisation",
-                person.organisation_id,
-                f"Kontaktperson {person.name}",
-                True,
-            )
-        )
-    for school in School.objects.filter(district_id__in=ending).select_related("organisation"):
-        found.append(
-            rules.Candidate(
-                rules.UNITS,
-                "registry.School",
-                school.pk,
-                "district",
-                school.district_id,
-                f"Skola {school.organisation.name}",
-                school.organisation.is_valid_on(day),
-                detail="belägen i",
-            )
-        )
-    for child in Organisation.objects.filter(parent_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.UNITS,
-                "registry.Organisation",
-                child.pk,
-                "parent",
-                child.parent_id or 0,
-                f"Organisation {child.name}",
-                child.is_valid_on(day),
-                detail="ingår i",
-            )
-        )
-    return found
-
-
-def _user_candidates(ending: frozenset[int]) -> list[rules.Candidate]:
-    from samverkan.accounts.models import ApiClient, User
-
-    found = []
-    for user in User.objects.filter(organisation_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.USERS,
-                "accounts.User",
-                user.pk,
-                "organisation",
-                user.organisation_id or 0,
-                f"Användare {user.get_full_name() or user.get_username()}",
-                user.is_active,
-            )
-        )
-    for client in ApiClient.objects.filter(organisation_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.USERS,
-                "accounts.ApiClient",
-                client.pk,
-                "organisation",
-                client.organisation_id,
-                f"API-klient {client.name}",
-                client.is_active,
-            )
-        )
+    for name in declaration.fields:
+        gather = _membership_candidates if name in many else _foreign_key_candidates
+        found.extend(gather(declaration, records, name, ending, day))
     return found
 
 
 def candidates_for(ending: frozenset[int], day: date) -> list[rules.Candidate]:
-    """Every record pointing at one of `ending` (a few queries per kind of record)."""
+    """Every record pointing at one of `ending`, as the apps declared them (issue 16)."""
     return [
-        *_agreement_candidates(ending, day),
-        *_defector_candidates(ending),
-        *_collaboration_candidates(ending, day),
-        *_unit_candidates(ending, day),
-        *_user_candidates(ending),
+        candidate
+        for declaration in crossing.organisation_records()
+        for candidate in _declared_candidates(declaration, ending, day)
     ]
 
 
@@ -461,13 +318,6 @@ def change_register(
     return change
 
 
-def _model(record_type: str) -> Any:
-    from django.apps import apps
-
-    app_label, model_name = record_type.split(".")
-    return apps.get_model(app_label, model_name)
-
-
 def _carry_out(move: rules.Move) -> bool:
     """Make one move in the database; False when it had already been made."""
     candidate = move.candidate
@@ -525,7 +375,7 @@ def change_apply(
             )
             if created:
                 written.append(event)
-                if candidate.record_type == "accounts.User":
+                if candidate.record_type == settings.AUTH_USER_MODEL:
                     notify.append(
                         (
                             candidate.record_id,
@@ -560,8 +410,7 @@ def change_apply(
 
 
 def _mail_users(change: OrganisationChange, notify: list[tuple[int, int, int]]) -> None:
-    from samverkan.accounts.models import User
-
+    User = get_user_model()  # noqa: N806 - the model class
     names = dict(
         Organisation.objects.filter(pk__in={o for _u, f, t in notify for o in (f, t)}).values_list(
             "pk", "name"
