@@ -15,6 +15,7 @@ from samverkan.registry.change_rules import AGREEMENTS
 register_organisation_records(
     OrganisationRecords(
         model="agreements.AgreementParty",
+        plural="avtal (som part)",
         fields=("organisation",),
         category=AGREEMENTS,
         label=lambda party: f"{party.agreement.title} ({party.agreement.reference})",

@@ -56,6 +56,9 @@ class OrganisationRecords:
     # A foreign key whose rows together are one record's parties (AgreementParty.agreement):
     # the successor must not appear twice among the rows sharing it.
     rows_of: str = ""
+    # What a user's notice calls the moved records ("orosanmälningar"); default the
+    # model's verbose_name_plural.
+    plural: str = ""
     # select_related / annotations the label and detail need, applied to the found records
     prepare: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
 

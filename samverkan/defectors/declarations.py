@@ -45,6 +45,7 @@ _CLOSED = {State.ENDED.value, State.DECLINED.value}
 register_organisation_records(
     OrganisationRecords(
         model=ASSIGNMENT,
+        plural="avhopparuppdrag",
         fields=tuple(ASSIGNMENT_FIELDS),
         category=DEFECTORS,
         label=lambda assignment: f"Avhopparuppdrag {assignment.reference}",

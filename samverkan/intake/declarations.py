@@ -58,6 +58,7 @@ register_organisation_records(
     ),
     OrganisationRecords(
         model="intake.Handover",
+        plural="överlämningar som väntar på mottagande",
         fields=("organisation",),
         category=UNITS,
         label=lambda handover: f"Överlämning av orosanmälan nr {handover.report_id}",
@@ -66,6 +67,7 @@ register_organisation_records(
     ),
     OrganisationRecords(
         model="intake.InformationRequest",
+        plural="obesvarade informationsbegäranden",
         fields=("to_organisation",),
         category=UNITS,
         label=lambda request: f"Informationsbegäran om orosanmälan nr {request.report_id}",

@@ -424,7 +424,10 @@ def _mail_users(change: OrganisationChange, notify: list[tuple[int, int, int]]) 
         send_mail(
             subject=f"Samverkan: du tillhör nu {names.get(to_id, '')}",
             message=notice_text(
-                names.get(from_id, ""), names.get(to_id, ""), change.effective_date
+                names.get(from_id, ""),
+                names.get(to_id, ""),
+                change.effective_date,
+                moved_work(change.pk, from_id),
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],
@@ -432,11 +435,49 @@ def _mail_users(change: OrganisationChange, notify: list[tuple[int, int, int]]) 
         )
 
 
-def notice_text(former: str, successor: str, effective_date: date) -> str:
-    return (
+def _plural(record_type: str) -> str:
+    """What the notice calls records of `record_type` ("orosanmälningar")."""
+    for declaration in crossing.organisation_records():
+        if declaration.model == record_type and declaration.plural:
+            return declaration.plural
+    return str(_model(record_type)._meta.verbose_name_plural)
+
+
+def moved_work(change_id: int, from_organisation_id: int) -> dict[str, int]:
+    """What the change moved from one organisation (users aside): plural noun -> count."""
+    rows = (
+        ChangeEvent.objects.filter(change_id=change_id, from_organisation_id=from_organisation_id)
+        .exclude(category=rules.USERS)
+        .values_list("record_type")
+        .annotate(n=Count("record_id", distinct=True))
+        .order_by("record_type")
+    )
+    moved: dict[str, int] = {}
+    for record_type, count in rows:
+        noun = _plural(record_type)
+        moved[noun] = moved.get(noun, 0) + count
+    return moved
+
+
+def notice_text(
+    former: str, successor: str, effective_date: date, moved: Mapping[str, int] | None = None
+) -> str:
+    """The notice to a user whose organisation ended; says only what really moved.
+
+    `moved` is `moved_work(...)`; None when unknown, and then nothing is claimed.
+    """
+    text = (
         f"{former} har gått upp i {successor} från och med {effective_date:%Y-%m-%d}. "
-        f"Ditt konto i Samverkan tillhör nu {successor}; pågående ärenden, avtal och forum "
-        f"har flyttats dit. Avslutade ärenden står kvar på {former}."
+        f"Ditt konto i Samverkan tillhör nu {successor}."
+    )
+    if moved is None:
+        return text
+    listed = [f"{noun} ({count})" for noun, count in moved.items() if count]
+    if not listed:
+        return f"{text} Inget pågående arbete behövde flyttas."
+    return (
+        f"{text} Pågående arbete har flyttats dit: {'; '.join(listed)}. "
+        f"Avslutat står kvar på {former}."
     )
 
 

@@ -62,6 +62,7 @@ register_organisation_records(
     ),
     OrganisationRecords(
         model="registry.Organisation",
+        plural="underordnade organisationer",
         fields=("parent",),
         category=UNITS,
         label=lambda child: f"Organisation {child.name}",

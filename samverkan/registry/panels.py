@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.accounts.access import has_role
 from samverkan.accounts.models import RoleCode, User
 from samverkan.core.startpage import Panel, PanelItem
-from samverkan.registry.changes import notice_text
+from samverkan.registry.changes import moved_work, notice_text
 from samverkan.registry.models import ChangeEvent, ChangeStatus, OrganisationChange
 
 NOTICE_DAYS = 60
@@ -39,6 +39,7 @@ def organisation_changed_panel(user: User) -> Panel | None:
                 event.from_organisation.name,
                 event.to_organisation.name if event.to_organisation else "",
                 event.change.effective_date,
+                moved_work(event.change_id, event.from_organisation_id),
             ),
         )
         for event in events
