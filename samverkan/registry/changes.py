@@ -1,15 +1,21 @@
 """Organisation changes (issue 10): what points at an organisation, the preview, applying.
 
-Selectors gather every record pointing at an ending organisation as a
-`change_rules.Candidate`; `change_rules.plan_change` (pure) decides what moves;
-`change_apply` moves it once, with a `ChangeEvent` per moved record and one
-audit entry. Applying is idempotent: the plan is computed again inside the
-transaction from what still points at the ending organisations, every update
-is conditional on the old value, the events are unique per record and field,
-and an applied change is not applied again.
+Each app declares which of its records belong to an organisation, how to tell
+open from closed and what the preview calls them (`<app>/declarations.py`,
+`core.crossing.OrganisationRecords`, registered in `AppConfig.ready()`); this
+module names no app. `candidates_for` gathers every declared record pointing
+at an ending organisation as a `change_rules.Candidate`;
+`change_rules.plan_change` (pure) decides what moves; `change_apply` moves it
+once, with a `ChangeEvent` per moved record and one audit entry. Applying is
+idempotent: the plan is computed again inside the transaction from what still
+points at the ending organisations, every update is conditional on the old
+value, the events are unique per record and field, and an applied change is not
+applied again.
 
-Closed records keep their organisation. Users whose organisation moves are
-told on the start page (`panels.py`) and by mail when they have an address.
+Closed records keep their organisation; open ones — concern reports not yet
+closed, handovers waiting to be accepted — move, so a merger never strands a
+child. Users whose organisation moves are told on the start page (`panels.py`)
+and by mail when they have an address, with what really moved (`moved_work`).
 """
 
 from __future__ import annotations
