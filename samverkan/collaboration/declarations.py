@@ -213,6 +213,7 @@ def _meeting_anonymise(meeting: Any) -> None:
 register_retention(
     Retention(
         label=SERIOUS_TALK,
+        counts_from="the day of the talk",
         candidates=_talk_candidates,
         evaluate=_talk_evaluate,
         anonymise=_talk_anonymise,
@@ -221,6 +222,7 @@ register_retention(
     ),
     Retention(
         label=CONSULTATION,
+        counts_from="the last of: held, report filed, recorded",
         candidates=_consultation_candidates,
         evaluate=_consultation_evaluate,
         anonymise=_consultation_anonymise,
@@ -229,6 +231,7 @@ register_retention(
     ),
     Retention(
         label=MEETING,
+        counts_from="the last of: held, edited, its decisions followed up",
         candidates=_meeting_candidates,
         evaluate=_meeting_evaluate,
         anonymise=_meeting_anonymise,

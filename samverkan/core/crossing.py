@@ -117,6 +117,9 @@ class Retention:
     evaluate: Callable[[Any], tuple[date, date, str]]
     anonymise: Callable[[Any], None]
     controller: Callable[[Any], str]
+    # The date retention counts from, in words ("the last entry on the plan, its actions
+    # and follow-ups"); `evaluate` computes it.
+    counts_from: str = ""
     law: str = "SoL (2025:400) 16 kap. 1, 2 a §§"
     order: int = 100
 

@@ -186,6 +186,7 @@ def _voucher_remove(cost: Any) -> None:
 register_retention(
     Retention(
         label=ASSIGNMENT,
+        counts_from="the last entry on the assignment and everything recorded on it",
         candidates=_assignment_candidates,
         evaluate=_assignment_evaluate,
         anonymise=_assignment_anonymise,
@@ -194,6 +195,7 @@ register_retention(
     ),
     Retention(
         label=VOUCHER,
+        counts_from="the end of the financial (calendar) year in which the cost was incurred",
         candidates=_voucher_candidates,
         evaluate=_voucher_evaluate,
         anonymise=_voucher_remove,

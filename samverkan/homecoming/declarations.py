@@ -121,6 +121,7 @@ def _plan_anonymise(plan: Any) -> None:
 register_retention(
     Retention(
         label=PLAN,
+        counts_from="the last entry on the plan, its actions and follow-ups",
         candidates=_plan_candidates,
         evaluate=_plan_evaluate,
         anonymise=_plan_anonymise,

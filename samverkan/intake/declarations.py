@@ -190,6 +190,11 @@ def _report_anonymise(report: Any) -> None:
 register_retention(
     Retention(
         label=REPORT,
+        counts_from=(
+            "the last entry on the report and everything recorded on it (events, handovers, "
+            "calls, assessments, questions, feedback); kept until the child turns 30 if part "
+            "of a child investigation"
+        ),
         candidates=_report_candidates,
         evaluate=_report_evaluate,
         anonymise=_report_anonymise,

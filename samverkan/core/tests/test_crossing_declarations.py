@@ -132,3 +132,8 @@ def test_mergers_and_retention_name_no_app() -> None:
         source = (root / module).read_text(encoding="utf-8")
         named = set(re.findall(r"(?:from|import) samverkan\.(\w+)", source))
         assert named <= own, f"{module} names {sorted(named - own)}"
+
+
+def test_every_retention_says_what_it_counts_from() -> None:
+    for retention in crossing.retentions():
+        assert retention.counts_from.strip() and retention.law.strip(), retention.label
