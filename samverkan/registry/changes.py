@@ -20,7 +20,7 @@ and by mail when they have an address, with what really moved (`moved_work`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -83,74 +83,72 @@ def _rows_occupied(
     return {k: frozenset(v) for k, v in occupied.items()}
 
 
-def _foreign_key_candidates(
+# One organisation a record points at: (record, organisation id, group, occupied).
+Pointer = tuple[Any, int, str, frozenset[int]]
+
+
+def _party_group(
+    declaration: crossing.OrganisationRecords,
+    record: Any,
+    name: str,
+    rows: dict[int, frozenset[int]],
+) -> tuple[str, frozenset[int]]:
+    """The group the successor must not appear in twice, and who is in it already."""
+    if declaration.rows_of:
+        shared = getattr(record, f"{declaration.rows_of}_id")
+        return f"{declaration.rows_of}:{shared}", rows.get(shared, frozenset())
+    if name in declaration.parties:
+        parties = (getattr(record, f"{party}_id") for party in declaration.parties)
+        return f"{declaration.model}:{record.pk}", frozenset(p for p in parties if p is not None)
+    return "", frozenset()
+
+
+def _pointers(
     declaration: crossing.OrganisationRecords,
     records: Sequence[Any],
     name: str,
     ending: frozenset[int],
-    day: date,
-) -> list[rules.Candidate]:
+    many: bool,
+) -> Iterator[Pointer]:
+    if many:
+        for record in records:
+            members = frozenset(o.pk for o in getattr(record, name).all())
+            for organisation_id in sorted(members & ending):
+                yield record, organisation_id, f"{declaration.model}:{record.pk}:{name}", members
+        return
     rows = _rows_occupied(declaration, records, name) if declaration.rows_of else {}
-    found = []
     for record in records:
         organisation_id = getattr(record, f"{name}_id")
-        if organisation_id not in ending:
-            continue
-        group, occupied = "", frozenset[int]()
-        if declaration.rows_of:
-            shared = getattr(record, f"{declaration.rows_of}_id")
-            group, occupied = f"{declaration.rows_of}:{shared}", rows.get(shared, frozenset())
-        elif name in declaration.parties:
-            group = f"{declaration.model}:{record.pk}"
-            occupied = frozenset(
-                value
-                for party in declaration.parties
-                if (value := getattr(record, f"{party}_id")) is not None
-            )
-        found.append(
-            rules.Candidate(
-                category=declaration.category,
-                record_type=declaration.model,
-                record_id=record.pk,
-                field=name,
-                organisation_id=organisation_id,
-                label=declaration.label(record),
-                open=declaration.is_open(record, day),
-                group=group,
-                occupied=occupied,
-                detail=declaration.detail_of(record, name),
-            )
-        )
-    return found
+        if organisation_id in ending:
+            yield record, organisation_id, *_party_group(declaration, record, name, rows)
 
 
-def _membership_candidates(
+def _field_candidates(
     declaration: crossing.OrganisationRecords,
     records: Sequence[Any],
     name: str,
     ending: frozenset[int],
     day: date,
+    many: bool,
 ) -> list[rules.Candidate]:
-    found = []
-    for record in records:
-        members = frozenset(o.pk for o in getattr(record, name).all())
-        for organisation_id in sorted(members & ending):
-            found.append(
-                rules.Candidate(
-                    category=declaration.category,
-                    record_type=declaration.model,
-                    record_id=record.pk,
-                    field=name,
-                    organisation_id=organisation_id,
-                    label=declaration.label(record),
-                    open=declaration.is_open(record, day),
-                    group=f"{declaration.model}:{record.pk}:{name}",
-                    occupied=members,
-                    many=True,
-                    detail=declaration.detail_of(record, name),
-                )
-            )
-    return found
+    return [
+        rules.Candidate(
+            category=declaration.category,
+            record_type=declaration.model,
+            record_id=record.pk,
+            field=name,
+            organisation_id=organisation_id,
+            label=declaration.label(record),
+            open=declaration.is_open(record, day),
+            group=group,
+            occupied=occupied,
+            many=many,
+            detail=declaration.detail_of(record, name),
+        )
+        for record, organisation_id, group, occupied in _pointers(
+            declaration, records, name, ending, many
+        )
+    ]
 
 
 def _declared_candidates(
@@ -169,11 +167,11 @@ def _declared_candidates(
     if many:
         queryset = queryset.prefetch_related(*many)
     records = list(queryset.order_by("pk"))
-    found = []
-    for name in declaration.fields:
-        gather = _membership_candidates if name in many else _foreign_key_candidates
-        found.extend(gather(declaration, records, name, ending, day))
-    return found
+    return [
+        candidate
+        for name in declaration.fields
+        for candidate in _field_candidates(declaration, records, name, ending, day, name in many)
+    ]
 
 
 def candidates_for(ending: frozenset[int], day: date) -> list[rules.Candidate]:
