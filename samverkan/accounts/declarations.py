@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    register_organisation_records,
-    register_personal_data,
-)
+from samverkan.core import crossing
 from samverkan.registry.change_rules import USERS
 
 # Staff are the accountability trail (ADR 0005): their accounts are not anonymised by the
 # retention job; an administrator deactivates an account when the person leaves.
 STAFF = "Staff accounts: the accountability trail (ADR 0005), deactivated when the person leaves."
 
-register_organisation_records(
-    OrganisationRecords(
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
         model="accounts.User",
         fields=("organisation",),
         category=USERS,
         label=lambda user: f"Användare {user.get_full_name() or user.get_username()}",
         is_open=lambda user, _day: user.is_active,
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="accounts.ApiClient",
         fields=("organisation",),
         category=USERS,
@@ -31,11 +26,13 @@ register_organisation_records(
     ),
 )
 
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model="accounts.User",
         names=("username", "first_name", "last_name", "email", "phone"),
         kept=STAFF,
     ),
-    PersonalData(model="accounts.ApiClient", not_personal={"name": "a police system's name"}),
+    crossing.PersonalData(
+        model="accounts.ApiClient", not_personal={"name": "a police system's name"}
+    ),
 )

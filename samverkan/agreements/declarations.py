@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    StaysWithOrganisation,
-    register_organisation_records,
-    register_personal_data,
-    register_stays,
-)
+from samverkan.core import crossing
 from samverkan.registry.change_rules import AGREEMENTS
 
-register_organisation_records(
-    OrganisationRecords(
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
         model="agreements.AgreementParty",
         plural="avtal (som part)",
         fields=("organisation",),
@@ -26,7 +19,7 @@ register_organisation_records(
         rows_of="agreement",
         prepare=lambda parties: parties.select_related("agreement", "organisation"),
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="agreements.TerminationNotification",
         fields=("recipient",),
         category=AGREEMENTS,
@@ -37,28 +30,34 @@ register_organisation_records(
     ),
 )
 
-register_stays(
-    StaysWithOrganisation(
+crossing.register_stays(
+    crossing.StaysWithOrganisation(
         "agreements.DataProcessingAgreement",
         ("controller", "processor"),
         "A signed agreement names the parties that signed it; a successor signs its own.",
     ),
 )
 
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model="agreements.AgreementParty",
         names=("signatory_name", "contact_person", "contact_email"),
         kept="Staff who signed or are the contact: part of the agreement, kept with it.",
     ),
-    PersonalData(model="agreements.AgreementType", not_personal={"name": "a kind of agreement"}),
-    PersonalData(model="agreements.Amendment", not_personal={"text": "the agreement's text"}),
-    PersonalData(
+    crossing.PersonalData(
+        model="agreements.AgreementType", not_personal={"name": "a kind of agreement"}
+    ),
+    crossing.PersonalData(
+        model="agreements.Amendment", not_personal={"text": "the agreement's text"}
+    ),
+    crossing.PersonalData(
         model="agreements.AgreementDecision",
         not_personal={"body_name": "a committee", "document": "the decision on the agreement"},
     ),
-    PersonalData(model="agreements.Notice", not_personal={"document": "a notice of termination"}),
-    PersonalData(
+    crossing.PersonalData(
+        model="agreements.Notice", not_personal={"document": "a notice of termination"}
+    ),
+    crossing.PersonalData(
         model="agreements.DataProcessingAgreement",
         not_personal={"document": "the signed data processing agreement"},
     ),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from samverkan.core.crossing import PersonalData, register_personal_data
+from samverkan.core import crossing
 
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model="audit.AuditEntry",
         not_personal={
             "reason": "why a user read or changed a record, written by staff; the log is "

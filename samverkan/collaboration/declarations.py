@@ -12,18 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import OuterRef, Q, QuerySet
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    Retention,
-    StaysWithOrganisation,
-    latest,
-    newest,
-    register_organisation_records,
-    register_personal_data,
-    register_retention,
-    register_stays,
-)
+from samverkan.core import crossing
 from samverkan.registry.change_rules import COLLABORATION
 from samverkan.retention import rules
 
@@ -46,8 +35,8 @@ def _always(_record: Any, _day: date) -> bool:
     return True
 
 
-register_organisation_records(
-    OrganisationRecords(
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
         model="collaboration.Forum",
         fields=("district", "parties"),
         category=COLLABORATION,
@@ -55,14 +44,14 @@ register_organisation_records(
         is_open=_always,
         detail={"district": "sammankallande", "parties": "part"},
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="collaboration.ActionPlan",
         fields=("district",),
         category=COLLABORATION,
         label=lambda plan: f"Åtgärdsplan {plan.title}",
         is_open=lambda plan, day: plan.period_end >= day,
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="collaboration.Activity",
         fields=("owner",),
         category=COLLABORATION,
@@ -71,7 +60,7 @@ register_organisation_records(
         detail=lambda activity, _name: activity.get_status_display(),
         prepare=lambda activities: activities.select_related("plan"),
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="collaboration.CoLocation",
         fields=("district", "police_unit"),
         category=COLLABORATION,
@@ -80,7 +69,7 @@ register_organisation_records(
         detail={"district": "stadsdelsområde", "police_unit": "polisen"},
         prepare=lambda places: places.select_related("police_unit"),
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="collaboration.MeetingDecision",
         fields=("owner",),
         category=COLLABORATION,
@@ -89,7 +78,7 @@ register_organisation_records(
         detail={"owner": "ansvarig"},
         prepare=lambda decisions: decisions.select_related("meeting__forum"),
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         # A talk's record is kept (and answered for) by the district now responsible.
         model=SERIOUS_TALK,
         fields=("district", "police_unit"),
@@ -98,14 +87,14 @@ register_organisation_records(
         is_open=_always,
         detail={"district": "stadsdelsområde", "police_unit": "polisen"},
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="collaboration.SituationalPicture",
         fields=("district",),
         category=COLLABORATION,
         label=lambda picture: f"Lägesbild {picture.title}",
         is_open=lambda picture, day: picture.period_end >= day,
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="collaboration.Indicator",
         fields=("district",),
         category=COLLABORATION,
@@ -114,21 +103,21 @@ register_organisation_records(
     ),
 )
 
-register_stays(
-    StaysWithOrganisation(
+crossing.register_stays(
+    crossing.StaysWithOrganisation(
         CONSULTATION,
         ("district", "police_unit"),
         "A consultation held on a day, without personal data: a record of what happened.",
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "collaboration.Training",
         ("district", "police_unit"),
         "A training held on a day: a record of what happened.",
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "collaboration.Attendance", ("organisation",), "Who attended a held meeting: history."
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "collaboration.PictureContribution",
         ("organisation",),
         "Which organisation wrote a contribution: authorship.",
@@ -168,7 +157,9 @@ def _consultation_candidates(today: date) -> QuerySet[Any]:
 
 
 def _consultation_evaluate(consultation: Any) -> tuple[date, date, str]:
-    last = latest([consultation.held_on, consultation.report_filed_on, consultation.recorded_at])
+    last = crossing.latest(
+        [consultation.held_on, consultation.report_filed_on, consultation.recorded_at]
+    )
     end, rule = rules.anonymous_consultation_retention_end(last_entry=last)
     return last, end, rule
 
@@ -188,7 +179,7 @@ def _meeting_candidates(today: date) -> QuerySet[Any]:
         .exclude(decisions__status=_OPEN_DECISION)
         .select_related("forum__district")
         .annotate(
-            last_followup=newest(
+            last_followup=crossing.newest(
                 _model("DecisionFollowUp").objects.filter(decision__meeting=meeting),
                 "meeting__held_on",
             )
@@ -197,7 +188,7 @@ def _meeting_candidates(today: date) -> QuerySet[Any]:
 
 
 def _meeting_evaluate(meeting: Any) -> tuple[date, date, str]:
-    last = latest([meeting.held_on, meeting.updated_at, meeting.last_followup])
+    last = crossing.latest([meeting.held_on, meeting.updated_at, meeting.last_followup])
     end, rule = rules.meeting_minutes_retention_end(last_entry=last)
     return last, end, rule
 
@@ -210,8 +201,8 @@ def _meeting_anonymise(meeting: Any) -> None:
     ).update(note="")
 
 
-register_retention(
-    Retention(
+crossing.register_retention(
+    crossing.Retention(
         label=SERIOUS_TALK,
         counts_from="the day of the talk",
         candidates=_talk_candidates,
@@ -220,7 +211,7 @@ register_retention(
         controller=lambda talk: talk.district.code,
         order=30,
     ),
-    Retention(
+    crossing.Retention(
         label=CONSULTATION,
         counts_from="the last of: held, report filed, recorded",
         candidates=_consultation_candidates,
@@ -229,7 +220,7 @@ register_retention(
         controller=lambda consultation: consultation.district.code,
         order=40,
     ),
-    Retention(
+    crossing.Retention(
         label=MEETING,
         counts_from="the last of: held, edited, its decisions followed up",
         candidates=_meeting_candidates,
@@ -241,27 +232,35 @@ register_retention(
 )
 
 _AREAS = "about groups and areas, not individuals (ADR 0005)"
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model=SERIOUS_TALK,
         retention=SERIOUS_TALK,
         identity=("person_id",),
         names=("social_worker", "police_officer"),
         free_text=("follow_up",),
     ),
-    PersonalData(model=CONSULTATION, retention=CONSULTATION, free_text=("question", "advice")),
-    PersonalData(model=MEETING, retention=MEETING, free_text=("agenda", "minutes")),
-    PersonalData(model="collaboration.MeetingDecision", retention=MEETING, free_text=("text",)),
-    PersonalData(model="collaboration.DecisionFollowUp", retention=MEETING, free_text=("note",)),
-    PersonalData(
+    crossing.PersonalData(
+        model=CONSULTATION, retention=CONSULTATION, free_text=("question", "advice")
+    ),
+    crossing.PersonalData(model=MEETING, retention=MEETING, free_text=("agenda", "minutes")),
+    crossing.PersonalData(
+        model="collaboration.MeetingDecision", retention=MEETING, free_text=("text",)
+    ),
+    crossing.PersonalData(
+        model="collaboration.DecisionFollowUp", retention=MEETING, free_text=("note",)
+    ),
+    crossing.PersonalData(
         model="collaboration.CoLocation",
         names=("social_worker",),
         kept="Staff placed at the police: current while the co-location runs.",
     ),
-    PersonalData(model="collaboration.Forum", not_personal={"name": "a forum", "purpose": _AREAS}),
-    PersonalData(model="collaboration.PictureContribution", not_personal={"text": _AREAS}),
-    PersonalData(model="collaboration.ProgressNote", not_personal={"text": _AREAS}),
-    PersonalData(
+    crossing.PersonalData(
+        model="collaboration.Forum", not_personal={"name": "a forum", "purpose": _AREAS}
+    ),
+    crossing.PersonalData(model="collaboration.PictureContribution", not_personal={"text": _AREAS}),
+    crossing.PersonalData(model="collaboration.ProgressNote", not_personal={"text": _AREAS}),
+    crossing.PersonalData(
         model="collaboration.Indicator",
         not_personal={"name": "a measure", "description": _AREAS},
     ),

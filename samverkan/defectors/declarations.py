@@ -8,20 +8,7 @@ from typing import Any
 from django.db import models
 from django.db.models import OuterRef, QuerySet
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    Retention,
-    StaysWithOrganisation,
-    latest,
-    newest,
-    register_organisation_records,
-    register_personal_data,
-    register_retention,
-    register_stays,
-    remove_files,
-    start_of,
-)
+from samverkan.core import crossing
 from samverkan.defectors import models as d
 from samverkan.defectors.rules import State
 from samverkan.registry.change_rules import DEFECTORS
@@ -42,8 +29,8 @@ ASSIGNMENT_FIELDS = {
 }
 _CLOSED = {State.ENDED.value, State.DECLINED.value}
 
-register_organisation_records(
-    OrganisationRecords(
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
         model=ASSIGNMENT,
         plural="avhopparuppdrag",
         fields=tuple(ASSIGNMENT_FIELDS),
@@ -56,33 +43,33 @@ register_organisation_records(
     ),
 )
 
-register_stays(
-    StaysWithOrganisation(
+crossing.register_stays(
+    crossing.StaysWithOrganisation(
         "defectors.HandlingRule",
         ("municipality", "central_organisation"),
         "A municipality's own decision on how it handles defectors; a successor decides anew.",
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "defectors.PreconditionConfirmation",
         ("police_unit",),
         "Who confirmed a precondition then: a fact of the assignment's history.",
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "defectors.ThreatAssessment",
         ("police_unit",),
         "Who assessed the threat then: a fact of the assignment's history.",
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "defectors.CostEntry",
         ("booked_by_organisation",),
         "Bookkeeping: a booked cost names the organisation that booked it and never changes.",
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "defectors.Reconciliation",
         ("party_a", "party_b", "payer"),
         "Bookkeeping: a reconciliation between two parties for a closed period never changes.",
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "defectors.EvaluationLesson", ("party",), "Which party learned what: history."
     ),
 )
@@ -108,34 +95,42 @@ _ASSIGNMENT_DATES = (
 def _assignment_candidates(today: date) -> QuerySet[Any]:
     assignment = OuterRef("pk")
     return (
-        d.Assignment.objects.filter(created_at__lt=start_of(rules.earliest_last_entry_due(today)))
+        d.Assignment.objects.filter(
+            created_at__lt=crossing.start_of(rules.earliest_last_entry_due(today))
+        )
         .select_related("home_municipality")
         .annotate(
-            last_event=newest(d.AssignmentEvent.objects.filter(assignment=assignment), "at"),
-            last_precondition=newest(
+            last_event=crossing.newest(
+                d.AssignmentEvent.objects.filter(assignment=assignment), "at"
+            ),
+            last_precondition=crossing.newest(
                 d.PreconditionConfirmation.objects.filter(assignment=assignment), "recorded_at"
             ),
-            last_threat=newest(
+            last_threat=crossing.newest(
                 d.ThreatAssessment.objects.filter(assignment=assignment), "recorded_at"
             ),
-            last_task_created=newest(
+            last_task_created=crossing.newest(
                 d.ChildrenTask.objects.filter(assignment=assignment), "created_at"
             ),
-            last_task_closed=newest(
+            last_task_closed=crossing.newest(
                 d.ChildrenTask.objects.filter(assignment=assignment), "closed_at"
             ),
-            last_consultation=newest(
+            last_consultation=crossing.newest(
                 d.Consultation.objects.filter(assignment=assignment), "recorded_at"
             ),
-            last_followup=newest(d.FollowUp.objects.filter(assignment=assignment), "recorded_at"),
-            last_cost=newest(d.CostEntry.objects.filter(assignment=assignment), "booked_at"),
+            last_followup=crossing.newest(
+                d.FollowUp.objects.filter(assignment=assignment), "recorded_at"
+            ),
+            last_cost=crossing.newest(
+                d.CostEntry.objects.filter(assignment=assignment), "booked_at"
+            ),
             plan_decided=models.F("plan__decided_on"),
         )
     )
 
 
 def _assignment_evaluate(assignment: Any) -> tuple[date, date, str]:
-    last = latest(getattr(assignment, name) for name in _ASSIGNMENT_DATES)
+    last = crossing.latest(getattr(assignment, name) for name in _ASSIGNMENT_DATES)
     end, rule = rules.defector_assignment_retention_end(last_entry=last)
     return last, end, rule
 
@@ -148,7 +143,7 @@ def _assignment_anonymise(assignment: Any) -> None:
     d.AssignmentEvent.objects.filter(assignment_id=pk).update(reason="")
     preconditions = d.PreconditionConfirmation.objects.filter(assignment_id=pk)
     preconditions.update(note="")
-    remove_files(preconditions, "document")
+    crossing.remove_files(preconditions, "document")
     d.ThreatAssessment.objects.filter(assignment_id=pk).update(note="")
     d.ChildrenTask.objects.filter(assignment_id=pk).update(description="", resolution="")
     d.Consultation.objects.filter(assignment_id=pk).update(participants="", notes="", decisions="")
@@ -180,11 +175,11 @@ def _voucher_evaluate(cost: Any) -> tuple[date, date, str]:
 
 
 def _voucher_remove(cost: Any) -> None:
-    remove_files(d.CostEntry.objects.filter(pk=cost.pk), "document")
+    crossing.remove_files(d.CostEntry.objects.filter(pk=cost.pk), "document")
 
 
-register_retention(
-    Retention(
+crossing.register_retention(
+    crossing.Retention(
         label=ASSIGNMENT,
         counts_from="the last entry on the assignment and everything recorded on it",
         candidates=_assignment_candidates,
@@ -193,7 +188,7 @@ register_retention(
         controller=lambda assignment: assignment.home_municipality.code,
         order=20,
     ),
-    Retention(
+    crossing.Retention(
         label=VOUCHER,
         counts_from="the end of the financial (calendar) year in which the cost was incurred",
         candidates=_voucher_candidates,
@@ -206,15 +201,17 @@ register_retention(
 )
 
 _HISTORY = "anonymised with its assignment"
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model=ASSIGNMENT,
         retention=ASSIGNMENT,
         names=("person_alias",),
         free_text=("summary", "state_reason"),
     ),
-    PersonalData(model="defectors.AssignmentEvent", retention=ASSIGNMENT, free_text=("reason",)),
-    PersonalData(
+    crossing.PersonalData(
+        model="defectors.AssignmentEvent", retention=ASSIGNMENT, free_text=("reason",)
+    ),
+    crossing.PersonalData(
         model="defectors.PreconditionConfirmation",
         retention=ASSIGNMENT,
         free_text=("note",),
@@ -224,33 +221,37 @@ register_personal_data(
             "police_unit_name": "a police unit",
         },
     ),
-    PersonalData(model="defectors.ThreatAssessment", retention=ASSIGNMENT, free_text=("note",)),
-    PersonalData(
+    crossing.PersonalData(
+        model="defectors.ThreatAssessment", retention=ASSIGNMENT, free_text=("note",)
+    ),
+    crossing.PersonalData(
         model="defectors.ChildrenTask",
         retention=ASSIGNMENT,
         free_text=("description", "resolution"),
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="defectors.Consultation",
         retention=ASSIGNMENT,
         free_text=("participants", "notes", "decisions"),
     ),
-    PersonalData(model="defectors.ImplementationPlan", retention=ASSIGNMENT, free_text=("goals",)),
-    PersonalData(
+    crossing.PersonalData(
+        model="defectors.ImplementationPlan", retention=ASSIGNMENT, free_text=("goals",)
+    ),
+    crossing.PersonalData(
         model="defectors.PlannedIntervention",
         retention=ASSIGNMENT,
         free_text=("description", "decline_reason"),
     ),
-    PersonalData(model=VOUCHER, retention=VOUCHER, documents=("document",)),
-    PersonalData(
+    crossing.PersonalData(model=VOUCHER, retention=VOUCHER, documents=("document",)),
+    crossing.PersonalData(
         model="defectors.FollowUp",
         retention=ASSIGNMENT,
         free_text=("participants", "intervention_status", "motivation", "threat", "next_step"),
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="defectors.CatalogueIntervention", not_personal={"name": "a kind of intervention"}
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="defectors.EvaluationLesson",
         not_personal={"text": "lessons about the way of working, written without names"},
     ),

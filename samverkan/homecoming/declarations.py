@@ -13,17 +13,7 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    Retention,
-    latest,
-    newest,
-    register_organisation_records,
-    register_personal_data,
-    register_retention,
-    start_of,
-)
+from samverkan.core import crossing
 from samverkan.homecoming import models as h
 from samverkan.registry.change_rules import COLLABORATION
 from samverkan.retention import rules
@@ -36,8 +26,8 @@ def _plan_open(plan: Any, _day: date) -> bool:
     return plan.status != h.PlanStatus.CLOSED
 
 
-register_organisation_records(
-    OrganisationRecords(
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
         model=PLAN,
         fields=("district", "police_unit", "school"),
         category=COLLABORATION,
@@ -49,7 +39,7 @@ register_organisation_records(
             "school": "skola",
         },
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="homecoming.HomecomingAction",
         fields=("party",),
         category=COLLABORATION,
@@ -57,7 +47,7 @@ register_organisation_records(
         is_open=lambda action, _day: action.status == h.ActionStatus.OPEN,
         detail={"party": "ansvarig part"},
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="homecoming.HomecomingContact",
         fields=("organisation",),
         category=COLLABORATION,
@@ -74,20 +64,24 @@ def _plan_candidates(today: date) -> QuerySet[Any]:
     plan = OuterRef("pk")
     return (
         h.HomecomingPlan.objects.filter(
-            created_at__lt=start_of(rules.earliest_last_entry_due(today))
+            created_at__lt=crossing.start_of(rules.earliest_last_entry_due(today))
         )
         .select_related("district")
         .annotate(
-            last_action=newest(h.HomecomingAction.objects.filter(plan=plan), "updated_at"),
-            last_action_done=newest(h.HomecomingAction.objects.filter(plan=plan), "completed_on"),
-            last_followup=newest(h.HomecomingFollowUp.objects.filter(plan=plan), "at"),
-            last_followup_held=newest(h.HomecomingFollowUp.objects.filter(plan=plan), "held_on"),
+            last_action=crossing.newest(h.HomecomingAction.objects.filter(plan=plan), "updated_at"),
+            last_action_done=crossing.newest(
+                h.HomecomingAction.objects.filter(plan=plan), "completed_on"
+            ),
+            last_followup=crossing.newest(h.HomecomingFollowUp.objects.filter(plan=plan), "at"),
+            last_followup_held=crossing.newest(
+                h.HomecomingFollowUp.objects.filter(plan=plan), "held_on"
+            ),
         )
     )
 
 
 def _plan_evaluate(plan: Any) -> tuple[date, date, str]:
-    last = latest(
+    last = crossing.latest(
         [
             plan.created_at,
             plan.updated_at,
@@ -118,8 +112,8 @@ def _plan_anonymise(plan: Any) -> None:
     h.HomecomingFollowUp.objects.filter(plan_id=plan.pk).update(text="")
 
 
-register_retention(
-    Retention(
+crossing.register_retention(
+    crossing.Retention(
         label=PLAN,
         counts_from="the last entry on the plan, its actions and follow-ups",
         candidates=_plan_candidates,
@@ -130,20 +124,24 @@ register_retention(
     ),
 )
 
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model=PLAN,
         retention=PLAN,
         identity=("person_id",),
         names=("name",),
         free_text=("concrete_risk", "risk_assessment", "basis_note"),
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="homecoming.HomecomingAction",
         retention=PLAN,
         names=("owner_name",),
         free_text=("text", "note"),
     ),
-    PersonalData(model="homecoming.HomecomingContact", retention=PLAN, names=("name", "phone")),
-    PersonalData(model="homecoming.HomecomingFollowUp", retention=PLAN, free_text=("text",)),
+    crossing.PersonalData(
+        model="homecoming.HomecomingContact", retention=PLAN, names=("name", "phone")
+    ),
+    crossing.PersonalData(
+        model="homecoming.HomecomingFollowUp", retention=PLAN, free_text=("text",)
+    ),
 )

@@ -16,19 +16,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    Retention,
-    StaysWithOrganisation,
-    latest,
-    newest,
-    register_organisation_records,
-    register_personal_data,
-    register_retention,
-    register_stays,
-    start_of,
-)
+from samverkan.core import crossing
 from samverkan.intake import models as m
 from samverkan.registry.change_rules import UNITS
 from samverkan.retention import rules
@@ -37,8 +25,8 @@ REPORT = "intake.ConcernReport"
 
 # --- mergers and splits: reports go with the units that receive them ------------------
 
-register_organisation_records(
-    OrganisationRecords(
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
         model=REPORT,
         fields=(
             "controller",
@@ -56,7 +44,7 @@ register_organisation_records(
             "reporting_organisation": "anmälare",
         },
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="intake.Handover",
         plural="överlämningar som väntar på mottagande",
         fields=("organisation",),
@@ -65,7 +53,7 @@ register_organisation_records(
         is_open=lambda handover, _day: handover.outcome == m.Handover.Outcome.PENDING,
         detail={"organisation": "väntar på mottagande hos"},
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="intake.InformationRequest",
         plural="obesvarade informationsbegäranden",
         fields=("to_organisation",),
@@ -76,8 +64,8 @@ register_organisation_records(
     ),
 )
 
-register_stays(
-    StaysWithOrganisation(
+crossing.register_stays(
+    crossing.StaysWithOrganisation(
         REPORT,
         ("found_in", "home_municipality"),
         "Where the child was found and lived, as the police reported it: facts of the report "
@@ -130,19 +118,21 @@ def _report_candidates(today: date) -> QuerySet[Any]:
     requests = m.InformationRequest.objects.filter(report=report)
     return (
         m.ConcernReport.objects.filter(
-            received_at__lt=start_of(rules.earliest_last_entry_due(today))
+            received_at__lt=crossing.start_of(rules.earliest_last_entry_due(today))
         )
         .select_related("controller")
         .annotate(
             child_investigation=models.ExpressionWrapper(
                 investigation, output_field=models.BooleanField()
             ),
-            last_event=newest(m.ReportEvent.objects.filter(report=report), "at"),
-            last_clarification=newest(m.Clarification.objects.filter(report=report), "at"),
-            last_attempt=newest(m.HandoverAttempt.objects.filter(handover__report=report), "at"),
-            last_handover=newest(m.Handover.objects.filter(report=report), "completed_at"),
-            last_request_sent=newest(requests, "sent_at"),
-            last_request_answered=newest(requests, "answered_at"),
+            last_event=crossing.newest(m.ReportEvent.objects.filter(report=report), "at"),
+            last_clarification=crossing.newest(m.Clarification.objects.filter(report=report), "at"),
+            last_attempt=crossing.newest(
+                m.HandoverAttempt.objects.filter(handover__report=report), "at"
+            ),
+            last_handover=crossing.newest(m.Handover.objects.filter(report=report), "completed_at"),
+            last_request_sent=crossing.newest(requests, "sent_at"),
+            last_request_answered=crossing.newest(requests, "answered_at"),
             protection_recorded=models.F("protection_assessment__recorded_at"),
             preliminary_recorded=models.F("preliminary_assessment__recorded_at"),
             feedback_recorded=models.F("feedback__delivered_at"),
@@ -151,7 +141,9 @@ def _report_candidates(today: date) -> QuerySet[Any]:
 
 
 def _report_evaluate(report: Any) -> tuple[date, date, str]:
-    last = latest(getattr(report, name) for name in (*_REPORT_DATES, *_REPORT_RELATED_DATES))
+    last = crossing.latest(
+        getattr(report, name) for name in (*_REPORT_DATES, *_REPORT_RELATED_DATES)
+    )
     end, rule = rules.concern_report_retention_end(
         last_entry=last,
         birth_date=report.birth_date,
@@ -187,8 +179,8 @@ def _report_anonymise(report: Any) -> None:
     m.InformationRequest.objects.filter(report_id=report.pk).update(question="", answer="")
 
 
-register_retention(
-    Retention(
+crossing.register_retention(
+    crossing.Retention(
         label=REPORT,
         counts_from=(
             "the last entry on the report and everything recorded on it (events, handovers, "
@@ -203,8 +195,8 @@ register_retention(
     ),
 )
 
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model=REPORT,
         retention=REPORT,
         identity=("person_id",),
@@ -212,23 +204,25 @@ register_personal_data(
         free_text=("risk_information", "narrative"),
         not_personal={"reporting_officer_unit": "a police unit"},
     ),
-    PersonalData(model="intake.Clarification", retention=REPORT, free_text=("contact", "added")),
-    PersonalData(
+    crossing.PersonalData(
+        model="intake.Clarification", retention=REPORT, free_text=("contact", "added")
+    ),
+    crossing.PersonalData(
         model="intake.Handover",
         retention=REPORT,
         names=("receiver_name",),
         free_text=("rejection_reason",),
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="intake.HandoverAttempt",
         retention=REPORT,
         names=("person_reached",),
         free_text=("note",),
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="intake.PreliminaryAssessment", retention=REPORT, free_text=("extension_reason",)
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="intake.InformationRequest", retention=REPORT, free_text=("question", "answer")
     ),
 )

@@ -7,14 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    StaysWithOrganisation,
-    register_organisation_records,
-    register_personal_data,
-    register_stays,
-)
+from samverkan.core import crossing
 from samverkan.registry.change_rules import UNITS
 
 
@@ -34,8 +27,8 @@ def _with_counts(units: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
-register_organisation_records(
-    OrganisationRecords(
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
         model="registry.Unit",
         fields=("organisation", "covers"),
         category=UNITS,
@@ -44,14 +37,14 @@ register_organisation_records(
         detail=_unit_detail,
         prepare=_with_counts,
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="registry.ContactPerson",
         fields=("organisation",),
         category=UNITS,
         label=lambda person: f"Kontaktperson {person.name}",
         is_open=lambda _person, _day: True,
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="registry.School",
         fields=("district",),
         category=UNITS,
@@ -60,7 +53,7 @@ register_organisation_records(
         detail={"district": "belägen i"},
         prepare=lambda schools: schools.select_related("organisation"),
     ),
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="registry.Organisation",
         plural="underordnade organisationer",
         fields=("parent",),
@@ -71,32 +64,34 @@ register_organisation_records(
     ),
 )
 
-register_stays(
-    StaysWithOrganisation(
+crossing.register_stays(
+    crossing.StaysWithOrganisation(
         "registry.School", ("organisation",), "The school's own organisation: it is the school."
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "registry.OrganisationChange", ("ending",), "The change's own record of what ended."
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "registry.ChangeSuccessor", ("organisation",), "The change's own record of who took over."
     ),
-    StaysWithOrganisation(
+    crossing.StaysWithOrganisation(
         "registry.ChangeEvent",
         ("from_organisation", "to_organisation"),
         "The history of what a change moved.",
     ),
 )
 
-register_personal_data(
-    PersonalData(
+crossing.register_personal_data(
+    crossing.PersonalData(
         model="registry.ContactPerson",
         names=("name", "phone", "email"),
         kept="Staff contact details, current while the person is the contact; edited in the admin.",
     ),
-    PersonalData(
+    crossing.PersonalData(
         model="registry.Organisation",
         not_personal={"name": "an organisation", "official_name": "an organisation"},
     ),
-    PersonalData(model="registry.Unit", not_personal={"name": "a unit of an organisation"}),
+    crossing.PersonalData(
+        model="registry.Unit", not_personal={"name": "a unit of an organisation"}
+    ),
 )

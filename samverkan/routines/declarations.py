@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from samverkan.core.crossing import (
-    OrganisationRecords,
-    PersonalData,
-    register_organisation_records,
-    register_personal_data,
-)
+from samverkan.core import crossing
 from samverkan.registry.change_rules import COLLABORATION
 
-register_organisation_records(
+crossing.register_organisation_records(
     # A routine is in force until it is replaced: the successor owns and is party to it.
-    OrganisationRecords(
+    crossing.OrganisationRecords(
         model="routines.Routine",
         fields=("owner", "parties"),
         category=COLLABORATION,
@@ -23,7 +18,7 @@ register_organisation_records(
 )
 
 _ROUTINE = "a routine's text: how the organisations work, not about individuals"
-register_personal_data(
-    PersonalData(model="routines.Routine", not_personal={"search_text": _ROUTINE}),
-    PersonalData(model="routines.RoutineVersion", not_personal={"body": _ROUTINE}),
+crossing.register_personal_data(
+    crossing.PersonalData(model="routines.Routine", not_personal={"search_text": _ROUTINE}),
+    crossing.PersonalData(model="routines.RoutineVersion", not_personal={"body": _ROUTINE}),
 )
