@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Q, QuerySet, Subquery
 
 from samverkan.core.calendar import STOCKHOLM, local_date
 
@@ -56,6 +56,10 @@ class OrganisationRecords:
     # A foreign key whose rows together are one record's parties (AgreementParty.agreement):
     # the successor must not appear twice among the rows sharing it.
     rows_of: str = ""
+    # For tables that grow with history (concern reports): only records matching this are
+    # gathered, so years of closed records are neither loaded nor listed as staying.
+    # `is_open` must agree with it.
+    open_only: Q | None = None
     # What a user's notice calls the moved records ("orosanmälningar"); default the
     # model's verbose_name_plural.
     plural: str = ""

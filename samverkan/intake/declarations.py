@@ -37,6 +37,7 @@ crossing.register_organisation_records(
         category=UNITS,
         label=lambda report: f"Orosanmälan nr {report.pk} ({report.get_status_display()})",
         is_open=lambda report, _day: report.closed_at is None,
+        open_only=Q(closed_at__isnull=True),
         detail={
             "controller": "personuppgiftsansvarig och mottagare",
             "responsible_municipality": "ansvarig kommun",
@@ -51,6 +52,7 @@ crossing.register_organisation_records(
         category=UNITS,
         label=lambda handover: f"Överlämning av orosanmälan nr {handover.report_id}",
         is_open=lambda handover, _day: handover.outcome == m.Handover.Outcome.PENDING,
+        open_only=Q(outcome=m.Handover.Outcome.PENDING),
         detail={"organisation": "väntar på mottagande hos"},
     ),
     crossing.OrganisationRecords(
@@ -60,6 +62,7 @@ crossing.register_organisation_records(
         category=UNITS,
         label=lambda request: f"Informationsbegäran om orosanmälan nr {request.report_id}",
         is_open=lambda request, _day: request.answered_at is None,
+        open_only=Q(answered_at__isnull=True),
         detail={"to_organisation": "väntar på svar från"},
     ),
 )

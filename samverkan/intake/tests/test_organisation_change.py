@@ -32,7 +32,7 @@ from samverkan.intake.services import (
 from samverkan.intake.tests.factories import register
 from samverkan.registry import change_rules as rules
 from samverkan.registry.changes import change_register
-from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind
+from samverkan.registry.models import ChangeEvent, ContactPerson, Organisation, OrganisationKind
 from samverkan.registry.panels import organisation_changed_panel
 from samverkan.registry.reference_data import STOCKHOLM_CODE
 
@@ -145,6 +145,11 @@ def test_every_open_report_moves_to_the_successor_and_closed_ones_stay(
         assert report.home_district_id == successor.pk
     reports.closed.refresh_from_db()
     assert reports.closed.controller.code == FARSTA
+    # Each move is on record; years of closed reports are not even gathered.
+    moved = ChangeEvent.objects.filter(record_type="intake.ConcernReport", field="controller")
+    assert set(moved.values_list("record_id", flat=True)) == {
+        r.pk for r in (reports.received, reports.handed_over, reports.accepted, reports.rejected)
+    }
     assert reports.closed.home_district.code == FARSTA
     # The waiting handovers are the successor's; finished ones are history.
     pending = Handover.objects.filter(outcome=Handover.Outcome.PENDING)
