@@ -160,9 +160,9 @@ def _declared_candidates(
     condition = Q(pk__in=[])
     for name in declaration.fields:
         condition |= Q(**{f"{name}__in" if name in many else f"{name}_id__in": ending})
-    # Filtering through a subquery keeps one row per record whatever the memberships.
     if declaration.open_only is not None:
         condition &= declaration.open_only
+    # Filtering through a subquery keeps one row per record whatever the memberships.
     queryset = model.objects.filter(pk__in=model.objects.filter(condition).values("pk"))
     if declaration.prepare is not None:
         queryset = declaration.prepare(queryset)
