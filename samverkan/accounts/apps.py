@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
+        from samverkan.accounts import declarations  # noqa: F401  (mergers, retention)
         from samverkan.accounts.models import RoleCode
         from samverkan.accounts.startpage import accounts_panel
         from samverkan.accounts.views import admin_login_redirect

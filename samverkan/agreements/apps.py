@@ -9,6 +9,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from samverkan.accounts.models import RoleCode
+        from samverkan.agreements import declarations  # noqa: F401  (mergers, retention)
         from samverkan.agreements.reminders import agreements_panel
         from samverkan.core.navigation import register_nav
         from samverkan.core.startpage import register_panel

@@ -8,4 +8,7 @@ class CollaborationConfig(AppConfig):
     verbose_name = _("Lokal samverkan")
 
     def ready(self) -> None:
-        from samverkan.collaboration import panels  # noqa: F401  (start-page panels, menu)
+        from samverkan.collaboration import (
+            declarations,  # noqa: F401  (mergers, retention)
+            panels,  # noqa: F401  (start-page panels, menu)
+        )

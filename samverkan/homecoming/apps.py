@@ -8,4 +8,7 @@ class HomecomingConfig(AppConfig):
     verbose_name = _("Hemtagning från SiS")
 
     def ready(self) -> None:
-        from samverkan.homecoming import panels  # noqa: F401  (start-page panel, menu)
+        from samverkan.homecoming import (
+            declarations,  # noqa: F401  (mergers, retention)
+            panels,  # noqa: F401  (start-page panel, menu)
+        )

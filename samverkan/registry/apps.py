@@ -11,6 +11,7 @@ class RegistryConfig(AppConfig):
         from samverkan.accounts.models import RoleCode
         from samverkan.core.navigation import register_nav
         from samverkan.core.startpage import register_panel
+        from samverkan.registry import declarations  # noqa: F401  (mergers, retention)
         from samverkan.registry.panels import organisation_changed_panel, planned_changes_panel
 
         register_panel(organisation_changed_panel)

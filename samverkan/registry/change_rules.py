@@ -5,8 +5,9 @@ Issue 10. Nothing here touches the database or the clock. The selectors in
 organisation as a `Candidate`; `plan_change` decides for each one:
 
 * closed records (an agreement no longer in force, an ended assignment, a done
-  activity, a unit no longer valid, a deactivated user) keep the organisation
-  they had at the time — they are listed as staying;
+  activity, a unit no longer valid, a deactivated user, a closed concern report,
+  a finished handover, a closed homecoming plan) keep the organisation they had
+  at the time — they are listed as staying;
 * open records move to the successor that takes that responsibility (in a
   merger the one successor takes all; in a split each responsibility goes to
   exactly one successor);
@@ -27,7 +28,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-# Responsibility codes (registry.models.Responsibility values), in display order.
+# Responsibility codes (registry.models.Responsibility values), in display order. Each
+# app's declarations (core.crossing.OrganisationRecords) put their records in one of
+# these: concern reports, handovers and questions to the police go with UNITS (where
+# reports are received); co-location, serious talks, indicators, routines and
+# homecoming plans with COLLABORATION.
 AGREEMENTS = "agreements"
 DEFECTORS = "defectors"
 COLLABORATION = "collaboration"

@@ -1,12 +1,16 @@
 """Organisation changes (issue 10): what points at an organisation, the preview, applying.
 
-Selectors gather every record pointing at an ending organisation as a
-`change_rules.Candidate`; `change_rules.plan_change` (pure) decides what moves;
-`change_apply` moves it once, with a `ChangeEvent` per moved record and one
-audit entry. Applying is idempotent: the plan is computed again inside the
-transaction from what still points at the ending organisations, every update
-is conditional on the old value, the events are unique per record and field,
-and an applied change is not applied again.
+Each app declares which of its records belong to an organisation, how to tell
+open from closed and what the preview calls them (`<app>/declarations.py`,
+`core.crossing.OrganisationRecords`, registered in `AppConfig.ready()`); this
+module names no app. `candidates_for` gathers every declared record pointing
+at an ending organisation as a `change_rules.Candidate`;
+`change_rules.plan_change` (pure) decides what moves; `change_apply` moves it
+once, with a `ChangeEvent` per moved record and one audit entry. Applying is
+idempotent: the plan is computed again inside the transaction from what still
+points at the ending organisations, every update is conditional on the old
+value, the events are unique per record and field, and an applied change is not
+applied again.
 
 A planned change can be withdrawn or corrected (`change_withdraw`,
 `change_correct`, issue 16): each claims the change with an update conditional
@@ -14,18 +18,22 @@ on its version, keeps what it said before as a `ChangeRevision` and writes an
 audit entry. A planned change whose successor has ended is flagged
 (`ended_successors_of`) and `ensure_applicable` keeps it from being applied.
 
-Closed records keep their organisation. Users whose organisation moves are
-told on the start page (`panels.py`) and by mail when they have an address.
+Closed records keep their organisation; open ones — concern reports not yet
+closed, handovers waiting to be accepted — move, so a merger never strands a
+child. Users whose organisation moves are told on the start page (`panels.py`)
+and by mail when they have an address, with what really moved (`moved_work`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -33,6 +41,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
 from samverkan.audit.services import audit_record
+from samverkan.core import crossing
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 from samverkan.registry import access
@@ -42,12 +51,9 @@ from samverkan.registry.models import (
     ChangeRevision,
     ChangeStatus,
     ChangeSuccessor,
-    ContactPerson,
     Organisation,
     OrganisationChange,
     RevisionAction,
-    School,
-    Unit,
 )
 
 RECORD_TYPE = "registry.OrganisationChange"
@@ -70,267 +76,124 @@ def spec_of(change: OrganisationChange) -> rules.ChangeSpec:
     )
 
 
-def _agreement_candidates(ending: frozenset[int], day: date) -> list[rules.Candidate]:
-    from samverkan.agreements.models import AgreementParty
+def _model(record_type: str) -> Any:
+    app_label, model_name = record_type.split(".")
+    return apps.get_model(app_label, model_name)
 
-    parties = AgreementParty.objects.filter(organisation_id__in=ending).select_related(
-        "agreement", "organisation"
-    )
+
+def _rows_occupied(
+    declaration: crossing.OrganisationRecords, records: Sequence[Any], name: str
+) -> dict[int, frozenset[int]]:
+    """Per shared row key (e.g. an agreement): the organisations its rows already name."""
+    key = f"{declaration.rows_of}_id"
     occupied: dict[int, set[int]] = {}
-    for agreement_id, organisation_id in AgreementParty.objects.filter(
-        agreement_id__in={p.agreement_id for p in parties}
-    ).values_list("agreement_id", "organisation_id"):
-        occupied.setdefault(agreement_id, set()).add(organisation_id)
+    rows = _model(declaration.model).objects.filter(
+        **{f"{key}__in": {getattr(r, key) for r in records}}
+    )
+    for group_id, organisation_id in rows.values_list(key, f"{name}_id"):
+        occupied.setdefault(group_id, set()).add(organisation_id)
+    return {k: frozenset(v) for k, v in occupied.items()}
+
+
+# One organisation a record points at: (record, organisation id, group, occupied).
+Pointer = tuple[Any, int, str, frozenset[int]]
+
+
+def _party_group(
+    declaration: crossing.OrganisationRecords,
+    record: Any,
+    name: str,
+    rows: dict[int, frozenset[int]],
+) -> tuple[str, frozenset[int]]:
+    """The group the successor must not appear in twice, and who is in it already."""
+    if declaration.rows_of:
+        shared = getattr(record, f"{declaration.rows_of}_id")
+        return f"{declaration.rows_of}:{shared}", rows.get(shared, frozenset())
+    if name in declaration.parties:
+        parties = (getattr(record, f"{party}_id") for party in declaration.parties)
+        return f"{declaration.model}:{record.pk}", frozenset(p for p in parties if p is not None)
+    return "", frozenset()
+
+
+def _pointers(
+    declaration: crossing.OrganisationRecords,
+    records: Sequence[Any],
+    name: str,
+    ending: frozenset[int],
+    many: bool,
+) -> Iterator[Pointer]:
+    if many:
+        for record in records:
+            members = frozenset(o.pk for o in getattr(record, name).all())
+            for organisation_id in sorted(members & ending):
+                yield record, organisation_id, f"{declaration.model}:{record.pk}:{name}", members
+        return
+    rows = _rows_occupied(declaration, records, name) if declaration.rows_of else {}
+    for record in records:
+        organisation_id = getattr(record, f"{name}_id")
+        if organisation_id in ending:
+            yield record, organisation_id, *_party_group(declaration, record, name, rows)
+
+
+def _field_candidates(
+    declaration: crossing.OrganisationRecords,
+    records: Sequence[Any],
+    name: str,
+    ending: frozenset[int],
+    day: date,
+    many: bool,
+) -> list[rules.Candidate]:
     return [
         rules.Candidate(
-            category=rules.AGREEMENTS,
-            record_type="agreements.AgreementParty",
-            record_id=party.pk,
-            field="organisation",
-            organisation_id=party.organisation_id,
-            label=f"{party.agreement.title} ({party.agreement.reference})",
-            open=party.agreement.in_force_until is None or party.agreement.in_force_until >= day,
-            group=f"agreement:{party.agreement_id}",
-            occupied=frozenset(occupied.get(party.agreement_id, ())),
-            detail=party.acting_body,
+            category=declaration.category,
+            record_type=declaration.model,
+            record_id=record.pk,
+            field=name,
+            organisation_id=organisation_id,
+            label=declaration.label(record),
+            open=declaration.is_open(record, day),
+            group=group,
+            occupied=occupied,
+            many=many,
+            detail=declaration.detail_of(record, name),
         )
-        for party in parties
+        for record, organisation_id, group, occupied in _pointers(
+            declaration, records, name, ending, many
+        )
     ]
 
 
-ASSIGNMENT_FIELDS = {
-    "home_municipality": "hemkommun",
-    "receiving_municipality": "mottagande kommun",
-    "home_handler": "handläggs hos hemkommunen av",
-    "receiving_handler": "handläggs hos mottagande kommun av",
-}
-
-
-def _defector_candidates(ending: frozenset[int]) -> list[rules.Candidate]:
-    from samverkan.defectors.models import Assignment
-    from samverkan.defectors.rules import State
-
-    closed = {State.ENDED.value, State.DECLINED.value}
-    fields = tuple(ASSIGNMENT_FIELDS)
-    condition = Q()
-    for name in fields:
-        condition |= Q(**{f"{name}_id__in": ending})
-    found = []
-    for assignment in Assignment.objects.filter(condition).order_by("pk"):
-        parties = frozenset({assignment.home_municipality_id, assignment.receiving_municipality_id})
-        for name in fields:
-            organisation_id = getattr(assignment, f"{name}_id")
-            if organisation_id not in ending:
-                continue
-            is_party = name in ("home_municipality", "receiving_municipality")
-            found.append(
-                rules.Candidate(
-                    category=rules.DEFECTORS,
-                    record_type="defectors.Assignment",
-                    record_id=assignment.pk,
-                    field=name,
-                    organisation_id=organisation_id,
-                    label=f"Avhopparuppdrag {assignment.reference}",
-                    open=assignment.state not in closed,
-                    group=f"assignment:{assignment.pk}" if is_party else "",
-                    occupied=parties if is_party else frozenset(),
-                    detail=ASSIGNMENT_FIELDS[name],
-                )
-            )
-    return found
-
-
-def _collaboration_candidates(ending: frozenset[int], day: date) -> list[rules.Candidate]:
-    from samverkan.collaboration.models import ActionPlan, Activity, ActivityStatus, Forum
-
-    found = []
-    forums = Forum.objects.filter(Q(district_id__in=ending) | Q(parties__in=ending)).distinct()
-    for forum in forums.prefetch_related("parties").order_by("pk"):
-        parties = frozenset(p.pk for p in forum.parties.all())
-        if forum.district_id in ending:
-            found.append(
-                rules.Candidate(
-                    rules.COLLABORATION,
-                    "collaboration.Forum",
-                    forum.pk,
-                    "district",
-                    forum.district_id,
-                    f"Samverkansforum {forum.name}",
-                    True,
-                    detail="sammankallande",
-                )
-            )
-        for party_id in parties & ending:
-            found.append(
-                rules.Candidate(
-                    rules.COLLABORATION,
-                    "collaboration.Forum",
-                    forum.pk,
-                    "parties",
-                    party_id,
-                    f"Samverkansforum {forum.name}",
-                    True,
-                    group=f"forum:{forum.pk}",
-                    occupied=parties,
-                    many=True,
-                    detail="part",
-                )
-            )
-    for plan in ActionPlan.objects.filter(district_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.COLLABORATION,
-                "collaboration.ActionPlan",
-                plan.pk,
-                "district",
-                plan.district_id,
-                f"Åtgärdsplan {plan.title}",
-                plan.period_end >= day,
-            )
-        )
-    closed = {ActivityStatus.DONE, ActivityStatus.CANCELLED}
-    for activity in Activity.objects.filter(owner_id__in=ending).select_related("plan"):
-        found.append(
-            rules.Candidate(
-                rules.COLLABORATION,
-                "collaboration.Activity",
-                activity.pk,
-                "owner",
-                activity.owner_id,
-                f"Aktivitet {activity.title} ({activity.plan.title})",
-                activity.status not in closed,
-                detail=activity.get_status_display(),
-            )
-        )
-    return found
-
-
-def _unit_open(unit: Unit, day: date) -> bool:
-    return unit.valid_to is None or unit.valid_to >= day
-
-
-def _unit_candidates(ending: frozenset[int], day: date) -> list[rules.Candidate]:
-    found = []
-    units = (
-        Unit.objects.filter(Q(organisation_id__in=ending) | Q(covers__in=ending))
-        .distinct()
-        .annotate(
-            lines=Count("phone_lines", distinct=True), hours=Count("office_hours", distinct=True)
-        )
-        .prefetch_related("covers")
-        .order_by("pk")
-    )
-    for unit in units:
-        covers = frozenset(o.pk for o in unit.covers.all())
-        if unit.organisation_id in ending:
-            found.append(
-                rules.Candidate(
-                    rules.UNITS,
-                    "registry.Unit",
-                    unit.pk,
-                    "organisation",
-                    unit.organisation_id,
-                    f"Enhet {unit.name}",
-                    _unit_open(unit, day),
-                    detail=f"med {unit.lines} telefonnummer och {unit.hours} öppettider",
-                )
-            )
-        for covered in covers & ending:
-            found.append(
-                rules.Candidate(
-                    rules.UNITS,
-                    "registry.Unit",
-                    unit.pk,
-                    "covers",
-                    covered,
-                    f"Enhet {unit.name}",
-                    _unit_open(unit, day),
-                    group=f"unit-covers:{unit.pk}",
-                    occupied=covers,
-                    many=True,
-                    detail="tar emot ärenden för",
-                )
-            )
-    for person in ContactPerson.objects.filter(organisation_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.UNITS,
-                "registry.ContactPerson",
-                person.pk,
-                "organisation",
-                person.organisation_id,
-                f"Kontaktperson {person.name}",
-                True,
-            )
-        )
-    for school in School.objects.filter(district_id__in=ending).select_related("organisation"):
-        found.append(
-            rules.Candidate(
-                rules.UNITS,
-                "registry.School",
-                school.pk,
-                "district",
-                school.district_id,
-                f"Skola {school.organisation.name}",
-                school.organisation.is_valid_on(day),
-                detail="belägen i",
-            )
-        )
-    for child in Organisation.objects.filter(parent_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.UNITS,
-                "registry.Organisation",
-                child.pk,
-                "parent",
-                child.parent_id or 0,
-                f"Organisation {child.name}",
-                child.is_valid_on(day),
-                detail="ingår i",
-            )
-        )
-    return found
-
-
-def _user_candidates(ending: frozenset[int]) -> list[rules.Candidate]:
-    from samverkan.accounts.models import ApiClient, User
-
-    found = []
-    for user in User.objects.filter(organisation_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.USERS,
-                "accounts.User",
-                user.pk,
-                "organisation",
-                user.organisation_id or 0,
-                f"Användare {user.get_full_name() or user.get_username()}",
-                user.is_active,
-            )
-        )
-    for client in ApiClient.objects.filter(organisation_id__in=ending).order_by("pk"):
-        found.append(
-            rules.Candidate(
-                rules.USERS,
-                "accounts.ApiClient",
-                client.pk,
-                "organisation",
-                client.organisation_id,
-                f"API-klient {client.name}",
-                client.is_active,
-            )
-        )
-    return found
+def _declared_candidates(
+    declaration: crossing.OrganisationRecords, ending: frozenset[int], day: date
+) -> list[rules.Candidate]:
+    """Every record of one declaration pointing at one of `ending` (a few queries)."""
+    model = _model(declaration.model)
+    many = {name for name in declaration.fields if model._meta.get_field(name).many_to_many}
+    condition = Q(pk__in=[])
+    for name in declaration.fields:
+        condition |= Q(**{f"{name}__in" if name in many else f"{name}_id__in": ending})
+    if declaration.open_only is not None:
+        condition &= declaration.open_only
+    # Filtering through a subquery keeps one row per record whatever the memberships.
+    queryset = model.objects.filter(pk__in=model.objects.filter(condition).values("pk"))
+    if declaration.prepare is not None:
+        queryset = declaration.prepare(queryset)
+    if many:
+        queryset = queryset.prefetch_related(*many)
+    records = list(queryset.order_by("pk"))
+    return [
+        candidate
+        for name in declaration.fields
+        for candidate in _field_candidates(declaration, records, name, ending, day, name in many)
+    ]
 
 
 def candidates_for(ending: frozenset[int], day: date) -> list[rules.Candidate]:
-    """Every record pointing at one of `ending` (a few queries per kind of record)."""
+    """Every record pointing at one of `ending`, as the apps declared them (issue 16)."""
     return [
-        *_agreement_candidates(ending, day),
-        *_defector_candidates(ending),
-        *_collaboration_candidates(ending, day),
-        *_unit_candidates(ending, day),
-        *_user_candidates(ending),
+        candidate
+        for declaration in crossing.organisation_records()
+        for candidate in _declared_candidates(declaration, ending, day)
     ]
 
 
@@ -709,13 +572,6 @@ def ensure_applicable(change: OrganisationChange) -> None:
         )
 
 
-def _model(record_type: str) -> Any:
-    from django.apps import apps
-
-    app_label, model_name = record_type.split(".")
-    return apps.get_model(app_label, model_name)
-
-
 def _carry_out(move: rules.Move) -> bool:
     """Make one move in the database; False when it had already been made."""
     candidate = move.candidate
@@ -774,7 +630,7 @@ def change_apply(
             )
             if created:
                 written.append(event)
-                if candidate.record_type == "accounts.User":
+                if candidate.record_type == settings.AUTH_USER_MODEL:
                     notify.append(
                         (
                             candidate.record_id,
@@ -809,8 +665,7 @@ def change_apply(
 
 
 def _mail_users(change: OrganisationChange, notify: list[tuple[int, int, int]]) -> None:
-    from samverkan.accounts.models import User
-
+    User = get_user_model()  # noqa: N806 - the model class
     names = dict(
         Organisation.objects.filter(pk__in={o for _u, f, t in notify for o in (f, t)}).values_list(
             "pk", "name"
@@ -824,7 +679,10 @@ def _mail_users(change: OrganisationChange, notify: list[tuple[int, int, int]]) 
         send_mail(
             subject=f"Samverkan: du tillhör nu {names.get(to_id, '')}",
             message=notice_text(
-                names.get(from_id, ""), names.get(to_id, ""), change.effective_date
+                names.get(from_id, ""),
+                names.get(to_id, ""),
+                change.effective_date,
+                moved_work(change.pk, from_id),
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],
@@ -832,11 +690,49 @@ def _mail_users(change: OrganisationChange, notify: list[tuple[int, int, int]]) 
         )
 
 
-def notice_text(former: str, successor: str, effective_date: date) -> str:
-    return (
+def _plural(record_type: str) -> str:
+    """What the notice calls records of `record_type` ("orosanmälningar")."""
+    for declaration in crossing.organisation_records():
+        if declaration.model == record_type and declaration.plural:
+            return declaration.plural
+    return str(_model(record_type)._meta.verbose_name_plural)
+
+
+def moved_work(change_id: int, from_organisation_id: int) -> dict[str, int]:
+    """What the change moved from one organisation (users aside): plural noun -> count."""
+    rows = (
+        ChangeEvent.objects.filter(change_id=change_id, from_organisation_id=from_organisation_id)
+        .exclude(category=rules.USERS)
+        .values_list("record_type")
+        .annotate(n=Count("record_id", distinct=True))
+        .order_by("record_type")
+    )
+    moved: dict[str, int] = {}
+    for record_type, count in rows:
+        noun = _plural(record_type)
+        moved[noun] = moved.get(noun, 0) + count
+    return moved
+
+
+def notice_text(
+    former: str, successor: str, effective_date: date, moved: Mapping[str, int] | None = None
+) -> str:
+    """The notice to a user whose organisation ended; says only what really moved.
+
+    `moved` is `moved_work(...)`; None when unknown, and then nothing is claimed.
+    """
+    text = (
         f"{former} har gått upp i {successor} från och med {effective_date:%Y-%m-%d}. "
-        f"Ditt konto i Samverkan tillhör nu {successor}; pågående ärenden, avtal och forum "
-        f"har flyttats dit. Avslutade ärenden står kvar på {former}."
+        f"Ditt konto i Samverkan tillhör nu {successor}."
+    )
+    if moved is None:
+        return text
+    listed = [f"{noun} ({count})" for noun, count in moved.items() if count]
+    if not listed:
+        return f"{text} Inget pågående arbete behövde flyttas."
+    return (
+        f"{text} Pågående arbete har flyttats dit: {'; '.join(listed)}. "
+        f"Avslutat står kvar på {former}."
     )
 
 

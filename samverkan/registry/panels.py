@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.accounts.models import User
 from samverkan.core.startpage import Panel, PanelItem
 from samverkan.registry import access
-from samverkan.registry.changes import ended_successors_of, notice_text, visible_changes
+from samverkan.registry.changes import ended_successors_of, moved_work, notice_text, visible_changes
 from samverkan.registry.models import ChangeEvent, ChangeStatus
 
 NOTICE_DAYS = 60
@@ -40,6 +40,7 @@ def organisation_changed_panel(user: User) -> Panel | None:
                 event.from_organisation.name,
                 event.to_organisation.name if event.to_organisation else "",
                 event.change.effective_date,
+                moved_work(event.change_id, event.from_organisation_id),
             ),
         )
         for event in events

@@ -6,6 +6,10 @@
   investigation; defector assignments; joint talks; anonymous consultations.
 * Documents of a **child investigation** are kept **until the child turns 30**
   (16 kap. 2 a §) — and never for less than five years after the last entry.
+* Vouchers (*verifikationer*, a cost's uploaded receipt) are accounting records:
+  kept **until the end of the seventh year after the financial year** in which
+  they were booked (Bokföringslagen 7 kap. 2 §; a municipality's financial year
+  is the calendar year), then removed.
 
 "Five years after" is the same calendar date five years on (29 February →
 28 February); retention has ended ON that day, so the job run that day
@@ -19,11 +23,13 @@ from datetime import date
 
 YEARS_AFTER_LAST_ENTRY = 5
 CHILD_INVESTIGATION_UNTIL_AGE = 30
+BOOKKEEPING_YEARS = 7
 
 
 class Rule(enum.StrEnum):
     FIVE_YEARS_AFTER_LAST_ENTRY = "five_years_after_last_entry"
     CHILD_INVESTIGATION_UNTIL_30 = "child_investigation_until_30"
+    BOOKKEEPING_SEVEN_YEARS = "bookkeeping_seven_years"
 
 
 def add_years(day: date, years: int) -> date:
@@ -78,6 +84,26 @@ def serious_talk_retention_end(*, held_on: date) -> tuple[date, Rule]:
 def anonymous_consultation_retention_end(*, last_entry: date) -> tuple[date, Rule]:
     """An anonymous consultation (no personal data by rule; its free text goes as a precaution)."""
     return five_years_after(last_entry), Rule.FIVE_YEARS_AFTER_LAST_ENTRY
+
+
+def homecoming_plan_retention_end(*, last_entry: date) -> tuple[date, Rule]:
+    """A homecoming plan (a social-services document about the young person): five years."""
+    return five_years_after(last_entry), Rule.FIVE_YEARS_AFTER_LAST_ENTRY
+
+
+def meeting_minutes_retention_end(*, last_entry: date) -> tuple[date, Rule]:
+    """A meeting's agenda and minutes may name people: their text goes after five years."""
+    return five_years_after(last_entry), Rule.FIVE_YEARS_AFTER_LAST_ENTRY
+
+
+def voucher_retention_end(*, booked_on: date) -> tuple[date, Rule]:
+    """Kept through the seventh calendar year after the financial year; removed on 1 January."""
+    return date(booked_on.year + BOOKKEEPING_YEARS + 1, 1, 1), Rule.BOOKKEEPING_SEVEN_YEARS
+
+
+def earliest_financial_year_due(today: date) -> date:
+    """A voucher booked on or after this date cannot be due on `today`."""
+    return date(today.year - BOOKKEEPING_YEARS, 1, 1)
 
 
 def is_due(retention_end: date, today: date) -> bool:

@@ -8,4 +8,7 @@ class RoutinesConfig(AppConfig):
     verbose_name = _("Rutiner och stödmaterial")
 
     def ready(self) -> None:
-        from samverkan.routines import panels  # noqa: F401  (start-page panel, menu)
+        from samverkan.routines import (
+            declarations,  # noqa: F401  (mergers, retention)
+            panels,  # noqa: F401  (start-page panel, menu)
+        )

@@ -1,0 +1,64 @@
+"""What agreements declares for mergers and retention (issue 16, see core/crossing.py)."""
+
+from __future__ import annotations
+
+from samverkan.core import crossing
+from samverkan.registry.change_rules import AGREEMENTS
+
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
+        model="agreements.AgreementParty",
+        plural="avtal (som part)",
+        fields=("organisation",),
+        category=AGREEMENTS,
+        label=lambda party: f"{party.agreement.title} ({party.agreement.reference})",
+        is_open=lambda party, day: (
+            party.agreement.in_force_until is None or party.agreement.in_force_until >= day
+        ),
+        detail=lambda party, _name: party.acting_body,
+        rows_of="agreement",
+        prepare=lambda parties: parties.select_related("agreement", "organisation"),
+    ),
+    crossing.OrganisationRecords(
+        model="agreements.TerminationNotification",
+        fields=("recipient",),
+        category=AGREEMENTS,
+        label=lambda notification: f"Underrättelse om uppsägning ({notification.agreement.title})",
+        is_open=lambda notification, _day: notification.sent_at is None,
+        detail={"recipient": "ska underrättas"},
+        prepare=lambda notifications: notifications.select_related("agreement"),
+    ),
+)
+
+crossing.register_stays(
+    crossing.StaysWithOrganisation(
+        "agreements.DataProcessingAgreement",
+        ("controller", "processor"),
+        "A signed agreement names the parties that signed it; a successor signs its own.",
+    ),
+)
+
+crossing.register_personal_data(
+    crossing.PersonalData(
+        model="agreements.AgreementParty",
+        names=("signatory_name", "contact_person", "contact_email"),
+        kept="Staff who signed or are the contact: part of the agreement, kept with it.",
+    ),
+    crossing.PersonalData(
+        model="agreements.AgreementType", not_personal={"name": "a kind of agreement"}
+    ),
+    crossing.PersonalData(
+        model="agreements.Amendment", not_personal={"text": "the agreement's text"}
+    ),
+    crossing.PersonalData(
+        model="agreements.AgreementDecision",
+        not_personal={"body_name": "a committee", "document": "the decision on the agreement"},
+    ),
+    crossing.PersonalData(
+        model="agreements.Notice", not_personal={"document": "a notice of termination"}
+    ),
+    crossing.PersonalData(
+        model="agreements.DataProcessingAgreement",
+        not_personal={"document": "the signed data processing agreement"},
+    ),
+)

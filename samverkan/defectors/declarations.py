@@ -1,0 +1,258 @@
+"""What defectors declares for mergers and retention (issue 16, see core/crossing.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.db.models import OuterRef, QuerySet
+
+from samverkan.core import crossing
+from samverkan.defectors import models as d
+from samverkan.defectors.rules import State
+from samverkan.registry.change_rules import DEFECTORS
+from samverkan.retention import rules
+
+ASSIGNMENT = "defectors.Assignment"
+VOUCHER = "defectors.CostEntry"
+ANONYMISED_ALIAS = "Gallrat"
+BOOKKEEPING_LAW = "Bokföringslagen (1999:1078) 7 kap. 2 §"
+
+# --- mergers and splits ---------------------------------------------------------------
+
+ASSIGNMENT_FIELDS = {
+    "home_municipality": "hemkommun",
+    "receiving_municipality": "mottagande kommun",
+    "home_handler": "handläggs hos hemkommunen av",
+    "receiving_handler": "handläggs hos mottagande kommun av",
+}
+_CLOSED = {State.ENDED.value, State.DECLINED.value}
+
+crossing.register_organisation_records(
+    crossing.OrganisationRecords(
+        model=ASSIGNMENT,
+        plural="avhopparuppdrag",
+        fields=tuple(ASSIGNMENT_FIELDS),
+        category=DEFECTORS,
+        label=lambda assignment: f"Avhopparuppdrag {assignment.reference}",
+        is_open=lambda assignment, _day: assignment.state not in _CLOSED,
+        detail=ASSIGNMENT_FIELDS,
+        # An assignment between two merging municipalities keeps one of them.
+        parties=("home_municipality", "receiving_municipality"),
+    ),
+)
+
+crossing.register_stays(
+    crossing.StaysWithOrganisation(
+        "defectors.HandlingRule",
+        ("municipality", "central_organisation"),
+        "A municipality's own decision on how it handles defectors; a successor decides anew.",
+    ),
+    crossing.StaysWithOrganisation(
+        "defectors.PreconditionConfirmation",
+        ("police_unit",),
+        "Who confirmed a precondition then: a fact of the assignment's history.",
+    ),
+    crossing.StaysWithOrganisation(
+        "defectors.ThreatAssessment",
+        ("police_unit",),
+        "Who assessed the threat then: a fact of the assignment's history.",
+    ),
+    crossing.StaysWithOrganisation(
+        "defectors.CostEntry",
+        ("booked_by_organisation",),
+        "Bookkeeping: a booked cost names the organisation that booked it and never changes.",
+    ),
+    crossing.StaysWithOrganisation(
+        "defectors.Reconciliation",
+        ("party_a", "party_b", "payer"),
+        "Bookkeeping: a reconciliation between two parties for a closed period never changes.",
+    ),
+    crossing.StaysWithOrganisation(
+        "defectors.EvaluationLesson", ("party",), "Which party learned what: history."
+    ),
+)
+
+# --- retention: assignments (SoL 16 kap. 1 §) ---------------------------------------
+
+_ASSIGNMENT_DATES = (
+    "created_at",
+    "started_on",
+    "ended_on",
+    "last_event",
+    "last_precondition",
+    "last_threat",
+    "last_task_created",
+    "last_task_closed",
+    "last_consultation",
+    "last_followup",
+    "last_cost",
+    "plan_decided",
+)
+
+
+def _assignment_candidates(today: date) -> QuerySet[Any]:
+    assignment = OuterRef("pk")
+    return (
+        d.Assignment.objects.filter(
+            created_at__lt=crossing.start_of(rules.earliest_last_entry_due(today))
+        )
+        .select_related("home_municipality")
+        .annotate(
+            last_event=crossing.newest(
+                d.AssignmentEvent.objects.filter(assignment=assignment), "at"
+            ),
+            last_precondition=crossing.newest(
+                d.PreconditionConfirmation.objects.filter(assignment=assignment), "recorded_at"
+            ),
+            last_threat=crossing.newest(
+                d.ThreatAssessment.objects.filter(assignment=assignment), "recorded_at"
+            ),
+            last_task_created=crossing.newest(
+                d.ChildrenTask.objects.filter(assignment=assignment), "created_at"
+            ),
+            last_task_closed=crossing.newest(
+                d.ChildrenTask.objects.filter(assignment=assignment), "closed_at"
+            ),
+            last_consultation=crossing.newest(
+                d.Consultation.objects.filter(assignment=assignment), "recorded_at"
+            ),
+            last_followup=crossing.newest(
+                d.FollowUp.objects.filter(assignment=assignment), "recorded_at"
+            ),
+            last_cost=crossing.newest(
+                d.CostEntry.objects.filter(assignment=assignment), "booked_at"
+            ),
+            plan_decided=models.F("plan__decided_on"),
+        )
+    )
+
+
+def _assignment_evaluate(assignment: Any) -> tuple[date, date, str]:
+    last = crossing.latest(getattr(assignment, name) for name in _ASSIGNMENT_DATES)
+    end, rule = rules.defector_assignment_retention_end(last_entry=last)
+    return last, end, rule
+
+
+def _assignment_anonymise(assignment: Any) -> None:
+    pk = assignment.pk
+    d.Assignment.objects.filter(pk=pk).update(
+        person_alias=ANONYMISED_ALIAS, summary="", state_reason=""
+    )
+    d.AssignmentEvent.objects.filter(assignment_id=pk).update(reason="")
+    preconditions = d.PreconditionConfirmation.objects.filter(assignment_id=pk)
+    preconditions.update(note="")
+    crossing.remove_files(preconditions, "document")
+    d.ThreatAssessment.objects.filter(assignment_id=pk).update(note="")
+    d.ChildrenTask.objects.filter(assignment_id=pk).update(description="", resolution="")
+    d.Consultation.objects.filter(assignment_id=pk).update(participants="", notes="", decisions="")
+    d.ImplementationPlan.objects.filter(assignment_id=pk).update(goals="")
+    d.PlannedIntervention.objects.filter(plan__assignment_id=pk).update(
+        description="", decline_reason=""
+    )
+    # The cost's note goes; its voucher is accounting and follows the bookkeeping period.
+    d.CostEntry.objects.filter(assignment_id=pk).update(note="")
+    d.FollowUp.objects.filter(assignment_id=pk).update(
+        participants="", intervention_status="", motivation="", threat="", next_step=""
+    )
+
+
+# --- retention: vouchers (Bokföringslagen 7 kap. 2 §) ------------------------------
+
+
+def _voucher_candidates(today: date) -> QuerySet[Any]:
+    return (
+        d.CostEntry.objects.exclude(document="")
+        .filter(incurred_on__lt=rules.earliest_financial_year_due(today))
+        .select_related("booked_by_organisation")
+    )
+
+
+def _voucher_evaluate(cost: Any) -> tuple[date, date, str]:
+    end, rule = rules.voucher_retention_end(booked_on=cost.incurred_on)
+    return cost.incurred_on, end, rule
+
+
+def _voucher_remove(cost: Any) -> None:
+    crossing.remove_files(d.CostEntry.objects.filter(pk=cost.pk), "document")
+
+
+crossing.register_retention(
+    crossing.Retention(
+        label=ASSIGNMENT,
+        counts_from="the last entry on the assignment and everything recorded on it",
+        candidates=_assignment_candidates,
+        evaluate=_assignment_evaluate,
+        anonymise=_assignment_anonymise,
+        controller=lambda assignment: assignment.home_municipality.code,
+        order=20,
+    ),
+    crossing.Retention(
+        label=VOUCHER,
+        counts_from="the end of the financial (calendar) year in which the cost was incurred",
+        candidates=_voucher_candidates,
+        evaluate=_voucher_evaluate,
+        anonymise=_voucher_remove,
+        controller=lambda cost: cost.booked_by_organisation.code,
+        law=BOOKKEEPING_LAW,
+        order=25,
+    ),
+)
+
+_HISTORY = "anonymised with its assignment"
+crossing.register_personal_data(
+    crossing.PersonalData(
+        model=ASSIGNMENT,
+        retention=ASSIGNMENT,
+        names=("person_alias",),
+        free_text=("summary", "state_reason"),
+    ),
+    crossing.PersonalData(
+        model="defectors.AssignmentEvent", retention=ASSIGNMENT, free_text=("reason",)
+    ),
+    crossing.PersonalData(
+        model="defectors.PreconditionConfirmation",
+        retention=ASSIGNMENT,
+        free_text=("note",),
+        documents=("document",),
+        not_personal={
+            "confirmed_by_name": "the confirming officer in their role: the accountability trail",
+            "police_unit_name": "a police unit",
+        },
+    ),
+    crossing.PersonalData(
+        model="defectors.ThreatAssessment", retention=ASSIGNMENT, free_text=("note",)
+    ),
+    crossing.PersonalData(
+        model="defectors.ChildrenTask",
+        retention=ASSIGNMENT,
+        free_text=("description", "resolution"),
+    ),
+    crossing.PersonalData(
+        model="defectors.Consultation",
+        retention=ASSIGNMENT,
+        free_text=("participants", "notes", "decisions"),
+    ),
+    crossing.PersonalData(
+        model="defectors.ImplementationPlan", retention=ASSIGNMENT, free_text=("goals",)
+    ),
+    crossing.PersonalData(
+        model="defectors.PlannedIntervention",
+        retention=ASSIGNMENT,
+        free_text=("description", "decline_reason"),
+    ),
+    crossing.PersonalData(model=VOUCHER, retention=VOUCHER, documents=("document",)),
+    crossing.PersonalData(
+        model="defectors.FollowUp",
+        retention=ASSIGNMENT,
+        free_text=("participants", "intervention_status", "motivation", "threat", "next_step"),
+    ),
+    crossing.PersonalData(
+        model="defectors.CatalogueIntervention", not_personal={"name": "a kind of intervention"}
+    ),
+    crossing.PersonalData(
+        model="defectors.EvaluationLesson",
+        not_personal={"text": "lessons about the way of working, written without names"},
+    ),
+)
