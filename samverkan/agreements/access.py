@@ -20,6 +20,12 @@ from samverkan.registry.models import Organisation
 
 # Who registers and changes agreements (of the parties they are responsible for).
 AGREEMENT_ADMIN_ROLES: tuple[RoleCode, ...] = (RoleCode.AGREEMENT_ADMIN,)
+# who finds the agreements in the menu: their administrators, analysts and the system's
+MENU_ROLES: tuple[RoleCode, ...] = (
+    RoleCode.AGREEMENT_ADMIN,
+    RoleCode.ANALYST,
+    RoleCode.ADMINISTRATOR,
+)
 
 
 def visible_to(actor: Any) -> QuerySet[Agreement]:

@@ -8,8 +8,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Samverkansavtal")
 
     def ready(self) -> None:
-        from samverkan.accounts.models import RoleCode
-        from samverkan.agreements import declarations  # noqa: F401  (mergers, retention)
+        from samverkan.agreements import access, declarations  # noqa: F401  (mergers, retention)
         from samverkan.agreements.reminders import agreements_panel
         from samverkan.core.navigation import register_nav
         from samverkan.core.startpage import register_panel
@@ -18,6 +17,6 @@ class AgreementsConfig(AppConfig):
         register_nav(
             _("Avtal"),
             "agreements:list",
-            roles={RoleCode.AGREEMENT_ADMIN, RoleCode.ANALYST, RoleCode.ADMINISTRATOR},
+            roles=set(access.MENU_ROLES),
             order=40,
         )

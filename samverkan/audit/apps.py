@@ -8,7 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Loggning")
 
     def ready(self) -> None:
-        from samverkan.audit import declarations  # noqa: F401  (mergers, retention)
+        from samverkan.audit import access, declarations  # noqa: F401  (mergers, retention)
         from samverkan.core.navigation import register_nav
 
-        register_nav(_("Logg"), "audit:search", roles={"auditor"}, order=900)
+        register_nav(_("Logg"), "audit:search", roles=set(access.AUDITORS), order=900)

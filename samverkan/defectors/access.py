@@ -25,6 +25,8 @@ from samverkan.registry.selectors import municipality_of
 DEFECTOR_ROLES: tuple[RoleCode, ...] = (RoleCode.DEFECTOR_COORDINATOR, RoleCode.ADMINISTRATOR)
 # Who may keep an agreement's defector catalogue without being a party to it.
 CATALOGUE_KEEPER_ROLES: tuple[RoleCode, ...] = (RoleCode.ADMINISTRATOR,)
+# the menu entry is for the coordinators; the administrator reaches assignments from the admin
+MENU_ROLES: tuple[RoleCode, ...] = (RoleCode.DEFECTOR_COORDINATOR,)
 
 
 def may_work_with_defectors(user: Any) -> bool:

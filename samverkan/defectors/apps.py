@@ -10,8 +10,8 @@ class DefectorsConfig(AppConfig):
     def ready(self) -> None:
         from samverkan.core.navigation import register_nav
         from samverkan.core.startpage import register_panel
-        from samverkan.defectors import declarations  # noqa: F401  (mergers, retention)
+        from samverkan.defectors import access, declarations  # noqa: F401  (mergers, retention)
         from samverkan.defectors.panels import defector_panel
 
-        register_nav(_("Avhoppare"), "defectors:list", {"defector_coordinator"}, order=50)
+        register_nav(_("Avhoppare"), "defectors:list", set(access.MENU_ROLES), order=50)
         register_panel(defector_panel)

@@ -9,7 +9,6 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         from samverkan.core.navigation import register_nav
+        from samverkan.followup.access import MENU_ROLES
 
-        register_nav(
-            _("Uppföljning"), "followup:dashboard", {"analyst", "agreement_admin"}, order=80
-        )
+        register_nav(_("Uppföljning"), "followup:dashboard", set(MENU_ROLES), order=80)

@@ -8,10 +8,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Register")
 
     def ready(self) -> None:
-        from samverkan.accounts.models import RoleCode
         from samverkan.core.navigation import register_nav
         from samverkan.core.startpage import register_panel
-        from samverkan.registry import declarations  # noqa: F401  (mergers, retention)
+        from samverkan.registry import access, declarations  # noqa: F401  (mergers, retention)
         from samverkan.registry.panels import organisation_changed_panel, planned_changes_panel
 
         register_panel(organisation_changed_panel)
@@ -19,6 +18,6 @@ class RegistryConfig(AppConfig):
         register_nav(
             _("Organisationsförändringar"),
             "registry:changes",
-            roles={RoleCode.ADMINISTRATOR},
+            roles=set(access.ADMINISTRATORS),
             order=850,
         )
