@@ -21,6 +21,7 @@ import io
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -78,6 +79,7 @@ NOT_CRAWLED = {
     "agreements:dpa",
     "agreements:notified",
     "routines:review",
+    "registry:change_withdraw",
     "homecoming:close",
     # htmx fragments inside a crawled page (checked there): the decision while the hub
     # types a registration (keyboard tests) and the hub's alarm, polled every 20 s.
@@ -337,6 +339,27 @@ def before_crawl(crawl: Crawl, page: Any, persona: str) -> None:
         visit(crawl, page, persona, f"{crawl.base}/hemtagning/{plan.pk}/uppfoljning/ny/", "seed")
 
 
+def _planned_change(admin: Any) -> Any:
+    """A merger still ahead, so the administrator's correction page can be reached."""
+    from samverkan.registry import change_rules, changes
+    from samverkan.registry.models import Organisation
+
+    stockholm = Organisation.objects.get(code="0180")
+    ending, successor = (
+        Organisation.objects.create(
+            code=f"0180-crawl-{slug}", name=f"Crawlområde {slug}", kind="district", parent=stockholm
+        )
+        for slug in ("a", "b")
+    )
+    return changes.change_register(
+        actor=admin,
+        kind=change_rules.MERGER,
+        effective_date=date(2031, 1, 1),
+        ending=[ending],
+        successors={successor.pk: list(change_rules.RESPONSIBILITIES)},
+    )
+
+
 def test_every_page_every_persona_reaches_passes_wcag_21_aa(
     page: Any, live_server: Any, request: pytest.FixtureRequest, settings: Any
 ) -> None:
@@ -364,6 +387,7 @@ def test_every_page_every_persona_reaches_passes_wcag_21_aa(
         page.press("[name=password]", "Enter")
     visit(crawl, page, "newcomer", page.url, "log-in without a second factor", shown=shown.value)
 
+    _planned_change(users["admin_user"])
     for persona, user in users.items():
         page.context.clear_cookies()
         login_as(page, crawl.base, user)
