@@ -94,4 +94,10 @@ crossing.register_personal_data(
     crossing.PersonalData(
         model="registry.Unit", not_personal={"name": "a unit of an organisation"}
     ),
+    crossing.PersonalData(
+        model="registry.ChangeRevision",
+        not_personal={
+            "reason": "why an administrator withdrew or corrected a change of organisations"
+        },
+    ),
 )
