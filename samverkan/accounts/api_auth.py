@@ -21,7 +21,7 @@ from ninja.security import HttpBearer
 
 from samverkan.accounts.models import ApiClient, User
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.registry.models import Organisation
 
 TOKEN_PREFIX = "svk_"
@@ -54,11 +54,10 @@ def api_client_create(
                 token_prefix=token[:VISIBLE_PREFIX_LENGTH],
                 token_hash=hash_token(token),
             )
-            audit_record(
+            audit_record_of(
+                client,
                 actor=actor,
                 action=AuditAction.CREATE,
-                record_type="accounts.ApiClient",
-                record_id=client.pk,
                 controller=organisation.code,
                 detail={"name": name, "token_prefix": client.token_prefix},
             )
@@ -75,11 +74,10 @@ def api_client_revoke(*, client: ApiClient, actor: User | None = None) -> None:
     """Turn a client's token off for good (a new client gets a new token)."""
     with transaction.atomic():
         ApiClient.objects.filter(pk=client.pk).update(is_active=False)
-        audit_record(
+        audit_record_of(
+            client,
             actor=actor,
             action=AuditAction.CHANGE,
-            record_type="accounts.ApiClient",
-            record_id=client.pk,
             controller=client.organisation.code,
             detail={"is_active": False},
         )

@@ -10,7 +10,7 @@ from django_otp.models import Device
 
 from samverkan.accounts.models import User
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 
 
 def user_login(
@@ -29,11 +29,10 @@ def user_login(
         auth_login(request, user, backend=backend)
         if device is not None:
             otp_login(request, device)
-        audit_record(
+        audit_record_of(
+            user,
             actor=user,
             action=AuditAction.LOGIN,
-            record_type="accounts.User",
-            record_id=user.pk,
             controller=user.organisation.code if user.organisation else "",
             detail={"method": method},
         )

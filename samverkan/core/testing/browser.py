@@ -45,6 +45,7 @@ __all__ = [
     "browser",
     "check_page",
     "login_as",
+    "overflowing",
     "page",
     "save_screenshots",
     "totp_token_for",
@@ -251,20 +252,30 @@ def assert_no_axe_violations(
         raise AssertionError("\n".join(lines))
 
 
-def assert_no_horizontal_scroll(page: Any) -> None:
-    """Content reflows at the current width (WCAG 1.4.10): nothing wider than the window."""
-    overflow = page.evaluate(
-        """() => {
+def overflowing(page: Any, *, most: int = 10) -> list[str]:
+    """Up to `most` elements wider than the window at its current width, as `tag#id.class`.
+
+    Empty when the page does not scroll sideways. Tables scroll inside their own
+    wrapper and hidden text is off-screen on purpose, so neither counts.
+    """
+    return page.evaluate(
+        """(most) => {
             const width = document.documentElement.clientWidth;
             if (document.documentElement.scrollWidth <= width) { return []; }
             return [...document.querySelectorAll("body *")]
                 .filter(el => el.getBoundingClientRect().right > width + 1)
                 .filter(el => !el.closest(".table-wrap, .visually-hidden, .skip-link"))
-                .slice(0, 10)
+                .slice(0, most)
                 .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
                     + (el.className ? "." + String(el.className).split(" ").join(".") : ""));
-        }"""
+        }""",
+        most,
     )
+
+
+def assert_no_horizontal_scroll(page: Any) -> None:
+    """Content reflows at the current width (WCAG 1.4.10): nothing wider than the window."""
+    overflow = overflowing(page)
     assert not overflow, f"Horizontal scrolling at {page.viewport_size}: {overflow}"
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -176,23 +176,9 @@ def action(allowed: AbstractSet[str], expect: dict[str, int] | None = None, **kw
     return Row("action", frozenset(allowed), kwargs, expect=expect or {})
 
 
-def api(
-    allowed: AbstractSet[str],
-    ok: int = 200,
-    audit: Audit | None = None,
-    audit_for: AbstractSet[str] | None = None,
-    expect: dict[str, int] | None = None,
-    **kwargs: str,
-) -> Row:
-    return Row(
-        "api",
-        frozenset(allowed),
-        kwargs,
-        ok,
-        audit,
-        expect=expect or {},
-        audit_for=frozenset(audit_for) if audit_for is not None else None,
-    )
+def api(allowed: AbstractSet[str], **options: Any) -> Row:
+    """An API operation: the same options as a `page`; the method comes from the schema."""
+    return replace(page(allowed, **options), kind="api")
 
 
 REPORT = "intake.ConcernReport"

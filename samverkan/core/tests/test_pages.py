@@ -23,12 +23,16 @@ def make_user(*, roles=(), username="anna"):
 
 
 @pytest.mark.django_db
-def test_login_page_is_swedish_and_says_demo(client):
-    response = client.get("/konto/logga-in/")
-    assert response.status_code == 200
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [("/konto/logga-in/", 200, "Logga in"), ("/finns-inte/", 404, "Sidan finns inte")],
+)
+def test_shell_page_is_swedish_and_says_demo(client, path, status, heading):
+    response = client.get(path)
+    assert response.status_code == status
     body = response.content.decode()
     assert '<html lang="sv">' in body
-    assert "Logga in" in body
+    assert heading in body
     assert "DEMO" in body
     assert 'href="#main"' in body and '<main id="main"' in body
 
@@ -97,15 +101,6 @@ def test_statement_says_fully_compliant_when_no_shortcomings_are_known(client, m
     assert "helt förenlig" in text
     assert "delvis förenlig" not in text
     assert "Vi känner inte till något innehåll som inte uppfyller kraven." in text
-
-
-@pytest.mark.django_db
-def test_404_page_is_swedish_and_says_demo(client):
-    response = client.get("/finns-inte/")
-    assert response.status_code == 404
-    body = response.content.decode()
-    assert "Sidan finns inte" in body
-    assert "DEMO" in body
 
 
 @pytest.mark.django_db

@@ -41,6 +41,7 @@ from samverkan.core.testing.browser import (
     _inject_axe,
     console_errors,
     login_as,
+    overflowing,
 )
 
 pytestmark = pytest.mark.browser
@@ -210,21 +211,6 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     )
 
 
-def overflowing(page: Any) -> list[str]:
-    return page.evaluate(
-        """() => {
-            const width = document.documentElement.clientWidth;
-            if (document.documentElement.scrollWidth <= width) { return []; }
-            return [...document.querySelectorAll("body *")]
-                .filter(el => el.getBoundingClientRect().right > width + 1)
-                .filter(el => !el.closest(".table-wrap, .visually-hidden, .skip-link"))
-                .slice(0, 5)
-                .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
-                    + (el.className ? "." + String(el.className).split(" ").join(".") : ""));
-        }"""
-    )
-
-
 def check(crawl: Crawl, page: Any, persona: str, url: str) -> None:
     """Every check on the page now shown; findings are collected, not raised."""
     crawl.pages += 1
@@ -244,7 +230,7 @@ def check(crawl: Crawl, page: Any, persona: str, url: str) -> None:
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         slug = name.replace(":", "-").replace("_", "-")
         page.screenshot(path=str(SCREENSHOT_DIR / f"crawl-{slug}-320.png"), full_page=True)
-    wide = overflowing(page)
+    wide = overflowing(page, most=5)
     if wide:
         crawl.findings.append(
             Finding(url, "reflow (WCAG 1.4.10, horizontal scroll at 320 px)", ", ".join(wide))
@@ -416,3 +402,14 @@ def test_the_crawls_axe_check_finds_a_violation(page: Any) -> None:
     """The crawl passing means something: its axe call reports a missing alt text."""
     page.set_content('<html lang="sv"><title>T</title><main><img src="x.png"></main></html>')
     assert "image-alt" in {violation["id"] for violation in axe_violations(page)}
+
+
+def test_the_crawls_reflow_check_names_what_is_too_wide(page: Any) -> None:
+    """The reflow finding names the element that scrolls sideways, up to the limit asked for."""
+    page.set_viewport_size(NARROW)
+    page.set_content(
+        '<html lang="sv"><title>T</title><body><div id="wide" style="width: 2000px">x</div>'
+        '<div class="table-wrap"><table style="width: 2000px"></table></div></body></html>'
+    )
+    assert overflowing(page, most=5) == ["div#wide"]
+    assert overflowing(page, most=0) == []
