@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -30,7 +30,6 @@ from samverkan.defectors.models import (
     Assignment,
     AssignmentEvent,
     ChildrenTask,
-    CostEntry,
     PlannedIntervention,
     Reconciliation,
 )
@@ -91,17 +90,17 @@ def _choice(field: str, choices: type[EnumT], value: str, message: str) -> EnumT
 # --- schemas ------------------------------------------------------------------------------
 
 
-# The output schemas read the model instances the endpoints return; a field whose value is
-# not the attribute of the same name (an organisation's code, a foreign key's id) has its
-# `resolve_<field>`.
+# The output schemas read the model instances the endpoints return. A field whose value is
+# another attribute (an organisation's code, a foreign key's id) names it as its alias (the
+# OpenAPI document keeps the field's own name); one that takes more has its `resolve_<field>`.
 
 
 class AssignmentOut(Schema):
     id: int
     reference: str
-    agreement: int
-    home_municipality: str
-    receiving_municipality: str
+    agreement: int = Field(alias="agreement_id")
+    home_municipality: str = Field(alias="home_municipality.code")
+    receiving_municipality: str = Field(alias="receiving_municipality.code")
     person_alias: str
     state: str
     state_reason: str
@@ -109,39 +108,19 @@ class AssignmentOut(Schema):
     started_on: date | None
     ended_on: date | None
 
-    @staticmethod
-    def resolve_agreement(a: Assignment) -> int:
-        return a.agreement_id
-
-    @staticmethod
-    def resolve_home_municipality(a: Assignment) -> str:
-        return a.home_municipality.code
-
-    @staticmethod
-    def resolve_receiving_municipality(a: Assignment) -> str:
-        return a.receiving_municipality.code
-
 
 class EventOut(Schema):
     at: datetime
     from_state: str
     to_state: str
     side: str
-    actor: str
+    actor: str = Field(alias="actor_label")
     reason: str
-
-    @staticmethod
-    def resolve_actor(e: AssignmentEvent) -> str:
-        return e.actor_label
 
 
 class MissingOut(Schema):
-    kind: str
+    kind: str = Field(alias="kind.value")
     message: str
-
-    @staticmethod
-    def resolve_kind(m: rules.Missing) -> str:
-        return m.kind.value
 
 
 class AssignmentDetailOut(AssignmentOut):
@@ -217,17 +196,13 @@ class InterventionOut(Schema):
     id: int
     kind: str
     name: str
-    bearer: str
+    bearer: str = Field(alias="bearer.value")
     status: str
     decline_reason: str
 
     @staticmethod
     def resolve_name(i: PlannedIntervention) -> str:
         return str(i)
-
-    @staticmethod
-    def resolve_bearer(i: PlannedIntervention) -> str:
-        return i.bearer.value
 
 
 class CostIn(Schema):
@@ -239,20 +214,12 @@ class CostIn(Schema):
 
 class CostOut(Schema):
     id: int
-    intervention: int
-    booked_by: str
+    intervention: int = Field(alias="intervention_id")
+    booked_by: str = Field(alias="booked_by_organisation.code")
     incurred_on: date
     period: str
     amount: Decimal
     note: str
-
-    @staticmethod
-    def resolve_intervention(c: CostEntry) -> int:
-        return c.intervention_id
-
-    @staticmethod
-    def resolve_booked_by(c: CostEntry) -> str:
-        return c.booked_by_organisation.code
 
 
 class DefectorFollowUpIn(Schema):
@@ -272,8 +239,8 @@ class ReconciliationIn(Schema):
 class ReconciliationOut(Schema):
     id: int
     period: str
-    party_a: str
-    party_b: str
+    party_a: str = Field(alias="party_a.code")
+    party_b: str = Field(alias="party_b.code")
     a_for_b: Decimal
     b_for_a: Decimal
     deviation: Decimal
@@ -284,14 +251,6 @@ class ReconciliationOut(Schema):
     approved_a_at: datetime | None
     approved_b_at: datetime | None
     locked: bool
-
-    @staticmethod
-    def resolve_party_a(r: Reconciliation) -> str:
-        return r.party_a.code
-
-    @staticmethod
-    def resolve_party_b(r: Reconciliation) -> str:
-        return r.party_b.code
 
     @staticmethod
     def resolve_payer(r: Reconciliation) -> str | None:
@@ -308,15 +267,11 @@ class ReconciliationOut(Schema):
 
 
 class BalanceOut(Schema):
-    party: str
+    party: str = Field(alias="party.code")
     sent: int
     received: int
     max_sent: int | None
     max_received: int | None
-
-    @staticmethod
-    def resolve_party(row: selectors.BalanceRow) -> str:
-        return row.party.code
 
 
 class IdOut(Schema):
