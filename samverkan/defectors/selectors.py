@@ -26,7 +26,7 @@ from samverkan.defectors.models import (
     EvaluationLesson,
     Reconciliation,
 )
-from samverkan.defectors.services import counted_assignments, terms_for
+from samverkan.defectors.services import audit_entry, counted_assignments, terms_for
 from samverkan.registry.models import Organisation
 
 
@@ -40,12 +40,8 @@ def assignment_list(*, user: Any) -> QuerySet[Assignment]:
 def assignment_get(*, user: Any, pk: int, audit: bool = True) -> Assignment:
     assignment = assignment_list(user=user).get(pk=pk)
     if audit:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            record_type="defectors.Assignment",
-            record_id=assignment.pk,
-            controller=assignment.home_municipality.code,
+        audit_entry(
+            user, AuditAction.VIEW, assignment, controller=assignment.home_municipality.code
         )
     return assignment
 
