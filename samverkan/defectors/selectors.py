@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet, Sum
 from samverkan.agreements.models import Agreement
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
-from samverkan.defectors import access, rules
+from samverkan.defectors import access, rules, services
 from samverkan.defectors.models import (
     Assignment,
     ChildrenTask,
@@ -26,7 +26,7 @@ from samverkan.defectors.models import (
     EvaluationLesson,
     Reconciliation,
 )
-from samverkan.defectors.services import audit_entry, counted_assignments, terms_for
+from samverkan.defectors.services import counted_assignments, terms_for
 from samverkan.registry.models import Organisation
 
 
@@ -40,7 +40,7 @@ def assignment_list(*, user: Any) -> QuerySet[Assignment]:
 def assignment_get(*, user: Any, pk: int, audit: bool = True) -> Assignment:
     assignment = assignment_list(user=user).get(pk=pk)
     if audit:
-        audit_entry(
+        services.audit(
             user, AuditAction.VIEW, assignment, controller=assignment.home_municipality.code
         )
     return assignment
