@@ -294,47 +294,30 @@ PILOT = PilotCaps(
 )
 
 
+def cap_check(caps: PilotCaps, sent: int, received: int, on: date = DAY) -> rules.CapCheck:
+    """Stockholm sending to Malmö, which have sent and received so many assignments so far."""
+    return rules.pilot_cap_check(
+        caps=caps,
+        on=on,
+        home_name="Stockholm",
+        home_sent=sent,
+        receiving_name="Malmö",
+        receiving_received=received,
+    )
+
+
 def test_pilot_cap_allows_first_and_blocks_second():
-    first = rules.pilot_cap_check(
-        caps=PILOT,
-        on=DAY,
-        home_name="Stockholm",
-        home_sent=0,
-        receiving_name="Malmö",
-        receiving_received=0,
-    )
-    assert first.ok
-    second = rules.pilot_cap_check(
-        caps=PILOT,
-        on=DAY,
-        home_name="Stockholm",
-        home_sent=1,
-        receiving_name="Malmö",
-        receiving_received=1,
-    )
+    assert cap_check(PILOT, sent=0, received=0).ok
+    second = cap_check(PILOT, sent=1, received=1)
     assert not second.ok
     assert "Stockholm har redan skickat 1 uppdrag" in second.messages[0]
     assert "Malmö har redan tagit emot 1 uppdrag" in second.messages[1]
 
 
 def test_pilot_cap_configurable_and_only_during_pilot_term():
-    two = PilotCaps(enabled=True, max_sent=2, max_received=2)
-    assert rules.pilot_cap_check(
-        caps=two, on=DAY, home_name="S", home_sent=1, receiving_name="M", receiving_received=1
-    ).ok
-    after = rules.pilot_cap_check(
-        caps=PILOT,
-        on=date(2024, 1, 1),
-        home_name="S",
-        home_sent=5,
-        receiving_name="M",
-        receiving_received=5,
-    )
-    assert after.ok
-    off = PilotCaps(enabled=False)
-    assert rules.pilot_cap_check(
-        caps=off, on=DAY, home_name="S", home_sent=9, receiving_name="M", receiving_received=9
-    ).ok
+    assert cap_check(PilotCaps(enabled=True, max_sent=2, max_received=2), sent=1, received=1).ok
+    assert cap_check(PILOT, sent=5, received=5, on=date(2024, 1, 1)).ok
+    assert cap_check(PilotCaps(enabled=False), sent=9, received=9).ok
 
 
 def test_sek_formatting_is_swedish():
