@@ -9,7 +9,7 @@ indexed query.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.agreements import rules
 from samverkan.core.models import RecordedBy
+
+if TYPE_CHECKING:  # a development dependency: only the type checker needs it
+    from django_stubs_ext import StrOrPromise
 
 DOCUMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg"]
 
@@ -36,6 +39,13 @@ document_validators: list[Callable[[Any], None]] = [
     FileExtensionValidator(DOCUMENT_EXTENSIONS),
     validate_document_size,
 ]
+
+
+def signed_document(label: StrOrPromise, folder: str) -> models.FileField:
+    """The optional scanned document kept with a record (PDF/PNG/JPEG within the size limit)."""
+    return models.FileField(
+        label, upload_to=f"agreements/{folder}/%Y/", blank=True, validators=document_validators
+    )
 
 
 class AgreementTypeCode(models.TextChoices):
@@ -247,12 +257,7 @@ class AgreementDecision(RecordedBy):
     body_name = models.CharField(_("organ eller delegat"), max_length=200)
     decided_on = models.DateField(_("beslutsdatum"))
     reference = models.CharField(_("paragraf/beteckning"), max_length=100, blank=True)
-    document = models.FileField(
-        _("underskrivet beslut"),
-        upload_to="agreements/decisions/%Y/",
-        blank=True,
-        validators=document_validators,
-    )
+    document = signed_document(_("underskrivet beslut"), "decisions")
 
     class Meta:
         verbose_name = _("beslut")
@@ -279,12 +284,7 @@ class Notice(RecordedBy):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="notices")
     given_by = models.ForeignKey(AgreementParty, on_delete=models.PROTECT, related_name="notices")
     given_on = models.DateField(_("uppsagt den"))
-    document = models.FileField(
-        _("skriftlig uppsägning"),
-        upload_to="agreements/notices/%Y/",
-        blank=True,
-        validators=document_validators,
-    )
+    document = signed_document(_("skriftlig uppsägning"), "notices")
     last_day = models.DateField(_("sista dag avtalet gäller"))
 
     class Meta:
@@ -344,12 +344,7 @@ class DataProcessingAgreement(RecordedBy):
     signed_on = models.DateField(_("undertecknat"))
     valid_from = models.DateField(_("gäller från"))
     valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)
-    document = models.FileField(
-        _("avtal"),
-        upload_to="agreements/dpa/%Y/",
-        blank=True,
-        validators=document_validators,
-    )
+    document = signed_document(_("avtal"), "dpa")
 
     class Meta:
         verbose_name = _("personuppgiftsbiträdesavtal")

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -28,8 +28,8 @@ from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors.models import (
     Assignment,
+    AssignmentEvent,
     ChildrenTask,
-    CostEntry,
     PlannedIntervention,
     Reconciliation,
 )
@@ -90,12 +90,17 @@ def _choice(field: str, choices: type[EnumT], value: str, message: str) -> EnumT
 # --- schemas ------------------------------------------------------------------------------
 
 
+# The output schemas read the model instances the endpoints return. A field whose value is
+# another attribute (an organisation's code, a foreign key's id) names it as its alias (the
+# OpenAPI document keeps the field's own name); one that takes more has its `resolve_<field>`.
+
+
 class AssignmentOut(Schema):
     id: int
     reference: str
-    agreement: int
-    home_municipality: str
-    receiving_municipality: str
+    agreement: int = Field(alias="agreement_id")
+    home_municipality: str = Field(alias="home_municipality.code")
+    receiving_municipality: str = Field(alias="receiving_municipality.code")
     person_alias: str
     state: str
     state_reason: str
@@ -109,12 +114,12 @@ class EventOut(Schema):
     from_state: str
     to_state: str
     side: str
-    actor: str
+    actor: str = Field(alias="actor_label")
     reason: str
 
 
 class MissingOut(Schema):
-    kind: str
+    kind: str = Field(alias="kind.value")
     message: str
 
 
@@ -123,43 +128,17 @@ class AssignmentDetailOut(AssignmentOut):
     missing_preconditions: list[MissingOut]
     open_children_tasks: int
 
+    @staticmethod
+    def resolve_events(a: Assignment) -> list[AssignmentEvent]:
+        return list(a.events.order_by("at", "id"))
 
-def _out(a: Assignment) -> dict[str, Any]:
-    return {
-        "id": a.pk,
-        "reference": a.reference,
-        "agreement": a.agreement_id,
-        "home_municipality": a.home_municipality.code,
-        "receiving_municipality": a.receiving_municipality.code,
-        "person_alias": a.person_alias,
-        "state": a.state,
-        "state_reason": a.state_reason,
-        "handled_centrally": a.handled_centrally,
-        "started_on": a.started_on,
-        "ended_on": a.ended_on,
-    }
+    @staticmethod
+    def resolve_missing_preconditions(a: Assignment) -> list[rules.Missing]:
+        return services.request_blockers(a) if a.state in services.BEFORE_REQUEST else []
 
-
-def _detail(a: Assignment) -> dict[str, Any]:
-    data = _out(a)
-    data["events"] = [
-        {
-            "at": e.at,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "side": e.side,
-            "actor": e.actor_label,
-            "reason": e.reason,
-        }
-        for e in a.events.order_by("at", "id")
-    ]
-    data["missing_preconditions"] = (
-        [{"kind": m.kind.value, "message": m.message} for m in services.request_blockers(a)]
-        if a.state in services.BEFORE_REQUEST
-        else []
-    )
-    data["open_children_tasks"] = a.children_tasks.filter(closed_at__isnull=True).count()
-    return data
+    @staticmethod
+    def resolve_open_children_tasks(a: Assignment) -> int:
+        return a.children_tasks.filter(closed_at__isnull=True).count()
 
 
 class AssignmentIn(Schema):
@@ -217,20 +196,13 @@ class InterventionOut(Schema):
     id: int
     kind: str
     name: str
-    bearer: str
+    bearer: str = Field(alias="bearer.value")
     status: str
     decline_reason: str
 
-
-def _intervention_out(i: PlannedIntervention) -> dict[str, Any]:
-    return {
-        "id": i.pk,
-        "kind": i.kind,
-        "name": str(i),
-        "bearer": i.bearer.value,
-        "status": i.status,
-        "decline_reason": i.decline_reason,
-    }
+    @staticmethod
+    def resolve_name(i: PlannedIntervention) -> str:
+        return str(i)
 
 
 class CostIn(Schema):
@@ -242,24 +214,12 @@ class CostIn(Schema):
 
 class CostOut(Schema):
     id: int
-    intervention: int
-    booked_by: str
+    intervention: int = Field(alias="intervention_id")
+    booked_by: str = Field(alias="booked_by_organisation.code")
     incurred_on: date
     period: str
     amount: Decimal
     note: str
-
-
-def _cost_out(c: CostEntry) -> dict[str, Any]:
-    return {
-        "id": c.pk,
-        "intervention": c.intervention_id,
-        "booked_by": c.booked_by_organisation.code,
-        "incurred_on": c.incurred_on,
-        "period": c.period,
-        "amount": c.amount,
-        "note": c.note,
-    }
 
 
 class DefectorFollowUpIn(Schema):
@@ -279,8 +239,8 @@ class ReconciliationIn(Schema):
 class ReconciliationOut(Schema):
     id: int
     period: str
-    party_a: str
-    party_b: str
+    party_a: str = Field(alias="party_a.code")
+    party_b: str = Field(alias="party_b.code")
     a_for_b: Decimal
     b_for_a: Decimal
     deviation: Decimal
@@ -292,29 +252,22 @@ class ReconciliationOut(Schema):
     approved_b_at: datetime | None
     locked: bool
 
+    @staticmethod
+    def resolve_payer(r: Reconciliation) -> str | None:
+        return r.payer.code if r.payer else None
 
-def _rec_out(r: Reconciliation) -> dict[str, Any]:
-    payee = r.payee
-    return {
-        "id": r.pk,
-        "period": r.period,
-        "party_a": r.party_a.code,
-        "party_b": r.party_b.code,
-        "a_for_b": r.a_for_b,
-        "b_for_a": r.b_for_a,
-        "deviation": r.deviation,
-        "threshold": r.threshold,
-        "equalisation": r.equalisation,
-        "payer": r.payer.code if r.payer else None,
-        "payee": payee.code if payee else None,
-        "approved_a_at": r.approved_a_at,
-        "approved_b_at": r.approved_b_at,
-        "locked": r.locked_at is not None,
-    }
+    @staticmethod
+    def resolve_payee(r: Reconciliation) -> str | None:
+        payee = r.payee
+        return payee.code if payee else None
+
+    @staticmethod
+    def resolve_locked(r: Reconciliation) -> bool:
+        return r.locked_at is not None
 
 
 class BalanceOut(Schema):
-    party: str
+    party: str = Field(alias="party.code")
     sent: int
     received: int
     max_sent: int | None
@@ -330,7 +283,7 @@ class IdOut(Schema):
 
 @router.get("/assignments", response=list[AssignmentOut])
 def list_assignments(request: HttpRequest) -> Any:
-    return [_out(a) for a in selectors.assignment_list(user=_user(request))]
+    return selectors.assignment_list(user=_user(request))
 
 
 @router.post("/assignments", response={201: AssignmentDetailOut})
@@ -344,12 +297,12 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
         person_alias=payload.person_alias,
         summary=payload.summary,
     )
-    return Status(201, _detail(assignment))
+    return Status(201, assignment)
 
 
 @router.get("/assignments/{pk}", response=AssignmentDetailOut)
 def get_assignment(request: HttpRequest, pk: int) -> Any:
-    return _detail(_assignment(request, pk))
+    return _assignment(request, pk)
 
 
 @router.post("/assignments/{pk}/transitions", response=AssignmentDetailOut)
@@ -360,7 +313,7 @@ def transition(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
         action=payload.action,
         reason=payload.reason,
     )
-    return _detail(assignment)
+    return assignment
 
 
 @router.post("/assignments/{pk}/preconditions", response={201: IdOut})
@@ -444,7 +397,7 @@ def list_interventions(request: HttpRequest, pk: int) -> Any:
     plan = getattr(assignment, "plan", None)
     if plan is None:
         return []
-    return [_intervention_out(i) for i in plan.interventions.select_related("catalogue_item")]
+    return list(plan.interventions.select_related("catalogue_item"))
 
 
 @router.post("/assignments/{pk}/interventions", response={201: InterventionOut})
@@ -468,7 +421,7 @@ def add_intervention(request: HttpRequest, pk: int, payload: InterventionIn) -> 
         catalogue_item=item,
         description=payload.description,
     )
-    return Status(201, _intervention_out(intervention))
+    return Status(201, intervention)
 
 
 @router.post("/interventions/{pk}/decline", response=InterventionOut)
@@ -480,13 +433,13 @@ def decline_intervention(request: HttpRequest, pk: int, payload: TextIn) -> Any:
     intervention = services.intervention_decline_not_offered(
         actor=request.user, intervention=intervention, reason=payload.text
     )
-    return _intervention_out(intervention)
+    return intervention
 
 
 @router.get("/assignments/{pk}/costs", response=list[CostOut])
 def list_costs(request: HttpRequest, pk: int) -> Any:
     assignment = _assignment(request, pk)
-    return [_cost_out(c) for c in selectors.ledger(user=request.user, assignment=assignment)]
+    return selectors.ledger(user=request.user, assignment=assignment)
 
 
 @router.post("/assignments/{pk}/costs", response={201: CostOut})
@@ -505,7 +458,7 @@ def book_cost(request: HttpRequest, pk: int, payload: CostIn) -> Any:
         amount=payload.amount,
         note=payload.note,
     )
-    return Status(201, _cost_out(entry))
+    return Status(201, entry)
 
 
 @router.post("/assignments/{pk}/followups", response={201: IdOut})
@@ -519,24 +472,13 @@ def record_followup(request: HttpRequest, pk: int, payload: DefectorFollowUpIn) 
 @router.get("/agreements/{pk}/balance", response=list[BalanceOut])
 def balance(request: HttpRequest, pk: int) -> Any:
     agreement = _agreement(request, pk)
-    return [
-        {
-            "party": row.party.code,
-            "sent": row.sent,
-            "received": row.received,
-            "max_sent": row.max_sent,
-            "max_received": row.max_received,
-        }
-        for row in selectors.balance_for(agreement)
-    ]
+    return selectors.balance_for(agreement)
 
 
 @router.get("/agreements/{pk}/reconciliations", response=list[ReconciliationOut])
 def list_reconciliations(request: HttpRequest, pk: int) -> Any:
     agreement = _agreement(request, pk)
-    return [
-        _rec_out(r) for r in selectors.reconciliation_list(user=request.user, agreement=agreement)
-    ]
+    return selectors.reconciliation_list(user=request.user, agreement=agreement)
 
 
 @router.post("/agreements/{pk}/reconciliations", response=ReconciliationOut)
@@ -552,7 +494,7 @@ def compute_reconciliation(request: HttpRequest, pk: int, payload: Reconciliatio
         period=period,
         other_party=_organisation("other_party", payload.other_party),
     )
-    return _rec_out(reconciliation)
+    return reconciliation
 
 
 def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
@@ -564,7 +506,7 @@ def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
 
 @router.get("/reconciliations/{pk}", response=ReconciliationOut)
 def get_reconciliation(request: HttpRequest, pk: int) -> Any:
-    return _rec_out(_reconciliation(request, pk))
+    return _reconciliation(request, pk)
 
 
 @router.post("/reconciliations/{pk}/approve", response=ReconciliationOut)
@@ -572,7 +514,7 @@ def approve_reconciliation(request: HttpRequest, pk: int) -> Any:
     reconciliation = services.reconciliation_approve(
         actor=request.user, reconciliation=_reconciliation(request, pk)
     )
-    return _rec_out(reconciliation)
+    return reconciliation
 
 
 @router.get("/agreements/{pk}/evaluation.pdf")

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet, Sum
 from samverkan.agreements.models import Agreement
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record
-from samverkan.defectors import access, rules
+from samverkan.defectors import access, rules, services
 from samverkan.defectors.models import (
     Assignment,
     ChildrenTask,
@@ -40,12 +40,8 @@ def assignment_list(*, user: Any) -> QuerySet[Assignment]:
 def assignment_get(*, user: Any, pk: int, audit: bool = True) -> Assignment:
     assignment = assignment_list(user=user).get(pk=pk)
     if audit:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            record_type="defectors.Assignment",
-            record_id=assignment.pk,
-            controller=assignment.home_municipality.code,
+        services.audit(
+            user, AuditAction.VIEW, assignment, controller=assignment.home_municipality.code
         )
     return assignment
 

@@ -117,7 +117,7 @@ def _require_party(actor: Any, agreement: Any, message: str) -> Organisation:
     return own
 
 
-def _audit(
+def audit(
     actor: Any,
     action: str,
     record: Any,
@@ -126,6 +126,7 @@ def _audit(
     reason: str = "",
     detail: dict | None = None,
 ) -> None:
+    """The audit entry for a defector record (`defectors.<Model>`), the actor's act on it."""
     audit_record(
         actor=actor,
         action=action,
@@ -142,7 +143,7 @@ def _record(model: type[R], *, actor: Any, assignment: Assignment, **fields: Any
     record = model.objects.create(  # type: ignore[attr-defined]
         assignment=assignment, recorded_by=actor, recorded_at=timezone.now(), **fields
     )
-    _audit(actor, AuditAction.CREATE, record, controller=assignment.home_municipality.code)
+    audit(actor, AuditAction.CREATE, record, controller=assignment.home_municipality.code)
     return record
 
 
@@ -273,7 +274,7 @@ def assignment_create(
         to_state=rules.State.DRAFT,
         at=now,
     )
-    _audit(actor, AuditAction.CREATE, assignment, controller=home.code)
+    audit(actor, AuditAction.CREATE, assignment, controller=home.code)
     return assignment
 
 
@@ -306,7 +307,7 @@ def _transition(
         reason=reason.strip(),
     )
     assignment.refresh_from_db()
-    _audit(
+    audit(
         actor,
         AuditAction.CHANGE,
         assignment,
@@ -400,11 +401,10 @@ def assignment_request(*, actor: Any, assignment: Assignment) -> Assignment:
     assignment = _transition(actor=actor, assignment=assignment, target=rules.State.REQUESTED)
     legal = assignment.preconditions.get(kind=rules.PreconditionKind.LEGAL_BASIS)
     basis_label = str(rules.LEGAL_BASIS_LABELS[rules.LegalBasis(legal.legal_basis)])
-    audit_record(
-        actor=actor,
-        action=AuditAction.DISCLOSE,
-        record_type="defectors.Assignment",
-        record_id=assignment.pk,
+    audit(
+        actor,
+        AuditAction.DISCLOSE,
+        assignment,
         controller=assignment.home_municipality.code,
         reason=_("Utlämnande till mottagande kommun (%(to)s) med stöd av: %(basis)s")
         % {"to": assignment.receiving_municipality.name, "basis": basis_label},
@@ -532,7 +532,7 @@ def precondition_confirm(
     confirmation.note = note
     confirmation.recorded_at = timezone.now()
     confirmation.save()
-    _audit(
+    audit(
         actor,
         AuditAction.CHANGE if existing else AuditAction.CREATE,
         confirmation,
@@ -576,7 +576,7 @@ def threat_assessment_record(
         assignment.home_handler = handling.central_organisation or assignment.home_municipality
         assignment.home_unit = handling.central_unit
         assignment.save(update_fields=["handled_centrally", "home_handler", "home_unit"])
-    _audit(
+    audit(
         actor,
         AuditAction.CREATE,
         threat,
@@ -598,7 +598,7 @@ def children_task_create(*, actor: Any, assignment: Assignment, description: str
         created_at=timezone.now(),
         created_by=actor,
     )
-    _audit(actor, AuditAction.CREATE, task, controller=assignment.home_municipality.code)
+    audit(actor, AuditAction.CREATE, task, controller=assignment.home_municipality.code)
     return task
 
 
@@ -613,7 +613,7 @@ def children_task_close(*, actor: Any, task: ChildrenTask, resolution: str) -> C
     if updated != 1:
         raise Conflict(_("Uppgiften är redan stängd."))
     task.refresh_from_db()
-    _audit(actor, AuditAction.CHANGE, task, controller=task.assignment.home_municipality.code)
+    audit(actor, AuditAction.CHANGE, task, controller=task.assignment.home_municipality.code)
     return task
 
 
@@ -662,7 +662,7 @@ def plan_decide(
     plan.decided_by = actor
     plan.goals = goals
     plan.save()
-    _audit(actor, AuditAction.CHANGE, plan, controller=assignment.home_municipality.code)
+    audit(actor, AuditAction.CHANGE, plan, controller=assignment.home_municipality.code)
     return plan
 
 
@@ -699,7 +699,7 @@ def plan_intervention_add(
     intervention = PlannedIntervention.objects.create(
         plan=plan, kind=kind.value, catalogue_item=catalogue_item, description=description.strip()
     )
-    _audit(actor, AuditAction.CREATE, intervention, controller=assignment.home_municipality.code)
+    audit(actor, AuditAction.CREATE, intervention, controller=assignment.home_municipality.code)
     return intervention
 
 
@@ -722,7 +722,7 @@ def intervention_decline_not_offered(
     if updated != 1:
         raise Conflict(_("Insatsen har redan påbörjats eller avböjts."))
     intervention.refresh_from_db()
-    _audit(actor, AuditAction.CHANGE, intervention, controller=assignment.home_municipality.code)
+    audit(actor, AuditAction.CHANGE, intervention, controller=assignment.home_municipality.code)
     return intervention
 
 
@@ -742,7 +742,7 @@ def intervention_set_status(
         raise InvalidInput("status", _("Ogiltig status."))
     intervention.status = status
     intervention.save(update_fields=["status"])
-    _audit(actor, AuditAction.CHANGE, intervention, controller=assignment.home_municipality.code)
+    audit(actor, AuditAction.CHANGE, intervention, controller=assignment.home_municipality.code)
     return intervention
 
 
@@ -840,7 +840,7 @@ def cost_book(
         _check_document(document)
         entry.document = document  # type: ignore[assignment]
     entry.save()
-    _audit(
+    audit(
         actor,
         AuditAction.CREATE,
         entry,
@@ -952,7 +952,7 @@ def reconciliation_compute(
             % {"period": period.label}
         )
     reconciliation = _recompute(reconciliation)
-    _audit(
+    audit(
         actor,
         AuditAction.CREATE if created else AuditAction.CHANGE,
         reconciliation,
@@ -993,7 +993,7 @@ def reconciliation_approve(*, actor: Any, reconciliation: Reconciliation) -> Rec
         approved_b_at__isnull=False,
     ).update(locked_at=now)
     reconciliation.refresh_from_db()
-    _audit(
+    audit(
         actor,
         AuditAction.CHANGE,
         reconciliation,
@@ -1047,9 +1047,7 @@ def lesson_save(*, actor: Any, agreement: Any, text: str) -> EvaluationLesson:
         party=own,
         defaults={"text": text.strip(), "updated_by": actor, "updated_at": timezone.now()},
     )
-    _audit(
-        actor, AuditAction.CREATE if created else AuditAction.CHANGE, lesson, controller=own.code
-    )
+    audit(actor, AuditAction.CREATE if created else AuditAction.CHANGE, lesson, controller=own.code)
     return lesson
 
 
@@ -1073,7 +1071,7 @@ def catalogue_item_save(
         code=code.strip(),
         defaults={"name": name.strip(), "is_active": is_active, "order": order},
     )
-    _audit(actor, AuditAction.CREATE if created else AuditAction.CHANGE, item, controller=own.code)
+    audit(actor, AuditAction.CREATE if created else AuditAction.CHANGE, item, controller=own.code)
     return item
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -124,13 +125,7 @@ def test_expired_without_renewal():
 
 
 def test_notice_cannot_outlast_a_term_that_ends_without_renewal():
-    terms = Terms(
-        start_date=date(2024, 2, 1),
-        end_date=date(2024, 12, 31),
-        renewal_months=12,
-        max_renewals=1,
-        notice_months=3,
-    )
+    terms = replace(SINGLE_ENTRY, max_renewals=1)
     notice = facts(terms, notice=date(2025, 11, 1))
     status = status_on(notice, date(2025, 11, 2))
     assert (status.reason, status.last_day) == (Reason.NOTICE_GIVEN, date(2025, 12, 31))

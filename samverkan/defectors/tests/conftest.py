@@ -165,6 +165,16 @@ def accepted(
     return services.assignment_accept(actor=receiver, assignment=assignment)
 
 
+def catalogue_intervention(actor: Any, assignment: Any, code: str) -> Any:
+    """Add the agreement's catalogue intervention `code` to the assignment's plan."""
+    return services.plan_intervention_add(
+        actor=actor,
+        assignment=assignment,
+        kind=rules.InterventionKind.CATALOGUE,
+        catalogue_item=assignment.agreement.defector_catalogue.get(code=code),
+    )
+
+
 def reconcile(actor: Any, agreement: Any, other_party: Any, period: Any = None) -> Any:
     """The actor's party's reconciliation with `other_party` for 2024-H1 (or `period`)."""
     return services.reconciliation_compute(

@@ -7,7 +7,16 @@ from pypdf import PdfReader
 from samverkan.core.testing.api import error_text
 from samverkan.defectors import rules, services
 
-from .conftest import GOTHENBURG, STOCKHOLM, accepted, book, confirm_all, draft, reconcile
+from .conftest import (
+    GOTHENBURG,
+    STOCKHOLM,
+    accepted,
+    book,
+    catalogue_intervention,
+    confirm_all,
+    draft,
+    reconcile,
+)
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/defectors"
@@ -124,13 +133,7 @@ def test_evaluation_report_pdf(agreement, stockholm, gothenburg, org, logged_in_
     services.assignment_activate(
         actor=stockholm, assignment=assignment, started_on=date(2024, 1, 20)
     )
-    item = agreement.defector_catalogue.get(code="kriminalitet_som_livsstil")
-    intervention = services.plan_intervention_add(
-        actor=stockholm,
-        assignment=assignment,
-        kind=rules.InterventionKind.CATALOGUE,
-        catalogue_item=item,
-    )
+    intervention = catalogue_intervention(stockholm, assignment, "kriminalitet_som_livsstil")
     book(gothenburg, assignment, intervention, "25000.00")
     services.followup_record(
         actor=stockholm,

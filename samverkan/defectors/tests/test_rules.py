@@ -188,14 +188,21 @@ def test_correction_in_locked_period_goes_to_next_open_period():
 # --- reconciliation ---
 
 
-def test_reconciliation_with_equalisation():
-    result = rules.reconcile(
-        party_a="0180",
-        party_b="1480",
-        a_for_b=Decimal("100000.00"),
-        b_for_a=Decimal("60000.00"),
-        threshold=Decimal("5000"),
+def reconcile(
+    a_for_b: str, b_for_a: str, threshold: str, parties: tuple[str, str] = ("A", "B")
+) -> rules.Reconciled:
+    """`rules.reconcile` with the amounts written as the exact decimal strings they are."""
+    return rules.reconcile(
+        party_a=parties[0],
+        party_b=parties[1],
+        a_for_b=Decimal(a_for_b),
+        b_for_a=Decimal(b_for_a),
+        threshold=Decimal(threshold),
     )
+
+
+def test_reconciliation_with_equalisation():
+    result = reconcile("100000.00", "60000.00", "5000", parties=("0180", "1480"))
     assert result.total == Decimal("160000.00")
     assert result.equal_share == Decimal("80000.00")
     assert result.deviation == Decimal("20000.00")
@@ -206,13 +213,7 @@ def test_reconciliation_with_equalisation():
 
 
 def test_reconciliation_without_equalisation_under_threshold():
-    result = rules.reconcile(
-        party_a="0180",
-        party_b="1280",
-        a_for_b=Decimal("10000.00"),
-        b_for_a=Decimal("12000.00"),
-        threshold=Decimal("5000.00"),
-    )
+    result = reconcile("10000.00", "12000.00", "5000.00", parties=("0180", "1280"))
     assert result.deviation == Decimal("1000.00")
     assert not result.material
     assert result.equalisation == Decimal("0.00")
@@ -220,21 +221,9 @@ def test_reconciliation_without_equalisation_under_threshold():
 
 
 def test_threshold_boundary_equal_is_not_material_one_ore_more_is():
-    at = rules.reconcile(
-        party_a="A",
-        party_b="B",
-        a_for_b=Decimal("20000.00"),
-        b_for_a=Decimal("10000.00"),
-        threshold=Decimal("5000.00"),
-    )
+    at = reconcile("20000.00", "10000.00", "5000.00")
     assert at.deviation == Decimal("5000.00") and not at.material
-    above = rules.reconcile(
-        party_a="A",
-        party_b="B",
-        a_for_b=Decimal("20000.02"),
-        b_for_a=Decimal("10000.00"),
-        threshold=Decimal("5000.00"),
-    )
+    above = reconcile("20000.02", "10000.00", "5000.00")
     assert above.deviation == Decimal("5000.01") and above.material
     assert above.equalisation == Decimal("5000.01")
     assert (above.payer, above.payee) == ("B", "A")
@@ -305,47 +294,30 @@ PILOT = PilotCaps(
 )
 
 
+def cap_check(caps: PilotCaps, sent: int, received: int, on: date = DAY) -> rules.CapCheck:
+    """Stockholm sending to Malmö, which have sent and received so many assignments so far."""
+    return rules.pilot_cap_check(
+        caps=caps,
+        on=on,
+        home_name="Stockholm",
+        home_sent=sent,
+        receiving_name="Malmö",
+        receiving_received=received,
+    )
+
+
 def test_pilot_cap_allows_first_and_blocks_second():
-    first = rules.pilot_cap_check(
-        caps=PILOT,
-        on=DAY,
-        home_name="Stockholm",
-        home_sent=0,
-        receiving_name="Malmö",
-        receiving_received=0,
-    )
-    assert first.ok
-    second = rules.pilot_cap_check(
-        caps=PILOT,
-        on=DAY,
-        home_name="Stockholm",
-        home_sent=1,
-        receiving_name="Malmö",
-        receiving_received=1,
-    )
+    assert cap_check(PILOT, sent=0, received=0).ok
+    second = cap_check(PILOT, sent=1, received=1)
     assert not second.ok
     assert "Stockholm har redan skickat 1 uppdrag" in second.messages[0]
     assert "Malmö har redan tagit emot 1 uppdrag" in second.messages[1]
 
 
 def test_pilot_cap_configurable_and_only_during_pilot_term():
-    two = PilotCaps(enabled=True, max_sent=2, max_received=2)
-    assert rules.pilot_cap_check(
-        caps=two, on=DAY, home_name="S", home_sent=1, receiving_name="M", receiving_received=1
-    ).ok
-    after = rules.pilot_cap_check(
-        caps=PILOT,
-        on=date(2024, 1, 1),
-        home_name="S",
-        home_sent=5,
-        receiving_name="M",
-        receiving_received=5,
-    )
-    assert after.ok
-    off = PilotCaps(enabled=False)
-    assert rules.pilot_cap_check(
-        caps=off, on=DAY, home_name="S", home_sent=9, receiving_name="M", receiving_received=9
-    ).ok
+    assert cap_check(PilotCaps(enabled=True, max_sent=2, max_received=2), sent=1, received=1).ok
+    assert cap_check(PILOT, sent=5, received=5, on=date(2024, 1, 1)).ok
+    assert cap_check(PilotCaps(enabled=False), sent=9, received=9).ok
 
 
 def test_sek_formatting_is_swedish():

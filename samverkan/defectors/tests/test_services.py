@@ -13,6 +13,7 @@ from .conftest import (
     STOCKHOLM,
     accepted,
     book,
+    catalogue_intervention,
     confirm_all,
     draft,
     make_agreement,
@@ -195,13 +196,7 @@ def _plan(stockholm, gothenburg, agreement, org):
         actor=gothenburg, assignment=assignment, held_on=date(2024, 1, 12), participants="A, B"
     )
     services.plan_decide(actor=stockholm, assignment=assignment, decided_on=date(2024, 1, 15))
-    item = agreement.defector_catalogue.get(code="motivational_talks")
-    talks = services.plan_intervention_add(
-        actor=stockholm,
-        assignment=assignment,
-        kind=rules.InterventionKind.CATALOGUE,
-        catalogue_item=item,
-    )
+    talks = catalogue_intervention(stockholm, assignment, "motivational_talks")
     housing = services.plan_intervention_add(
         actor=stockholm, assignment=assignment, kind=rules.InterventionKind.HOUSING
     )
@@ -277,13 +272,7 @@ def _two_way(stockholm, gothenburg, agreement, org, a_costs, b_costs):
     services.consultation_record(
         actor=stockholm, assignment=g_to_s, held_on=date(2024, 1, 12), participants="A, B"
     )
-    item = agreement.defector_catalogue.get(code="crisis_support")
-    talks_s = services.plan_intervention_add(
-        actor=gothenburg,
-        assignment=g_to_s,
-        kind=rules.InterventionKind.CATALOGUE,
-        catalogue_item=item,
-    )
+    talks_s = catalogue_intervention(gothenburg, g_to_s, "crisis_support")
     for amount in a_costs:  # Göteborg (1480) carried for Stockholm
         services.cost_book(
             actor=gothenburg,

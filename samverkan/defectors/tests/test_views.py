@@ -1,9 +1,9 @@
 import pytest
 
-from samverkan.defectors import rules, services
+from samverkan.defectors import rules
 from samverkan.defectors.models import Assignment, PreconditionConfirmation
 
-from .conftest import GOTHENBURG, accepted, draft, prepared
+from .conftest import GOTHENBURG, accepted, catalogue_intervention, draft, prepared
 
 pytestmark = pytest.mark.django_db
 
@@ -149,13 +149,7 @@ def test_request_awaiting_answer_on_receiving_start_page(
 
 def test_cost_with_comma_amount_and_ledger(agreement, stockholm, gothenburg, org, logged_in_client):
     assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
-    item = agreement.defector_catalogue.get(code="crisis_support")
-    intervention = services.plan_intervention_add(
-        actor=stockholm,
-        assignment=assignment,
-        kind=rules.InterventionKind.CATALOGUE,
-        catalogue_item=item,
-    )
+    intervention = catalogue_intervention(stockholm, assignment, "crisis_support")
     client = logged_in_client(gothenburg)
     bad = client.post(
         f"/avhoppare/{assignment.pk}/kostnad/",

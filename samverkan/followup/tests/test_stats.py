@@ -147,32 +147,28 @@ def test_duration_text() -> None:
 # --- periods ------------------------------------------------------------------------
 
 
-def test_periods_and_swedish_labels() -> None:
-    week = period_containing("week", date(2026, 11, 25))
-    assert (week.first, week.last, week.label) == (
-        date(2026, 11, 23),
-        date(2026, 11, 29),
-        "Vecka 48 2026",
-    )
-    month = period_containing("month", date(2026, 2, 10))
-    assert (month.last, month.label) == (date(2026, 2, 28), "Februari 2026")
-    term = period_containing("term", date(2026, 9, 1))
-    assert (term.first, term.last, term.label) == (
-        date(2026, 7, 1),
-        date(2026, 12, 31),
-        "Höstterminen 2026",
-    )
-    quarter = period_containing("quarter", date(2026, 5, 5))
-    assert (quarter.first, quarter.last, quarter.label) == (
-        date(2026, 4, 1),
-        date(2026, 6, 30),
-        "Kvartal 2 2026",
-    )
-    assert period_containing("year", date(2026, 5, 5)).label == "År 2026"
+@pytest.mark.parametrize(
+    ("kind", "day", "first", "last", "label"),
+    [
+        ("week", date(2026, 11, 25), date(2026, 11, 23), date(2026, 11, 29), "Vecka 48 2026"),
+        ("month", date(2026, 2, 10), date(2026, 2, 1), date(2026, 2, 28), "Februari 2026"),
+        ("term", date(2026, 9, 1), date(2026, 7, 1), date(2026, 12, 31), "Höstterminen 2026"),
+        ("quarter", date(2026, 5, 5), date(2026, 4, 1), date(2026, 6, 30), "Kvartal 2 2026"),
+        ("year", date(2026, 5, 5), date(2026, 1, 1), date(2026, 12, 31), "År 2026"),
+    ],
+)
+def test_period_containing_a_day_with_its_swedish_label(
+    kind: str, day: date, first: date, last: date, label: str
+) -> None:
+    period = period_containing(kind, day)
+    assert (period.first, period.last, period.label) == (first, last, label)
+
+
+def test_custom_periods_and_shifting() -> None:
     assert custom_period(date(2026, 1, 2), date(2026, 1, 5)).label == (
         "2 januari 2026 – 5 januari 2026"
     )
-    assert shift(month, -1).label == "Januari 2026"
-    assert shift(week, 1).first == date(2026, 11, 30)
+    assert shift(period_containing("month", date(2026, 2, 10)), -1).label == "Januari 2026"
+    assert shift(period_containing("week", date(2026, 11, 25)), 1).first == date(2026, 11, 30)
     with pytest.raises(InvalidPeriod):
         custom_period(date(2026, 1, 5), date(2026, 1, 2))
