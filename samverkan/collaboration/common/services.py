@@ -63,15 +63,17 @@ def create_audited(
     return record
 
 
-def check_titled_period(
+def titled_period_fields(
     actor: Any, district: Organisation, title: str, start: date, end: date, *, what: str
-) -> None:
-    """A district's titled record covering a period (a situational picture, an action plan).
+) -> dict[str, Any]:
+    """The checked, cleaned fields of a district's titled record covering a period (a
+    situational picture, an action plan), for `create_audited`.
 
     Without an actor the demo and the data loaders create it; a person must coordinate."""
     if actor is not None:
         require_coordinator(actor, district.pk)
     check_period(title, start, end, what=what)
+    return {"district": district, "title": title.strip(), "period_start": start, "period_end": end}
 
 
 def today() -> date:

@@ -23,9 +23,9 @@ from samverkan.collaboration.access import (
 )
 from samverkan.collaboration.common.services import (
     audit,
-    check_titled_period,
     create_audited,
     guard_text,
+    titled_period_fields,
 )
 from samverkan.collaboration.models import (
     ActionPlan,
@@ -50,15 +50,14 @@ def situational_picture_create(
     period_start: date,
     period_end: date,
 ) -> SituationalPicture:
-    check_titled_period(actor, district, title, period_start, period_end, what="Periodens")
+    period = titled_period_fields(
+        actor, district, title, period_start, period_end, what="Periodens"
+    )
     return create_audited(
         actor,
         SituationalPicture,
         district,
-        district=district,
-        title=title.strip(),
-        period_start=period_start,
-        period_end=period_end,
+        **period,
         figures=inflow_figures(district, period_start, period_end),
         computed_at=timezone.now(),
         created_by=actor,
@@ -108,15 +107,12 @@ def action_plan_create(
     period_end: date,
     situational_picture: SituationalPicture | None = None,
 ) -> ActionPlan:
-    check_titled_period(actor, district, title, period_start, period_end, what="Planens")
+    period = titled_period_fields(actor, district, title, period_start, period_end, what="Planens")
     return create_audited(
         actor,
         ActionPlan,
         district,
-        district=district,
-        title=title.strip(),
-        period_start=period_start,
-        period_end=period_end,
+        **period,
         situational_picture=situational_picture,
     )
 
