@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.model_fields import organisation_fk
 
 
 class PartyScopedQuerySet(models.QuerySet):
@@ -73,18 +74,8 @@ class Function(models.TextChoices):
 class CoLocation(models.Model):
     """A social worker stationed at a police office on weekdays (*socialsekreterare hos polis*)."""
 
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisens kontor"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("stadsdelsområde"))
+    police_unit = organisation_fk(_("polisens kontor"))
     social_worker = models.CharField(_("socialsekreterare"), max_length=200)
     weekdays = models.JSONField(
         _("veckodagar"), default=list, help_text=_("0 = måndag … 4 = fredag.")
@@ -121,12 +112,8 @@ class ReportFollowed(models.TextChoices):
 class AnonymousConsultation(models.Model):
     """Advice to the police before a concern report, without personal data."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
+    police_unit = organisation_fk()
     held_on = models.DateField(_("datum"))
     question_type = models.CharField(_("typ av fråga"), max_length=30, choices=QuestionType.choices)
     question = models.TextField(_("frågan (utan personuppgifter)"))
@@ -157,12 +144,8 @@ class AnonymousConsultation(models.Model):
 class Training(models.Model):
     """Training given to police trainees (*aspiranter*) about social services."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
+    police_unit = organisation_fk()
     held_on = models.DateField(_("datum"))
     topic = models.CharField(_("ämne"), max_length=300)
     participants = models.PositiveIntegerField(_("antal deltagare"))
@@ -192,12 +175,7 @@ class ForumKind(models.TextChoices):
 class Forum(models.Model):
     """A standing collaboration group (*samverkansforum*)."""
 
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("sammankallande stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("sammankallande stadsdelsområde"))
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("slag"), max_length=30, choices=ForumKind.choices)
     required_per_term = models.PositiveSmallIntegerField(_("möten per termin (krav)"))
@@ -266,9 +244,7 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     function = models.CharField(_("funktion"), max_length=40, choices=Function.choices)
-    organisation = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk(optional=True)
 
     class Meta:
         verbose_name = _("närvaro")
@@ -294,12 +270,7 @@ class MeetingDecision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("beslut"))
-    owner = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarig organisation"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = organisation_fk(_("ansvarig organisation"))
     owner_function = models.CharField(
         _("ansvarig funktion"), max_length=40, choices=Function.choices, blank=True
     )
@@ -350,18 +321,8 @@ class SeriousTalk(models.Model):
     Personal data: on the child's record in the district's responsibility.
     """
 
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarigt stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisen"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("ansvarigt stadsdelsområde"))
+    police_unit = organisation_fk(_("polisen"))
     held_on = models.DateField(_("datum"))
     person_id = models.CharField(_("personnummer"), max_length=12)
     guardians_present = models.BooleanField(_("vårdnadshavare deltog"), default=True)
@@ -390,9 +351,7 @@ class SeriousTalk(models.Model):
 class SituationalPicture(models.Model):
     """Inflow of concern reports per district and period (*lägesbild*), plus the parties' text."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
     title = models.CharField(_("rubrik"), max_length=200)
     period_start = models.DateField(_("period från"))
     period_end = models.DateField(_("period till och med"))
@@ -417,9 +376,7 @@ class PictureContribution(models.Model):
     picture = models.ForeignKey(
         SituationalPicture, on_delete=models.CASCADE, related_name="contributions"
     )
-    organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk()
     text = models.TextField(_("text"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -438,9 +395,7 @@ class ActionPlanQuerySet(PartyScopedQuerySet):
 
 
 class ActionPlan(models.Model):
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
     situational_picture = models.ForeignKey(
         SituationalPicture,
         verbose_name=_("lägesbild"),
@@ -483,12 +438,7 @@ class ActivityStatus(models.TextChoices):
 class Activity(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="activities")
     title = models.CharField(_("aktivitet"), max_length=300)
-    owner = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarig aktör"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = organisation_fk(_("ansvarig aktör"))
     target_group = models.CharField(_("målgrupp"), max_length=40, choices=TargetGroup.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
@@ -546,9 +496,7 @@ class IndicatorKind(models.TextChoices):
 class Indicator(models.Model):
     """A measured result of collaboration, defined per forum or per agreement."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("beräkning"), max_length=40, choices=IndicatorKind.choices)
     forum = models.ForeignKey(

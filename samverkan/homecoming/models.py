@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.model_fields import organisation_fk
 from samverkan.homecoming import rules
 
 
@@ -66,26 +67,9 @@ class HomecomingPlanQuerySet(models.QuerySet):
 
 
 class HomecomingPlan(models.Model):
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarigt stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisen"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    school = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("skola"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("ansvarigt stadsdelsområde"))
+    police_unit = organisation_fk(_("polisen"))
+    school = organisation_fk(_("skola"), optional=True)
     person_id = models.CharField(_("personnummer"), max_length=12)
     birth_date = models.DateField(_("födelsedatum"))
     name = models.CharField(_("namn"), max_length=200)
@@ -134,12 +118,7 @@ class HomecomingAction(models.Model):
     """An agreed action of one party (social services, police, school) with an owner and a date."""
 
     plan = models.ForeignKey(HomecomingPlan, on_delete=models.CASCADE, related_name="actions")
-    party = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("part"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    party = organisation_fk(_("part"))
     text = models.TextField(_("åtgärd"))
     owner_name = models.CharField(_("ansvarig"), max_length=200)
     due_date = models.DateField(_("klar senast"))
@@ -162,12 +141,7 @@ class HomecomingAction(models.Model):
 
 class HomecomingContact(models.Model):
     plan = models.ForeignKey(HomecomingPlan, on_delete=models.CASCADE, related_name="contacts")
-    organisation = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = organisation_fk(_("organisation"))
     name = models.CharField(_("namn"), max_length=200)
     title = models.CharField(_("funktion"), max_length=200)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.model_fields import organisation_fk
 
 
 class RoutineTopic(models.TextChoices):
@@ -58,12 +59,7 @@ class RoutineQuerySet(models.QuerySet):
 
 
 class Routine(models.Model):
-    owner = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ägare"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = organisation_fk(_("ägare"))
     kind = models.CharField(
         _("slag"), max_length=20, choices=RoutineKind.choices, default=RoutineKind.ROUTINE
     )
