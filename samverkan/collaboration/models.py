@@ -10,46 +10,32 @@ of an action plan's activities. See `access.py`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.core.model_fields import organisation_fk
+from samverkan.core.models import ScopedQuerySet
+from samverkan.core.shared_scope import SharedScopedQuerySet
 
 
-class PartyScopedQuerySet(models.QuerySet):
-    """Records a user's organisation convenes (`district`) or takes part in (`party_path`)."""
+class DistrictScoped(SharedScopedQuerySet):
+    """Records that `visible_to` shows to the keeping district's users only."""
 
-    party_path: str = ""
-
-    def visible_to(self, user: Any) -> PartyScopedQuerySet:
-        ids = responsible_organisation_ids(user)
-        if not ids:
-            return self.none()
-        condition = Q(district_id__in=ids)
-        if self.party_path:
-            condition |= Q(**{f"{self.party_path}__in": ids})
-        return self.filter(condition).distinct()
+    scope_paths = ("district_id",)
 
 
-class PoliceUnitScoped(PartyScopedQuerySet):
-    party_path = "police_unit_id"
+class PoliceUnitScoped(SharedScopedQuerySet):
+    scope_paths = ("district_id", "police_unit_id")
 
 
-class ForumQuerySet(PartyScopedQuerySet):
-    party_path = "parties__id"
+class ForumQuerySet(SharedScopedQuerySet):
+    scope_paths = ("district_id", "parties__id")
 
 
-class MeetingQuerySet(PartyScopedQuerySet):
-    def visible_to(self, user: Any) -> MeetingQuerySet:
-        ids = responsible_organisation_ids(user)
-        if not ids:
-            return self.none()
-        return self.filter(Q(forum__district_id__in=ids) | Q(forum__parties__id__in=ids)).distinct()
+class MeetingQuerySet(SharedScopedQuerySet):
+    scope_paths = ("forum__district_id", "forum__parties__id")
 
 
 class Function(models.TextChoices):
@@ -308,11 +294,10 @@ class DecisionFollowUp(models.Model):
 # --- serious talks -------------------------------------------------------------------
 
 
-class SeriousTalkQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> SeriousTalkQuerySet:
-        """Only the district responsible for the child's record (the controller)."""
-        ids = responsible_organisation_ids(user)
-        return self.filter(district_id__in=ids) if ids else self.none()
+class SeriousTalkQuerySet(ScopedQuerySet):
+    """Only the district responsible for the child's record (the controller)."""
+
+    scope_field = "district_id"
 
 
 class SeriousTalk(models.Model):
@@ -361,7 +346,7 @@ class SituationalPicture(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = PartyScopedQuerySet.as_manager()
+    objects = DistrictScoped.as_manager()
 
     class Meta:
         verbose_name = _("lägesbild")
@@ -390,8 +375,8 @@ class PictureContribution(models.Model):
         return f"{self.organisation.name}: {self.text[:40]}"
 
 
-class ActionPlanQuerySet(PartyScopedQuerySet):
-    party_path = "activities__owner_id"
+class ActionPlanQuerySet(SharedScopedQuerySet):
+    scope_paths = ("district_id", "activities__owner_id")
 
 
 class ActionPlan(models.Model):
@@ -509,7 +494,7 @@ class Indicator(models.Model):
     higher_is_better = models.BooleanField(_("högre är bättre"), default=True)
     description = models.TextField(_("beskrivning"), blank=True)
 
-    objects = PartyScopedQuerySet.as_manager()
+    objects = DistrictScoped.as_manager()
 
     class Meta:
         verbose_name = _("indikator")

@@ -16,11 +16,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.core.model_fields import organisation_fk
+from samverkan.core.shared_scope import SharedScopedQuerySet
 
 
 class RoutineTopic(models.TextChoices):
@@ -43,19 +42,16 @@ class RoutineKind(models.TextChoices):
     SUPPORT_MATERIAL = "support_material", _("Stödmaterial")
 
 
-class RoutineQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> RoutineQuerySet:
-        """The owner, the parties it applies to, and the parties of its forums and agreements."""
-        ids = responsible_organisation_ids(user)
-        if not ids:
-            return self.none()
-        return self.filter(
-            Q(owner_id__in=ids)
-            | Q(parties__id__in=ids)
-            | Q(forums__district_id__in=ids)
-            | Q(forums__parties__id__in=ids)
-            | Q(agreements__parties__organisation_id__in=ids)
-        ).distinct()
+class RoutineQuerySet(SharedScopedQuerySet):
+    """The owner, the parties it applies to, and the parties of its forums and agreements."""
+
+    scope_paths = (
+        "owner_id",
+        "parties__id",
+        "forums__district_id",
+        "forums__parties__id",
+        "agreements__parties__organisation_id",
+    )
 
 
 class Routine(models.Model):
