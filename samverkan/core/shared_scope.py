@@ -8,29 +8,37 @@ user's organisation may stand at any of several places.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Iterable
+from typing import Any, Self, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from samverkan.accounts.access import responsible_organisation_ids
 
+QS = TypeVar("QS", bound=QuerySet[Any])
 
-class SharedScopedQuerySet(models.QuerySet):
-    """Records where one of the user's organisations stands at any of `scope_paths`
-    (paths to an organisation's id, such as `"district_id"` or `"parties__id"`).
+
+def shared_with(queryset: QS, user: Any, paths: Iterable[str]) -> QS:
+    """The records of `queryset` where one of the user's organisations stands at any of
+    `paths` (paths to an organisation's id, such as `"district_id"` or `"parties__id"`).
 
     Distinct: a path through a many-valued relation would otherwise repeat a record
     once per matching party.
     """
+    ids = responsible_organisation_ids(user)
+    if not ids:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__in": ids})
+    return queryset.filter(condition).distinct()
+
+
+class SharedScopedQuerySet(models.QuerySet):
+    """A model's own `visible_to`: `shared_with` along its `scope_paths`."""
 
     scope_paths: tuple[str, ...] = ("district_id",)
 
     def visible_to(self, user: Any) -> Self:
-        ids = responsible_organisation_ids(user)
-        if not ids:
-            return self.none()
-        condition = Q()
-        for path in self.scope_paths:
-            condition |= Q(**{f"{path}__in": ids})
-        return self.filter(condition).distinct()
+        return shared_with(self, user, self.scope_paths)
