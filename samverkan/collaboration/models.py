@@ -10,12 +10,11 @@ of an action plan's activities. See `access.py`.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.model_fields import organisation_fk
+from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.core.models import ScopedQuerySet
 from samverkan.core.shared_scope import SharedScopedQuerySet
 
@@ -111,9 +110,7 @@ class AnonymousConsultation(models.Model):
         default=ReportFollowed.UNKNOWN,
     )
     report_filed_on = models.DateField(_("anmälan gjord den"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
 
     objects = PoliceUnitScoped.as_manager()
@@ -135,9 +132,7 @@ class Training(models.Model):
     held_on = models.DateField(_("datum"))
     topic = models.CharField(_("ämne"), max_length=300)
     participants = models.PositiveIntegerField(_("antal deltagare"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
 
     objects = PoliceUnitScoped.as_manager()
 
@@ -208,9 +203,7 @@ class Meeting(models.Model):
     )
     agenda = models.TextField(_("dagordning"), blank=True)
     minutes = models.TextField(_("protokoll"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     updated_at = models.DateTimeField(_("senast ändrat"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -315,9 +308,7 @@ class SeriousTalk(models.Model):
     police_officer = models.CharField(_("polis"), max_length=200)
     plan_agreed = models.BooleanField(_("plan upprättad"), default=False)
     follow_up = models.TextField(_("överenskommen uppföljning"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
 
     objects = SeriousTalkQuerySet.as_manager()
 
@@ -342,9 +333,7 @@ class SituationalPicture(models.Model):
     period_end = models.DateField(_("period till och med"))
     figures = models.JSONField(_("siffror"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("siffror beräknade"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
 
     objects = DistrictScoped.as_manager()
 
@@ -363,9 +352,7 @@ class PictureContribution(models.Model):
     )
     organisation = organisation_fk()
     text = models.TextField(_("text"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     at = models.DateTimeField(_("tid"), auto_now_add=True)
 
     class Meta:
@@ -443,9 +430,7 @@ class Activity(models.Model):
 class ProgressNote(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField(_("lägesrapport"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     at = models.DateTimeField(_("tid"))
 
     class Meta:
@@ -518,9 +503,7 @@ class IndicatorValue(models.Model):
     term = models.CharField(_("termin"), max_length=7, help_text=_("T.ex. 2026-HT."))
     value = models.DecimalField(_("värde"), max_digits=12, decimal_places=2)
     source = models.CharField(_("källa"), max_length=300)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    entered_by = user_fk(optional=True)
     entered_at = models.DateTimeField(_("registrerad"), auto_now=True)
 
     class Meta:

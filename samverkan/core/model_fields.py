@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from django.conf import settings
 from django.db import models
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from samverkan.accounts.models import User
     from samverkan.registry.models import Organisation
 
 
@@ -41,6 +43,37 @@ def organisation_fk(
     """
     return models.ForeignKey(
         "registry.Organisation",
+        verbose_name=verbose_name,
+        null=optional,
+        blank=optional,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+@overload
+def user_fk(
+    verbose_name: StrOrPromise | None = None, *, optional: Literal[False] = False
+) -> models.ForeignKey[User, User]: ...
+
+
+@overload
+def user_fk(
+    verbose_name: StrOrPromise | None = None, *, optional: Literal[True]
+) -> models.ForeignKey[User | None, User | None]: ...
+
+
+def user_fk(
+    verbose_name: StrOrPromise | None = None, *, optional: bool = False
+) -> models.ForeignKey[Any, Any]:
+    """A record's reference to the user who wrote it (its author, recorder or creator).
+
+    Protected: a user who wrote something is never deleted from under the record.
+    Optional where the system itself writes (demo and reference data). No reverse
+    accessor, as for organisations.
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         verbose_name=verbose_name,
         null=optional,
         blank=optional,

@@ -14,13 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
-from samverkan.core.model_fields import organisation_fk
+from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.homecoming import rules
 
 
@@ -92,9 +91,7 @@ class HomecomingPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.PLANNING
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
     created_at = models.DateTimeField(_("upprättad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
@@ -161,9 +158,7 @@ class HomecomingFollowUp(models.Model):
     plan = models.ForeignKey(HomecomingPlan, on_delete=models.CASCADE, related_name="follow_ups")
     held_on = models.DateField(_("datum"))
     text = models.TextField(_("uppföljning"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     at = models.DateTimeField(_("registrerad"), auto_now_add=True)
 
     class Meta:

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.model_fields import organisation_fk
+from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.core.shared_scope import SharedScopedQuerySet
 
 
@@ -105,9 +104,7 @@ class RoutineVersion(models.Model):
     title = models.CharField(_("rubrik"), max_length=300)
     body = models.TextField(_("text"))
     change_note = models.CharField(_("vad som ändrats"), max_length=500, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     created_at = models.DateTimeField(_("sparad"), auto_now_add=True)
 
     class Meta:
