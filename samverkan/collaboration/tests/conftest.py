@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +19,7 @@ from samverkan.collaboration.models import (
     Function,
     TargetGroup,
 )
+from samverkan.core.testing.json_requests import send_json
 from samverkan.intake.models import ConcernReport
 from samverkan.intake.school_reports import services as school_reports
 from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
@@ -37,9 +37,7 @@ def clock() -> Iterator[None]:
 
 def api_send(client: Any, path: str, payload: Any, method: str = "post") -> Any:
     """A JSON request to the collaboration API (`path` after /api/v1/collaboration)."""
-    return getattr(client, method)(
-        f"{API}{path}", data=json.dumps(payload), content_type="application/json"
-    )
+    return send_json(client, f"{API}{path}", payload, method)
 
 
 def page_after_refusal(client: Any, url: str, data: dict[str, Any]) -> str:
