@@ -90,6 +90,19 @@ def joint_record(payload: JointIn) -> dict[str, Any]:
     }
 
 
+def write_from_body(
+    request: HttpRequest,
+    roles: tuple[str, ...],
+    service: Callable[..., Any],
+    payload: Schema,
+    **ids: int,
+) -> CreatedOut:
+    """Call a write service as the signed-in user, the body's fields as its arguments (with
+    the ids from the path); answer with the written record's id."""
+    require_role(request, roles)
+    return CreatedOut(id=service(actor=request.user, **ids, **payload.dict()).pk)
+
+
 def record_joint(
     request: HttpRequest,
     payload: JointIn,

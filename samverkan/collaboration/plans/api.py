@@ -111,11 +111,9 @@ class ActivityUpdateIn(Schema):
 
 @router.post("/activities/{activity_id}", response=shared.CreatedOut)
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityUpdateIn) -> Any:
-    shared.require_role(request, access.PLAN_READERS)
-    activity = services.activity_update(
-        actor=request.user, activity_id=activity_id, **payload.dict()
+    return shared.write_from_body(
+        request, access.PLAN_READERS, services.activity_update, payload, activity_id=activity_id
     )
-    return shared.CreatedOut(id=activity.pk)
 
 
 class PeriodIn(Schema):
