@@ -23,7 +23,6 @@ from samverkan.collaboration.access import (
 )
 from samverkan.collaboration.common.services import (
     audit,
-    create_audited,
     guard_text,
     titled_period_fields,
 )
@@ -37,6 +36,7 @@ from samverkan.collaboration.models import (
     TargetGroup,
 )
 from samverkan.collaboration.plans.selectors import inflow_figures
+from samverkan.core.audited import create_audited
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.registry.models import Organisation
 
@@ -56,7 +56,7 @@ def situational_picture_create(
     return create_audited(
         actor,
         SituationalPicture,
-        district,
+        controller=district.code,
         **period,
         figures=inflow_figures(district, period_start, period_end),
         computed_at=timezone.now(),
@@ -89,7 +89,7 @@ def contribution_add(*, actor: Any, picture_id: int, text: str) -> PictureContri
     return create_audited(
         actor,
         PictureContribution,
-        picture.district,
+        controller=picture.district.code,
         picture=picture,
         organisation=actor.organisation,
         text=text.strip(),
@@ -111,7 +111,7 @@ def action_plan_create(
     return create_audited(
         actor,
         ActionPlan,
-        district,
+        controller=district.code,
         **period,
         situational_picture=situational_picture,
     )
@@ -145,7 +145,7 @@ def activity_add(
     return create_audited(
         actor,
         Activity,
-        plan.district,
+        controller=plan.district.code,
         detail={"owner": owner.code},
         plan=plan,
         title=title.strip(),
