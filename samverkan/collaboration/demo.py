@@ -283,27 +283,6 @@ def _meeting(
     return meeting
 
 
-def _farsta_forum(
-    name: str,
-    kind: str,
-    per_term: int,
-    functions: list[str],
-    *,
-    purpose: str,
-    parties: list[Organisation],
-) -> Forum:
-    forum = Forum.objects.create(
-        district=_org(FARSTA),
-        name=name,
-        kind=kind,
-        required_per_term=per_term,
-        required_functions=functions,
-        purpose=purpose,
-    )
-    forum.parties.set(parties)
-    return forum
-
-
 def _forums(actor: User) -> None:
     farsta, police = _org(FARSTA), _org(LPO_FARSTA)
     if Forum.objects.filter(name=CHILDREN_FORUM).exists():
@@ -311,15 +290,20 @@ def _forums(actor: User) -> None:
     today = _today()
     term = rules.term_of(today)
     previous = term.previous()
-    children = _farsta_forum(
-        CHILDREN_FORUM,
-        ForumKind.CHILDREN_AT_RISK,
-        3,
-        [Function.UNIT_MANAGER, Function.SOCIAL_WORKER, Function.POLICE_YOUTH_COORDINATOR],
+    children = Forum.objects.create(
+        district=farsta,
+        name=CHILDREN_FORUM,
+        kind=ForumKind.CHILDREN_AT_RISK,
+        required_per_term=3,
+        required_functions=[
+            Function.UNIT_MANAGER,
+            Function.SOCIAL_WORKER,
+            Function.POLICE_YOUTH_COORDINATOR,
+        ],
         purpose="Lägesbild av inflödet till socialtjänsten och polisen, avstämning inför "
         "allvarssamtal och ärendespecifika frågor (tre gånger per termin).",
-        parties=[farsta, police],
     )
+    children.parties.set([farsta, police])
     full = list(children.required_functions)
     # Previous term: three meetings, every function present.
     for month_offset in (1, 3, 5):
@@ -372,20 +356,21 @@ def _forums(actor: User) -> None:
         "",
     )
 
-    schools = Organisation.objects.filter(school__district=farsta)
-    general = _farsta_forum(
-        GENERAL_FORUM,
-        ForumKind.GENERAL_QUESTIONS,
-        1,
-        [
+    general = Forum.objects.create(
+        district=farsta,
+        name=GENERAL_FORUM,
+        kind=ForumKind.GENERAL_QUESTIONS,
+        required_per_term=1,
+        required_functions=[
             Function.DEPARTMENT_HEAD,
             Function.SCHOOL_PRINCIPAL,
             Function.HEAD_OF_LEISURE,
             Function.POLICE_AREA_MANAGER,
         ],
         purpose="Samarbete i generella frågor för hela stadsdelsområdet: inga individärenden.",
-        parties=[farsta, police, _org(EDUCATION), _org(TRAFFIC), *schools],
     )
+    schools = Organisation.objects.filter(school__district=farsta)
+    general.parties.set([farsta, police, _org(EDUCATION), _org(TRAFFIC), *schools])
     _meeting(
         general,
         actor,
