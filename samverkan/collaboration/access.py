@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import RoleCode, User
@@ -29,6 +29,7 @@ from samverkan.collaboration.models import (
     Training,
 )
 from samverkan.core.errors import NotAllowed
+from samverkan.core.shared_scope import shared_with
 from samverkan.registry.models import Organisation, OrganisationKind
 
 # --- role groups ---------------------------------------------------------------------------
@@ -81,16 +82,11 @@ def serious_talks_visible_to(user: Any) -> QuerySet[SeriousTalk]:
 
 def pictures_visible_to(user: Any) -> QuerySet[SituationalPicture]:
     """The district, and the owners of activities in its action plans."""
-    ids = responsible_organisation_ids(user)
-    if not ids:
-        return SituationalPicture.objects.none()
-    return (
-        SituationalPicture.objects.filter(
-            Q(district_id__in=ids) | Q(action_plans__activities__owner_id__in=ids)
-        )
-        .distinct()
-        .select_related("district")
-    )
+    return shared_with(
+        SituationalPicture.objects.all(),
+        user,
+        ("district_id", "action_plans__activities__owner_id"),
+    ).select_related("district")
 
 
 def plans_visible_to(user: Any) -> QuerySet[ActionPlan]:
@@ -99,26 +95,16 @@ def plans_visible_to(user: Any) -> QuerySet[ActionPlan]:
 
 def activities_visible_to(user: Any) -> QuerySet[Activity]:
     """The district sees every activity of its plans; another party only those it owns."""
-    ids = responsible_organisation_ids(user)
-    if not ids:
-        return Activity.objects.none()
-    return Activity.objects.filter(Q(plan__district_id__in=ids) | Q(owner_id__in=ids)).distinct()
+    return shared_with(Activity.objects.all(), user, ("plan__district_id", "owner_id"))
 
 
 def indicators_visible_to(user: Any) -> QuerySet[Indicator]:
     """The district's, and those of the forums and agreements its organisation is party to."""
-    ids = responsible_organisation_ids(user)
-    if not ids:
-        return Indicator.objects.none()
-    return (
-        Indicator.objects.filter(
-            Q(district_id__in=ids)
-            | Q(forum__parties__id__in=ids)
-            | Q(agreement__parties__organisation_id__in=ids)
-        )
-        .distinct()
-        .select_related("district", "forum", "agreement")
-    )
+    return shared_with(
+        Indicator.objects.all(),
+        user,
+        ("district_id", "forum__parties__id", "agreement__parties__organisation_id"),
+    ).select_related("district", "forum", "agreement")
 
 
 def coordinated_districts(user: Any) -> QuerySet[Organisation]:

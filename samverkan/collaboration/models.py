@@ -10,45 +10,31 @@ of an action plan's activities. See `access.py`.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.model_fields import organisation_fk, user_fk
+from samverkan.core.models import ScopedQuerySet
+from samverkan.core.shared_scope import SharedScopedQuerySet
 
 
-class PartyScopedQuerySet(models.QuerySet):
-    """Records a user's organisation convenes (`district`) or takes part in (`party_path`)."""
+class DistrictScoped(SharedScopedQuerySet):
+    """Records that `visible_to` shows to the keeping district's users only."""
 
-    party_path: str = ""
-
-    def visible_to(self, user: Any) -> PartyScopedQuerySet:
-        ids = responsible_organisation_ids(user)
-        if not ids:
-            return self.none()
-        condition = Q(district_id__in=ids)
-        if self.party_path:
-            condition |= Q(**{f"{self.party_path}__in": ids})
-        return self.filter(condition).distinct()
+    scope_paths = ("district_id",)
 
 
-class PoliceUnitScoped(PartyScopedQuerySet):
-    party_path = "police_unit_id"
+class PoliceUnitScoped(SharedScopedQuerySet):
+    scope_paths = ("district_id", "police_unit_id")
 
 
-class ForumQuerySet(PartyScopedQuerySet):
-    party_path = "parties__id"
+class ForumQuerySet(SharedScopedQuerySet):
+    scope_paths = ("district_id", "parties__id")
 
 
-class MeetingQuerySet(PartyScopedQuerySet):
-    def visible_to(self, user: Any) -> MeetingQuerySet:
-        ids = responsible_organisation_ids(user)
-        if not ids:
-            return self.none()
-        return self.filter(Q(forum__district_id__in=ids) | Q(forum__parties__id__in=ids)).distinct()
+class MeetingQuerySet(SharedScopedQuerySet):
+    scope_paths = ("forum__district_id", "forum__parties__id")
 
 
 class Function(models.TextChoices):
@@ -73,18 +59,8 @@ class Function(models.TextChoices):
 class CoLocation(models.Model):
     """A social worker stationed at a police office on weekdays (*socialsekreterare hos polis*)."""
 
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisens kontor"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("stadsdelsområde"))
+    police_unit = organisation_fk(_("polisens kontor"))
     social_worker = models.CharField(_("socialsekreterare"), max_length=200)
     weekdays = models.JSONField(
         _("veckodagar"), default=list, help_text=_("0 = måndag … 4 = fredag.")
@@ -121,12 +97,8 @@ class ReportFollowed(models.TextChoices):
 class AnonymousConsultation(models.Model):
     """Advice to the police before a concern report, without personal data."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
+    police_unit = organisation_fk()
     held_on = models.DateField(_("datum"))
     question_type = models.CharField(_("typ av fråga"), max_length=30, choices=QuestionType.choices)
     question = models.TextField(_("frågan (utan personuppgifter)"))
@@ -138,9 +110,7 @@ class AnonymousConsultation(models.Model):
         default=ReportFollowed.UNKNOWN,
     )
     report_filed_on = models.DateField(_("anmälan gjord den"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
 
     objects = PoliceUnitScoped.as_manager()
@@ -157,18 +127,12 @@ class AnonymousConsultation(models.Model):
 class Training(models.Model):
     """Training given to police trainees (*aspiranter*) about social services."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
+    police_unit = organisation_fk()
     held_on = models.DateField(_("datum"))
     topic = models.CharField(_("ämne"), max_length=300)
     participants = models.PositiveIntegerField(_("antal deltagare"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
 
     objects = PoliceUnitScoped.as_manager()
 
@@ -192,12 +156,7 @@ class ForumKind(models.TextChoices):
 class Forum(models.Model):
     """A standing collaboration group (*samverkansforum*)."""
 
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("sammankallande stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("sammankallande stadsdelsområde"))
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("slag"), max_length=30, choices=ForumKind.choices)
     required_per_term = models.PositiveSmallIntegerField(_("möten per termin (krav)"))
@@ -244,9 +203,7 @@ class Meeting(models.Model):
     )
     agenda = models.TextField(_("dagordning"), blank=True)
     minutes = models.TextField(_("protokoll"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     updated_at = models.DateTimeField(_("senast ändrat"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
@@ -266,9 +223,7 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     function = models.CharField(_("funktion"), max_length=40, choices=Function.choices)
-    organisation = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk(optional=True)
 
     class Meta:
         verbose_name = _("närvaro")
@@ -294,12 +249,7 @@ class MeetingDecision(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("beslut"))
-    owner = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarig organisation"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = organisation_fk(_("ansvarig organisation"))
     owner_function = models.CharField(
         _("ansvarig funktion"), max_length=40, choices=Function.choices, blank=True
     )
@@ -337,11 +287,10 @@ class DecisionFollowUp(models.Model):
 # --- serious talks -------------------------------------------------------------------
 
 
-class SeriousTalkQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> SeriousTalkQuerySet:
-        """Only the district responsible for the child's record (the controller)."""
-        ids = responsible_organisation_ids(user)
-        return self.filter(district_id__in=ids) if ids else self.none()
+class SeriousTalkQuerySet(ScopedQuerySet):
+    """Only the district responsible for the child's record (the controller)."""
+
+    scope_field = "district_id"
 
 
 class SeriousTalk(models.Model):
@@ -350,18 +299,8 @@ class SeriousTalk(models.Model):
     Personal data: on the child's record in the district's responsibility.
     """
 
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarigt stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisen"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("ansvarigt stadsdelsområde"))
+    police_unit = organisation_fk(_("polisen"))
     held_on = models.DateField(_("datum"))
     person_id = models.CharField(_("personnummer"), max_length=12)
     guardians_present = models.BooleanField(_("vårdnadshavare deltog"), default=True)
@@ -369,9 +308,7 @@ class SeriousTalk(models.Model):
     police_officer = models.CharField(_("polis"), max_length=200)
     plan_agreed = models.BooleanField(_("plan upprättad"), default=False)
     follow_up = models.TextField(_("överenskommen uppföljning"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
 
     objects = SeriousTalkQuerySet.as_manager()
 
@@ -390,19 +327,15 @@ class SeriousTalk(models.Model):
 class SituationalPicture(models.Model):
     """Inflow of concern reports per district and period (*lägesbild*), plus the parties' text."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
     title = models.CharField(_("rubrik"), max_length=200)
     period_start = models.DateField(_("period från"))
     period_end = models.DateField(_("period till och med"))
     figures = models.JSONField(_("siffror"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("siffror beräknade"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
 
-    objects = PartyScopedQuerySet.as_manager()
+    objects = DistrictScoped.as_manager()
 
     class Meta:
         verbose_name = _("lägesbild")
@@ -417,13 +350,9 @@ class PictureContribution(models.Model):
     picture = models.ForeignKey(
         SituationalPicture, on_delete=models.CASCADE, related_name="contributions"
     )
-    organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk()
     text = models.TextField(_("text"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     at = models.DateTimeField(_("tid"), auto_now_add=True)
 
     class Meta:
@@ -433,14 +362,12 @@ class PictureContribution(models.Model):
         return f"{self.organisation.name}: {self.text[:40]}"
 
 
-class ActionPlanQuerySet(PartyScopedQuerySet):
-    party_path = "activities__owner_id"
+class ActionPlanQuerySet(SharedScopedQuerySet):
+    scope_paths = ("district_id", "activities__owner_id")
 
 
 class ActionPlan(models.Model):
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
     situational_picture = models.ForeignKey(
         SituationalPicture,
         verbose_name=_("lägesbild"),
@@ -483,12 +410,7 @@ class ActivityStatus(models.TextChoices):
 class Activity(models.Model):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="activities")
     title = models.CharField(_("aktivitet"), max_length=300)
-    owner = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarig aktör"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = organisation_fk(_("ansvarig aktör"))
     target_group = models.CharField(_("målgrupp"), max_length=40, choices=TargetGroup.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
@@ -508,9 +430,7 @@ class Activity(models.Model):
 class ProgressNote(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField(_("lägesrapport"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     at = models.DateTimeField(_("tid"))
 
     class Meta:
@@ -546,9 +466,7 @@ class IndicatorKind(models.TextChoices):
 class Indicator(models.Model):
     """A measured result of collaboration, defined per forum or per agreement."""
 
-    district = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    district = organisation_fk()
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("beräkning"), max_length=40, choices=IndicatorKind.choices)
     forum = models.ForeignKey(
@@ -561,7 +479,7 @@ class Indicator(models.Model):
     higher_is_better = models.BooleanField(_("högre är bättre"), default=True)
     description = models.TextField(_("beskrivning"), blank=True)
 
-    objects = PartyScopedQuerySet.as_manager()
+    objects = DistrictScoped.as_manager()
 
     class Meta:
         verbose_name = _("indikator")
@@ -585,9 +503,7 @@ class IndicatorValue(models.Model):
     term = models.CharField(_("termin"), max_length=7, help_text=_("T.ex. 2026-HT."))
     value = models.DecimalField(_("värde"), max_digits=12, decimal_places=2)
     source = models.CharField(_("källa"), max_length=300)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    entered_by = user_fk(optional=True)
     entered_at = models.DateTimeField(_("registrerad"), auto_now=True)
 
     class Meta:

@@ -15,11 +15,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from samverkan.agreements.api import VerifiedSessionAuth
-from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
+from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.errors import NotAllowed, NotFound
 from samverkan.homecoming import access, selectors, services
 from samverkan.homecoming.models import SharingBasis
 from samverkan.homecoming.selectors import PlanView
-from samverkan.registry.models import Organisation
 
 router = Router(tags=["homecoming"], auth=[VerifiedSessionAuth()])
 
@@ -28,13 +28,6 @@ def _member(request: HttpRequest) -> Any:
     if not access.works_with_plans(request.user):
         raise NotAllowed("Du har ingen roll som arbetar med hemtagningsplaner.")
     return request.user
-
-
-def _organisation(code: str, field: str) -> Organisation:
-    organisation = Organisation.objects.filter(code=code).first()
-    if organisation is None:
-        raise InvalidInput(field, f"Okänd organisation i {field}: {code!r}.")
-    return organisation
 
 
 class ActionOut(Schema):
@@ -169,9 +162,9 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
         actor=_member(request),
         **{
             **data,
-            "district": _organisation(payload.district, "district"),
-            "police_unit": _organisation(payload.police_unit, "police_unit"),
-            "school": _organisation(payload.school, "school") if payload.school else None,
+            "district": organisation_by_code(payload.district, "district"),
+            "police_unit": organisation_by_code(payload.police_unit, "police_unit"),
+            "school": organisation_by_code(payload.school, "school") if payload.school else None,
         },
     )
     return Status(201, _read(request, plan.pk, "API, ny plan"))
@@ -222,14 +215,10 @@ class CreatedOut(Schema):
 
 @router.post("/plans/{plan_id}/actions", response={201: CreatedOut})
 def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> Any:
-    party = _organisation(payload.party, "party")
+    party = organisation_by_code(payload.party, "party")
+    # the payload's fields are the service's, with the party chosen by code
     action = services.action_add(
-        actor=_member(request),
-        plan_id=plan_id,
-        party=party,
-        text=payload.text,
-        owner_name=payload.owner_name,
-        due_date=payload.due_date,
+        actor=_member(request), plan_id=plan_id, **{**payload.dict(), "party": party}
     )
     return Status(201, CreatedOut(id=action.pk))
 
@@ -255,13 +244,10 @@ class ContactIn(Schema):
 
 @router.post("/plans/{plan_id}/contacts", response={201: CreatedOut})
 def contact_create(request: HttpRequest, plan_id: int, payload: ContactIn) -> Any:
+    actor = _member(request)
+    organisation = organisation_by_code(payload.organisation, "organisation")
     contact = services.contact_add(
-        actor=_member(request),
-        plan_id=plan_id,
-        organisation=_organisation(payload.organisation, "organisation"),
-        name=payload.name,
-        title=payload.title,
-        phone=payload.phone,
+        actor=actor, plan_id=plan_id, **{**payload.dict(), "organisation": organisation}
     )
     return Status(201, CreatedOut(id=contact.pk))
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.homecoming import rules
 
 
@@ -66,26 +66,9 @@ class HomecomingPlanQuerySet(models.QuerySet):
 
 
 class HomecomingPlan(models.Model):
-    district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarigt stadsdelsområde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisen"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    school = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("skola"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    district = organisation_fk(_("ansvarigt stadsdelsområde"))
+    police_unit = organisation_fk(_("polisen"))
+    school = organisation_fk(_("skola"), optional=True)
     person_id = models.CharField(_("personnummer"), max_length=12)
     birth_date = models.DateField(_("födelsedatum"))
     name = models.CharField(_("namn"), max_length=200)
@@ -108,9 +91,7 @@ class HomecomingPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.PLANNING
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
     created_at = models.DateTimeField(_("upprättad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
@@ -134,12 +115,7 @@ class HomecomingAction(models.Model):
     """An agreed action of one party (social services, police, school) with an owner and a date."""
 
     plan = models.ForeignKey(HomecomingPlan, on_delete=models.CASCADE, related_name="actions")
-    party = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("part"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    party = organisation_fk(_("part"))
     text = models.TextField(_("åtgärd"))
     owner_name = models.CharField(_("ansvarig"), max_length=200)
     due_date = models.DateField(_("klar senast"))
@@ -162,12 +138,7 @@ class HomecomingAction(models.Model):
 
 class HomecomingContact(models.Model):
     plan = models.ForeignKey(HomecomingPlan, on_delete=models.CASCADE, related_name="contacts")
-    organisation = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organisation = organisation_fk(_("organisation"))
     name = models.CharField(_("namn"), max_length=200)
     title = models.CharField(_("funktion"), max_length=200)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
@@ -187,9 +158,7 @@ class HomecomingFollowUp(models.Model):
     plan = models.ForeignKey(HomecomingPlan, on_delete=models.CASCADE, related_name="follow_ups")
     held_on = models.DateField(_("datum"))
     text = models.TextField(_("uppföljning"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     at = models.DateTimeField(_("registrerad"), auto_now_add=True)
 
     class Meta:

@@ -60,6 +60,11 @@ def _editable(user: User, plan_id: int, reason: str) -> PlanView:
     return view
 
 
+def _as_shown(view: PlanView, *fields: str) -> dict[str, Any]:
+    """A change form starts from the plan as the district sees it."""
+    return {field: getattr(view, field) for field in fields}
+
+
 def _districts(user: User) -> Any:
     ids = [
         pk for pk in responsible_organisation_ids(user) if access.is_social_services_for(user, pk)
@@ -102,8 +107,6 @@ def _plan_form(
     **extra: Any,
 ) -> HttpResponse:
     """The form page of a plan; on POST the form goes to `call` and back to the plan."""
-    if request.method != "POST":
-        return _form_page(request, form, title, view, **extra)
     return form_action(
         request,
         form,
@@ -146,8 +149,6 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     title = _("Ny hemtagningsplan")
-    if request.method != "POST":
-        return _form_page(request, form, title, None)
 
     def create(data: dict[str, Any]) -> HomecomingPlan:
         district = districts.filter(pk=data["district"]).first()
@@ -192,13 +193,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, ändra")
-    initial = {
-        "sis_home": view.sis_home,
-        "expected_release": view.expected_release,
-        "risk_level": view.risk_level,
-        "concrete_risk": view.concrete_risk,
-        "risk_assessment": view.risk_assessment,
-    }
+    initial = _as_shown(
+        view, "sis_home", "expected_release", "risk_level", "concrete_risk", "risk_assessment"
+    )
     return _plan_form(
         request,
         AssessmentForm(request.POST or None, initial=initial),
@@ -214,11 +211,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_basis(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, grund för delning")
-    initial = {
-        "sharing_basis": view.sharing_basis,
-        "basis_note": view.basis_note,
-        "concrete_risk": view.concrete_risk,
-    }
+    initial = _as_shown(view, "sharing_basis", "basis_note", "concrete_risk")
     return _plan_form(
         request,
         BasisForm(request.POST or None, initial=initial),

@@ -17,9 +17,9 @@ from ninja import Router, Schema, Status
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
+from samverkan.core.api_lookups import organisations_by_code
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
-from samverkan.registry.models import Organisation
 from samverkan.routines import access, selectors, services
 from samverkan.routines.models import Routine, RoutineKind
 
@@ -30,14 +30,6 @@ def _reader(request: HttpRequest) -> Any:
     if not access.can_read(request.user):
         raise NotAllowed("Du har ingen roll som får läsa rutinbiblioteket.")
     return request.user
-
-
-def _organisations(codes: list[str], field: str) -> list[Organisation]:
-    found = list(Organisation.objects.filter(code__in=codes))
-    missing = set(codes) - {o.code for o in found}
-    if missing:
-        raise InvalidInput(field, f"Okänd organisation i {field}: {', '.join(sorted(missing))}.")
-    return found
 
 
 class RoutineOut(Schema):
@@ -156,7 +148,7 @@ class RoutineIn(Schema):
 @router.post("/", response={201: RoutineDetailOut})
 def routine_create(request: HttpRequest, payload: RoutineIn) -> Any:
     user = request.user
-    owner = _organisations([payload.owner], "owner")[0]
+    owner = organisations_by_code([payload.owner], "owner")[0]
     forums = list(Forum.objects.visible_to(user).filter(pk__in=payload.forums))
     agreements = list(Agreement.objects.visible_to(user).filter(pk__in=payload.agreements))
     if len(forums) != len(set(payload.forums)):
@@ -171,7 +163,7 @@ def routine_create(request: HttpRequest, payload: RoutineIn) -> Any:
         topic=payload.topic,
         kind=payload.kind,
         review_date=payload.review_date,
-        parties=_organisations(payload.parties, "parties"),
+        parties=organisations_by_code(payload.parties, "parties"),
         forums=forums,
         agreements=agreements,
     )
@@ -223,7 +215,7 @@ def routine_links(request: HttpRequest, routine_id: int, payload: LinksIn) -> Ro
     services.routine_set_links(
         actor=user,
         routine_id=routine_id,
-        parties=_organisations(payload.parties, "parties"),
+        parties=organisations_by_code(payload.parties, "parties"),
         forums=forums,
         agreements=agreements,
     )

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.model_fields import organisation_fk, user_fk
+from samverkan.core.shared_scope import SharedScopedQuerySet
 
 
 class RoutineTopic(models.TextChoices):
@@ -42,28 +41,20 @@ class RoutineKind(models.TextChoices):
     SUPPORT_MATERIAL = "support_material", _("Stödmaterial")
 
 
-class RoutineQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> RoutineQuerySet:
-        """The owner, the parties it applies to, and the parties of its forums and agreements."""
-        ids = responsible_organisation_ids(user)
-        if not ids:
-            return self.none()
-        return self.filter(
-            Q(owner_id__in=ids)
-            | Q(parties__id__in=ids)
-            | Q(forums__district_id__in=ids)
-            | Q(forums__parties__id__in=ids)
-            | Q(agreements__parties__organisation_id__in=ids)
-        ).distinct()
+class RoutineQuerySet(SharedScopedQuerySet):
+    """The owner, the parties it applies to, and the parties of its forums and agreements."""
+
+    scope_paths = (
+        "owner_id",
+        "parties__id",
+        "forums__district_id",
+        "forums__parties__id",
+        "agreements__parties__organisation_id",
+    )
 
 
 class Routine(models.Model):
-    owner = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ägare"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = organisation_fk(_("ägare"))
     kind = models.CharField(
         _("slag"), max_length=20, choices=RoutineKind.choices, default=RoutineKind.ROUTINE
     )
@@ -113,9 +104,7 @@ class RoutineVersion(models.Model):
     title = models.CharField(_("rubrik"), max_length=300)
     body = models.TextField(_("text"))
     change_note = models.CharField(_("vad som ändrats"), max_length=500, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    author = user_fk(optional=True)
     created_at = models.DateTimeField(_("sparad"), auto_now_add=True)
 
     class Meta:

@@ -67,8 +67,6 @@ def _routine_form(
     done: str | Callable[[Any], str],
 ) -> HttpResponse:
     """A form page of a routine; on POST the form goes to `call` and back to the routine."""
-    if request.method != "POST":
-        return _form_page(request, form, title, routine)
     return form_action(
         request,
         form,
@@ -159,8 +157,6 @@ def routine_new(request: HttpRequest) -> HttpResponse:
     form = RoutineForm(request.POST or None, owners=owners, initial=initial)
     _links_choices(form, user)
     title = _("Ny rutin")
-    if request.method != "POST":
-        return _form_page(request, form, title)
 
     def create(data: dict[str, Any]) -> Routine:
         owner = owners.filter(pk=data["owner"]).first()

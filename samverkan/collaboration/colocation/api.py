@@ -87,11 +87,13 @@ def colocation_create(request: HttpRequest, payload: CoLocationIn) -> tuple[int,
 @router.post("/colocations/{colocation_id}/changes", response=shared.CreatedOut)
 def colocation_change(request: HttpRequest, colocation_id: int, payload: CoLocationChangeIn) -> Any:
     """Answers with the entry valid from `effective_from` (a new one when the days changed)."""
-    shared.require_role(request, access.COORDINATORS)
-    colocation = services.colocation_change(
-        actor=request.user, colocation_id=colocation_id, **payload.dict()
+    return shared.write_from_body(
+        request,
+        access.COORDINATORS,
+        services.colocation_change,
+        payload,
+        colocation_id=colocation_id,
     )
-    return shared.CreatedOut(id=colocation.pk)
 
 
 class SeriousTalkIn(shared.JointEventIn):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.collaboration.access import serious_talks_visible_to
 from samverkan.collaboration.models import CoLocation, SeriousTalk
 from samverkan.core.calendar import is_working_day
@@ -46,12 +46,7 @@ def serious_talks_for(user: Any, *, reason: str = "") -> list[SeriousTalk]:
     """The district's serious talks (personal data): the read is audited."""
     talks = list(serious_talks_visible_to(user))
     for talk in talks:
-        audit_record(
-            actor=user,
-            action=AuditAction.VIEW,
-            record_type="collaboration.SeriousTalk",
-            record_id=talk.pk,
-            controller=talk.district.code,
-            reason=reason,
+        audit_record_of(
+            talk, actor=user, action=AuditAction.VIEW, controller=talk.district.code, reason=reason
         )
     return talks

@@ -17,7 +17,6 @@ from samverkan.collaboration.access import can_record_talk, is_inside, require_c
 from samverkan.collaboration.common.services import (
     audit,
     check_parties,
-    create_audited,
     guard_text,
     own_district,
     today,
@@ -30,6 +29,7 @@ from samverkan.collaboration.models import (
     SeriousTalk,
     Training,
 )
+from samverkan.core.audited import create_audited
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.core.identity import InvalidPersonId, parse_person_id
 from samverkan.registry.models import Organisation
@@ -56,7 +56,7 @@ def colocation_create(
     return create_audited(
         actor,
         CoLocation,
-        district,
+        controller=district.code,
         detail={"police_unit": police_unit.code},
         district=district,
         police_unit=police_unit,
@@ -166,7 +166,7 @@ def consultation_record(
     return create_audited(
         actor,
         AnonymousConsultation,
-        district,
+        controller=district.code,
         district=district,
         police_unit=police_unit,
         held_on=held_on,
@@ -198,7 +198,7 @@ def training_record(
     return create_audited(
         actor,
         Training,
-        district,
+        controller=district.code,
         district=district,
         police_unit=police_unit,
         held_on=held_on,
@@ -235,7 +235,7 @@ def serious_talk_record(
     return create_audited(
         actor,
         SeriousTalk,
-        district,
+        controller=district.code,
         district=district,
         police_unit=police_unit,
         held_on=held_on,

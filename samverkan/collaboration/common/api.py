@@ -17,8 +17,8 @@ from ninja import Router, Schema
 from samverkan.accounts.access import has_role
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.collaboration.access import COORDINATORS
-from samverkan.core.errors import InvalidInput, NotAllowed
-from samverkan.registry.models import Organisation
+from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.errors import NotAllowed
 
 
 class CollaborationRouter(Router):
@@ -63,14 +63,6 @@ def require_role(request: HttpRequest, roles: tuple[str, ...]) -> None:
         raise NotAllowed("Du har inte behörighet till detta.")
 
 
-def organisation(code: str, field: str) -> Organisation:
-    """The organisation a body names by code; an unknown code is invalid input of that field."""
-    found = Organisation.objects.filter(code=code).first()
-    if found is None:
-        raise InvalidInput(field, f"Okänd organisation i {field}: {code!r}.")
-    return found
-
-
 class JointIn(Schema):
     """A body of a joint record of a district and a police unit (codes)."""
 
@@ -85,7 +77,7 @@ class JointEventIn(JointIn):
 def owned_by_district(payload: Schema, **resolved: Any) -> dict[str, Any]:
     """A body naming its district by code as the service takes it (and what else is resolved)."""
     data = payload.dict()
-    return {**data, "district": organisation(data["district"], "district"), **resolved}
+    return {**data, "district": organisation_by_code(data["district"], "district"), **resolved}
 
 
 def joint_record(payload: JointIn) -> dict[str, Any]:
@@ -93,9 +85,22 @@ def joint_record(payload: JointIn) -> dict[str, Any]:
     data = payload.dict()
     return {
         **data,
-        "district": organisation(data["district"], "district"),
-        "police_unit": organisation(data["police_unit"], "police_unit"),
+        "district": organisation_by_code(data["district"], "district"),
+        "police_unit": organisation_by_code(data["police_unit"], "police_unit"),
     }
+
+
+def write_from_body(
+    request: HttpRequest,
+    roles: tuple[str, ...],
+    service: Callable[..., Any],
+    payload: Schema,
+    **ids: int,
+) -> CreatedOut:
+    """Call a write service as the signed-in user, the body's fields as its arguments (with
+    the ids from the path); answer with the written record's id."""
+    require_role(request, roles)
+    return CreatedOut(id=service(actor=request.user, **ids, **payload.dict()).pk)
 
 
 def record_joint(

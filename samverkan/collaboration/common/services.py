@@ -19,8 +19,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from samverkan.accounts.models import User
-from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.collaboration import rules
 from samverkan.collaboration.access import OWNER_KINDS, require_coordinator
 from samverkan.core.calendar import local_date
@@ -38,40 +37,25 @@ class PersonalDataFound(InvalidInput):
         self.needs_confirmation = needs_confirmation
 
 
-def audit(actor: Any, action: str, record: Any, district: Organisation, **detail: Any) -> None:
-    """The audit entry of a write; the district is the controller of every record here."""
-    audit_record(
-        actor=actor,
-        action=action,
-        record_type=f"collaboration.{type(record).__name__}",
-        record_id=record.pk,
-        controller=district.code,
-        detail=detail or None,
+def audit(actor: Any, action: str, record: Model, district: Organisation, **detail: Any) -> None:
+    """The audit entry of a write; the district is the controller of every record here
+    (new records: `core.audited.create_audited` with the district's code)."""
+    audit_record_of(
+        record, actor=actor, action=action, controller=district.code, detail=detail or None
     )
 
 
-def create_audited(
-    actor: Any,
-    model: type[M],
-    controller: Organisation,
-    detail: dict[str, Any] | None = None,
-    **fields: Any,
-) -> M:
-    """Create a record and write its audit entry (the controller: the owning district)."""
-    record = model._default_manager.create(**fields)
-    audit(actor, AuditAction.CREATE, record, controller, **(detail or {}))
-    return record
-
-
-def check_titled_period(
+def titled_period_fields(
     actor: Any, district: Organisation, title: str, start: date, end: date, *, what: str
-) -> None:
-    """A district's titled record covering a period (a situational picture, an action plan).
+) -> dict[str, Any]:
+    """The checked, cleaned fields of a district's titled record covering a period (a
+    situational picture, an action plan), for `create_audited`.
 
     Without an actor the demo and the data loaders create it; a person must coordinate."""
     if actor is not None:
         require_coordinator(actor, district.pk)
     check_period(title, start, end, what=what)
+    return {"district": district, "title": title.strip(), "period_start": start, "period_end": end}
 
 
 def today() -> date:

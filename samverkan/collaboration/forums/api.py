@@ -13,6 +13,7 @@ from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.forums import selectors, services
 from samverkan.collaboration.models import Function
+from samverkan.core.api_lookups import organisation_by_code
 from samverkan.core.errors import InvalidInput, NotFound
 
 router = shared.CollaborationRouter()
@@ -97,7 +98,7 @@ def forum_compliance(request: HttpRequest, forum_id: int, terms: int = 4) -> lis
 
 class DecisionIn(Schema):
     text: str
-    owner: str  # shared.organisation code
+    owner: str  # organisation code
     due_date: date
 
 
@@ -134,7 +135,7 @@ def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> t
         functions_present=payload.functions_present,
         decisions=[
             services.DecisionInput(
-                text=d.text, owner=shared.organisation(d.owner, "owner"), due_date=d.due_date
+                text=d.text, owner=organisation_by_code(d.owner, "owner"), due_date=d.due_date
             )
             for d in payload.decisions
         ],
@@ -155,7 +156,7 @@ class ForumSettingsIn(Schema):
     name: str
     required_per_term: int
     required_functions: list[str] = []
-    parties: list[str] = []  # shared.organisation codes; the convening district is always a party
+    parties: list[str] = []  # organisation codes; the convening district is always a party
     purpose: str = ""
 
 
@@ -169,7 +170,7 @@ def _forum_settings(payload: ForumSettingsIn) -> dict[str, Any]:
         "name": payload.name,
         "required_per_term": payload.required_per_term,
         "required_functions": payload.required_functions,
-        "parties": [shared.organisation(code, "parties") for code in payload.parties],
+        "parties": [organisation_by_code(code, "parties") for code in payload.parties],
         "purpose": payload.purpose,
     }
 
@@ -180,7 +181,7 @@ def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
     return shared.created(
         services.forum_create(
             actor=request.user,
-            district=shared.organisation(payload.district, "district"),
+            district=organisation_by_code(payload.district, "district"),
             kind=payload.kind,
             **_forum_settings(payload),
         )

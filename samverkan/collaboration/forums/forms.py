@@ -5,7 +5,7 @@ They check shape; the services decide and say no in Swedish.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,16 @@ from samverkan.collaboration.models import (
 )
 from samverkan.registry.models import Organisation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _functions(label: StrOrPromise) -> forms.MultipleChoiceField:
+    """Functions ticked in a list: a forum's required ones, a meeting's present ones."""
+    return forms.MultipleChoiceField(
+        label=label, choices=Function.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
 
 class ForumSettingsForm(forms.Form):
     """What a coordinator may change on a forum after it was created."""
@@ -35,12 +45,7 @@ class ForumSettingsForm(forms.Form):
     required_per_term = forms.IntegerField(
         label=_("Möten per termin (krav)"), min_value=1, max_value=30, initial=3
     )
-    required_functions = forms.MultipleChoiceField(
-        label=_("Funktioner som ska delta"),
-        choices=Function.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    required_functions = _functions(_("Funktioner som ska delta"))
     parties = forms.MultipleChoiceField(
         label=_("Parter"),
         help_text=_("Ert stadsdelsområde är alltid part."),
@@ -86,12 +91,7 @@ class MeetingForm(forms.Form):
     agenda = forms.CharField(
         label=_("Dagordning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    functions_present = forms.MultipleChoiceField(
-        label=_("Närvarande funktioner"),
-        choices=Function.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    functions_present = _functions(_("Närvarande funktioner"))
     minutes = forms.CharField(
         label=_("Protokoll"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )

@@ -45,16 +45,9 @@ def forum_create(
 ) -> Forum:
     """A new forum convened by the actor's district; the district is always a party."""
     own_district(actor, district)
-    _validate_forum(name, kind, required_per_term, required_functions)
-    forum = Forum.objects.create(
-        district=district,
-        name=name.strip(),
-        kind=kind,
-        required_per_term=required_per_term,
-        required_functions=list(dict.fromkeys(required_functions)),
-        purpose=purpose.strip(),
-    )
-    forum.parties.set({district.pk, *(p.pk for p in parties)})
+    settings = _settings(name, kind, required_per_term, required_functions, purpose)
+    forum = Forum.objects.create(district=district, kind=kind, **settings)
+    _set_parties(forum, parties)
     audit(actor, AuditAction.CREATE, forum, district)
     return forum
 
@@ -77,13 +70,11 @@ def forum_update(
     A new requirement applies to every term's compliance, as the district decided.
     """
     forum = _forum_for_coordinator(actor, forum_id)
-    _validate_forum(name, forum.kind, required_per_term, required_functions)
-    forum.name = name.strip()
-    forum.required_per_term = required_per_term
-    forum.required_functions = list(dict.fromkeys(required_functions))
-    forum.purpose = purpose.strip()
-    forum.save(update_fields=["name", "required_per_term", "required_functions", "purpose"])
-    forum.parties.set({forum.district_id, *(p.pk for p in parties)})
+    settings = _settings(name, forum.kind, required_per_term, required_functions, purpose)
+    for attribute, value in settings.items():
+        setattr(forum, attribute, value)
+    forum.save(update_fields=list(settings))
+    _set_parties(forum, parties)
     audit(
         actor,
         AuditAction.CHANGE,
@@ -94,9 +85,14 @@ def forum_update(
     return forum
 
 
-def _validate_forum(
-    name: str, kind: str, required_per_term: int, required_functions: Sequence[str]
-) -> None:
+def _settings(
+    name: str,
+    kind: str,
+    required_per_term: int,
+    required_functions: Sequence[str],
+    purpose: str,
+) -> dict[str, Any]:
+    """The settings a coordinator chooses, checked and cleaned alike on creation and change."""
     if not name.strip():
         raise InvalidInput("name", "Ange forumets namn.")
     if kind not in ForumKind.values:
@@ -105,6 +101,17 @@ def _validate_forum(
         raise InvalidInput("required_per_term", "Ange hur många möten per termin (minst 1).")
     if set(required_functions) - set(Function.values):
         raise InvalidInput("required_functions", "Okänd funktion.")
+    return {
+        "name": name.strip(),
+        "required_per_term": required_per_term,
+        "required_functions": list(dict.fromkeys(required_functions)),
+        "purpose": purpose.strip(),
+    }
+
+
+def _set_parties(forum: Forum, parties: Sequence[Organisation]) -> None:
+    """The convening district is always a party, whatever else was chosen."""
+    forum.parties.set({forum.district_id, *(p.pk for p in parties)})
 
 
 @dataclass(frozen=True)

@@ -70,11 +70,13 @@ class IndicatorValueIn(Schema):
 
 @router.put("/indicators/{indicator_id}/values", response=shared.CreatedOut)
 def indicator_value(request: HttpRequest, indicator_id: int, payload: IndicatorValueIn) -> Any:
-    shared.require_role(request, access.COORDINATORS)
-    entry = services.indicator_value_enter(
-        actor=request.user, indicator_id=indicator_id, **payload.dict()
+    return shared.write_from_body(
+        request,
+        access.COORDINATORS,
+        services.indicator_value_enter,
+        payload,
+        indicator_id=indicator_id,
     )
-    return shared.CreatedOut(id=entry.pk)
 
 
 def _forum_of(request: HttpRequest, forum_id: int | None) -> Any:

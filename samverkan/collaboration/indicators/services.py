@@ -13,8 +13,9 @@ from django.db import transaction
 from samverkan.audit.models import AuditAction
 from samverkan.collaboration import rules
 from samverkan.collaboration.access import is_inside, require_coordinator
-from samverkan.collaboration.common.services import audit, create_audited, own_district
+from samverkan.collaboration.common.services import audit, own_district
 from samverkan.collaboration.models import Forum, Indicator, IndicatorKind, IndicatorValue
+from samverkan.core.audited import create_audited
 from samverkan.core.errors import InvalidInput, NotFound
 from samverkan.registry.models import Organisation
 
@@ -47,7 +48,7 @@ def indicator_create(
     return create_audited(
         actor,
         Indicator,
-        district,
+        controller=district.code,
         detail={"kind": kind},
         district=district,
         name=name.strip(),

@@ -11,6 +11,7 @@ from ninja import Schema
 from samverkan.collaboration import access
 from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.plans import selectors, services
+from samverkan.core.api_lookups import organisation_by_code
 from samverkan.core.errors import InvalidInput, NotFound
 
 router = shared.CollaborationRouter()
@@ -110,11 +111,9 @@ class ActivityUpdateIn(Schema):
 
 @router.post("/activities/{activity_id}", response=shared.CreatedOut)
 def activity_update(request: HttpRequest, activity_id: int, payload: ActivityUpdateIn) -> Any:
-    shared.require_role(request, access.PLAN_READERS)
-    activity = services.activity_update(
-        actor=request.user, activity_id=activity_id, **payload.dict()
+    return shared.write_from_body(
+        request, access.PLAN_READERS, services.activity_update, payload, activity_id=activity_id
     )
-    return shared.CreatedOut(id=activity.pk)
 
 
 class PeriodIn(Schema):
@@ -151,7 +150,7 @@ def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> 
 @router.post("/action-plans", response={201: shared.CreatedOut})
 def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
     shared.require_role(request, access.COORDINATORS)
-    district = shared.organisation(payload.district, "district")
+    district = organisation_by_code(payload.district, "district")
     picture = None
     if payload.situational_picture is not None:
         picture = (
@@ -186,7 +185,7 @@ def activity_create(request: HttpRequest, plan_id: int, payload: ActivityIn) -> 
             actor=request.user,
             plan_id=plan_id,
             title=payload.title,
-            owner=shared.organisation(payload.owner, "owner"),
+            owner=organisation_by_code(payload.owner, "owner"),
             target_group=payload.target_group,
             due_date=payload.due_date,
             status=payload.status,

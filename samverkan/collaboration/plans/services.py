@@ -23,9 +23,8 @@ from samverkan.collaboration.access import (
 )
 from samverkan.collaboration.common.services import (
     audit,
-    check_titled_period,
-    create_audited,
     guard_text,
+    titled_period_fields,
 )
 from samverkan.collaboration.models import (
     ActionPlan,
@@ -37,6 +36,7 @@ from samverkan.collaboration.models import (
     TargetGroup,
 )
 from samverkan.collaboration.plans.selectors import inflow_figures
+from samverkan.core.audited import create_audited
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.registry.models import Organisation
 
@@ -50,15 +50,14 @@ def situational_picture_create(
     period_start: date,
     period_end: date,
 ) -> SituationalPicture:
-    check_titled_period(actor, district, title, period_start, period_end, what="Periodens")
+    period = titled_period_fields(
+        actor, district, title, period_start, period_end, what="Periodens"
+    )
     return create_audited(
         actor,
         SituationalPicture,
-        district,
-        district=district,
-        title=title.strip(),
-        period_start=period_start,
-        period_end=period_end,
+        controller=district.code,
+        **period,
         figures=inflow_figures(district, period_start, period_end),
         computed_at=timezone.now(),
         created_by=actor,
@@ -90,7 +89,7 @@ def contribution_add(*, actor: Any, picture_id: int, text: str) -> PictureContri
     return create_audited(
         actor,
         PictureContribution,
-        picture.district,
+        controller=picture.district.code,
         picture=picture,
         organisation=actor.organisation,
         text=text.strip(),
@@ -108,15 +107,12 @@ def action_plan_create(
     period_end: date,
     situational_picture: SituationalPicture | None = None,
 ) -> ActionPlan:
-    check_titled_period(actor, district, title, period_start, period_end, what="Planens")
+    period = titled_period_fields(actor, district, title, period_start, period_end, what="Planens")
     return create_audited(
         actor,
         ActionPlan,
-        district,
-        district=district,
-        title=title.strip(),
-        period_start=period_start,
-        period_end=period_end,
+        controller=district.code,
+        **period,
         situational_picture=situational_picture,
     )
 
@@ -149,7 +145,7 @@ def activity_add(
     return create_audited(
         actor,
         Activity,
-        plan.district,
+        controller=plan.district.code,
         detail={"owner": owner.code},
         plan=plan,
         title=title.strip(),

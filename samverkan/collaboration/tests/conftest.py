@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from samverkan.accounts.models import Role, RoleCode, User
 from samverkan.collaboration.models import (
@@ -19,6 +19,7 @@ from samverkan.collaboration.models import (
     Function,
     TargetGroup,
 )
+from samverkan.core.testing.json_requests import send_json
 from samverkan.intake.models import ConcernReport
 from samverkan.intake.school_reports import services as school_reports
 from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
@@ -36,9 +37,23 @@ def clock() -> Iterator[None]:
 
 def api_send(client: Any, path: str, payload: Any, method: str = "post") -> Any:
     """A JSON request to the collaboration API (`path` after /api/v1/collaboration)."""
-    return getattr(client, method)(
-        f"{API}{path}", data=json.dumps(payload), content_type="application/json"
-    )
+    return send_json(client, f"{API}{path}", payload, method)
+
+
+def page_after_refusal(client: Any, url: str, data: dict[str, Any]) -> str:
+    """Post a form that is refused: the form page comes back (not a redirect); its text,
+    where the test looks for the Swedish message and the kept input."""
+    response = client.post(url, data)
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def create_from_listing(client: Any, listing: str, new: str, data: dict[str, Any]) -> Any:
+    """The listing links to the form `new`, and posting `data` there creates: a redirect."""
+    assert reverse(new) in client.get(reverse(listing)).content.decode()
+    response = client.post(reverse(new), data)
+    assert response.status_code == 302
+    return response
 
 
 def file_school_report(

@@ -143,31 +143,19 @@ def test_manual_indicator_entered_with_its_source(
     collaboration_coordinator, police_coordinator, general_forum
 ):
     item = indicator(IndicatorKind.MANUAL, general_forum, higher_is_better=False)
-    for term, value in (("2026-VT", "8.8"), ("2026-ht", "7.9")):
-        services.indicator_value_enter(
-            actor=collaboration_coordinator,
-            indicator_id=item.pk,
-            term=term,
-            value=Decimal(value),
-            source="Skolornas frånvarouppföljning",
+
+    def enter(actor, term, value, source="x"):
+        return services.indicator_value_enter(
+            actor=actor, indicator_id=item.pk, term=term, value=Decimal(value), source=source
         )
+
+    for term, value in (("2026-VT", "8.8"), ("2026-ht", "7.9")):
+        enter(collaboration_coordinator, term, value, "Skolornas frånvarouppföljning")
     series = selectors.indicator_series(item, today=TODAY, terms=2)
     assert [p.value for p in series.points] == [8.8, 7.9]
     assert series.points[1].source == "Skolornas frånvarouppföljning"
     assert (series.trend, series.good) == ("down", True)
     with pytest.raises(InvalidInput):
-        services.indicator_value_enter(
-            actor=collaboration_coordinator,
-            indicator_id=item.pk,
-            term="hösten",
-            value=Decimal(1),
-            source="x",
-        )
+        enter(collaboration_coordinator, "hösten", 1)
     with pytest.raises(NotFound):
-        services.indicator_value_enter(
-            actor=police_coordinator,
-            indicator_id=item.pk,
-            term="2026-HT",
-            value=Decimal(1),
-            source="x",
-        )
+        enter(police_coordinator, "2026-HT", 1)

@@ -37,24 +37,24 @@ def meeting_input(**overrides):
     return services.MeetingInput(**data)
 
 
+def record_meeting(actor, forum, data):
+    return services.meeting_record(actor=actor, forum_id=forum.pk, data=data)
+
+
 # --- general-forum minutes -------------------------------------------------------------------
 
 
 def test_general_forum_minutes_refuse_an_identity_number(collaboration_coordinator, general_forum):
     data = meeting_input(minutes=f"Eleven {PERSON_ID} har hög frånvaro.")
     with pytest.raises(services.PersonalDataFound) as error:
-        services.meeting_record(
-            actor=collaboration_coordinator, forum_id=general_forum.pk, data=data
-        )
+        record_meeting(collaboration_coordinator, general_forum, data)
     assert error.value.field == "minutes"
     assert not error.value.needs_confirmation
     assert "personnummer" in error.value.message
     # Confirming does not help: an identity number is never accepted here.
     data = meeting_input(minutes=f"Eleven {PERSON_ID}.", confirmed_no_personal_data=True)
     with pytest.raises(services.PersonalDataFound):
-        services.meeting_record(
-            actor=collaboration_coordinator, forum_id=general_forum.pk, data=data
-        )
+        record_meeting(collaboration_coordinator, general_forum, data)
     assert Meeting.objects.count() == 0
 
 
@@ -63,17 +63,13 @@ def test_general_forum_minutes_warn_on_names_and_accept_after_confirmation(
 ):
     data = meeting_input(minutes="Elias i åttan har slutat komma till skolan.")
     with pytest.raises(services.PersonalDataFound) as error:
-        services.meeting_record(
-            actor=collaboration_coordinator, forum_id=general_forum.pk, data=data
-        )
+        record_meeting(collaboration_coordinator, general_forum, data)
     assert error.value.needs_confirmation
     assert "”Elias”" in error.value.message
     confirmed = meeting_input(
         minutes="Elias-skolans nya rutin presenterades.", confirmed_no_personal_data=True
     )
-    meeting = services.meeting_record(
-        actor=collaboration_coordinator, forum_id=general_forum.pk, data=confirmed
-    )
+    meeting = record_meeting(collaboration_coordinator, general_forum, confirmed)
     assert meeting.minutes.startswith("Elias-skolans")
 
 
@@ -86,9 +82,7 @@ def test_guard_also_covers_agenda_and_decisions(collaboration_coordinator, gener
         ]
     )
     with pytest.raises(services.PersonalDataFound):
-        services.meeting_record(
-            actor=collaboration_coordinator, forum_id=general_forum.pk, data=data
-        )
+        record_meeting(collaboration_coordinator, general_forum, data)
 
 
 def test_children_at_risk_forum_may_discuss_individual_cases(
@@ -98,9 +92,7 @@ def test_children_at_risk_forum_may_discuss_individual_cases(
         minutes=f"Avstämning inför allvarssamtal med Elias ({PERSON_ID}).",
         functions_present=["unit_manager"],
     )
-    meeting = services.meeting_record(
-        actor=collaboration_coordinator, forum_id=children_forum.pk, data=data
-    )
+    meeting = record_meeting(collaboration_coordinator, children_forum, data)
     assert PERSON_ID in meeting.minutes
 
 
@@ -165,10 +157,10 @@ def test_recording_a_meeting_changes_compliance(collaboration_coordinator, child
 
     assert (current().held, current().state) == (0, "behind")
     for day in (date(2026, 8, 20), date(2026, 9, 24), date(2026, 11, 20)):
-        services.meeting_record(
-            actor=collaboration_coordinator,
-            forum_id=children_forum.pk,
-            data=meeting_input(
+        record_meeting(
+            collaboration_coordinator,
+            children_forum,
+            meeting_input(
                 held_on=day, functions_present=["unit_manager", "police_youth_coordinator"]
             ),
         )
@@ -178,10 +170,10 @@ def test_recording_a_meeting_changes_compliance(collaboration_coordinator, child
 
 
 def test_decisions_are_followed_up_at_a_later_meeting(collaboration_coordinator, children_forum):
-    first = services.meeting_record(
-        actor=collaboration_coordinator,
-        forum_id=children_forum.pk,
-        data=meeting_input(
+    first = record_meeting(
+        collaboration_coordinator,
+        children_forum,
+        meeting_input(
             held_on=date(2026, 9, 1),
             functions_present=[],
             decisions=[
@@ -195,10 +187,10 @@ def test_decisions_are_followed_up_at_a_later_meeting(collaboration_coordinator,
     )
     decision = MeetingDecision.objects.get(meeting=first)
     assert list(selectors.open_decisions(children_forum)) == [decision]
-    second = services.meeting_record(
-        actor=collaboration_coordinator,
-        forum_id=children_forum.pk,
-        data=meeting_input(
+    second = record_meeting(
+        collaboration_coordinator,
+        children_forum,
+        meeting_input(
             held_on=date(2026, 10, 5),
             functions_present=[],
             follow_ups={decision.pk: ("done", "Rutinen är klar.")},
@@ -214,13 +206,9 @@ def test_only_the_convening_districts_coordinator_records_meetings(
     police_coordinator, sodermalm_coordinator, children_forum
 ):
     with pytest.raises(NotAllowed):
-        services.meeting_record(
-            actor=police_coordinator, forum_id=children_forum.pk, data=meeting_input()
-        )
+        record_meeting(police_coordinator, children_forum, meeting_input())
     with pytest.raises(NotFound):
-        services.meeting_record(
-            actor=sodermalm_coordinator, forum_id=children_forum.pk, data=meeting_input()
-        )
+        record_meeting(sodermalm_coordinator, children_forum, meeting_input())
 
 
 # --- action plans: each party its own activities -------------------------------------------

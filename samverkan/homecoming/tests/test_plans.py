@@ -11,6 +11,7 @@ from django.urls import reverse
 from samverkan.audit.models import AuditEntry
 from samverkan.core.startpage import panels_for
 from samverkan.core.testing.api import error_text
+from samverkan.core.testing.json_requests import send_json
 from samverkan.homecoming import access, selectors, services
 from samverkan.homecoming.models import ActionStatus, HomecomingAction, SharingBasis
 from samverkan.homecoming.tests.conftest import OVER_21, add_action, add_contact, make_plan, org
@@ -201,11 +202,7 @@ def test_non_parties_get_404_everywhere(
         ):
             assert client.get(url).status_code == 404, (user, url)
         assert client.get("/api/v1/homecoming/plans").json() == []
-        response = client.post(
-            f"/api/v1/homecoming/actions/{action.pk}",
-            {"status": "done"},
-            content_type="application/json",
-        )
+        response = send_json(client, f"/api/v1/homecoming/actions/{action.pk}", {"status": "done"})
         assert response.status_code == 404
     assert (
         AuditEntry.objects.filter(
@@ -235,10 +232,10 @@ def test_police_cannot_write_the_plan_or_others_actions(plan, farsta_police, log
         services.action_update(
             actor=farsta_police, action_id=district_action.pk, status=ActionStatus.DONE
         )
-    response = client.post(
+    response = send_json(
+        client,
         f"/api/v1/homecoming/plans/{plan.pk}/basis",
         {"sharing_basis": "consent", "basis_note": "x"},
-        content_type="application/json",
     )
     assert response.status_code == 403
 
@@ -337,7 +334,8 @@ def test_create_plan_through_the_form(collaboration_coordinator, logged_in_clien
 
 def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logged_in_client):
     client = logged_in_client(collaboration_coordinator)
-    response = client.post(
+    response = send_json(
+        client,
         "/api/v1/homecoming/plans",
         {
             "district": "0180-farsta",
@@ -348,25 +346,23 @@ def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logg
             "expected_release": "2026-12-16",
             "risk_level": "high",
         },
-        content_type="application/json",
     )
     assert response.status_code == 201, response.content
     plan_id = response.json()["id"]
     police = logged_in_client(farsta_police)
     assert police.get(f"/api/v1/homecoming/plans/{plan_id}").status_code == 404
-    refused = client.post(
-        f"/api/v1/homecoming/plans/{plan_id}/basis",
-        {"sharing_basis": "osl_10_18a"},
-        content_type="application/json",
+    refused = send_json(
+        client, f"/api/v1/homecoming/plans/{plan_id}/basis", {"sharing_basis": "osl_10_18a"}
     )
     assert refused.status_code == 422 and "konkreta risken" in error_text(refused)
-    shared = client.post(
+    shared = send_json(
+        client,
         f"/api/v1/homecoming/plans/{plan_id}/basis",
         {"sharing_basis": "osl_10_18a", "concrete_risk": "Nätverket söker kontakt."},
-        content_type="application/json",
     )
     assert shared.status_code == 200
-    action = client.post(
+    action = send_json(
+        client,
         f"/api/v1/homecoming/plans/{plan_id}/actions",
         {
             "party": "polisen-lpo-farsta",
@@ -374,16 +370,13 @@ def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logg
             "owner_name": "Ungdomssamordnaren",
             "due_date": "2026-12-20",
         },
-        content_type="application/json",
     )
     assert action.status_code == 201
     data = police.get(f"/api/v1/homecoming/plans/{plan_id}").json()
     assert [a["text"] for a in data["actions"]] == ["Kontakt första veckan"]
     assert data["sis_home"] is None
-    done = police.post(
-        f"/api/v1/homecoming/actions/{action.json()['id']}",
-        {"status": "done"},
-        content_type="application/json",
+    done = send_json(
+        police, f"/api/v1/homecoming/actions/{action.json()['id']}", {"status": "done"}
     )
     assert done.status_code == 200
     assert client.post(f"/api/v1/homecoming/plans/{plan_id}/close").json()["status"] == "closed"

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
 from samverkan.core.startpage import panels_for
+from samverkan.core.testing.json_requests import send_json
 from samverkan.routines import selectors, services
 from samverkan.routines.models import Routine, RoutineTopic, RoutineVersion
 from samverkan.routines.reminders import send_review_reminders
@@ -222,7 +223,8 @@ def test_parties_of_the_forum_read_others_get_404(
 
 def test_create_through_the_api(collaboration_coordinator, forum, logged_in_client):
     client = logged_in_client(collaboration_coordinator)
-    response = client.post(
+    response = send_json(
+        client,
         "/api/v1/routines/",
         {
             "owner": "0180-farsta",
@@ -233,20 +235,16 @@ def test_create_through_the_api(collaboration_coordinator, forum, logged_in_clie
             "parties": ["polisen-lpo-farsta"],
             "forums": [forum.pk],
         },
-        content_type="application/json",
     )
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["version"] == 1 and data["forums"] == [forum.pk]
     assert data["parties"] == ["0180-farsta", "polisen-lpo-farsta"]
-    links = client.post(
-        f"/api/v1/routines/{data['id']}/links",
-        {"parties": [], "forums": []},
-        content_type="application/json",
-    )
+    links = send_json(client, f"/api/v1/routines/{data['id']}/links", {"parties": [], "forums": []})
     assert links.status_code == 200
     assert links.json()["parties"] == ["0180-farsta"] and links.json()["forums"] == []
-    past = client.post(
+    past = send_json(
+        client,
         "/api/v1/routines/",
         {
             "owner": "0180-farsta",
@@ -255,7 +253,6 @@ def test_create_through_the_api(collaboration_coordinator, forum, logged_in_clie
             "topic": "other",
             "review_date": "2026-01-01",
         },
-        content_type="application/json",
     )
     assert past.status_code == 422
 

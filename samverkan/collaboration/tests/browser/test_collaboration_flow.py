@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from samverkan.collaboration.models import Forum, ForumKind, Function
+from samverkan.collaboration.models import ForumKind, Function
+from samverkan.collaboration.tests.conftest import farsta_forum
 from samverkan.core.calendar import local_date
 from samverkan.core.testing.browser import (
     assert_no_console_errors,
@@ -19,7 +20,6 @@ from samverkan.core.testing.browser import (
     login_as,
 )
 from samverkan.intake.models import ConcernReport
-from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
 
 pytestmark = pytest.mark.browser
 
@@ -32,41 +32,13 @@ def log_out(page) -> None:
 
 
 @pytest.fixture
-def principal(school_staff):
-    district = Organisation.objects.get(code="0180-norra-innerstaden")
-    school, _ = Organisation.objects.get_or_create(
-        code="99998001",
-        defaults={
-            "name": "Testskolan Norr (demo)",
-            "kind": OrganisationKind.SCHOOL,
-            "parent": district,
-        },
-    )
-    School.objects.get_or_create(
-        organisation=school,
-        defaults={
-            "operator": SchoolOperator.MUNICIPAL,
-            "has_compulsory": True,
-            "district": district,
-        },
-    )
-    school_staff.organisation = school
-    school_staff.save(update_fields=["organisation"])
-    return school_staff
-
-
-@pytest.fixture
 def forum(registry_demo):
-    farsta = Organisation.objects.get(code="0180-farsta")
-    forum = Forum.objects.create(
-        district=farsta,
-        name="Barn och unga – samverkan med polisen",
-        kind=ForumKind.CHILDREN_AT_RISK,
-        required_per_term=3,
-        required_functions=[Function.UNIT_MANAGER, Function.POLICE_YOUTH_COORDINATOR],
+    return farsta_forum(
+        "Barn och unga – samverkan med polisen",
+        ForumKind.CHILDREN_AT_RISK,
+        3,
+        [Function.UNIT_MANAGER, Function.POLICE_YOUTH_COORDINATOR],
     )
-    forum.parties.set([farsta, Organisation.objects.get(code="polisen-lpo-farsta")])
-    return forum
 
 
 def test_school_report_reaches_the_pupils_district_and_a_meeting_changes_compliance(

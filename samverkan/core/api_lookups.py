@@ -1,0 +1,28 @@
+"""What an API body names by code, looked up the same way in every app's API.
+
+An unknown code is invalid input of the field that named it (a 422 with the
+field), never a 404: the record the request is about exists; the body is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from samverkan.core.errors import InvalidInput
+from samverkan.registry.models import Organisation
+
+
+def organisation_by_code(code: str, field: str) -> Organisation:
+    found = Organisation.objects.filter(code=code).first()
+    if found is None:
+        raise InvalidInput(field, f"Okänd organisation i {field}: {code!r}.")
+    return found
+
+
+def organisations_by_code(codes: Sequence[str], field: str) -> list[Organisation]:
+    """Every organisation named; the unknown codes, sorted, in one message."""
+    found = list(Organisation.objects.filter(code__in=codes))
+    missing = set(codes) - {o.code for o in found}
+    if missing:
+        raise InvalidInput(field, f"Okänd organisation i {field}: {', '.join(sorted(missing))}.")
+    return found
