@@ -267,11 +267,11 @@ class ProtectionAssessmentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("made_at", _now_local())
 
-    def made_at_value(self, received_at: datetime) -> datetime:
+    @staticmethod
+    def made_at_value(entered: datetime, received_at: datetime) -> datetime:
         """The time entered; the field has whole minutes, so the minute of receipt means
         "at receipt" rather than up to 59 seconds before it."""
-        value: datetime = self.cleaned_data["made_at"]
-        value = value if timezone.is_aware(value) else timezone.make_aware(value)
+        value = entered if timezone.is_aware(entered) else timezone.make_aware(entered)
         if value <= received_at < value + timedelta(minutes=1):
             return received_at
         return value
