@@ -2,7 +2,9 @@
 
 Thin views: each reads through a selector (scoped and audited) or posts one
 form to one service through `core.views_support.form_action`, which turns the
-service's Swedish errors into form errors, a 404 or a message.
+service's Swedish errors into form errors, a 404 or a message. The forms on a
+report's page are declared with `_ReportPage.form_post`: the form, its slot on
+the page, the message and the service call; the rest is the same for all.
 POST-redirect-GET everywhere; the htmx partials write nothing.
 """
 
@@ -233,10 +235,10 @@ def _hub_gone_on_404(view: Any) -> Any:
     return wrapper
 
 
-ReportCall = Callable[[User, ConcernReport, dict[str, Any]], object]
+_ReportCall = Callable[[User, ConcernReport, dict[str, Any]], object]
 """A service call for a form about one report: (actor, report, the form's cleaned data)."""
 
-View = Callable[..., HttpResponse]
+_PageView = Callable[..., HttpResponse]
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ class _ReportPage:
     url_name: str
     render: Callable[..., HttpResponse]  # (request, report, **{slot: form})
     conflict_url_name: str | None = None  # None: back to the report
-    on_404: Callable[[View], View] | None = None
+    on_404: Callable[[_PageView], _PageView] | None = None
 
     def report(self, request: HttpRequest, pk: int) -> ConcernReport:
         """The report if this side may open it (the read is audited with `reason`), else 404."""
@@ -266,11 +268,11 @@ class _ReportPage:
 
     def form_post(
         self, form_class: type[forms.Form] | None, slot: str, *, done: str, then: str = ""
-    ) -> Callable[[ReportCall], View]:
+    ) -> Callable[[_ReportCall], _PageView]:
         """A POST view for the form in `slot`; `then` names the page after success if
         it is not the report's own (the report may have left this side)."""
 
-        def decorate(call: ReportCall) -> View:
+        def decorate(call: _ReportCall) -> _PageView:
             def view(request: HttpRequest, pk: int) -> HttpResponse:
                 report = self.report(request, pk)
                 report_url = reverse(self.url_name, args=[pk])
