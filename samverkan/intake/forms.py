@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -21,7 +21,42 @@ from samverkan.intake.ui_support import (
 )
 from samverkan.registry.reference_data import STOCKHOLM_CODE
 
+if TYPE_CHECKING:  # a development dependency: only the type checker needs it
+    from django_stubs_ext import StrOrPromise
+
 YES_NO = [("yes", _("Ja")), ("no", _("Nej"))]
+
+# An identity number: the digit keypad on phones, and no browser autofill of someone else's.
+PERSON_ID_INPUT = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+
+def _municipality_field(
+    label: StrOrPromise, help_text: StrOrPromise, *, required: bool = True
+) -> forms.CharField:
+    """A municipality typed by name or code, suggested from the page's `municipality-list`."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
+    )
+
+
+def _clean_municipality(value: str, options: list[MunicipalityOption]) -> str:
+    """The code of the municipality typed, or the form error saying none is called so."""
+    code = municipality_code(value, options)
+    if code is None:
+        raise forms.ValidationError(
+            _("Hittar ingen kommun som heter ”%(value)s”. Välj i listan eller skriv koden."),
+            params={"value": value},
+        )
+    return code
+
+
+def _district_choices(empty_label: StrOrPromise) -> list[tuple[str, StrOrPromise]]:
+    """Stockholm's districts, after a first choice for none."""
+    return [("", empty_label), *district_options()]
 
 
 class RegistrationForm(forms.Form):
@@ -32,7 +67,7 @@ class RegistrationForm(forms.Form):
         help_text=_("10 eller 12 siffror. Lämna tomt om identiteten är okänd."),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=PERSON_ID_INPUT,
     )
     birth_date = forms.DateField(
         label=_("Uppskattat födelsedatum (om identiteten är okänd)"),
@@ -40,18 +75,14 @@ class RegistrationForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    found_in = forms.CharField(
-        label=_("Kommun där barnet påträffades"),
-        help_text=_("Sök på namn eller kommunkod, t.ex. Solna eller 0184."),
-        max_length=100,
-        widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
+    found_in = _municipality_field(
+        _("Kommun där barnet påträffades"),
+        _("Sök på namn eller kommunkod, t.ex. Solna eller 0184."),
     )
-    home_municipality = forms.CharField(
-        label=_("Bosättningskommun"),
-        help_text=_("Namn eller kommunkod. Lämna tomt om den är okänd."),
+    home_municipality = _municipality_field(
+        _("Bosättningskommun"),
+        _("Namn eller kommunkod. Lämna tomt om den är okänd."),
         required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
     )
     home_district = forms.ChoiceField(
         label=_("Stadsdelsområde (bara för barn bosatta i Stockholm)"),
@@ -96,9 +127,9 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.options = options if options is not None else municipality_options()
         self.on = on or local_date(timezone.now())
-        cast(forms.ChoiceField, self.fields["home_district"]).choices = [
-            ("", _("– inte Stockholm / okänt –"))
-        ] + list(district_options())
+        cast(forms.ChoiceField, self.fields["home_district"]).choices = _district_choices(
+            _("– inte Stockholm / okänt –")
+        )
 
     def clean_person_id(self) -> str:
         value: str = self.cleaned_data.get("person_id", "").strip()
@@ -111,13 +142,7 @@ class RegistrationForm(forms.Form):
         value: str = self.cleaned_data.get(field, "").strip()
         if not value:
             return None
-        code = municipality_code(value, self.options)
-        if code is None:
-            raise forms.ValidationError(
-                _("Hittar ingen kommun som heter ”%(value)s”. Välj i listan eller skriv koden."),
-                params={"value": value},
-            )
-        return code
+        return _clean_municipality(value, self.options)
 
     def clean_found_in(self) -> str | None:
         return self._code("found_in", required=True)
@@ -211,30 +236,18 @@ class PhoneAcceptanceForm(forms.Form):
 
 
 class RerouteForm(forms.Form):
-    home_municipality = forms.CharField(
-        label=_("Rätt bosättningskommun"),
-        help_text=_("Namn eller kommunkod."),
-        max_length=100,
-        widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
-    )
+    home_municipality = _municipality_field(_("Rätt bosättningskommun"), _("Namn eller kommunkod."))
     home_district = forms.ChoiceField(label=_("Stadsdelsområde (bara Stockholm)"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.options = municipality_options()
-        cast(forms.ChoiceField, self.fields["home_district"]).choices = [
-            ("", _("– inte Stockholm –"))
-        ] + list(district_options())
+        cast(forms.ChoiceField, self.fields["home_district"]).choices = _district_choices(
+            _("– inte Stockholm –")
+        )
 
     def clean_home_municipality(self) -> str:
-        value: str = self.cleaned_data.get("home_municipality", "")
-        code = municipality_code(value, self.options)
-        if code is None:
-            raise forms.ValidationError(
-                _("Hittar ingen kommun som heter ”%(value)s”. Välj i listan eller skriv koden."),
-                params={"value": value},
-            )
-        return code
+        return _clean_municipality(self.cleaned_data.get("home_municipality", ""), self.options)
 
 
 class RejectForm(forms.Form):
@@ -267,11 +280,11 @@ class ProtectionAssessmentForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("made_at", _now_local())
 
-    def made_at_value(self, received_at: datetime) -> datetime:
+    @staticmethod
+    def made_at_value(entered: datetime, received_at: datetime) -> datetime:
         """The time entered; the field has whole minutes, so the minute of receipt means
         "at receipt" rather than up to 59 seconds before it."""
-        value: datetime = self.cleaned_data["made_at"]
-        value = value if timezone.is_aware(value) else timezone.make_aware(value)
+        value = entered if timezone.is_aware(entered) else timezone.make_aware(entered)
         if value <= received_at < value + timedelta(minutes=1):
             return received_at
         return value

@@ -28,7 +28,7 @@ Reading of the rules (docs/decisions/0002-eligibility.md):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from functools import cached_property
 from typing import Any
@@ -84,8 +84,11 @@ class UnitKind:
 
 
 @dataclass(frozen=True)
-class ReportFacts:
-    """What the police tell the hub. `birth_date` is the estimate when `person_id` is None."""
+class ChildFacts:
+    """What the police tell the hub about the child: all the rules decide on, but the time.
+
+    `birth_date` is the estimate when `person_id` is None.
+    """
 
     person_id: str | None
     birth_date: date | None
@@ -93,6 +96,17 @@ class ReportFacts:
     home_municipality: str | None
     home_district: str | None  # a Stockholm district's name as in the registry
     gang_related: bool
+
+    def received(self, at: datetime) -> ReportFacts:
+        """Just these facts (not a subclass's other fields), received by the hub `at`."""
+        told = {fact.name: getattr(self, fact.name) for fact in fields(ChildFacts)}
+        return ReportFacts(**told, received_at=at)
+
+
+@dataclass(frozen=True)
+class ReportFacts(ChildFacts):
+    """The facts about the child as the hub received them: what `decide` decides on."""
+
     received_at: datetime
 
 

@@ -46,7 +46,7 @@ from samverkan.intake.models import (
     ReportStatus,
     SourceChannel,
 )
-from samverkan.intake.rules import Decision, RegistrySnapshot, ReportFacts, decide
+from samverkan.intake.rules import ChildFacts, Decision, RegistrySnapshot, decide
 from samverkan.intake.school_reports import rules as school_rules
 from samverkan.intake.snapshot import late_from, registry_snapshot
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, Unit
@@ -72,15 +72,10 @@ class ReportNotFound(NotFound):
 
 
 @dataclass(frozen=True)
-class ReportInput:
-    """A concern report as the hub registers it or a police system posts it."""
+class ReportInput(ChildFacts):
+    """A concern report as the hub registers it or a police system posts it: the facts
+    the rules decide on, and what the report keeps besides."""
 
-    person_id: str | None
-    birth_date: date | None
-    found_in: str
-    home_municipality: str | None
-    home_district: str | None
-    gang_related: bool
     reporting_officer_name: str = ""
     reporting_officer_unit: str = ""
     reporting_officer_phone: str = ""
@@ -133,16 +128,7 @@ def report_decide(
     """The decision for `data` received at `at`; writes nothing (route command, htmx preview)."""
     registry = registry or registry_snapshot(at)
     validate_codes(data, registry)
-    facts = ReportFacts(
-        person_id=data.person_id,
-        birth_date=data.birth_date,
-        found_in=data.found_in,
-        home_municipality=data.home_municipality,
-        home_district=data.home_district,
-        gang_related=data.gang_related,
-        received_at=at,
-    )
-    return decide(facts, registry, late_from=late_from())
+    return decide(data.received(at), registry, late_from=late_from())
 
 
 # --- helpers -----------------------------------------------------------------------

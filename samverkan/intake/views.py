@@ -2,16 +2,21 @@
 
 Thin views: each reads through a selector (scoped and audited) or posts one
 form to one service through `core.views_support.form_action`, which turns the
-service's Swedish errors into form errors, a 404 or a message.
+service's Swedish errors into form errors, a 404 or a message. The forms on a
+report's page are declared with `_ReportPage.form_post`: the form, its slot on
+the page, the message and the service call; the rest is the same for all.
 POST-redirect-GET everywhere; the htmx partials write nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samverkan.accounts.decorators import role_required
+from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, ServiceError
 from samverkan.core.sessions import session_passive
@@ -213,23 +219,6 @@ def hub_not_eligible(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _report_or_404(request: HttpRequest, pk: int, reason: str) -> ConcernReport:
-    """The report if the user may open it (the read is audited with `reason`), else 404."""
-    try:
-        return selectors.report_detail(user=request.user, report_id=pk, reason=reason)
-    except ServiceError as error:
-        raise_for_access(error)
-        raise
-
-
-def _hub_report_or_404(request: HttpRequest, pk: int) -> ConcernReport:
-    return _report_or_404(request, pk, "handover")
-
-
-def _receiver_report_or_404(request: HttpRequest, pk: int) -> ConcernReport:
-    return _report_or_404(request, pk, "receiving")
-
-
 def _hub_gone_on_404(view: Any) -> Any:
     """A clear 404: after acceptance the hub's access to the report's personal data has ended.
 
@@ -244,6 +233,65 @@ def _hub_gone_on_404(view: Any) -> Any:
             return render(request, "intake/hub/gone.html", _hub_context(request), status=404)
 
     return wrapper
+
+
+_ReportCall = Callable[[User, ConcernReport, dict[str, Any]], object]
+"""A service call for a form about one report: (actor, report, the form's cleaned data)."""
+
+_PageView = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class _ReportPage:
+    """One side's page about a report, and where the forms posted from it lead.
+
+    Every form on the page is posted the same way (`form_post`): the user's
+    roles checked, the report looked up as this side may see it, the form
+    posted to one service through `form_action`, and an invalid form or a
+    refusal shown again on this page in the form's slot.
+    """
+
+    roles: tuple[str, ...]
+    reason: str  # why the read is audited
+    url_name: str
+    render: Callable[..., HttpResponse]  # (request, report, **{slot: form})
+    conflict_url_name: str | None = None  # None: back to the report
+    on_404: Callable[[_PageView], _PageView] | None = None
+
+    def report(self, request: HttpRequest, pk: int) -> ConcernReport:
+        """The report if this side may open it (the read is audited with `reason`), else 404."""
+        try:
+            return selectors.report_detail(user=request.user, report_id=pk, reason=self.reason)
+        except ServiceError as error:
+            raise_for_access(error)
+            raise
+
+    def form_post(
+        self, form_class: type[forms.Form] | None, slot: str, *, done: str, then: str = ""
+    ) -> Callable[[_ReportCall], _PageView]:
+        """A POST view for the form in `slot`; `then` names the page after success if
+        it is not the report's own (the report may have left this side)."""
+
+        def decorate(call: _ReportCall) -> _PageView:
+            def view(request: HttpRequest, pk: int) -> HttpResponse:
+                report = self.report(request, pk)
+                report_url = reverse(self.url_name, args=[pk])
+                return form_action(
+                    request,
+                    form_class(request.POST) if form_class else None,
+                    lambda data: call(_user(request), report, data),
+                    done=done,
+                    success_url=reverse(then) if then else report_url,
+                    rerender=lambda form: self.render(request, report, **{slot: form}),
+                    conflict_url=(
+                        reverse(self.conflict_url_name) if self.conflict_url_name else report_url
+                    ),
+                )
+
+            inner = self.on_404(view) if self.on_404 else view
+            return wraps(call)(role_required(*self.roles)(require_POST(inner)))
+
+        return decorate
 
 
 def _render_hub_report(request: HttpRequest, report: ConcernReport, **forms: Any) -> HttpResponse:
@@ -279,97 +327,64 @@ def _render_hub_report(request: HttpRequest, report: ConcernReport, **forms: Any
     return render(request, "intake/hub/report.html", context)
 
 
+# Hub forms about a report lead back to it, or to the queue on a conflict (someone else
+# acted first; the report may no longer be the hub's).
+_HUB_REPORT = _ReportPage(
+    roles=access.HUB,
+    reason="handover",
+    url_name="intake:hub_report",
+    render=_render_hub_report,
+    conflict_url_name="intake:hub_queue",
+    on_404=_hub_gone_on_404,
+)
+
+
 @role_required(*access.HUB)
 @require_GET
 @_hub_gone_on_404
 def hub_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_hub_report(request, _hub_report_or_404(request, pk))
+    return _render_hub_report(request, _HUB_REPORT.report(request, pk))
 
 
-def _on_hub_report(
-    request: HttpRequest, report: ConcernReport, form_name: str, *, success_url: str = ""
-) -> dict[str, Any]:
-    """Where a hub form about `report` leads: back to the report, or to the queue on a conflict
-    (someone else acted first; the report may no longer be the hub's)."""
-    return {
-        "success_url": success_url or reverse("intake:hub_report", args=[report.pk]),
-        "rerender": lambda form: _render_hub_report(request, report, **{form_name: form}),
-        "conflict_url": reverse("intake:hub_queue"),
-    }
-
-
-@role_required(*access.HUB)
-@require_POST
-@_hub_gone_on_404
-def hub_attempt(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _hub_report_or_404(request, pk)
-    return form_action(
-        request,
-        HandoverAttemptForm(request.POST),
-        lambda data: services.handover_attempt_record(
-            actor=_user(request),
-            report_id=pk,
-            number_called=data["number_called"],
-            reached=data["reached"] == "yes",
-            person_reached=data.get("person_reached", ""),
-            note=data.get("note", ""),
-        ),
-        done="Samtalet är loggat.",
-        **_on_hub_report(request, report, "attempt_form"),
+@_HUB_REPORT.form_post(HandoverAttemptForm, "attempt_form", done="Samtalet är loggat.")
+def hub_attempt(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.handover_attempt_record(
+        actor=actor,
+        report_id=report.pk,
+        number_called=data["number_called"],
+        reached=data["reached"] == "yes",
+        person_reached=data.get("person_reached", ""),
+        note=data.get("note", ""),
     )
 
 
-@role_required(*access.HUB)
-@require_POST
-@_hub_gone_on_404
-def hub_accept_by_phone(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _hub_report_or_404(request, pk)
-    return form_action(
-        request,
-        PhoneAcceptanceForm(request.POST),
-        lambda data: services.handover_accept_by_phone(
-            actor=_user(request), report_id=pk, receiver_name=data["receiver_name"]
-        ),
-        done=(
-            "Överlämningen är klar. Socialjouren har inte längre tillgång till anmälans uppgifter."
-        ),
-        # Accepted: the hub may no longer open the report.
-        **_on_hub_report(request, report, "phone_form", success_url=reverse("intake:hub_queue")),
+@_HUB_REPORT.form_post(
+    PhoneAcceptanceForm,
+    "phone_form",
+    done="Överlämningen är klar. Socialjouren har inte längre tillgång till anmälans uppgifter.",
+    # Accepted: the hub may no longer open the report.
+    then="intake:hub_queue",
+)
+def hub_accept_by_phone(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.handover_accept_by_phone(
+        actor=actor, report_id=report.pk, receiver_name=data["receiver_name"]
     )
 
 
-@role_required(*access.HUB)
-@require_POST
-@_hub_gone_on_404
-def hub_clarify(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _hub_report_or_404(request, pk)
-    return form_action(
-        request,
-        ClarificationForm(request.POST),
-        lambda data: services.report_clarify(
-            actor=_user(request), report_id=pk, contact=data["contact"], added=data["added"]
-        ),
-        done="Kontakten är loggad.",
-        **_on_hub_report(request, report, "clarification_form"),
+@_HUB_REPORT.form_post(ClarificationForm, "clarification_form", done="Kontakten är loggad.")
+def hub_clarify(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.report_clarify(
+        actor=actor, report_id=report.pk, contact=data["contact"], added=data["added"]
     )
 
 
-@role_required(*access.HUB)
-@require_POST
-@_hub_gone_on_404
-def hub_reroute(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _hub_report_or_404(request, pk)
-    return form_action(
-        request,
-        RerouteForm(request.POST),
-        lambda data: services.report_reroute(
-            actor=_user(request),
-            report_id=pk,
-            home_municipality=data["home_municipality"],
-            home_district=data.get("home_district") or None,
-        ),
-        done="Anmälan är dirigerad på nytt.",
-        **_on_hub_report(request, report, "reroute_form"),
+@_HUB_REPORT.form_post(RerouteForm, "reroute_form", done="Anmälan är dirigerad på nytt.")
+def hub_reroute(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.report_reroute(
+        actor=actor,
+        report_id=report.pk,
+        home_municipality=data["home_municipality"],
+        home_district=data.get("home_district") or None,
     )
 
 
@@ -421,117 +436,76 @@ def _render_receiver_report(
     return render(request, "intake/receiver/report.html", context)
 
 
+# A receiver's forms about a report lead back to it (also on a conflict).
+_RECEIVER_REPORT = _ReportPage(
+    roles=access.RECEIVERS,
+    reason="receiving",
+    url_name="intake:receiver_report",
+    render=_render_receiver_report,
+)
+
+
 @role_required(*access.RECEIVERS)
 @require_GET
 def receiver_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_receiver_report(request, _receiver_report_or_404(request, pk))
+    return _render_receiver_report(request, _RECEIVER_REPORT.report(request, pk))
 
 
-def _on_receiver_report(
-    request: HttpRequest, report: ConcernReport, form_name: str, *, success_url: str = ""
-) -> dict[str, Any]:
-    """Where a receiver's form about `report` leads: back to the report (also on a conflict)."""
-    report_url = reverse("intake:receiver_report", args=[report.pk])
-    return {
-        "success_url": success_url or report_url,
-        "rerender": lambda form: _render_receiver_report(request, report, **{form_name: form}),
-        "conflict_url": report_url,
-    }
+@_RECEIVER_REPORT.form_post(None, "", done="Du har tagit emot anmälan. Gör skyddsbedömningen nu.")
+def receiver_accept(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.handover_accept(actor=actor, report_id=report.pk)
 
 
-@role_required(*access.RECEIVERS)
-@require_POST
-def receiver_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _receiver_report_or_404(request, pk)
-    return form_action(
-        request,
-        None,
-        lambda _data: services.handover_accept(actor=_user(request), report_id=pk),
-        done="Du har tagit emot anmälan. Gör skyddsbedömningen nu.",
-        **_on_receiver_report(request, report, ""),
+@_RECEIVER_REPORT.form_post(
+    RejectForm,
+    "reject_form",
+    done="Anmälan är skickad tillbaka till Socialjouren för ny dirigering.",
+    # Sent back: the report leaves this receiver's queue.
+    then="intake:inbox",
+)
+def receiver_reject(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.handover_reject(actor=actor, report_id=report.pk, reason=data["reason"])
+
+
+@_RECEIVER_REPORT.form_post(
+    ProtectionAssessmentForm, "protection_form", done="Skyddsbedömningen är registrerad."
+)
+def receiver_protection(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.protection_assessment_record(
+        actor=actor,
+        report_id=report.pk,
+        made_at=ProtectionAssessmentForm.made_at_value(data["made_at"], report.received_at),
+        immediate_protection_needed=data["immediate_protection_needed"] == "yes",
     )
 
 
-@role_required(*access.RECEIVERS)
-@require_POST
-def receiver_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _receiver_report_or_404(request, pk)
-    return form_action(
-        request,
-        RejectForm(request.POST),
-        lambda data: services.handover_reject(
-            actor=_user(request), report_id=pk, reason=data["reason"]
-        ),
-        done="Anmälan är skickad tillbaka till Socialjouren för ny dirigering.",
-        # Sent back: the report leaves this receiver's queue.
-        **_on_receiver_report(request, report, "reject_form", success_url=reverse("intake:inbox")),
+@_RECEIVER_REPORT.form_post(
+    PreliminaryAssessmentForm, "preliminary_form", done="Förhandsbedömningen är registrerad."
+)
+def receiver_preliminary(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.preliminary_assessment_record(
+        actor=actor,
+        report_id=report.pk,
+        decision=data["decision"],
+        decided_on=data["decided_on"],
+        extension_reason=data.get("extension_reason", ""),
     )
 
 
-@role_required(*access.RECEIVERS)
-@require_POST
-def receiver_protection(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _receiver_report_or_404(request, pk)
-    form = ProtectionAssessmentForm(request.POST)
-    return form_action(
-        request,
-        form,
-        lambda data: services.protection_assessment_record(
-            actor=_user(request),
-            report_id=pk,
-            made_at=form.made_at_value(report.received_at),
-            immediate_protection_needed=data["immediate_protection_needed"] == "yes",
-        ),
-        done="Skyddsbedömningen är registrerad.",
-        **_on_receiver_report(request, report, "protection_form"),
+@_RECEIVER_REPORT.form_post(
+    InformationRequestForm, "request_form", done="Informationsbegäran är skickad till polisen."
+)
+def receiver_information_request(
+    actor: User, report: ConcernReport, data: dict[str, Any]
+) -> object:
+    return services.information_request_send(
+        actor=actor, report_id=report.pk, kind=data["kind"], question=data["question"]
     )
 
 
-@role_required(*access.RECEIVERS)
-@require_POST
-def receiver_preliminary(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _receiver_report_or_404(request, pk)
-    return form_action(
-        request,
-        PreliminaryAssessmentForm(request.POST),
-        lambda data: services.preliminary_assessment_record(
-            actor=_user(request),
-            report_id=pk,
-            decision=data["decision"],
-            decided_on=data["decided_on"],
-            extension_reason=data.get("extension_reason", ""),
-        ),
-        done="Förhandsbedömningen är registrerad.",
-        **_on_receiver_report(request, report, "preliminary_form"),
-    )
-
-
-@role_required(*access.RECEIVERS)
-@require_POST
-def receiver_information_request(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _receiver_report_or_404(request, pk)
-    return form_action(
-        request,
-        InformationRequestForm(request.POST),
-        lambda data: services.information_request_send(
-            actor=_user(request), report_id=pk, kind=data["kind"], question=data["question"]
-        ),
-        done="Informationsbegäran är skickad till polisen.",
-        **_on_receiver_report(request, report, "request_form"),
-    )
-
-
-@role_required(*access.RECEIVERS)
-@require_POST
-def receiver_feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _receiver_report_or_404(request, pk)
-    return form_action(
-        request,
-        None,
-        lambda _data: services.feedback_deliver(actor=_user(request), report_id=pk),
-        done="Återkopplingen är lämnad till polisen.",
-        **_on_receiver_report(request, report, ""),
-    )
+@_RECEIVER_REPORT.form_post(None, "", done="Återkopplingen är lämnad till polisen.")
+def receiver_feedback(actor: User, report: ConcernReport, data: dict[str, Any]) -> object:
+    return services.feedback_deliver(actor=actor, report_id=report.pk)
 
 
 # --- the police -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.calendar import local_date
+from samverkan.intake.forms import PERSON_ID_INPUT
 from samverkan.registry.models import Organisation
 from samverkan.registry.reference_data import STOCKHOLM_COUNTY
 from samverkan.registry.selectors import municipalities, stockholm_districts
@@ -24,7 +25,7 @@ class SchoolReportForm(forms.Form):
         help_text=_("10 eller 12 siffror. Lämna tomt om du inte har det och ange födelsedatum."),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=PERSON_ID_INPUT,
     )
     birth_date = forms.DateField(
         label=_("Elevens födelsedatum (om personnumret saknas)"), required=False, widget=DATE

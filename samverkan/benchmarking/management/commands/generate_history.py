@@ -879,7 +879,12 @@ class Command(BaseCommand):
         handover_ids = reserve_ids(Handover, len(times))
         client = self.client_actor
         hub = self.hub_actor
-        add_event = self.events.add
+        add_row = self.events.add
+
+        def add_event(report_id: int, kind: str, at: datetime, actor: Actor, detail: Json) -> None:
+            # An event names its actor as its audit entry does: a user, an API client or neither.
+            add_row(report_id, kind, at, actor.user_id, actor.client_id, actor.event_label, detail)
+
         add_audit = chain.add
         for report_id, handover_id, (at, is_open) in zip(
             report_ids, handover_ids, times, strict=True
@@ -975,27 +980,11 @@ class Command(BaseCommand):
                 closed_at,
             )
             code = target.controller_code
-            add_event(
-                report_id,
-                EVENT_RECEIVED,
-                at,
-                None,
-                client.client_id,
-                client.event_label,
-                self.json_received[target.unit_name],
-            )
+            add_event(report_id, EVENT_RECEIVED, at, client, self.json_received[target.unit_name])
             add_audit(at, AUDIT_CREATE, report_id, code, client)
             add_audit(at + minutes, AUDIT_VIEW, report_id, code, hub)
             if handed_over_at:
-                add_event(
-                    report_id,
-                    EVENT_HANDED_OVER,
-                    handed_over_at,
-                    hub.user_id,
-                    None,
-                    hub.event_label,
-                    self.json_via,
-                )
+                add_event(report_id, EVENT_HANDED_OVER, handed_over_at, hub, self.json_via)
             if receiver is not None:
                 assert accepted_at is not None
                 self.handovers.add(
@@ -1011,15 +1000,7 @@ class Command(BaseCommand):
                     receiver.full_name,
                     receiver.user_id,
                 )
-                add_event(
-                    report_id,
-                    EVENT_ACCEPTED,
-                    accepted_at,
-                    receiver.user_id,
-                    None,
-                    receiver.event_label,
-                    self.json_via,
-                )
+                add_event(report_id, EVENT_ACCEPTED, accepted_at, receiver, self.json_via)
                 add_audit(
                     accepted_at,
                     AUDIT_HANDOVER,
@@ -1048,13 +1029,7 @@ class Command(BaseCommand):
                     report_id, protection_at, assessor.user_id, random_() < 0.2, protection_at
                 )
                 add_event(
-                    report_id,
-                    EVENT_PROTECTION_ASSESSED,
-                    protection_at,
-                    assessor.user_id,
-                    None,
-                    assessor.event_label,
-                    self.json_empty,
+                    report_id, EVENT_PROTECTION_ASSESSED, protection_at, assessor, self.json_empty
                 )
                 add_audit(protection_at, AUDIT_CHANGE, report_id, code, assessor)
             if decided_on:
@@ -1065,9 +1040,7 @@ class Command(BaseCommand):
                     report_id,
                     EVENT_PRELIMINARY_ASSESSED,
                     decided,
-                    assessor.user_id,
-                    None,
-                    assessor.event_label,
+                    assessor,
                     self.json_decision[decision],
                 )
                 add_audit(decided, AUDIT_CHANGE, report_id, code, assessor)
@@ -1085,9 +1058,7 @@ class Command(BaseCommand):
                             report_id,
                             EVENT_FEEDBACK_DELIVERED,
                             feedback_at,
-                            assessor.user_id,
-                            None,
-                            assessor.event_label,
+                            assessor,
                             self.json_empty,
                         )
             if accepted_at and random_() < 0.03:
@@ -1105,15 +1076,7 @@ class Command(BaseCommand):
                 )
             if escalated_at:
                 self.escalations.add(report_id, handover_id, escalated_at, self.json_list)
-                add_event(
-                    report_id,
-                    EVENT_ESCALATED,
-                    escalated_at,
-                    None,
-                    client.client_id,
-                    client.event_label,
-                    self.json_empty,
-                )
+                add_event(report_id, EVENT_ESCALATED, escalated_at, client, self.json_empty)
                 add_audit(escalated_at, AUDIT_CHANGE, report_id, code, SYSTEM)
             if random_() < 0.15:
                 self._not_eligible_record(at)
