@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from samverkan.agreements.models import AgreementTypeCode
 from samverkan.agreements.selectors import agreement_status_at
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
+from samverkan.core.audited import create_audited
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 from samverkan.core.models import RecordedBy
 from samverkan.core.uploads import validate_upload
@@ -127,24 +128,22 @@ def audit(
     detail: dict | None = None,
 ) -> None:
     """The audit entry for a defector record (`defectors.<Model>`), the actor's act on it."""
-    audit_record(
-        actor=actor,
-        action=action,
-        record_type=f"defectors.{type(record).__name__}",
-        record_id=record.pk,
-        controller=controller,
-        reason=reason,
-        detail=detail,
+    audit_record_of(
+        record, actor=actor, action=action, controller=controller, reason=reason, detail=detail
     )
 
 
 def _record(model: type[R], *, actor: Any, assignment: Assignment, **fields: Any) -> R:
     """A row the actor records about the assignment (a meeting held, say), audited."""
-    record = model.objects.create(  # type: ignore[attr-defined]
-        assignment=assignment, recorded_by=actor, recorded_at=timezone.now(), **fields
+    return create_audited(
+        actor,
+        model,
+        controller=assignment.home_municipality.code,
+        assignment=assignment,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+        **fields,
     )
-    audit(actor, AuditAction.CREATE, record, controller=assignment.home_municipality.code)
-    return record
 
 
 def agreement_is_defector_type(agreement: Any) -> bool:
