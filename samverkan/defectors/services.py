@@ -591,14 +591,15 @@ def children_task_create(*, actor: Any, assignment: Assignment, description: str
     _require_side(actor, assignment)
     if not description.strip():
         raise InvalidInput("description", _("Beskriv vad som har framkommit om barn."))
-    task = ChildrenTask.objects.create(
+    return create_audited(
+        actor,
+        ChildrenTask,
+        controller=assignment.home_municipality.code,
         assignment=assignment,
         description=description.strip(),
         created_at=timezone.now(),
         created_by=actor,
     )
-    audit(actor, AuditAction.CREATE, task, controller=assignment.home_municipality.code)
-    return task
 
 
 @transaction.atomic
@@ -695,11 +696,15 @@ def plan_intervention_add(
                 ),
             )
     plan, _created = ImplementationPlan.objects.get_or_create(assignment=assignment)
-    intervention = PlannedIntervention.objects.create(
-        plan=plan, kind=kind.value, catalogue_item=catalogue_item, description=description.strip()
+    return create_audited(
+        actor,
+        PlannedIntervention,
+        controller=assignment.home_municipality.code,
+        plan=plan,
+        kind=kind.value,
+        catalogue_item=catalogue_item,
+        description=description.strip(),
     )
-    audit(actor, AuditAction.CREATE, intervention, controller=assignment.home_municipality.code)
-    return intervention
 
 
 @transaction.atomic
