@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from samverkan.agreements.models import (
     document_validators,
 )
 from samverkan.agreements.selectors import agreement_facts
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 from samverkan.core.uploads import validate_upload
@@ -66,12 +66,11 @@ def _controller(agreement: Agreement) -> str:
     return cached
 
 
-def _audit(actor: Any, action: str, record: Any, agreement: Agreement, **detail: Any) -> None:
-    audit_record(
+def _audit(actor: Any, action: str, record: Model, agreement: Agreement, **detail: Any) -> None:
+    audit_record_of(
+        record,
         actor=actor,
         action=action,
-        record_type=f"agreements.{type(record).__name__}",
-        record_id=record.pk,
         controller=_controller(agreement),
         detail={"agreement": agreement.pk, **{k: str(v) for k, v in detail.items()}},
     )

@@ -24,6 +24,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from samverkan.agreements.models import Agreement
+from samverkan.core.api_lookups import organisation_by_code
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors.models import (
@@ -68,15 +69,8 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
     return _found(lambda: selectors.agreement_get_for(user=user, pk=pk), "Avtalet finns inte.")
 
 
-def _organisation(field: str, code: str) -> Organisation:
-    try:
-        return Organisation.objects.get(code=code)
-    except Organisation.DoesNotExist as error:
-        raise InvalidInput(field, f"Okänd organisation: {code}") from error
-
-
 def _police_unit(code: str) -> Organisation | None:
-    return _organisation("police_unit", code) if code else None
+    return organisation_by_code(code, "police_unit") if code else None
 
 
 def _choice(field: str, choices: type[EnumT], value: str, message: str) -> EnumT:
@@ -291,8 +285,8 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
     assignment = services.assignment_create(
         actor=request.user,
         agreement=_agreement(request, payload.agreement),
-        receiving_municipality=_organisation(
-            "receiving_municipality", payload.receiving_municipality
+        receiving_municipality=organisation_by_code(
+            payload.receiving_municipality, "receiving_municipality"
         ),
         person_alias=payload.person_alias,
         summary=payload.summary,
@@ -492,7 +486,7 @@ def compute_reconciliation(request: HttpRequest, pk: int, payload: Reconciliatio
         actor=request.user,
         agreement=agreement,
         period=period,
-        other_party=_organisation("other_party", payload.other_party),
+        other_party=organisation_by_code(payload.other_party, "other_party"),
     )
     return reconciliation
 

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from samverkan.agreements.models import AgreementTypeCode
 from samverkan.agreements.selectors import agreement_status_at
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
+from samverkan.core.audited import create_audited
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 from samverkan.core.models import RecordedBy
 from samverkan.core.uploads import validate_upload
@@ -127,24 +128,22 @@ def audit(
     detail: dict | None = None,
 ) -> None:
     """The audit entry for a defector record (`defectors.<Model>`), the actor's act on it."""
-    audit_record(
-        actor=actor,
-        action=action,
-        record_type=f"defectors.{type(record).__name__}",
-        record_id=record.pk,
-        controller=controller,
-        reason=reason,
-        detail=detail,
+    audit_record_of(
+        record, actor=actor, action=action, controller=controller, reason=reason, detail=detail
     )
 
 
 def _record(model: type[R], *, actor: Any, assignment: Assignment, **fields: Any) -> R:
     """A row the actor records about the assignment (a meeting held, say), audited."""
-    record = model.objects.create(  # type: ignore[attr-defined]
-        assignment=assignment, recorded_by=actor, recorded_at=timezone.now(), **fields
+    return create_audited(
+        actor,
+        model,
+        controller=assignment.home_municipality.code,
+        assignment=assignment,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+        **fields,
     )
-    audit(actor, AuditAction.CREATE, record, controller=assignment.home_municipality.code)
-    return record
 
 
 def agreement_is_defector_type(agreement: Any) -> bool:
@@ -592,14 +591,15 @@ def children_task_create(*, actor: Any, assignment: Assignment, description: str
     _require_side(actor, assignment)
     if not description.strip():
         raise InvalidInput("description", _("Beskriv vad som har framkommit om barn."))
-    task = ChildrenTask.objects.create(
+    return create_audited(
+        actor,
+        ChildrenTask,
+        controller=assignment.home_municipality.code,
         assignment=assignment,
         description=description.strip(),
         created_at=timezone.now(),
         created_by=actor,
     )
-    audit(actor, AuditAction.CREATE, task, controller=assignment.home_municipality.code)
-    return task
 
 
 @transaction.atomic
@@ -696,11 +696,15 @@ def plan_intervention_add(
                 ),
             )
     plan, _created = ImplementationPlan.objects.get_or_create(assignment=assignment)
-    intervention = PlannedIntervention.objects.create(
-        plan=plan, kind=kind.value, catalogue_item=catalogue_item, description=description.strip()
+    return create_audited(
+        actor,
+        PlannedIntervention,
+        controller=assignment.home_municipality.code,
+        plan=plan,
+        kind=kind.value,
+        catalogue_item=catalogue_item,
+        description=description.strip(),
     )
-    audit(actor, AuditAction.CREATE, intervention, controller=assignment.home_municipality.code)
-    return intervention
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from samverkan.accounts.models import ApiClient
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
 from samverkan.intake import access
@@ -33,7 +33,7 @@ from samverkan.intake.models import (
     ReportQuerySet,
     ReportStatus,
 )
-from samverkan.intake.services import REPORT, ReportNotFound, escalation_threshold
+from samverkan.intake.services import ReportNotFound, escalation_threshold
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
 from samverkan.registry.selectors import phone_for
 
@@ -234,11 +234,10 @@ def report_detail(*, user: Any, report_id: int, reason: str = "") -> ConcernRepo
     )
     if report is None:
         raise ReportNotFound()
-    audit_record(
+    audit_record_of(
+        report,
         actor=user,
         action=AuditAction.VIEW,
-        record_type=REPORT,
-        record_id=report.pk,
         controller=report.controller.code,
         reason=reason,
     )
@@ -439,12 +438,8 @@ def _audited_requests(actor: Actor, *, open_only: bool) -> list[InformationReque
         queryset = queryset.filter(answered_at__isnull=True)
     requests = list(queryset.order_by("sent_at")[:QUEUE_LIMIT])
     for request in requests:
-        audit_record(
-            actor=actor,
-            action=AuditAction.VIEW,
-            record_type="intake.InformationRequest",
-            record_id=request.pk,
-            controller=request.report.controller.code,
+        audit_record_of(
+            request, actor=actor, action=AuditAction.VIEW, controller=request.report.controller.code
         )
     return requests
 

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from samverkan.accounts.models import ApiClient, User
 from samverkan.audit.models import AuditAction
-from samverkan.audit.services import audit_record
+from samverkan.audit.services import audit_record_of
+from samverkan.core.audited import create_audited
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import feedback_due
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -55,7 +56,6 @@ from samverkan.registry.selectors import intake_unit_for
 
 logger = logging.getLogger(__name__)
 
-REPORT = "intake.ConcernReport"
 REPEAT_WINDOW = timedelta(days=30)
 
 
@@ -165,11 +165,10 @@ def _audit(
     **detail: Any,
 ) -> None:
     """`controller`: the report's controller code when the caller has it (no row to load)."""
-    audit_record(
+    audit_record_of(
+        report,
         actor=actor,
         action=action,
-        record_type=REPORT,
-        record_id=report.pk,
         controller=controller or report.controller.code,
         detail=detail,
     )
@@ -339,7 +338,12 @@ def report_register(
 def _register_not_eligible(
     actor: Actor, client: ApiClient | None, data: ReportInput, decision: Decision, at: datetime
 ) -> RegistrationResult:
-    record = NotEligibleRecord.objects.create(
+    # Not eligible: no organisation controls the record, so the entry names none.
+    record = create_audited(
+        actor,
+        NotEligibleRecord,
+        controller="",
+        detail={"reasons": list(decision.reasons)},
         decided_at=at,
         source_channel=data.source_channel,
         reasons=list(decision.reasons),
@@ -352,13 +356,6 @@ def _register_not_eligible(
             if client and data.police_reference
             else ""
         ),
-    )
-    audit_record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        record_type="intake.NotEligibleRecord",
-        record_id=record.pk,
-        detail={"reasons": list(decision.reasons)},
     )
     return RegistrationResult(decision=decision, report=None, not_eligible=record, created=True)
 

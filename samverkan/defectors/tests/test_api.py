@@ -31,6 +31,16 @@ def _act(client, pk, action, **extra):
     )
 
 
+def test_an_unknown_receiving_municipality_is_invalid_input(agreement, stockholm, logged_in_client):
+    refused = logged_in_client(stockholm).post(
+        f"{API}/assignments",
+        {"agreement": agreement.pk, "receiving_municipality": "9999", "person_alias": "Klient"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422  # the body names it wrongly; the agreement exists
+    assert "Okänd organisation i receiving_municipality: '9999'." in error_text(refused)
+
+
 def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in_client):
     home = logged_in_client(stockholm)
     receiving = logged_in_client(gothenburg)

@@ -11,28 +11,17 @@ until it is corrected; a withdrawn one is never applied (issue 16).
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
-
+from samverkan.core.management.looping import LoopingCommand
 from samverkan.registry.changes import apply_due_changes
 
 
-class Command(BaseCommand):
+class Command(LoopingCommand):
     help = "Genomför planerade organisationsförändringar vars datum har kommit (idempotent)."
+    default_interval = 3600.0
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--loop", action="store_true", help="Kör om och om igen.")
-        parser.add_argument(
-            "--interval", type=float, default=3600.0, help="Sekunder mellan varven."
-        )
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        while True:
-            applied = apply_due_changes()
-            if applied or options["verbosity"] > 1:
-                self.stdout.write(f"genomförda förändringar: {len(applied)}")
-            if not options["loop"]:
-                return
-            time.sleep(options["interval"])
+    def run_once(self, options: dict[str, Any]) -> None:
+        applied = apply_due_changes()
+        if applied or options["verbosity"] > 1:
+            self.stdout.write(f"genomförda förändringar: {len(applied)}")

@@ -7,20 +7,21 @@ starts it with --loop; in production a daily cron job or systemd timer).
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from samverkan.core.management.looping import LoopingCommand
 from samverkan.retention.services import retention_apply
 
 DAY_SECONDS = 24 * 60 * 60
 
 
-class Command(BaseCommand):
+class Command(LoopingCommand):
     help = "Gallrar personuppgifter vars bevarandetid har gått ut (idempotent, i omgångar)."
+    default_interval = DAY_SECONDS
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -28,10 +29,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--today", help="Kör som om det vore denna dag (ÅÅÅÅ-MM-DD).")
         parser.add_argument("--batch-size", type=int, default=500)
-        parser.add_argument("--loop", action="store_true", help="Kör om och om igen.")
-        parser.add_argument(
-            "--interval", type=float, default=DAY_SECONDS, help="Sekunder mellan varven."
-        )
+        super().add_arguments(parser)
         parser.add_argument(
             "--enqueue",
             action="store_true",
@@ -39,6 +37,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # --today is checked once, before the first round, so a bad date never loops.
         fixed_day: date | None = None
         if options["today"]:
             try:
@@ -54,15 +53,15 @@ class Command(BaseCommand):
 
             self.stdout.write(f"köad: {apply_retention.enqueue().id}")
             return
-        while True:
-            today = fixed_day or timezone.localdate()
-            result = retention_apply(
-                today=today, dry_run=options["dry_run"], batch_size=max(1, options["batch_size"])
-            )
-            verb = "skulle gallras" if result.dry_run else "gallrade"
-            for label, counts in result.by_type.items():
-                shown = counts.due if result.dry_run else counts.anonymised
-                self.stdout.write(f"{today} {label}: granskade {counts.examined}, {verb} {shown}")
-            if not options["loop"]:
-                return
-            time.sleep(options["interval"])
+        super().handle(*args, **{**options, "today": fixed_day})
+
+    def run_once(self, options: dict[str, Any]) -> None:
+        # Without --today each round is the day it runs on (a loop crosses midnights).
+        today = options["today"] or timezone.localdate()
+        result = retention_apply(
+            today=today, dry_run=options["dry_run"], batch_size=max(1, options["batch_size"])
+        )
+        verb = "skulle gallras" if result.dry_run else "gallrade"
+        for label, counts in result.by_type.items():
+            shown = counts.due if result.dry_run else counts.anonymised
+            self.stdout.write(f"{today} {label}: granskade {counts.examined}, {verb} {shown}")
