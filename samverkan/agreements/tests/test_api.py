@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from samverkan.agreements.models import Agreement
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.testing.api import error_text
+from samverkan.core.testing.json_requests import send_json
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=STOCKHOLM)
@@ -79,10 +80,8 @@ def test_admin_gives_notice_through_the_api(demo, nacka_agreement_admin, login, 
     detail = client.get(f"{BASE}/{nacka.pk}").json()
     task = detail["notifications"][0]
     assert task["recipient"] == "polisen-roc" and task["sent_at"] is None
-    sent = client.post(
-        f"{BASE}/{nacka.pk}/notifications/{task['id']}/sent",
-        {"note": "e-post"},
-        content_type="application/json",
+    sent = send_json(
+        client, f"{BASE}/{nacka.pk}/notifications/{task['id']}/sent", {"note": "e-post"}
     )
     assert sent.status_code == 200 and sent.json()["sent_at"]
 
@@ -94,19 +93,9 @@ def test_non_admin_and_other_admin_cannot_write(demo, nacka_receiver, login, cli
     nacka = agreement("0182")
     login(client, nacka_receiver)
     body = {"summary": "x", "effective_date": "2027-01-01"}
-    assert (
-        client.post(
-            f"{BASE}/{nacka.pk}/amendments", body, content_type="application/json"
-        ).status_code
-        == 403
-    )
+    assert send_json(client, f"{BASE}/{nacka.pk}/amendments", body).status_code == 403
     login(client, make_user("avtal-solna", "0184", "agreement_admin"))
-    assert (
-        client.post(
-            f"{BASE}/{nacka.pk}/amendments", body, content_type="application/json"
-        ).status_code
-        == 404
-    )
+    assert send_json(client, f"{BASE}/{nacka.pk}/amendments", body).status_code == 404
     assert not nacka.amendments.exists()
 
 
@@ -127,9 +116,9 @@ def test_admin_records_decision_and_amendment(demo, agreement_admin, login, clie
     assert response.status_code == 201, response.content
     status = client.get(f"{BASE}/{nynashamn.pk}").json()["status"]
     assert status["reason"] == "in_force"
-    amendment = client.post(
+    amendment = send_json(
+        client,
         f"{BASE}/{nynashamn.pk}/amendments",
         {"summary": "Nytt nummer", "effective_date": "2027-01-01"},
-        content_type="application/json",
     )
     assert amendment.status_code == 201 and amendment.json()["number"] == 1

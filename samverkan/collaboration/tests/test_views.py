@@ -133,35 +133,70 @@ def test_general_minutes_form_refuses_identity_number_and_keeps_the_text(
     assert response.status_code == 302 and Meeting.objects.count() == 1
 
 
-def test_consultation_form_refuses_a_name(
-    logged_in_client, collaboration_coordinator, registry_demo
-):
+@pytest.fixture
+def farsta_colocation(registry_demo):
+    """Farsta's co-location with its local police, so a consultation there can be recorded."""
     from samverkan.collaboration.models import CoLocation
 
-    CoLocation.objects.create(
+    return CoLocation.objects.create(
         district=org("0180-farsta"),
         police_unit=org("polisen-lpo-farsta"),
         social_worker="S",
         weekdays=[1],
         valid_from="2026-01-01",
     )
+
+
+def consultation(question: str) -> dict[str, str]:
+    """A consultation at Farsta's co-location asking `question`."""
+    return {
+        "district": str(org("0180-farsta").pk),
+        "police_unit": str(org("polisen-lpo-farsta").pk),
+        "held_on": "2026-11-24",
+        "question_type": "whether_to_report",
+        "question": question,
+        "advice": "Ja.",
+        "report_followed": "unknown",
+    }
+
+
+def test_consultation_form_refuses_a_name(
+    logged_in_client, collaboration_coordinator, farsta_colocation
+):
     client = logged_in_client(collaboration_coordinator)
+    # The "these are not names" box is shown only once the guard asks for it.
+    blank = client.get(reverse("collaboration:consultation_new")).content.decode()
+    assert 'name="confirm_no_personal_data"' not in blank
     page = page_after_refusal(
         client,
         reverse("collaboration:consultation_new"),
-        {
-            "district": str(org("0180-farsta").pk),
-            "police_unit": str(org("polisen-lpo-farsta").pk),
-            "held_on": "2026-11-24",
-            "question_type": "whether_to_report",
-            "question": "Ska vi anmäla oro för Elias?",
-            "advice": "Ja.",
-            "report_followed": "unknown",
-        },
+        consultation("Ska vi anmäla oro för Elias?"),
     )
     assert "”Elias”" in page
+    assert 'name="confirm_no_personal_data"' not in page  # a name here is refused, not confirmed
     calendar = client.get(reverse("collaboration:colocation")).content.decode()
     assert "tisdag" in calendar
+
+
+def test_consultation_form_shows_the_confirm_box_when_the_guard_asks(
+    logged_in_client, collaboration_coordinator, farsta_colocation, monkeypatch
+):
+    """A possible name the writer may confirm brings the box with the refusal."""
+    from samverkan.collaboration.colocation import services as colocation_services
+    from samverkan.collaboration.common.services import PersonalDataFound
+
+    def ask(**kwargs: object) -> None:
+        raise PersonalDataFound(
+            "question", "Bekräfta att det inte är namn.", needs_confirmation=True
+        )
+
+    monkeypatch.setattr(colocation_services, "consultation_record", ask)
+    client = logged_in_client(collaboration_coordinator)
+    page = page_after_refusal(
+        client, reverse("collaboration:consultation_new"), consultation("Ska vi anmäla oro?")
+    )
+    assert "Bekräfta att det inte är namn." in page
+    assert 'name="confirm_no_personal_data"' in page
 
 
 def test_outsiders_get_403_or_404(

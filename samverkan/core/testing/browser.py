@@ -18,7 +18,7 @@ the session-scoped `browser` starts a second Playwright, which fails.
 Fixtures: `browser` (session; skips with a clear message only when Chromium
 is missing and cannot be installed), `page` (a fresh browser context per
 test, on pytest-django's `live_server` with `transactional_db`, static files
-served unhashed). Helpers: `login_as`, `assert_no_axe_violations`,
+served unhashed). Helpers: `login_as`, `log_out`, `assert_no_axe_violations`,
 `assert_no_horizontal_scroll`, `save_screenshots`, `check_page`,
 `assert_no_console_errors`.
 """
@@ -44,6 +44,7 @@ __all__ = [
     "assert_no_horizontal_scroll",
     "browser",
     "check_page",
+    "log_out",
     "login_as",
     "overflowing",
     "page",
@@ -216,6 +217,12 @@ def login_as(page: Any, live_server_url: str, user: Any, password: str | None = 
     if "/konto/logga-in/" in page.url:
         errors = page.locator(".errorlist").all_inner_texts()
         raise AssertionError(f"Log-in as {user.get_username()} failed: {errors}")
+
+
+def log_out(page: Any) -> None:
+    """Log out with the header's "Logga ut" button (a POST, as the site requires)."""
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_load_state()
 
 
 def _inject_axe(page: Any) -> None:

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
-def send_json(client: Any, url: str, payload: Any, method: str = "post") -> Any:
-    """A request with `payload` as its JSON body (the test client encodes it)."""
-    return getattr(client, method)(url, payload, content_type="application/json")
+def send_json(
+    client: Any,
+    url: str,
+    payload: Any,
+    method: str = "post",
+    *,
+    headers: Mapping[str, str] | None = None,
+) -> Any:
+    """A request with `payload` as its JSON body (the test client encodes it).
+
+    `headers` for a caller that is not the logged-in user (a bearer token).
+    """
+    return getattr(client, method)(url, payload, content_type="application/json", headers=headers)

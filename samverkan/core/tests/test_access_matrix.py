@@ -63,6 +63,7 @@ from samverkan.core.testing.access_matrix import (
     personas_holding,
     url_names,
 )
+from samverkan.core.testing.json_requests import send_json
 from samverkan.defectors.access import DEFECTOR_ROLES
 from samverkan.followup import access as followup_access
 from samverkan.homecoming import access as homecoming_access
@@ -595,12 +596,7 @@ def _request(data: MatrixData, key: str, row: Row, persona: str, method: str) ->
         url = operation.path.format(**kwargs) + (f"?{row.query}" if row.query else "")
         if operation.method == "GET":
             return client.get(url)
-        return client.generic(
-            operation.method,
-            url,
-            data=__import__("json").dumps(example_body(operation.body_schema)),
-            content_type="application/json",
-        )
+        return send_json(client, url, example_body(operation.body_schema), operation.method.lower())
     url = reverse(route, kwargs=kwargs)
     if method == "GET":
         return client.get(url)

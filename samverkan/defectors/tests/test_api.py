@@ -5,6 +5,7 @@ import pytest
 from pypdf import PdfReader
 
 from samverkan.core.testing.api import error_text
+from samverkan.core.testing.json_requests import send_json
 from samverkan.defectors import rules, services
 
 from .conftest import (
@@ -24,11 +25,7 @@ API = "/api/v1/defectors"
 
 def _act(client, pk, action, **extra):
     """Take a lifecycle action over the API."""
-    return client.post(
-        f"{API}/assignments/{pk}/transitions",
-        {"action": action, **extra},
-        content_type="application/json",
-    )
+    return send_json(client, f"{API}/assignments/{pk}/transitions", {"action": action, **extra})
 
 
 def test_an_unknown_receiving_municipality_is_invalid_input(agreement, stockholm, logged_in_client):
@@ -44,14 +41,14 @@ def test_an_unknown_receiving_municipality_is_invalid_input(agreement, stockholm
 def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in_client):
     home = logged_in_client(stockholm)
     receiving = logged_in_client(gothenburg)
-    created = home.post(
+    created = send_json(
+        home,
         f"{API}/assignments",
         {
             "agreement": agreement.pk,
             "receiving_municipality": GOTHENBURG,
             "person_alias": "Klient API",
         },
-        content_type="application/json",
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
@@ -68,35 +65,31 @@ def test_full_flow_over_the_api(agreement, stockholm, gothenburg, org, logged_in
     assert wrong_side.status_code == 403  # only the receiving side accepts
     ok = _act(receiving, pk, "accept")
     assert ok.json()["state"] == "accepted"
-    intervention = home.post(
+    intervention = send_json(
+        home,
         f"{API}/assignments/{pk}/interventions",
         {"kind": "catalogue", "catalogue_code": "budget_debt_counselling"},
-        content_type="application/json",
     ).json()
-    housing = home.post(
-        f"{API}/assignments/{pk}/interventions",
-        {"kind": "housing"},
-        content_type="application/json",
-    ).json()
+    housing = send_json(home, f"{API}/assignments/{pk}/interventions", {"kind": "housing"}).json()
     assert housing["bearer"] == "home"
-    blocked = receiving.post(
+    blocked = send_json(
+        receiving,
         f"{API}/assignments/{pk}/costs",
         {"intervention": housing["id"], "incurred_on": "2024-02-01", "amount": "9000.00"},
-        content_type="application/json",
     )
     assert blocked.status_code == 422  # the intervention is not this side's to book
     assert "aldrig bokas på den mottagande kommunen" in error_text(blocked)
-    cost = receiving.post(
+    cost = send_json(
+        receiving,
         f"{API}/assignments/{pk}/costs",
         {"intervention": intervention["id"], "incurred_on": "2024-02-01", "amount": "20000.10"},
-        content_type="application/json",
     )
     assert cost.status_code == 201
     assert cost.json()["amount"] == "20000.10"
-    rec = home.post(
+    rec = send_json(
+        home,
         f"{API}/agreements/{agreement.pk}/reconciliations",
         {"period": "2024-H1", "other_party": GOTHENBURG},
-        content_type="application/json",
     ).json()
     assert rec["equalisation"] == "10000.05"
     assert rec["payer"] == STOCKHOLM and rec["payee"] == GOTHENBURG

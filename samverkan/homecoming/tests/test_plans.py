@@ -245,6 +245,12 @@ def test_police_update_their_own_action_and_add_their_own_contact(
 ):
     client = logged_in_client(farsta_police)
     action = HomecomingAction.objects.get(text="Polisens åtgärd")
+    url = reverse("homecoming:action_update", args=[plan.pk, action.pk])
+    # The page names the action and its form posts back here, with a way back to the plan.
+    form_page = client.get(url).content.decode()
+    assert "Polisens åtgärd" in form_page
+    assert f'<form method="post" action="{url}"' in form_page
+    assert f'<a href="{reverse("homecoming:detail", args=[plan.pk])}">Avbryt</a>' in form_page
     response = client.post(
         reverse("homecoming:action_update", args=[plan.pk, action.pk]),
         {"status": "done", "note": "Områdespoliserna är informerade."},

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from samverkan.core.testing.json_requests import send_json
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport, NotEligibleRecord
 from samverkan.intake.tests.factories import assess, register
@@ -29,12 +30,7 @@ BODY = {
 
 
 def post(client, token, body):
-    return client.post(
-        URL,
-        data=json.dumps(body),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {token}"},
-    )
+    return send_json(client, URL, body, headers={"Authorization": f"Bearer {token}"})
 
 
 def get(client, token, report_id):
@@ -121,9 +117,7 @@ def test_missing_field_is_named(client, roc_api_client, missing):
 
 def test_without_a_valid_token_nothing_happens(client, intake_registry):
     assert post(client, "wrong", BODY).status_code == 401
-    assert (
-        client.post(URL, data=json.dumps(BODY), content_type="application/json").status_code == 401
-    )
+    assert send_json(client, URL, BODY).status_code == 401
     assert ConcernReport.objects.count() == 0
 
 
@@ -212,16 +206,10 @@ def test_police_system_lists_and_answers_information_requests(
     other = {"Authorization": f"Bearer {other_token}"}
     assert client.get(f"{URL}/information-requests", headers=other).json() == []
     url = f"{URL}/information-requests/{request.pk}/answer"
-    assert (
-        client.post(url, data={"answer": "x"}, content_type="application/json", headers=other)
-    ).status_code == 404
-    answered = client.post(
-        url, data={"answer": "Konkret hot."}, content_type="application/json", headers=auth
-    )
+    assert send_json(client, url, {"answer": "x"}, headers=other).status_code == 404
+    answered = send_json(client, url, {"answer": "Konkret hot."}, headers=auth)
     assert answered.status_code == 200 and answered.json()["answered_at"]
-    again = client.post(
-        url, data={"answer": "Igen."}, content_type="application/json", headers=auth
-    )
+    again = send_json(client, url, {"answer": "Igen."}, headers=auth)
     assert again.status_code == 409
     request.refresh_from_db()
     assert request.answered_by_client == roc_api_client[0]

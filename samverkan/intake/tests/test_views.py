@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
+from samverkan.core.errors import InvalidInput
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport, NotEligibleRecord
 from samverkan.intake.tests.factories import NACKA_CHILD, at, register
@@ -396,6 +397,31 @@ def test_reject_needs_a_reason_and_sends_the_report_back_to_the_hub(
     hub.post(reverse("intake:hub_reroute", args=[report.pk]), {"home_municipality": "Solna"})
     report.refresh_from_db()
     assert report.controller.code == "0184" and report.rejected_at is None
+
+
+def test_a_reroute_refused_for_the_whole_form_shows_why(
+    logged_in_client, hub_worker, nacka_receiver, monkeypatch
+):
+    """A refusal tied to no field is shown above the reroute form, not lost."""
+    report = register(hub_worker).report
+    logged_in_client(nacka_receiver).post(
+        reverse("intake:receiver_reject", args=[report.pk]), {"reason": "Bor i Solna."}
+    )
+
+    def refuse(**kwargs: object) -> None:
+        raise InvalidInput(None, "Anmälan kan inte dirigeras om just nu.")
+
+    monkeypatch.setattr(services, "report_reroute", refuse)
+    response = logged_in_client(hub_worker).post(
+        reverse("intake:hub_reroute", args=[report.pk]), {"home_municipality": "Solna"}
+    )
+    assert response.status_code == 200
+    assert re.search(
+        r'<div class="errorlist" role="alert">.*Anmälan kan inte dirigeras om just nu\.',
+        text(response),
+    )
+    report.refresh_from_db()
+    assert report.rejected_at is not None
 
 
 def test_repeat_report_is_pointed_out_to_the_receiver(logged_in_client, hub_worker, nacka_receiver):

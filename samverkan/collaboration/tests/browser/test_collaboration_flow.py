@@ -17,6 +17,7 @@ from samverkan.core.calendar import local_date
 from samverkan.core.testing.browser import (
     assert_no_console_errors,
     check_page,
+    log_out,
     login_as,
 )
 from samverkan.intake.models import ConcernReport
@@ -24,11 +25,6 @@ from samverkan.intake.models import ConcernReport
 pytestmark = pytest.mark.browser
 
 PERSON_ID = "20120515-2380"  # Skatteverket's test series: cannot belong to a real person
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from samverkan.core.testing.browser import (
     assert_no_axe_violations,
     assert_no_console_errors,
     check_page,
+    log_out,
     login_as,
 )
 from samverkan.homecoming.models import HomecomingAction, HomecomingPlan
@@ -27,11 +28,6 @@ from samverkan.homecoming.models import HomecomingAction, HomecomingPlan
 pytestmark = pytest.mark.browser
 
 PERSON_ID = "20090412-2397"  # Skatteverket's test series: cannot belong to a real person
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state()
 
 
 def add_action(page, base: str, plan_id: int, party: str, text: str, due: str) -> None:

@@ -17,6 +17,7 @@ from samverkan.core.testing.browser import (
     assert_no_axe_violations,
     assert_no_console_errors,
     check_page,
+    log_out,
     login_as,
 )
 from samverkan.intake import services
@@ -50,11 +51,6 @@ def api_get_status(page, live_server, token: str, report_id: str) -> dict:
     )
     assert response.status == 200, response.text()
     return response.json()
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Logga ut").click()
-    page.wait_for_load_state()
 
 
 def test_roc_report_is_handed_over_accepted_assessed_and_fed_back(
