@@ -19,6 +19,7 @@ from samverkan.agreements.models import (
     DecisionBody,
 )
 from samverkan.agreements.rules import Reason
+from samverkan.core.forms import DateInput
 from samverkan.registry.models import Organisation
 
 REASON_LABELS = {
@@ -29,13 +30,6 @@ REASON_LABELS = {
     Reason.TERMINATED: _("Uppsagt och upphört"),
     Reason.EXPIRED: _("Har löpt ut"),
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def document_field(label: Any, *, required: bool) -> forms.FileField:

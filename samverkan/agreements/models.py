@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.agreements import rules
+from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.core.models import RecordedBy
 
 if TYPE_CHECKING:  # a development dependency: only the type checker needs it
@@ -156,9 +157,7 @@ class Agreement(models.Model):
         _("i kraft till och med"), null=True, blank=True, editable=False
     )
     created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
 
     objects = AgreementQuerySet.as_manager()
 
@@ -224,9 +223,7 @@ class Amendment(models.Model):
     text = models.TextField(_("text"), blank=True)
     effective_date = models.DateField(_("gäller från"))
     created_at = models.DateTimeField(_("registrerat"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
 
     class Meta:
         verbose_name = _("tillägg")
@@ -303,14 +300,10 @@ class TerminationNotification(models.Model):
         Agreement, on_delete=models.CASCADE, related_name="termination_notifications"
     )
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    recipient = organisation_fk()
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = user_fk(optional=True)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
 
     class Meta:
@@ -329,18 +322,8 @@ class DataProcessingAgreement(RecordedBy):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="data_processing_agreements"
     )
-    controller = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("personuppgiftsansvarig"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    processor = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("personuppgiftsbiträde"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    controller = organisation_fk(_("personuppgiftsansvarig"))
+    processor = organisation_fk(_("personuppgiftsbiträde"))
     signed_on = models.DateField(_("undertecknat"))
     valid_from = models.DateField(_("gäller från"))
     valid_to = models.DateField(_("gäller till och med"), null=True, blank=True)

@@ -7,13 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.audit.models import AuditAction
 from samverkan.audit.selectors import AuditFilters
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from samverkan.core.forms import DateInput
 
 
 class AuditSearchForm(forms.Form):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.model_fields import user_fk
+
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("Läsning")
@@ -26,9 +28,7 @@ class AuditEntry(models.Model):
     """
 
     at = models.DateTimeField(_("tid"), db_index=True)
-    actor_user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor_user = user_fk(optional=True)
     actor_client = models.ForeignKey(
         "accounts.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

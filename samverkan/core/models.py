@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Self
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.model_fields import user_fk
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -38,14 +38,7 @@ class RecordedBy(models.Model):
     holds the instant it acts at passes that, so the row and its event agree.
     """
 
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registrerat av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_fk(_("registrerat av"), optional=True)
     recorded_at = models.DateTimeField(_("registrerat"), default=timezone.now)
 
     class Meta:

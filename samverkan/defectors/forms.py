@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.forms import DateInput
 from samverkan.defectors import rules
 from samverkan.defectors.models import (
     INTERVENTION_KIND_CHOICES,
@@ -17,13 +18,6 @@ from samverkan.defectors.models import (
     InterventionStatus,
 )
 from samverkan.registry.models import Organisation, OrganisationKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class AssignmentCreateForm(forms.Form):

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.core.models import RecordedBy
 from samverkan.defectors import rules
 
@@ -73,13 +74,8 @@ class HandlingRule(models.Model):
     municipality = models.OneToOneField(
         "registry.Organisation", on_delete=models.CASCADE, related_name="defector_handling_rule"
     )
-    central_organisation = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("central avhopparverksamhet (organisation)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    central_organisation = organisation_fk(
+        _("central avhopparverksamhet (organisation)"), optional=True
     )
     central_unit = models.ForeignKey(
         "registry.Unit",
@@ -125,14 +121,7 @@ class Assignment(models.Model):
         on_delete=models.PROTECT,
         related_name="defector_assignments_received",
     )
-    home_handler = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("handläggs hos hemkommunen av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    home_handler = organisation_fk(_("handläggs hos hemkommunen av"), optional=True)
     home_unit = models.ForeignKey(
         "registry.Unit",
         verbose_name=_("handläggande enhet (hemkommunen)"),
@@ -144,14 +133,7 @@ class Assignment(models.Model):
     handled_centrally = models.BooleanField(
         _("handläggs av central avhopparverksamhet"), default=False
     )
-    receiving_handler = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("handläggs hos mottagande kommun av"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    receiving_handler = organisation_fk(_("handläggs hos mottagande kommun av"), optional=True)
     person_alias = models.CharField(
         _("fingerat namn"),
         max_length=100,
@@ -163,9 +145,7 @@ class Assignment(models.Model):
     )
     state_reason = models.TextField(_("skäl"), blank=True)
     created_at = models.DateTimeField(_("skapat"))
-    created_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
     started_on = models.DateField(_("startade"), null=True, blank=True)
     ended_on = models.DateField(_("avslutades"), null=True, blank=True)
 
@@ -194,9 +174,7 @@ class AssignmentEvent(models.Model):
     from_state = models.CharField(_("från"), max_length=20, choices=STATE_CHOICES, blank=True)
     to_state = models.CharField(_("till"), max_length=20, choices=STATE_CHOICES)
     side = models.CharField(_("part"), max_length=10, choices=SIDE_CHOICES)
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_fk(optional=True)
     actor_label = models.CharField(_("av"), max_length=200)
     reason = models.TextField(_("skäl"), blank=True)
 
@@ -219,14 +197,7 @@ class PreconditionConfirmation(models.Model):
         "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_by_name = models.CharField(_("bekräftat av"), max_length=200)
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisenhet"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    police_unit = organisation_fk(_("polisenhet"), optional=True)
     police_unit_name = models.CharField(_("polisenhet (namn)"), max_length=200, blank=True)
     legal_basis = models.CharField(
         _("laglig grund"), max_length=30, choices=LEGAL_BASIS_CHOICES, blank=True
@@ -265,14 +236,7 @@ class ThreatAssessment(RecordedBy):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="threats")
     assessed_on = models.DateField(_("bedömningsdatum"))
-    police_unit = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("polisenhet"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    police_unit = organisation_fk(_("polisenhet"), optional=True)
     level = models.CharField(_("hotbild"), max_length=10, choices=THREAT_CHOICES)
     relocation_needed = models.BooleanField(_("behov av omlokalisering"), default=False)
     note = models.TextField(_("anteckning"), blank=True)
@@ -298,9 +262,7 @@ class ChildrenTask(models.Model):
         "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
     )
     closed_at = models.DateTimeField(_("stängt"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_by = user_fk(optional=True)
     resolution = models.TextField(_("ansvarsfördelning"), blank=True)
 
     class Meta:
@@ -335,9 +297,7 @@ class Consultation(RecordedBy):
 class ImplementationPlan(models.Model):
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="plan")
     decided_on = models.DateField(_("beslutad"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = user_fk(optional=True)
     goals = models.TextField(_("mål"), blank=True)
 
     class Meta:
@@ -411,9 +371,7 @@ class CostEntry(models.Model):
         PlannedIntervention, on_delete=models.PROTECT, related_name="costs"
     )
     booked_by_side = models.CharField(_("bokad av part"), max_length=10, choices=SIDE_CHOICES)
-    booked_by_organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    booked_by_organisation = organisation_fk()
     incurred_on = models.DateField(_("datum"))
     period = models.CharField(_("avstämningsperiod"), max_length=7, db_index=True)
     amount = models.DecimalField(_("belopp (kr)"), max_digits=12, decimal_places=2)
@@ -447,25 +405,19 @@ class Reconciliation(models.Model):
         "agreements.Agreement", on_delete=models.PROTECT, related_name="defector_reconciliations"
     )
     period = models.CharField(_("period"), max_length=7)
-    party_a = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
-    party_b = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    party_a = organisation_fk()
+    party_b = organisation_fk()
     a_for_b = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
     b_for_a = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
     threshold = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
     deviation = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
     equalisation = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
-    payer = models.ForeignKey(
-        "registry.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    payer = organisation_fk(optional=True)
     computed_at = models.DateTimeField(_("beräknad"))
     approved_a_at = models.DateTimeField(null=True, blank=True)
-    approved_a_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_a_by = user_fk(optional=True)
     approved_b_at = models.DateTimeField(null=True, blank=True)
-    approved_b_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_b_by = user_fk(optional=True)
     locked_at = models.DateTimeField(_("låst"), null=True, blank=True)
 
     class Meta:
@@ -523,7 +475,7 @@ class EvaluationLesson(models.Model):
     agreement = models.ForeignKey(
         "agreements.Agreement", on_delete=models.CASCADE, related_name="defector_lessons"
     )
-    party = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="+")
+    party = organisation_fk()
     text = models.TextField(_("lärdomar"))
     updated_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"

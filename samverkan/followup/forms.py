@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Agreement, AgreementTypeCode
+from samverkan.core.forms import DateInput
 from samverkan.followup.periods import (
     KINDS,
     InvalidPeriod,
@@ -20,13 +21,6 @@ from samverkan.followup.selectors import MAPPING_LABELS, MAPPING_THEN, Scope
 from samverkan.registry.models import Organisation, OrganisationKind
 
 PERIOD_CHOICES = list(KINDS.items())
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DashboardForm(forms.Form):

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.forms import DateInput
 from samverkan.homecoming.models import ActionStatus, RiskLevel, SharingBasis
 
 if TYPE_CHECKING:  # a development dependency: only the type checker needs it
     from django_stubs_ext import StrOrPromise
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _choices(queryset: Any, empty: bool = True) -> list[tuple[str, str]]:
@@ -39,7 +38,7 @@ def _concrete_risk(help_text: StrOrPromise) -> forms.CharField:
 
 class AssessmentFields(forms.Form):
     sis_home = forms.CharField(label=_("SiS-hem"), max_length=200)
-    expected_release = forms.DateField(label=_("Beräknad utskrivning"), widget=DATE)
+    expected_release = forms.DateField(label=_("Beräknad utskrivning"), widget=DateInput())
     risk_level = forms.ChoiceField(
         label=_("Risk för fortsatt brottslighet"),
         choices=RiskLevel.choices,
@@ -122,7 +121,7 @@ class ActionForm(forms.Form):
     party = forms.ChoiceField(label=_("Part"))
     text = forms.CharField(label=_("Åtgärd"), widget=forms.Textarea(attrs={"rows": 3}))
     owner_name = forms.CharField(label=_("Ansvarig (namn eller funktion)"), max_length=200)
-    due_date = forms.DateField(label=_("Klar senast"), widget=DATE)
+    due_date = forms.DateField(label=_("Klar senast"), widget=DateInput())
 
     def __init__(self, *args: Any, parties: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,9 +149,9 @@ class ContactForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    released_on = forms.DateField(label=_("Kom hem den"), widget=DATE)
+    released_on = forms.DateField(label=_("Kom hem den"), widget=DateInput())
 
 
 class FollowUpForm(forms.Form):
-    held_on = forms.DateField(label=_("Datum"), widget=DATE)
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     text = forms.CharField(label=_("Uppföljning"), widget=forms.Textarea(attrs={"rows": 4}))

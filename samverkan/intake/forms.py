@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.calendar import local_date
+from samverkan.core.forms import DateInput
 from samverkan.intake.models import InformationRequest, PreliminaryDecision, SourceChannel
 from samverkan.intake.services import ReportInput
 from samverkan.intake.ui_support import (
@@ -73,7 +74,7 @@ class RegistrationForm(forms.Form):
         label=_("Uppskattat födelsedatum (om identiteten är okänd)"),
         help_text=_("ÅÅÅÅ-MM-DD."),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     found_in = _municipality_field(
         _("Kommun där barnet påträffades"),
@@ -296,7 +297,7 @@ class PreliminaryAssessmentForm(forms.Form):
     )
     decided_on = forms.DateField(
         label=_("Beslutsdatum"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     extension_reason = forms.CharField(
         label=_("Synnerliga skäl för förlängning"),

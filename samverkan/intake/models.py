@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.model_fields import organisation_fk, user_fk
+
 
 class SourceChannel(models.TextChoices):
     POLICE_API = "police_api", _("Polisen, API")
@@ -50,52 +52,19 @@ class ConcernReport(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reporting_organisation = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("anmälande organisation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reporting_organisation = organisation_fk(_("anmälande organisation"), optional=True)
     police_reference = models.CharField(_("polisens referens"), max_length=60, blank=True)
-    registered_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    registered_by = user_fk(optional=True)
 
     # The child: a 12-digit identity number, or unknown with an estimated birth date.
     person_id = models.CharField(_("person-/samordningsnummer"), max_length=12, blank=True)
     birth_date = models.DateField(_("födelsedatum"))
     birth_date_estimated = models.BooleanField(_("uppskattat födelsedatum"), default=False)
 
-    found_in = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("påträffad i"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    home_municipality = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("bosättningskommun"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    home_district = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("stadsdelsområde"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    responsible_municipality = models.ForeignKey(
-        "registry.Organisation",
-        verbose_name=_("ansvarig kommun"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    found_in = organisation_fk(_("påträffad i"))
+    home_municipality = organisation_fk(_("bosättningskommun"), optional=True)
+    home_district = organisation_fk(_("stadsdelsområde"), optional=True)
+    responsible_municipality = organisation_fk(_("ansvarig kommun"))
     controller = models.ForeignKey(
         "registry.Organisation",
         verbose_name=_("personuppgiftsansvarig"),
@@ -129,9 +98,7 @@ class ConcernReport(models.Model):
     routed_at = models.DateTimeField(_("dirigerad"))
     handed_over_at = models.DateTimeField(_("överlämnad"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("mottagen av kommunen"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    accepted_by = user_fk(optional=True)
     accepted_by_name = models.CharField(_("mottagen av (namn)"), max_length=200, blank=True)
     escalated_at = models.DateTimeField(_("eskalerad"), null=True, blank=True)
     rejected_at = models.DateTimeField(_("avvisad, väntar på ny dirigering"), null=True, blank=True)
@@ -284,9 +251,7 @@ class ReportEvent(models.Model):
     report = models.ForeignKey(ConcernReport, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("händelse"), max_length=30, choices=EventKind.choices)
     at = models.DateTimeField(_("tid"))
-    actor_user = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor_user = user_fk(optional=True)
     actor_client = models.ForeignKey(
         "accounts.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -310,7 +275,7 @@ class Clarification(models.Model):
         ConcernReport, on_delete=models.CASCADE, related_name="clarifications"
     )
     at = models.DateTimeField(_("tid"))
-    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    by = user_fk()
     contact = models.CharField(_("kontakt hos polisen"), max_length=200)
     added = models.TextField(_("vad som tillfördes"))
 
@@ -334,9 +299,7 @@ class Handover(models.Model):
         PHONE = "phone", _("Per telefon")
 
     report = models.ForeignKey(ConcernReport, on_delete=models.CASCADE, related_name="handovers")
-    organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = organisation_fk()
     receiving_unit = models.ForeignKey(
         "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -346,13 +309,9 @@ class Handover(models.Model):
     )
     completed_at = models.DateTimeField(_("avslutad"), null=True, blank=True)
     via = models.CharField(_("sätt"), max_length=10, choices=Via.choices, blank=True)
-    accepted_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    accepted_by = user_fk(optional=True)
     receiver_name = models.CharField(_("mottagarens namn"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk(optional=True)
     rejection_reason = models.TextField(_("skäl för avvisning"), blank=True)
 
     class Meta:
@@ -370,7 +329,7 @@ class HandoverAttempt(models.Model):
     reached = models.BooleanField(_("nådde fram"))
     person_reached = models.CharField(_("person"), max_length=200, blank=True)
     note = models.TextField(_("anteckning"), blank=True)
-    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    by = user_fk()
 
     class Meta:
         ordering = ["at", "id"]
@@ -401,7 +360,7 @@ class ProtectionAssessment(models.Model):
         ConcernReport, on_delete=models.CASCADE, related_name="protection_assessment"
     )
     made_at = models.DateTimeField(_("gjord"))
-    made_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    made_by = user_fk()
     immediate_protection_needed = models.BooleanField(_("omedelbart skyddsbehov"))
     recorded_at = models.DateTimeField(_("registrerad"))
 
@@ -424,7 +383,7 @@ class PreliminaryAssessment(models.Model):
     decided_on = models.DateField(_("beslutsdatum"))
     extended = models.BooleanField(_("förlängd av synnerliga skäl"), default=False)
     extension_reason = models.TextField(_("synnerliga skäl"), blank=True)
-    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    decided_by = user_fk()
     recorded_at = models.DateTimeField(_("registrerad"))
 
     def __str__(self) -> str:
@@ -445,15 +404,11 @@ class InformationRequest(models.Model):
     kind = models.CharField(_("typ"), max_length=30, choices=Kind.choices)
     question = models.TextField(_("fråga"))
     sent_at = models.DateTimeField(_("skickad"))
-    sent_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    to_organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    sent_by = user_fk()
+    to_organisation = organisation_fk()
     answer = models.TextField(_("svar"), blank=True)
     answered_at = models.DateTimeField(_("besvarad"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    answered_by = user_fk(optional=True)
     answered_by_client = models.ForeignKey(
         "accounts.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -480,9 +435,7 @@ class Feedback(models.Model):
     due = models.DateField(_("senast"))
     investigation_opened = models.BooleanField(_("utredning inledd"))
     delivered_at = models.DateTimeField(_("lämnad"), null=True, blank=True)
-    delivered_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    delivered_by = user_fk(optional=True)
 
     def __str__(self) -> str:
         return f"Återkoppling senast {self.due}"

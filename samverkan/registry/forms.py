@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.forms import DateInput
 from samverkan.registry import change_rules as rules
 from samverkan.registry.models import (
     ChangeKind,
@@ -22,13 +23,6 @@ from samverkan.registry.models import (
 )
 
 SUCCESSOR_ROWS = 3
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class OrganisationChangeForm(forms.Form):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.registry.validators import validate_org_number
 
 
@@ -350,9 +350,7 @@ class OrganisationChange(models.Model):
     )
     applied_at = models.DateTimeField(_("genomförd"), null=True, blank=True)
     created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(optional=True)
     # Raised by every withdrawal and correction, which update on the version the
     # administrator saw: of two acting at once on the same page, only one succeeds.
     version = models.PositiveIntegerField(_("version"), default=0)
@@ -405,17 +403,8 @@ class ChangeEvent(models.Model):
     field = models.CharField(_("fält"), max_length=60)
     action = models.CharField(_("åtgärd"), max_length=10)
     label = models.CharField(_("beskrivning"), max_length=300)
-    from_organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("från")
-    )
-    to_organisation = models.ForeignKey(
-        Organisation,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("till"),
-    )
+    from_organisation = organisation_fk(_("från"))
+    to_organisation = organisation_fk(_("till"), optional=True)
     at = models.DateTimeField(_("tid"))
 
     class Meta:
@@ -450,9 +439,7 @@ class ChangeRevision(models.Model):
     # The change as it was: kind, effective date, ending and successor codes.
     before = models.JSONField(_("före"), default=dict)
     at = models.DateTimeField(_("tid"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    by = user_fk(optional=True)
 
     class Meta:
         verbose_name = _("återkallelse eller rättelse")

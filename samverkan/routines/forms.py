@@ -7,9 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.forms import DateInput
 from samverkan.routines.models import RoutineKind, RoutineTopic
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _choices(queryset: Any) -> list[tuple[str, str]]:
@@ -57,7 +56,7 @@ class RoutineForm(LinksMixin):
     review_date = forms.DateField(
         label=_("Ses över senast"),
         help_text=_("Ägaren påminns på startsidan när datumet har passerats."),
-        widget=DATE,
+        widget=DateInput(),
     )
 
     field_order = [
@@ -86,14 +85,14 @@ class RevisionForm(forms.Form):
         help_text=_("Visas i versionshistoriken."),
         max_length=500,
     )
-    review_date = forms.DateField(label=_("Ses över senast"), widget=DATE)
+    review_date = forms.DateField(label=_("Ses över senast"), widget=DateInput())
 
 
 class ReviewForm(forms.Form):
     review_date = forms.DateField(
         label=_("Nästa översyn senast"),
         help_text=_("Rutinen är genomgången och gäller oförändrad."),
-        widget=DATE,
+        widget=DateInput(),
     )
 
 

@@ -12,17 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration.common.forms import (
     CONFIRM_LABEL,
-    DATE,
     DistrictForm,
     PartiesForm,
     organisation_choices,
     today,
 )
 from samverkan.collaboration.models import QuestionType, ReportFollowed
+from samverkan.core.forms import DateInput
 
 
 class ConsultationForm(PartiesForm):
-    held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=today)
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput(), initial=today)
     question_type = forms.ChoiceField(label=_("Typ av fråga"), choices=QuestionType.choices)
     question = forms.CharField(
         label=_("Frågan"),
@@ -44,13 +44,13 @@ class ConsultationForm(PartiesForm):
         widget=forms.RadioSelect,
     )
     report_filed_on = forms.DateField(
-        label=_("Datum för anmälan (frivilligt)"), required=False, widget=DATE
+        label=_("Datum för anmälan (frivilligt)"), required=False, widget=DateInput()
     )
     confirm_no_personal_data = forms.BooleanField(label=CONFIRM_LABEL, required=False)
 
 
 class TrainingForm(PartiesForm):
-    held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=today)
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput(), initial=today)
     topic = forms.CharField(label=_("Ämne"), max_length=300)
     participants = forms.IntegerField(label=_("Antal deltagare"), min_value=1)
 
@@ -74,8 +74,10 @@ class CoLocationForm(DistrictForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Välj minst en veckodag.")},
     )
-    valid_from = forms.DateField(label=_("Från och med"), widget=DATE, initial=today)
-    valid_to = forms.DateField(label=_("Till och med (frivilligt)"), required=False, widget=DATE)
+    valid_from = forms.DateField(label=_("Från och med"), widget=DateInput(), initial=today)
+    valid_to = forms.DateField(
+        label=_("Till och med (frivilligt)"), required=False, widget=DateInput()
+    )
     note = forms.CharField(label=_("Anteckning (frivilligt)"), required=False, max_length=300)
 
     def __init__(self, *args: Any, police_units: Any = (), **kwargs: Any) -> None:
@@ -96,20 +98,20 @@ class CoLocationChangeForm(forms.Form):
     weekdays = CoLocationForm.base_fields["weekdays"]
     effective_from = forms.DateField(
         label=_("Ändringen gäller från och med"),
-        widget=DATE,
+        widget=DateInput(),
         initial=today,
         help_text=_("Dagarna före detta datum står kvar som de var i kalendern."),
     )
     valid_to = forms.DateField(
         label=_("Sista dag på plats (frivilligt)"),
         required=False,
-        widget=DATE,
+        widget=DateInput(),
         help_text=_("Fyll i för att avsluta samlokaliseringen."),
     )
 
 
 class SeriousTalkForm(PartiesForm):
-    held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=today)
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput(), initial=today)
     person_id = forms.CharField(
         label=_("Den unges personnummer"),
         max_length=20,

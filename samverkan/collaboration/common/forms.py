@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration.common.services import today
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONFIRM_LABEL = _(
     "Jag har kontrollerat texten: orden som markerats är inte namn på enskilda personer."
 )
 
-__all__ = ["CONFIRM_LABEL", "DATE", "DistrictForm", "PartiesForm", "organisation_choices", "today"]
+__all__ = ["CONFIRM_LABEL", "DistrictForm", "PartiesForm", "organisation_choices", "today"]
 
 
 def organisation_choices(queryset: Any) -> list[tuple[str, str]]:

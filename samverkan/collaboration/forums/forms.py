@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration.common.forms import (
     CONFIRM_LABEL,
-    DATE,
     DistrictForm,
     organisation_choices,
     today,
@@ -25,6 +24,7 @@ from samverkan.collaboration.models import (
     MeetingDecision,
     MeetingStatus,
 )
+from samverkan.core.forms import DateInput
 from samverkan.registry.models import Organisation
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class MeetingForm(forms.Form):
 
     NEW_DECISIONS = 3
 
-    held_on = forms.DateField(label=_("Datum"), widget=DATE, initial=today)
+    held_on = forms.DateField(label=_("Datum"), widget=DateInput(), initial=today)
     status = forms.ChoiceField(
         label=_("Status"),
         choices=MeetingStatus.choices,
@@ -127,7 +127,7 @@ class MeetingForm(forms.Form):
                 label=_("Ansvarig organisation"), choices=owner_choices, required=False
             )
             self.fields[f"decision_{index}_due"] = forms.DateField(
-                label=_("Klart senast"), required=False, widget=DATE
+                label=_("Klart senast"), required=False, widget=DateInput()
             )
         for decision in open_decisions:
             self.fields[f"followup_{decision.pk}_status"] = forms.ChoiceField(

@@ -10,14 +10,15 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.collaboration.common.forms import DATE, DistrictForm, organisation_choices
+from samverkan.collaboration.common.forms import DistrictForm, organisation_choices
 from samverkan.collaboration.models import ActivityStatus, TargetGroup
+from samverkan.core.forms import DateInput
 
 
 class PictureForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
-    period_start = forms.DateField(label=_("Period från"), widget=DATE)
-    period_end = forms.DateField(label=_("Period till och med"), widget=DATE)
+    period_start = forms.DateField(label=_("Period från"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period till och med"), widget=DateInput())
 
 
 class ContributionForm(forms.Form):
@@ -30,8 +31,8 @@ class ContributionForm(forms.Form):
 
 class ActionPlanForm(DistrictForm):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
-    period_start = forms.DateField(label=_("Gäller från"), widget=DATE)
-    period_end = forms.DateField(label=_("Gäller till och med"), widget=DATE)
+    period_start = forms.DateField(label=_("Gäller från"), widget=DateInput())
+    period_end = forms.DateField(label=_("Gäller till och med"), widget=DateInput())
     situational_picture = forms.ChoiceField(label=_("Lägesbild (frivilligt)"), required=False)
 
     def __init__(self, *args: Any, pictures: Any = (), **kwargs: Any) -> None:
@@ -55,7 +56,7 @@ class ActivityForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=ActivityStatus.choices, initial=ActivityStatus.PLANNED
     )
-    due_date = forms.DateField(label=_("Klar senast"), widget=DATE)
+    due_date = forms.DateField(label=_("Klar senast"), widget=DateInput())
 
     def __init__(self, *args: Any, owners: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,7 +65,7 @@ class ActivityForm(forms.Form):
 
 class ActivityUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
-    due_date = forms.DateField(label=_("Klar senast"), widget=DATE, required=False)
+    due_date = forms.DateField(label=_("Klar senast"), widget=DateInput(), required=False)
     note = forms.CharField(
         label=_("Lägesrapport (frivilligt)"),
         help_text=_("Utan personuppgifter."),

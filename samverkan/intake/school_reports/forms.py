@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.calendar import local_date
+from samverkan.core.forms import DateInput
 from samverkan.intake.forms import PERSON_ID_INPUT
 from samverkan.registry.models import Organisation
 from samverkan.registry.reference_data import STOCKHOLM_COUNTY
 from samverkan.registry.selectors import municipalities, stockholm_districts
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SchoolReportForm(forms.Form):
@@ -28,7 +27,7 @@ class SchoolReportForm(forms.Form):
         widget=PERSON_ID_INPUT,
     )
     birth_date = forms.DateField(
-        label=_("Elevens födelsedatum (om personnumret saknas)"), required=False, widget=DATE
+        label=_("Elevens födelsedatum (om personnumret saknas)"), required=False, widget=DateInput()
     )
     registered_municipality = forms.ChoiceField(
         label=_("Kommun där eleven är folkbokförd"),
