@@ -57,6 +57,7 @@ logger = logging.getLogger(__name__)
 
 REPORT = "intake.ConcernReport"
 REPEAT_WINDOW = timedelta(days=30)
+FUTURE_BIRTH_DATE = "Födelsedatumet ligger i framtiden. Kontrollera datumet."
 
 
 # --- errors -----------------------------------------------------------------------
@@ -122,12 +123,20 @@ def validate_codes(data: ReportInput, registry: RegistrySnapshot) -> None:
         )
 
 
+def validate_birth_date(data: ReportInput, at: datetime) -> None:
+    """An estimated birth date after the day of receipt is a typing error, never "not covered"."""
+    if data.person_id is None and data.birth_date is not None:
+        if data.birth_date > local_date(at):
+            raise InvalidInput("birth_date", FUTURE_BIRTH_DATE)
+
+
 def report_decide(
     *, data: ReportInput, at: datetime, registry: RegistrySnapshot | None = None
 ) -> Decision:
     """The decision for `data` received at `at`; writes nothing (route command, htmx preview)."""
     registry = registry or registry_snapshot(at)
     validate_codes(data, registry)
+    validate_birth_date(data, at)
     return decide(data.received(at), registry, late_from=late_from())
 
 

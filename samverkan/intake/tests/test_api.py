@@ -97,6 +97,9 @@ def test_not_eligible_keeps_no_personal_data_and_a_retry_no_duplicate(client, ro
         ({"gang_related": "kanske"}, "gang_related"),
         ({"police_reference": ""}, "police_reference"),
         ({"person_id": None, "birth_date": None}, "birth_date"),
+        # issue 18: an input error, never "not covered" that sends the police elsewhere
+        ({"person_id": None, "birth_date": "2099-01-01"}, "birth_date"),
+        ({"person_id": None, "birth_date": "2012-02-30"}, "birth_date"),
         ({"reporting_officer": {"unit": "ROC"}}, "name"),
     ],
 )
@@ -108,9 +111,13 @@ def test_malformed_input_names_the_field(client, roc_api_client, change, field):
     assert field in errors[0]["loc"]
     assert errors[0]["msg"]
     assert ConcernReport.objects.count() == 0
+    assert NotEligibleRecord.objects.count() == 0
 
 
-@pytest.mark.parametrize("missing", ["found_in", "person_id", "narrative", "reporting_officer"])
+# The legal basis is never assumed: a police system must say true or false (issue 18).
+@pytest.mark.parametrize(
+    "missing", ["found_in", "person_id", "narrative", "reporting_officer", "gang_related"]
+)
 def test_missing_field_is_named(client, roc_api_client, missing):
     _, token = roc_api_client
     body = {k: v for k, v in BODY.items() if k != missing}
