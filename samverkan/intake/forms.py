@@ -111,7 +111,10 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     police_reference = forms.CharField(
-        label=_("Polisens diarienummer (frivilligt)"), max_length=60, required=False
+        label=_("Polisens diarienummer/referens (frivilligt)"),
+        help_text=_("Skickar polisen samma anmälan via API hittas den här, ingen ny skapas."),
+        max_length=60,
+        required=False,
     )
     risk_information = forms.CharField(
         label=_("Riskinformation (gängtillhörighet, hot)"),
@@ -197,7 +200,7 @@ class RegistrationForm(forms.Form):
             risk_information=data.get("risk_information", ""),
             narrative=data.get("narrative", ""),
             wants_feedback=bool(data.get("wants_feedback")),
-            police_reference=data.get("police_reference", ""),
+            police_reference=data.get("police_reference", "").strip(),
             source_channel=SourceChannel.POLICE_PHONE,
         )
 

@@ -540,3 +540,35 @@ def test_the_hub_posting_after_the_receiving_side_acted(
     assert gone.status_code == 404
     assert "inte längre tillgång" in text(gone)
     assert accepted.clarifications.count() == 0
+
+
+def test_a_phone_report_sent_again_by_api_is_marked_on_the_hub_screens(
+    logged_in_client, hub_worker, roc_api_client, client
+):
+    import json
+
+    from samverkan.intake.tests.test_api import BODY
+
+    hub = logged_in_client(hub_worker)
+    hub.post(reverse("intake:hub_register"), form_data(police_reference=" ROC-2026-0001 "))
+    report = ConcernReport.objects.get()
+    assert report.police_reference == "ROC-2026-0001"
+    assert "Även inskickad via API" not in text(hub.get(reverse("intake:hub_queue")))
+    _, token = roc_api_client
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps(BODY),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200 and response.json()["id"] == str(report.public_id)
+    assert ConcernReport.objects.count() == 1
+    assert "Även inskickad via API" in text(hub.get(reverse("intake:hub_queue")))
+    page = text(hub.get(reverse("intake:hub_report", args=[report.pk])))
+    assert "Även inskickad via API" in page
+
+
+def test_hub_queue_shows_repeats(logged_in_client, hub_worker):
+    register(hub_worker, received_at="2026-11-20T02:10")
+    register(hub_worker, received_at="2026-11-24T02:10")
+    assert "Upprepad anmälan" in text(logged_in_client(hub_worker).get(reverse("intake:hub_queue")))
