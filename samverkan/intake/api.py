@@ -135,11 +135,20 @@ def _client(request: HttpRequest) -> ApiClient:
 
 @router.post(
     "",
-    response={200: RegistrationOut, 201: RegistrationOut, 403: ReportErrorOut, 422: ReportErrorOut},
+    response={
+        200: RegistrationOut,
+        201: RegistrationOut,
+        403: ReportErrorOut,
+        409: ReportErrorOut,
+        422: ReportErrorOut,
+    },
     summary="Lämna en orosanmälan till en ingång",
     description=(
         "Registrerar anmälan hos Socialjouren Stockholm (navet). 201: ny anmälan; "
-        "200: samma `police_reference` igen – samma anmälan, aldrig en till. "
+        "200: samma `police_reference` igen – samma anmälan, aldrig en till – också när "
+        "Socialjouren redan har tagit emot den per telefon med den referensen; "
+        "409: referensen används redan för ett annat barn (annat person-/samordningsnummer "
+        "eller födelsedatum, eller annan bosättningskommun) – ingenting registreras. "
         "Omfattas anmälan inte av en ingång sparas inga personuppgifter; svaret säger "
         "vem polisen ska kontakta."
     ),

@@ -89,8 +89,17 @@ class RegistrationForm(forms.Form):
         label=_("Stadsdelsområde (bara för barn bosatta i Stockholm)"),
         required=False,
     )
-    gang_related = forms.BooleanField(
-        label=_("Risk i samband med gängrelaterad brottslighet"), required=False, initial=True
+    # The legal basis (SoL 10 kap. 1 a §): asked every time, never pre-ticked.
+    gang_related = forms.TypedChoiceField(
+        label=_("Risk i samband med gängrelaterad brottslighet"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Svara Ja eller Nej: finns risk i samband med gängrelaterad brottslighet?"
+            )
+        },
     )
     reporting_officer_name = forms.CharField(label=_("Anmälande polis, namn"), max_length=200)
     reporting_officer_unit = forms.CharField(
@@ -103,7 +112,10 @@ class RegistrationForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     police_reference = forms.CharField(
-        label=_("Polisens diarienummer (frivilligt)"), max_length=60, required=False
+        label=_("Polisens diarienummer/referens (frivilligt)"),
+        help_text=_("Skickar polisen samma anmälan via API hittas den här, ingen ny skapas."),
+        max_length=60,
+        required=False,
     )
     risk_information = forms.CharField(
         label=_("Riskinformation (gängtillhörighet, hot)"),
@@ -137,6 +149,14 @@ class RegistrationForm(forms.Form):
         check = person_id_check(value, on=self.on)
         if not check.ok:
             raise forms.ValidationError(check.message)
+        return value
+
+    def clean_birth_date(self) -> date | None:
+        value: date | None = self.cleaned_data.get("birth_date")
+        if value is not None and value > self.on:
+            raise forms.ValidationError(
+                _("Födelsedatumet ligger i framtiden. Kontrollera datumet.")
+            )
         return value
 
     def _code(self, field: str, *, required: bool) -> str | None:
@@ -174,14 +194,14 @@ class RegistrationForm(forms.Form):
             found_in=data["found_in"],
             home_municipality=data.get("home_municipality") or None,
             home_district=data.get("home_district") or None,
-            gang_related=bool(data.get("gang_related")),
+            gang_related=data.get("gang_related") is True,
             reporting_officer_name=data.get("reporting_officer_name", ""),
             reporting_officer_unit=data.get("reporting_officer_unit", ""),
             reporting_officer_phone=data.get("reporting_officer_phone", ""),
             risk_information=data.get("risk_information", ""),
             narrative=data.get("narrative", ""),
             wants_feedback=bool(data.get("wants_feedback")),
-            police_reference=data.get("police_reference", ""),
+            police_reference=data.get("police_reference", "").strip(),
             source_channel=SourceChannel.POLICE_PHONE,
         )
 
@@ -193,6 +213,7 @@ class DecisionPreviewForm(RegistrationForm):
         super().__init__(*args, **kwargs)
         self.fields["reporting_officer_name"].required = False
         self.fields["found_in"].required = False
+        self.fields["gang_related"].required = False
 
     def clean(self) -> dict[str, Any]:
         # No "fill in identity or birth date" nagging while the worker is still typing.

@@ -119,6 +119,13 @@ class ConcernReport(models.Model):
         help_text=_("Mottagen, båda bedömningarna registrerade och återkopplingen lämnad."),
     )
 
+    also_via_api_at = models.DateTimeField(
+        _("även inskickad via API"),
+        null=True,
+        blank=True,
+        help_text=_("Registrerad per telefon; polisens system skickade sedan samma anmälan."),
+    )
+
     repeat_of = models.ForeignKey(
         "self",
         verbose_name=_("upprepning av"),
@@ -243,6 +250,7 @@ class EventKind(models.TextChoices):
     INFORMATION_REQUESTED = "information_requested", _("Informationsbegäran skickad")
     INFORMATION_ANSWERED = "information_answered", _("Informationsbegäran besvarad")
     FEEDBACK_DELIVERED = "feedback_delivered", _("Återkoppling lämnad")
+    ALSO_VIA_API = "also_via_api", _("Även inskickad via API")
 
 
 class ReportEvent(models.Model):

@@ -62,6 +62,7 @@ class QueueRow:
     escalated: bool  # not accepted within HANDOVER_ESCALATION_MINUTES: red on hub screens
     rejected: bool  # back at the hub, to be routed again
     repeat: bool  # same child, same home municipality within 30 days
+    also_via_api: bool  # taken by phone, then sent by the police system too
     protection_overdue: bool
     preliminary_overdue: bool
     feedback_due: date | None
@@ -95,6 +96,7 @@ def _row(report: ConcernReport, now: datetime) -> QueueRow:
         and report.routed_at <= threshold,
         rejected=report.rejected_at is not None,
         repeat=report.repeat_of_id is not None,
+        also_via_api=report.also_via_api_at is not None,
         protection_overdue=report.protection_assessed_at is None
         and report.protection_assessment_due < now,
         preliminary_overdue=report.preliminary_decided_on is None
@@ -121,6 +123,7 @@ def _queue_queryset(reports: ReportQuerySet | None = None) -> ReportQuerySet:
             "accepted_at",
             "rejected_at",
             "repeat_of_id",
+            "also_via_api_at",
             "protection_assessment_due",
             "preliminary_assessment_due",
             "protection_assessed_at",

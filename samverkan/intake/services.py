@@ -57,6 +57,7 @@ from samverkan.registry.selectors import intake_unit_for
 logger = logging.getLogger(__name__)
 
 REPEAT_WINDOW = timedelta(days=30)
+FUTURE_BIRTH_DATE = "Födelsedatumet ligger i framtiden. Kontrollera datumet."
 
 
 # --- errors -----------------------------------------------------------------------
@@ -122,12 +123,20 @@ def validate_codes(data: ReportInput, registry: RegistrySnapshot) -> None:
         )
 
 
+def validate_birth_date(data: ReportInput, at: datetime) -> None:
+    """An estimated birth date after the day of receipt is a typing error, never "not covered"."""
+    if data.person_id is None and data.birth_date is not None:
+        if data.birth_date > local_date(at):
+            raise InvalidInput("birth_date", FUTURE_BIRTH_DATE)
+
+
 def report_decide(
     *, data: ReportInput, at: datetime, registry: RegistrySnapshot | None = None
 ) -> Decision:
     """The decision for `data` received at `at`; writes nothing (route command, htmx preview)."""
     registry = registry or registry_snapshot(at)
     validate_codes(data, registry)
+    validate_birth_date(data, at)
     return decide(data.received(at), registry, late_from=late_from())
 
 
@@ -258,27 +267,67 @@ def _school_decision(data: ReportInput, at: datetime, registry: RegistrySnapshot
 
 
 def _previous_registration(actor: Actor, data: ReportInput) -> RegistrationResult | None:
+    """What a police system already registered under the reference, or the hub took by
+    phone under it; `Conflict` when the reference belongs to another child (issue 18)."""
     if not isinstance(actor, ApiClient) or not data.police_reference:
         return None
     found = _registered_under(actor, data.police_reference)
     if found is None:
         return None
     kind, pk = found
-    if kind == "report":
-        report = ConcernReport.objects.select_related("controller").get(pk=pk)
-        decision = report_decide(data=data, at=report.received_at)
+    if kind == "record":
+        record = NotEligibleRecord.objects.get(pk=pk)
+        decision = report_decide(data=data, at=record.decided_at)
+        if (record.home_municipality, record.age_band) != (
+            data.home_municipality or "",
+            age_band(decision.age),
+        ):
+            raise _reference_taken(data.police_reference, str(record.public_id))
         return RegistrationResult(
-            decision=decision, report=report, not_eligible=None, created=False
+            decision=decision, report=None, not_eligible=record, created=False
         )
-    record = NotEligibleRecord.objects.get(pk=pk)
-    decision = report_decide(data=data, at=record.decided_at)
-    return RegistrationResult(decision=decision, report=None, not_eligible=record, created=False)
+    report = ConcernReport.objects.select_related("controller", "home_municipality").get(pk=pk)
+    decision = report_decide(data=data, at=report.received_at)
+    home = report.home_municipality.code if report.home_municipality else None
+    if (report.person_id, report.birth_date, home) != (
+        decision.person_id or "",
+        decision.birth_date,
+        data.home_municipality,
+    ):
+        raise _reference_taken(data.police_reference, f"nr {report.pk}, {report.public_id}")
+    if kind == "phone":
+        _mark_also_via_api(actor, report)
+    return RegistrationResult(decision=decision, report=report, not_eligible=None, created=False)
+
+
+def _reference_taken(reference: str, existing: str) -> Conflict:
+    return Conflict(
+        f"Polisens referens {reference!r} används redan för en annan anmälan ({existing}) "
+        "om ett annat barn eller en annan bosättningskommun. Ingenting har registrerats; "
+        "kontrollera referensen."
+    )
+
+
+def _mark_also_via_api(client: ApiClient, report: ConcernReport) -> None:
+    """The hub took the report by phone; the police system now sends it too: the system
+    takes it as its own (retries and status find it) and the hub sees it was sent twice."""
+    at = timezone.now()
+    with transaction.atomic():
+        claimed = ConcernReport.objects.filter(pk=report.pk, api_client__isnull=True).update(
+            api_client=client, also_via_api_at=at
+        )
+        if not claimed:
+            return
+        report.api_client, report.also_via_api_at = client, at
+        _event(report, EventKind.ALSO_VIA_API, client, at)
+        _audit(client, AuditAction.CHANGE, report, also_via_api=True)
 
 
 def _registered_under(client: ApiClient, police_reference: str) -> tuple[str, int] | None:
-    """("report" | "record", pk) of what this client already registered under the reference.
+    """("report" | "record" | "phone", pk) of what is registered under the reference: by
+    this client, or ("phone") by the hub from a phone call by the client's organisation.
 
-    Nearly every call finds nothing (a first submission), so both tables are probed in
+    Nearly every call finds nothing (a first submission), so the tables are probed in
     one indexed statement by key only (issue 8: the two full-row ORM look-ups were a
     fifth of an API intake's CPU); the whole record is loaded just for a retry.
     """
@@ -289,16 +338,24 @@ def _registered_under(client: ApiClient, police_reference: str) -> tuple[str, in
             f"SELECT 'report', id FROM {reports} "  # noqa: S608 (table names from the models)
             "WHERE api_client_id = %s AND police_reference = %s "
             f"UNION ALL SELECT 'record', id FROM {records} "
-            "WHERE api_client_id = %s AND reference_digest = %s LIMIT 1",
+            "WHERE api_client_id = %s AND reference_digest = %s "
+            f"UNION ALL SELECT 'phone', id FROM {reports} "
+            "WHERE api_client_id IS NULL AND police_reference = %s "
+            "AND source_channel = %s AND reporting_organisation_id = %s",
             [
                 client.pk,
                 police_reference,
                 client.pk,
                 reference_digest(client, police_reference),
+                police_reference,
+                SourceChannel.POLICE_PHONE.value,
+                client.organisation_id,
             ],
         )
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
+        rows = cursor.fetchall()
+    # The client's own registration first; of several phone reports, the first taken.
+    order = {"report": 0, "record": 1, "phone": 2}
+    return min(((str(k), int(i)) for k, i in rows), key=lambda r: (order[r[0]], r[1]), default=None)
 
 
 def report_register(

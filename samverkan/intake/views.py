@@ -180,12 +180,16 @@ def hub_decide(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     if form.errors.get("found_in") or form.errors.get("home_municipality"):
         problem = "Kommunen känns inte igen. Välj i listan eller skriv kommunkoden."
+    elif form.errors.get("birth_date"):
+        problem = str(form.errors["birth_date"][0])
     elif not data.get("found_in"):
         missing = "Fyll i var barnet påträffades för att se beslutet."
     elif not check.ok:
         problem = check.message
     elif not data.get("person_id") and not data.get("birth_date"):
         missing = "Fyll i personnummer eller uppskattat födelsedatum för att se beslutet."
+    elif data.get("gang_related") not in (True, False):
+        missing = "Svara Ja eller Nej om gängrelaterad risk för att se beslutet."
     else:
         try:
             decision = services.report_decide(data=form.report_input(), at=now)

@@ -83,6 +83,64 @@ def test_not_eligible_keeps_no_personal_data_and_a_retry_no_duplicate(client, ro
 
 
 @pytest.mark.parametrize(
+    "other_child",
+    [
+        {"person_id": "201001012382"},
+        {"person_id": None, "birth_date": "2011-06-01"},
+        {"home_municipality": "0120"},
+    ],
+)
+@time_machine.travel(NIGHT, tick=False)
+def test_a_reused_reference_never_swallows_another_child(client, roc_api_client, other_child):
+    _, token = roc_api_client
+    first = post(client, token, BODY)
+    assert first.status_code == 201
+    report = ConcernReport.objects.get()
+    reused = post(client, token, {**BODY, **other_child})
+    assert reused.status_code == 409, reused.content
+    error = reused.json()["detail"][0]
+    assert error["type"] == "conflict"
+    assert "ROC-2026-0001" in error["msg"] and first.json()["id"] in error["msg"]
+    assert f"nr {report.pk}" in error["msg"]
+    assert ConcernReport.objects.count() == 1 and NotEligibleRecord.objects.count() == 0
+    report.refresh_from_db()
+    assert report.person_id == "201205152380" and report.home_municipality.code == "0182"
+    again = post(client, token, BODY)
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_a_reused_reference_of_a_not_eligible_report_is_a_conflict(client, roc_api_client):
+    _, token = roc_api_client
+    body = {**BODY, "home_municipality": "0188", "police_reference": "ROC-NE-2"}
+    assert post(client, token, body).status_code == 201
+    reused = post(client, token, {**body, "home_municipality": "0182"})
+    assert reused.status_code == 409
+    assert ConcernReport.objects.count() == 0 and NotEligibleRecord.objects.count() == 1
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_a_report_the_hub_took_by_phone_is_found_not_doubled(client, roc_api_client, hub_worker):
+    from samverkan.intake.models import EventKind
+
+    _, token = roc_api_client
+    by_phone = register(hub_worker, police_reference="ROC-2026-0001").report
+    response = post(client, token, BODY)
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == str(by_phone.public_id)
+    assert ConcernReport.objects.count() == 1
+    by_phone.refresh_from_db()
+    assert by_phone.also_via_api_at is not None
+    assert by_phone.events.filter(kind=EventKind.ALSO_VIA_API).count() == 1
+    retry = post(client, token, BODY)
+    assert retry.status_code == 200 and retry.json()["id"] == str(by_phone.public_id)
+    assert by_phone.events.filter(kind=EventKind.ALSO_VIA_API).count() == 1
+    assert get(client, token, response.json()["id"]).status_code == 200
+    other = post(client, token, {**BODY, "person_id": "201001012382"})
+    assert other.status_code == 409 and ConcernReport.objects.count() == 1
+
+
+@pytest.mark.parametrize(
     ("change", "field"),
     [
         ({"person_id": "201205152381"}, "person_id"),
@@ -93,6 +151,9 @@ def test_not_eligible_keeps_no_personal_data_and_a_retry_no_duplicate(client, ro
         ({"gang_related": "kanske"}, "gang_related"),
         ({"police_reference": ""}, "police_reference"),
         ({"person_id": None, "birth_date": None}, "birth_date"),
+        # issue 18: an input error, never "not covered" that sends the police elsewhere
+        ({"person_id": None, "birth_date": "2099-01-01"}, "birth_date"),
+        ({"person_id": None, "birth_date": "2012-02-30"}, "birth_date"),
         ({"reporting_officer": {"unit": "ROC"}}, "name"),
     ],
 )
@@ -104,9 +165,13 @@ def test_malformed_input_names_the_field(client, roc_api_client, change, field):
     assert field in errors[0]["loc"]
     assert errors[0]["msg"]
     assert ConcernReport.objects.count() == 0
+    assert NotEligibleRecord.objects.count() == 0
 
 
-@pytest.mark.parametrize("missing", ["found_in", "person_id", "narrative", "reporting_officer"])
+# The legal basis is never assumed: a police system must say true or false (issue 18).
+@pytest.mark.parametrize(
+    "missing", ["found_in", "person_id", "narrative", "reporting_officer", "gang_related"]
+)
 def test_missing_field_is_named(client, roc_api_client, missing):
     _, token = roc_api_client
     body = {k: v for k, v in BODY.items() if k != missing}

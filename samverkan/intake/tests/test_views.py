@@ -34,7 +34,7 @@ def form_data(**overrides):
         "found_in": "Solna (0184)",
         "home_municipality": "nacka",
         "home_district": "",
-        "gang_related": "on",
+        "gang_related": "yes",
         "reporting_officer_name": "Polis Testsson",
         "reporting_officer_unit": "ROC",
         "reporting_officer_phone": "",
@@ -194,6 +194,37 @@ def test_decision_partial_checks_the_identity_number_while_typing(logged_in_clie
     assert "Fyll i var barnet påträffades" in missing
     unknown = text(hub.post(reverse("intake:hub_decide"), form_data(found_in="Atlantis")))
     assert "Kommunen känns inte igen" in unknown
+
+
+def test_future_birth_date_is_a_field_error_not_a_decision(logged_in_client, hub_worker):
+    hub = logged_in_client(hub_worker)
+    unknown_child = form_data(person_id="", birth_date="2027-03-01")
+    preview = text(hub.post(reverse("intake:hub_decide"), unknown_child))
+    assert "Födelsedatumet ligger i framtiden" in preview
+    assert "Omfattas inte" not in preview and "Hänvisa polisen" not in preview
+    response = hub.post(reverse("intake:hub_register"), unknown_child)
+    assert response.status_code == 200
+    assert "Födelsedatumet ligger i framtiden" in text(response)
+    assert ConcernReport.objects.count() == 0
+    assert NotEligibleRecord.objects.count() == 0
+
+
+def test_gang_related_risk_is_asked_not_pre_ticked(logged_in_client, hub_worker):
+    hub = logged_in_client(hub_worker)
+    page = text(hub.get(reverse("intake:hub_register")))
+    radios = re.findall(r'<input type="radio" name="gang_related"[^>]*>', page)
+    assert len(radios) == 2 and not any("checked" in radio for radio in radios)
+    preview = text(hub.post(reverse("intake:hub_decide"), form_data(gang_related=None)))
+    assert "Svara Ja eller Nej om gängrelaterad risk" in preview
+    assert "Omfattas inte" not in preview
+    response = hub.post(reverse("intake:hub_register"), form_data(gang_related=None))
+    assert response.status_code == 200
+    assert "Svara Ja eller Nej: finns risk i samband med gängrelaterad brottslighet?" in text(
+        response
+    )
+    assert ConcernReport.objects.count() == 0
+    hub.post(reverse("intake:hub_register"), form_data(gang_related="no"))
+    assert NotEligibleRecord.objects.get().reasons == ["not_gang_related"]
 
 
 def test_register_eligible_report_goes_to_its_page_with_the_number(logged_in_client, hub_worker):
@@ -535,3 +566,35 @@ def test_the_hub_posting_after_the_receiving_side_acted(
     assert gone.status_code == 404
     assert "inte längre tillgång" in text(gone)
     assert accepted.clarifications.count() == 0
+
+
+def test_a_phone_report_sent_again_by_api_is_marked_on_the_hub_screens(
+    logged_in_client, hub_worker, roc_api_client, client
+):
+    import json
+
+    from samverkan.intake.tests.test_api import BODY
+
+    hub = logged_in_client(hub_worker)
+    hub.post(reverse("intake:hub_register"), form_data(police_reference=" ROC-2026-0001 "))
+    report = ConcernReport.objects.get()
+    assert report.police_reference == "ROC-2026-0001"
+    assert "Även inskickad via API" not in text(hub.get(reverse("intake:hub_queue")))
+    _, token = roc_api_client
+    response = client.post(
+        "/api/v1/reports",
+        data=json.dumps(BODY),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200 and response.json()["id"] == str(report.public_id)
+    assert ConcernReport.objects.count() == 1
+    assert "Även inskickad via API" in text(hub.get(reverse("intake:hub_queue")))
+    page = text(hub.get(reverse("intake:hub_report", args=[report.pk])))
+    assert "Även inskickad via API" in page
+
+
+def test_hub_queue_shows_repeats(logged_in_client, hub_worker):
+    register(hub_worker, received_at="2026-11-20T02:10")
+    register(hub_worker, received_at="2026-11-24T02:10")
+    assert "Upprepad anmälan" in text(logged_in_client(hub_worker).get(reverse("intake:hub_queue")))

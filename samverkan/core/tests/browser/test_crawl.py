@@ -309,6 +309,7 @@ def before_crawl(crawl: Crawl, page: Any, persona: str) -> None:
         page.fill("[name=person_id]", "20120515-2380")
         page.fill("[name=found_in]", "Solna (0184)")
         page.fill("[name=home_municipality]", "Norrtälje")
+        page.check("[name=gang_related][value=yes]")  # asked, never pre-ticked
         page.fill("[name=reporting_officer_name]", "Polis Testsson")
         with page.expect_navigation(url="**/socialjouren/utanfor/**") as shown:
             page.locator("main form button[type=submit]").last.click()

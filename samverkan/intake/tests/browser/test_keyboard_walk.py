@@ -136,10 +136,12 @@ def test_registration_handover_and_acceptance_with_the_keyboard_only(
     keys.type("Solna")
     keys.tab_to("[name=home_municipality]", limit=2)
     keys.type("Nacka")
-    page.locator("#decision").filter(has_text="Omfattas av en ingång").wait_for()
+    # The legal basis is asked, not pre-ticked: the decision waits for the answer.
+    page.locator("#decision").filter(has_text="Svara Ja eller Nej").wait_for()
     keys.tab_to("[name=gang_related]", limit=4)
-    if not page.evaluate("document.activeElement.checked"):
-        keys.press("Space")
+    assert page.evaluate("document.activeElement.checked") is False
+    keys.press("Space")  # "Ja", the first choice
+    page.locator("#decision").filter(has_text="Omfattas av en ingång").wait_for()
     keys.tab_to("[name=reporting_officer_name]", limit=2)
     # Let the decision request this typing starts finish before Enter (see the flow test).
     with page.expect_response("**/socialjouren/ny/beslut/"):

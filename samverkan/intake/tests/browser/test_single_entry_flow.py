@@ -170,14 +170,18 @@ def test_registration_with_the_keyboard_only_shows_the_decision_while_typing(
     tab_to("home_municipality", limit=2)
     page.keyboard.type("Nacka")
     decision = page.locator("#decision")
+    # The legal basis is asked, not pre-ticked (issue 18): no decision until it is answered.
+    decision.filter(has_text="Svara Ja eller Nej").wait_for()
+    tab_to("home_district", limit=2)
+    tab_to("gang_related", limit=2)
+    assert page.evaluate("document.activeElement.checked") is False
+    page.keyboard.press("Space")  # "Ja", the first choice
+    assert page.evaluate("document.activeElement.value") == "yes"
     decision.filter(has_text="Omfattas av en ingång").wait_for()
     assert "Ring nu:" in decision.inner_text()
     announce = page.locator("#decision-announce")
     assert "Omfattas av en ingång" in announce.inner_text()
     assert announce.get_attribute("role") == "status"
-    tab_to("home_district", limit=2)
-    tab_to("gang_related", limit=2)
-    assert page.evaluate("document.activeElement.checked") is True
     tab_to("reporting_officer_name", limit=2)
     # Let the decision request this typing starts finish before Enter: the in-memory SQLite
     # of the live server locks on overlapping session writes (PostgreSQL does not).
