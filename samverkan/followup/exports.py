@@ -3,18 +3,20 @@
 Exports carry exactly what the screen shows: the same (suppressed or not)
 cells. Numbers stay numbers (durations in minutes); a hidden value is the
 marker the screen shows ("<5" or "–"). CSV is UTF-8 with a byte-order mark
-so that Excel reads å, ä and ö.
+so that Excel reads å, ä and ö. Every cell goes through
+`samverkan.core.exports`, so no text (an indicator's or a forum's name) can
+run as a formula in the reader's spreadsheet.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 
+from samverkan.core.exports import append_xlsx_row, csv_bytes
 from samverkan.followup.charts import bar_chart_svg
 from samverkan.followup.stats import Cell
 from samverkan.followup.tables import Dashboard, Table
@@ -49,11 +51,7 @@ def table_rows(table: Table) -> list[list[Any]]:
 
 
 def _csv(rows: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(rows)
 
 
 def table_csv(table: Table) -> bytes:
@@ -102,16 +100,18 @@ def xlsx(dashboard: Dashboard, tables: list[Table] | None = None) -> bytes:
     used: set[str] = set()
     for table in tables if tables is not None else dashboard.tables:
         sheet = workbook.create_sheet(_sheet_title(table, used))
-        sheet.append([table.title])
+        append_xlsx_row(sheet, [table.title])
         sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([f"{dashboard.title} – {dashboard.scope_label} – {dashboard.period.label}"])
+        append_xlsx_row(
+            sheet, [f"{dashboard.title} – {dashboard.scope_label} – {dashboard.period.label}"]
+        )
         if dashboard.suppressed:
-            sheet.append([*dashboard.notes[:1]])
+            append_xlsx_row(sheet, [*dashboard.notes[:1]])
         if table.note:
-            sheet.append([table.note])
-        sheet.append([])
+            append_xlsx_row(sheet, [table.note])
+        append_xlsx_row(sheet, [])
         for index, row in enumerate(table_rows(table)):
-            sheet.append(row)
+            append_xlsx_row(sheet, row)
             if index == 0:
                 for cell in sheet[sheet.max_row]:
                     cell.font = Font(bold=True)

@@ -9,8 +9,6 @@ because its figures still change.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from samverkan.core.calendar import STOCKHOLM, local_date
+from samverkan.core.exports import csv_bytes
 from samverkan.followup import stats
 from samverkan.followup.periods import Period, period_containing
 from samverkan.followup.stats import Cell
@@ -184,12 +183,8 @@ def _values(row: OpenRow, limit: int) -> list[Any]:
 
 
 def as_csv(data: OpenStatistics) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FIELDS)
-    for row in data.rows:
-        writer.writerow(_values(row, data.limit))
-    return buffer.getvalue().encode("utf-8-sig")
+    """Every text cell (organisation names included) neutralised against formulas."""
+    return csv_bytes([FIELDS, *(_values(row, data.limit) for row in data.rows)])
 
 
 def as_json(data: OpenStatistics) -> dict[str, Any]:
