@@ -22,7 +22,8 @@ Decisions:
   text (``str()``), neutralised.
 * In XLSX every text cell is stored as a string, never as a formula or an
   error value, whatever it holds (openpyxl by itself turns a ``str``
-  beginning with "=" into a formula).
+  beginning with "=" into a formula). Control characters that XML cannot hold
+  are dropped, so a name typed with one cannot make the whole export fail.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 _PREFIX = "'"
@@ -72,7 +75,10 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
 
 def append_xlsx_row(sheet: Any, row: Iterable[Any]) -> None:
     """Append a row to an openpyxl sheet: text neutralised and stored as strings."""
-    values = neutralise_row(row)
+    values = [
+        ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+        for value in neutralise_row(row)
+    ]
     sheet.append(values)
     if not values:
         return

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import call_command
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from samverkan.collaboration.models import (
     Forum,
@@ -29,7 +29,7 @@ from samverkan.collaboration.models import (
     IndicatorKind,
     IndicatorValue,
 )
-from samverkan.core.exports import csv_bytes, is_dangerous, neutralise
+from samverkan.core.exports import append_xlsx_row, csv_bytes, is_dangerous, neutralise
 from samverkan.followup.tests import dataset
 from samverkan.registry.models import Organisation
 
@@ -67,6 +67,16 @@ def test_csv_bytes_round_trip() -> None:
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:-1]] == ["'" + p for p in PAYLOADS]
     assert rows[1][1] == "-3" and rows[-1] == ["Vanlig", "1.5"]
+
+
+def test_xlsx_drops_control_characters_instead_of_failing() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    append_xlsx_row(sheet, ["Trygg\x01het\x1b", "=1+1", 7])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    cells = [c.value for c in load_workbook(io.BytesIO(buffer.getvalue())).active[1]]
+    assert cells == ["Trygghet", "'=1+1", 7]
 
 
 @pytest.fixture
