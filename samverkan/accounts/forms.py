@@ -13,10 +13,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samverkan.accounts.models import User
 
+# One message for every failed credential -- unknown user name, wrong password,
+# wrong, missing, replayed or throttled code -- so the answer never tells a
+# stranger which part was right (a right password must not be confirmable
+# without the code).
 MESSAGES = {
-    "invalid_login": _(
-        "Fel användarnamn eller lösenord. Kontrollera stavningen och att Caps Lock är av."
-    ),
+    "invalid_login": _("Fel användarnamn, lösenord eller engångskod"),
     "locked_out": _(
         "Kontot är tillfälligt låst efter för många misslyckade inloggningsförsök. "
         "Försök igen senare eller kontakta din administratör."
@@ -101,15 +103,14 @@ class LoginForm(forms.Form):
             raise forms.ValidationError(MESSAGES["no_device"], code="no_device")
 
         token = clean_token(cleaned.get("otp_token") or "")
-        if not token:
-            record_failed_login(self.request, username)
-            raise forms.ValidationError(MESSAGES["token_required"], code="token_required")
-        device, throttled = verify_totp(devices, token)
+        device = None
+        if token:
+            device, _throttled = verify_totp(devices, token)
         if device is None:
+            # Missing, wrong, replayed or throttled code: counted towards the
+            # lockout and answered exactly like a wrong password.
             record_failed_login(self.request, username)
-            if throttled:
-                raise forms.ValidationError(MESSAGES["throttled"], code="throttled")
-            raise forms.ValidationError(MESSAGES["invalid_token"], code="invalid_token")
+            raise forms.ValidationError(MESSAGES["invalid_login"], code="invalid_login")
         self.otp_device = device
         return cleaned
 

@@ -35,7 +35,9 @@ def test_wrong_code_is_announced_and_the_user_name_kept(page, live_server, nacka
     page.fill("#id_otp_token", "000000")
     page.click("main button[type=submit]")
 
-    assert "Fel engångskod" in page.locator("[role=alert]").inner_text()
+    assert (
+        "Fel användarnamn, lösenord eller engångskod" in page.locator("[role=alert]").inner_text()
+    )
     assert page.input_value("#id_username") == "nacka"
     check_page(page, "login-wrong-code")
 
