@@ -12,14 +12,14 @@ from samverkan.core.errors import InvalidInput
 from samverkan.registry.models import Organisation
 
 
-def organisation_by_code(code: str, field: str) -> Organisation:
+def organisation_in_body(code: str, field: str) -> Organisation:
     found = Organisation.objects.filter(code=code).first()
     if found is None:
         raise InvalidInput(field, f"Okänd organisation i {field}: {code!r}.")
     return found
 
 
-def organisations_by_code(codes: Sequence[str], field: str) -> list[Organisation]:
+def organisations_in_body(codes: Sequence[str], field: str) -> list[Organisation]:
     """Every organisation named; the unknown codes, sorted, in one message."""
     found = list(Organisation.objects.filter(code__in=codes))
     missing = set(codes) - {o.code for o in found}

@@ -24,7 +24,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from samverkan.agreements.models import Agreement
-from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.api_lookups import organisation_in_body
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors.models import (
@@ -70,7 +70,7 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 
 
 def _police_unit(code: str) -> Organisation | None:
-    return organisation_by_code(code, "police_unit") if code else None
+    return organisation_in_body(code, "police_unit") if code else None
 
 
 def _choice(field: str, choices: type[EnumT], value: str, message: str) -> EnumT:
@@ -285,7 +285,7 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
     assignment = services.assignment_create(
         actor=request.user,
         agreement=_agreement(request, payload.agreement),
-        receiving_municipality=organisation_by_code(
+        receiving_municipality=organisation_in_body(
             payload.receiving_municipality, "receiving_municipality"
         ),
         person_alias=payload.person_alias,
@@ -486,7 +486,7 @@ def compute_reconciliation(request: HttpRequest, pk: int, payload: Reconciliatio
         actor=request.user,
         agreement=agreement,
         period=period,
-        other_party=organisation_by_code(payload.other_party, "other_party"),
+        other_party=organisation_in_body(payload.other_party, "other_party"),
     )
     return reconciliation
 

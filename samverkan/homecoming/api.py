@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from samverkan.agreements.api import VerifiedSessionAuth
-from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.api_lookups import organisation_in_body
 from samverkan.core.errors import NotAllowed, NotFound
 from samverkan.homecoming import access, selectors, services
 from samverkan.homecoming.models import SharingBasis
@@ -162,9 +162,9 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
         actor=_member(request),
         **{
             **data,
-            "district": organisation_by_code(payload.district, "district"),
-            "police_unit": organisation_by_code(payload.police_unit, "police_unit"),
-            "school": organisation_by_code(payload.school, "school") if payload.school else None,
+            "district": organisation_in_body(payload.district, "district"),
+            "police_unit": organisation_in_body(payload.police_unit, "police_unit"),
+            "school": organisation_in_body(payload.school, "school") if payload.school else None,
         },
     )
     return Status(201, _read(request, plan.pk, "API, ny plan"))
@@ -215,7 +215,7 @@ class CreatedOut(Schema):
 
 @router.post("/plans/{plan_id}/actions", response={201: CreatedOut})
 def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> Any:
-    party = organisation_by_code(payload.party, "party")
+    party = organisation_in_body(payload.party, "party")
     # the payload's fields are the service's, with the party chosen by code
     action = services.action_add(
         actor=_member(request), plan_id=plan_id, **{**payload.dict(), "party": party}
@@ -245,7 +245,7 @@ class ContactIn(Schema):
 @router.post("/plans/{plan_id}/contacts", response={201: CreatedOut})
 def contact_create(request: HttpRequest, plan_id: int, payload: ContactIn) -> Any:
     actor = _member(request)
-    organisation = organisation_by_code(payload.organisation, "organisation")
+    organisation = organisation_in_body(payload.organisation, "organisation")
     contact = services.contact_add(
         actor=actor, plan_id=plan_id, **{**payload.dict(), "organisation": organisation}
     )

@@ -17,7 +17,7 @@ from ninja import Router, Schema, Status
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
-from samverkan.core.api_lookups import organisations_by_code
+from samverkan.core.api_lookups import organisations_in_body
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.routines import access, selectors, services
@@ -148,7 +148,7 @@ class RoutineIn(Schema):
 @router.post("/", response={201: RoutineDetailOut})
 def routine_create(request: HttpRequest, payload: RoutineIn) -> Any:
     user = request.user
-    owner = organisations_by_code([payload.owner], "owner")[0]
+    owner = organisations_in_body([payload.owner], "owner")[0]
     forums = list(Forum.objects.visible_to(user).filter(pk__in=payload.forums))
     agreements = list(Agreement.objects.visible_to(user).filter(pk__in=payload.agreements))
     if len(forums) != len(set(payload.forums)):
@@ -163,7 +163,7 @@ def routine_create(request: HttpRequest, payload: RoutineIn) -> Any:
         topic=payload.topic,
         kind=payload.kind,
         review_date=payload.review_date,
-        parties=organisations_by_code(payload.parties, "parties"),
+        parties=organisations_in_body(payload.parties, "parties"),
         forums=forums,
         agreements=agreements,
     )
@@ -215,7 +215,7 @@ def routine_links(request: HttpRequest, routine_id: int, payload: LinksIn) -> Ro
     services.routine_set_links(
         actor=user,
         routine_id=routine_id,
-        parties=organisations_by_code(payload.parties, "parties"),
+        parties=organisations_in_body(payload.parties, "parties"),
         forums=forums,
         agreements=agreements,
     )

@@ -17,7 +17,7 @@ from ninja import Router, Schema
 from samverkan.accounts.access import has_role
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.collaboration.access import COORDINATORS
-from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.api_lookups import organisation_in_body
 from samverkan.core.errors import NotAllowed
 
 
@@ -77,7 +77,7 @@ class JointEventIn(JointIn):
 def owned_by_district(payload: Schema, **resolved: Any) -> dict[str, Any]:
     """A body naming its district by code as the service takes it (and what else is resolved)."""
     data = payload.dict()
-    return {**data, "district": organisation_by_code(data["district"], "district"), **resolved}
+    return {**data, "district": organisation_in_body(data["district"], "district"), **resolved}
 
 
 def joint_record(payload: JointIn) -> dict[str, Any]:
@@ -85,8 +85,8 @@ def joint_record(payload: JointIn) -> dict[str, Any]:
     data = payload.dict()
     return {
         **data,
-        "district": organisation_by_code(data["district"], "district"),
-        "police_unit": organisation_by_code(data["police_unit"], "police_unit"),
+        "district": organisation_in_body(data["district"], "district"),
+        "police_unit": organisation_in_body(data["police_unit"], "police_unit"),
     }
 
 

@@ -13,7 +13,7 @@ from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.forums import selectors, services
 from samverkan.collaboration.models import Function
-from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.api_lookups import organisation_in_body
 from samverkan.core.errors import InvalidInput, NotFound
 
 router = shared.CollaborationRouter()
@@ -135,7 +135,7 @@ def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> t
         functions_present=payload.functions_present,
         decisions=[
             services.DecisionInput(
-                text=d.text, owner=organisation_by_code(d.owner, "owner"), due_date=d.due_date
+                text=d.text, owner=organisation_in_body(d.owner, "owner"), due_date=d.due_date
             )
             for d in payload.decisions
         ],
@@ -170,7 +170,7 @@ def _forum_settings(payload: ForumSettingsIn) -> dict[str, Any]:
         "name": payload.name,
         "required_per_term": payload.required_per_term,
         "required_functions": payload.required_functions,
-        "parties": [organisation_by_code(code, "parties") for code in payload.parties],
+        "parties": [organisation_in_body(code, "parties") for code in payload.parties],
         "purpose": payload.purpose,
     }
 
@@ -181,7 +181,7 @@ def forum_create(request: HttpRequest, payload: ForumIn) -> tuple[int, Any]:
     return shared.created(
         services.forum_create(
             actor=request.user,
-            district=organisation_by_code(payload.district, "district"),
+            district=organisation_in_body(payload.district, "district"),
             kind=payload.kind,
             **_forum_settings(payload),
         )

@@ -11,7 +11,7 @@ from ninja import Schema
 from samverkan.collaboration import access
 from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.plans import selectors, services
-from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.api_lookups import organisation_in_body
 from samverkan.core.errors import InvalidInput, NotFound
 
 router = shared.CollaborationRouter()
@@ -150,7 +150,7 @@ def picture_text_add(request: HttpRequest, picture_id: int, payload: TextIn) -> 
 @router.post("/action-plans", response={201: shared.CreatedOut})
 def plan_create(request: HttpRequest, payload: ActionPlanIn) -> tuple[int, Any]:
     shared.require_role(request, access.COORDINATORS)
-    district = organisation_by_code(payload.district, "district")
+    district = organisation_in_body(payload.district, "district")
     picture = None
     if payload.situational_picture is not None:
         picture = (
@@ -185,7 +185,7 @@ def activity_create(request: HttpRequest, plan_id: int, payload: ActivityIn) -> 
             actor=request.user,
             plan_id=plan_id,
             title=payload.title,
-            owner=organisation_by_code(payload.owner, "owner"),
+            owner=organisation_in_body(payload.owner, "owner"),
             target_group=payload.target_group,
             due_date=payload.due_date,
             status=payload.status,

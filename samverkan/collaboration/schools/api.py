@@ -8,7 +8,7 @@ from ninja import Schema
 from samverkan.collaboration import access
 from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.schools import selectors
-from samverkan.core.api_lookups import organisation_by_code
+from samverkan.core.api_lookups import organisation_in_body
 
 router = shared.CollaborationRouter()
 
@@ -25,7 +25,7 @@ class SchoolOut(Schema):
 @router.get("/schools", response=list[SchoolOut])
 def school_list(request: HttpRequest, district: str | None = None) -> list[SchoolOut]:
     shared.require_role(request, access.PARTICIPANTS)
-    located = organisation_by_code(district, "district") if district else None
+    located = organisation_in_body(district, "district") if district else None
     return [
         SchoolOut(
             code=row.school.organisation.code,
