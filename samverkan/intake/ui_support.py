@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from django.db.models import Q
 from django.utils import timezone
@@ -149,3 +150,13 @@ def fallbacks_for_organisations(codes: set[str]) -> dict[str, Fallbacks]:
             contact_persons=[p for p in persons if p.organisation_id in ids],
         )
     return result
+
+
+V = TypeVar("V")
+
+
+def remember(entries: dict[str, V], key: str, value: V, *, keep: int) -> dict[str, V]:
+    """A session's small memory (sent forms, shown decisions) with one entry added and
+    only the newest `keep` kept, so a session never grows without end."""
+    remembered = {**entries, key: value}
+    return dict(list(remembered.items())[-keep:])

@@ -52,6 +52,7 @@ from samverkan.intake.ui_support import (
     fallbacks_for_organisations,
     municipality_options,
     person_id_check,
+    remember,
 )
 
 SUBMITTED_KEY = "intake_registrations"
@@ -141,7 +142,8 @@ def hub_register(request: HttpRequest) -> HttpResponse:
     try:
         result = services.report_register(actor=_user(request), data=form.report_input())
     except ServiceError as error:
-        # Not `form_action`: where to go next depends on the decision the service returns.
+        # Not `form_action`: every refusal, a conflict too, stays on the form the worker is
+        # still typing in while on the phone, and a resent form is answered above.
         refuse_or_show(form, error)
         return render(request, "intake/hub/register.html", _register_context(request, form))
     if result.report is not None:
@@ -150,18 +152,18 @@ def hub_register(request: HttpRequest) -> HttpResponse:
     else:
         decision = result.decision
         unit = decision.receiving_unit
-        stored = request.session.get(NOT_ELIGIBLE_KEY, {})
-        stored[result.public_id] = {
+        shown = {
             "reasons": list(decision.reasons),
             "advice": decision.advice,
             "unit": unit.name if unit else "",
             "phone": unit.phone if unit else "",
         }
-        request.session[NOT_ELIGIBLE_KEY] = dict(list(stored.items())[-20:])
+        request.session[NOT_ELIGIBLE_KEY] = remember(
+            request.session.get(NOT_ELIGIBLE_KEY, {}), result.public_id, shown, keep=20
+        )
         url = reverse("intake:hub_not_eligible", args=[result.public_id])
     if submission:
-        done[submission] = url
-        request.session[SUBMITTED_KEY] = dict(list(done.items())[-50:])
+        request.session[SUBMITTED_KEY] = remember(done, submission, url, keep=50)
     return redirect(url)
 
 

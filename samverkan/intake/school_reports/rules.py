@@ -43,9 +43,3 @@ REMEMBERED_SUBMISSIONS = 20
 def reporting_unit(reporter_title: str, school_name: str) -> str:
     """The reporter's unit as intake records it: "Rektor, Testskolan"."""
     return ", ".join(part for part in (reporter_title.strip(), school_name) if part)
-
-
-def remember_submission(submitted: dict[str, str], token: str, public_id: str) -> dict[str, str]:
-    """The session's sent forms with this one added, the oldest forgotten."""
-    remembered = {**submitted, token: public_id}
-    return dict(list(remembered.items())[-REMEMBERED_SUBMISSIONS:])

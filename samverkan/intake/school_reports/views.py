@@ -16,6 +16,7 @@ from samverkan.core.views_support import form_action, signed_in_user
 from samverkan.intake.models import ConcernReport
 from samverkan.intake.school_reports import access, rules, selectors, services
 from samverkan.intake.school_reports.forms import SchoolReportForm
+from samverkan.intake.ui_support import remember
 
 # the forms this session has sent: submission token → the report's public id
 SUBMISSIONS_KEY = "collaboration_school_reports"
@@ -47,8 +48,8 @@ def school_report(request: HttpRequest) -> HttpResponse:
             actor=user, data=services.SchoolReportInput(**SchoolReportForm.report_fields(data))
         )
         if token:
-            request.session[SUBMISSIONS_KEY] = rules.remember_submission(
-                submitted, token, str(report.public_id)
+            request.session[SUBMISSIONS_KEY] = remember(
+                submitted, token, str(report.public_id), keep=rules.REMEMBERED_SUBMISSIONS
             )
         return report
 
