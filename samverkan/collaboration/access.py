@@ -94,8 +94,9 @@ def plans_visible_to(user: Any) -> QuerySet[ActionPlan]:
 
 
 def activities_visible_to(user: Any) -> QuerySet[Activity]:
-    """The district sees every activity of its plans; another party only those it owns."""
-    return shared_with(Activity.objects.all(), user, ("plan__district_id", "owner_id"))
+    """Every activity of the plans the user sees: a joint plan is seen whole by each party
+    (issue 19 point 7); `can_update_activity` says which are the party's own."""
+    return Activity.objects.filter(plan__in=ActionPlan.objects.visible_to(user).values("pk"))
 
 
 def indicators_visible_to(user: Any) -> QuerySet[Indicator]:
@@ -162,6 +163,14 @@ def can_update_activity(user: Any, activity: Activity) -> bool:
         isinstance(user, User)
         and has_role(user, *ACTING_ROLES)
         and is_inside(user, activity.owner_id)
+    )
+
+
+def others_activity(activity: Activity) -> str:
+    """Why a party may not update an activity of the plan that is not its own."""
+    return (
+        f"Aktiviteten ägs av {activity.owner.name}. "
+        "Varje part i planen uppdaterar bara sina egna aktiviteter."
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from samverkan.accounts.access import has_role
 from samverkan.accounts.models import User
@@ -33,6 +34,18 @@ register_nav(
 )
 
 
+def compliance_text(forum: str, held: int, required: int, term: str) -> str:
+    """ "2 av 3 möten hållna" while short; "4 möten hållna (krav 3)" once the count is met."""
+    meetings = ngettext("%(n)s möte hållet", "%(n)s möten hållna", held) % {"n": held}
+    if held < required:
+        meetings = ngettext(
+            "%(held)s av %(n)s möte hållet", "%(held)s av %(n)s möten hållna", required
+        ) % {"held": held, "n": required}
+    else:
+        meetings = _("%(meetings)s (krav %(n)s)") % {"meetings": meetings, "n": required}
+    return f"{forum}: {meetings} {term}"
+
+
 @register_panel
 def coordinator_panel(user: User) -> Panel | None:
     if not access.is_coordinator(user):
@@ -45,13 +58,7 @@ def coordinator_panel(user: User) -> Panel | None:
         if not row.met:
             items.append(
                 PanelItem(
-                    text=_("%(forum)s: %(held)s av %(required)s möten %(term)s")
-                    % {
-                        "forum": forum.name,
-                        "held": row.held,
-                        "required": row.required,
-                        "term": row.term.label,
-                    },
+                    text=compliance_text(forum.name, row.held, row.required, row.term.label),
                     url=reverse("collaboration:forum_detail", args=[forum.pk]),
                     detail=_("Funktioner saknas vid något möte")
                     if row.held and not row.functions_met

@@ -105,3 +105,17 @@ def can_add_contact_for(user: Any, plan: HomecomingPlan, organisation_id: int) -
         user, *HOMECOMING_ROLES
     )
     return own or can_edit(user, plan)
+
+
+def police_recipients(plan: HomecomingPlan) -> list[str]:
+    """Mail addresses of the police party's users who work with homecoming plans."""
+    return list(
+        User.objects.filter(
+            organisation_id=plan.police_unit_id,
+            is_active=True,
+            roles__code__in=HOMECOMING_ROLES,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )

@@ -174,6 +174,8 @@ class BasisIn(Schema):
     sharing_basis: str
     basis_note: str = ""
     concrete_risk: str = ""
+    # true once the caller has seen (422) what the police will no longer see
+    confirm_police_loss: bool = False
 
 
 @router.post("/plans/{plan_id}/basis", response=PlanDetailOut)

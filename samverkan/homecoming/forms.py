@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.forms import DateInput
+from samverkan.homecoming import rules
 from samverkan.homecoming.models import ActionStatus, RiskLevel, SharingBasis
 
 if TYPE_CHECKING:  # a development dependency: only the type checker needs it
@@ -17,14 +18,6 @@ if TYPE_CHECKING:  # a development dependency: only the type checker needs it
 def _choices(queryset: Any, empty: bool = True) -> list[tuple[str, str]]:
     rows = [(str(o.pk), o.name) for o in queryset]
     return [("", "—"), *rows] if empty else rows
-
-
-BASIS_HELP = _(
-    "Samtycke: polisen ser hela planen utom dokumentationen av grunden. 10 kap. 18 a § OSL "
-    "(under 21 år, konkret risk): polisen ser identitet, utskrivning och hemkomst, den konkreta "
-    "risken, sina egna åtgärder och kontakterna – inte placeringen, socialtjänstens "
-    "riskbedömning, andras åtgärder eller uppföljningen. Utan grund ser polisen ingenting."
-)
 
 
 def _concrete_risk(help_text: StrOrPromise) -> forms.CharField:
@@ -60,7 +53,7 @@ class BasisFields(forms.Form):
         label=_("Grund för vad som delas med polisen"),
         choices=SharingBasis.choices,
         initial=SharingBasis.NONE,
-        help_text=BASIS_HELP,
+        help_text=rules.basis_help_text(),
         widget=forms.RadioSelect,
     )
     basis_note = forms.CharField(
@@ -115,6 +108,17 @@ class AssessmentForm(AssessmentFields):
 
 class BasisForm(BasisFields):
     concrete_risk = _concrete_risk(_("Krävs för 10 kap. 18 a § OSL. Polisen ser denna text."))
+    # Shown only once the service has said what the police will no longer see.
+    confirm_police_loss = forms.BooleanField(
+        label=_("Jag har sett vad polisen inte längre kommer att se, och vill ändra grunden"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        if field == "confirm_police_loss":
+            self.fields[field].widget = forms.CheckboxInput()
+        super().add_error(field, error)
 
 
 class ActionForm(forms.Form):

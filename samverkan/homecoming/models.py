@@ -168,3 +168,24 @@ class HomecomingFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Uppföljning {self.held_on}"
+
+
+class BasisChange(models.Model):
+    """A change of the recorded basis for sharing with the police: the plan's history, and what
+    the police party is told (start page and mail) when it loses sight of part of the plan."""
+
+    plan = models.ForeignKey(HomecomingPlan, on_delete=models.CASCADE, related_name="basis_changes")
+    previous = models.CharField(_("tidigare grund"), max_length=20, choices=SharingBasis.choices)
+    new = models.CharField(_("ny grund"), max_length=20, choices=SharingBasis.choices)
+    # rules.Section values the police saw before and no longer see
+    lost_to_police = models.JSONField(_("polisen ser inte längre"), default=list)
+    changed_by = user_fk(optional=True)
+    changed_at = models.DateTimeField(_("ändrad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ändrad grund för delning")
+        verbose_name_plural = _("ändrade grunder för delning")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.reference}: {self.previous} → {self.new}"

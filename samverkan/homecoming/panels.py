@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.accounts.models import User
 from samverkan.core.navigation import register_nav
 from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.homecoming import rules
 from samverkan.homecoming.access import HOMECOMING_ROLES, works_with_plans
-from samverkan.homecoming.selectors import overdue_actions_for
+from samverkan.homecoming.selectors import basis_changes_for_police, overdue_actions_for
 
 SOON_DAYS = 7
 
@@ -42,4 +43,33 @@ def actions_panel(user: User) -> Panel | None:
         ],
         url=reverse("homecoming:index"),
         order=46,
+    )
+
+
+@register_panel
+def basis_changes_panel(user: User) -> Panel | None:
+    """The police are told when social services change the basis so that they see less."""
+    changes = basis_changes_for_police(user)
+    if not changes:
+        return None
+    return Panel(
+        title=_("Ändrad grund för delning i hemtagningsplaner"),
+        empty_text=_("Inga ändringar."),
+        items=[
+            PanelItem(
+                text=_("%(plan)s: %(district)s har ändrat grunden till ”%(basis)s”")
+                % {
+                    "plan": change.plan.reference,
+                    "district": change.plan.district.name,
+                    "basis": change.get_new_display(),
+                },
+                url=reverse("homecoming:index"),
+                detail=_("Ni ser inte längre %(lost)s.")
+                % {"lost": rules.listed([rules.Section(c) for c in change.lost_to_police])},
+                urgent=False,
+            )
+            for change in changes[:8]
+        ],
+        url=reverse("homecoming:index"),
+        order=47,
     )

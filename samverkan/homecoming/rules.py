@@ -61,6 +61,21 @@ class Section(StrEnum):
 
 
 ALL_SECTIONS = frozenset(Section)
+
+# What each section shows, as the help text and the warnings name it (in table order).
+SECTION_TEXTS = {
+    Section.IDENTITY: "den unges namn, personnummer och ålder, ansvarigt stadsdelsområde, "
+    "polisen och skolan",
+    Section.RELEASE: "beräknad utskrivning och dagen för hemkomsten",
+    Section.CONCRETE_RISK: "den konkreta risken för fortsatt brottslighet och risknivån",
+    Section.PLACEMENT: "vilket SiS-hem den unge är placerad på",
+    Section.RISK_ASSESSMENT: "socialtjänstens riskbedömning",
+    Section.OWN_ACTIONS: "sina egna åtgärder",
+    Section.ALL_ACTIONS: "de andra parternas åtgärder",
+    Section.CONTACTS: "kontakterna",
+    Section.FOLLOW_UP: "uppföljningen efter hemkomsten",
+    Section.BASIS_NOTE: "dokumentationen av grunden",
+}
 _POLICE = {
     BASIS_CONSENT: ALL_SECTIONS - {Section.BASIS_NOTE},
     BASIS_OSL: frozenset(
@@ -135,3 +150,36 @@ def police_may_see_q(today: date | None = None) -> Q:
 
 def school_may_see_q() -> Q:
     return Q(sharing_basis=BASIS_CONSENT)
+
+
+def lost_sections(party: Party, before: str, after: str) -> list[Section]:
+    """What `party` sees under the effective basis `before` and no longer under `after`."""
+    remaining = sections_for(party, after)
+    return [section for section in Section if section in sections_for(party, before) - remaining]
+
+
+def listed(sections: list[Section], conjunction: str = "och") -> str:
+    """ "a; b och c" of the sections' texts (semicolons: a text may hold commas)."""
+    texts = [SECTION_TEXTS[section] for section in sections]
+    if len(texts) < 2:
+        return "".join(texts)
+    return f"{'; '.join(texts[:-1])} {conjunction} {texts[-1]}"
+
+
+def police_view_text(basis: str) -> str:
+    """What the police see of a plan under `basis`, and what not: generated from the table
+    above, so the help text cannot drift from what the pages show."""
+    seen = [section for section in Section if section in sections_for(Party.POLICE, basis)]
+    if not seen:
+        return "polisen ser ingenting av planen"
+    hidden = [section for section in Section if section not in seen]
+    text = f"polisen ser {listed(seen)}"
+    return f"{text} – inte {listed(hidden, 'eller')}" if hidden else text
+
+
+def basis_help_text() -> str:
+    return (
+        f"Samtycke: {police_view_text(BASIS_CONSENT)}. "
+        f"10 kap. 18 a § OSL (under 21 år, konkret risk): {police_view_text(BASIS_OSL)}. "
+        "Utan grund ser polisen ingenting."
+    )

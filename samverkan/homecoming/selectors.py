@@ -10,7 +10,7 @@ read of a plan's content writes an audit entry (VIEW) with the party and basis.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -21,9 +21,15 @@ from samverkan.audit.services import audit_record
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import age_on
 from samverkan.homecoming import access, rules
-from samverkan.homecoming.access import can_update_action, current_basis, party_of
+from samverkan.homecoming.access import (
+    can_update_action,
+    current_basis,
+    party_of,
+    works_with_plans,
+)
 from samverkan.homecoming.models import (
     ActionStatus,
+    BasisChange,
     HomecomingAction,
     HomecomingPlan,
     PlanStatus,
@@ -287,3 +293,33 @@ def overdue_actions_for(
         for a in actions
         if a.due_date < day or soon_days
     ]
+
+
+BASIS_CHANGE_DAYS = 30
+
+
+def basis_changes_for_police(user: Any, now: datetime | None = None) -> list[BasisChange]:
+    """Recent changes that took part of a plan out of the view of the user's police unit.
+
+    Told even when the plan is no longer shared at all: the police knew the plan, and must
+    know why it is gone. Only the plan's reference and what is no longer shared are shown.
+    """
+    ids = responsible_organisation_ids(user)
+    if not ids or not works_with_plans(user):
+        return []
+    since = (now or timezone.now()) - timedelta(days=BASIS_CHANGE_DAYS)
+    return list(
+        BasisChange.objects.filter(plan__police_unit_id__in=ids, changed_at__gte=since)
+        .exclude(lost_to_police=[])
+        .select_related("plan__district")
+        .order_by("-changed_at")
+    )
+
+
+def basis_history(user: Any, plan_id: int) -> list[BasisChange]:
+    """The plan's changes of basis, newest first, for social services of its district."""
+    return list(
+        BasisChange.objects.filter(plan_id=plan_id, plan__in=access.visible_to(user))
+        .select_related("changed_by")
+        .order_by("-changed_at", "-id")
+    )

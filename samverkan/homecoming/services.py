@@ -9,9 +9,11 @@ Swedish `message`; `InvalidInput.field` names the field.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +28,7 @@ from samverkan.homecoming import access, rules
 from samverkan.homecoming.access import current_basis, party_kind
 from samverkan.homecoming.models import (
     ActionStatus,
+    BasisChange,
     HomecomingAction,
     HomecomingContact,
     HomecomingFollowUp,
@@ -35,6 +38,8 @@ from samverkan.homecoming.models import (
     SharingBasis,
 )
 from samverkan.registry.models import Organisation, OrganisationKind
+
+logger = logging.getLogger(__name__)
 
 
 class NotFound(errors.NotFound):
@@ -188,21 +193,85 @@ def plan_update(
 
 @transaction.atomic
 def basis_record(
-    *, actor: Any, plan_id: int, sharing_basis: str, basis_note: str = "", concrete_risk: str = ""
+    *,
+    actor: Any,
+    plan_id: int,
+    sharing_basis: str,
+    basis_note: str = "",
+    concrete_risk: str = "",
+    confirm_police_loss: bool = False,
 ) -> HomecomingPlan:
-    """Record (or withdraw) the basis for sharing with the police; access follows at once."""
+    """Record (or withdraw) the basis for sharing with the police; access follows at once.
+
+    A change that takes part of the plan out of the police's view is made only once the
+    worker has seen what disappears (`confirm_police_loss`); the police party is told.
+    """
     plan = _plan_for_district(actor, plan_id)
     risk = concrete_risk.strip() or plan.concrete_risk
     today = _today()
     _check_basis(sharing_basis, basis_note, risk, plan.birth_date, today)
     previous = plan.sharing_basis
+    lost = rules.lost_sections(
+        rules.Party.POLICE,
+        current_basis(plan, today),
+        rules.effective_basis(sharing_basis, plan.birth_date, today),
+    )
+    if lost and not confirm_police_loss:
+        raise InvalidInput("confirm_police_loss", police_loss_warning(plan, lost))
     plan.sharing_basis = sharing_basis
     plan.basis_note = basis_note.strip()
     plan.concrete_risk = risk
     plan.basis_recorded_on = today if sharing_basis != SharingBasis.NONE else None
     plan.save()
+    if previous != sharing_basis:
+        change = BasisChange.objects.create(
+            plan=plan,
+            previous=previous,
+            new=sharing_basis,
+            lost_to_police=[str(section) for section in lost],
+            changed_by=actor if isinstance(actor, User) else None,
+        )
+        if lost:
+            transaction.on_commit(lambda: _mail_police_about(change))
     _audit(actor, AuditAction.CHANGE, plan, plan, basis=sharing_basis, previous_basis=previous)
     return plan
+
+
+def police_loss_warning(plan: HomecomingPlan, lost: list[rules.Section]) -> str:
+    """What the police will no longer see, with their actions that leave their view."""
+    text = f"Med den nya grunden ser polisen inte längre {rules.listed(lost)}."
+    actions = plan.actions.exclude(status=ActionStatus.CANCELLED)
+    if rules.Section.OWN_ACTIONS in lost:
+        gone = [a.text[:60] for a in actions.filter(party_id=plan.police_unit_id)]
+        if gone:
+            text += " Polisens egna åtgärder försvinner ur deras vy: " + "; ".join(gone) + "."
+    elif rules.Section.ALL_ACTIONS in lost:
+        others = actions.exclude(party_id=plan.police_unit_id).count()
+        if others:
+            text += f" Polisen ser inte längre de andra parternas {others} åtgärder."
+    return text + " Polisen får besked om ändringen. Bekräfta för att spara."
+
+
+def _mail_police_about(change: BasisChange) -> None:
+    """No personal data in the mail: the plan's reference and what is no longer shared."""
+    plan = change.plan
+    recipients = access.police_recipients(plan)
+    if not recipients:
+        return
+    sections = [rules.Section(code) for code in change.lost_to_police]
+    try:
+        send_mail(
+            subject=f"Samverkan: ändrad grund för delning i hemtagningsplan {plan.reference}",
+            message=(
+                f"{plan.district.name} har ändrat grunden för vad som delas med polisen i "
+                f"hemtagningsplan {plan.reference}. Ni ser inte längre {rules.listed(sections)}. "
+                "Logga in i Samverkan för att se vad som fortfarande delas."
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:  # noqa: BLE001 - the change is recorded; the start page still tells them
+        logger.exception("basis change mail for plan %s failed", plan.pk)
 
 
 @transaction.atomic

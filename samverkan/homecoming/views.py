@@ -24,7 +24,7 @@ from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
 from samverkan.core.views_support import form_action
 from samverkan.core.views_support import signed_in_user as _user
-from samverkan.homecoming import access, selectors, services
+from samverkan.homecoming import access, rules, selectors, services
 from samverkan.homecoming.access import HOMECOMING_ROLES, SOCIAL_SERVICES_ROLES
 from samverkan.homecoming.forms import (
     ActionForm,
@@ -184,7 +184,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(
         request,
         "homecoming/detail.html",
-        {"plan": view, "today": local_date(timezone.now())},
+        {
+            "plan": view,
+            "today": local_date(timezone.now()),
+            "police_view": rules.police_view_text(view.sharing_basis),
+            "basis_changes": selectors.basis_history(user, plan_id) if view.can_edit else [],
+        },
     )
 
 

@@ -19,6 +19,8 @@ crossing.register_organisation_records(
 
 _ROUTINE = "a routine's text: how the organisations work, not about individuals"
 crossing.register_personal_data(
-    crossing.PersonalData(model="routines.Routine", not_personal={"search_text": _ROUTINE}),
+    crossing.PersonalData(
+        model="routines.Routine", not_personal={"search_text": _ROUTINE, "search_keys": _ROUTINE}
+    ),
     crossing.PersonalData(model="routines.RoutineVersion", not_personal={"body": _ROUTINE}),
 )

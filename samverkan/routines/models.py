@@ -82,6 +82,8 @@ class Routine(models.Model):
         related_name="+",
     )
     search_text = models.TextField(editable=False, blank=True)
+    # core.swedish_search.text_keys of the current title and text: inflected forms match
+    search_keys = models.TextField(editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
     objects = RoutineQuerySet.as_manager()
@@ -104,6 +106,8 @@ class RoutineVersion(models.Model):
     title = models.CharField(_("rubrik"), max_length=300)
     body = models.TextField(_("text"))
     change_note = models.CharField(_("vad som ändrats"), max_length=500, blank=True)
+    # The next review date as saved with this version: an old version shows its own.
+    review_date = models.DateField(_("ses över senast"), null=True, blank=True)
     author = user_fk(optional=True)
     created_at = models.DateTimeField(_("sparad"), auto_now_add=True)
 
@@ -125,3 +129,22 @@ class RoutineVersion(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("A routine version is never deleted.")
+
+
+class RoutineReview(models.Model):
+    """A review that confirmed the routine still holds: part of its history, like a version."""
+
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="reviews")
+    version_number = models.PositiveIntegerField(_("granskad version"))
+    previous_review_date = models.DateField(_("tidigare datum för översyn"))
+    next_review_date = models.DateField(_("nästa översyn"))
+    reviewed_by = user_fk(optional=True)
+    reviewed_at = models.DateTimeField(_("bekräftad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bekräftad översyn av rutin")
+        verbose_name_plural = _("bekräftade översyner av rutiner")
+        ordering = ["routine", "-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.routine} granskad {self.reviewed_at:%Y-%m-%d}"

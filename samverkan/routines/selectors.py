@@ -8,14 +8,15 @@ reads are not audited (writes are, in services).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from samverkan.accounts.access import responsible_organisation_ids
+from samverkan.core.swedish_search import query_keys
 from samverkan.routines import access
-from samverkan.routines.models import Routine, RoutineVersion
+from samverkan.routines.models import Routine, RoutineReview, RoutineVersion
 
 # A review date this close counts as "soon" on the owner's start page.
 REVIEW_SOON = timedelta(days=30)
@@ -34,10 +35,14 @@ def search(
     forum_id: int | None = None,
     agreement_id: int | None = None,
 ) -> QuerySet[Routine]:
-    """Routines whose current title or text contains every word of `query` (any case)."""
+    """Routines whose current title or text has every word of `query`: as written (any case,
+    also part of a word) or in another inflection ("rektorn" finds "Rektor")."""
     routines = access.visible_to(user)
     for word in query.lower().split():
-        routines = routines.filter(search_text__contains=word)
+        matches = Q(search_text__contains=word)
+        for key in query_keys(word):
+            matches |= Q(search_keys__contains=key)
+        routines = routines.filter(matches)
     if topic:
         routines = routines.filter(topic=topic)
     if forum_id is not None:
@@ -45,6 +50,27 @@ def search(
     if agreement_id is not None:
         routines = routines.filter(agreements__id=agreement_id)
     return routines.order_by("title", "id")
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A saved version or a confirmed review, in the routine's history."""
+
+    at: datetime
+    by: Any
+    version: RoutineVersion | None = None
+    review: RoutineReview | None = None
+
+
+def history_of(routine: Routine) -> list[HistoryRow]:
+    """Versions and confirmed reviews, newest first."""
+    rows = [HistoryRow(v.created_at, v.author, version=v) for v in versions_of(routine)]
+    rows += [
+        HistoryRow(r.reviewed_at, r.reviewed_by, review=r)
+        for r in routine.reviews.select_related("reviewed_by")
+    ]
+    # A review confirms the version saved before it, also within the same second.
+    return sorted(rows, key=lambda row: (row.at, row.review is not None), reverse=True)
 
 
 def versions_of(routine: Routine) -> QuerySet[RoutineVersion]:

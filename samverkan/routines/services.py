@@ -19,9 +19,16 @@ from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
+from samverkan.core.swedish_search import text_keys
 from samverkan.registry.models import Organisation
 from samverkan.routines import access
-from samverkan.routines.models import Routine, RoutineKind, RoutineTopic, RoutineVersion
+from samverkan.routines.models import (
+    Routine,
+    RoutineKind,
+    RoutineReview,
+    RoutineTopic,
+    RoutineVersion,
+)
 
 
 def _audit(actor: Any, action: str, routine: Routine, **detail: Any) -> None:
@@ -46,7 +53,9 @@ def _check_review(review_date: date) -> None:
 def _index(routine: Routine, version: RoutineVersion) -> None:
     routine.title = version.title
     routine.current_version = version
-    routine.search_text = f"{version.title}\n{version.body}".lower()
+    text = f"{version.title}\n{version.body}"
+    routine.search_text = text.lower()
+    routine.search_keys = text_keys(text)
 
 
 @transaction.atomic
@@ -84,10 +93,11 @@ def routine_create(
         number=1,
         title=title,
         body=body,
+        review_date=review_date,
         author=actor if isinstance(actor, User) else None,
     )
     _index(routine, version)
-    routine.save(update_fields=["title", "current_version", "search_text"])
+    routine.save(update_fields=["title", "current_version", "search_text", "search_keys"])
     _audit(actor, AuditAction.CREATE, routine, version=1)
     return routine
 
@@ -141,11 +151,14 @@ def routine_revise(
         title=title,
         body=body,
         change_note=change_note.strip(),
+        review_date=review_date,
         author=actor,
     )
     _index(routine, version)
     routine.review_date = review_date
-    routine.save(update_fields=["title", "current_version", "search_text", "review_date"])
+    routine.save(
+        update_fields=["title", "current_version", "search_text", "search_keys", "review_date"]
+    )
     _audit(actor, AuditAction.CHANGE, routine, version=version.number)
     return version
 
@@ -155,6 +168,13 @@ def routine_confirm_review(*, actor: Any, routine_id: int, review_date: date) ->
     """The routine was reviewed and still holds: only the next review date changes."""
     routine = _for_editor(actor, routine_id)
     _check_review(review_date)
+    RoutineReview.objects.create(
+        routine=routine,
+        version_number=routine.current_version.number if routine.current_version else 0,
+        previous_review_date=routine.review_date,
+        next_review_date=review_date,
+        reviewed_by=actor if isinstance(actor, User) else None,
+    )
     routine.review_date = review_date
     routine.save(update_fields=["review_date"])
     _audit(actor, AuditAction.CHANGE, routine, reviewed=True, next_review=review_date)

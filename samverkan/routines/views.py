@@ -195,7 +195,9 @@ def _detail_page(
             "routine": routine,
             "version": version,
             "is_current": version is not None and version.pk == routine.current_version_id,
-            "versions": list(selectors.versions_of(routine)),
+            "history": selectors.history_of(routine),
+            # an old version shows the review date it was saved with
+            "review_date": routine.review_date if current else version.review_date,
             "parties": list(routine.parties.order_by("name")),
             # an agreement administrator reads the routine but may not open the forum
             "forums": list(routine.forums.visible_to(user).order_by("name")),
@@ -233,6 +235,7 @@ def routine_revise(request: HttpRequest, routine_id: int) -> HttpResponse:
         "based_on": current.number if current else 0,
         "title": current.title if current else routine.title,
         "body": current.body if current else "",
+        "review_date": routine.review_date,
     }
     return _routine_form(
         request,

@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from samverkan.collaboration import rules
 from samverkan.collaboration.access import is_inside
-from samverkan.collaboration.models import SituationalPicture
+from samverkan.collaboration.models import ActionPlan, Activity, Forum, SituationalPicture
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import age_on
 from samverkan.intake.models import ConcernReport, SourceChannel
@@ -27,6 +28,18 @@ REPORTER_LABELS = {
     SourceChannel.SCHOOL: "Skola",
     SourceChannel.OTHER: "Annan anmälare",
 }
+
+
+def plan_parties(plan: ActionPlan) -> QuerySet[Organisation]:
+    """Who may own an activity of the plan: its district, the parties of the district's
+    collaboration forums (the local agreement's parties) and the owners it already has."""
+    forum_parties = Forum.parties.through.objects.filter(forum__district_id=plan.district_id)
+    owners = Activity.objects.filter(plan=plan)
+    return Organisation.objects.filter(
+        Q(pk=plan.district_id)
+        | Q(pk__in=forum_parties.values("organisation_id"))
+        | Q(pk__in=owners.values("owner_id"))
+    ).order_by("name")
 
 
 def inflow_figures(district: Organisation, start: date, end: date) -> dict[str, Any]:

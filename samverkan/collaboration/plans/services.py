@@ -18,6 +18,7 @@ from samverkan.collaboration.access import (
     activities_visible_to,
     can_update_activity,
     is_inside,
+    others_activity,
     pictures_visible_to,
     require_coordinator,
 )
@@ -35,7 +36,7 @@ from samverkan.collaboration.models import (
     SituationalPicture,
     TargetGroup,
 )
-from samverkan.collaboration.plans.selectors import inflow_figures
+from samverkan.collaboration.plans.selectors import inflow_figures, plan_parties
 from samverkan.core.audited import create_audited
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.registry.models import Organisation
@@ -142,6 +143,10 @@ def activity_add(
         raise InvalidInput("status", "Välj status.")
     if not title.strip():
         raise InvalidInput("title", "Beskriv aktiviteten.")
+    if not plan_parties(plan).filter(pk=owner.pk).exists():
+        raise InvalidInput(
+            "owner", f"{owner.name} är inte part i planen. Välj en av planens parter."
+        )
     return create_audited(
         actor,
         Activity,
@@ -165,11 +170,11 @@ def activity_update(
     # Lock by primary key: PostgreSQL refuses FOR UPDATE on the scoped (DISTINCT) query.
     activity = (
         Activity.objects.select_for_update(of=("self",))
-        .select_related("plan__district")
+        .select_related("plan__district", "owner")
         .get(pk=activity_id)
     )
     if not can_update_activity(actor, activity):
-        raise NotAllowed("Bara den ansvariga aktören uppdaterar sin aktivitet.")
+        raise NotAllowed(others_activity(activity))
     if status not in ActivityStatus.values:
         raise InvalidInput("status", "Välj status.")
     if note.strip():

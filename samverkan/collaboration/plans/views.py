@@ -34,15 +34,6 @@ from samverkan.collaboration.plans.forms import (
 )
 from samverkan.core.errors import InvalidInput
 from samverkan.core.views_support import form_action, signed_in_user
-from samverkan.registry.models import Organisation, OrganisationKind
-
-# Who owns an activity of an action plan: social services, the police, committees, others.
-ACTIVITY_OWNER_KINDS = [
-    OrganisationKind.DISTRICT,
-    OrganisationKind.POLICE_UNIT,
-    OrganisationKind.COMMITTEE,
-    OrganisationKind.OTHER,
-]
 
 
 def _picture_url(picture_id: int) -> str:
@@ -178,7 +169,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     can_add = access.is_coordinator_for(user, plan.district_id)
     if request.method == "POST" and not can_add:
         raise PermissionDenied
-    owners = Organisation.objects.filter(kind__in=ACTIVITY_OWNER_KINDS).order_by("name")
+    owners = selectors.plan_parties(plan)
 
     def page(form: ActivityForm) -> HttpResponse:
         activities = (
@@ -221,7 +212,7 @@ def activity_update(request: HttpRequest, activity_id: int) -> HttpResponse:
         access.activities_visible_to(user).select_related("plan", "owner"), activity_id
     )
     if not access.can_update_activity(user, activity):
-        raise PermissionDenied
+        raise PermissionDenied(access.others_activity(activity))
     form = ActivityUpdateForm(
         request.POST or None, initial={"status": activity.status, "due_date": activity.due_date}
     )

@@ -93,8 +93,9 @@ def plan_form(**overrides):
 
 
 def test_coordinator_creates_an_action_plan_and_adds_activities(
-    logged_in_client, collaboration_coordinator, police_coordinator
+    logged_in_client, collaboration_coordinator, police_coordinator, children_forum
 ):
+    """The police are a party through Farsta's forum, so they may own an activity."""
     client = logged_in_client(collaboration_coordinator)
     response = create_from_listing(
         client, "collaboration:picture_list", "collaboration:plan_new", plan_form()

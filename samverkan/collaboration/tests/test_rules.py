@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from samverkan.collaboration import rules
+from samverkan.collaboration.panels import compliance_text
 from samverkan.collaboration.rules import MeetingFacts, Term
 
 UNIT, POLICE = "unit_manager", "police_youth_coordinator"
@@ -152,3 +153,11 @@ def test_suppression_and_trend():
     assert rules.trend(None, 3.0, higher_is_better=True) == ""
     assert rules.share(1, 3) == 33.3 and rules.share(0, 0) is None
     assert rules.median_days([0, 1, 3]) == 1.0
+
+
+def test_meeting_compliance_reads_right_in_the_start_page_panel():
+    """Never "4 av 3 möten": a met count says how many were held against the requirement."""
+    assert compliance_text("Forum", 1, 3, "HT 2026") == "Forum: 1 av 3 möten hållna HT 2026"
+    assert compliance_text("Forum", 0, 1, "HT 2026") == "Forum: 0 av 1 möte hållet HT 2026"
+    assert compliance_text("Forum", 4, 3, "HT 2026") == "Forum: 4 möten hållna (krav 3) HT 2026"
+    assert compliance_text("Forum", 1, 1, "HT 2026") == "Forum: 1 möte hållet (krav 1) HT 2026"

@@ -214,12 +214,15 @@ def test_only_the_convening_districts_coordinator_records_meetings(
 # --- action plans: each party its own activities -------------------------------------------
 
 
-def test_each_party_sees_and_updates_only_its_own_activities(
+def test_each_party_sees_the_whole_plan_and_updates_only_its_own_activities(
     collaboration_coordinator, police_coordinator, sodermalm_coordinator, plan
 ):
     district_activity = Activity.objects.get(plan=plan, owner__code="0180-farsta")
     police_activity = Activity.objects.get(plan=plan, owner__code="polisen-lpo-farsta")
-    assert set(selectors.activities_visible_to(police_coordinator)) == {police_activity}
+    assert set(selectors.activities_visible_to(police_coordinator)) == {
+        district_activity,
+        police_activity,
+    }
     assert set(selectors.activities_visible_to(collaboration_coordinator)) == {
         district_activity,
         police_activity,
@@ -229,7 +232,7 @@ def test_each_party_sees_and_updates_only_its_own_activities(
         actor=police_coordinator, activity_id=police_activity.pk, status="ongoing", note="Startat."
     )
     assert ProgressNote.objects.get(activity=police_activity).text == "Startat."
-    with pytest.raises(NotFound):  # not even visible to the police
+    with pytest.raises(NotAllowed, match="ägs av Farsta"):  # seen, but Farsta's own
         services.activity_update(
             actor=police_coordinator, activity_id=district_activity.pk, status="done"
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -224,10 +225,15 @@ def test_outsiders_get_403_or_404(
     )
     district_activity = Activity.objects.get(plan=plan, owner__code="0180-farsta")
     police_activity = Activity.objects.get(plan=plan, owner__code="polisen-lpo-farsta")
+    # A joint plan is seen whole; another party's activity is refused with the reason.
     url = reverse("collaboration:activity_update", args=[district_activity.pk])
-    assert police.get(url).status_code == 404
+    refused = police.get(url)
+    assert refused.status_code == 403
+    assert "Aktiviteten ägs av Farsta." in refused.content.decode()
     page = police.get(reverse("collaboration:plan_detail", args=[plan.pk])).content.decode()
-    assert "Insats i centrum" in page and "Kvällsvandringar" not in page
+    assert "Insats i centrum" in page and "Kvällsvandringar" in page
+    assert reverse("collaboration:activity_update", args=[police_activity.pk]) in page
+    assert url not in page
     response = police.post(
         reverse("collaboration:activity_update", args=[police_activity.pk]),
         {"status": "ongoing", "due_date": "2026-12-01", "note": "Påbörjad."},
@@ -357,10 +363,54 @@ def test_coordinator_edits_a_meeting_and_attendance(
 def test_api_activities_each_party_its_own(logged_in_client, police_coordinator, plan):
     client = logged_in_client(police_coordinator)
     rows = client.get(f"/api/v1/collaboration/action-plans/{plan.pk}/activities").json()
-    assert [(r["owner"], r["can_update"]) for r in rows] == [("polisen-lpo-farsta", True)]
-    own = rows[0]["id"]
+    assert sorted((r["owner"], r["can_update"]) for r in rows) == [
+        ("0180-farsta", False),
+        ("polisen-lpo-farsta", True),
+    ]
+    own = Activity.objects.get(plan=plan, owner__code="polisen-lpo-farsta").pk
     other = Activity.objects.get(plan=plan, owner__code="0180-farsta").pk
     response = api_send(client, f"/activities/{own}", {"status": "ongoing", "note": "Påbörjad."})
     assert response.status_code == 200
     response = api_send(client, f"/activities/{other}", {"status": "done"})
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert "Aktiviteten ägs av Farsta." in error_text(response)
+    assert Activity.objects.get(pk=other).status == "planned"
+
+
+def test_activity_owners_are_the_plans_parties(
+    logged_in_client, collaboration_coordinator, children_forum, plan
+):
+    """The owner list offers the district and its forums' parties, not every organisation."""
+    client = logged_in_client(collaboration_coordinator)
+    page = client.get(reverse("collaboration:plan_detail", args=[plan.pk])).content.decode()
+    owner_select = page.split('name="owner"', 1)[1].split("</select>", 1)[0]
+    offered = set(re.findall(r'<option value="(\d+)"', owner_select))
+    expected = {str(org(code).pk) for code in ("0180-farsta", "polisen-lpo-farsta")}
+    assert offered == expected
+    goteborg = org("1480")
+    response = client.post(
+        reverse("collaboration:plan_detail", args=[plan.pk]),
+        {
+            "title": "Utanför planen",
+            "owner": str(goteborg.pk),
+            "target_group": "unsafe_places",
+            "status": "planned",
+            "due_date": "2026-12-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+    # The API takes any organisation code: the service refuses one outside the plan.
+    response = api_send(
+        client,
+        f"/action-plans/{plan.pk}/activities",
+        {
+            "title": "Utanför planen",
+            "owner": "1480",
+            "target_group": "unsafe_places",
+            "due_date": "2026-12-01",
+        },
+    )
+    assert response.status_code == 422
+    assert "Göteborg" in error_text(response) and "inte part i planen" in error_text(response)
+    assert not Activity.objects.filter(title="Utanför planen").exists()

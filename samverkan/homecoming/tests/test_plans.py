@@ -12,12 +12,14 @@ from samverkan.audit.models import AuditEntry
 from samverkan.core.startpage import panels_for
 from samverkan.core.testing.api import error_text
 from samverkan.core.testing.json_requests import send_json
-from samverkan.homecoming import access, selectors, services
+from samverkan.homecoming import access, rules, selectors, services
 from samverkan.homecoming.models import ActionStatus, HomecomingAction, SharingBasis
 from samverkan.homecoming.tests.conftest import OVER_21, add_action, add_contact, make_plan, org
 from samverkan.intake.demo import demo_person_id
 
 pytestmark = pytest.mark.django_db
+
+YOUNG_NAME = "Elias Exempelsson"  # make_plan's name
 
 HIDDEN_FROM_POLICE_UNDER_OSL = (
     "Hemlighemmet SiS",  # placement
@@ -109,7 +111,10 @@ def test_withdrawing_the_basis_takes_the_plan_and_its_actions_from_the_police(
 ):
     assert selectors.overdue_actions_for(farsta_police)
     services.basis_record(
-        actor=collaboration_coordinator, plan_id=plan.pk, sharing_basis=SharingBasis.NONE
+        actor=collaboration_coordinator,
+        plan_id=plan.pk,
+        sharing_basis=SharingBasis.NONE,
+        confirm_police_loss=True,
     )
     assert selectors.plan_view(farsta_police, plan.pk) is None
     assert selectors.overdue_actions_for(farsta_police) == []
@@ -386,3 +391,95 @@ def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logg
     )
     assert done.status_code == 200
     assert client.post(f"/api/v1/homecoming/plans/{plan_id}/close").json()["status"] == "closed"
+
+
+# --- what the police see, said exactly, and a change of basis that takes it away --------------
+
+
+def test_help_text_lists_exactly_what_the_police_see_under_osl(
+    plan, farsta_police, logged_in_client
+):
+    """The help text comes from the same table the pages obey: what is shown is named
+    (school and risk level included), what is hidden is named as hidden."""
+    shown, hidden = (
+        rules.basis_help_text()
+        .split("10 kap. 18 a § OSL (under 21 år, konkret risk)")[1]
+        .split(" – inte ")
+    )
+    for seen in ("skolan", "risknivån", "den konkreta risken", "sina egna åtgärder", "kontakterna"):
+        assert seen in shown
+    for unseen in ("SiS-hem", "riskbedömning", "andra parternas åtgärder", "uppföljningen"):
+        assert unseen in hidden and unseen not in shown
+    page = logged_in_client(farsta_police).get(reverse("homecoming:detail", args=[plan.pk]))
+    assert "den konkreta risken för fortsatt brottslighet och risknivån" in page.content.decode()
+
+
+def test_a_basis_change_that_hides_part_of_the_plan_warns_then_tells_the_police(
+    collaboration_coordinator, farsta_police, mailoutbox, django_capture_on_commit_callbacks
+):
+    farsta_police.email = "polis-farsta@example.test"
+    farsta_police.save(update_fields=["email"])
+    plan = make_plan(collaboration_coordinator, basis=SharingBasis.CONSENT)
+    add_action(collaboration_coordinator, plan, "polisen-lpo-farsta", "Hembesök", date(2026, 12, 1))
+    with pytest.raises(services.InvalidInput) as refused:
+        services.basis_record(
+            actor=collaboration_coordinator,
+            plan_id=plan.pk,
+            sharing_basis=SharingBasis.OSL_10_18A,
+            basis_note="",
+        )
+    warning = refused.value.message
+    assert "vilket SiS-hem" in warning and "socialtjänstens riskbedömning" in warning
+    plan.refresh_from_db()
+    assert plan.sharing_basis == SharingBasis.CONSENT  # nothing changed before confirming
+    assert not panels_titled(farsta_police, "Ändrad grund")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.basis_record(
+            actor=collaboration_coordinator,
+            plan_id=plan.pk,
+            sharing_basis=SharingBasis.NONE,
+            confirm_police_loss=True,
+        )
+    (panel,) = panels_titled(farsta_police, "Ändrad grund")
+    (item,) = panel.items
+    assert plan.reference in str(item.text) and "sina egna åtgärder" in str(item.detail)
+    assert YOUNG_NAME not in str(item.text) + str(item.detail)
+    (mail,) = mailoutbox
+    assert farsta_police.email in mail.to
+    assert plan.reference in mail.subject and "sina egna åtgärder" in mail.body
+    assert YOUNG_NAME not in mail.body
+
+
+def test_the_police_own_actions_are_named_before_they_disappear(
+    plan, collaboration_coordinator, logged_in_client
+):
+    client = logged_in_client(collaboration_coordinator)
+    url = reverse("homecoming:basis", args=[plan.pk])
+    page = client.post(url, {"sharing_basis": "none", "confirm_police_loss": "False"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Polisens egna åtgärder försvinner ur deras vy: Polisens åtgärd; Polisens senare" in text
+    assert 'type="checkbox" name="confirm_police_loss"' in text
+    done = client.post(url, {"sharing_basis": "none", "confirm_police_loss": "on"})
+    assert done.status_code == 302
+    detail = client.get(reverse("homecoming:detail", args=[plan.pk])).content.decode()
+    assert "polisen fick besked" in detail
+
+
+def test_a_basis_that_shows_more_needs_no_confirmation(
+    collaboration_coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    plan = make_plan(collaboration_coordinator, basis=SharingBasis.NONE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.basis_record(
+            actor=collaboration_coordinator,
+            plan_id=plan.pk,
+            sharing_basis=SharingBasis.CONSENT,
+            basis_note="Samtycke 2026-11-24.",
+        )
+    assert mailoutbox == []
+
+
+def panels_titled(user, start):
+    return [p for p in panels_for(user) if str(p.title).startswith(start)]

@@ -151,6 +151,60 @@ def test_search_by_title_and_text_in_any_case(
     assert [r["title"] for r in data] == ["Säkerhetsarbete i skolan"]
 
 
+def test_search_finds_swedish_inflections(collaboration_coordinator):
+    """ "rektorn" finds "Rektor", "orosanmälningarna" finds "orosanmälan" — on SQLite and
+    PostgreSQL alike (the keys are computed in Python, see core.swedish_search)."""
+    make_routine(
+        collaboration_coordinator,
+        title="Rektor och socialtjänst",
+        body="Skolan gör en orosanmälan när eleven far illa.",
+        topic=RoutineTopic.INVESTIGATION_RESPONSIBILITY,
+    )
+    found = lambda q: [r.title for r in selectors.search(collaboration_coordinator, q)]  # noqa: E731
+    assert found("rektorn") == ["Rektor och socialtjänst"]
+    assert found("orosanmälningarna") == ["Rektor och socialtjänst"]
+    assert found("orosanmälningar rektorerna") == ["Rektor och socialtjänst"]
+    assert found("skolor") == ["Rektor och socialtjänst"]
+    assert found("elevhälsan") == []
+
+
+# --- history: versions and reviews as they were ---------------------------------------------
+
+
+def test_an_old_version_shows_the_review_date_it_was_saved_with(
+    routine, collaboration_coordinator, logged_in_client
+):
+    revise(collaboration_coordinator, routine, "Andra versionen.", review_date=date(2027, 11, 1))
+    client = logged_in_client(collaboration_coordinator)
+    old = client.get(reverse("routines:version", args=[routine.pk, 1])).content.decode()
+    current = client.get(reverse("routines:detail", args=[routine.pk])).content.decode()
+    review_of = lambda page: page.split('id="review-date">', 1)[1].split("<", 1)[0]  # noqa: E731
+    assert review_of(old) != review_of(current)
+    assert "2027" in review_of(old) and "1 " in review_of(old)  # 1 June 2027, version 1's
+    assert RoutineVersion.objects.get(routine=routine, number=1).review_date == date(2027, 6, 1)
+
+
+def test_a_confirmed_review_is_in_the_history(routine, collaboration_coordinator, logged_in_client):
+    services.routine_confirm_review(
+        actor=collaboration_coordinator, routine_id=routine.pk, review_date=date(2027, 12, 1)
+    )
+    page = logged_in_client(collaboration_coordinator).get(
+        reverse("routines:detail", args=[routine.pk])
+    )
+    history = page.content.decode().split('id="versions"', 1)[1]
+    assert "Översyn bekräftad (version 1 gäller)" in history
+    assert history.index("Översyn bekräftad") < history.index("Version 1")  # newest first
+
+
+def test_the_new_version_form_starts_from_the_current_review_date(
+    routine, collaboration_coordinator, logged_in_client
+):
+    page = logged_in_client(collaboration_coordinator).get(
+        reverse("routines:revise", args=[routine.pk])
+    )
+    assert 'name="review_date" value="2027-06-01"' in page.content.decode()
+
+
 # --- review reminders --------------------------------------------------------------------------
 
 
