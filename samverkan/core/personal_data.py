@@ -22,7 +22,7 @@ Verdicts, strongest first:
 - ``CLEAN``.
 
 `PersonalDataFound` (an `InvalidInput`) is how a service refuses; `guard_text` is
-the service-level check, `core.forms.PersonalDataGuard` the forms' and
+the service-level check, `core.forms.PersonalDataGuardForm` the forms' and
 `core.api_schemas.PersonalDataGuardedSchema` the API schemas'.
 """
 
@@ -251,6 +251,8 @@ def scan(text: str, *, on: date | None = None) -> Scan:
 # --- refusing ------------------------------------------------------------------------------
 
 NamePolicy = Literal["warn", "refuse", "allow"]
+# The box a writer ticks to send a text the guard only warned about (forms and API alike).
+CONFIRM_FIELD = "confirm_no_personal_data"
 CONFIRM_LABEL = "Jag har kontrollerat texten: den innehåller inga personuppgifter."
 
 
@@ -307,6 +309,13 @@ def refusal(
             needs_confirmation=True,
         )
     return None
+
+
+def guarded(
+    fields: tuple[str, ...], numbers_only: tuple[str, ...], names: NamePolicy
+) -> list[tuple[str, NamePolicy]]:
+    """Each guarded field with its name policy: `numbers_only` fields allow names."""
+    return [(field, names) for field in fields] + [(field, "allow") for field in numbers_only]
 
 
 def guard_text(
