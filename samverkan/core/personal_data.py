@@ -38,6 +38,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from django.utils import timezone
+
+from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput
 from samverkan.core.identity import InvalidPersonId, parse_person_id
 
@@ -245,7 +248,8 @@ class Scan:
 def scan(text: str, *, on: date | None = None) -> Scan:
     """Every identity number and name in `text`; `on` decides the century of 10 digits."""
     plain = normalise(text or "")
-    return Scan(tuple(find_identity_numbers(plain, on=on or date.today()) + find_names(plain)))
+    day = on or local_date(timezone.now())  # Swedish today: the century turns at local midnight
+    return Scan(tuple(find_identity_numbers(plain, on=day) + find_names(plain)))
 
 
 # --- refusing ------------------------------------------------------------------------------
