@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import model_validator
 
 from samverkan.core.personal_data import NamePolicy, guard_text, guarded
@@ -24,7 +24,11 @@ class PersonalDataGuardedSchema(Schema):
     numbers_only_fields: ClassVar[tuple[str, ...]] = ()  # names belong there, numbers never
     guard_names: ClassVar[NamePolicy] = "warn"
 
-    confirmed_no_personal_data: bool = False
+    # Not part of the payload's data (`model_dump`): handlers that pass `payload.dict()` on
+    # to a service keep working.
+    confirmed_no_personal_data: bool = Field(
+        False, exclude=True, description="Texten är kontrollerad: den saknar personuppgifter."
+    )
 
     @model_validator(mode="after")
     def _guard_personal_data(self) -> Self:
