@@ -34,7 +34,7 @@ class PersonalDataGuardedSchema(Schema):
     def _guard_personal_data(self) -> Self:
         confirmed = self.confirmed_no_personal_data
         for name, names in guarded(self.guarded_fields, self.numbers_only_fields, self.guard_names):
-            value = getattr(self, name)
+            value = getattr(self, name, None)  # a shared list may name fields it lacks
             if isinstance(value, str) and value:
                 guard_text(name, value, confirmed=confirmed, names=names)
         return self
