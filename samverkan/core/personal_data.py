@@ -160,6 +160,8 @@ EVERYDAY_WORDS = frozenset(
 )
 # Capitalised words that are common in these texts and collide with the list.
 NOT_NAMES = frozenset("lucia valborg".split())
+# A saint's name is a parish, church or school ("Sankt Göran", "S:t Erik"), not a person.
+_SAINT = re.compile(r"\b(?:Sankt|S:t|S:ta|Sancta)\s$")
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # A capitalised word shaped like a Swedish surname (Ankasson, Lindqvist, Sjöberg …).
@@ -216,7 +218,7 @@ def find_names(text: str) -> list[Finding]:
             paired.update((first.start(), second.start()))
     for word in words:
         kinds = _kinds(word[0])
-        if not kinds or word.start() in paired:
+        if not kinds or word.start() in paired or _SAINT.search(text[: word.start()]):
             continue
         everyday = word[0].casefold() in EVERYDAY_WORDS
         if everyday and _starts_sentence(text, word.start()):
