@@ -160,7 +160,7 @@ class PreconditionIn(PersonalDataGuardedSchema):
     note: str = ""
 
 
-class TextIn(PersonalDataGuardedSchema):
+class DefectorTextIn(PersonalDataGuardedSchema):
     guarded_fields = ("text",)
     text: str
 
@@ -362,7 +362,7 @@ def record_threat(request: HttpRequest, pk: int, payload: ThreatIn) -> Any:
 
 
 @router.post("/assignments/{pk}/children-tasks", response={201: IdOut})
-def create_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+def create_children_task(request: HttpRequest, pk: int, payload: DefectorTextIn) -> Any:
     task = services.children_task_create(
         actor=request.user,
         assignment=_assignment(request, pk, audit=False),
@@ -372,7 +372,7 @@ def create_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
 
 
 @router.post("/children-tasks/{pk}/close", response=IdOut)
-def close_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+def close_children_task(request: HttpRequest, pk: int, payload: DefectorTextIn) -> Any:
     task = ChildrenTask.objects.filter(pk=pk).first()
     if task is None:
         raise NotFound("Uppgiften finns inte.")
@@ -431,7 +431,7 @@ def add_intervention(request: HttpRequest, pk: int, payload: InterventionIn) -> 
 
 
 @router.post("/interventions/{pk}/decline", response=InterventionOut)
-def decline_intervention(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+def decline_intervention(request: HttpRequest, pk: int, payload: DefectorTextIn) -> Any:
     intervention = PlannedIntervention.objects.filter(pk=pk).select_related("plan").first()
     if intervention is None:
         raise NotFound("Insatsen finns inte.")
