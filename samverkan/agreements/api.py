@@ -24,6 +24,7 @@ from samverkan.agreements.models import (
     DecisionBody,
     TerminationNotification,
 )
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 
 
@@ -111,13 +112,15 @@ class AgreementDetailOut(AgreementOut):
     amendments: list[AmendmentOut]
 
 
-class AmendmentIn(Schema):
+class AmendmentIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("summary", "text")
     summary: str
     text: str = ""
     effective_date: date
 
 
-class NotificationSentIn(Schema):
+class NotificationSentIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("note",)
     note: str = ""
 
 

@@ -19,7 +19,7 @@ from samverkan.agreements.models import (
     DecisionBody,
 )
 from samverkan.agreements.rules import Reason
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.registry.models import Organisation
 
 REASON_LABELS = {
@@ -130,11 +130,13 @@ class NoticeForm(PartyChoiceMixin, forms.Form):
         self.limit_parties(agreement)
 
 
-class NotificationSentForm(forms.Form):
+class NotificationSentForm(PersonalDataGuardForm):
+    numbers_only_fields = ("note",)
     note = forms.CharField(label=_("Hur och till vem (frivilligt)"), max_length=300, required=False)
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(PersonalDataGuardForm):
+    numbers_only_fields = ("summary", "text")
     summary = forms.CharField(label=_("Sammanfattning"), max_length=300)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False)
     effective_date = forms.DateField(label=_("Gäller från"), widget=DateInput())

@@ -1,5 +1,6 @@
-"""Pure rules of local collaboration: school terms, forum compliance, the personal-data
-guard, small-count suppression and indicator trends. No database, no clock.
+"""Pure rules of local collaboration: school terms, forum compliance, small-count
+suppression and indicator trends. No database, no clock. (The personal-data guard is
+the one in `samverkan.core.personal_data`.)
 
 School terms (*terminer*)
     The Swedish school year has an autumn term (*hösttermin*, HT) from about
@@ -24,7 +25,6 @@ from datetime import date, datetime, time, timedelta
 from statistics import median
 
 from samverkan.core.calendar import STOCKHOLM
-from samverkan.core.identity import InvalidPersonId, parse_person_id
 
 # --- terms ----------------------------------------------------------------------------
 
@@ -203,101 +203,6 @@ def compliance_across_terms(
         )
         for term in terms
     ]
-
-
-# --- personal-data guard -----------------------------------------------------------------
-
-# Shapes of an identity number in running text: 6 or 8 digits of date, an optional
-# separator (-, + or a space) and four digits; not part of a longer run of digits.
-_ID_CANDIDATE = re.compile(r"(?<![\d-])(\d{6}|\d{8})[-+ ]?(\d{4})(?!\d)")
-
-# Common Swedish first names (SCB's most frequent), for the name heuristic.
-FIRST_NAMES = frozenset(
-    """
-    adam ahmed ali alice alva alexander amanda amir andreas anders anna anton astrid
-    axel ebba elias elin ella ellen elsa emil emilia emma erik felix filip frida gustav
-    hanna hugo ibrahim ida isak jakob johan johanna jonas julia karin karl kevin lars
-    leo liam linnea lisa louise lucas ludvig lukas maja malin maria mattias max
-    mohammed mohamed moa nils noah nora olivia omar oscar oskar per peter rasmus
-    sara sebastian selma sofia sofie stella theo vera viktor wilma william yasmin
-    zainab hassan hussein abdi abdullahi fatima mustafa yusuf jennifer daniel david
-    """.split()
-)
-# Capitalised words that are common in minutes and are not personal names.
-NOT_NAMES = frozenset(
-    """
-    polisen polis socialtjänsten socialtjänst skolan skola stadsdelsförvaltningen
-    stockholm stockholms farsta norra innerstaden södermalm järva bromma kungsholmen
-    trafikkontoret utbildningsförvaltningen fältassistenterna fritidsgården sis hvb
-    sig lpo roc bops trefas rektor rektorerna enhetschef mötet protokoll beslut
-    """.split()
-)
-_WORD = re.compile(r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöéü]+)?")
-
-
-@dataclass(frozen=True)
-class PersonalDataFindings:
-    identity_numbers: tuple[str, ...]
-    likely_names: tuple[str, ...]  # a first name from the list: high precision
-    possible_names: tuple[str, ...]  # two capitalised words mid-sentence: a warning only
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.likely_names + self.possible_names))
-
-    @property
-    def clean(self) -> bool:
-        return not (self.identity_numbers or self.likely_names or self.possible_names)
-
-
-def find_identity_numbers(text: str, *, on: date) -> list[str]:
-    """Valid personnummer and samordningsnummer written anywhere in `text`."""
-    found: list[str] = []
-    for match in _ID_CANDIDATE.finditer(text):
-        candidate = match.group(0)
-        try:
-            parse_person_id(candidate.replace(" ", ""), on=on)
-        except InvalidPersonId:
-            continue
-        found.append(candidate)
-    return found
-
-
-def _sentence_start(text: str, index: int) -> bool:
-    before = text[:index].rstrip()
-    return not before or before[-1] in ".!?:\n•-–*" or before.endswith("\n")
-
-
-def find_names(text: str) -> tuple[list[str], list[str]]:
-    """(likely names, possible names) in `text` — a heuristic, see `PersonalDataFindings`."""
-    likely: list[str] = []
-    possible: list[str] = []
-    words = list(_WORD.finditer(text))
-    for match in words:
-        word = match.group(0)
-        if word.split("-")[0].lower() in FIRST_NAMES and word.lower() not in NOT_NAMES:
-            likely.append(word)
-    for first, second in zip(words, words[1:], strict=False):
-        between = text[first.end() : second.start()]
-        if between != " ":
-            continue
-        pair = f"{first.group(0)} {second.group(0)}"
-        if first.group(0).lower() in NOT_NAMES or second.group(0).lower() in NOT_NAMES:
-            continue
-        if _sentence_start(text, first.start()) and first.group(0).lower() not in FIRST_NAMES:
-            continue
-        if pair not in possible and first.group(0) not in likely:
-            possible.append(pair)
-    return list(dict.fromkeys(likely)), possible
-
-
-def scan_personal_data(text: str, *, on: date) -> PersonalDataFindings:
-    likely, possible = find_names(text)
-    return PersonalDataFindings(
-        identity_numbers=tuple(find_identity_numbers(text, on=on)),
-        likely_names=tuple(likely),
-        possible_names=tuple(possible),
-    )
 
 
 # --- suppression and trends ---------------------------------------------------------------

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
+
+from samverkan.core.personal_data import (
+    CONFIRM_FIELD,
+    CONFIRM_LABEL,
+    NamePolicy,
+    guarded,
+    refusal,
+)
 
 
 class DateInput(forms.DateInput):
@@ -18,3 +26,44 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PersonalDataGuardForm(forms.Form):
+    """A form whose `guarded_fields` go through the one personal-data guard
+    (`core.personal_data`): an identity number is refused beside its field; a number
+    with a wrong check digit, or a name (`guard_names = "warn"`), is refused until the
+    writer ticks the confirmation box, which the form shows only once it is needed.
+
+        class NoteForm(PersonalDataGuardForm):
+            guarded_fields = ("note",)
+
+    `numbers_only_fields` are texts where names belong (who took part) but identity
+    numbers never do.
+    """
+
+    guarded_fields: ClassVar[tuple[str, ...]] = ()
+    numbers_only_fields: ClassVar[tuple[str, ...]] = ()
+    guard_names: ClassVar[NamePolicy] = "warn"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Hidden (it renders as nothing a person sees) until the guard asks for it.
+        self.fields[CONFIRM_FIELD] = forms.BooleanField(
+            label=CONFIRM_LABEL, required=False, widget=forms.HiddenInput
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        confirmed = bool(cleaned.get(CONFIRM_FIELD))
+        for name, names in guarded(self.guarded_fields, self.numbers_only_fields, self.guard_names):
+            value = cleaned.get(name)
+            if not isinstance(value, str) or not value:
+                continue
+            error = refusal(name, value, confirmed=confirmed, names=names)
+            if error is not None:
+                self.add_error(name, error.message)
+                if error.needs_confirmation:
+                    self.fields[CONFIRM_FIELD].widget = forms.CheckboxInput()
+        # The box is the guard's business: the service the form feeds never sees it.
+        cleaned.pop(CONFIRM_FIELD, None)
+        return cleaned

@@ -25,6 +25,7 @@ from ninja.security import django_auth
 
 from samverkan.agreements.models import Agreement
 from samverkan.core.api_lookups import organisation_in_body
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors.models import (
@@ -135,19 +136,22 @@ class AssignmentDetailOut(AssignmentOut):
         return a.children_tasks.filter(closed_at__isnull=True).count()
 
 
-class AssignmentIn(Schema):
+class AssignmentIn(PersonalDataGuardedSchema):
+    guarded_fields = ("person_alias", "summary")
     agreement: int
     receiving_municipality: str
     person_alias: str
     summary: str = ""
 
 
-class TransitionIn(Schema):
+class TransitionIn(PersonalDataGuardedSchema):
+    guarded_fields = ("reason",)
     action: str  # consultation | request | accept | decline | activate | end
     reason: str = ""
 
 
-class PreconditionIn(Schema):
+class PreconditionIn(PersonalDataGuardedSchema):
+    guarded_fields = ("note",)
     kind: str
     confirmed_on: date
     police_unit: str = ""
@@ -156,11 +160,13 @@ class PreconditionIn(Schema):
     note: str = ""
 
 
-class TextIn(Schema):
+class DefectorTextIn(PersonalDataGuardedSchema):
+    guarded_fields = ("text",)
     text: str
 
 
-class ThreatIn(Schema):
+class ThreatIn(PersonalDataGuardedSchema):
+    guarded_fields = ("note",)
     assessed_on: date
     level: str
     relocation_needed: bool = False
@@ -168,19 +174,22 @@ class ThreatIn(Schema):
     note: str = ""
 
 
-class DefectorConsultationIn(Schema):
+class DefectorConsultationIn(PersonalDataGuardedSchema):
+    guarded_fields, numbers_only_fields = ("notes", "decisions"), ("participants",)
     held_on: date
     participants: str
     notes: str = ""
     decisions: str = ""
 
 
-class DefectorPlanIn(Schema):
+class DefectorPlanIn(PersonalDataGuardedSchema):
+    guarded_fields = ("goals",)
     decided_on: date
     goals: str = ""
 
 
-class InterventionIn(Schema):
+class InterventionIn(PersonalDataGuardedSchema):
+    guarded_fields = ("description",)
     kind: str
     catalogue_code: str = ""
     description: str = ""
@@ -199,7 +208,8 @@ class InterventionOut(Schema):
         return str(i)
 
 
-class CostIn(Schema):
+class CostIn(PersonalDataGuardedSchema):
+    guarded_fields = ("note",)
     intervention: int
     incurred_on: date
     amount: str
@@ -216,7 +226,9 @@ class CostOut(Schema):
     note: str
 
 
-class DefectorFollowUpIn(Schema):
+class DefectorFollowUpIn(PersonalDataGuardedSchema):
+    guarded_fields = ("intervention_status", "motivation", "threat", "next_step")
+    numbers_only_fields = ("participants",)
     held_on: date
     participants: str = ""
     intervention_status: str = ""
@@ -350,7 +362,7 @@ def record_threat(request: HttpRequest, pk: int, payload: ThreatIn) -> Any:
 
 
 @router.post("/assignments/{pk}/children-tasks", response={201: IdOut})
-def create_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+def create_children_task(request: HttpRequest, pk: int, payload: DefectorTextIn) -> Any:
     task = services.children_task_create(
         actor=request.user,
         assignment=_assignment(request, pk, audit=False),
@@ -360,7 +372,7 @@ def create_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
 
 
 @router.post("/children-tasks/{pk}/close", response=IdOut)
-def close_children_task(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+def close_children_task(request: HttpRequest, pk: int, payload: DefectorTextIn) -> Any:
     task = ChildrenTask.objects.filter(pk=pk).first()
     if task is None:
         raise NotFound("Uppgiften finns inte.")
@@ -419,7 +431,7 @@ def add_intervention(request: HttpRequest, pk: int, payload: InterventionIn) -> 
 
 
 @router.post("/interventions/{pk}/decline", response=InterventionOut)
-def decline_intervention(request: HttpRequest, pk: int, payload: TextIn) -> Any:
+def decline_intervention(request: HttpRequest, pk: int, payload: DefectorTextIn) -> Any:
     intervention = PlannedIntervention.objects.filter(pk=pk).select_related("plan").first()
     if intervention is None:
         raise NotFound("Insatsen finns inte.")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.defectors import rules
 from samverkan.defectors.models import (
     INTERVENTION_KIND_CHOICES,
@@ -20,7 +20,8 @@ from samverkan.defectors.models import (
 from samverkan.registry.models import Organisation, OrganisationKind
 
 
-class AssignmentCreateForm(forms.Form):
+class AssignmentCreateForm(PersonalDataGuardForm):
+    guarded_fields = ("person_alias", "summary")
     agreement = forms.TypedChoiceField(label=_("Avtal"), coerce=int)
     receiving_municipality = forms.ModelChoiceField(
         label=_("Mottagande kommun"), queryset=Organisation.objects.none()
@@ -40,7 +41,8 @@ class AssignmentCreateForm(forms.Form):
         self.fields["receiving_municipality"].queryset = receivers  # type: ignore[attr-defined]
 
 
-class PreconditionForm(forms.Form):
+class PreconditionForm(PersonalDataGuardForm):
+    guarded_fields = ("note",)
     kind = forms.TypedChoiceField(
         label=_("Förutsättning"), choices=PRECONDITION_CHOICES, coerce=rules.PreconditionKind
     )
@@ -64,7 +66,8 @@ class PreconditionForm(forms.Form):
     )
 
 
-class ThreatForm(forms.Form):
+class ThreatForm(PersonalDataGuardForm):
+    guarded_fields = ("note",)
     assessed_on = forms.DateField(label=_("Bedömningsdatum"), widget=DateInput())
     level = forms.TypedChoiceField(
         label=_("Hotbild enligt Polisens BOPS"), choices=THREAT_CHOICES, coerce=rules.ThreatLevel
@@ -80,19 +83,22 @@ class ThreatForm(forms.Form):
     )
 
 
-class ChildrenTaskForm(forms.Form):
+class ChildrenTaskForm(PersonalDataGuardForm):
+    guarded_fields = ("description",)
     description = forms.CharField(
         label=_("Vad har framkommit om barn?"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ChildrenTaskCloseForm(forms.Form):
+class ChildrenTaskCloseForm(PersonalDataGuardForm):
+    guarded_fields = ("resolution",)
     resolution = forms.CharField(
         label=_("Hur har ansvaret fördelats?"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(PersonalDataGuardForm):
+    guarded_fields, numbers_only_fields = ("notes", "decisions"), ("participants",)
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     participants = forms.CharField(label=_("Deltagare"), widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(
@@ -103,14 +109,16 @@ class ConsultationForm(forms.Form):
     )
 
 
-class PlanForm(forms.Form):
+class PlanForm(PersonalDataGuardForm):
+    guarded_fields = ("goals",)
     decided_on = forms.DateField(label=_("Beslutsdatum"), widget=DateInput())
     goals = forms.CharField(
         label=_("Mål"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class InterventionForm(forms.Form):
+class InterventionForm(PersonalDataGuardForm):
+    guarded_fields = ("description",)
     kind = forms.TypedChoiceField(
         label=_("Slag av insats"),
         choices=INTERVENTION_KIND_CHOICES,
@@ -136,7 +144,8 @@ class InterventionForm(forms.Form):
             )
 
 
-class DeclineInterventionForm(forms.Form):
+class DeclineInterventionForm(PersonalDataGuardForm):
+    guarded_fields = ("reason",)
     reason = forms.CharField(
         label=_("Skäl"),
         initial=_("Kommunen erbjuder inte insatsen till andra med motsvarande behov."),
@@ -155,7 +164,8 @@ class InterventionStatusForm(forms.Form):
     )
 
 
-class CostForm(forms.Form):
+class CostForm(PersonalDataGuardForm):
+    guarded_fields = ("note",)
     intervention = forms.TypedChoiceField(label=_("Insats"), coerce=int)
     incurred_on = forms.DateField(label=_("Datum"), widget=DateInput())
     amount = forms.CharField(
@@ -171,11 +181,14 @@ class CostForm(forms.Form):
         ]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PersonalDataGuardForm):
+    guarded_fields = ("reason",)
     reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PersonalDataGuardForm):
+    guarded_fields = ("intervention_status", "motivation", "threat", "next_step")
+    numbers_only_fields = ("participants",)
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     participants = forms.CharField(
         label=_("Deltagare"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -212,7 +225,8 @@ class ReconciliationComputeForm(forms.Form):
             raise forms.ValidationError(_("Ange perioden som ÅÅÅÅ-H1 eller ÅÅÅÅ-H2.")) from error
 
 
-class LessonForm(forms.Form):
+class LessonForm(PersonalDataGuardForm):
+    guarded_fields = ("text",)
     text = forms.CharField(label=_("Våra lärdomar"), widget=forms.Textarea(attrs={"rows": 4}))
 
 

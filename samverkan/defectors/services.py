@@ -31,6 +31,7 @@ from samverkan.audit.services import audit_record_of
 from samverkan.core.audited import create_audited
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
 from samverkan.core.models import RecordedBy
+from samverkan.core.personal_data import guard_text
 from samverkan.core.uploads import validate_upload
 from samverkan.defectors import access, rules
 from samverkan.defectors.models import (
@@ -607,6 +608,7 @@ def children_task_close(*, actor: Any, task: ChildrenTask, resolution: str) -> C
     _require_side(actor, task.assignment)
     if not resolution.strip():
         raise InvalidInput("resolution", _("Beskriv hur ansvaret för barnen har fördelats."))
+    guard_text("resolution", resolution, confirmed=True)  # the page posts it without a form
     updated = ChildrenTask.objects.filter(pk=task.pk, closed_at__isnull=True).update(
         closed_at=timezone.now(), closed_by=actor, resolution=resolution.strip()
     )
@@ -720,6 +722,7 @@ def intervention_decline_not_offered(
         raise InvalidInput(
             "reason", _("Ange skälet, till exempel att kommunen inte erbjuder insatsen.")
         )
+    guard_text("reason", reason, confirmed=True)  # the page posts it without a form
     updated = PlannedIntervention.objects.filter(
         pk=intervention.pk, status=InterventionStatus.PLANNED
     ).update(status=InterventionStatus.DECLINED_NOT_OFFERED, decline_reason=reason.strip())

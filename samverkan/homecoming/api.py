@@ -16,8 +16,10 @@ from ninja import Router, Schema, Status
 
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.core.api_lookups import organisation_in_body
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.errors import NotAllowed, NotFound
 from samverkan.homecoming import access, selectors, services
+from samverkan.homecoming.forms import HOMECOMING_TEXTS
 from samverkan.homecoming.models import SharingBasis
 from samverkan.homecoming.selectors import PlanView
 
@@ -140,7 +142,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
     return _read(request, plan_id)
 
 
-class PlanIn(Schema):
+class PlanIn(PersonalDataGuardedSchema):
+    numbers_only_fields = HOMECOMING_TEXTS
     district: str
     police_unit: str
     school: str | None = None
@@ -170,7 +173,8 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Any:
     return Status(201, _read(request, plan.pk, "API, ny plan"))
 
 
-class BasisIn(Schema):
+class BasisIn(PersonalDataGuardedSchema):
+    numbers_only_fields = HOMECOMING_TEXTS
     sharing_basis: str
     basis_note: str = ""
     concrete_risk: str = ""
@@ -184,7 +188,8 @@ def plan_basis(request: HttpRequest, plan_id: int, payload: BasisIn) -> PlanDeta
     return _read(request, plan_id)
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(PersonalDataGuardedSchema):
+    numbers_only_fields = HOMECOMING_TEXTS
     expected_release: date
     risk_level: str
     concrete_risk: str = ""
@@ -204,7 +209,8 @@ def plan_close(request: HttpRequest, plan_id: int) -> PlanDetailOut:
     return _read(request, plan_id)
 
 
-class ActionIn(Schema):
+class ActionIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("text",)
     party: str
     text: str
     owner_name: str
@@ -225,7 +231,8 @@ def action_create(request: HttpRequest, plan_id: int, payload: ActionIn) -> Any:
     return Status(201, CreatedOut(id=action.pk))
 
 
-class ActionUpdateIn(Schema):
+class ActionUpdateIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("note",)
     status: str
     note: str = ""
     completed_on: date | None = None
@@ -268,7 +275,8 @@ def plan_return(request: HttpRequest, plan_id: int, payload: ReturnIn) -> PlanDe
     return _read(request, plan_id)
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("text",)
     held_on: date
     text: str
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.homecoming import rules
 from samverkan.homecoming.models import ActionStatus, RiskLevel, SharingBasis
 
@@ -20,6 +20,11 @@ def _choices(queryset: Any, empty: bool = True) -> list[tuple[str, str]]:
     return [("", "—"), *rows] if empty else rows
 
 
+# The plan names the young person in its own fields; its texts may name people but never
+# hold an identity number (the one personal-data guard, core.personal_data).
+HOMECOMING_TEXTS = ("concrete_risk", "risk_assessment", "basis_note")
+
+
 def _concrete_risk(help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=_("Konkret risk för fortsatt brottslighet"),
@@ -29,7 +34,8 @@ def _concrete_risk(help_text: StrOrPromise) -> forms.CharField:
     )
 
 
-class AssessmentFields(forms.Form):
+class AssessmentFields(PersonalDataGuardForm):
+    numbers_only_fields = HOMECOMING_TEXTS
     sis_home = forms.CharField(label=_("SiS-hem"), max_length=200)
     expected_release = forms.DateField(label=_("Beräknad utskrivning"), widget=DateInput())
     risk_level = forms.ChoiceField(
@@ -48,7 +54,8 @@ class AssessmentFields(forms.Form):
     )
 
 
-class BasisFields(forms.Form):
+class BasisFields(PersonalDataGuardForm):
+    numbers_only_fields = HOMECOMING_TEXTS
     sharing_basis = forms.ChoiceField(
         label=_("Grund för vad som delas med polisen"),
         choices=SharingBasis.choices,
@@ -121,7 +128,8 @@ class BasisForm(BasisFields):
         super().add_error(field, error)
 
 
-class ActionForm(forms.Form):
+class ActionForm(PersonalDataGuardForm):
+    numbers_only_fields = ("text",)
     party = forms.ChoiceField(label=_("Part"))
     text = forms.CharField(label=_("Åtgärd"), widget=forms.Textarea(attrs={"rows": 3}))
     owner_name = forms.CharField(label=_("Ansvarig (namn eller funktion)"), max_length=200)
@@ -132,7 +140,8 @@ class ActionForm(forms.Form):
         cast(forms.ChoiceField, self.fields["party"]).choices = _choices(parties)
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(PersonalDataGuardForm):
+    numbers_only_fields = ("note",)
     status = forms.ChoiceField(
         label=_("Status"), choices=ActionStatus.choices, widget=forms.RadioSelect
     )
@@ -156,6 +165,7 @@ class ReturnForm(forms.Form):
     released_on = forms.DateField(label=_("Kom hem den"), widget=DateInput())
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PersonalDataGuardForm):
+    numbers_only_fields = ("text",)
     held_on = forms.DateField(label=_("Datum"), widget=DateInput())
     text = forms.CharField(label=_("Uppföljning"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -20,6 +20,7 @@ from ninja import Field, Router, Schema, Status
 
 from samverkan.accounts.api_auth import ApiTokenAuth
 from samverkan.accounts.models import ApiClient
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput
 from samverkan.core.identity import InvalidPersonId, parse_person_id
@@ -36,7 +37,8 @@ class ReportingOfficer(Schema):
     phone: str = Field("", max_length=40, description="Telefon till anmälande polis.")
 
 
-class ReportIn(Schema):
+class ReportIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("narrative", "risk_information")  # the number has its field
     person_id: str | None = Field(
         ...,
         description=(
@@ -196,7 +198,8 @@ class InformationRequestOut(Schema):
     answered_at: str | None
 
 
-class AnswerIn(Schema):
+class AnswerIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("answer",)
     answer: str = Field(..., min_length=1, description="Polisens svar.")
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.calendar import local_date
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.intake.models import InformationRequest, PreliminaryDecision, SourceChannel
 from samverkan.intake.services import ReportInput
 from samverkan.intake.ui_support import (
@@ -60,7 +60,8 @@ def _district_choices(empty_label: StrOrPromise) -> list[tuple[str, StrOrPromise
     return [("", empty_label), *district_options()]
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(PersonalDataGuardForm):
+    numbers_only_fields = ("risk_information", "narrative")  # the child's number has a field
     """The hub's registration of a police report taken by phone (SPEC §4.1)."""
 
     person_id = forms.CharField(
@@ -220,12 +221,14 @@ class DecisionPreviewForm(RegistrationForm):
         return self.cleaned_data
 
 
-class ClarificationForm(forms.Form):
+class ClarificationForm(PersonalDataGuardForm):
+    numbers_only_fields = ("added",)
     contact = forms.CharField(label=_("Kontakt hos polisen (namn, enhet)"), max_length=200)
     added = forms.CharField(label=_("Vad som tillfördes"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class HandoverAttemptForm(forms.Form):
+class HandoverAttemptForm(PersonalDataGuardForm):
+    numbers_only_fields = ("note",)
     number_called = forms.CharField(
         label=_("Nummer som ringdes"),
         max_length=40,
@@ -272,7 +275,8 @@ class RerouteForm(forms.Form):
         return _clean_municipality(self.cleaned_data.get("home_municipality", ""), self.options)
 
 
-class RejectForm(forms.Form):
+class RejectForm(PersonalDataGuardForm):
+    numbers_only_fields = ("reason",)
     reason = forms.CharField(
         label=_("Varför hör anmälan inte till er?"),
         help_text=_(
@@ -312,7 +316,8 @@ class ProtectionAssessmentForm(forms.Form):
         return value
 
 
-class PreliminaryAssessmentForm(forms.Form):
+class PreliminaryAssessmentForm(PersonalDataGuardForm):
+    numbers_only_fields = ("extension_reason",)
     decision = forms.ChoiceField(
         label=_("Beslut"), choices=PreliminaryDecision.choices, widget=forms.RadioSelect
     )
@@ -333,7 +338,8 @@ class PreliminaryAssessmentForm(forms.Form):
             self.initial.setdefault("decided_on", local_date(timezone.now()).isoformat())
 
 
-class InformationRequestForm(forms.Form):
+class InformationRequestForm(PersonalDataGuardForm):
+    numbers_only_fields = ("question",)
     kind = forms.ChoiceField(
         label=_("Frågan gäller"), choices=InformationRequest.Kind.choices, widget=forms.RadioSelect
     )
@@ -342,5 +348,6 @@ class InformationRequestForm(forms.Form):
     )
 
 
-class InformationAnswerForm(forms.Form):
+class InformationAnswerForm(PersonalDataGuardForm):
+    numbers_only_fields = ("answer",)
     answer = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 3}))

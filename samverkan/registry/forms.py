@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.registry import change_rules as rules
 from samverkan.registry.models import (
     ChangeKind,
@@ -25,7 +25,8 @@ from samverkan.registry.models import (
 SUCCESSOR_ROWS = 3
 
 
-class OrganisationChangeForm(forms.Form):
+class OrganisationChangeForm(PersonalDataGuardForm):
+    numbers_only_fields = ("decision", "reason")
     kind = forms.ChoiceField(
         label=_("Slag av förändring"),
         choices=ChangeKind.choices,
@@ -134,8 +135,10 @@ class OrganisationChangeForm(forms.Form):
         return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 
-class RevisionFields(forms.Form):
+class RevisionFields(PersonalDataGuardForm):
     """The reason for withdrawing or correcting, and the version of the change shown."""
+
+    numbers_only_fields = ("decision", "reason")
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     reason = forms.CharField(

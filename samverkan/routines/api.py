@@ -18,6 +18,7 @@ from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
 from samverkan.core.api_lookups import organisations_in_body
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.routines import access, selectors, services
@@ -133,7 +134,8 @@ def version_detail(request: HttpRequest, routine_id: int, number: int) -> Versio
     return _version(version, routine.current_version_id)
 
 
-class RoutineIn(Schema):
+class RoutineIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("title", "body")
     owner: str
     title: str
     body: str
@@ -170,7 +172,8 @@ def routine_create(request: HttpRequest, payload: RoutineIn) -> Any:
     return Status(201, routine_detail(request, routine.pk))
 
 
-class RevisionIn(Schema):
+class RevisionIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("title", "body", "change_note")
     title: str
     body: str
     change_note: str

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.routines.models import RoutineKind, RoutineTopic
 
 
@@ -42,7 +42,8 @@ class LinksMixin(forms.Form):
         cast(forms.MultipleChoiceField, self.fields["agreements"]).choices = _choices(agreements)
 
 
-class RoutineForm(LinksMixin):
+class RoutineForm(PersonalDataGuardForm, LinksMixin):
+    numbers_only_fields = ("title", "body")
     owner = forms.ChoiceField(label=_("Ägare"))
     kind = forms.ChoiceField(
         label=_("Slag"),
@@ -76,7 +77,8 @@ class RoutineForm(LinksMixin):
         cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "—"), *_choices(owners)]
 
 
-class RevisionForm(forms.Form):
+class RevisionForm(PersonalDataGuardForm):
+    numbers_only_fields = ("title", "body", "change_note")
     based_on = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Rubrik"), max_length=300)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))

@@ -12,6 +12,7 @@ from samverkan.collaboration import access
 from samverkan.collaboration.colocation import selectors, services
 from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 
 router = shared.CollaborationRouter()
 
@@ -96,7 +97,8 @@ def colocation_change(request: HttpRequest, colocation_id: int, payload: CoLocat
     )
 
 
-class SeriousTalkIn(shared.JointEventIn):
+class SeriousTalkIn(PersonalDataGuardedSchema, shared.JointEventIn):
+    numbers_only_fields = ("follow_up",)  # the young person's number has its field
     person_id: str
     social_worker: str
     police_officer: str

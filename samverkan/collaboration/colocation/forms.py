@@ -18,7 +18,7 @@ from samverkan.collaboration.common.forms import (
     today,
 )
 from samverkan.collaboration.models import QuestionType, ReportFollowed
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 
 
 class ConsultationForm(PartiesForm):
@@ -110,7 +110,8 @@ class CoLocationChangeForm(forms.Form):
     )
 
 
-class SeriousTalkForm(PartiesForm):
+class SeriousTalkForm(PersonalDataGuardForm, PartiesForm):
+    numbers_only_fields = ("follow_up",)  # the young person's number has its field
     held_on = forms.DateField(label=_("Datum"), widget=DateInput(), initial=today)
     person_id = forms.CharField(
         label=_("Den unges personnummer"),

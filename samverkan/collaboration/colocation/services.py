@@ -162,7 +162,7 @@ def consultation_record(
     for name, text in (("question", question), ("advice", advice)):
         if not text.strip():
             raise InvalidInput(name, "Fältet får inte vara tomt.")
-        guard_text(name, text, refuse_names=True, confirmed=confirmed_no_personal_data, on=on)
+        guard_text(name, text, names="refuse", confirmed=confirmed_no_personal_data, on=on)
     return create_audited(
         actor,
         AnonymousConsultation,

@@ -3,15 +3,14 @@ personal-data guard.
 
 Services raise the core errors (`samverkan.core.errors`) with a Swedish message
 that the pages and the API show as they are; `InvalidInput.field` names the
-offending field. `PersonalDataFound` is the personal-data guard: identity numbers
-are always refused; names are refused in anonymous consultations and, in
-general-questions minutes, need the writer's confirmation
-(`confirmed_no_personal_data=True`).
+offending field. The personal-data guard is the one in `samverkan.core.personal_data`:
+identity numbers are always refused; names are refused in anonymous consultations
+and action plans (``names="refuse"``) and, in general-questions minutes, need the
+writer's confirmation (`confirmed_no_personal_data=True`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -20,21 +19,15 @@ from django.utils import timezone
 
 from samverkan.accounts.models import User
 from samverkan.audit.services import audit_record_of
-from samverkan.collaboration import rules
 from samverkan.collaboration.access import OWNER_KINDS, require_coordinator
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput
+from samverkan.core.personal_data import PersonalDataFound, guard_text
+
+__all__ = ["PersonalDataFound", "guard_text"]  # the core guard, as the services import it
 from samverkan.registry.models import Organisation, OrganisationKind
 
 M = TypeVar("M", bound=Model)
-
-
-class PersonalDataFound(InvalidInput):
-    """Text holds personal data; `needs_confirmation`: only possible names, writer may confirm."""
-
-    def __init__(self, field: str, message: str, *, needs_confirmation: bool) -> None:
-        super().__init__(field, message)
-        self.needs_confirmation = needs_confirmation
 
 
 def audit(actor: Any, action: str, record: Model, district: Organisation, **detail: Any) -> None:
@@ -89,40 +82,3 @@ def check_period(title: str, start: date, end: date, *, what: str) -> None:
         raise InvalidInput("period_end", f"{what} slut kan inte vara före dess början.")
     if not title.strip():
         raise InvalidInput("title", "Ange en rubrik.")
-
-
-# --- personal-data guard --------------------------------------------------------------------
-
-
-def _quote(items: Sequence[str]) -> str:
-    return ", ".join(f"”{item}”" for item in items)
-
-
-def guard_text(
-    field: str, text: str, *, refuse_names: bool, confirmed: bool, on: date | None = None
-) -> None:
-    """Refuse identity numbers; refuse or ask to confirm names (see the module docstring)."""
-    findings = rules.scan_personal_data(text, on=on or today())
-    if findings.identity_numbers:
-        raise PersonalDataFound(
-            field,
-            "Texten innehåller ett personnummer eller samordningsnummer "
-            f"({_quote(findings.identity_numbers)}). Här får inga personuppgifter finnas: "
-            "ta bort numret och beskriv utan att peka ut någon.",
-            needs_confirmation=False,
-        )
-    if refuse_names and findings.likely_names:
-        raise PersonalDataFound(
-            field,
-            f"Texten verkar innehålla namn ({_quote(findings.likely_names)}). Konsultationen "
-            "är anonym: skriv till exempel ”pojken, 15 år” i stället för namnet.",
-            needs_confirmation=False,
-        )
-    if findings.names and not confirmed:
-        raise PersonalDataFound(
-            field,
-            f"Texten kan innehålla namn på personer ({_quote(findings.names)}). "
-            "Individärenden får inte tas upp här. Ta bort namnen, eller bekräfta att det "
-            "inte är namn på enskilda personer.",
-            needs_confirmation=True,
-        )

@@ -14,6 +14,7 @@ from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.forums import selectors, services
 from samverkan.collaboration.models import Function
 from samverkan.core.api_lookups import organisation_in_body
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.errors import InvalidInput, NotFound
 
 router = shared.CollaborationRouter()
@@ -152,7 +153,8 @@ def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> t
     )
 
 
-class ForumSettingsIn(Schema):
+class ForumSettingsIn(PersonalDataGuardedSchema):
+    guarded_fields = ("purpose",)
     name: str
     required_per_term: int
     required_functions: list[str] = []

@@ -24,7 +24,7 @@ from samverkan.collaboration.models import (
     MeetingDecision,
     MeetingStatus,
 )
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.registry.models import Organisation
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def _functions(label: StrOrPromise) -> forms.MultipleChoiceField:
     )
 
 
-class ForumSettingsForm(forms.Form):
+class ForumSettingsForm(PersonalDataGuardForm):
+    guarded_fields = ("purpose",)
     """What a coordinator may change on a forum after it was created."""
 
     name = forms.CharField(label=_("Namn"), max_length=200)

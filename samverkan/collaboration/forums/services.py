@@ -141,7 +141,7 @@ def _guard_meeting_text(forum: Forum, data: MeetingInput, on: date) -> None:
     texts += [("decisions", d.text) for d in data.decisions]
     texts += [("follow_ups", note) for _status, note in data.follow_ups.values()]
     for name, text in texts:
-        guard_text(name, text, refuse_names=False, confirmed=data.confirmed_no_personal_data, on=on)
+        guard_text(name, text, names="warn", confirmed=data.confirmed_no_personal_data, on=on)
 
 
 def _forum_for_coordinator(actor: Any, forum_id: int) -> Forum:

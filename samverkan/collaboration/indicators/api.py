@@ -13,6 +13,7 @@ from samverkan.collaboration import access
 from samverkan.collaboration.common import api as shared
 from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.indicators import selectors, services
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.errors import InvalidInput
 
 router = shared.CollaborationRouter()
@@ -88,7 +89,8 @@ def _forum_of(request: HttpRequest, forum_id: int | None) -> Any:
     return forum
 
 
-class IndicatorIn(Schema):
+class IndicatorIn(PersonalDataGuardedSchema):
+    guarded_fields = ("description",)
     district: str
     name: str
     kind: str

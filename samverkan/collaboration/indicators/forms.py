@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration.common.forms import DistrictForm
 from samverkan.collaboration.models import IndicatorKind
+from samverkan.core.forms import PersonalDataGuardForm
 
 
-class IndicatorForm(DistrictForm):
+class IndicatorForm(PersonalDataGuardForm, DistrictForm):
+    guarded_fields = ("description",)
     name = forms.CharField(label=_("Namn"), max_length=200)
     kind = forms.ChoiceField(
         label=_("Beräkning"),

@@ -86,7 +86,7 @@ def contribution_add(*, actor: Any, picture_id: int, text: str) -> PictureContri
         raise NotFound()
     if not text.strip():
         raise InvalidInput("text", "Skriv texten.")
-    guard_text("text", text, refuse_names=True, confirmed=False)
+    guard_text("text", text, names="refuse", confirmed=False)
     return create_audited(
         actor,
         PictureContribution,
@@ -178,7 +178,7 @@ def activity_update(
     if status not in ActivityStatus.values:
         raise InvalidInput("status", "Välj status.")
     if note.strip():
-        guard_text("note", note, refuse_names=True, confirmed=False)
+        guard_text("note", note, names="refuse", confirmed=False)
     changed = status != activity.status or (due_date is not None and due_date != activity.due_date)
     if not changed and not note.strip():
         raise InvalidInput("note", "Ändra status eller skriv en lägesrapport.")

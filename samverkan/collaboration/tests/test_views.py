@@ -127,7 +127,7 @@ def test_general_minutes_form_refuses_identity_number_and_keeps_the_text(
     assert minutes in page
     assert Meeting.objects.count() == 0
     # A name only warns: confirming saves it.
-    data = {"held_on": "2026-11-20", "status": "held", "minutes": "Hugo-priset delades ut."}
+    data = {"held_on": "2026-11-20", "status": "held", "minutes": "Kalle Svensson höll i mötet."}
     page = client.post(url, data).content.decode()
     assert "bekräfta" in page and "confirm_no_personal_data" in page
     response = client.post(url, {**data, "confirm_no_personal_data": "on"})

@@ -13,13 +13,15 @@ from ninja import Router, Schema
 
 from samverkan.accounts.access import has_role
 from samverkan.agreements.api import VerifiedSessionAuth
+from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.errors import NotAllowed
 from samverkan.intake.school_reports import access, services
 
 router = Router(tags=["collaboration"], auth=[VerifiedSessionAuth()])
 
 
-class SchoolReportIn(Schema):
+class SchoolReportIn(PersonalDataGuardedSchema):
+    numbers_only_fields = ("narrative",)  # the pupil's number has its own field
     person_id: str | None = None
     birth_date: date | None = None
     registered_municipality: str

@@ -9,15 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.calendar import local_date
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.intake.forms import PERSON_ID_INPUT
 from samverkan.registry.models import Organisation
 from samverkan.registry.reference_data import STOCKHOLM_COUNTY
 from samverkan.registry.selectors import municipalities, stockholm_districts
 
 
-class SchoolReportForm(forms.Form):
+class SchoolReportForm(PersonalDataGuardForm):
     """A school's concern report about a pupil (SoL 19 kap. 1 §)."""
+
+    numbers_only_fields = ("narrative",)  # the pupil's number has its own field
 
     person_id = forms.CharField(
         label=_("Elevens personnummer eller samordningsnummer"),
