@@ -12,37 +12,22 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from samverkan.core.testing.json_requests import send_json
 from samverkan.intake import services
 from samverkan.intake.forms import ClarificationForm
 from samverkan.intake.models import ConcernReport, NotEligibleRecord
 from samverkan.intake.tests.factories import register
+from samverkan.intake.tests.test_api import BODY as API_BODY
+from samverkan.intake.tests.test_api import get, post
 from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS
 from samverkan.registry.models import Unit
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/reports"
 TUESDAY_10 = "2026-12-08T10:00+01:00"
 SATURDAY_NIGHT = "2026-12-05T23:30+01:00"
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$")
 
-BODY = {
-    **NACKA_CHILD_FACTS,
-    "police_reference": "ROC-2026-0418",
-    "reporting_officer": {"name": "Polis Testsson", "unit": "ROC", "phone": ""},
-    "narrative": "Påträffad vid tunnelbanan.",
-    "risk_information": "",
-    "wants_feedback": False,
-}
-
-
-def post(client, token, body):
-    return send_json(client, URL, body, headers={"Authorization": f"Bearer {token}"})
-
-
-def get(client, token, report_id):
-    return client.get(f"{URL}/{report_id}", headers={"Authorization": f"Bearer {token}"})
+BODY = {**API_BODY, "police_reference": "ROC-2026-0418", "wants_feedback": False}
 
 
 # --- 13: a child from anywhere in Sweden -------------------------------------------

@@ -1,17 +1,15 @@
 """Every Swedish municipality (SCB's 290 codes, `registry/data/municipalities.json`).
 
 A child from Uppsala found in Stockholm is an everyday case (issue 18, point 13):
-the route command and the API must know 0380. Runs the idempotent reference-data
-loader again, which now also loads SCB's list; reversing leaves the rows.
+the route command and the API must know 0380. Runs 0003's idempotent loader
+again, which now also loads SCB's list; reversing leaves the rows.
 """
+
+import importlib
 
 from django.db import migrations
 
-
-def load(apps, schema_editor):
-    from samverkan.registry.reference_data import load_reference_data
-
-    load_reference_data(apps.get_model("registry", "Organisation"))
+reference_data = importlib.import_module("samverkan.registry.migrations.0003_reference_data")
 
 
 class Migration(migrations.Migration):
@@ -20,5 +18,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(load, migrations.RunPython.noop),
+        migrations.RunPython(reference_data.load, migrations.RunPython.noop),
     ]
