@@ -355,13 +355,14 @@ def _receiving(unit: UnitInfo | None) -> ReceivingUnit | None:
 def units_to_call(
     registry: RegistrySnapshot, routed: UnitInfo | None, organisation: str, municipality: str
 ) -> list[UnitInfo]:
-    """The unit routed to, then every intake and out-of-hours unit serving the
-    organisation or its municipality: the units whose numbers the hub may call."""
+    """The unit routed to, the intake unit and the out-of-hours service serving the
+    organisation (a district's own, else its municipality's), as
+    `registry.selectors.units_to_call` does: the units whose numbers the hub may call."""
     serving = registry.units_serving
     units = [routed] if routed is not None else []
     for kind in (UnitKind.INTAKE, UnitKind.OUT_OF_HOURS):
-        for code in dict.fromkeys((organisation, municipality)):
-            units += [u for u in serving.get((kind, code), ()) if u not in units]
+        found = serving.get((kind, organisation)) or serving.get((kind, municipality), ())
+        units += [u for u in found[:1] if u not in units]
     return units
 
 

@@ -114,6 +114,18 @@ def test_the_report_page_at_night_lists_the_out_of_hours_number_first(logged_in_
     assert not any(f'href="tel:{n.replace(" ", "")}"' in numbers for n in hub_numbers)
 
 
+def test_the_alarm_row_in_the_queue_lists_the_out_of_hours_number_first(
+    logged_in_client, hub_worker
+):
+    register(hub_worker, received_at="2026-12-04T16:00")  # Nacka, not accepted since
+    with time_machine.travel(SATURDAY_NIGHT, tick=False):
+        text = logged_in_client(hub_worker).get(reverse("intake:hub_queue")).content.decode()
+    alarm = text[text.index('class="fallbacks"') :]
+    first = alarm[alarm.index("<li") : alarm.index("</li>")]
+    assert "Socialjour Sydost" in first and "Dygnet runt" in first and "svarar nu" in first
+    assert alarm.index("Reservnummer") < alarm.index("Kontorstid")
+
+
 def test_the_hub_is_not_told_to_call_itself_for_a_stockholm_district_at_night(
     logged_in_client, hub_worker
 ):
