@@ -156,7 +156,12 @@ class LocalSwagger(Swagger):
 api = SamverkanAPI(
     title="Samverkan API",
     version="1",
-    description="Orosanmälningar från polisen (en ingång), avtal och samverkan.",
+    description=(
+        "Orosanmälningar från polisen (en ingång), avtal och samverkan. Tidpunkter i "
+        "orosanmälningarnas svar (/reports) anges i ISO 8601, svensk tid med "
+        "UTC-förskjutning och hela sekunder, t.ex. 2026-12-05T22:14:03+01:00; datum som "
+        "ÅÅÅÅ-MM-DD."
+    ),
     urls_namespace="api",
     docs=LocalSwagger(),
 )

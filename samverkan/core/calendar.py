@@ -91,3 +91,9 @@ def add_months(day: date, n: int) -> date:
 def end_of_local_day(day: date) -> datetime:
     """23:59:59 Stockholm time on `day`, as an aware datetime (right offset on DST days)."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=STOCKHOLM)
+
+
+def api_instant(instant: datetime) -> str:
+    """The one form of every instant the API gives: ISO 8601 in Swedish local time with
+    its UTC offset, to the second — ``2026-12-05T22:14:03+01:00`` (issue 18)."""
+    return local_datetime(instant).isoformat(timespec="seconds")

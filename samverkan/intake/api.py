@@ -1,5 +1,11 @@
 """Police systems' API for concern reports, mounted at /api/v1/reports (issue 4).
 
+Every instant in a reply has one form, `core.calendar.api_instant`: ISO 8601 in
+Swedish local time with its UTC offset, to the second
+(``2026-12-05T22:14:03+01:00``); a date is ``ÅÅÅÅ-MM-DD``. A report that is not
+covered carries no deadlines (null). Numbers to call come in the order of who
+answers now (`registry.rules.numbers_to_call`).
+
 `POST /api/v1/reports` registers a report (201; 200 with the same report on a
 retry with the same `police_reference`); `GET /api/v1/reports/{id}` gives its
 status only. Errors share one shape — the one django-ninja uses for schema
@@ -21,9 +27,10 @@ from ninja import Field, Router, Schema, Status
 from samverkan.accounts.api_auth import ApiTokenAuth
 from samverkan.accounts.models import ApiClient
 from samverkan.core.api_schemas import PersonalDataGuardedSchema
-from samverkan.core.calendar import local_date
+from samverkan.core.calendar import api_instant, local_date
 from samverkan.core.errors import InvalidInput
 from samverkan.core.identity import InvalidPersonId, parse_person_id
+from samverkan.intake import limits
 from samverkan.intake.models import InformationRequest, SourceChannel
 from samverkan.intake.selectors import information_requests_for_client, report_status_for_client
 from samverkan.intake.services import ReportInput, information_request_answer, report_register
@@ -65,8 +72,18 @@ class ReportIn(PersonalDataGuardedSchema):
         description="Polisens referens; unik per klient. Samma referens igen ger samma anmälan.",
     )
     reporting_officer: ReportingOfficer
-    narrative: str = Field(..., description="Händelsen.")
-    risk_information: str = Field("", description="Riskinformation (hot, gängtillhörighet).")
+    narrative: str = Field(
+        ...,
+        max_length=limits.NARRATIVE,
+        description=f"Händelsen. {limits.limit_text(limits.NARRATIVE)}",
+    )
+    risk_information: str = Field(
+        "",
+        max_length=limits.RISK_INFORMATION,
+        description=(
+            "Riskinformation (hot, gängtillhörighet). " + limits.limit_text(limits.RISK_INFORMATION)
+        ),
+    )
     wants_feedback: bool = Field(
         False, description="Polisen vill veta om utredning inleds (SoL 19 kap. 6 §)."
     )
@@ -79,6 +96,16 @@ class ReceivingUnitOut(Schema):
     covers: list[str]
 
 
+INSTANT = "ISO 8601, svensk tid med UTC-förskjutning, hela sekunder: 2026-12-05T22:14:03+01:00."
+
+
+class NumberOut(Schema):
+    number: str
+    label: Literal["Kontorstid", "Dygnet runt", "Reservnummer"]
+    unit: str
+    answers_now: bool = Field(..., description="Enheten har öppet och svarar nu.")
+
+
 class DecisionOut(Schema):
     eligible: bool
     reasons: list[str]
@@ -86,9 +113,16 @@ class DecisionOut(Schema):
     responsible_district: str | None
     office_hours: bool
     receiving_unit: ReceivingUnitOut | None
-    received_at: str
-    protection_assessment_due: str
-    preliminary_assessment_due: str
+    numbers: list[NumberOut] = Field(
+        ..., description="Nummer att ringa, den som svarar nu först (jouren kvällar och helger)."
+    )
+    received_at: str = Field(..., description=INSTANT)
+    protection_assessment_due: str | None = Field(
+        ..., description=f"Null när anmälan inte omfattas av en ingång. {INSTANT}"
+    )
+    preliminary_assessment_due: str | None = Field(
+        ..., description="ÅÅÅÅ-MM-DD; null när anmälan inte omfattas av en ingång."
+    )
     advice: str = Field(..., description="Vad polisen ska göra (på svenska).")
 
 
@@ -103,17 +137,23 @@ class RegistrationOut(Schema):
 
 class FeedbackOut(Schema):
     investigation_opened: bool
-    decided_on: str
-    delivered_at: str
+    decided_on: str = Field(..., description="ÅÅÅÅ-MM-DD.")
+    delivered_at: str = Field(..., description=INSTANT)
 
 
 class StatusOut(Schema):
     id: str
     status: StatusCode
-    police_reference: str
-    received_at: str
-    handed_over_at: str | None
-    accepted_at: str | None
+    police_reference: str | None = Field(
+        ...,
+        description=(
+            "Polisens referens för anmälan; null när den inte omfattas av en ingång "
+            "(då sparas inga uppgifter om den, bara en anonym uppgift för statistik)."
+        ),
+    )
+    received_at: str = Field(..., description=INSTANT)
+    handed_over_at: str | None = Field(..., description=INSTANT)
+    accepted_at: str | None = Field(..., description=INSTANT)
     reasons: list[str]
     feedback: FeedbackOut | None
 
@@ -194,13 +234,18 @@ class InformationRequestOut(Schema):
     report_id: str
     kind: Literal["risk_assessment", "gang_affiliation", "other"]
     question: str
-    sent_at: str
-    answered_at: str | None
+    sent_at: str = Field(..., description=INSTANT)
+    answered_at: str | None = Field(..., description=INSTANT)
 
 
 class AnswerIn(PersonalDataGuardedSchema):
     numbers_only_fields = ("answer",)
-    answer: str = Field(..., min_length=1, description="Polisens svar.")
+    answer: str = Field(
+        ...,
+        min_length=1,
+        max_length=limits.ANSWER,
+        description=f"Polisens svar. {limits.limit_text(limits.ANSWER)}",
+    )
 
 
 def _request_out(request: InformationRequest) -> dict[str, Any]:
@@ -209,8 +254,8 @@ def _request_out(request: InformationRequest) -> dict[str, Any]:
         "report_id": str(request.report.public_id),
         "kind": request.kind,
         "question": request.question,
-        "sent_at": request.sent_at.isoformat(),
-        "answered_at": request.answered_at.isoformat() if request.answered_at else None,
+        "sent_at": api_instant(request.sent_at),
+        "answered_at": api_instant(request.answered_at) if request.answered_at else None,
     }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.calendar import local_date
 from samverkan.core.forms import DateInput, PersonalDataGuardForm
+from samverkan.intake import limits
 from samverkan.intake.models import InformationRequest, PreliminaryDecision, SourceChannel
 from samverkan.intake.services import ReportInput
 from samverkan.intake.ui_support import (
@@ -41,6 +42,28 @@ def _municipality_field(
         required=required,
         max_length=100,
         widget=forms.TextInput(attrs={"list": "municipality-list", "autocomplete": "off"}),
+    )
+
+
+def free_text(
+    label: StrOrPromise,
+    limit: int,
+    *,
+    rows: int,
+    required: bool = False,
+    help_text: StrOrPromise = "",
+) -> forms.CharField:
+    """A free-text field with its limit stated: the help says it, the browser's
+    ``maxlength`` holds it, and more is refused in Swedish (`limits`)."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=f"{help_text} {limits.limit_text(limit)}".strip(),
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": _("Får vara högst %(limit_value)s tecken lång (nu %(show_value)s).")
+        },
     )
 
 
@@ -118,14 +141,10 @@ class RegistrationForm(PersonalDataGuardForm):
         max_length=60,
         required=False,
     )
-    risk_information = forms.CharField(
-        label=_("Riskinformation (gängtillhörighet, hot)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    risk_information = free_text(
+        _("Riskinformation (gängtillhörighet, hot)"), limits.RISK_INFORMATION, rows=3
     )
-    narrative = forms.CharField(
-        label=_("Händelsen"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    narrative = free_text(_("Händelsen"), limits.NARRATIVE, rows=4)
     wants_feedback = forms.BooleanField(
         label=_("Polisen vill veta om utredning inleds (återkoppling)"), required=False
     )
@@ -224,7 +243,7 @@ class DecisionPreviewForm(RegistrationForm):
 class ClarificationForm(PersonalDataGuardForm):
     numbers_only_fields = ("added",)
     contact = forms.CharField(label=_("Kontakt hos polisen (namn, enhet)"), max_length=200)
-    added = forms.CharField(label=_("Vad som tillfördes"), widget=forms.Textarea(attrs={"rows": 3}))
+    added = free_text(_("Vad som tillfördes"), limits.CLARIFICATION, rows=3, required=True)
 
 
 class HandoverAttemptForm(PersonalDataGuardForm):
@@ -241,11 +260,7 @@ class HandoverAttemptForm(PersonalDataGuardForm):
         max_length=200,
         required=False,
     )
-    note = forms.CharField(
-        label=_("Anteckning (frivilligt)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = free_text(_("Anteckning (frivilligt)"), limits.NOTE, rows=2)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -277,13 +292,15 @@ class RerouteForm(forms.Form):
 
 class RejectForm(PersonalDataGuardForm):
     numbers_only_fields = ("reason",)
-    reason = forms.CharField(
-        label=_("Varför hör anmälan inte till er?"),
+    reason = free_text(
+        _("Varför hör anmälan inte till er?"),
+        limits.REJECTION_REASON,
+        rows=2,
+        required=True,
         help_text=_(
             "T.ex. att barnet är folkbokfört i en annan kommun. Anmälan går tillbaka "
             "till Socialjouren som dirigerar om den."
         ),
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -325,11 +342,11 @@ class PreliminaryAssessmentForm(PersonalDataGuardForm):
         label=_("Beslutsdatum"),
         widget=DateInput(),
     )
-    extension_reason = forms.CharField(
-        label=_("Synnerliga skäl för förlängning"),
+    extension_reason = free_text(
+        _("Synnerliga skäl för förlängning"),
+        limits.EXTENSION_REASON,
+        rows=2,
         help_text=_("Krävs bara om beslutet fattas efter 14 dagar."),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -343,11 +360,9 @@ class InformationRequestForm(PersonalDataGuardForm):
     kind = forms.ChoiceField(
         label=_("Frågan gäller"), choices=InformationRequest.Kind.choices, widget=forms.RadioSelect
     )
-    question = forms.CharField(
-        label=_("Fråga till polisen"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    question = free_text(_("Fråga till polisen"), limits.QUESTION, rows=3, required=True)
 
 
 class InformationAnswerForm(PersonalDataGuardForm):
     numbers_only_fields = ("answer",)
-    answer = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer = free_text(_("Svar"), limits.ANSWER, rows=3, required=True)

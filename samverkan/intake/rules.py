@@ -33,14 +33,14 @@ from datetime import date, datetime, time
 from functools import cached_property
 from typing import Any
 
-from samverkan.core.calendar import local_date, local_datetime
+from samverkan.core.calendar import api_instant, local_date, local_datetime
 from samverkan.core.deadlines import (
     preliminary_assessment_due,
     protection_assessment_due,
 )
 from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
 from samverkan.registry.reference_data import STOCKHOLM_CODE
-from samverkan.registry.rules import OpeningInterval, is_open
+from samverkan.registry.rules import Line, NumberToCall, OpeningInterval, is_open, numbers_to_call
 
 AGE_LIMIT = 18
 
@@ -120,6 +120,8 @@ class UnitInfo:
     intervals: tuple[OpeningInterval, ...] = ()
     open_24_7: bool = False
     id: int | None = None  # registry.Unit pk, when built from the database
+    is_hub: bool = False  # Socialjouren Stockholm: the one calling, never told to call itself
+    lines: tuple[Line, ...] = ()  # every phone line, for `numbers_to_call`
 
     def serves(self, code: str) -> bool:
         return self.organisation == code or code in self.covers
@@ -171,6 +173,7 @@ class ReceivingUnit:
     phone: str
     covers: tuple[str, ...]
     id: int | None = None
+    is_hub: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,10 +192,23 @@ class Decision:
     birth_date: date | None = None
     age: int | None = None
     person_id: str | None = None  # normalised 12 digits, when valid
+    # Every number to call for the responsible organisation, who answers now first.
+    numbers: tuple[NumberToCall, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        """The decision exactly as the `route` command and the API print it."""
+        """The decision exactly as the `route` command and the API print it.
+
+        A report that is not covered carries no deadlines: nothing is registered
+        for the hub to keep, so no assessment is due on its account (issue 18)."""
         unit = self.receiving_unit
+        deadlines: dict[str, str | None] = (
+            {
+                "protection_assessment_due": api_instant(self.protection_assessment_due),
+                "preliminary_assessment_due": self.preliminary_assessment_due.isoformat(),
+            }
+            if self.eligible
+            else {"protection_assessment_due": None, "preliminary_assessment_due": None}
+        )
         return {
             "eligible": self.eligible,
             "reasons": list(self.reasons),
@@ -209,9 +225,9 @@ class Decision:
                     "covers": list(unit.covers),
                 }
             ),
-            "received_at": local_datetime(self.received_at).isoformat(),
-            "protection_assessment_due": local_datetime(self.protection_assessment_due).isoformat(),
-            "preliminary_assessment_due": self.preliminary_assessment_due.isoformat(),
+            "received_at": api_instant(self.received_at),
+            **deadlines,
+            "numbers": [number.as_json() for number in self.numbers],
         }
 
 
@@ -297,13 +313,9 @@ def decide(facts: ReportFacts, registry: RegistrySnapshot, *, late_from: time) -
     # Converted to Swedish time once; route and the deadlines take it as it is.
     local = local_datetime(facts.received_at)
     unit, office_hours = route(registry, organisation, municipality, local)
-    receiving = (
-        None
-        if unit is None
-        else ReceivingUnit(
-            name=unit.name, kind=unit.kind, phone=unit.phone, covers=unit.covers, id=unit.id
-        )
-    )
+    receiving = _receiving(unit)
+    # Where the child is now: its municipality answers for an acute need (SoL 29 kap. 4 §).
+    acute = _receiving(route(registry, facts.found_in, facts.found_in, local)[0])
     decision_reasons = tuple(reasons)
     return Decision(
         eligible=not decision_reasons,
@@ -317,17 +329,56 @@ def decide(facts: ReportFacts, registry: RegistrySnapshot, *, late_from: time) -
         received_at=facts.received_at,
         protection_assessment_due=protection_assessment_due(local, late_from=late_from),
         preliminary_assessment_due=preliminary_assessment_due(local),
-        advice=advice(decision_reasons, municipality, district_code, receiving, registry, facts),
+        advice=advice(
+            decision_reasons, municipality, district_code, receiving, registry, facts, acute=acute
+        ),
         birth_date=birth_date,
         age=age,
         person_id=person_id,
+        numbers=numbers_to_call(units_to_call(registry, unit, organisation, municipality), local),
     )
+
+
+def _receiving(unit: UnitInfo | None) -> ReceivingUnit | None:
+    if unit is None:
+        return None
+    return ReceivingUnit(
+        name=unit.name,
+        kind=unit.kind,
+        phone=unit.phone,
+        covers=unit.covers,
+        id=unit.id,
+        is_hub=unit.is_hub,
+    )
+
+
+def units_to_call(
+    registry: RegistrySnapshot, routed: UnitInfo | None, organisation: str, municipality: str
+) -> list[UnitInfo]:
+    """The unit routed to, the intake unit and the out-of-hours service serving the
+    organisation (a district's own, else its municipality's), as
+    `registry.selectors.units_to_call` does: the units whose numbers the hub may call."""
+    serving = registry.units_serving
+    units = [routed] if routed is not None else []
+    for kind in (UnitKind.INTAKE, UnitKind.OUT_OF_HOURS):
+        found = serving.get((kind, organisation)) or serving.get((kind, municipality), ())
+        units += [u for u in found[:1] if u not in units]
+    return units
 
 
 def _name(registry: RegistrySnapshot, code: str | None) -> str:
     if code is None:
         return "okänd kommun"
     return registry.municipality_names.get(code, code)
+
+
+def _call(unit: ReceivingUnit | None, registry: RegistrySnapshot, code: str | None) -> str:
+    """Whom to call, as the hub worker reads it out (the hub never calls itself)."""
+    if unit is None:
+        return f"socialtjänsten i {_name(registry, code)} (inget nummer i registret)"
+    if unit.is_hub:
+        return f"{unit.name} – ni själva, Stockholms stads socialjour, tar emot direkt"
+    return f"{unit.name}, telefon {unit.phone}" if unit.phone else unit.name
 
 
 def advice(
@@ -337,22 +388,22 @@ def advice(
     unit: ReceivingUnit | None,
     registry: RegistrySnapshot,
     facts: ReportFacts,
+    *,
+    acute: ReceivingUnit | None = None,
 ) -> str:
     """What the hub worker says to the police, in Swedish (SPEC §4.3)."""
-    call = (
-        f"{unit.name}, telefon {unit.phone}"
-        if unit is not None
-        else f"socialtjänsten i {_name(registry, municipality)}"
-    )
+    call = _call(unit, registry, municipality)
     if not reasons:
         where = (
             f"stadsdelsområdet {registry.district_name(district_code)} i Stockholms stad"
             if district_code
             else _name(registry, municipality)
         )
-        text = (
-            f"Anmälan omfattas av en ingång. Socialjouren tar emot den för {where}s räkning "
-            f"och lämnar över den till {call}."
+        text = f"Anmälan omfattas av en ingång. Socialjouren tar emot den för {where}s räkning " + (
+            "och är utanför kontorstid själv stadens socialjour: ni tar hand om den nu, "
+            "och mottagningen tar över när den öppnar."
+            if unit is not None and unit.is_hub
+            else f"och lämnar över den till {call}."
         )
         if facts.home_municipality == STOCKHOLM_CODE and not district_code:
             text += (
@@ -390,7 +441,13 @@ def advice(
     if Reason.NO_AGREEMENT_IN_FORCE in reasons:
         lines.append(
             f"{_name(registry, municipality)} har inget avtal om en ingång som gäller nu. "
-            f"Ge polisen kommunens eget nummer: {call}."
+            f"Ge polisen bosättningskommunens eget nummer: {call}."
         )
+        if facts.found_in != municipality:
+            lines.append(
+                "Vid akut behov ansvarar vistelsekommunen, där barnet påträffades "
+                f"({_name(registry, facts.found_in)}, SoL 29 kap. 4 §): "
+                f"{_call(acute, registry, facts.found_in)}."
+            )
     lines.append("Spara inga personuppgifter: endast en anonym uppgift för statistik sparas.")
     return " ".join(lines)

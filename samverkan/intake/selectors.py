@@ -16,13 +16,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
 from django.utils import timezone
 
 from samverkan.accounts.models import ApiClient
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record_of
-from samverkan.core.calendar import local_date
+from samverkan.core.calendar import api_instant, local_date
 from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
 from samverkan.intake import access
 from samverkan.intake.access import Actor
@@ -34,8 +33,9 @@ from samverkan.intake.models import (
     ReportStatus,
 )
 from samverkan.intake.services import ReportNotFound, escalation_threshold
-from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, PhoneLine
-from samverkan.registry.selectors import phone_for
+from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind
+from samverkan.registry.rules import NumberToCall
+from samverkan.registry.selectors import numbers_to_call_for, phone_for
 
 QUEUE_LIMIT = 200
 
@@ -249,30 +249,27 @@ def report_detail(*, user: Any, report_id: int, reason: str = "") -> ConcernRepo
 
 @dataclass(frozen=True)
 class HandoverContacts:
-    """Whom the hub calls: the number now, fallbacks and contact persons."""
+    """Whom the hub calls: the numbers, who answers now first, and the contact persons."""
 
-    phone_lines: list[PhoneLine]
+    numbers: tuple[NumberToCall, ...]
     contact_persons: list[ContactPerson]
 
 
-def handover_contacts(report: ConcernReport) -> HandoverContacts:
-    """Phone lines of the receiving unit and the responsible organisation's units, and
-    the contact persons in escalation order."""
+def handover_contacts(report: ConcernReport, *, now: datetime | None = None) -> HandoverContacts:
+    """The numbers of the units taking reports for the report's controller — the unit it
+    was routed to, the intake unit, the out-of-hours service — in the order of who
+    answers `now` (`registry.rules.numbers_to_call`), and the contact persons in
+    escalation order."""
     organisations = {report.controller_id, report.responsible_municipality_id}
-    lines = list(
-        PhoneLine.objects.filter(
-            Q(unit_id=report.receiving_unit_id) | Q(unit__organisation_id__in=organisations)
-        )
-        .select_related("unit")
-        .order_by("priority", "id")
-    )
-    lines.sort(key=lambda line: (line.unit_id != report.receiving_unit_id, line.priority))
     persons = list(
         ContactPerson.objects.filter(organisation_id__in=organisations).order_by(
             "escalation_order", "name"
         )
     )
-    return HandoverContacts(phone_lines=lines, contact_persons=persons)
+    numbers = numbers_to_call_for(
+        report.controller, now or timezone.now(), first=report.receiving_unit
+    )
+    return HandoverContacts(numbers=numbers, contact_persons=persons)
 
 
 def repeat_reports(*, user: Any, report: ConcernReport) -> list[ConcernReport]:
@@ -303,7 +300,7 @@ class ReportStatusView:
 
     id: str
     status: str  # received, handed_over, accepted, not_eligible
-    police_reference: str
+    police_reference: str | None  # None: not covered, nothing about it kept
     received_at: datetime
     handed_over_at: datetime | None
     accepted_at: datetime | None
@@ -316,9 +313,9 @@ class ReportStatusView:
             "id": self.id,
             "status": self.status,
             "police_reference": self.police_reference,
-            "received_at": self.received_at.isoformat(),
-            "handed_over_at": self.handed_over_at.isoformat() if self.handed_over_at else None,
-            "accepted_at": self.accepted_at.isoformat() if self.accepted_at else None,
+            "received_at": api_instant(self.received_at),
+            "handed_over_at": api_instant(self.handed_over_at) if self.handed_over_at else None,
+            "accepted_at": api_instant(self.accepted_at) if self.accepted_at else None,
             "reasons": self.reasons,
             "feedback": self.feedback,
         }
@@ -331,7 +328,7 @@ def _status_of_report(report: ConcernReport) -> ReportStatusView:
         feedback = {
             "investigation_opened": given.investigation_opened,
             "decided_on": given.decision_date.isoformat(),
-            "delivered_at": report.feedback_delivered_at.isoformat(),
+            "delivered_at": api_instant(report.feedback_delivered_at),
         }
     return ReportStatusView(
         id=str(report.public_id),
@@ -350,7 +347,7 @@ def _status_of_record(record: NotEligibleRecord) -> ReportStatusView:
     return ReportStatusView(
         id=str(record.public_id),
         status="not_eligible",
-        police_reference="",
+        police_reference=None,
         received_at=record.decided_at,
         handed_over_at=None,
         accepted_at=None,

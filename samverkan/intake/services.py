@@ -27,8 +27,9 @@ from samverkan.core.audited import create_audited
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import feedback_due
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from samverkan.intake import access
+from samverkan.intake import access, limits
 from samverkan.intake.access import Actor
+from samverkan.intake.limits import check_length
 from samverkan.intake.models import (
     Clarification,
     ConcernReport,
@@ -368,6 +369,8 @@ def report_register(
     Not eligible: only an anonymous `NotEligibleRecord` is kept.
     """
     _check_registrar(actor, data)
+    for field, limit in limits.REPORT_FIELDS.items():
+        check_length(field, getattr(data, field), limit)
     previous = _previous_registration(actor, data)
     if previous is not None:
         return previous

@@ -21,7 +21,7 @@ from samverkan.registry.change_rules import current_names
 from samverkan.registry.changes import successions
 from samverkan.registry.models import ChangeEvent, Organisation, OrganisationKind, Unit
 from samverkan.registry.reference_data import STOCKHOLM_CODE, STOCKHOLM_COUNTY
-from samverkan.registry.selectors import phone_for, stockholm_districts
+from samverkan.registry.selectors import phone_for, stockholm_districts, unit_lines
 
 
 def late_from() -> time:
@@ -113,6 +113,8 @@ def build_registry_snapshot(instant: datetime) -> RegistrySnapshot:
             ),
             open_24_7=unit.open_24_7,
             id=unit.pk,
+            is_hub=unit.is_hub,
+            lines=unit_lines(unit).lines,
         )
         for unit in units
         if _valid_on(unit, instant)

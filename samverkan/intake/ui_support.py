@@ -4,27 +4,23 @@ No business rule lives here: eligibility, routing and deadlines come from
 `services.report_decide`; what a user may see comes from the selectors. This
 module only turns registry rows into what a form needs (municipality names
 and codes for the search list) and looks up the phone numbers shown beside
-an escalated queue row.
+an escalated queue row (ordered by `registry.rules.numbers_to_call`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
-from django.db.models import Q
 from django.utils import timezone
 
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import InvalidPersonId, PersonId, age_on, parse_person_id
-from samverkan.registry.models import (
-    ContactPerson,
-    Organisation,
-    PhoneLine,
-)
-from samverkan.registry.selectors import municipalities, stockholm_districts
+from samverkan.registry.models import ContactPerson, Organisation
+from samverkan.registry.rules import NumberToCall
+from samverkan.registry.selectors import municipalities, numbers_to_call_for, stockholm_districts
 
 _CODE_IN_TEXT = re.compile(r"\b(\d{4})\b")
 _NAME_SUFFIXES = (" kommun", " stad", " stadsdelsförvaltning", " stadsdelsområde")
@@ -119,37 +115,31 @@ def person_id_check(value: str, *, on: date) -> PersonIdCheck:
 
 @dataclass(frozen=True)
 class Fallbacks:
-    phone_lines: list[PhoneLine]
+    numbers: tuple[NumberToCall, ...]
     contact_persons: list[ContactPerson]
 
 
-def fallbacks_for_organisations(codes: set[str]) -> dict[str, Fallbacks]:
-    """Phone lines and contact persons per controller code (the red rows of the hub queue)."""
+def fallbacks_for_organisations(codes: set[str], *, now: datetime) -> dict[str, Fallbacks]:
+    """The numbers to call, who answers `now` first, and the contact persons per
+    controller code (the red rows of the hub queue)."""
     if not codes:
         return {}
-    organisations = {
-        o.pk: o for o in Organisation.objects.filter(code__in=codes).select_related("parent")
-    }
-    parent_ids = {o.parent_id for o in organisations.values() if o.parent_id}
-    wanted = set(organisations) | parent_ids
-    lines = list(
-        PhoneLine.objects.filter(unit__organisation_id__in=wanted)
-        .select_related("unit")
-        .order_by("priority", "id")
-    )
+    organisations = list(Organisation.objects.filter(code__in=codes).select_related("parent"))
+    wanted = {o.pk for o in organisations} | {o.parent_id for o in organisations if o.parent_id}
     persons = list(
-        ContactPerson.objects.filter(Q(organisation_id__in=wanted)).order_by(
+        ContactPerson.objects.filter(organisation_id__in=wanted).order_by(
             "escalation_order", "name"
         )
     )
-    result: dict[str, Fallbacks] = {}
-    for organisation in organisations.values():
-        ids = {organisation.pk, organisation.parent_id}
-        result[organisation.code] = Fallbacks(
-            phone_lines=[line for line in lines if line.unit.organisation_id in ids],
-            contact_persons=[p for p in persons if p.organisation_id in ids],
+    return {
+        organisation.code: Fallbacks(
+            numbers=numbers_to_call_for(organisation, now),
+            contact_persons=[
+                p for p in persons if p.organisation_id in {organisation.pk, organisation.parent_id}
+            ],
         )
-    return result
+        for organisation in organisations
+    }
 
 
 V = TypeVar("V")

@@ -87,11 +87,12 @@ def index(request: HttpRequest) -> HttpResponse:
 def _queue_context(request: HttpRequest) -> dict[str, Any]:
     rows = selectors.hub_queue(user=request.user)
     escalated = {row.controller_code for row in rows if row.escalated}
-    fallbacks = fallbacks_for_organisations(escalated)
+    now = timezone.now()
+    fallbacks = fallbacks_for_organisations(escalated, now=now)
     return {
         "rows": [(row, fallbacks.get(row.controller_code)) for row in rows],
         "alarm_count": sum(1 for row in rows if row.escalated),
-        "now": timezone.now(),
+        "now": now,
     }
 
 
@@ -156,7 +157,7 @@ def hub_register(request: HttpRequest) -> HttpResponse:
             "reasons": list(decision.reasons),
             "advice": decision.advice,
             "unit": unit.name if unit else "",
-            "phone": unit.phone if unit else "",
+            "numbers": [number.as_json() for number in decision.numbers],
         }
         request.session[NOT_ELIGIBLE_KEY] = remember(
             request.session.get(NOT_ELIGIBLE_KEY, {}), result.public_id, shown, keep=20
@@ -305,16 +306,12 @@ def _render_hub_report(request: HttpRequest, report: ConcernReport, **forms: Any
     handovers = list(report.handovers.all())
     current = next((h for h in reversed(handovers) if h.outcome == Handover.Outcome.PENDING), None)
     attempts = [a for h in handovers for a in h.attempts.all()]
-    first_line = next(
-        (line for line in contacts.phone_lines if line.unit_id == report.receiving_unit_id),
-        contacts.phone_lines[0] if contacts.phone_lines else None,
-    )
-    attempt_initial = {"number_called": first_line.number} if first_line else {}
+    # Who answers now first (`registry.rules.numbers_to_call`); the log form starts with it.
+    first = contacts.numbers[0] if contacts.numbers else None
+    attempt_initial = {"number_called": first.number} if first else {}
     context = {
         "report": report,
         "contacts": contacts,
-        "call_now": first_line,
-        "fallback_lines": [line for line in contacts.phone_lines if line is not first_line],
         "current_handover": current,
         "attempts": attempts,
         "clarifications": list(report.clarifications.all()),

@@ -29,6 +29,13 @@ and local police areas ``polisen-lpo-<area>`` of Polisregion Stockholm as
 organised from 2025-01-01 (Norrmalm became Norra innerstaden and
 Lidingö-Kungsholmen).
 
+Every other Swedish municipality (issue 18, point 13: a child from Uppsala is
+found in Stockholm): the 290 municipalities with their SCB codes and names are
+shipped in `data/municipalities.json`, with its source and date, and updated by
+`manage.py update_municipality_codes`. They get their code, name and county
+code (the first two digits); official names and organisation numbers are left
+to the administrator, as above.
+
 `load_reference_data` takes the Organisation model class so the data
 migration can pass its historical model; it is idempotent (update_or_create
 by code) and also called by `registry.demo.load_demo`.
@@ -36,7 +43,9 @@ by code) and also called by `registry.demo.load_demo`.
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 from typing import Any, NamedTuple
 
 STOCKHOLM_COUNTY = "01"
@@ -88,6 +97,26 @@ MUNICIPALITIES: tuple[Municipality, ...] = (
 )
 
 STOCKHOLM_CODE = "0180"
+
+MUNICIPALITY_CODES_FILE = Path(__file__).with_name("data") / "municipalities.json"
+
+
+class MunicipalityCodes(NamedTuple):
+    """SCB's list of every Swedish municipality as shipped: (code, name) and where from."""
+
+    source: str
+    source_date: str
+    municipalities: tuple[tuple[str, str], ...]
+
+
+def swedish_municipalities(path: Path = MUNICIPALITY_CODES_FILE) -> MunicipalityCodes:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return MunicipalityCodes(
+        source=data["source"],
+        source_date=data["source_date"],
+        municipalities=tuple((m["code"], m["name"]) for m in data["municipalities"]),
+    )
+
 
 # slug -> name, as in SPEC §9 and CONTRACTS.md.
 STOCKHOLM_DISTRICTS: tuple[tuple[str, str], ...] = (
@@ -158,8 +187,45 @@ POLICE_UNITS: tuple[tuple[str, str], ...] = (
 )
 
 
-def load_reference_data(organisation_model: Any) -> None:
-    """Create or update every reference organisation. Safe to run again."""
+def write_municipality_codes(
+    codes: MunicipalityCodes, checked: date, path: Path = MUNICIPALITY_CODES_FILE
+) -> None:
+    """The shipped file, one municipality a line (a diff shows a renamed municipality)."""
+    rows = ",\n".join(
+        "  " + json.dumps({"code": code, "name": name}, ensure_ascii=False)
+        for code, name in codes.municipalities
+    )
+    head = json.dumps(
+        {"source": codes.source, "source_date": codes.source_date, "checked": str(checked)},
+        ensure_ascii=False,
+        indent=1,
+    )
+    path.write_text(f'{head[:-2]},\n "municipalities": [\n{rows}\n ]\n}}\n', encoding="utf-8")
+
+
+def load_swedish_municipalities(organisation_model: Any, codes: MunicipalityCodes) -> None:
+    """Every municipality of SCB's list not among `MUNICIPALITIES`: created, or its name
+    and county code brought up to date. What an administrator entered stays; a code
+    no longer listed is kept (reports and agreements point at it)."""
+    detailed = {m.code for m in MUNICIPALITIES}
+    wanted = {code: name for code, name in codes.municipalities if code not in detailed}
+    existing = {o.code: o for o in organisation_model.objects.filter(code__in=wanted)}
+    organisation_model.objects.bulk_create(
+        organisation_model(code=code, name=name, kind="municipality", county_code=code[:2])
+        for code, name in wanted.items()
+        if code not in existing
+    )
+    for code, organisation in existing.items():
+        if (organisation.name, organisation.county_code) != (wanted[code], code[:2]):
+            organisation.name, organisation.county_code = wanted[code], code[:2]
+            organisation.save(update_fields=["name", "county_code"])
+
+
+def load_reference_data(organisation_model: Any, codes: MunicipalityCodes | None = None) -> None:
+    """Create or update every reference organisation. Safe to run again.
+
+    `codes`: SCB's municipality list to load (default: the shipped file)."""
+    load_swedish_municipalities(organisation_model, codes or swedish_municipalities())
     upsert = organisation_model.objects.update_or_create
     for municipality in MUNICIPALITIES:
         defaults = {

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Protocol
 
 from samverkan.core.calendar import is_public_holiday, is_working_day, local_datetime
 
@@ -90,3 +91,114 @@ def complement_intervals(
     if opens != closes:
         intervals.append(OpeningInterval(PUBLIC_HOLIDAY, opens, closes, False))
     return intervals
+
+
+# --- The numbers to call, in the order of who answers now (issue 18, point 4) ----------
+
+OFFICE_HOURS_LINE = "office_hours"
+HANDOVER_LINE = "handover_24_7"
+FALLBACK_LINE = "fallback"
+POLICE_LINE = "police_line"
+
+# What each line is called wherever a number is shown (PhonePurpose in the model).
+LINE_LABELS = {
+    OFFICE_HOURS_LINE: "Kontorstid",
+    HANDOVER_LINE: "Dygnet runt",
+    FALLBACK_LINE: "Reservnummer",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """A phone line of a unit: its number, purpose (`PhonePurpose`) and order in the unit."""
+
+    number: str
+    purpose: str
+    priority: int = 1
+
+
+class CallableUnit(Protocol):
+    """A unit whose lines may be called (`UnitLines`, or intake's `UnitInfo`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def intervals(self) -> tuple[OpeningInterval, ...]: ...
+    @property
+    def open_24_7(self) -> bool: ...
+    @property
+    def is_hub(self) -> bool: ...
+    @property
+    def lines(self) -> tuple[Line, ...]: ...
+    @property
+    def id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class UnitLines:
+    name: str
+    kind: str  # UnitKind: intake, out_of_hours, …
+    intervals: tuple[OpeningInterval, ...] = ()
+    open_24_7: bool = False
+    is_hub: bool = False
+    lines: tuple[Line, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class NumberToCall:
+    number: str
+    label: str  # Kontorstid, Dygnet runt, Reservnummer
+    unit: str
+    answers_now: bool
+    unit_id: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "label": self.label,
+            "unit": self.unit,
+            "answers_now": self.answers_now,
+        }
+
+
+def unit_answers(unit: CallableUnit, instant: datetime) -> bool:
+    """Whether the unit is staffed at `instant`; an out-of-hours service with no hours
+    registered is taken to answer (as routing does), never silently skipped."""
+    always = unit.open_24_7 or (unit.kind == "out_of_hours" and not unit.intervals)
+    return is_open(unit.intervals, instant, open_24_7=always)
+
+
+def numbers_to_call(units: Iterable[CallableUnit], instant: datetime) -> tuple[NumberToCall, ...]:
+    """Every number of `units` the hub may call, those that answer at `instant` first.
+
+    Within the units that answer: in the order given (the caller lists the unit the
+    report is routed to first), each unit's main line (an intake unit's office line,
+    an out-of-hours service's handover line) before its reserve number. So at night,
+    on a weekend or a holiday the joint out-of-hours service and its reserve number
+    come first; in office hours the intake unit's office number. The closed units'
+    numbers follow, for when they open. The hub (Socialjouren Stockholm, which is
+    the one calling) and the police's own line to it are never listed.
+    """
+    found: list[tuple[tuple[int, int, int, int], NumberToCall]] = []
+    seen: set[str] = set()
+    for position, unit in enumerate(units):
+        if unit.is_hub:
+            continue
+        answers = unit_answers(unit, instant)
+        main = HANDOVER_LINE if unit.kind == "out_of_hours" else OFFICE_HOURS_LINE
+        for line in unit.lines:
+            if line.purpose == POLICE_LINE or line.number in seen:
+                continue
+            seen.add(line.number)
+            rank = 0 if line.purpose == main else 2 if line.purpose == FALLBACK_LINE else 1
+            label = LINE_LABELS.get(line.purpose, LINE_LABELS[OFFICE_HOURS_LINE])
+            found.append(
+                (
+                    (not answers, position, rank, line.priority),
+                    NumberToCall(line.number, label, unit.name, answers, unit.id),
+                )
+            )
+    return tuple(number for _key, number in sorted(found, key=lambda item: item[0]))

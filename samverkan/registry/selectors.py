@@ -26,7 +26,14 @@ from samverkan.registry.models import (
     UnitKind,
 )
 from samverkan.registry.reference_data import LOCAL_POLICE_PREFIX, STOCKHOLM_CODE
-from samverkan.registry.rules import OpeningInterval, is_open
+from samverkan.registry.rules import (
+    Line,
+    NumberToCall,
+    OpeningInterval,
+    UnitLines,
+    is_open,
+    numbers_to_call,
+)
 
 
 def local_police_units() -> QuerySet[Organisation]:
@@ -160,6 +167,46 @@ def phone_for(unit: Unit) -> str:
     """The number to call to hand a report over to the unit ("" if none is registered)."""
     lines = [line for line in phone_lines(unit) if line.purpose != PhonePurpose.POLICE_LINE]
     return lines[0].number if lines else ""
+
+
+def unit_lines(unit: Unit) -> UnitLines:
+    """The unit as `rules.numbers_to_call` sees it (hours and lines prefetched by `_units`)."""
+    return UnitLines(
+        name=unit.name,
+        kind=unit.kind,
+        intervals=tuple(opening_intervals(unit)),
+        open_24_7=unit.open_24_7,
+        is_hub=unit.is_hub,
+        lines=tuple(
+            Line(line.number, line.purpose, line.priority) for line in unit.phone_lines.all()
+        ),
+        id=unit.pk,
+    )
+
+
+def units_to_call(organisation: Organisation, *, first: Unit | None = None) -> list[Unit]:
+    """The units that take reports for `organisation` (a municipality or district): the
+    unit the report was routed to, its intake unit (a district's, else its
+    municipality's) and the out-of-hours service covering it, own or joint."""
+    municipality = municipality_of(organisation)
+    intake = intake_unit_for(organisation)
+    if intake is None and municipality is not None and municipality != organisation:
+        intake = intake_unit_for(municipality)
+    found = [first, intake, out_of_hours_unit_for(organisation)]
+    units: list[Unit] = []
+    for unit in found:
+        if unit is not None and unit.pk not in {u.pk for u in units}:
+            units.append(unit)
+    return units
+
+
+def numbers_to_call_for(
+    organisation: Organisation, instant: datetime, *, first: Unit | None = None
+) -> tuple[NumberToCall, ...]:
+    """The numbers the hub calls for `organisation` at `instant`, who answers now first."""
+    return numbers_to_call(
+        [unit_lines(unit) for unit in units_to_call(organisation, first=first)], instant
+    )
 
 
 def covered_codes(unit: Unit) -> list[str]:

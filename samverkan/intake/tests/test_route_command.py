@@ -54,7 +54,15 @@ def test_issue_example(tmp_path, intake_registry):
         "received_at",
         "protection_assessment_due",
         "preliminary_assessment_due",
+        "numbers",
     ]
+    # Night: the joint out-of-hours service and its reserve number, then Nacka's office line.
+    assert [(n["label"], n["answers_now"]) for n in decision["numbers"]] == [
+        ("Dygnet runt", True),
+        ("Reservnummer", True),
+        ("Kontorstid", False),
+    ]
+    assert decision["numbers"][0]["number"] == unit["phone"]
     after = (
         ConcernReport.objects.count(),
         NotEligibleRecord.objects.count(),

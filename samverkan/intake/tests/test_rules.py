@@ -45,6 +45,20 @@ def test_issue_example_nacka_child_found_in_solna_at_night():
         "received_at": "2026-11-24T02:10:00+01:00",
         "protection_assessment_due": "2026-11-24T23:59:59+01:00",
         "preliminary_assessment_due": "2026-12-08",
+        "numbers": [
+            {
+                "number": "08-465 004 01",
+                "label": "Dygnet runt",
+                "unit": "Socialjour Sydost",
+                "answers_now": True,
+            },
+            {
+                "number": "08-465 004 10",
+                "label": "Kontorstid",
+                "unit": "Mottagningen Nacka",
+                "answers_now": False,
+            },
+        ],
     }
     assert decision.responsible_organisation == "0182"
     assert decision.person_id == "201205152380"

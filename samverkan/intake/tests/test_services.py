@@ -20,6 +20,7 @@ from samverkan.intake.models import (
     ReportEvent,
 )
 from samverkan.intake.tests.factories import assess, at, register
+from samverkan.intake.ui_support import fallbacks_for_organisations
 from samverkan.registry.models import ContactPerson
 
 pytestmark = pytest.mark.django_db
@@ -396,14 +397,35 @@ def test_escalation_respects_the_setting(hub_worker, settings):
 
 def test_handover_contacts_list_the_number_now_fallbacks_and_persons(hub_worker):
     report = register(hub_worker).report
-    contacts = selectors.handover_contacts(report)
-    assert (
-        contacts.phone_lines[0].number
-        == report.receiving_unit.phone_lines.order_by("priority").first().number
-    )
-    numbers = [line.number for line in contacts.phone_lines]
-    assert len(numbers) >= 3  # the number now, the fallback, Nacka's intake unit
+    contacts = selectors.handover_contacts(report, now=at("2026-11-24T02:20"))
+    # A Tuesday night: the joint service and its reserve number, then Nacka's office line.
+    assert [(n.unit, n.label, n.answers_now) for n in contacts.numbers] == [
+        ("Socialjour Sydost (Nacka, Värmdö, Tyresö)", "Dygnet runt", True),
+        ("Socialjour Sydost (Nacka, Värmdö, Tyresö)", "Reservnummer", True),
+        ("Nacka, mottagningen barn och unga", "Kontorstid", False),
+    ]
     assert [p.escalation_order for p in contacts.contact_persons] == [1, 2]
+
+
+def test_an_alarm_at_night_points_at_the_open_service_not_the_closed_office(hub_worker):
+    """Routed to Nacka's intake unit on Friday at 16:00; on Saturday night the joint
+    service answers, so its numbers come first (issue 18, point 4)."""
+    report = register(hub_worker, received_at="2026-12-04T16:00").report
+    assert report.receiving_unit.kind == "intake"
+    night = selectors.handover_contacts(report, now=at("2026-12-05T23:30"))
+    assert [(n.label, n.answers_now) for n in night.numbers] == [
+        ("Dygnet runt", True),
+        ("Reservnummer", True),
+        ("Kontorstid", False),
+    ]
+    assert night.numbers[0].unit.startswith("Socialjour Sydost")
+    tuesday = selectors.handover_contacts(report, now=at("2026-12-08T10:00"))
+    assert (tuesday.numbers[0].unit, tuesday.numbers[0].label) == (
+        "Nacka, mottagningen barn och unga",
+        "Kontorstid",
+    )
+    fallbacks = fallbacks_for_organisations({"0182"}, now=at("2026-12-05T23:30"))
+    assert fallbacks["0182"].numbers == night.numbers
 
 
 def test_deadline_boundaries_are_stored_for_querying(hub_worker, nacka_receiver):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from stdnum import luhn
 
 from samverkan.intake.rules import OpeningInterval, RegistrySnapshot, UnitInfo
+from samverkan.registry.rules import Line
 
 SE = ZoneInfo("Europe/Stockholm")
 
@@ -129,6 +131,15 @@ def snapshot(*, agreements: set[str] | None = None) -> RegistrySnapshot:
             covers=("1480",),
             phone="031-390 06 00",
         ),
+    ]
+    # Each unit's one line: an intake unit's office line, a service's handover line.
+    units = [
+        replace(
+            unit,
+            is_hub=unit.name == "Socialjouren Stockholm",
+            lines=(Line(unit.phone, "office_hours" if unit.kind == "intake" else "handover_24_7"),),
+        )
+        for unit in units
     ]
     if agreements is None:
         agreements = set(COUNTY) - {"0180", "0188", "0192"}
