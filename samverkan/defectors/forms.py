@@ -40,6 +40,14 @@ class AssignmentCreateForm(forms.Form):
         self.fields["receiving_municipality"].queryset = receivers  # type: ignore[attr-defined]
 
 
+class AssignmentEditForm(AssignmentCreateForm):
+    """A draft's receiver, alias and background; the agreement stays as it was made."""
+
+    def __init__(self, *args: Any, receivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, agreements=[], receivers=receivers, **kwargs)
+        del self.fields["agreement"]
+
+
 class PreconditionForm(forms.Form):
     kind = forms.TypedChoiceField(
         label=_("Förutsättning"), choices=PRECONDITION_CHOICES, coerce=rules.PreconditionKind
