@@ -41,17 +41,30 @@ def own_municipality(user: Any) -> Organisation | None:
 
 
 def visible_to(user: Any) -> QuerySet[Assignment]:
-    """The assignments of the user's parties: home, receiving, or handling for one of them."""
+    """The assignments of the user's parties: home, receiving, or handling for one of them.
+
+    The receiving side sees an assignment only once it has been asked (`SHOWN_TO_RECEIVING`).
+    """
     if not may_work_with_defectors(user):
         return Assignment.objects.none()
     organisation_ids = responsible_organisation_ids(user)
     if not organisation_ids:
         return Assignment.objects.none()
+    receiving = Q(receiving_municipality_id__in=organisation_ids) | Q(
+        receiving_handler_id__in=organisation_ids
+    )
     return Assignment.objects.filter(
         Q(home_municipality_id__in=organisation_ids)
-        | Q(receiving_municipality_id__in=organisation_ids)
         | Q(home_handler_id__in=organisation_ids)
-        | Q(receiving_handler_id__in=organisation_ids)
+        | (receiving & Q(state__in=[s.value for s in rules.SHOWN_TO_RECEIVING]))
+    )
+
+
+def can_edit_draft(user: Any, assignment: Assignment) -> bool:
+    """The home municipality changes its own draft, before anyone else has seen it."""
+    return (
+        side_of(user, assignment) is rules.Side.HOME
+        and rules.State(assignment.state) in rules.EDITABLE_STATES
     )
 
 

@@ -306,6 +306,27 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
     return Status(201, assignment)
 
 
+class AssignmentDraftIn(PersonalDataGuardedSchema):
+    guarded_fields = ("person_alias", "summary")
+    receiving_municipality: str
+    person_alias: str
+    summary: str = ""
+
+
+@router.put("/assignments/{pk}", response=AssignmentDetailOut)
+def edit_draft(request: HttpRequest, pk: int, payload: AssignmentDraftIn) -> Any:
+    """Change a draft (only the home municipality, only before consultation)."""
+    return services.assignment_edit(
+        actor=request.user,
+        assignment=_assignment(request, pk, audit=False),
+        receiving_municipality=organisation_in_body(
+            payload.receiving_municipality, "receiving_municipality"
+        ),
+        person_alias=payload.person_alias,
+        summary=payload.summary,
+    )
+
+
 @router.get("/assignments/{pk}", response=AssignmentDetailOut)
 def get_assignment(request: HttpRequest, pk: int) -> Any:
     return _assignment(request, pk)

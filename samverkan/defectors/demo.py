@@ -299,3 +299,11 @@ def load_demo() -> None:
         agreement=agreement,
         text="SIG-lotsens praktiska stöd de första veckorna var avgörande för etableringen.",
     )
+    # A draft Stockholm is still preparing: Göteborg does not see it until it is requested.
+    services.assignment_create(
+        actor=sthlm_user,
+        agreement=agreement,
+        receiving_municipality=gothenburg,
+        person_alias="Klient Gamma",
+        summary="Påhittad demoperson. Utkast: samråd med Polisen är ännu inte inlett.",
+    )

@@ -41,6 +41,14 @@ class AssignmentCreateForm(PersonalDataGuardForm):
         self.fields["receiving_municipality"].queryset = receivers  # type: ignore[attr-defined]
 
 
+class AssignmentEditForm(AssignmentCreateForm):
+    """A draft's receiver, alias and background; the agreement stays as it was made."""
+
+    def __init__(self, *args: Any, receivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, agreements=[], receivers=receivers, **kwargs)
+        del self.fields["agreement"]
+
+
 class PreconditionForm(PersonalDataGuardForm):
     guarded_fields = ("note",)
     kind = forms.TypedChoiceField(

@@ -60,6 +60,7 @@ class State(enum.StrEnum):
     DECLINED = "declined"
     ACTIVE = "active"
     ENDED = "ended"
+    WITHDRAWN = "withdrawn"
 
 
 STATE_LABELS: dict[State, Promise] = {
@@ -70,6 +71,7 @@ STATE_LABELS: dict[State, Promise] = {
     State.DECLINED: _("Avböjt"),
     State.ACTIVE: _("Pågående"),
     State.ENDED: _("Avslutat"),
+    State.WITHDRAWN: _("Återkallat"),
 }
 
 # (from, to) -> the side entitled to make the transition, and whether a reason is required.
@@ -80,7 +82,20 @@ TRANSITIONS: dict[tuple[State, State], tuple[Side, bool]] = {
     (State.REQUESTED, State.DECLINED): (Side.RECEIVING, True),
     (State.ACCEPTED, State.ACTIVE): (Side.HOME, False),
     (State.ACTIVE, State.ENDED): (Side.HOME, True),
+    # Before the request the home municipality may drop its own plan, saying why;
+    # after it, only what the agreement allows (decline, end).
+    (State.DRAFT, State.WITHDRAWN): (Side.HOME, True),
+    (State.CONSULTATION, State.WITHDRAWN): (Side.HOME, True),
 }
+
+# States in which a draft's text may still be changed by the home municipality.
+EDITABLE_STATES = frozenset({State.DRAFT})
+
+# The receiving municipality sees an assignment once it is asked: from the request on.
+# Drafts, consultations and what was withdrawn before a request stay the home side's own.
+SHOWN_TO_RECEIVING = frozenset(
+    {State.REQUESTED, State.ACCEPTED, State.DECLINED, State.ACTIVE, State.ENDED}
+)
 
 # States in which an assignment counts as sent/received (for balance and pilot caps).
 COUNTED_STATES = frozenset({State.REQUESTED, State.ACCEPTED, State.ACTIVE, State.ENDED})

@@ -179,7 +179,9 @@ def evaluation_data(*, user: Any, agreement: Any, on: date) -> EvaluationData:
     agreement = agreement_get_for(user=user, pk=agreement.pk)
     parties = party_organisations(agreement)
     assignments = list(
-        Assignment.objects.filter(agreement=agreement)
+        Assignment.objects.filter(
+            agreement=agreement, state__in=[s.value for s in rules.SHOWN_TO_RECEIVING]
+        )
         .select_related("home_municipality", "receiving_municipality")
         .prefetch_related("plan__interventions__catalogue_item", "followups", "events", "costs")
         .order_by("reference")

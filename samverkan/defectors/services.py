@@ -235,23 +235,11 @@ def assignment_create(
     now = timezone.now()
     if not agreement_is_defector_type(agreement):
         raise InvalidInput("agreement", _("Avtalet är inte ett avtal om insatser till avhoppare."))
-    parties = access.party_codes(agreement)
-    if home.code not in parties or receiving_municipality.code not in parties:
-        raise InvalidInput(
-            "receiving_municipality",
-            _("Både hemkommunen och den mottagande kommunen måste vara parter i avtalet."),
-        )
-    if home.pk == receiving_municipality.pk:
-        raise InvalidInput(
-            "receiving_municipality",
-            _("Den mottagande kommunen måste vara en annan kommun än hemkommunen."),
-        )
+    _check_draft(agreement, home, receiving_municipality, person_alias)
     if not agreement_in_force(agreement, now):
         raise InvalidInput(
             "agreement", _("Avtalet gäller inte i dag; inga nya uppdrag kan registreras.")
         )
-    if not person_alias.strip():
-        raise InvalidInput("person_alias", _("Ange ett fingerat namn eller en kodbeteckning."))
     assignment = Assignment.objects.create(
         reference=_next_reference(timezone.localdate(now)),
         agreement=agreement,
@@ -275,6 +263,63 @@ def assignment_create(
         at=now,
     )
     audit(actor, AuditAction.CREATE, assignment, controller=home.code)
+    return assignment
+
+
+def _check_draft(
+    agreement: Any, home: Organisation, receiving: Organisation, person_alias: str
+) -> None:
+    """What a draft must hold, when it is made and when it is changed."""
+    parties = access.party_codes(agreement)
+    if home.code not in parties or receiving.code not in parties:
+        raise InvalidInput(
+            "receiving_municipality",
+            _("Både hemkommunen och den mottagande kommunen måste vara parter i avtalet."),
+        )
+    if home.pk == receiving.pk:
+        raise InvalidInput(
+            "receiving_municipality",
+            _("Den mottagande kommunen måste vara en annan kommun än hemkommunen."),
+        )
+    if not person_alias.strip():
+        raise InvalidInput("person_alias", _("Ange ett fingerat namn eller en kodbeteckning."))
+
+
+@transaction.atomic
+def assignment_edit(
+    *,
+    actor: Any,
+    assignment: Assignment,
+    receiving_municipality: Organisation,
+    person_alias: str,
+    summary: str = "",
+) -> Assignment:
+    """The home municipality changes its draft (nobody else has seen it yet)."""
+    _require_side(actor, assignment, rules.Side.HOME)
+    if rules.State(assignment.state) not in rules.EDITABLE_STATES:
+        raise Conflict(
+            _("Bara ett utkast kan ändras. Uppdraget är nu ”%(state)s”.")
+            % {"state": rules.STATE_LABELS[rules.State(assignment.state)]}
+        )
+    _check_draft(
+        assignment.agreement, assignment.home_municipality, receiving_municipality, person_alias
+    )
+    changes = {
+        "receiving_municipality": receiving_municipality,
+        "person_alias": person_alias.strip(),
+        "summary": summary,
+    }
+    editable = [state.value for state in rules.EDITABLE_STATES]
+    if Assignment.objects.filter(pk=assignment.pk, state__in=editable).update(**changes) != 1:
+        raise Conflict(_("Någon annan har just ändrat uppdraget. Ladda om sidan och försök igen."))
+    assignment.refresh_from_db()
+    audit(
+        actor,
+        AuditAction.CHANGE,
+        assignment,
+        controller=assignment.home_municipality.code,
+        detail={"edited": sorted(changes)},
+    )
     return assignment
 
 
@@ -455,6 +500,14 @@ def assignment_end(
     )
 
 
+@transaction.atomic
+def assignment_withdraw(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+    """The home municipality drops a draft or a consultation; the reason stays in the history."""
+    return _transition(
+        actor=actor, assignment=assignment, target=rules.State.WITHDRAWN, reason=reason
+    )
+
+
 # The lifecycle actions a party takes by name (pages and API): the service, and
 # whether it takes the party's reason.
 ASSIGNMENT_ACTIONS: dict[str, tuple[Callable[..., Assignment], bool]] = {
@@ -464,6 +517,7 @@ ASSIGNMENT_ACTIONS: dict[str, tuple[Callable[..., Assignment], bool]] = {
     "decline": (assignment_decline, True),
     "activate": (assignment_activate, False),
     "end": (assignment_end, True),
+    "withdraw": (assignment_withdraw, True),
 }
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.assignment_list, name="list"),
     path("nytt/", views.assignment_create, name="create"),
     path("<int:pk>/", views.assignment_detail, name="detail"),
+    path("<int:pk>/andra/", views.assignment_edit, name="edit"),
     path("<int:pk>/status/<slug:action>/", views.assignment_transition, name="transition"),
     path("<int:pk>/forutsattning/", views.precondition_confirm, name="precondition"),
     path("<int:pk>/hotbild/", views.threat_record, name="threat"),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,14 +67,19 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@defector_view
-def assignment_create(request: HttpRequest) -> HttpResponse:
-    agreements = selectors.defector_agreements_for(user=request.user)
-    own = access.own_municipality(request.user)
+def _receivers(user: Any, agreements: list[Agreement]) -> Any:
+    """The municipalities the user's municipality may send an assignment to."""
+    own = access.own_municipality(user)
     codes: set[str] = set()
     for agreement in agreements:
         codes |= access.party_codes(agreement)
-    receivers = Organisation.objects.filter(code__in=codes).exclude(pk=own.pk if own else 0)
+    return Organisation.objects.filter(code__in=codes).exclude(pk=own.pk if own else 0)
+
+
+@defector_view
+def assignment_create(request: HttpRequest) -> HttpResponse:
+    agreements = selectors.defector_agreements_for(user=request.user)
+    receivers = _receivers(request.user, agreements)
     form = f.AssignmentCreateForm(request.POST or None, agreements=agreements, receivers=receivers)
     if request.method != "POST":
         return render(request, "defectors/assignment_form.html", {"form": form})
@@ -93,6 +98,40 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
         ),
         success_url=lambda assignment: reverse("defectors:detail", kwargs={"pk": assignment.pk}),
         rerender=lambda form: render(request, "defectors/assignment_form.html", {"form": form}),
+    )
+
+
+@defector_view
+def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk, audit=False)
+    if not access.can_edit_draft(request.user, assignment):
+        raise PermissionDenied(
+            _("Bara hemkommunen ändrar ett utkast, och bara innan samrådet har inletts.")
+        )
+    form = f.AssignmentEditForm(
+        request.POST or None,
+        receivers=_receivers(request.user, [assignment.agreement]),
+        initial={
+            "receiving_municipality": assignment.receiving_municipality_id,
+            "person_alias": assignment.person_alias,
+            "summary": assignment.summary,
+        },
+    )
+
+    def page(form: forms.Form) -> HttpResponse:
+        return render(
+            request, "defectors/assignment_form.html", {"form": form, "assignment": assignment}
+        )
+
+    if request.method != "POST":
+        return page(form)
+    return form_action(
+        request,
+        form,
+        lambda data: services.assignment_edit(actor=request.user, assignment=assignment, **data),
+        done=_("Utkastet är ändrat."),
+        success_url=_back(assignment),
+        rerender=page,
     )
 
 
@@ -199,6 +238,7 @@ PAGE_ACTIONS = {
     "avboj": "decline",
     "starta": "activate",
     "avsluta": "end",
+    "aterkalla": "withdraw",
 }
 
 

@@ -375,6 +375,7 @@ def _records(data: MatrixData) -> dict[str, Any]:
         # defectors (Stockholm <-> Göteborg)
         "defector_agreement": defector_agreement,
         "assignment": alfa,
+        "draft_assignment": Assignment.objects.get(person_alias="Klient Gamma"),
         "children_task": children_task,
         "intervention": PlannedIntervention.objects.filter(plan__assignment=alfa).first(),
         "reconciliation": Reconciliation.objects.order_by("pk").first(),

@@ -263,6 +263,8 @@ TABLE: dict[str, Row] = {
     "defectors:detail": page(
         {AVHOPP}, audit=Audit("view", ASSIGNMENT, "assignment"), pk="assignment"
     ),
+    # only the home municipality's coordinators open their own draft
+    "defectors:edit": form({AVHOPP}, pk="draft_assignment"),
     "defectors:transition": action({AVHOPP}, pk="assignment", action="=samrad"),
     "defectors:precondition": action({AVHOPP}, pk="assignment"),
     "defectors:threat": action({AVHOPP}, pk="assignment"),
@@ -428,6 +430,7 @@ TABLE: dict[str, Row] = {
     "api:samverkan_defectors_api_get_assignment": api(
         {AVHOPP}, audit=Audit("view", ASSIGNMENT, "assignment"), pk="assignment"
     ),
+    "api:samverkan_defectors_api_edit_draft": api({AVHOPP}, pk="draft_assignment"),
     "api:samverkan_defectors_api_transition": api({AVHOPP}, pk="assignment"),
     "api:samverkan_defectors_api_confirm_precondition": api({AVHOPP}, pk="assignment"),
     "api:samverkan_defectors_api_record_threat": api({AVHOPP}, pk="assignment"),

@@ -167,3 +167,32 @@ def test_evaluation_report_pdf(agreement, stockholm, gothenburg, org, logged_in_
     assert "Lotsen behövde mer tid." in flat
     api = logged_in_client(gothenburg).get(f"{API}/agreements/{agreement.pk}/evaluation.pdf")
     assert api.status_code == 200 and api.content.startswith(b"%PDF")
+
+
+def test_a_draft_over_the_api_is_edited_withdrawn_and_never_shown_to_the_receiver(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    receiver = logged_in_client(gothenburg)
+    assert receiver.get(f"{API}/assignments/{assignment.pk}").status_code == 404
+    assert [a["id"] for a in receiver.get(f"{API}/assignments").json()] == []
+    home = logged_in_client(stockholm)
+    edited = send_json(
+        home,
+        f"{API}/assignments/{assignment.pk}",
+        {"receiving_municipality": GOTHENBURG, "person_alias": "Klient Ny", "summary": ""},
+        method="put",
+    )
+    assert edited.status_code == 200 and edited.json()["person_alias"] == "Klient Ny"
+    refused = _act(home, assignment.pk, "withdraw")
+    assert refused.status_code == 422 and "skäl" in error_text(refused)
+    withdrawn = _act(home, assignment.pk, "withdraw", reason="Personen stannar.")
+    assert withdrawn.json()["state"] == "withdrawn"
+    assert withdrawn.json()["events"][-1]["reason"] == "Personen stannar."
+    late = send_json(
+        home,
+        f"{API}/assignments/{assignment.pk}",
+        {"receiving_municipality": GOTHENBURG, "person_alias": "Klient X"},
+        method="put",
+    )
+    assert late.status_code == 409 and "Bara ett utkast" in error_text(late)

@@ -16,7 +16,9 @@ def test_demo_loads_idempotently_on_the_agreements_demo(registry_demo, settings,
     agreements_demo.load_demo()
     demo.load_demo()
     demo.load_demo()
-    assert Assignment.objects.count() == 2
+    assert Assignment.objects.count() == 3
+    gamma = Assignment.objects.get(person_alias="Klient Gamma")
+    assert gamma.state == "draft"  # Stockholm's own until it is requested
     alfa = Assignment.objects.get(person_alias="Klient Alfa")
     assert alfa.handled_centrally
     assert alfa.state == "ended"

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from samverkan.core.errors import NotAllowed, ServiceError
+from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from samverkan.defectors import access, rules, services
 from samverkan.defectors.models import Assignment, AssignmentEvent, CostEntry
 
@@ -394,8 +394,77 @@ def test_reading_an_assignment_is_audited(agreement, stockholm, gothenburg, org)
     from samverkan.audit.models import AuditEntry
     from samverkan.defectors import selectors
 
-    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    assignment = requested(stockholm, agreement, org[GOTHENBURG])
     selectors.assignment_get(user=gothenburg, pk=assignment.pk)
     assert AuditEntry.objects.filter(
         action="view", record_type="defectors.Assignment", actor_user=gothenburg
     ).exists()
+
+
+# --- nothing shown before it is asked; a draft changed or withdrawn -----------------------------
+
+
+def test_the_receiving_municipality_sees_an_assignment_only_once_it_is_requested(
+    agreement, stockholm, gothenburg, org
+):
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    assert not access.visible_to(gothenburg).filter(pk=assignment.pk).exists()
+    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
+    confirm_all(stockholm, assignment)
+    assert not access.visible_to(gothenburg).filter(pk=assignment.pk).exists()
+    services.assignment_request(actor=stockholm, assignment=assignment)
+    assert access.visible_to(gothenburg).filter(pk=assignment.pk).exists()
+    assert access.visible_to(stockholm).filter(pk=assignment.pk).exists()
+
+
+def test_the_joint_evaluation_lists_no_drafts(agreement, stockholm, gothenburg, org):
+    from samverkan.defectors import selectors
+
+    shown = requested(stockholm, agreement, org[GOTHENBURG], alias="Begärd")
+    draft(stockholm, agreement, org[GOTHENBURG], alias="Bara utkast")
+    data = selectors.evaluation_data(user=gothenburg, agreement=agreement, on=date(2026, 12, 1))
+    listed = [a.person_alias for pair in data.pairs for a in pair.assignments]
+    assert listed == [shown.person_alias]
+
+
+def test_a_draft_is_changed_by_the_home_municipality_only(agreement, stockholm, malmo, org):
+    assignment = draft(stockholm, agreement, org[GOTHENBURG], alias="Klient A")
+    services.assignment_edit(
+        actor=stockholm,
+        assignment=assignment,
+        receiving_municipality=org[MALMO],
+        person_alias="Klient B",
+        summary="Ny bakgrund.",
+    )
+    assignment.refresh_from_db()
+    assert (assignment.person_alias, assignment.receiving_municipality, assignment.summary) == (
+        "Klient B",
+        org[MALMO],
+        "Ny bakgrund.",
+    )
+    services.assignment_start_consultation(actor=stockholm, assignment=assignment)
+    with pytest.raises(Conflict, match="Bara ett utkast"):
+        services.assignment_edit(
+            actor=stockholm,
+            assignment=assignment,
+            receiving_municipality=org[MALMO],
+            person_alias="Klient C",
+        )
+
+
+def test_withdrawing_keeps_the_reason_and_is_only_before_the_request(
+    agreement, stockholm, gothenburg, org
+):
+    assignment = prepared(stockholm, agreement, org[GOTHENBURG])
+    with pytest.raises(InvalidInput):
+        services.assignment_withdraw(actor=stockholm, assignment=assignment, reason=" ")
+    services.assignment_withdraw(
+        actor=stockholm, assignment=assignment, reason="Personen valde att stanna."
+    )
+    assignment.refresh_from_db()
+    assert assignment.state == rules.State.WITHDRAWN
+    event = assignment.events.order_by("-at", "-id").first()
+    assert (event.to_state, event.reason) == ("withdrawn", "Personen valde att stanna.")
+    sent = requested(stockholm, agreement, org[GOTHENBURG], alias="Klient B")
+    with pytest.raises(Conflict):
+        services.assignment_withdraw(actor=stockholm, assignment=sent, reason="För sent.")

@@ -199,3 +199,38 @@ def test_agreement_page_hidden_from_non_party(agreement, registry_demo, logged_i
 
     nacka = coordinator("avhopp-nacka", "0182")
     assert logged_in_client(nacka).get(f"/avhoppare/avtal/{agreement.pk}/").status_code == 404
+
+
+def test_a_draft_is_the_home_municipalitys_own_until_it_is_withdrawn(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    """Göteborg cannot open Stockholm's draft; Stockholm edits it, then withdraws it with a
+    reason that stays in the history."""
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    assert logged_in_client(gothenburg).get(f"/avhoppare/{assignment.pk}/").status_code == 404
+    listing = logged_in_client(gothenburg).get("/avhoppare/").content.decode()
+    assert assignment.reference not in listing
+    home = logged_in_client(stockholm)
+    page = home.get(f"/avhoppare/{assignment.pk}/").content.decode()
+    assert f"/avhoppare/{assignment.pk}/andra/" in page and "Återkalla uppdraget" in page
+    response = home.post(
+        f"/avhoppare/{assignment.pk}/andra/",
+        {
+            "receiving_municipality": org[GOTHENBURG].pk,
+            "person_alias": "Klient Ny",
+            "summary": "Ändrad bakgrund.",
+        },
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.person_alias == "Klient Ny"
+    refused = home.post(f"/avhoppare/{assignment.pk}/status/aterkalla/", {"reason": ""})
+    assert refused.status_code == 400
+    shown = refused.content.decode()
+    assert '<details class="withdraw" open>' in shown and "field-has-error" in shown
+    home.post(f"/avhoppare/{assignment.pk}/status/aterkalla/", {"reason": "Flyttar inte."})
+    assignment.refresh_from_db()
+    assert assignment.state == rules.State.WITHDRAWN
+    page = home.get(f"/avhoppare/{assignment.pk}/").content.decode()
+    assert "Återkallat" in page and "Flyttar inte." in page
+    assert home.get(f"/avhoppare/{assignment.pk}/andra/").status_code == 403
