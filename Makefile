@@ -26,6 +26,9 @@ messages: install
 var:
 	@mkdir -p var
 
+# `make run` is the demo: every page says DEMO and the log-in page lists the demo
+# users' current one-time codes (SAMVERKAN_DEMO=1; settings refuse it in production).
+run: export SAMVERKAN_DEMO = 1
 run: install messages var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo

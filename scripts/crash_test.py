@@ -195,7 +195,8 @@ def main() -> int:  # noqa: PLR0915 - one linear script, read top to bottom
     started = time.monotonic()
     if not args.skip_setup:
         manage(venv, env, "migrate", "--noinput")
-        manage(venv, env, "setup_demo")
+        # The demo data set is loaded as a test instance: setup_demo refuses production.
+        manage(venv, {**env, "SAMVERKAN_ENV": "test"}, "setup_demo")
     timings["setup"] = time.monotonic() - started
 
     import django
