@@ -19,13 +19,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
-from django_otp.util import random_hex
-
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from samverkan.accounts.api_auth import hash_token
 from samverkan.accounts.models import ApiClient, Role, RoleCode, User

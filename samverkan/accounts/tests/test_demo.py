@@ -123,7 +123,9 @@ def test_setup_demo_refuses_beside_a_user_who_is_not_a_demo_user(registry_demo):
 def test_a_real_user_with_a_demo_name_is_not_taken_for_a_demo_user(registry_demo):
     # An administrator's own "nacka": without the demo's .invalid address it is real,
     # and setup_demo must not give it the public demo password.
-    real = User.objects.create_user(username="nacka", email="nils@nacka.se", password="Egen-2026-x!")
+    real = User.objects.create_user(
+        username="nacka", email="nils@nacka.se", password="Egen-2026-x!"
+    )
     with pytest.raises(CommandError, match="nacka"):
         call_command("setup_demo", stdout=None)
     real.refresh_from_db()
