@@ -1,8 +1,14 @@
-"""What agreements declares for mergers and retention (issue 16, see core/crossing.py)."""
+"""What agreements declares for mergers, retention (core/crossing.py) and its documents."""
 
 from __future__ import annotations
 
-from samverkan.core import crossing
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from samverkan.agreements import access, models
+from samverkan.core import crossing, documents
 from samverkan.registry.change_rules import AGREEMENTS
 
 crossing.register_organisation_records(
@@ -60,5 +66,34 @@ crossing.register_personal_data(
     crossing.PersonalData(
         model="agreements.DataProcessingAgreement",
         not_personal={"document": "the signed data processing agreement"},
+    ),
+)
+
+# --- uploaded documents (core/documents.py) ---------------------------------------------
+
+
+def _of_visible_agreements(model: type[Any]) -> Callable[[Any], QuerySet[Any]]:
+    """The model's records on agreements the user may read (agreements.access.visible_to)."""
+    return lambda user: model.objects.filter(agreement__in=access.visible_to(user).values("pk"))
+
+
+documents.register_documents(
+    documents.StoredDocument(
+        kind="avtalsbeslut",
+        model="agreements.AgreementDecision",
+        visible_to=_of_visible_agreements(models.AgreementDecision),
+        controller=lambda decision: decision.party.organisation.code,
+    ),
+    documents.StoredDocument(
+        kind="uppsagning",
+        model="agreements.Notice",
+        visible_to=_of_visible_agreements(models.Notice),
+        controller=lambda notice: notice.given_by.organisation.code,
+    ),
+    documents.StoredDocument(
+        kind="pub-avtal",
+        model="agreements.DataProcessingAgreement",
+        visible_to=_of_visible_agreements(models.DataProcessingAgreement),
+        controller=lambda dpa: dpa.controller.code,
     ),
 )

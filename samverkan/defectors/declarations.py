@@ -8,7 +8,8 @@ from typing import Any
 from django.db import models
 from django.db.models import OuterRef, QuerySet
 
-from samverkan.core import crossing
+from samverkan.core import crossing, documents
+from samverkan.defectors import access
 from samverkan.defectors import models as d
 from samverkan.defectors.rules import State
 from samverkan.registry.change_rules import DEFECTORS
@@ -254,5 +255,30 @@ crossing.register_personal_data(
     crossing.PersonalData(
         model="defectors.EvaluationLesson",
         not_personal={"text": "lessons about the way of working, written without names"},
+    ),
+)
+
+# --- uploaded documents (core/documents.py) ---------------------------------------------
+
+
+def _of_visible_assignments(model: type[Any]) -> Any:
+    """The model's records on assignments the user's party may see (defectors.access)."""
+    return lambda user: model.objects.filter(
+        assignment__in=access.visible_to(user).values("pk")
+    ).select_related("assignment__home_municipality")
+
+
+documents.register_documents(
+    documents.StoredDocument(
+        kind="avhoppare-forutsattning",
+        model="defectors.PreconditionConfirmation",
+        visible_to=_of_visible_assignments(d.PreconditionConfirmation),
+        controller=lambda confirmation: confirmation.assignment.home_municipality.code,
+    ),
+    documents.StoredDocument(
+        kind="avhoppare-underlag",
+        model=VOUCHER,
+        visible_to=_of_visible_assignments(d.CostEntry),
+        controller=lambda entry: entry.assignment.home_municipality.code,
     ),
 )
