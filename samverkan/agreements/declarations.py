@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.db.models import QuerySet
-
 from samverkan.agreements import access, models
 from samverkan.core import crossing, documents
 from samverkan.registry.change_rules import AGREEMENTS
@@ -71,29 +66,25 @@ crossing.register_personal_data(
 
 # --- uploaded documents (core/documents.py) ---------------------------------------------
 
-
-def _of_visible_agreements(model: type[Any]) -> Callable[[Any], QuerySet[Any]]:
-    """The model's records on agreements the user may read (agreements.access.visible_to)."""
-    return lambda user: model.objects.filter(agreement__in=access.visible_to(user).values("pk"))
-
-
 documents.register_documents(
     documents.StoredDocument(
         kind="avtalsbeslut",
         model="agreements.AgreementDecision",
-        visible_to=_of_visible_agreements(models.AgreementDecision),
+        visible_to=documents.records_on(models.AgreementDecision, "agreement", access.visible_to),
         controller=lambda decision: decision.party.organisation.code,
     ),
     documents.StoredDocument(
         kind="uppsagning",
         model="agreements.Notice",
-        visible_to=_of_visible_agreements(models.Notice),
+        visible_to=documents.records_on(models.Notice, "agreement", access.visible_to),
         controller=lambda notice: notice.given_by.organisation.code,
     ),
     documents.StoredDocument(
         kind="pub-avtal",
         model="agreements.DataProcessingAgreement",
-        visible_to=_of_visible_agreements(models.DataProcessingAgreement),
+        visible_to=documents.records_on(
+            models.DataProcessingAgreement, "agreement", access.visible_to
+        ),
         controller=lambda dpa: dpa.controller.code,
     ),
 )

@@ -46,6 +46,17 @@ class StoredDocument:
     field: str = "document"
 
 
+def records_on(
+    model: type[Model], parent: str, visible_to: Callable[[Any], QuerySet[Any]]
+) -> Callable[[Any], QuerySet[Any]]:
+    """A `visible_to` for records that belong to a parent: those on parents the user may see.
+
+    `parent` is the foreign key to it, `visible_to` the parent app's own access rule.
+    """
+    manager: Any = model._default_manager
+    return lambda user: manager.filter(**{f"{parent}__in": visible_to(user).values("pk")})
+
+
 _by_kind: dict[str, StoredDocument] = {}
 
 

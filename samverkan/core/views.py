@@ -31,7 +31,7 @@ def document(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     except ServiceError as error:
         raise_for_access(error)
         raise
-    response = FileResponse(file, as_attachment=True, filename=PurePath(file.name).name)
+    response = FileResponse(file, as_attachment=True, filename=PurePath(file.name or "").name)
     # Never rendered or sniffed by the browser, never kept by a shared cache.
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -260,25 +260,19 @@ crossing.register_personal_data(
 
 # --- uploaded documents (core/documents.py) ---------------------------------------------
 
-
-def _of_visible_assignments(model: type[Any]) -> Any:
-    """The model's records on assignments the user's party may see (defectors.access)."""
-    return lambda user: model.objects.filter(
-        assignment__in=access.visible_to(user).values("pk")
-    ).select_related("assignment__home_municipality")
-
-
 documents.register_documents(
     documents.StoredDocument(
         kind="avhoppare-forutsattning",
         model="defectors.PreconditionConfirmation",
-        visible_to=_of_visible_assignments(d.PreconditionConfirmation),
+        visible_to=documents.records_on(
+            d.PreconditionConfirmation, "assignment", access.visible_to
+        ),
         controller=lambda confirmation: confirmation.assignment.home_municipality.code,
     ),
     documents.StoredDocument(
         kind="avhoppare-underlag",
         model=VOUCHER,
-        visible_to=_of_visible_assignments(d.CostEntry),
+        visible_to=documents.records_on(d.CostEntry, "assignment", access.visible_to),
         controller=lambda entry: entry.assignment.home_municipality.code,
     ),
 )
