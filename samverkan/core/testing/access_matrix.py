@@ -380,12 +380,12 @@ def _records(data: MatrixData) -> dict[str, Any]:
         # defectors (Stockholm <-> Göteborg)
         "defector_agreement": defector_agreement,
         "assignment": alfa,
-        "consent_document": PreconditionConfirmation.objects.exclude(document="")
-        .filter(assignment=alfa)
-        .first(),
         "children_task": children_task,
         "intervention": PlannedIntervention.objects.filter(plan__assignment=alfa).first(),
         "reconciliation": Reconciliation.objects.order_by("pk").first(),
+        "consent_document": PreconditionConfirmation.objects.exclude(document="")
+        .filter(assignment=alfa)
+        .first(),
         # collaboration (Farsta)
         "forum": Forum.objects.order_by("pk").first(),
         "meeting": Meeting.objects.order_by("pk").first(),
