@@ -26,6 +26,9 @@ messages: install
 var:
 	@mkdir -p var
 
+# `make run` is the demo: every page says DEMO and the log-in page lists the demo
+# users' current one-time codes (SAMVERKAN_DEMO=1; settings refuse it in production).
+run: export SAMVERKAN_DEMO = 1
 run: install messages var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
@@ -79,7 +82,8 @@ test-browser-postgres: install messages var browser-deps
 # Crash safety (issue 9.3): the production server (scripts/serve.sh) killed with
 # SIGKILL three times while 1,000 reports arrive through the API, on a fresh
 # SQLite file and on a throw-away PostgreSQL; nothing acknowledged may be lost
-# or doubled, and the audit chain must verify (scripts/crash_test.py). Then the
+# or doubled, at least one request per engine must be cut off by a kill (the count
+# is printed), and the audit chain must verify (scripts/crash_test.py). Then the
 # system tests. Not part of `make test`; CI runs it after.
 crash-test: install messages var
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -1,7 +1,8 @@
 """Samverkan settings: one file, driven by environment variables.
 
 Development defaults are safe and work with no environment at all; production
-sets SAMVERKAN_ENV=production, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+sets SAMVERKAN_ENV=production, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL
+(docs/operations/production.md).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,11 +28,26 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Exactly one of these; anything else (a typo such as "prod") refuses to start, so a
+# misspelt production never runs with development defaults.
+ENVIRONMENTS = ("development", "test", "production")
 ENVIRONMENT = os.environ.get("SAMVERKAN_ENV", "development")
+if ENVIRONMENT not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"SAMVERKAN_ENV={ENVIRONMENT!r} is not an environment Samverkan knows: "
+        "set it to exactly development, test or production."
+    )
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("DEBUG", False)
-# A demo instance shows "DEMO" on every page and lists its demo log-ins.
-DEMO = env_bool("SAMVERKAN_DEMO", not PRODUCTION)
+# A demo instance shows "DEMO" on every page and lists its demo log-ins with their
+# current one-time codes: only when asked for (SAMVERKAN_DEMO=1, as `make run` does),
+# and never in production.
+DEMO = env_bool("SAMVERKAN_DEMO", False)
+if DEMO and PRODUCTION:
+    raise ImproperlyConfigured(
+        "SAMVERKAN_DEMO=1 cannot be combined with SAMVERKAN_ENV=production: a demo "
+        "instance shows every demo user's one-time code on its log-in page."
+    )
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else "dev-only-insecure-key-change-me")
 if PRODUCTION and not SECRET_KEY:

@@ -2,10 +2,16 @@
 
 Runs after `samverkan.registry.demo.load_demo()`, which creates the
 organisations by code. Every demo user has the same password
-(`DEMO_PASSWORD`) and a confirmed TOTP device named "demo" whose key is
-derived from the user name, so the current six-digit code can be computed
-server-side and shown on the log-in page of a demo instance (never in
-production: the log-in view only shows it when `settings.DEMO` is true).
+(`DEMO_PASSWORD`) and a confirmed TOTP device named "demo" with a random key
+of its own instance, so its current six-digit code is known only to the
+server, which shows it on the log-in page of a demo instance (never in
+production: the log-in view only shows it when `settings.DEMO` is true, and
+settings refuse demo mode in production).
+
+A demo user is recognised by its user name (`DEMO_USERNAMES`) together with
+its e-mail address under `DEMO_EMAIL_DOMAIN`, a domain that cannot exist
+(RFC 2606 `.invalid`): an administrator's real user named "nacka" is not a
+demo user, and `setup_demo` refuses to run beside it.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from samverkan.accounts.api_auth import hash_token
 from samverkan.accounts.models import ApiClient, Role, RoleCode, User
@@ -28,6 +36,7 @@ DEMO_API_TOKEN = "svk_demo-roc-Ej4hemlig-bara-for-demonstration"
 DEMO_API_CLIENT_NAME = "ROC demo-integration"
 DEMO_API_CLIENT_ORGANISATION = "polisen-roc"
 DEMO_DEVICE_NAME = "demo"
+DEMO_EMAIL_DOMAIN = "demo.samverkan.invalid"
 
 
 @dataclass(frozen=True)
@@ -72,11 +81,26 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
 DEMO_USERNAMES = tuple(spec.username for spec in DEMO_USERS)
 
 
-def demo_totp_key(username: str) -> str:
-    """The fixed TOTP key (40 hex digits) of a demo user's "demo" device."""
+def legacy_demo_totp_key(username: str) -> str:
+    """The key earlier versions derived from the user name: anyone could compute its codes.
+
+    Kept only to recognise and replace such a key in a database set up before.
+    """
     return hashlib.sha1(
         f"samverkan-demo-totp:{username}".encode(), usedforsecurity=False
     ).hexdigest()
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_EMAIL_DOMAIN}"
+
+
+def non_demo_users() -> QuerySet[User]:
+    """Users that are not demo users: a real instance's people, whom the demo must not touch."""
+    demo = Q()
+    for username in DEMO_USERNAMES:
+        demo |= Q(username=username, email=demo_email(username))
+    return User.objects.exclude(demo)
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -116,7 +140,7 @@ def ensure_demo_user(username: str, *, password_hash: str | None = None) -> User
             defaults={
                 "first_name": spec.first_name,
                 "last_name": spec.last_name,
-                "email": f"{spec.username}@demo.samverkan.invalid",
+                "email": demo_email(spec.username),
                 "organisation": organisation,
                 "is_staff": spec.superuser,
                 "is_superuser": spec.superuser,
@@ -131,12 +155,19 @@ def ensure_demo_user(username: str, *, password_hash: str | None = None) -> User
             user.save(update_fields=["organisation", "is_active", "is_staff", "is_superuser"])
         ensure_roles()
         user.roles.add(*Role.objects.filter(code__in=[str(code) for code in spec.roles]))
-        TOTPDevice.objects.update_or_create(
-            user=user,
-            name=DEMO_DEVICE_NAME,
-            defaults={"key": demo_totp_key(spec.username), "confirmed": True},
-        )
+        _ensure_demo_device(user)
     return user
+
+
+def _ensure_demo_device(user: User) -> None:
+    """A confirmed "demo" device with a random key; one derived from the name is replaced."""
+    device, created = TOTPDevice.objects.get_or_create(
+        user=user, name=DEMO_DEVICE_NAME, defaults={"key": random_hex(20), "confirmed": True}
+    )
+    if not created and (device.key == legacy_demo_totp_key(user.username) or not device.confirmed):
+        device.key = random_hex(20)
+        device.confirmed = True
+        device.save(update_fields=["key", "confirmed"])
 
 
 def ensure_demo_api_client() -> tuple[ApiClient, str]:

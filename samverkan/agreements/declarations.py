@@ -1,8 +1,9 @@
-"""What agreements declares for mergers and retention (issue 16, see core/crossing.py)."""
+"""What agreements declares for mergers, retention (core/crossing.py) and its documents."""
 
 from __future__ import annotations
 
-from samverkan.core import crossing
+from samverkan.agreements import access, models
+from samverkan.core import crossing, documents
 from samverkan.registry.change_rules import AGREEMENTS
 
 crossing.register_organisation_records(
@@ -60,5 +61,30 @@ crossing.register_personal_data(
     crossing.PersonalData(
         model="agreements.DataProcessingAgreement",
         not_personal={"document": "the signed data processing agreement"},
+    ),
+)
+
+# --- uploaded documents (core/documents.py) ---------------------------------------------
+
+documents.register_documents(
+    documents.StoredDocument(
+        kind="avtalsbeslut",
+        model="agreements.AgreementDecision",
+        visible_to=documents.records_on(models.AgreementDecision, "agreement", access.visible_to),
+        controller=lambda decision: decision.party.organisation.code,
+    ),
+    documents.StoredDocument(
+        kind="uppsagning",
+        model="agreements.Notice",
+        visible_to=documents.records_on(models.Notice, "agreement", access.visible_to),
+        controller=lambda notice: notice.given_by.organisation.code,
+    ),
+    documents.StoredDocument(
+        kind="pub-avtal",
+        model="agreements.DataProcessingAgreement",
+        visible_to=documents.records_on(
+            models.DataProcessingAgreement, "agreement", access.visible_to
+        ),
+        controller=lambda dpa: dpa.controller.code,
     ),
 )

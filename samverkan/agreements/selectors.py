@@ -170,11 +170,10 @@ class TimelineEvent:
 
 
 def _doc_url(kind: str, record: Any) -> str:
-    from django.urls import reverse
+    """Served only through core:document, which checks access and audits the download."""
+    from samverkan.core.documents import document_url
 
-    if not record.document:
-        return ""
-    return reverse("agreements:document", args=[kind, record.pk])
+    return document_url(record)
 
 
 def agreement_timeline(agreement: Agreement, today: date) -> list[TimelineEvent]:

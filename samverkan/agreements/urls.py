@@ -17,5 +17,4 @@ urlpatterns = [
         name="notified",
     ),
     path("<int:pk>/avtal.pdf", views.agreement_pdf, name="pdf"),
-    path("dokument/<str:kind>/<int:pk>/", views.document, name="document"),
 ]

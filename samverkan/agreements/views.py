@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,9 +18,6 @@ from samverkan.accounts.decorators import role_required
 from samverkan.agreements import access, documents, forms, selectors, services
 from samverkan.agreements.models import (
     Agreement,
-    AgreementDecision,
-    DataProcessingAgreement,
-    Notice,
     TerminationNotification,
 )
 from samverkan.core.calendar import local_date
@@ -216,22 +213,3 @@ def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="avtal-{agreement.pk}.pdf"'
     return response
-
-
-DOCUMENT_MODELS: dict[str, Any] = {
-    "decision": AgreementDecision,
-    "notice": Notice,
-    "dpa": DataProcessingAgreement,
-}
-
-
-@login_required
-def document(request: HttpRequest, kind: str, pk: int) -> FileResponse:
-    model = DOCUMENT_MODELS.get(kind)
-    if model is None:
-        raise Http404
-    record = get_object_or_404(model, pk=pk)
-    _visible_agreement(request, record.agreement_id)
-    if not record.document:
-        raise Http404
-    return FileResponse(record.document.open("rb"), as_attachment=True)

@@ -2,21 +2,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.documents import document_open
+from samverkan.core.errors import ServiceError
 from samverkan.core.startpage import panels_for, start_summary
+from samverkan.core.views_support import raise_for_access
 
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     panels = panels_for(request.user)  # type: ignore[arg-type]
     return render(request, "core/start.html", {"panels": panels, "summary": start_summary(panels)})
+
+
+@login_required
+def document(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    """An uploaded document, to a user who may see its record (core/documents.py)."""
+    try:
+        _record, file = document_open(actor=request.user, kind=kind, pk=pk)
+    except ServiceError as error:
+        raise_for_access(error)
+        raise
+    response = FileResponse(file, as_attachment=True, filename=PurePath(file.name or "").name)
+    # Never rendered or sniffed by the browser, never kept by a shared cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @dataclass(frozen=True)

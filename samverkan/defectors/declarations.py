@@ -8,7 +8,8 @@ from typing import Any
 from django.db import models
 from django.db.models import OuterRef, QuerySet
 
-from samverkan.core import crossing
+from samverkan.core import crossing, documents
+from samverkan.defectors import access
 from samverkan.defectors import models as d
 from samverkan.defectors.rules import State
 from samverkan.registry.change_rules import DEFECTORS
@@ -254,5 +255,24 @@ crossing.register_personal_data(
     crossing.PersonalData(
         model="defectors.EvaluationLesson",
         not_personal={"text": "lessons about the way of working, written without names"},
+    ),
+)
+
+# --- uploaded documents (core/documents.py) ---------------------------------------------
+
+documents.register_documents(
+    documents.StoredDocument(
+        kind="avhoppare-forutsattning",
+        model="defectors.PreconditionConfirmation",
+        visible_to=documents.records_on(
+            d.PreconditionConfirmation, "assignment", access.visible_to
+        ),
+        controller=lambda confirmation: confirmation.assignment.home_municipality.code,
+    ),
+    documents.StoredDocument(
+        kind="avhoppare-underlag",
+        model=VOUCHER,
+        visible_to=documents.records_on(d.CostEntry, "assignment", access.visible_to),
+        controller=lambda entry: entry.assignment.home_municipality.code,
     ),
 )

@@ -15,26 +15,49 @@ from samverkan.followup.periods import (
     InvalidPeriod,
     Period,
     custom_period,
+    day_out_of_range,
     period_containing,
 )
 from samverkan.followup.selectors import MAPPING_LABELS, MAPPING_THEN, Scope
 from samverkan.registry.models import Organisation, OrganisationKind
 
 PERIOD_CHOICES = list(KINDS.items())
+DEFAULT_KIND = "month"
+
+
+class ReportingDateField(forms.DateField):
+    """An ISO date on which follow-up can count (`periods.day_out_of_range`)."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = day_out_of_range(value) if value else None
+        if problem is not None:
+            raise forms.ValidationError(problem, code="out_of_range")
 
 
 class DashboardForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="month")
-    datum = forms.DateField(
+    """The period and scope of a follow-up page or export, read from its query string.
+
+    Every follow-up page and download reads its query through this form: a value
+    it cannot use (a date outside `periods.EARLIEST_DAY`–`LATEST_DAY`, an unknown
+    organisation, text where a date belongs) makes the request a 400 with the
+    form's Swedish messages (`followup.views`), never a guess or a server error.
+    """
+
+    # Optional: a link that names only a day or an organisation means this month's kind.
+    period = forms.ChoiceField(
+        label=_("Period"), choices=PERIOD_CHOICES, initial=DEFAULT_KIND, required=False
+    )
+    datum = ReportingDateField(
         label=_("Perioden som innehåller dagen"),
         required=False,
         widget=DateInput(),
         help_text=_("ÅÅÅÅ-MM-DD. Tomt: i dag."),
     )
-    fran = forms.DateField(
+    fran = ReportingDateField(
         label=_("Från och med (eget intervall)"), required=False, widget=DateInput()
     )
-    till = forms.DateField(
+    till = ReportingDateField(
         label=_("Till och med (eget intervall)"), required=False, widget=DateInput()
     )
     organisation = forms.ModelChoiceField(
@@ -84,9 +107,9 @@ class DashboardForm(forms.Form):
                 data["resolved_period"] = custom_period(first, last)
             except InvalidPeriod as error:
                 raise forms.ValidationError(error.message) from None
-        elif data.get("period"):
+        else:
             data["resolved_period"] = period_containing(
-                data["period"], data.get("datum") or self.today
+                data.get("period") or DEFAULT_KIND, data.get("datum") or self.today
             )
         return data
 
@@ -99,7 +122,17 @@ class DashboardForm(forms.Form):
                 agreement=data.get("avtal"),
                 mapping=data.get("organisationer") or MAPPING_THEN,
             )
-        return period_containing("month", self.today), Scope()
+        return period_containing(DEFAULT_KIND, self.today), Scope()
+
+    def problems(self) -> list[str]:
+        """The Swedish messages of a query the pages cannot use ([] when usable)."""
+        if not self.is_bound or self.is_valid():
+            return []
+        return [
+            f"{self.fields[name].label}: {message}" if name in self.fields else str(message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
 
 
 def agreement_type_for(board: str) -> list[str]:

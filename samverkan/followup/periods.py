@@ -121,11 +121,32 @@ def custom_period(first: date, last: date) -> Period:
     return Period("custom", first, last)
 
 
+# The days follow-up counts on. A period's bounds and the links to the periods before
+# and after it step past its ends, which Python's dates cannot do at year 1 or 9999
+# (`?datum=9999-12-31` was a server error); no report can fall outside these years.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+
+
+def day_out_of_range(day: date) -> str | None:
+    """Why follow-up cannot count on `day` (Swedish), or None: every date parser asks this."""
+    if EARLIEST_DAY <= day <= LATEST_DAY:
+        return None
+    return (
+        f"Datumet {day.isoformat()} går inte att använda: välj en dag mellan "
+        f"{EARLIEST_DAY.isoformat()} och {LATEST_DAY.isoformat()}."
+    )
+
+
 def parse_date(value: str, field: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidPeriod(f"{field}: skriv datumet som ÅÅÅÅ-MM-DD.") from None
+    problem = day_out_of_range(day)
+    if problem is not None:
+        raise InvalidPeriod(f"{field}: {problem}")
+    return day
 
 
 def shift(period: Period, steps: int) -> Period:

@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from samverkan.core.calendar import local_date
@@ -55,11 +56,27 @@ def _require_access(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _dashboard_for(request: HttpRequest, board: Board) -> tuple[DashboardForm, Dashboard]:
+def _query_form(request: HttpRequest, board: Board) -> DashboardForm:
+    """The page's or download's query, read once for every follow-up view."""
     today = local_date(timezone.now())
-    form = DashboardForm(
+    return DashboardForm(
         request.GET or None, agreement_type=agreement_type_for(board.slug), today=today
     )
+
+
+def _unusable_query(form: DashboardForm) -> HttpResponse | None:
+    """A download whose query cannot be used answers 400 with the Swedish reasons."""
+    problems = form.problems()
+    if not problems:
+        return None
+    text = "\n".join([str(_("Uppgifterna i adressen går inte att använda:")), *problems])
+    return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+
+
+def _dashboard_for(
+    request: HttpRequest, board: Board, form: DashboardForm | None = None
+) -> tuple[DashboardForm, Dashboard]:
+    form = form or _query_form(request, board)
     period, scope = form.resolved()
     suppress = access.must_suppress(request.user, scope)
     result = board.build(period=period, scope=scope, suppress=suppress)
@@ -98,6 +115,8 @@ def dashboard(request: HttpRequest, board: str = "en-ingang") -> HttpResponse:
     form, result = _dashboard_for(request, chosen)
     period, scope = form.resolved()
     query = _query(period, scope)
+    # An unusable query: the form with its reasons beside the fields (and this month's
+    # figures below it), answered 400 so no one takes it for the period asked for.
     return render(
         request,
         "followup/dashboard.html",
@@ -111,6 +130,7 @@ def dashboard(request: HttpRequest, board: str = "en-ingang") -> HttpResponse:
             "next_query": _query(shift(period, 1), scope),
             "mapping_label": selectors.MAPPING_LABELS[scope.mapping],
         },
+        status=400 if form.problems() else 200,
     )
 
 
@@ -132,7 +152,10 @@ def _download(content: bytes, export_format: str, filename: str) -> HttpResponse
 def export_dashboard(request: HttpRequest, board: str, export_format: str) -> HttpResponse:
     _require_access(request)
     chosen = _board(board)
-    _, result = _dashboard_for(request, chosen)
+    form = _query_form(request, chosen)
+    if refused := _unusable_query(form):
+        return refused
+    _, result = _dashboard_for(request, chosen, form)
     if export_format == "csv":
         content = exports.dashboard_csv(result)
     elif export_format == "xlsx":
@@ -153,7 +176,10 @@ def export_dashboard(request: HttpRequest, board: str, export_format: str) -> Ht
 def export_table(request: HttpRequest, board: str, slug: str, export_format: str) -> HttpResponse:
     _require_access(request)
     chosen = _board(board)
-    _, result = _dashboard_for(request, chosen)
+    form = _query_form(request, chosen)
+    if refused := _unusable_query(form):
+        return refused
+    _, result = _dashboard_for(request, chosen, form)
     try:
         table = result.table(slug)
     except KeyError:

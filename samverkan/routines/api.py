@@ -17,7 +17,7 @@ from ninja import Router, Schema, Status
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
-from samverkan.core.api_lookups import organisations_in_body
+from samverkan.core.api_lookups import RecordId, organisations_in_body
 from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
@@ -143,8 +143,8 @@ class RoutineIn(PersonalDataGuardedSchema):
     review_date: date
     kind: str = RoutineKind.ROUTINE
     parties: list[str] = []
-    forums: list[int] = []
-    agreements: list[int] = []
+    forums: list[RecordId] = []
+    agreements: list[RecordId] = []
 
 
 @router.post("/", response={201: RoutineDetailOut})
@@ -204,8 +204,8 @@ def routine_review(request: HttpRequest, routine_id: int, payload: ReviewIn) -> 
 
 class LinksIn(Schema):
     parties: list[str] = []
-    forums: list[int] = []
-    agreements: list[int] = []
+    forums: list[RecordId] = []
+    agreements: list[RecordId] = []
 
 
 @router.post("/{routine_id}/links", response=RoutineOut)

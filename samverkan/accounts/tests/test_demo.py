@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,7 +16,7 @@ from samverkan.accounts.demo import (
     DEMO_PASSWORD,
     DEMO_USERS,
     demo_logins,
-    demo_totp_key,
+    legacy_demo_totp_key,
     load_demo,
 )
 from samverkan.accounts.models import ApiClient, RoleCode, User
@@ -52,12 +53,27 @@ def test_demo_users_have_their_organisation_and_role(registry_demo):
     assert admin.is_staff and admin.is_superuser and admin.organisation is None
 
 
-def test_demo_keys_are_fixed_per_user(registry_demo):
+def test_demo_keys_are_random_per_instance_not_computable_from_the_name(registry_demo):
     load_demo()
+    first = TOTPDevice.objects.get(user__username="nacka", name="demo").key
+    load_demo()  # running the demo again keeps the instance's key: codes stay valid
+    assert TOTPDevice.objects.get(user__username="nacka", name="demo").key == first
+    assert first != legacy_demo_totp_key("nacka")
 
-    device = TOTPDevice.objects.get(user__username="nacka", name="demo")
-    assert device.key == demo_totp_key("nacka")
-    assert demo_totp_key("nacka") != demo_totp_key("solna")
+    # Another instance (the device made anew) gets another key.
+    TOTPDevice.objects.filter(user__username="nacka", name="demo").delete()
+    load_demo()
+    assert TOTPDevice.objects.get(user__username="nacka", name="demo").key != first
+
+
+def test_a_key_derived_from_the_name_by_an_earlier_version_is_replaced(registry_demo):
+    load_demo()
+    TOTPDevice.objects.filter(user__username="solna", name="demo").update(
+        key=legacy_demo_totp_key("solna")
+    )
+    load_demo()
+    key = TOTPDevice.objects.get(user__username="solna", name="demo").key
+    assert key != legacy_demo_totp_key("solna") and len(key) == 40
 
 
 def test_every_demo_user_logs_in_with_the_listed_code(registry_demo):
@@ -88,3 +104,35 @@ def test_setup_demo_runs_the_accounts_loader(registry_demo):
     call_command("setup_demo", stdout=None)
 
     assert User.objects.filter(username="socialjour").exists()
+
+
+def test_setup_demo_refuses_with_production_settings(registry_demo, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production settings"):
+        call_command("setup_demo", stdout=None)
+    assert not User.objects.filter(username="socialjour").exists()
+
+
+def test_setup_demo_refuses_beside_a_user_who_is_not_a_demo_user(registry_demo):
+    User.objects.create_user(username="anna.real", email="anna@nacka.se")
+    with pytest.raises(CommandError, match="anna.real"):
+        call_command("setup_demo", stdout=None)
+    assert not User.objects.filter(username="socialjour").exists()
+
+
+def test_a_real_user_with_a_demo_name_is_not_taken_for_a_demo_user(registry_demo):
+    # An administrator's own "nacka": without the demo's .invalid address it is real,
+    # and setup_demo must not give it the public demo password.
+    real = User.objects.create_user(
+        username="nacka", email="nils@nacka.se", password="Egen-2026-x!"
+    )
+    with pytest.raises(CommandError, match="nacka"):
+        call_command("setup_demo", stdout=None)
+    real.refresh_from_db()
+    assert real.check_password("Egen-2026-x!")
+
+
+def test_setup_demo_runs_again_on_its_own_demo_database(registry_demo):
+    call_command("setup_demo", stdout=None)
+    call_command("setup_demo", stdout=None)  # only demo users: allowed
+    assert User.objects.filter(username="socialjour").count() == 1

@@ -136,7 +136,11 @@ def test_record_decision_with_upload(demo, agreement_admin, login, client):
     detail = client.get(f"/avtal/{party.agreement_id}/").content.decode()
     assert "Gäller" in detail and "§ 12" in detail
     decision = party.agreement.decisions.get(party=party)
-    assert client.get(f"/avtal/dokument/decision/{decision.pk}/").status_code == 200
+    # The timeline links the signed decision through the one document view.
+    link = f"/dokument/avtalsbeslut/{decision.pk}/"
+    assert f'href="{link}"' in detail
+    download = client.get(link)
+    assert b"".join(download.streaming_content) == upload("beslut.pdf").read()
 
 
 @time_machine.travel(NOW)

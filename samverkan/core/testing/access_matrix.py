@@ -298,7 +298,12 @@ def _records(data: MatrixData) -> dict[str, Any]:
         SituationalPicture,
     )
     from samverkan.defectors import services as defector_services
-    from samverkan.defectors.models import Assignment, PlannedIntervention, Reconciliation
+    from samverkan.defectors.models import (
+        Assignment,
+        PlannedIntervention,
+        PreconditionConfirmation,
+        Reconciliation,
+    )
     from samverkan.homecoming import services as homecoming_services
     from samverkan.homecoming.models import HomecomingAction, HomecomingPlan, RiskLevel
     from samverkan.intake import services as intake_services
@@ -379,6 +384,9 @@ def _records(data: MatrixData) -> dict[str, Any]:
         "children_task": children_task,
         "intervention": PlannedIntervention.objects.filter(plan__assignment=alfa).first(),
         "reconciliation": Reconciliation.objects.order_by("pk").first(),
+        "consent_document": PreconditionConfirmation.objects.exclude(document="")
+        .filter(assignment=alfa)
+        .first(),
         # collaboration (Farsta)
         "forum": Forum.objects.order_by("pk").first(),
         "meeting": Meeting.objects.order_by("pk").first(),

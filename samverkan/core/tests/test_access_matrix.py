@@ -217,8 +217,21 @@ TABLE: dict[str, Row] = {
         {AVTAL}, pk="agreement_with_notice", notification_pk="notification"
     ),
     "agreements:pdf[solna]": page(ORG_0180 | {SOLNA}, pk="agreement_solna"),
-    "agreements:document[decision]": page(ORG_0180, kind="=decision", pk="decision_with_document"),
-    "agreements:document[notice]": page(ORG_0180, kind="=notice", pk="notice"),
+    # uploaded documents: one view for every upload, the record's own access rule (the
+    # agreement's parties; the assignment's defector coordinators), a disclosure logged
+    "core:document[decision]": page(
+        ORG_0180,
+        audit=Audit("disclose", "agreements.AgreementDecision", "decision_with_document"),
+        kind="=avtalsbeslut",
+        pk="decision_with_document",
+    ),
+    "core:document[notice]": page(ORG_0180, kind="=uppsagning", pk="notice"),
+    "core:document[consent]": page(
+        {AVHOPP},
+        audit=Audit("disclose", "defectors.PreconditionConfirmation", "consent_document"),
+        kind="=avhoppare-forutsattning",
+        pk="consent_document",
+    ),
     # intake: the hub
     "intake:index": page({HUB, NACKA, SOLNA, ROC}, ok=302),
     "intake:hub_queue": page({HUB}),

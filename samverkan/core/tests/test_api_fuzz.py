@@ -25,7 +25,8 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -35,6 +36,15 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from samverkan.core.testing.access_matrix import (
+    ANONYMOUS,
+    API_PERSONAS,
+    PERSONAS,
+    USER_PERSONAS,
+    api_operations,
+)
+from samverkan.core.tests.test_access_matrix import TABLE, route_of
 
 MAX_EXAMPLES = int(os.environ.get("SAMVERKAN_FUZZ_EXAMPLES", "5"))
 PHASES = os.environ.get("SAMVERKAN_FUZZ_PHASES", "examples,fuzzing").split(",")
@@ -49,13 +59,38 @@ CHECKS = [
     ignored_auth,
 ]
 
-# Which persona works with which part of the API (path prefix -> conftest fixture).
-SESSION_PERSONA = {
-    "/api/v1/agreements": "agreement_admin",
-    "/api/v1/defectors": "defector_coordinator",
-    "/api/v1/collaboration": "collaboration_coordinator",
+# Each operation is called as a persona who may use it — the first of its allowed
+# personas in the access matrix (core/tests/test_access_matrix.py, which every new
+# operation must join) — so generated input reaches the handler, not only the
+# authentication. An operation nobody may use is called as the persona the matrix
+# expects to be turned away by the handler (e.g. 404), or else without credentials.
+MATRIX_OPERATIONS = api_operations()
+
+
+def _persona_of(operation_id: str) -> str | None:
+    rows = [row for key, row in TABLE.items() if route_of(key) == f"api:{operation_id}"]
+    for row in rows:
+        for persona in PERSONAS:
+            if persona in row.allowed and persona != ANONYMOUS:
+                return persona
+    for row in rows:
+        for persona in PERSONAS:
+            if persona in row.expect:
+                return persona
+    return None
+
+
+PERSONA_OF: dict[tuple[str, str], str | None] = {
+    (operation.method, operation.path): _persona_of(operation_id)
+    for operation_id, operation in MATRIX_OPERATIONS.items()
 }
-TOKEN_PREFIXES = ("/api/v1/reports",)
+
+
+def _operation_key(case: Any) -> tuple[str, str]:
+    path = case.operation.path
+    if not path.startswith("/api/v1/"):
+        path = "/api/v1" + path
+    return case.operation.method.upper(), path
 
 
 @pytest.fixture(autouse=True)
@@ -87,44 +122,75 @@ schema.config.generation.update(
 )
 
 
-# The credentials of the running test, per path prefix; `_PersonaAuth` puts them
-# on every generated case (so schemathesis knows them as the real ones, and its
-# `ignored_auth` check probes the operation without them and with false ones).
-_CREDENTIALS: dict[str, dict[str, Any]] = {}
+class Credentials:
+    """A persona's credentials, made in the running test's transaction when first asked."""
 
+    def __init__(self, logged_in_client: Any) -> None:
+        self.logged_in_client = logged_in_client
+        self.made: dict[str, dict[str, Any]] = {}
 
-@pytest.fixture(autouse=True)
-def credentials(
-    request: pytest.FixtureRequest,
-    logged_in_client: Any,
-    roc_api_client: tuple[Any, str],
-) -> Iterator[None]:
-    """A token, or a session past the second factor with a CSRF token, per path prefix."""
-    csrf = secrets.token_hex(16)  # 32 characters, what Django's CSRF check takes
-    for prefix, fixture in SESSION_PERSONA.items():
-        client = logged_in_client(request.getfixturevalue(fixture))
-        _CREDENTIALS[prefix] = {
+    def of(self, persona: str) -> dict[str, Any]:
+        if persona not in self.made:
+            self.made[persona] = self._make(persona)
+        return self.made[persona]
+
+    def _make(self, persona: str) -> dict[str, Any]:
+        from samverkan.accounts.api_auth import api_client_create
+        from samverkan.accounts.demo import ensure_demo_api_client, ensure_demo_user
+        from samverkan.registry.models import Organisation
+
+        if persona in API_PERSONAS:
+            if persona == "roc_api_client":
+                _, token = ensure_demo_api_client()
+            else:
+                bops = Organisation.objects.get(code="polisen-bops")
+                _, token = api_client_create(organisation=bops, name="BOPS fuzz")
+            return {"headers": {"Authorization": f"Bearer {token}"}, "cookies": {}}
+        client = self.logged_in_client(ensure_demo_user(USER_PERSONAS[persona]))
+        csrf = secrets.token_hex(16)  # 32 characters, what Django's CSRF check takes
+        return {
             "headers": {"X-CSRFToken": csrf},
             "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf},
         }
-    _, token = roc_api_client
-    for prefix in TOKEN_PREFIXES:
-        _CREDENTIALS[prefix] = {"headers": {"Authorization": f"Bearer {token}"}, "cookies": {}}
+
+
+# The running test's credentials; `_PersonaAuth` puts them on every generated case (so
+# schemathesis knows them as the real ones, and its `ignored_auth` check probes the
+# operation without them and with false ones).
+_CURRENT: dict[str, Credentials] = {}
+
+
+@pytest.fixture(autouse=True)
+def credentials(registry_demo: Any, logged_in_client: Any) -> Iterator[None]:
+    _CURRENT["test"] = Credentials(logged_in_client)
     yield
-    _CREDENTIALS.clear()
+    _CURRENT.clear()
 
 
 @schema.auth(refresh_interval=None)
 class _PersonaAuth:
     def get(self, case: Any, context: Any) -> dict[str, Any] | None:
-        path = case.operation.path
-        if not path.startswith("/api/v1/"):
-            path = "/api/v1" + path
-        return next((v for prefix, v in _CREDENTIALS.items() if path.startswith(prefix)), None)
+        current = _CURRENT.get("test")
+        persona = PERSONA_OF.get(_operation_key(case))
+        # Asked while the tests are collected, too: no credentials (nor database) then.
+        return current.of(persona) if current is not None and persona else None
 
     def set(self, case: Any, data: dict[str, Any], context: Any) -> None:
         case.headers = {**(case.headers or {}), **data["headers"]}
         case.cookies = {**(case.cookies or {}), **data["cookies"]}
+
+
+def test_every_operation_is_fuzzed_as_a_persona_who_may_use_it() -> None:
+    # Without credentials every call of an operation is 401/403 and its handler never
+    # runs (the homecoming and routines operations were fuzzed so, issue 17).
+    nobody = sorted(
+        f"{method} {path}" for (method, path), persona in PERSONA_OF.items() if persona is None
+    )
+    assert nobody == [], "give these operations a row with allowed personas in the access matrix"
+    homecoming = {k: p for k, p in PERSONA_OF.items() if "/homecoming" in k[1]}
+    routines = {k: p for k, p in PERSONA_OF.items() if "/routines" in k[1]}
+    assert homecoming and routines
+    assert set(homecoming.values()) | set(routines.values()) <= set(USER_PERSONAS)
 
 
 @schema.parametrize()
@@ -139,3 +205,31 @@ def test_api_operation_never_fails_and_answers_as_documented(case: Any) -> None:
     response = case.call()
     assert response.status_code < 500, response.text[:2000]
     case.validate_response(response, checks=CHECKS)
+
+
+def test_fuzzed_report_intake_registers_reports() -> None:
+    """Fuzzing `POST /api/v1/reports` as the ROC gets at least one report registered (201)."""
+    operation = next(
+        result.ok()
+        for result in schema.get_all_operations()
+        if result.ok().method.upper() == "POST" and result.ok().path.endswith("/reports")
+    )
+    statuses: list[int] = []
+    strategies = [*operation.get_strategies_from_examples(), operation.as_strategy()]
+
+    @settings(
+        max_examples=max(MAX_EXAMPLES, 10),
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=st.one_of(strategies))
+    def call(case: Any) -> None:
+        _PersonaAuth().set(case, _CURRENT["test"].of("roc_api_client"), None)
+        response = case.call()
+        statuses.append(response.status_code)
+        assert response.status_code < 500, response.text[:2000]
+
+    call()
+    assert 201 in statuses, statuses

@@ -27,7 +27,8 @@ def make_user(*, roles=(), username="anna"):
     ("path", "status", "heading"),
     [("/konto/logga-in/", 200, "Logga in"), ("/finns-inte/", 404, "Sidan finns inte")],
 )
-def test_shell_page_is_swedish_and_says_demo(client, path, status, heading):
+def test_shell_page_is_swedish_and_says_demo(client, settings, path, status, heading):
+    settings.DEMO = True
     response = client.get(path)
     assert response.status_code == status
     body = response.content.decode()
@@ -104,7 +105,8 @@ def test_statement_says_fully_compliant_when_no_shortcomings_are_known(client, m
 
 
 @pytest.mark.django_db
-def test_403_page_is_swedish_and_says_demo(client, rf):
+def test_403_page_is_swedish_and_says_demo(client, rf, settings):
+    settings.DEMO = True
     from django.core.exceptions import PermissionDenied
     from django.views.defaults import permission_denied
 

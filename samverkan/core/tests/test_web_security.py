@@ -287,7 +287,7 @@ def test_uploaded_documents_are_served_as_downloads_never_inline(
     decision = AgreementDecision.objects.exclude(document="").first()
     assert decision is not None
     login(client, agreement_admin)
-    response = client.get(f"/avtal/dokument/decision/{decision.pk}/")
+    response = client.get(f"/dokument/avtalsbeslut/{decision.pk}/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"

@@ -64,20 +64,34 @@ def test_every_download_is_free_of_personal_data(
     logged_in_client: Any, analyst: Any, data: dict[str, Any]
 ) -> None:
     client = logged_in_client(analyst)
+    totals: dict[str, Any] = {}
     for fmt in ("csv", "json", "xlsx"):
-        body = client.get(f"/uppfoljning/en-ingang/export.{fmt}{DECEMBER}").content
+        response = client.get(f"/uppfoljning/en-ingang/export.{fmt}{DECEMBER}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="uppfoljning-en-ingang-2026-12-01_2026-12-31.{fmt}"'
+        )
+        body = response.content
         if fmt == "xlsx":
             workbook = load_workbook(io.BytesIO(body))
-            text = " ".join(
-                str(value)
-                for sheet in workbook.worksheets
-                for row in sheet.iter_rows(values_only=True)
-                for value in row
-                if value is not None
-            )
+            rows = [r for sheet in workbook.worksheets for r in sheet.iter_rows(values_only=True)]
+            text = " ".join(str(value) for row in rows for value in row if value is not None)
+            totals[fmt] = next(row[1] for row in rows if row and row[0] == "Mottagna totalt")
+        elif fmt == "json":
+            text = body.decode()
+            payload = json.loads(body)
+            assert payload["period"]["label"] == "December 2026"
+            eligibility = next(t for t in payload["tables"] if t["id"] == "eligibility")
+            totals[fmt] = next(r for r in eligibility["rows"] if r["key"] == "total")["values"][0]
         else:
             text = body.decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text)))
+            total = next(r for r in rows if r[:2] == ["Mottagna anmälningar", "Mottagna totalt"])
+            assert total[4:] == ["December 2026", "Alla kommuner"]
+            totals[fmt] = int(total[3])
         assert_no_personal_data(text, data)
+    # The downloads are the page's figures: the nine December reports, in every format.
+    assert totals == {"csv": 9, "json": 9, "xlsx": 9}
 
 
 def test_access_by_role(logged_in_client: Any, hub_worker: Any, client: Any, data: Any) -> None:

@@ -115,7 +115,7 @@ NOT_CRAWLED = {
     "defectors:reconciliation_approve",
     # Downloads (PDF, CSV, XLSX, JSON, uploaded documents): no HTML to check.
     "agreements:pdf",
-    "agreements:document",
+    "core:document",
     "defectors:evaluation",
     "followup:export",
     "followup:export_table",

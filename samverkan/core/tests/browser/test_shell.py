@@ -37,7 +37,8 @@ def test_vendored_axe_is_the_pinned_version():
     assert digest in readme, "axe.min.js changed: update vendor/README.md (version, checksum)"
 
 
-def test_login_page_passes_axe_at_320_and_1280(page, live_server):
+def test_login_page_passes_axe_at_320_and_1280(page, live_server, settings):
+    settings.DEMO = True  # the banner is part of the page axe checks
     page.goto(f"{live_server.url}/konto/logga-in/")
     assert page.locator("h1").inner_text() == "Logga in"
     assert page.locator(".demo-banner").is_visible()
