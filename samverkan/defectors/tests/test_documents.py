@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
 from samverkan.defectors.models import PreconditionConfirmation
-from samverkan.defectors.tests.conftest import STOCKHOLM, prepared
+from samverkan.defectors.tests.conftest import STOCKHOLM, prepared, requested
 
 CONSENT = b"%PDF-1.4 test"  # what conftest.confirm_all uploads
 
@@ -57,7 +57,8 @@ def test_the_assignment_page_links_to_the_consent_and_the_party_downloads_it(
 def test_the_other_party_downloads_it_too(
     logged_in_client: Any, stockholm: Any, gothenburg: Any, agreement: Any, org: dict[str, Any]
 ) -> None:
-    assignment = prepared(stockholm, agreement, org["1480"])
+    # The receiving side sees the assignment, and its documents, once it is requested.
+    assignment = requested(stockholm, agreement, org["1480"])
     consent = consent_of(assignment)
     response = logged_in_client(gothenburg).get(
         reverse("core:document", args=["avhoppare-forutsattning", consent.pk])
