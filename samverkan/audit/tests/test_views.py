@@ -176,3 +176,13 @@ def test_admin_lists_entries_but_offers_no_add_change_or_delete(signed_in, make_
     detail = client.get(f"/admin/audit/auditentry/{pk}/change/")
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
+
+
+def test_auditor_sees_what_their_own_users_did_in_another_organisations_records(
+    signed_in, nacka_auditor, nacka_receiver, solna_auditor
+):
+    """Nacka's user reads Stockholm's record: filed under Stockholm and under Nacka."""
+    entry("0180", "STHLM-BY-NACKA", actor=nacka_receiver)
+    entry("0180", "STHLM-BY-SYSTEM")
+    assert rows(signed_in(nacka_auditor).get(URL)) == ["STHLM-BY-NACKA"]
+    assert rows(signed_in(solna_auditor).get(URL)) == []
