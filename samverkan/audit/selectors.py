@@ -43,15 +43,15 @@ def audit_entries_for_auditor(*, user: Any, filters: AuditFilters) -> QuerySet[A
     return entries.order_by("-id")
 
 
-def search_record(*, user: Any, criteria: dict[str, Any], page: int) -> None:
-    """Reading the log is itself logged: who reviewed which part of it."""
+def log_read_of_log(*, user: Any, where: str, criteria: dict[str, Any]) -> None:
+    """Reading the log is itself logged: who reviewed which part of it, and where (the
+    auditor's search, its export, the admin)."""
     organisation = getattr(user, "organisation", None)
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         record_type="audit_log",
-        record_id="search",
+        record_id=where,
         controller=organisation.code if organisation else "",
-        detail={key: (str(value) if value else "") for key, value in criteria.items()}
-        | {"page": page},
+        detail={key: (str(value) if value else "") for key, value in criteria.items()},
     )

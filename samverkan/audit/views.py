@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from samverkan.audit import access
 from samverkan.audit.forms import AuditSearchForm
-from samverkan.audit.selectors import audit_entries_for_auditor, search_record
+from samverkan.audit.selectors import audit_entries_for_auditor, log_read_of_log
 
 PAGE_SIZE = 50
 
@@ -35,7 +35,9 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         # Evaluate the page now, before the search itself is logged below.
         page.object_list = list(page.object_list)
-        search_record(user=user, criteria=form.cleaned_data, page=page.number)
+        log_read_of_log(
+            user=user, where="search", criteria=form.cleaned_data | {"page": page.number}
+        )
         params = request.GET.copy()
         params.pop("sida", None)
         query = params.urlencode()
