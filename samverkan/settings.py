@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "samverkan.accounts.middleware.SecondFactorRequiredMiddleware",
+    # A refused request for a record (403/404) leaves an attempt in the access log.
+    "samverkan.audit.middleware.RefusedAttemptMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
