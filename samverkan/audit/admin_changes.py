@@ -54,6 +54,7 @@ def _old_value(form: forms.BaseForm, name: str) -> Any:
         and not isinstance(field, forms.ModelMultipleChoiceField)
         and value not in (None, "")
         and not isinstance(value, Model)
+        and field.queryset is not None
     ):
         value = field.queryset.filter(pk=value).first() or value
     return value
