@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "samverkan.accounts.middleware.SecondFactorRequiredMiddleware",
+    # A refused request for a record (403/404) leaves an attempt in the access log.
+    "samverkan.audit.middleware.RefusedAttemptMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -213,6 +215,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 OTP_TOTP_ISSUER = "Samverkan"
+# An administrator never sees a user's authenticator key (or its QR code, or backup
+# codes) in the admin: with the key they could sign in as that user.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after inactivity: every request renews the cookie's age.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))

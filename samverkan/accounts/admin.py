@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 
 from samverkan.accounts.api_auth import api_client_revoke
 from samverkan.accounts.models import ApiClient, Role, User
+from samverkan.audit.admin_changes import AuditedAdminMixin, AuditedModelAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = (
         "username",
         "get_full_name",
@@ -80,7 +81,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedModelAdmin):
     list_display = ("code", "__str__")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -92,7 +93,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(AuditedModelAdmin):
     list_display = ("name", "organisation", "token_prefix", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name", "organisation__code", "organisation__name", "token_prefix")

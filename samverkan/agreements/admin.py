@@ -22,10 +22,11 @@ from samverkan.agreements.models import (
     Notice,
     TerminationNotification,
 )
+from samverkan.audit.admin_changes import AuditedModelAdmin
 
 
 @admin.register(AgreementType)
-class AgreementTypeAdmin(admin.ModelAdmin):
+class AgreementTypeAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "renewal_months", "max_renewals", "notice_months", "cost_rule"]
 
 
@@ -66,7 +67,7 @@ class DpaInline(ReadOnlyInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedModelAdmin):
     list_display = ["title", "type", "reference", "start_date", "in_force_from", "in_force_until"]
     list_filter = ["type"]
     search_fields = ["title", "reference", "parties__organisation__code"]

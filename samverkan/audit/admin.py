@@ -1,17 +1,21 @@
-"""Audit entries in the admin: read-only (the database refuses changes anyway)."""
+"""Audit entries in the admin: read-only (the database refuses changes anyway), and every
+read of them is itself logged. The packages' own admin registrations are wrapped here so
+their changes are logged like ours (`admin_changes.AuditedModelAdmin`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from samverkan.audit.admin_changes import AuditedModelAdmin, audited
 from samverkan.audit.models import AuditEntry
+from samverkan.audit.selectors import log_read_of_log
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AuditedModelAdmin):
     list_display = (
         "at",
         "actor_label",
@@ -39,3 +43,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        log_read_of_log(user=request.user, where="admin", criteria=dict(request.GET.items()))
+        return super().changelist_view(request, extra_context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        log_read_of_log(user=request.user, where="admin", criteria={"entry": object_id})
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# The packages' registrations (Django's groups, django-otp's devices, axes, the task queue)
+# are made before this module is loaded (their apps come first in INSTALLED_APPS); ours
+# inherit AuditedModelAdmin themselves.
+for _model, _model_admin in list(admin.site._registry.items()):
+    if not type(_model_admin).__module__.startswith("samverkan."):
+        admin.site.unregister(_model)
+        admin.site.register(_model, audited(type(_model_admin)))

@@ -15,7 +15,10 @@ class AuditSearchForm(forms.Form):
         label=_("Posttyp"),
         required=False,
         max_length=60,
-        help_text=_("Till exempel concern_report."),
+        help_text=_(
+            "Namnet, till exempel Orosanmälan eller Informationsbegäran "
+            "(koden, till exempel intake.ConcernReport, går också)."
+        ),
     )
     record_id = forms.CharField(label=_("Post-id"), required=False, max_length=60)
     actor = forms.CharField(
@@ -23,6 +26,20 @@ class AuditSearchForm(forms.Form):
         required=False,
         max_length=200,
         help_text=_("Namn eller användarnamn, eller en del av det."),
+    )
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Till exempel Nacka: poster om Nackas uppgifter och det Nackas användare gjort."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Skäl"),
+        required=False,
+        max_length=200,
+        help_text=_("Till exempel Mottagning eller Svar på informationsbegäran."),
     )
     action = forms.ChoiceField(
         label=_("Åtgärd"),
@@ -45,6 +62,8 @@ class AuditSearchForm(forms.Form):
             record_type=data.get("record_type", "").strip(),
             record_id=data.get("record_id", "").strip(),
             actor=data.get("actor", "").strip(),
+            organisation=data.get("organisation", "").strip(),
+            reason=data.get("reason", "").strip(),
             action=data.get("action", ""),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),

@@ -18,6 +18,8 @@ class AuditAction(models.TextChoices):
     DISCLOSE = "disclose", _("Utlämnande")
     LOGIN = "login", _("Inloggning")
     ANONYMISE = "anonymise", _("Avidentifiering")
+    # A request for a record the actor may not see or act on (403/404): an attempt.
+    REFUSED = "refused", _("Nekat försök")
 
 
 class AuditEntry(models.Model):
@@ -52,6 +54,8 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["record_type", "record_id", "id"], name="audit_record_idx"),
             models.Index(fields=["controller", "id"], name="audit_controller_idx"),
+            # An auditor also reads what their own organisation's users did elsewhere.
+            models.Index(fields=["actor_organisation", "id"], name="audit_actor_org_idx"),
         ]
         constraints = [
             # Two entries chained onto the same predecessor would fork the chain.

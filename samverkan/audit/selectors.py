@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from samverkan.audit import access
+from samverkan.audit import access, names
 from samverkan.audit.models import AuditAction, AuditEntry
 from samverkan.audit.services import audit_record
 from samverkan.core.calendar import STOCKHOLM
@@ -16,9 +16,11 @@ from samverkan.core.calendar import STOCKHOLM
 
 @dataclass(frozen=True)
 class AuditFilters:
-    record_type: str = ""
+    record_type: str = ""  # a Swedish name ("Orosanmälan") or a code
     record_id: str = ""
     actor: str = ""
+    organisation: str = ""  # a name ("Nacka") or a code: the controller's or the actor's
+    reason: str = ""
     action: str = ""
     date_from: date | None = None  # Swedish dates, both inclusive
     date_to: date | None = None
@@ -28,11 +30,15 @@ def audit_entries_for_auditor(*, user: Any, filters: AuditFilters) -> QuerySet[A
     """The entries the auditor may read (`access.visible_to`) that match, newest first."""
     entries = access.visible_to(user)
     if filters.record_type:
-        entries = entries.filter(record_type=filters.record_type)
+        entries = entries.filter(names.record_type_filter(filters.record_type))
     if filters.record_id:
         entries = entries.filter(record_id=filters.record_id)
     if filters.actor:
         entries = entries.filter(actor_label__icontains=filters.actor)
+    if filters.organisation:
+        entries = entries.filter(names.organisation_filter(filters.organisation))
+    if filters.reason:
+        entries = entries.filter(names.reason_filter(filters.reason))
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.date_from:
@@ -43,15 +49,17 @@ def audit_entries_for_auditor(*, user: Any, filters: AuditFilters) -> QuerySet[A
     return entries.order_by("-id")
 
 
-def search_record(*, user: Any, criteria: dict[str, Any], page: int) -> None:
-    """Reading the log is itself logged: who reviewed which part of it."""
+def log_read_of_log(
+    *, user: Any, where: str, criteria: dict[str, Any], action: str = AuditAction.VIEW
+) -> None:
+    """Reading the log is itself logged: who reviewed which part of it, and where (the
+    auditor's search, its export, the admin)."""
     organisation = getattr(user, "organisation", None)
     audit_record(
         actor=user,
-        action=AuditAction.VIEW,
+        action=action,
         record_type="audit_log",
-        record_id="search",
+        record_id=where,
         controller=organisation.code if organisation else "",
-        detail={key: (str(value) if value else "") for key, value in criteria.items()}
-        | {"page": page},
+        detail={key: (str(value) if value else "") for key, value in criteria.items()},
     )

@@ -129,10 +129,14 @@ def audit_record(
     only if what it records is — and preferably as its last write: on
     PostgreSQL the chain lock is held until that transaction ends.
     `controller` is the code of the organisation controlling the record (the
-    one whose auditors may review the entry).
+    one whose auditors may review the entry). A disclosure says what was shown
+    and to whom: its `detail` holds `shown` and `to` (organisation names, mail
+    addresses), so the data-protection officer reads it from the entry.
     """
     if action not in AuditAction.values:
         raise ValueError(f"unknown audit action {action!r}")
+    if action == AuditAction.DISCLOSE and not (detail and detail.get("shown") and detail.get("to")):
+        raise ValueError("a disclosure's detail names what was shown ('shown') and to whom ('to')")
     record_id = str(record_id)
     if not record_type or len(record_id) > _RECORD_ID_MAX:
         raise ValueError("record_type is required and record_id is at most 60 characters")

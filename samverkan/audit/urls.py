@@ -5,4 +5,5 @@ from samverkan.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("export.<str:export_format>", views.export, name="export"),
 ]

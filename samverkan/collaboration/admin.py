@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from samverkan.audit.admin_changes import AuditedModelAdmin
 from samverkan.collaboration.models import (
     ActionPlan,
     Activity,
@@ -18,7 +19,7 @@ from samverkan.collaboration.models import (
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(AuditedModelAdmin):
     list_display = ("name", "district", "kind", "required_per_term")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -26,7 +27,7 @@ class ForumAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoLocation)
-class CoLocationAdmin(admin.ModelAdmin):
+class CoLocationAdmin(AuditedModelAdmin):
     list_display = (
         "social_worker",
         "district",
@@ -46,7 +47,7 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(AuditedModelAdmin):
     list_display = ("title", "district", "period_start", "period_end")
     autocomplete_fields = ("district",)
     inlines = [ActivityInline]
@@ -59,7 +60,7 @@ class IndicatorValueInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedModelAdmin):
     list_display = ("name", "district", "kind", "forum", "agreement")
     list_filter = ("kind",)
     autocomplete_fields = ("district", "forum", "agreement")

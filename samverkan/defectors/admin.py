@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from samverkan.audit.admin_changes import AuditedModelAdmin
 from samverkan.defectors.models import CatalogueIntervention, HandlingRule
 
 
 @admin.register(HandlingRule)
-class HandlingRuleAdmin(admin.ModelAdmin):
+class HandlingRuleAdmin(AuditedModelAdmin):
     list_display = [
         "municipality",
         "central_organisation",
@@ -17,7 +18,7 @@ class HandlingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CatalogueIntervention)
-class CatalogueInterventionAdmin(admin.ModelAdmin):
+class CatalogueInterventionAdmin(AuditedModelAdmin):
     list_display = ["name", "code", "agreement", "is_active", "order"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]

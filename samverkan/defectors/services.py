@@ -454,6 +454,8 @@ def assignment_request(*, actor: Any, assignment: Assignment) -> Assignment:
         reason=_("Utlämnande till mottagande kommun (%(to)s) med stöd av: %(basis)s")
         % {"to": assignment.receiving_municipality.name, "basis": basis_label},
         detail={
+            "shown": [_("Uppdraget med personens uppgifter och bakgrund")],
+            "to": [assignment.receiving_municipality.name],
             "recipient": assignment.receiving_municipality.code,
             "legal_basis": legal.legal_basis,
             "legal_basis_confirmed_on": legal.confirmed_on.isoformat(),

@@ -381,12 +381,12 @@ def report_status_for_client(*, client: ApiClient, report_id: str | UUID) -> Rep
     public_id = _parse_uuid(report_id)
     report = (
         ConcernReport.objects.filter(public_id=public_id, api_client=client)
-        .select_related("feedback")
-        .only(*_STATUS_FIELDS, "feedback")
+        .select_related("feedback", "controller")
+        .only(*_STATUS_FIELDS, "feedback", "controller__code")
         .first()
     )
     if report is not None:
-        return _status_of_report(report)
+        return _disclosed_status(client, report)
     record = NotEligibleRecord.objects.filter(public_id=public_id, api_client=client).first()
     if record is not None:
         return _status_of_record(record)
@@ -409,13 +409,35 @@ def report_status_for_police(*, user: Any, report_id: str | UUID) -> ReportStatu
     report = (
         access.reported_by(user)
         .filter(public_id=public_id)
-        .select_related("feedback")
-        .only(*_STATUS_FIELDS, "feedback")
+        .select_related("feedback", "controller")
+        .only(*_STATUS_FIELDS, "feedback", "controller__code")
         .first()
     )
     if report is None:
         raise ReportNotFound()
-    return _status_of_report(report)
+    return _disclosed_status(user, report)
+
+
+def _disclosed_status(actor: Actor, report: ConcernReport) -> ReportStatusView:
+    """A report's status as the police read it, logged like any other disclosure."""
+    view = _status_of_report(report)
+    shown = ["Status och tider för anmälan"]
+    if view.feedback is not None:
+        shown.append("Återkoppling: om utredning inleds, och beslutsdatum")
+    audit_record_of(
+        report,
+        actor=actor,
+        action=AuditAction.DISCLOSE,
+        controller=report.controller.code,
+        reason="Polisens statusfråga",
+        detail={"shown": shown, "to": [_actor_organisation_name(actor)]},
+    )
+    return view
+
+
+def _actor_organisation_name(actor: Actor) -> str:
+    organisation = getattr(actor, "organisation", None)
+    return organisation.name if organisation is not None else "okänd mottagare"
 
 
 def information_requests_for_police(

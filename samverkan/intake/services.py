@@ -184,6 +184,13 @@ def _audit(
     )
 
 
+def _organisation_name(organisation_id: int | None, fallback: str) -> str:
+    if organisation_id is None:
+        return fallback
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    return organisation.name if organisation is not None else fallback
+
+
 def _require_hub(actor: Actor) -> User:
     if not access.is_hub(actor):
         raise NotAllowed("Bara Socialjouren (navet) får göra detta.")
@@ -947,7 +954,15 @@ def feedback_deliver(*, actor: Actor, report_id: int, at: datetime | None = None
         report.feedback_delivered_at = now
         report.save(update_fields=["feedback_delivered_at"])
         _event(report, EventKind.FEEDBACK_DELIVERED, actor, now)
-        _audit(actor, AuditAction.DISCLOSE, report, feedback=feedback.pk)
+        outcome = "utredning inleds" if feedback.investigation_opened else "utredning inleds inte"
+        _audit(
+            actor,
+            AuditAction.DISCLOSE,
+            report,
+            feedback=feedback.pk,
+            shown=[f"Återkoppling till anmälaren: {outcome}, beslutad {feedback.decision_date}"],
+            to=[_organisation_name(report.reporting_organisation_id, "Anmälande polis")],
+        )
         _close_if_done(report, now)
         return feedback
 
@@ -983,7 +998,17 @@ def information_request_send(
             request=request.pk,
             question_kind=kind,
         )
-        _audit(actor, AuditAction.DISCLOSE, report, information_request=request.pk, to=to.code)
+        _audit(
+            actor,
+            AuditAction.DISCLOSE,
+            report,
+            information_request=request.pk,
+            shown=[
+                f"Informationsbegäran ({request.get_kind_display()}): frågan, "
+                "anmälans nummer och polisens referens"
+            ],
+            to=[to.name],
+        )
         return request
 
 
@@ -1014,7 +1039,19 @@ def information_request_answer(
         request.answered_by_client = actor if isinstance(actor, ApiClient) else None
         request.save(update_fields=["answer", "answered_at", "answered_by", "answered_by_client"])
         _event(request.report, EventKind.INFORMATION_ANSWERED, actor, now, request=request.pk)
-        _audit(actor, AuditAction.CREATE, request.report, information_answer=request.pk)
+        # ROC's answer is the police's disclosure to the municipality, logged as such.
+        audit_record_of(
+            request.report,
+            actor=actor,
+            action=AuditAction.DISCLOSE,
+            controller=request.report.controller.code,
+            reason="Svar på informationsbegäran",
+            detail={
+                "information_answer": request.pk,
+                "shown": [f"Polisens svar på informationsbegäran ({request.get_kind_display()})"],
+                "to": [request.report.controller.name],
+            },
+        )
         return request
 
 
@@ -1069,7 +1106,18 @@ def handover_escalate_due(*, now: datetime | None = None) -> list[int]:
                 report=report, handover=_current_handover(report), at=now, notified=emails
             )
             _event(report, EventKind.ESCALATED, None, now, notified=emails)
-            _audit(None, AuditAction.DISCLOSE, report, escalated=True, notified=emails)
+            _audit(
+                None,
+                AuditAction.DISCLOSE,
+                report,
+                escalated=True,
+                notified=emails,
+                shown=[
+                    f"E-post: en orosanmälan till {report.controller.name} väntar på "
+                    f"mottagande (anmälans nummer, inga personuppgifter)"
+                ],
+                to=emails or ["ingen mottagare (ingen kontaktperson med e-post)"],
+            )
         escalated.append(report_id)
         if emails:
             # No personal data in the mail: the receiver opens the report in the system.

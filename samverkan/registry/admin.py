@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.audit.admin_changes import AuditedModelAdmin
 from samverkan.registry.models import (
     ContactPerson,
     OfficeHours,
@@ -60,7 +61,7 @@ class DistrictListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "kind", "parent", "county_code", "org_number")
     list_filter = ("kind", "county_code", DistrictListFilter)
     search_fields = ("code", "name", "official_name", "org_number")
@@ -84,7 +85,7 @@ class PhoneLineInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedModelAdmin):
     list_display = ("code", "name", "kind", "organisation", "is_hub", "open_24_7")
     list_filter = ("kind", "is_hub", "open_24_7")
     search_fields = ("code", "name", "organisation__name", "organisation__code")
@@ -95,7 +96,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContactPerson)
-class ContactPersonAdmin(admin.ModelAdmin):
+class ContactPersonAdmin(AuditedModelAdmin):
     list_display = ("name", "title", "organisation", "unit", "escalation_order", "phone")
     list_filter = ("organisation__kind",)
     search_fields = ("name", "title", "organisation__name", "organisation__code", "phone")
@@ -104,7 +105,7 @@ class ContactPersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(AuditedModelAdmin):
     list_display = (
         "organisation",
         "operator",

@@ -222,3 +222,51 @@ def test_concurrent_writers_never_fork_the_chain():
         thread.join()
     assert errors == []
     assert run_verify().strip() == "OK, 100 entries"
+
+
+# --- every stored field is under the hash ----------------------------------------------------
+# The fields an entry stores besides its id and its own hash, read from the model rather
+# than from `HASHED_FIELDS`: a field dropped from the hash (or one added to the model and
+# never hashed) makes a case below fail instead of quietly disappearing from the list.
+STORED_FIELDS = [
+    field.attname
+    for field in AuditEntry._meta.concrete_fields
+    if field.attname not in ("id", "entry_hash")
+]
+
+# A different, valid value for each stored field; a new field needs one here.
+TAMPERED = {
+    "at": datetime(2020, 1, 1, tzinfo=UTC),
+    "actor_user_id": "user",  # another user (a row must exist: it is a foreign key)
+    "actor_client_id": "client",
+    "actor_label": "someone else",
+    "actor_organisation": "0184",
+    "action": AuditAction.DELETE,
+    "record_type": "other_type",
+    "record_id": "other-id",
+    "controller": "0184",
+    "reason": "covering up",
+    "detail": '{"covered": "up"}',
+    "previous_hash": "1" * 64,
+}
+
+
+def test_every_stored_field_has_a_tampered_value():
+    assert sorted(TAMPERED) == sorted(STORED_FIELDS)
+
+
+@pytest.mark.parametrize("column", STORED_FIELDS)
+def test_changing_any_stored_field_breaks_verification(column, make_user, api_client_for):
+    """An entry changed in any one field no longer verifies (its hash no longer matches)."""
+    entries = write(3, reason="why", detail={"shown": "x"})
+    victim = entries[1]
+    value = TAMPERED[column]
+    if value == "user":
+        value = make_user("someone.else", "0184").pk
+    elif value == "client":
+        value = api_client_for("0184")[0].pk
+    with triggers_off():
+        raw(f"UPDATE audit_auditentry SET {column} = %s WHERE id = %s", [value, victim.pk])
+    report = verify_chain()
+    assert not report.ok, f"changing {column} went unnoticed"
+    assert report.broken_entry_id == victim.pk

@@ -27,9 +27,7 @@ def entry(controller, record_id="R-1", **kwargs):
 
 def rows(response):
     """The record ids listed, leaving out the log's own entries for earlier searches."""
-    return [
-        e.record_id for e in response.context["page"].object_list if e.record_type != "audit_log"
-    ]
+    return [e.record_id for e in response.context["entries"] if e.record_type != "Loggen"]
 
 
 def test_nacka_auditor_sees_nacka_entries_but_not_solnas(signed_in, nacka_auditor):
@@ -176,3 +174,121 @@ def test_admin_lists_entries_but_offers_no_add_change_or_delete(signed_in, make_
     detail = client.get(f"/admin/audit/auditentry/{pk}/change/")
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
+
+
+def test_auditor_sees_what_their_own_users_did_in_another_organisations_records(
+    signed_in, nacka_auditor, nacka_receiver, solna_auditor
+):
+    """Nacka's user reads Stockholm's record: filed under Stockholm and under Nacka."""
+    entry("0180", "STHLM-BY-NACKA", actor=nacka_receiver)
+    entry("0180", "STHLM-BY-SYSTEM")
+    assert rows(signed_in(nacka_auditor).get(URL)) == ["STHLM-BY-NACKA"]
+    assert rows(signed_in(solna_auditor).get(URL)) == []
+
+
+# --- for the data-protection officer (issue 18 point 8) ------------------------------------
+
+
+def concern_report_read(actor, **kwargs):
+    values = {
+        "record_type": "intake.ConcernReport",
+        "reason": "receiving",
+        "actor": actor,
+        "detail": {"shown": ["Status och tider för anmälan"], "to": ["Polisen ROC"]},
+        "action": AuditAction.DISCLOSE,
+    }
+    return entry("0182", "4711", **(values | kwargs))
+
+
+def test_entries_show_swedish_names_and_what_was_shown_to_whom(
+    signed_in, nacka_auditor, nacka_receiver
+):
+    concern_report_read(nacka_receiver)
+    body = signed_in(nacka_auditor).get(URL).content.decode()
+    assert "Orosanmälan" in body
+    assert "Nacka kommun" in body
+    assert "Mottagning" in body
+    assert "Visat: Status och tider för anmälan" in body
+    assert "Till: Polisen ROC" in body
+    assert "intake.ConcernReport" not in body.split("<table")[1]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"record_type": "Orosanmälan"},
+        {"record_type": "orosanmälan"},
+        {"record_type": "concern_report"},
+        {"record_type": "intake.ConcernReport"},
+        {"reason": "Mottagning"},
+    ],
+)
+def test_search_by_swedish_names_and_codes(signed_in, nacka_auditor, nacka_receiver, query):
+    concern_report_read(nacka_receiver)
+    entry("0182", "OTHER", record_type="intake.Handover", reason="handover")
+    assert rows(signed_in(nacka_auditor).get(URL, query)) == ["4711"]
+
+
+@pytest.mark.parametrize("organisation", ["Farsta", "farsta", "0180-farsta"])
+def test_search_by_organisation_name(signed_in, stockholm_auditor, organisation):
+    entry("0180", "CITY-1")
+    entry("0180-farsta", "FARSTA-1")
+    response = signed_in(stockholm_auditor).get(URL, {"organisation": organisation})
+    assert rows(response) == ["FARSTA-1"]
+
+
+def test_the_help_names_a_swedish_record_type(signed_in, nacka_auditor):
+    body = signed_in(nacka_auditor).get(URL).content.decode()
+    assert "concern_report" not in body
+    assert "Orosanmälan" in body
+
+
+def test_a_disclosure_without_what_and_to_whom_is_refused():
+    with pytest.raises(ValueError):
+        entry("0182", "1", action=AuditAction.DISCLOSE, detail={"to": ["Polisen"]})
+    with pytest.raises(ValueError):
+        entry("0182", "1", action=AuditAction.DISCLOSE, detail={"shown": ["status"]})
+
+
+def test_export_csv_is_filtered_in_swedish_and_logged(signed_in, nacka_auditor, nacka_receiver):
+    concern_report_read(nacka_receiver, reason='=HYPERLINK("http://x")')
+    entry("0182", "OTHER", record_type="intake.Handover")
+    entry("0184", "SOLNA-1")
+    client = signed_in(nacka_auditor)
+    response = client.get(f"{URL}export.csv", {"record_type": "Orosanmälan"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="logg-')
+    text = response.content.decode("utf-8-sig")
+    assert "Tid,Vem,Organisation" in text
+    assert "Orosanmälan" in text and "4711" in text and "Nacka kommun" in text
+    assert "Visat: Status och tider för anmälan" in text
+    assert "OTHER" not in text and "SOLNA-1" not in text
+    assert "'=HYPERLINK" in text  # neutralised, never a formula
+    logged = AuditEntry.objects.filter(action="export", record_type="audit_log").get()
+    assert logged.actor_user == nacka_auditor
+    assert logged.record_id == "export"
+    assert logged.detail["format"] == "csv"
+    assert logged.detail["record_type"] == "Orosanmälan"
+    assert logged.detail["rows"] == "1"
+
+
+def test_export_xlsx_holds_the_same_rows(signed_in, nacka_auditor, nacka_receiver):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    concern_report_read(nacka_receiver)
+    response = signed_in(nacka_auditor).get(f"{URL}export.xlsx", {"organisation": "Nacka"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:5] == ["Tid", "Vem", "Organisation", "Åtgärd", "Posttyp"]
+    assert [row[4] for row in values[1:]] == ["Orosanmälan"]
+    assert AuditEntry.objects.filter(action="export", detail__format="xlsx").exists()
+
+
+def test_export_is_for_auditors_only(signed_in, nacka_receiver):
+    concern_report_read(nacka_receiver)
+    response = signed_in(nacka_receiver).get(f"{URL}export.csv")
+    assert response.status_code == 403
+    assert not AuditEntry.objects.filter(action="export").exists()

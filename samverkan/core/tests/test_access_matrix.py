@@ -48,6 +48,7 @@ from django.urls import reverse
 
 from samverkan.agreements.access import AGREEMENT_ADMIN_ROLES
 from samverkan.audit import access as audit_access
+from samverkan.audit.middleware import record_ids
 from samverkan.core.testing.access_matrix import (
     ANONYMOUS,
     API_PERSONAS,
@@ -408,6 +409,11 @@ TABLE: dict[str, Row] = {
     "audit:search": page(
         personas_holding(audit_access.AUDITORS), audit=Audit("view", "audit_log", "=search")
     ),
+    "audit:export": page(
+        personas_holding(audit_access.AUDITORS),
+        audit=Audit("export", "audit_log", "=export"),
+        export_format="=csv",
+    ),
     # the admin site, as one group (see test_admin_is_staff_only)
     # the API's own pages
     "api:openapi-json": page(EVERYONE),
@@ -590,7 +596,9 @@ def _records_in(data: MatrixData, row: Row) -> list[Any]:
 def _fingerprint(records: list[Any]) -> list[Any]:
     from samverkan.audit.models import AuditEntry
 
-    states: list[Any] = [AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()]
+    # A refusal writes its attempt (audit.middleware), and nothing else.
+    entries = AuditEntry.objects.exclude(action="refused")
+    states: list[Any] = [entries.order_by("-id").values_list("id", flat=True).first()]
     for record in records:
         fresh = type(record).objects.filter(pk=record.pk).first()
         states.append(model_to_dict(fresh) if fresh is not None else None)
@@ -634,6 +642,21 @@ def _actor_filter(data: MatrixData, persona: str) -> dict[str, Any]:
     return {"actor_client": actor} if persona in API_PERSONAS else {"actor_user": actor}
 
 
+def _attempt_problems(
+    data: MatrixData, row: Row, persona: str, status: int, last: int
+) -> list[str]:
+    """A refused request for a record by a signed-in persona leaves its attempt in the log."""
+    from samverkan.audit.models import AuditEntry
+
+    if status not in (403, 404) or persona == ANONYMOUS or not record_ids(row.kwargs):
+        return []
+    if AuditEntry.objects.filter(
+        id__gt=last, action="refused", **_actor_filter(data, persona)
+    ).exists():
+        return []
+    return [f"{persona}: refused ({status}) without an attempt in the log"]
+
+
 def _check(data: MatrixData, key: str, row: Row, persona: str) -> list[str]:
     """What is wrong with this persona's request(s) on this row (empty: nothing)."""
     from samverkan.audit.models import AuditEntry
@@ -644,8 +667,10 @@ def _check(data: MatrixData, key: str, row: Row, persona: str) -> list[str]:
     writes = method != "GET"
     if writes:
         before = _fingerprint(_records_in(data, row))
+        last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
         response = _request(data, key, row, persona, method)
         status = response.status_code
+        problems += _attempt_problems(data, row, persona, status, last)
         if persona in row.expect:
             if status != row.expect[persona]:
                 problems.append(f"{persona}: {method} -> {status}, expected {row.expect[persona]}")
@@ -663,6 +688,7 @@ def _check(data: MatrixData, key: str, row: Row, persona: str) -> list[str]:
     last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     response = _request(data, key, row, persona, "GET")
     status = response.status_code
+    problems += _attempt_problems(data, row, persona, status, last)
     if persona in row.expect:
         if status != row.expect[persona]:
             problems.append(f"{persona}: GET -> {status}, expected {row.expect[persona]}")

@@ -278,3 +278,28 @@ def test_police_system_lists_and_answers_information_requests(
     assert again.status_code == 409
     request.refresh_from_db()
     assert request.answered_by_client == roc_api_client[0]
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_a_status_read_is_logged_as_a_disclosure_and_a_refused_one_as_an_attempt(
+    client, roc_api_client, other_police_api_client
+):
+    from samverkan.audit.models import AuditEntry
+
+    roc, token = roc_api_client
+    other, other_token = other_police_api_client
+    report_id = post(client, token, BODY).json()["id"]
+    report = ConcernReport.objects.get(public_id=report_id)
+    assert get(client, token, report_id).status_code == 200
+    disclosed = AuditEntry.objects.get(
+        action="disclose", record_type="intake.ConcernReport", record_id=str(report.pk)
+    )
+    assert disclosed.actor_client == roc
+    assert disclosed.controller == "0182"
+    assert disclosed.detail["shown"] == ["Status och tider för anmälan"]
+    assert disclosed.detail["to"] == [roc.organisation.name]
+    assert get(client, other_token, report_id).status_code == 404
+    attempt = AuditEntry.objects.get(action="refused", actor_client=other)
+    assert attempt.record_id == report_id
+    assert attempt.actor_organisation == other.organisation.code
+    assert not AuditEntry.objects.filter(action="disclose", actor_client=other).exists()

@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from samverkan.audit.models import AuditEntry
 from samverkan.intake.models import Escalation
 from samverkan.intake.tests.factories import register
 
@@ -33,6 +34,10 @@ def test_command_run_twice_notifies_once(hub_worker, locmem):
     assert Escalation.objects.count() == 1
     assert len(mail.outbox) == 1
     assert "15 minuter" in mail.outbox[0].body
+    # the disclosure names what the mail said and every recipient
+    disclosed = AuditEntry.objects.get(action="disclose")
+    assert disclosed.detail["to"] == mail.outbox[0].to
+    assert "inga personuppgifter" in disclosed.detail["shown"][0]
 
 
 def test_task_is_idempotent(hub_worker, locmem, settings):

@@ -360,6 +360,16 @@ def test_information_request_to_roc_and_answer(hub_worker, nacka_receiver, roc_o
     assert request.answered_by == roc_operator
     kinds = list(report.events.values_list("kind", flat=True))
     assert "information_requested" in kinds and "information_answered" in kinds
+    # both ways are disclosures, each saying what was shown and to whom
+    asked, answered = AuditEntry.objects.filter(
+        action="disclose", record_id=str(report.pk)
+    ).order_by("id")
+    assert asked.detail["to"] == [request.to_organisation.name]
+    assert "Gängtillhörighet" in asked.detail["shown"][0]
+    assert answered.reason == "Svar på informationsbegäran"
+    assert answered.actor_user == roc_operator
+    assert answered.detail["to"] == [report.controller.name]
+    assert "Polisens svar" in answered.detail["shown"][0]
 
 
 # --- escalation -------------------------------------------------------------------------

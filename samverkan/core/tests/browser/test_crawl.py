@@ -120,6 +120,7 @@ NOT_CRAWLED = {
     "followup:export",
     "followup:export_table",
     "followup:open_data_download",
+    "audit:export",
 }
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/i18n/", "/static/", "/media/", "/konto/logga-ut/")
 DOWNLOAD_SUFFIXES = (".pdf", ".csv", ".xlsx", ".json", ".ods", ".zip", ".txt")

@@ -1,0 +1,207 @@
+"""The access log in words a data-protection officer reads (issue 18 point 8).
+
+The log stores codes — a record type is a model label (`intake.ConcernReport`)
+or an app's own name (`audit_log`), an organisation is its code, some reasons
+are codes (`handover`). Here they get their Swedish names ("Orosanmälan",
+"Nacka kommun", "Överlämning"), a search by those names finds the codes, and an
+entry's detail is told as sentences: what was shown and to whom, what changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any, ClassVar
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from samverkan.audit.models import AuditEntry
+from samverkan.registry.models import Organisation
+
+# Record types that are not models, and models without a Swedish name of their own.
+RECORD_TYPE_NAMES = {
+    "audit_log": "Loggen",
+    "followup.Dashboard": "Uppföljning",
+    "defectors.EvaluationReport": "Utvärderingsrapport (avhoppare)",
+    "core.DatabaseBackup": "Säkerhetskopia",
+    "core.DatabaseRestore": "Återställning från säkerhetskopia",
+    "retention.Run": "Gallringskörning",
+    "intake.InformationRequest": "Informationsbegäran",
+    "intake.Handover": "Överlämning",
+    "intake.HandoverAttempt": "Överlämningsförsök",
+    "intake.Clarification": "Förtydligande",
+    "intake.Escalation": "Eskalering",
+    "intake.ProtectionAssessment": "Skyddsbedömning",
+    "intake.PreliminaryAssessment": "Förhandsbedömning",
+    "intake.Feedback": "Återkoppling",
+    "otp_totp.TOTPDevice": "Autentiseringsapp (TOTP)",
+    "otp_static.StaticDevice": "Reservkoder",
+}
+
+# Reasons the apps log as codes (the page a record was read on).
+REASON_NAMES = {
+    "handover": "Överlämning (Socialjouren)",
+    "receiving": "Mottagning",
+}
+
+# How the parts of an entry's detail are told; other keys are told as "key: value".
+_DETAIL_LABELS = {"shown": "Visat", "to": "Till", "path": "Adress", "object": "Post"}
+_ROW_CHANGES = {"added": "tillagd", "changed": "ändrad", "deleted": "borttagen"}
+
+
+def _norm(text: str) -> str:
+    """Lower case without separators: "concern_report" and "ConcernReport" meet."""
+    return re.sub(r"[\s_.\-]", "", text.lower())
+
+
+@cache
+def _model_names() -> dict[str, str]:
+    return {model._meta.label: str(model._meta.verbose_name) for model in apps.get_models()}
+
+
+def record_type_name(code: str) -> str:
+    if code in RECORD_TYPE_NAMES:
+        return RECORD_TYPE_NAMES[code]
+    name = _model_names().get(code)
+    return capfirst(name) if name else code
+
+
+def record_types_matching(text: str) -> list[str]:
+    """The record-type codes whose Swedish name contains `text`, or whose code is `text`
+    (with or without the app, in any case, with or without underscores)."""
+    wanted = text.strip().lower()
+    if not wanted:
+        return []
+    codes = set(_model_names()) | set(RECORD_TYPE_NAMES)
+    return sorted(
+        code
+        for code in codes
+        if wanted in record_type_name(code).lower()
+        or _norm(wanted) in (_norm(code), _norm(code.rpartition(".")[2]))
+    )
+
+
+def record_type_filter(text: str) -> Q:
+    return Q(record_type__in=record_types_matching(text)) | Q(record_type__iexact=text.strip())
+
+
+def reason_name(reason: str) -> str:
+    return REASON_NAMES.get(reason, reason)
+
+
+def reason_filter(text: str) -> Q:
+    wanted = text.strip().lower()
+    codes = [code for code, name in REASON_NAMES.items() if wanted in name.lower()]
+    return Q(reason__icontains=text.strip()) | Q(reason__in=codes)
+
+
+def organisation_filter(text: str) -> Q:
+    """Entries of the organisations named (or coded) `text`: as controller or as actor's."""
+    wanted = text.strip()
+    codes = list(
+        Organisation.objects.filter(
+            Q(name__icontains=wanted) | Q(official_name__icontains=wanted) | Q(code__iexact=wanted)
+        ).values_list("code", flat=True)
+    )
+    return Q(controller__in=codes) | Q(actor_organisation__in=codes)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_value(item)}" for key, item in value.items())
+    return "" if value is None else str(value)
+
+
+def _changes(changes: list[dict[str, Any]]) -> list[str]:
+    return [f"{c.get('label') or c.get('field')}: {c.get('old')} → {c.get('new')}" for c in changes]
+
+
+def describe(detail: dict[str, Any]) -> list[str]:
+    """An entry's detail as lines: "Visat: …", "Till: …", "fält: gammalt → nytt", …"""
+    lines: list[str] = []
+    for key, value in detail.items():
+        if key == "changes":
+            lines += _changes(value)
+        elif key == "rows":
+            for row in value:
+                change = _ROW_CHANGES.get(row.get("change", ""), row.get("change", ""))
+                details = _changes(row.get("changes", []))
+                lines.append(f"{row.get('object')} ({change})" + (": " if details else ""))
+                lines += [f"  {line}" for line in details]
+        elif value not in (None, "", [], {}):
+            lines.append(f"{_DETAIL_LABELS.get(key, key)}: {_value(value)}")
+    return lines
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """One entry as the auditor's page and export show it: names, not codes."""
+
+    at: datetime
+    actor: str
+    actor_organisation: str
+    action: str
+    record_type: str
+    record_id: str
+    controller: str
+    reason: str
+    details: list[str]
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "Tid",
+        "Vem",
+        "Organisation",
+        "Åtgärd",
+        "Posttyp",
+        "Post-id",
+        "Personuppgiftsansvarig",
+        "Skäl",
+        "Detaljer",
+    )
+
+    def cells(self) -> list[Any]:
+        return [
+            self.at.strftime("%Y-%m-%d %H:%M:%S"),
+            self.actor,
+            self.actor_organisation,
+            self.action,
+            self.record_type,
+            self.record_id,
+            self.controller,
+            self.reason,
+            "\n".join(self.details),
+        ]
+
+
+def present(entries: Iterable[AuditEntry]) -> list[ShownEntry]:
+    """The entries with their names (one query for the organisations' names)."""
+    entries = list(entries)
+    codes = {e.controller for e in entries} | {e.actor_organisation for e in entries}
+    names = {
+        code: official or name
+        for code, name, official in Organisation.objects.filter(code__in=codes - {""}).values_list(
+            "code", "name", "official_name"
+        )
+    }
+    return [
+        ShownEntry(
+            at=timezone.localtime(entry.at),
+            actor=entry.actor_label,
+            actor_organisation=names.get(entry.actor_organisation, entry.actor_organisation),
+            action=str(entry.get_action_display()),
+            record_type=record_type_name(entry.record_type),
+            record_id=entry.record_id,
+            controller=names.get(entry.controller, entry.controller),
+            reason=reason_name(entry.reason),
+            details=describe(entry.detail),
+        )
+        for entry in entries
+    ]
