@@ -103,29 +103,20 @@ def test_non_admin_and_other_admin_cannot_write(demo, nacka_receiver, login, cli
 def test_admin_records_decision_and_amendment(demo, agreement_admin, login, client):
     login(client, agreement_admin)
     nynashamn = agreement("0192")
-    response = client.post(
-        f"{BASE}/{nynashamn.pk}/decisions",
-        {
-            "party": "0192",
-            "body_kind": "political_committee",
-            "body_name": "Socialnämnden",
-            "decided_on": "2026-11-24",
-            "reference": "§ 3",
-        },
-    )
+    decision = {
+        "party": "0192",
+        "body_kind": "political_committee",
+        "body_name": "Socialnämnden",
+        "decided_on": "2026-11-24",
+        "reference": "§ 3",
+    }
+    response = client.post(f"{BASE}/{nynashamn.pk}/decisions", decision)
     # Stockholm registers Nynäshamn's decision on its behalf: only with the signed decision.
     assert response.status_code == 422 and "undertecknade beslut" in error_text(response)
     assert not nynashamn.decisions.filter(party__organisation__code="0192").exists()
     response = client.post(
         f"{BASE}/{nynashamn.pk}/decisions",
-        {
-            "party": "0192",
-            "body_kind": "political_committee",
-            "body_name": "Socialnämnden",
-            "decided_on": "2026-11-24",
-            "reference": "§ 3",
-            "document": SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n"),
-        },
+        {**decision, "document": SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n")},
     )
     assert response.status_code == 201, response.content
     assert response.json()["on_behalf"] is True
