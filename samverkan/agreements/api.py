@@ -19,9 +19,11 @@ from samverkan.accounts.api_auth import ApiTokenAuth
 from samverkan.agreements import access, selectors, services
 from samverkan.agreements.models import (
     Agreement,
+    AgreementDecision,
     AgreementParty,
     Amendment,
     DecisionBody,
+    Notice,
     TerminationNotification,
 )
 from samverkan.core.api_schemas import PersonalDataGuardedSchema
@@ -82,6 +84,8 @@ class AgreementDecisionOut(Schema):
     body_name: str
     decided_on: date
     reference: str
+    on_behalf: bool  # the hub registered it for the party, with its signed decision
+    registered: str  # who registered it, e.g. "registrerat av Stockholm för Nacka (…)"
 
 
 class NoticeOut(Schema):
@@ -89,12 +93,13 @@ class NoticeOut(Schema):
     given_by: str
     given_on: date
     last_day: date
+    registered: str
 
 
 class NotificationOut(Schema):
     id: int
     recipient: str
-    sent_at: datetime | None
+    acknowledged_at: datetime | None
 
 
 class AmendmentOut(Schema):
@@ -117,11 +122,6 @@ class AmendmentIn(PersonalDataGuardedSchema):
     summary: str
     text: str = ""
     effective_date: date
-
-
-class NotificationSentIn(PersonalDataGuardedSchema):
-    numbers_only_fields = ("note",)
-    note: str = ""
 
 
 def _visible(request: HttpRequest) -> Any:
@@ -169,29 +169,17 @@ def _agreement_out(agreement: Agreement, at: datetime) -> dict[str, Any]:
 
 def _detail_out(agreement: Agreement) -> dict[str, Any]:
     data = _agreement_out(agreement, timezone.now())
+    recorder = ("recorded_by", "recorded_by_organisation")
     data["decisions"] = [
-        {
-            "id": d.pk,
-            "party": d.party.organisation.code,
-            "amendment": d.amendment.number if d.amendment else None,
-            "body_kind": d.body_kind,
-            "body_name": d.body_name,
-            "decided_on": d.decided_on,
-            "reference": d.reference,
-        }
-        for d in agreement.decisions.select_related("party__organisation", "amendment")
+        _decision_out(d)
+        for d in agreement.decisions.select_related("party__organisation", "amendment", *recorder)
     ]
     data["notices"] = [
-        {
-            "id": n.pk,
-            "given_by": n.given_by.organisation.code,
-            "given_on": n.given_on,
-            "last_day": n.last_day,
-        }
-        for n in agreement.notices.select_related("given_by__organisation")
+        _notice_out(n)
+        for n in agreement.notices.select_related("given_by__organisation", *recorder)
     ]
     data["notifications"] = [
-        {"id": t.pk, "recipient": t.recipient.code, "sent_at": t.sent_at}
+        _notification_out(t)
         for t in agreement.termination_notifications.select_related("recipient")
     ]
     data["amendments"] = [
@@ -205,6 +193,38 @@ def _detail_out(agreement: Agreement) -> dict[str, Any]:
         for a in agreement.amendments.all()
     ]
     return data
+
+
+def _decision_out(decision: AgreementDecision) -> dict[str, Any]:
+    return {
+        "id": decision.pk,
+        "party": decision.party.organisation.code,
+        "amendment": decision.amendment.number if decision.amendment else None,
+        "body_kind": decision.body_kind,
+        "body_name": decision.body_name,
+        "decided_on": decision.decided_on,
+        "reference": decision.reference,
+        "on_behalf": decision.on_behalf,
+        "registered": selectors.registered_text(decision, decision.party),
+    }
+
+
+def _notice_out(notice: Notice) -> dict[str, Any]:
+    return {
+        "id": notice.pk,
+        "given_by": notice.given_by.organisation.code,
+        "given_on": notice.given_on,
+        "last_day": notice.last_day,
+        "registered": selectors.registered_text(notice, notice.given_by),
+    }
+
+
+def _notification_out(notification: TerminationNotification) -> dict[str, Any]:
+    return {
+        "id": notification.pk,
+        "recipient": notification.recipient.code,
+        "acknowledged_at": notification.acknowledged_at,
+    }
 
 
 def _admin_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
@@ -275,18 +295,7 @@ def record_decision(
         reference=reference,
         document=document,
     )
-    return Status(
-        201,
-        {
-            "id": decision.pk,
-            "party": party,
-            "amendment": amendment,
-            "body_kind": body_kind,
-            "body_name": body_name,
-            "decided_on": decided_on,
-            "reference": reference,
-        },
-    )
+    return Status(201, _decision_out(decision))
 
 
 @router.post("/{agreement_id}/notice", response={201: NoticeOut}, auth=WRITE_AUTH)
@@ -305,35 +314,26 @@ def give_notice(
         given_on=given_on,
         document=document,
     )
-    return Status(
-        201,
-        {
-            "id": notice.pk,
-            "given_by": party,
-            "given_on": notice.given_on,
-            "last_day": notice.last_day,
-        },
-    )
+    return Status(201, _notice_out(notice))
 
 
 @router.post(
-    "/{agreement_id}/notifications/{notification_id}/sent",
-    response=NotificationOut,
-    auth=WRITE_AUTH,
+    "/notifications/{notification_id}/acknowledge", response=NotificationOut, auth=WRITE_AUTH
 )
-def notification_sent(
-    request: HttpRequest, agreement_id: int, notification_id: int, payload: NotificationSentIn
-) -> dict[str, Any]:
-    agreement = _admin_agreement(request, agreement_id)
-    task = TerminationNotification.objects.filter(pk=notification_id, agreement=agreement).first()
-    if task is None:
-        raise NotFound("Underrättelsen finns inte.")
-    task = services.notification_mark_sent(
-        actor=request.auth,  # type: ignore[attr-defined]
-        notification=task,
-        note=payload.note,
+def acknowledge_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
+    """The recipient (ROC) acknowledges the notice of termination the system told it of."""
+    notification = (
+        access.notifications_visible_to(request.auth)  # type: ignore[attr-defined]
+        .filter(pk=notification_id)
+        .first()
     )
-    return {"id": task.pk, "recipient": task.recipient.code, "sent_at": task.sent_at}
+    if notification is None:
+        raise NotFound("Underrättelsen finns inte.")
+    notification = services.notification_acknowledge(
+        actor=request.auth,  # type: ignore[attr-defined]
+        notification=notification,
+    )
+    return _notification_out(notification)
 
 
 @router.post("/{agreement_id}/amendments", response={201: AmendmentOut}, auth=WRITE_AUTH)

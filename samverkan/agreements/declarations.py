@@ -25,8 +25,8 @@ crossing.register_organisation_records(
         fields=("recipient",),
         category=AGREEMENTS,
         label=lambda notification: f"Underrättelse om uppsägning ({notification.agreement.title})",
-        is_open=lambda notification, _day: notification.sent_at is None,
-        detail={"recipient": "ska underrättas"},
+        is_open=lambda notification, _day: notification.acknowledged_at is None,
+        detail={"recipient": "ska kvittera"},
         prepare=lambda notifications: notifications.select_related("agreement"),
     ),
 )
@@ -36,6 +36,16 @@ crossing.register_stays(
         "agreements.DataProcessingAgreement",
         ("controller", "processor"),
         "A signed agreement names the parties that signed it; a successor signs its own.",
+    ),
+    crossing.StaysWithOrganisation(
+        "agreements.AgreementDecision",
+        ("recorded_by_organisation",),
+        "History: the organisation whose user registered the decision, as it was then.",
+    ),
+    crossing.StaysWithOrganisation(
+        "agreements.Notice",
+        ("recorded_by_organisation",),
+        "History: the organisation whose user registered the notice, as it was then.",
     ),
 )
 

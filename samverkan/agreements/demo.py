@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from django.core.files.base import ContentFile
 
+from samverkan.accounts.models import User
 from samverkan.agreements import services
 from samverkan.agreements.models import Agreement, AgreementTypeCode, DecisionBody, PartyRole
 from samverkan.core.calendar import STOCKHOLM
@@ -181,12 +182,15 @@ def _single_entry(code: str) -> None:
             given_on=date(2026, 3, 10),
             document=_pdf("uppsagning-0120.pdf"),
         )
+        # Told on the day of the notice; ROC's demo user (if loaded) acknowledged the next
+        # morning. The demo writes the past, so the day the system told ROC is set here.
+        notice.notifications.update(created_at=datetime(2026, 3, 10, 14, 0, tzinfo=STOCKHOLM))
+        roc_user = User.objects.filter(username="roc").first()
         for task in notice.notifications.all():
-            services.notification_mark_sent(
-                actor=None,
+            services.notification_acknowledge(
+                actor=roc_user,
                 notification=task,
-                sent_at=datetime(2026, 3, 10, 14, 0, tzinfo=STOCKHOLM),
-                note="Skickat med e-post till ROC:s funktionsbrevlåda.",
+                at=datetime(2026, 3, 11, 9, 0, tzinfo=STOCKHOLM),
             )
 
 

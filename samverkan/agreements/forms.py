@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import (
@@ -92,12 +93,24 @@ class AgreementCreateForm(forms.Form):
 
 
 class PartyChoiceMixin:
-    def limit_parties(self, agreement: Agreement, field: str = "party") -> None:
-        self.fields[field].queryset = agreement.parties.select_related("organisation")  # type: ignore[attr-defined]
+    def limit_parties(
+        self, agreement: Agreement, field: str = "party", parties: QuerySet[Any] | None = None
+    ) -> None:
+        """Offer the agreement's parties, or only `parties` (those the user may act for)."""
+        if parties is None:
+            parties = agreement.parties.select_related("organisation")
+        self.fields[field].queryset = parties  # type: ignore[attr-defined]
 
 
 class DecisionForm(PartyChoiceMixin, forms.Form):
-    party = forms.ModelChoiceField(queryset=AgreementParty.objects.none(), label=_("Part"))
+    party = forms.ModelChoiceField(
+        queryset=AgreementParty.objects.none(),
+        label=_("Part"),
+        help_text=_(
+            "Du registrerar beslut för din egen organisation. Stockholms stad kan registrera "
+            "den andra partens beslut för dess räkning, med partens undertecknade beslut bifogat."
+        ),
+    )
     amendment = forms.ModelChoiceField(
         queryset=Amendment.objects.none(),
         label=_("Gäller tillägg"),
@@ -112,9 +125,11 @@ class DecisionForm(PartyChoiceMixin, forms.Form):
     )
     document = document_field(_("Underskrivet beslut"), required=True)
 
-    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agreement: Agreement, parties: QuerySet[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.limit_parties(agreement)
+        self.limit_parties(agreement, parties=parties)
         self.fields["amendment"].queryset = agreement.amendments.all()  # type: ignore[attr-defined]
 
 
@@ -123,16 +138,13 @@ class NoticeForm(PartyChoiceMixin, forms.Form):
         queryset=AgreementParty.objects.none(), label=_("Part som säger upp")
     )
     given_on = forms.DateField(label=_("Uppsagt den"), widget=DateInput())
-    document = document_field(_("Skriftlig uppsägning"), required=True)
+    document = document_field(_("Partens undertecknade uppsägning"), required=True)
 
-    def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agreement: Agreement, parties: QuerySet[Any] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.limit_parties(agreement)
-
-
-class NotificationSentForm(PersonalDataGuardForm):
-    numbers_only_fields = ("note",)
-    note = forms.CharField(label=_("Hur och till vem (frivilligt)"), max_length=300, required=False)
+        self.limit_parties(agreement, parties=parties)
 
 
 class AmendmentForm(PersonalDataGuardForm):

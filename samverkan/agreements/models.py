@@ -242,8 +242,27 @@ class DecisionBody(models.TextChoices):
     DELEGATE = "delegate", _("Delegat")
 
 
-class AgreementDecision(RecordedBy):
-    """A party's decision on the agreement (amendment None) or on one amendment."""
+class RecordedByOrganisation(RecordedBy):
+    """Who recorded the row and for which organisation they acted then.
+
+    The organisation is kept with the row (not read from the user later), so the
+    agreement's history still names it after the user moves or the organisation
+    merges. Empty for what the system records (reference and demo data).
+    """
+
+    recorded_by_organisation = organisation_fk(_("registrerat av organisation"), optional=True)
+
+    class Meta:
+        abstract = True
+
+
+class AgreementDecision(RecordedByOrganisation):
+    """A party's decision on the agreement (amendment None) or on one amendment.
+
+    `on_behalf`: the hub municipality registered another party's signed decision
+    for it (the signed document is then required, and the party's administrators
+    are told).
+    """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="decisions")
     amendment = models.ForeignKey(
@@ -255,6 +274,7 @@ class AgreementDecision(RecordedBy):
     decided_on = models.DateField(_("beslutsdatum"))
     reference = models.CharField(_("paragraf/beteckning"), max_length=100, blank=True)
     document = signed_document(_("underskrivet beslut"), "decisions")
+    on_behalf = models.BooleanField(_("registrerat för partens räkning"), default=False)
 
     class Meta:
         verbose_name = _("beslut")
@@ -275,7 +295,7 @@ class AgreementDecision(RecordedBy):
         return f"{self.party} {self.decided_on}"
 
 
-class Notice(RecordedBy):
+class Notice(RecordedByOrganisation):
     """Notice of termination (uppsägning) given by one party."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="notices")
@@ -294,7 +314,11 @@ class Notice(RecordedBy):
 
 
 class TerminationNotification(models.Model):
-    """The task to tell (e.g. ROC) in writing that an agreement ends; done when sent."""
+    """The system's notice to the organisation told when an agreement ends (ROC).
+
+    Created with the notice of termination, shown to the recipient's users on
+    their start page and mailed to them; done when one of them acknowledges it.
+    """
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="termination_notifications"
@@ -302,15 +326,14 @@ class TerminationNotification(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="notifications")
     recipient = organisation_fk()
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
-    sent_by = user_fk(optional=True)
-    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+    acknowledged_at = models.DateTimeField(_("kvitterad"), null=True, blank=True)
+    acknowledged_by = user_fk(_("kvitterad av"), optional=True)
 
     class Meta:
         verbose_name = _("underrättelse om uppsägning")
         verbose_name_plural = _("underrättelser om uppsägning")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["sent_at"], name="agr_notification_sent")]
+        indexes = [models.Index(fields=["acknowledged_at"], name="agr_notification_ack")]
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.agreement})"

@@ -39,9 +39,11 @@ __all__ = [
     "Status",
     "Terms",
     "add_months",
+    "decided_on",
     "in_force_window",
     "notice_last_day",
     "status_on",
+    "windows_overlap",
 ]
 
 
@@ -128,7 +130,24 @@ def notice_last_day(terms: Terms, notice_given_on: date) -> date:
     return last
 
 
-def in_force_window(facts: AgreementFacts) -> tuple[date, date | None] | None:
+def decided_on(facts: AgreementFacts) -> date | None:
+    """The day the agreement was decided: the last party's decision, None while one is missing."""
+    if not facts.parties or any(party not in facts.decisions for party in facts.parties):
+        return None
+    return max(facts.decisions[party] for party in facts.parties)
+
+
+Window = tuple[date, date | None]  # first day, last day (None: no end), both inclusive
+
+
+def windows_overlap(a: Window, b: Window) -> bool:
+    """True when two in-force windows share at least one day."""
+    a_first, a_last = a
+    b_first, b_last = b
+    return (a_last is None or b_first <= a_last) and (b_last is None or a_first <= b_last)
+
+
+def in_force_window(facts: AgreementFacts) -> Window | None:
     """(first day, last day or None for no end) in force, or None if never in force.
 
     Uses every decision and the notice whatever their dates: the window the

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.agreements import access, rules
 from samverkan.agreements.models import (
     Agreement,
@@ -111,11 +112,6 @@ def reminders_for(user: Any, today: date) -> list[Reminder]:
     """What an agreement administrator must act on (issue 3, "Reminders")."""
     found: list[Reminder] = []
     agreements = list(with_events(access.administered_by(user)))
-    unsent = set(
-        TerminationNotification.objects.filter(
-            agreement__in=agreements, sent_at__isnull=True
-        ).values_list("agreement_id", flat=True)
-    )
     horizon = today + timedelta(days=REMINDER_HORIZON_DAYS)
     pending_amendments = Amendment.objects.filter(agreement__in=agreements).prefetch_related(
         "decisions"
@@ -131,15 +127,6 @@ def reminders_for(user: Any, today: date) -> list[Reminder]:
             )
     for agreement in agreements:
         status = agreement_status_on(agreement, today)
-        if agreement.pk in unsent:
-            found.append(
-                Reminder(
-                    agreement,
-                    f"roc-unsent:{agreement.pk}",
-                    f"{agreement.title}: uppsägningen är inte skriftligen meddelad till ROC",
-                    urgent=True,
-                )
-            )
         if status.reason == rules.Reason.DECISIONS_MISSING:
             found.append(
                 Reminder(
@@ -161,12 +148,66 @@ def reminders_for(user: Any, today: date) -> list[Reminder]:
     return found
 
 
+def on_behalf_decisions_for(user: Any, since: datetime) -> list[AgreementDecision]:
+    """Decisions the hub registered for the user's parties since `since` (they are told)."""
+    if not access.is_agreement_admin(user):
+        return []
+    return list(
+        AgreementDecision.objects.filter(
+            on_behalf=True,
+            recorded_at__gte=since,
+            party__organisation_id__in=responsible_organisation_ids(user),
+        )
+        .select_related(
+            "agreement", "party__organisation", "recorded_by", "recorded_by_organisation"
+        )
+        .order_by("-recorded_at")
+    )
+
+
+def notifications_waiting_for(user: Any) -> list[TerminationNotification]:
+    """What the system told the user's organisation (ROC) and nobody there acknowledged yet."""
+    return list(
+        access.notifications_to(user)
+        .filter(acknowledged_at__isnull=True)
+        .select_related("agreement", "notice__given_by__organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def recorder_text(record: AgreementDecision | Notice) -> str:
+    """Who registered a decision or notice, e.g. "Anna Vikander (Stockholm)"."""
+    from django.utils.translation import gettext as _
+
+    user = record.recorded_by
+    if user is None:
+        return str(_("systemet"))
+    name = user.get_full_name() or user.username
+    organisation = record.recorded_by_organisation
+    return f"{name} ({organisation.name})" if organisation else name
+
+
+def registered_text(record: AgreementDecision | Notice, party: AgreementParty) -> str:
+    """The history's note on who registered it: "registrerat av Stockholm för Nacka (…)"."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(record, AgreementDecision) and record.on_behalf:
+        user = record.recorded_by
+        return _("registrerat av %(hub)s för %(party)s (%(name)s)") % {
+            "hub": record.recorded_by_organisation.name if record.recorded_by_organisation else "",
+            "party": party.organisation.name,
+            "name": (user.get_full_name() or user.username) if user else _("systemet"),
+        }
+    return _("registrerat av %(who)s") % {"who": recorder_text(record)}
+
+
 @dataclass(frozen=True)
 class TimelineEvent:
     day: date
     kind: str
     text: str
     document_url: str = ""
+    registered: str = ""  # who registered it (decisions and notices)
 
 
 def _doc_url(kind: str, record: Any) -> str:
@@ -181,7 +222,9 @@ def agreement_timeline(agreement: Agreement, today: date) -> list[TimelineEvent]
     from django.utils.translation import gettext as _
 
     events: list[TimelineEvent] = []
-    decisions = agreement.decisions.select_related("party__organisation", "amendment")
+    decisions = agreement.decisions.select_related(
+        "party__organisation", "amendment", "recorded_by", "recorded_by_organisation"
+    )
     for d in decisions:
         subject = _("tillägg %(n)s") % {"n": d.amendment.number} if d.amendment else _("avtalet")
         events.append(
@@ -196,6 +239,7 @@ def agreement_timeline(agreement: Agreement, today: date) -> list[TimelineEvent]
                     "ref": d.reference,
                 },
                 _doc_url("decision", d),
+                registered_text(d, d.party),
             )
         )
     facts = agreement_facts(agreement)
@@ -224,7 +268,9 @@ def agreement_timeline(agreement: Agreement, today: date) -> list[TimelineEvent]
                 if last is None:
                     break
                 k += 1
-    for notice in agreement.notices.select_related("given_by__organisation"):
+    for notice in agreement.notices.select_related(
+        "given_by__organisation", "recorded_by", "recorded_by_organisation"
+    ):
         events.append(
             TimelineEvent(
                 notice.given_on,
@@ -232,15 +278,23 @@ def agreement_timeline(agreement: Agreement, today: date) -> list[TimelineEvent]
                 _("Uppsagt av %(party)s; sista dag %(last)s")
                 % {"party": notice.given_by.organisation.name, "last": notice.last_day},
                 _doc_url("notice", notice),
+                registered_text(notice, notice.given_by),
             )
         )
     for task in agreement.termination_notifications.select_related("recipient"):
-        if task.sent_at:
+        events.append(
+            TimelineEvent(
+                local_date(task.created_at),
+                "notified",
+                _("Systemet underrättade %(to)s om uppsägningen") % {"to": task.recipient.name},
+            )
+        )
+        if task.acknowledged_at:
             events.append(
                 TimelineEvent(
-                    local_date(task.sent_at),
-                    "notified",
-                    _("Uppsägningen skriftligen meddelad till %(to)s") % {"to": task.recipient},
+                    local_date(task.acknowledged_at),
+                    "acknowledged",
+                    _("%(to)s kvitterade underrättelsen") % {"to": task.recipient.name},
                 )
             )
     for amendment in agreement.amendments.all():

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Model
+from django.db.models import Count, Max, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,7 @@ from samverkan.agreements.models import (
     TerminationNotification,
     document_validators,
 )
-from samverkan.agreements.selectors import agreement_facts
+from samverkan.agreements.selectors import agreement_facts, recorder_text
 from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
@@ -106,6 +108,77 @@ def _check_party(agreement: Agreement, party: AgreementParty) -> None:
         raise InvalidInput("party", _("Organisationen är inte part i avtalet."))
 
 
+def _acting_organisation(actor: Any) -> Organisation | None:
+    """The organisation the actor acts for now, kept with what they record."""
+    return getattr(actor, "organisation", None) if actor is not None else None
+
+
+def _check_not_ended(organisations: Sequence[Organisation], on: date) -> None:
+    """An organisation that has ended (by `on`) cannot become a party."""
+    ended = [o for o in organisations if o.valid_to is not None and o.valid_to < on]
+    if ended:
+        raise InvalidInput(
+            "organisations",
+            _("%(names)s har upphört och kan inte bli part i ett avtal.")
+            % {"names": ", ".join(f"{o.name} ({o.valid_to:%Y-%m-%d})" for o in ended)},
+        )
+
+
+def _check_single_in_force(agreement: Agreement) -> None:
+    """Two agreements of one type binding the same parties cannot be in force at once.
+
+    "The same parties": at least two organisations in common, so Lidingö cannot
+    hold two single-entry agreements with Stockholm at once while a district may
+    hold school agreements with many schools. The type's row is locked first so
+    that two decisions completing two such agreements at the same time are
+    checked one after the other (a range overlap across a set of parties is not
+    a constraint the database can hold by itself).
+    """
+    if agreement.in_force_from is None:
+        return
+    AgreementType.objects.select_for_update().filter(pk=agreement.type_id).first()
+    window = (agreement.in_force_from, agreement.in_force_until)
+    organisation_ids = list(agreement.parties.values_list("organisation_id", flat=True))
+    others = (
+        Agreement.objects.filter(type_id=agreement.type_id, in_force_from__isnull=False)
+        .exclude(pk=agreement.pk)
+        .annotate(
+            shared=Count(
+                "parties",
+                filter=Q(parties__organisation_id__in=organisation_ids),
+                distinct=True,
+            )
+        )
+        .filter(shared__gte=min(2, len(organisation_ids)))
+    )
+    for other in others:
+        assert other.in_force_from is not None  # filtered above
+        if rules.windows_overlap(window, (other.in_force_from, other.in_force_until)):
+            raise Conflict(
+                _(
+                    "Parterna har redan ett avtal av samma slag som gäller samtidigt: "
+                    "%(title)s (%(reference)s). Säg upp det eller ändra datumen först."
+                )
+                % {"title": other.title, "reference": other.reference}
+            )
+
+
+def _mail_on_commit(subject: str, message: str, recipients: Sequence[str]) -> None:
+    """Mail once the change is committed; a mail failure never undoes the change."""
+    addresses = sorted({address for address in recipients if address})
+    if not addresses:
+        return
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=subject,
+            message=message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=addresses,
+            fail_silently=True,
+        )
+    )
+
+
 def agreement_refresh_window(*, agreement: Agreement) -> Agreement:
     """Recompute the stored in-force window from the events (call inside a service)."""
     window = rules.in_force_window(agreement_facts(agreement))
@@ -152,6 +225,9 @@ def agreement_create(
         )
     if end_date is not None and end_date < start_date:
         raise InvalidInput("end_date", _("Slutdatum kan inte vara före startdatum."))
+    # A user registers from today; the system (demo data, imports) records history
+    # as of the agreement's start.
+    _check_not_ended(organisations, start_date if actor is None else max(start_date, _today()))
     if type_code == AgreementTypeCode.SINGLE_ENTRY and STOCKHOLM_CODE not in {
         o.code for o in organisations
     }:
@@ -215,6 +291,22 @@ def agreement_party_update(
     return party
 
 
+def _decision_authority(actor: Any, party: AgreementParty) -> access.Authority:
+    """Own party, or the hub on the party's behalf; anyone else is refused."""
+    if actor is None:
+        return access.Authority.OWN  # the system records reference and demo data
+    authority = access.decision_authority(actor, party)
+    if authority == access.Authority.NONE:
+        raise NotAllowed(
+            _(
+                "Du kan bara registrera beslut för din egen organisation "
+                "(%(party)s är en annan part)."
+            )
+            % {"party": party.organisation.name}
+        )
+    return authority
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -228,10 +320,18 @@ def decision_record(
     document: File | None = None,
     amendment: Amendment | None = None,
 ) -> AgreementDecision:
-    """Record a party's decision on the agreement (or on an amendment)."""
+    """Record a party's decision on the agreement (or on an amendment).
+
+    An administrator records their own party's decision. The hub municipality
+    may register the other party's decision on its behalf, only with that
+    party's signed decision attached; the party's administrators are then told
+    (start page and mail).
+    """
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _check_admin(actor, agreement)
     _check_party(agreement, party)
+    authority = _decision_authority(actor, party)
+    on_behalf = authority == access.Authority.ON_BEHALF
     if amendment is not None and amendment.agreement_id != agreement.pk:
         raise InvalidInput("amendment", _("Tillägget hör till ett annat avtal."))
     if body_kind not in DecisionBody.values:
@@ -251,7 +351,15 @@ def decision_record(
                 _("Tillägg godkänns av samma organ som avtalet: %(body)s.")
                 % {"body": original.body_name},
             )
-    _check_file(document, required=False, message="")
+    _check_file(
+        document,
+        required=on_behalf,
+        message=_(
+            "Bifoga det undertecknade beslutet från %(party)s: utan det kan beslutet inte "
+            "registreras för partens räkning."
+        )
+        % {"party": party.organisation.name},
+    )
     decision = AgreementDecision(
         agreement=agreement,
         amendment=amendment,
@@ -261,11 +369,47 @@ def decision_record(
         decided_on=decided_on,
         reference=reference,
         recorded_by=actor,
+        recorded_by_organisation=_acting_organisation(actor),
+        on_behalf=on_behalf,
     )
     _save_with_document(decision, document, "beslut.pdf")
     agreement_refresh_window(agreement=agreement)
-    _audit(actor, "create", decision, agreement, party=party.organisation.code, on=decided_on)
+    _check_single_in_force(agreement)
+    _audit(
+        actor,
+        "create",
+        decision,
+        agreement,
+        party=party.organisation.code,
+        on=decided_on,
+        **({"on_behalf": True} if on_behalf else {}),
+    )
+    if on_behalf:
+        _tell_party_of_decision(decision)
     return decision
+
+
+def _tell_party_of_decision(decision: AgreementDecision) -> None:
+    """Mail the party's administrators that the hub registered their decision for them."""
+    party = decision.party
+    _mail_on_commit(
+        _("Samverkan: beslut registrerat för er räkning – %(title)s")
+        % {"title": decision.agreement.title},
+        _(
+            "%(who)s har registrerat beslutet av %(day)s för %(party)s om avtalet "
+            "”%(title)s” (%(reference)s), med det undertecknade beslutet bifogat.\n\n"
+            "Kontrollera uppgifterna i Samverkan: beslutet visas på startsidan och på "
+            "avtalets sida."
+        )
+        % {
+            "who": recorder_text(decision),
+            "party": party.organisation.name,
+            "day": f"{decision.decided_on:%Y-%m-%d}",
+            "title": decision.agreement.title,
+            "reference": decision.agreement.reference,
+        },
+        list(access.party_administrators(party).values_list("email", flat=True)),
+    )
 
 
 @transaction.atomic
@@ -277,24 +421,47 @@ def notice_give(
     given_on: date,
     document: File | None = None,
 ) -> Notice:
-    """Register a notice of termination; the last day follows from the agreement's terms.
+    """Register a party's notice of termination; the last day follows from the terms.
 
-    For a type with someone to notify (ROC for single entry) a notification task
-    is created at once; it is done when `notification_mark_sent` records it.
+    Only the party's own administrator gives its notice, always with the signed
+    notice attached, dated no earlier than the day the agreement was decided.
+    For a type with someone to tell (ROC for single entry) the system tells it at
+    once: an item on its users' start page and a mail, until one of them
+    acknowledges it (`notification_acknowledge`).
     """
     agreement = Agreement.objects.select_for_update().select_related("type").get(pk=agreement.pk)
     _check_admin(actor, agreement)
     _check_party(agreement, party)
+    if actor is not None and not access.acts_for(actor, party):
+        raise NotAllowed(
+            _(
+                "Du kan bara säga upp avtalet för din egen organisation "
+                "(%(party)s är en annan part)."
+            )
+            % {"party": party.organisation.name}
+        )
     if agreement.notices.exists():
         raise Conflict(_("Avtalet är redan uppsagt."))
     if actor is not None and given_on > _today():
         raise InvalidInput("given_on", _("Uppsägningsdatum kan inte ligga i framtiden."))
+    facts = agreement_facts(agreement)
+    decided = rules.decided_on(facts)
+    if decided is None:
+        raise InvalidInput(
+            "given_on", _("Avtalet är inte beslutat av alla parter än och kan inte sägas upp.")
+        )
+    if given_on < decided:
+        raise InvalidInput(
+            "given_on",
+            _("Uppsägningen kan inte vara daterad före %(day)s, då avtalet beslutades.")
+            % {"day": f"{decided:%Y-%m-%d}"},
+        )
     _check_file(
         document,
-        required=agreement.type.notice_must_be_written,
-        message=_("Uppsägningen ska vara skriftlig: bifoga den undertecknade uppsägningen."),
+        required=True,
+        message=_("Uppsägningen ska vara skriftlig: bifoga partens undertecknade uppsägning."),
     )
-    status = rules.status_on(agreement_facts(agreement), given_on)
+    status = rules.status_on(facts, given_on)
     if status.reason in (rules.Reason.EXPIRED, rules.Reason.TERMINATED):
         raise InvalidInput("given_on", _("Avtalet hade redan upphört det datumet."))
     notice = Notice(
@@ -303,44 +470,66 @@ def notice_give(
         given_on=given_on,
         last_day=rules.notice_last_day(agreement.terms(), given_on),
         recorded_by=actor,
+        recorded_by_organisation=_acting_organisation(actor),
     )
     _save_with_document(notice, document, "uppsagning.pdf")
     agreement_refresh_window(agreement=agreement)
     _audit(actor, "create", notice, agreement, given_on=given_on, last_day=notice.last_day)
     if agreement.type.notify_on_termination:
-        try:
-            recipient = Organisation.objects.get(code=agreement.type.notify_on_termination)
-        except Organisation.DoesNotExist as error:
-            # The agreement type names a recipient the registry lacks: set-up, not input.
-            raise Conflict(
-                _("Mottagaren %(code)s finns inte i registret.")
-                % {"code": agreement.type.notify_on_termination}
-            ) from error
-        task = TerminationNotification.objects.create(
-            agreement=agreement, notice=notice, recipient=recipient
-        )
-        _audit(actor, "create", task, agreement, recipient=recipient.code)
+        _notify_recipient(actor, notice, agreement.type.notify_on_termination)
     return notice
 
 
+def _notify_recipient(actor: Any, notice: Notice, code: str) -> TerminationNotification:
+    """Tell the type's recipient (ROC) that the agreement ends: start page and mail."""
+    agreement = notice.agreement
+    try:
+        recipient = Organisation.objects.get(code=code)
+    except Organisation.DoesNotExist as error:
+        # The agreement type names a recipient the registry lacks: set-up, not input.
+        raise Conflict(_("Mottagaren %(code)s finns inte i registret.") % {"code": code}) from error
+    notification = TerminationNotification.objects.create(
+        agreement=agreement, notice=notice, recipient=recipient
+    )
+    _audit(actor, "create", notification, agreement, recipient=recipient.code)
+    parties = ", ".join(
+        party.organisation.name for party in agreement.parties.select_related("organisation")
+    )
+    _mail_on_commit(
+        _("Samverkan: avtal uppsagt – %(title)s") % {"title": agreement.title},
+        _(
+            "Avtalet ”%(title)s” (%(reference)s) mellan %(parties)s är uppsagt av "
+            "%(by)s den %(given_on)s. Sista dag avtalet gäller: %(last_day)s.\n\n"
+            "Logga in i Samverkan och kvittera underrättelsen på startsidan."
+        )
+        % {
+            "title": agreement.title,
+            "reference": agreement.reference,
+            "parties": parties,
+            "by": notice.given_by.organisation.name,
+            "given_on": f"{notice.given_on:%Y-%m-%d}",
+            "last_day": f"{notice.last_day:%Y-%m-%d}",
+        },
+        list(access.recipient_users(notification).values_list("email", flat=True)),
+    )
+    return notification
+
+
 @transaction.atomic
-def notification_mark_sent(
-    *,
-    actor: Any,
-    notification: TerminationNotification,
-    sent_at: datetime | None = None,
-    note: str = "",
+def notification_acknowledge(
+    *, actor: Any, notification: TerminationNotification, at: datetime | None = None
 ) -> TerminationNotification:
-    """Record that the written notification (e.g. to ROC) was sent. Only once."""
-    _check_admin(actor, notification.agreement)
-    sent_at = sent_at or timezone.now()
+    """The recipient (ROC) acknowledges the notice it was told of. Only once."""
+    if actor is not None and not access.can_acknowledge(actor, notification):
+        raise NotAllowed(_("Bara mottagarens användare kan kvittera underrättelsen."))
+    at = at or timezone.now()
     updated = TerminationNotification.objects.filter(
-        pk=notification.pk, sent_at__isnull=True
-    ).update(sent_at=sent_at, sent_by=actor, note=note)
+        pk=notification.pk, acknowledged_at__isnull=True
+    ).update(acknowledged_at=at, acknowledged_by=actor)
     if not updated:
-        raise Conflict(_("Underrättelsen är redan registrerad som skickad."))
+        raise Conflict(_("Underrättelsen är redan kvitterad."))
     notification.refresh_from_db()
-    _audit(actor, "change", notification, notification.agreement, sent_at=sent_at)
+    _audit(actor, "change", notification, notification.agreement, acknowledged_at=at)
     return notification
 
 

@@ -11,10 +11,11 @@ urlpatterns = [
     path("<int:pk>/uppsagning/", views.give_notice, name="notice"),
     path("<int:pk>/tillagg/", views.add_amendment, name="amendment"),
     path("<int:pk>/pub-avtal/", views.attach_dpa, name="dpa"),
+    path("underrattelse/<int:pk>/", views.notification_detail, name="notification"),
     path(
-        "<int:pk>/underrattelse/<int:notification_pk>/skickad/",
-        views.mark_notified,
-        name="notified",
+        "underrattelse/<int:pk>/kvittera/",
+        views.notification_acknowledge,
+        name="acknowledge",
     ),
     path("<int:pk>/avtal.pdf", views.agreement_pdf, name="pdf"),
 ]

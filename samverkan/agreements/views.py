@@ -124,16 +124,31 @@ def _render_detail(
         "can_act": can_act,
     }
     if can_act:
+        decision_kwargs = _form_kwargs(forms.DecisionForm, request, agreement)
         context.update(
-            decision_form=forms.DecisionForm(agreement=agreement),
-            notice_form=forms.NoticeForm(agreement=agreement),
+            decision_form=forms.DecisionForm(**decision_kwargs),
+            notice_form=forms.NoticeForm(**_form_kwargs(forms.NoticeForm, request, agreement)),
             amendment_form=forms.AmendmentForm(),
             dpa_form=forms.DpaForm(agreement=agreement),
-            sent_form=forms.NotificationSentForm(),
         )
         context.update(forms_override or {})
     status_code = 400 if forms_override else 200
     return render(request, "agreements/detail.html", context, status=status_code)
+
+
+# The parties a form offers: those the user may act for (see `access`).
+PARTY_CHOICES: dict[Any, Callable[[Any, Agreement], Any]] = {
+    forms.DecisionForm: access.decision_parties,
+    forms.NoticeForm: access.notice_parties,
+}
+
+
+def _form_kwargs(form_class: Any, request: HttpRequest, agreement: Agreement) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"agreement": agreement}
+    choose = PARTY_CHOICES.get(form_class)
+    if choose is not None:
+        kwargs["parties"] = choose(request.user, agreement)
+    return kwargs
 
 
 def _admin_form_action(
@@ -154,7 +169,7 @@ def _admin_form_action(
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         agreement = _admin_agreement(request, pk)
-        kwargs = {"agreement": agreement} if for_agreement else {}
+        kwargs = _form_kwargs(form_class, request, agreement) if for_agreement else {}
         form = form_class(request.POST, request.FILES, **kwargs)
         return form_action(
             request,
@@ -189,20 +204,47 @@ attach_dpa = _admin_form_action(
 )
 
 
+def _visible_notification(request: HttpRequest, pk: int) -> TerminationNotification:
+    return get_object_or_404(
+        access.notifications_visible_to(request.user).select_related(
+            "agreement", "recipient", "acknowledged_by", "notice__given_by__organisation"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice of termination as the system told the recipient (ROC), to acknowledge."""
+    notification = _visible_notification(request, pk)
+    notice = notification.notice
+    return render(
+        request,
+        "agreements/notification.html",
+        {
+            "notification": notification,
+            "notice": notice,
+            "agreement": notification.agreement,
+            "parties": notification.agreement.parties.select_related("organisation"),
+            "registered": selectors.registered_text(notice, notice.given_by),
+            "can_acknowledge": access.can_acknowledge(request.user, notification),
+        },
+    )
+
+
 @login_required
 @require_POST
-def mark_notified(request: HttpRequest, pk: int, notification_pk: int) -> HttpResponse:
-    agreement = _admin_agreement(request, pk)
-    task = get_object_or_404(TerminationNotification, pk=notification_pk, agreement=agreement)
+def notification_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = _visible_notification(request, pk)
     return form_action(
         request,
-        forms.NotificationSentForm(request.POST),
-        lambda data: services.notification_mark_sent(
-            actor=request.user, notification=task, note=data["note"]
+        None,
+        lambda _data: services.notification_acknowledge(
+            actor=request.user, notification=notification
         ),
-        done=_("Underrättelsen är registrerad som skickad."),
-        success_url=_detail_url(agreement),
-        rerender=lambda form: _render_detail(request, agreement, {"sent_form": form}),
+        done=_("Underrättelsen är kvitterad."),
+        success_url=reverse("agreements:notification", args=[notification.pk]),
+        rerender=lambda _form: HttpResponse(status=400),
     )
 
 

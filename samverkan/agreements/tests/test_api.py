@@ -79,11 +79,11 @@ def test_admin_gives_notice_through_the_api(demo, nacka_agreement_admin, login, 
     assert response.json()["last_day"] == "2027-02-25"
     detail = client.get(f"{BASE}/{nacka.pk}").json()
     task = detail["notifications"][0]
-    assert task["recipient"] == "polisen-roc" and task["sent_at"] is None
-    sent = send_json(
-        client, f"{BASE}/{nacka.pk}/notifications/{task['id']}/sent", {"note": "e-post"}
-    )
-    assert sent.status_code == 200 and sent.json()["sent_at"]
+    assert task["recipient"] == "polisen-roc" and task["acknowledged_at"] is None
+    assert detail["notices"][0]["registered"] == "registrerat av Axel Strandberg (Nacka)"
+    # The party cannot tick the notification off: only ROC acknowledges it.
+    tick = client.post(f"{BASE}/notifications/{task['id']}/acknowledge")
+    assert tick.status_code == 403
 
 
 @time_machine.travel(NOW)
@@ -103,17 +103,24 @@ def test_non_admin_and_other_admin_cannot_write(demo, nacka_receiver, login, cli
 def test_admin_records_decision_and_amendment(demo, agreement_admin, login, client):
     login(client, agreement_admin)
     nynashamn = agreement("0192")
+    decision = {
+        "party": "0192",
+        "body_kind": "political_committee",
+        "body_name": "Socialnämnden",
+        "decided_on": "2026-11-24",
+        "reference": "§ 3",
+    }
+    response = client.post(f"{BASE}/{nynashamn.pk}/decisions", decision)
+    # Stockholm registers Nynäshamn's decision on its behalf: only with the signed decision.
+    assert response.status_code == 422 and "undertecknade beslut" in error_text(response)
+    assert not nynashamn.decisions.filter(party__organisation__code="0192").exists()
     response = client.post(
         f"{BASE}/{nynashamn.pk}/decisions",
-        {
-            "party": "0192",
-            "body_kind": "political_committee",
-            "body_name": "Socialnämnden",
-            "decided_on": "2026-11-24",
-            "reference": "§ 3",
-        },
+        {**decision, "document": SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n")},
     )
     assert response.status_code == 201, response.content
+    assert response.json()["on_behalf"] is True
+    assert response.json()["registered"].startswith("registrerat av Stockholm för Nynäshamn")
     status = client.get(f"{BASE}/{nynashamn.pk}").json()["status"]
     assert status["reason"] == "in_force"
     amendment = send_json(

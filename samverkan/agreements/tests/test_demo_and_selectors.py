@@ -79,7 +79,7 @@ def test_varmdo_notice_created_the_roc_notification(demo):
     task = TerminationNotification.objects.get(agreement=single_entry("0120"))
     assert task.recipient.code == "polisen-roc"
     assert task.notice.last_day == date(2026, 6, 10)
-    assert task.sent_at is not None
+    assert task.acknowledged_at is not None
 
 
 def test_selector_is_one_query(demo, django_assert_num_queries):

@@ -12,7 +12,7 @@ from samverkan.agreements.demo import organisation
 from samverkan.agreements.models import Agreement, AgreementDecision, TerminationNotification
 from samverkan.agreements.selectors import single_entry_municipalities_in_force
 from samverkan.core.calendar import STOCKHOLM
-from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
+from samverkan.core.errors import InvalidInput, NotAllowed
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=STOCKHOLM)
@@ -87,14 +87,11 @@ def test_written_notice_computes_last_day_and_creates_roc_task(demo, nacka_agree
     notice = _notice(nacka_agreement_admin, nacka, "0182", document=pdf("uppsagning.pdf"))
     assert notice.last_day == date(2027, 2, 25)
     task = TerminationNotification.objects.get(notice=notice)
-    assert task.recipient.code == "polisen-roc" and task.sent_at is None
+    assert task.recipient.code == "polisen-roc" and task.acknowledged_at is None
     assert "0182" in single_entry_municipalities_in_force(date(2027, 2, 25))
     assert "0182" not in single_entry_municipalities_in_force(date(2027, 2, 26))
-    services.notification_mark_sent(actor=nacka_agreement_admin, notification=task, note="e-post")
-    task.refresh_from_db()
-    assert task.sent_at is not None
-    with pytest.raises(Conflict):
-        services.notification_mark_sent(actor=nacka_agreement_admin, notification=task)
+    with pytest.raises(NotAllowed):  # the party does not tick it off; ROC acknowledges
+        services.notification_acknowledge(actor=nacka_agreement_admin, notification=task)
 
 
 @time_machine.travel(NOW)
@@ -157,7 +154,17 @@ def test_amendment_applies_once_both_parties_decided(demo, agreement_admin):
         ("0182", "political_committee", date(2026, 11, 20)),
     ]:
         assert amendment_applies_from(amendment) is None
-        _decide(agreement_admin, nacka, code, kind, "Samma organ", day, amendment=amendment)
+        # Stockholm registers Nacka's decision on its behalf: with the signed decision.
+        _decide(
+            agreement_admin,
+            nacka,
+            code,
+            kind,
+            "Samma organ",
+            day,
+            amendment=amendment,
+            document=pdf(),
+        )
     assert amendment_applies_from(amendment) == date(2026, 12, 1)
     # The amendment's decisions do not change the agreement's own status.
     assert "0182" in single_entry_municipalities_in_force(date(2026, 11, 25))

@@ -50,11 +50,11 @@ def test_detail_timeline_shows_decisions_renewals_and_notice(demo, agreement_adm
     assert "2024-01-20" in body
     assert "Förlängt (förlängning 1) till och med 2025-12-31" in body
     assert "Uppsagt av" in body and "2026-06-10" in body
-    assert "meddelad till" in body
+    assert "Systemet underrättade" in body and "kvitterade underrättelsen" in body
 
 
 @time_machine.travel(NOW)
-def test_admin_gives_notice_in_the_ui_and_marks_roc_notified(
+def test_admin_gives_notice_in_the_ui_and_roc_is_told_by_the_system(
     demo, nacka_agreement_admin, login, client
 ):
     login(client, nacka_agreement_admin)
@@ -66,12 +66,13 @@ def test_admin_gives_notice_in_the_ui_and_marks_roc_notified(
     )
     assert response.status_code == 302
     assert Notice.objects.get(agreement=nacka).last_day.isoformat() == "2027-02-25"
-    start = client.get("/").content.decode()
-    assert "inte skriftligen meddelad till ROC" in start
+    detail = client.get(f"/avtal/{nacka.pk}/").content.decode()
+    # No tick box for the party: the system told ROC, and ROC acknowledges.
+    assert "Markera som skickad" not in detail and "inte kvitterad än" in detail
     task = TerminationNotification.objects.get(agreement=nacka)
-    client.post(f"/avtal/{nacka.pk}/underrattelse/{task.pk}/skickad/", {"note": "e-post"})
+    assert client.post(f"/avtal/underrattelse/{task.pk}/kvittera/").status_code == 403
     task.refresh_from_db()
-    assert task.sent_at is not None
+    assert task.acknowledged_at is None
 
 
 @time_machine.travel(NOW)

@@ -214,9 +214,9 @@ TABLE: dict[str, Row] = {
     "agreements:notice[solna]": action({AVTAL}, pk="agreement_solna"),
     "agreements:amendment[solna]": action({AVTAL}, pk="agreement_solna"),
     "agreements:dpa[solna]": action({AVTAL}, pk="agreement_solna"),
-    "agreements:notified": action(
-        {AVTAL}, pk="agreement_with_notice", notification_pk="notification"
-    ),
+    # the notice told to ROC: read by the agreement's parties and ROC, acknowledged by ROC
+    "agreements:notification": page(ORG_0180 | {ROC}, pk="notification"),
+    "agreements:acknowledge": action({ROC}, pk="notification"),
     "agreements:pdf[solna]": page(ORG_0180 | {SOLNA}, pk="agreement_solna"),
     # uploaded documents: one view for every upload, the record's own access rule (the
     # agreement's parties; the assignment's defector coordinators), a disclosure logged
@@ -426,8 +426,9 @@ TABLE: dict[str, Row] = {
     ),
     "api:samverkan_agreements_api_record_decision": api({AVTAL}, agreement_id="agreement_solna"),
     "api:samverkan_agreements_api_give_notice": api({AVTAL}, agreement_id="agreement_solna"),
-    "api:samverkan_agreements_api_notification_sent": api(
-        {AVTAL}, agreement_id="agreement_with_notice", notification_id="notification"
+    # ROC acknowledges what the system told it (already acknowledged in the demo: 409)
+    "api:samverkan_agreements_api_acknowledge_notification": api(
+        {ROC}, notification_id="notification"
     ),
     "api:samverkan_agreements_api_add_amendment": api({AVTAL}, agreement_id="agreement_solna"),
     # API: concern reports (police systems)

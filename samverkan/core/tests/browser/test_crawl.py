@@ -78,7 +78,7 @@ NOT_CRAWLED = {
     "agreements:notice",
     "agreements:amendment",
     "agreements:dpa",
-    "agreements:notified",
+    "agreements:acknowledge",
     "routines:review",
     "registry:change_withdraw",
     "homecoming:close",
