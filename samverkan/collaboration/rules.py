@@ -209,7 +209,7 @@ def compliance_across_terms(
 
 
 def suppress(count: int, threshold: int) -> int | None:
-    """None when a non-zero count is below the threshold (shown as "färre än N")."""
+    """None when a non-zero count is below the threshold (shown as "<N": `suppressed_text`)."""
     if 0 < count < threshold:
         return None
     return count

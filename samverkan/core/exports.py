@@ -18,6 +18,9 @@ Decisions:
 * Besides the first character, the first character after leading whitespace
   counts too (" =1+1", "\\n@SUM(1)"), and so do the full-width forms
   (＝ ＋ － ＠), which some spreadsheet programs also read as formulas.
+* CSV comes in two styles (`CsvStyle`): for Swedish spreadsheets by default
+  (semicolons, decimal comma, byte-order mark) and for machines on request
+  (`?stil=maskin`: commas, decimal point, no byte-order mark).
 * Values that are neither text, numbers, dates nor None are written as their
   text (``str()``), neutralised.
 * In XLSX every text cell is stored as a string, never as a formula or an
@@ -31,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -64,13 +68,54 @@ def neutralise_row(row: Iterable[Any]) -> list[Any]:
     return [neutralise(value) for value in row]
 
 
-def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
-    """CSV as Excel reads it (UTF-8 with byte-order mark, CRLF), every text cell neutralised."""
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV file separates fields and writes decimals."""
+
+    delimiter: str
+    decimal: str
+    byte_order_mark: bool
+
+
+# What Excel and LibreOffice with Swedish settings open by a double click: fields
+# separated by semicolons (the comma is the decimal sign), a decimal comma, and a
+# byte-order mark so that å, ä and ö are read as UTF-8.
+SPREADSHEET = CsvStyle(delimiter=";", decimal=",", byte_order_mark=True)
+# What programs expect (RFC 4180): commas, a decimal point, no byte-order mark.
+MACHINE = CsvStyle(delimiter=",", decimal=".", byte_order_mark=False)
+CSV_STYLE_PARAMETER = "stil"
+CSV_STYLES = {"kalkyl": SPREADSHEET, "maskin": MACHINE}
+
+
+def csv_style(name: str | None) -> CsvStyle:
+    """The style a `?stil=` query parameter names; the spreadsheet style by default."""
+    return CSV_STYLES.get(name or "", SPREADSHEET)
+
+
+def _csv_cell(value: Any, style: CsvStyle) -> Any:
+    """A cell as written: a real number with the style's decimal sign, never neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):  # "57640.9900000000" → "57640,99"
+        return format(value.normalize(), "f").replace(".", style.decimal)
+    if isinstance(value, float):
+        return str(value).replace(".", style.decimal)
+    return value
+
+
+def csv_bytes(rows: Iterable[Sequence[Any]], style: CsvStyle = SPREADSHEET) -> bytes:
+    """CSV (CRLF) in the given style, every text cell neutralised.
+
+    Text is neutralised before numbers are written, so a negative figure
+    ("-12,5") stays a number while text beginning with "-" is not a formula.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if value is None else value for value in neutralise_row(row)])
-    return buffer.getvalue().encode("utf-8-sig")
+        writer.writerow([_csv_cell(value, style) for value in neutralise_row(row)])
+    return buffer.getvalue().encode("utf-8-sig" if style.byte_order_mark else "utf-8")
 
 
 def append_xlsx_row(sheet: Any, row: Iterable[Any]) -> None:

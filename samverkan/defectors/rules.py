@@ -44,6 +44,23 @@ def to_sek(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(ORE, rounding=ROUND_HALF_UP)
 
 
+NBSP = "\u00a0"
+
+
+def format_sek(value: Decimal | int | str | None) -> str:
+    """Swedish: "57 640,99" (no-break spaces between thousands, a decimal comma)."""
+    if value is None or value == "":
+        return ""
+    amount = to_sek(Decimal(str(value)))
+    sign = "−" if amount < 0 else ""
+    whole, _, fraction = f"{abs(amount):.2f}".partition(".")
+    groups: list[str] = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return sign + NBSP.join(groups) + "," + fraction
+
+
 # --- Sides and states ----------------------------------------------------------
 
 

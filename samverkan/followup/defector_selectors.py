@@ -64,6 +64,11 @@ def _hidden_amount(amount: Decimal | None, count: Cell) -> Cell:
     return Cell(amount if amount is not None else ZERO, stats.SECONDARY if count.hidden else "")
 
 
+def _amount_of(amount: Decimal | None, cases: int, suppress: bool, limit: int) -> Cell:
+    """An amount hidden like a count when it sums fewer cases than the threshold."""
+    return _hidden_amount(amount, stats.suppress_count(cases, limit=limit, enabled=suppress))
+
+
 def _pairs(period: Period, scope: Scope, suppress: bool, limit: int) -> Table:
     rows = (
         _assignments(period, scope)
@@ -131,6 +136,9 @@ def _costs_by_intervention(period: Period, scope: Scope, suppress: bool, limit: 
         amount=Sum("amount"), assignments=Count("assignment", distinct=True)
     )
     total_count = stats.suppress_count(total_amount["assignments"], limit=limit, enabled=suppress)
+    if any(row.cells[0].hidden for row in result):
+        # The amounts add up to the total: shown, it would give a single hidden one back.
+        total_count = Cell(total_count.value, total_count.suppressed or stats.SECONDARY)
     return Table(
         slug="costs_by_intervention",
         title="Kostnader per insats",
@@ -172,16 +180,29 @@ def _reconciliations(period: Period, scope: Scope, suppress: bool, limit: int) -
         ("locked", "Godkända av båda parter", counts["locked"]),
         ("equalised", "Med utjämning", counts["equalised"]),
     ]
-    rows = [
-        Row(key, label, [Cell(n)])  # reconciliations are between organisations: no suppression
-        for key, label, n in items
-    ]
-    rows.append(Row("equalisation", "Utjämnat belopp (kr)", [Cell(counts["equalisation"] or ZERO)]))
+    # The counts are of reconciliations between organisations and are shown; an
+    # amount that sums fewer reconciliations than the threshold is hidden, since a
+    # single reconciliation's amounts describe the costs of a few children.
+    rows = [Row(key, label, [Cell(n)]) for key, label, n in items]
+    rows.append(
+        Row(
+            "equalisation",
+            "Utjämnat belopp (kr)",
+            [_amount_of(counts["equalisation"], counts["equalised"], suppress, limit)],
+        )
+    )
     rows.append(
         Row(
             "reconciled_costs",
             "Avstämda kostnader (kr)",
-            [Cell((counts["costs"] or ZERO) + (counts["costs_back"] or ZERO))],
+            [
+                _amount_of(
+                    (counts["costs"] or ZERO) + (counts["costs_back"] or ZERO),
+                    counts["total"],
+                    suppress,
+                    limit,
+                )
+            ],
         )
     )
     return Table(

@@ -1,9 +1,12 @@
 """Exports of the published figures: CSV and XLSX per table or dashboard, JSON, PDF.
 
 Exports carry exactly what the screen shows: the same (suppressed or not)
-cells. Numbers stay numbers (durations in minutes); a hidden value is the
-marker the screen shows ("<5" or "–"). CSV is UTF-8 with a byte-order mark
-so that Excel reads å, ä and ö. Every cell goes through
+cells. Numbers stay numbers (durations in minutes). In CSV and XLSX a hidden
+value is the marker the screen shows ("<5" or "–"); in JSON it is `null`,
+flagged in the row's `hidden` list with the reason, so that a program never
+reads "<5" as a number. CSV is written as Swedish spreadsheets open it
+(semicolons, decimal comma, byte-order mark) unless the machine style is asked
+for (`?stil=maskin`, see `core.exports.CsvStyle`). Every cell goes through
 `samverkan.core.exports`, so no text (an indicator's or a forum's name) can
 run as a formula in the reader's spreadsheet.
 """
@@ -16,7 +19,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from samverkan.core.exports import append_xlsx_row, csv_bytes
+from samverkan.core.exports import SPREADSHEET, CsvStyle, append_xlsx_row, csv_bytes
+from samverkan.followup import stats
 from samverkan.followup.charts import bar_chart_svg
 from samverkan.followup.stats import Cell
 from samverkan.followup.tables import Dashboard, Table
@@ -50,15 +54,16 @@ def table_rows(table: Table) -> list[list[Any]]:
     return rows
 
 
-def _csv(rows: list[list[Any]]) -> bytes:
-    return csv_bytes(rows)
+def json_value(cell: Cell) -> Any:
+    """A number as a number, a hidden value as None (its reason is flagged beside it)."""
+    return None if cell.hidden else export_value(cell, 0)
 
 
-def table_csv(table: Table) -> bytes:
-    return _csv(table_rows(table))
+def table_csv(table: Table, style: CsvStyle = SPREADSHEET) -> bytes:
+    return csv_bytes(table_rows(table), style)
 
 
-def dashboard_csv(*dashboards: Dashboard) -> bytes:
+def dashboard_csv(*dashboards: Dashboard, style: CsvStyle = SPREADSHEET) -> bytes:
     """All tables in long format: table, row, column, value."""
     rows: list[list[Any]] = [["tabell", "rad", "kolumn", "värde", "period", "urval"]]
     for dashboard, table in ((d, t) for d in dashboards for t in d.tables):
@@ -74,7 +79,7 @@ def dashboard_csv(*dashboards: Dashboard) -> bytes:
                         dashboard.scope_label,
                     ]
                 )
-    return _csv(rows)
+    return csv_bytes(rows, style)
 
 
 def _sheet_title(table: Table, used: set[str]) -> str:
@@ -133,6 +138,10 @@ def as_json(dashboard: Dashboard) -> dict[str, Any]:
         "suppressed": dashboard.suppressed,
         "generated_at": dashboard.generated_at.isoformat(),
         "notes": dashboard.notes,
+        "hidden_values": (
+            'A hidden value is null; "hidden" says why: "primary" (a count below '
+            f'{stats.threshold()}), "secondary" (it would let a hidden count be worked out).'
+        ),
         "tables": [
             {
                 "id": table.slug,
@@ -143,7 +152,8 @@ def as_json(dashboard: Dashboard) -> dict[str, Any]:
                     {
                         "key": row.key,
                         "label": row.label,
-                        "values": [export_value(cell, table.limit) for cell in row.cells],
+                        "values": [json_value(cell) for cell in row.cells],
+                        "hidden": [cell.suppressed or None for cell in row.cells],
                     }
                     for row in table.all_rows()
                 ],

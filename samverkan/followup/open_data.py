@@ -19,7 +19,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from samverkan.core.calendar import STOCKHOLM, local_date
-from samverkan.core.exports import csv_bytes
+from samverkan.core.exports import SPREADSHEET, CsvStyle, csv_bytes
 from samverkan.followup import stats
 from samverkan.followup.periods import Period, period_containing
 from samverkan.followup.stats import Cell
@@ -171,28 +171,42 @@ def open_statistics(*, now: datetime) -> OpenStatistics:
     return result
 
 
-def _values(row: OpenRow, limit: int) -> list[Any]:
+def _values(row: OpenRow, limit: int | None) -> list[Any]:
+    """The row's fields; a hidden count as its marker, or as None when `limit` is None."""
     return [
         row.quarter,
         row.county_code,
         row.county,
         row.municipality_code,
         row.municipality,
-        *(cell.text(limit) if cell.hidden else cell.value for cell in row.cells),
+        *(
+            (None if limit is None else cell.text(limit)) if cell.hidden else cell.value
+            for cell in row.cells
+        ),
     ]
 
 
-def as_csv(data: OpenStatistics) -> bytes:
+def as_csv(data: OpenStatistics, style: CsvStyle = SPREADSHEET) -> bytes:
     """Every text cell (organisation names included) neutralised against formulas."""
-    return csv_bytes([FIELDS, *(_values(row, data.limit) for row in data.rows)])
+    return csv_bytes([FIELDS, *(_values(row, data.limit) for row in data.rows)], style)
+
+
+def _json_row(row: OpenRow) -> dict[str, Any]:
+    """Counts as numbers, a hidden count as null and named in "dolda" (never "<5")."""
+    record: dict[str, Any] = dict(zip(FIELDS, _values(row, None), strict=True))
+    record["dolda"] = [
+        name for name, cell in zip(FIELDS[-len(row.cells) :], row.cells, strict=True) if cell.hidden
+    ]
+    return record
 
 
 def as_json(data: OpenStatistics) -> dict[str, Any]:
     return {
         "beskrivning": (
             "Polisens orosanmälningar genom en ingång per kvartal, län och kommun. "
-            f'Antal under {data.limit} anges som "<{data.limit}" och antal som skulle '
-            'göra det möjligt att räkna fram dem som "–".'
+            f"Antal under {data.limit}, och antal som skulle göra det möjligt att räkna "
+            'fram dem, är dolda: värdet är null och fältets namn står i "dolda". '
+            f'I CSV-filen står de som "<{data.limit}" och "–".'
         ),
         "kvartal": [
             {
@@ -203,5 +217,5 @@ def as_json(data: OpenStatistics) -> dict[str, Any]:
             for q in data.quarters
         ],
         "falt": FIELDS,
-        "rader": [dict(zip(FIELDS, _values(row, data.limit), strict=True)) for row in data.rows],
+        "rader": [_json_row(row) for row in data.rows],
     }

@@ -643,8 +643,11 @@ def _count_rows(
     chart: bool = False,
     note: str = "",
     total_label: str = "Totalt",
+    hide_total: bool = False,
 ) -> Table:
-    cells, total = stats.suppress_list([n for _, _, n in items], limit=limit, enabled=suppress)
+    cells, total = stats.suppress_list(
+        [n for _, _, n in items], limit=limit, enabled=suppress, hide_total=hide_total
+    )
     return Table(
         slug=slug,
         title=title,
@@ -657,25 +660,25 @@ def _count_rows(
     )
 
 
-def _eligibility(source: _Source, suppress: bool, limit: int) -> Table:
-    eligible = source.report_counts["total"]
-    not_eligible = source.not_eligible_counts["records"]
-    return _count_rows(
-        "eligibility",
-        "Mottagna anmälningar",
-        "Antal",
-        [
-            ("eligible", "Omfattas av en ingång", eligible),
-            ("not_eligible", "Omfattas inte av en ingång", not_eligible),
+def _eligibility(by_municipality: Table) -> Table:
+    """The margins of the table per municipality: the same cells, hidden the same way."""
+    assert by_municipality.total is not None
+    eligible, not_eligible, total = by_municipality.total.cells
+    return Table(
+        slug="eligibility",
+        title="Mottagna anmälningar",
+        columns=["Antal"],
+        rows=[
+            Row("eligible", "Omfattas av en ingång", [eligible]),
+            Row("not_eligible", "Omfattas inte av en ingång", [not_eligible]),
         ],
-        suppress=suppress,
-        limit=limit,
+        total=Row("total", "Mottagna totalt", [total]),
         chart=True,
-        total_label="Mottagna totalt",
+        limit=by_municipality.limit,
     )
 
 
-def _reasons(source: _Source, suppress: bool, limit: int) -> Table:
+def _reasons(source: _Source, suppress: bool, limit: int, not_eligible: stats.Cell) -> Table:
     counts = source.not_eligible_counts
     rows = [
         Row(
@@ -693,7 +696,7 @@ def _reasons(source: _Source, suppress: bool, limit: int) -> Table:
         total=Row(
             "total",
             "Anmälningar som inte omfattas",
-            [stats.suppress_count(counts["records"], limit=limit, enabled=suppress)],
+            [not_eligible],  # as in the table per municipality, which adds it up
         ),
         chart=True,
         note="En anmälan kan ha flera skäl; skälen summerar därför inte till totalen.",
@@ -712,6 +715,7 @@ def _by_municipality(source: _Source, suppress: bool, limit: int) -> Table:
         [[eligible.get(code, 0), not_eligible.get(code, 0)] for code in codes],
         limit=limit,
         enabled=suppress,
+        columns=2,
     )
     rows = [
         Row(code or "unknown", names.get(code, code) or UNKNOWN_MUNICIPALITY, [*cells, total])
@@ -770,7 +774,7 @@ def _mapped_onto_today(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _by_hour(source: _Source, suppress: bool, limit: int) -> Table:
+def _by_hour(source: _Source, suppress: bool, limit: int, hide_total: bool) -> Table:
     counts = [0] * 24
     for hour, _weekday, _holiday, n in source.time_of_day:
         counts[hour] += n
@@ -783,10 +787,11 @@ def _by_hour(source: _Source, suppress: bool, limit: int) -> Table:
         limit=limit,
         chart=True,
         note="Svensk tid. Timmen då anmälan togs emot, alla anmälningar.",
+        hide_total=hide_total,
     )
 
 
-def _by_weekday(source: _Source, suppress: bool, limit: int) -> Table:
+def _by_weekday(source: _Source, suppress: bool, limit: int, hide_total: bool) -> Table:
     counts = [0] * 8  # Monday..Sunday that are not holidays, then holidays and eves
     for _hour, weekday, holiday, n in source.time_of_day:
         counts[7 if holiday else weekday - 1] += n
@@ -801,6 +806,7 @@ def _by_weekday(source: _Source, suppress: bool, limit: int) -> Table:
         limit=limit,
         chart=True,
         note="Helgdagar och helgaftnar (midsommar-, jul- och nyårsafton) räknas för sig.",
+        hide_total=hide_total,
     )
 
 
@@ -811,6 +817,17 @@ def _first_attempt() -> Subquery:
         .values("at")[:1],
         output_field=DateTimeField(),
     )
+
+
+def _information(source: _Source, suppress: bool, limit: int) -> tuple[stats.Cell, ...]:
+    """Requests sent, answered and unanswered: sent is their sum, hidden as one."""
+    requests = source.information_requests
+    (answered, unanswered), sent = stats.suppress_list(
+        [requests["answered"], requests["sent"] - requests["answered"]],
+        limit=limit,
+        enabled=suppress,
+    )
+    return sent, answered, unanswered
 
 
 def _times(source: _Source, suppress: bool, limit: int) -> Table:
@@ -825,6 +842,7 @@ def _times(source: _Source, suppress: bool, limit: int) -> Table:
             source.information_requests["answer"],
         ),
     ]
+    counted = {"information_answer": _information(source, suppress, limit)[1]}
     rows = []
     for key, label, summary in measures:
         small = suppress and summary.n < limit
@@ -833,7 +851,8 @@ def _times(source: _Source, suppress: bool, limit: int) -> Table:
                 key,
                 label,
                 [
-                    stats.suppress_count(summary.n, limit=limit, enabled=suppress),
+                    counted.get(key)
+                    or stats.suppress_count(summary.n, limit=limit, enabled=suppress),
                     stats.hide_if(summary.median, hide=small),
                     stats.hide_if(summary.p90, hide=small),
                 ],
@@ -902,7 +921,6 @@ def _deadlines(source: _Source, suppress: bool, limit: int) -> Table:
 
 def _activity(source: _Source, suppress: bool, limit: int) -> Table:
     counts = source.report_counts
-    requests = source.information_requests
     items = [
         ("handed_over", "Överlämnade", counts["handed_over"]),
         ("accepted", "Mottagna av ansvarig kommun", counts["accepted"]),
@@ -911,21 +929,27 @@ def _activity(source: _Source, suppress: bool, limit: int) -> Table:
         ("protection", "Omedelbara skyddsbedömningar", counts["protection"]),
         ("preliminary", "Förhandsbedömningar beslutade", counts["preliminary"]),
         ("repeats", "Upprepade anmälningar (samma barn)", counts["repeats"]),
-        ("information_sent", "Informationsbegäranden skickade", requests["sent"]),
-        ("information_answered", "Informationsbegäranden besvarade", requests["answered"]),
-        (
-            "information_open",
-            "Informationsbegäranden obesvarade",
-            requests["sent"] - requests["answered"],
-        ),
     ]
+    information = zip(
+        ("information_sent", "information_answered", "information_open"),
+        (
+            "Informationsbegäranden skickade",
+            "Informationsbegäranden besvarade",
+            "Informationsbegäranden obesvarade",
+        ),
+        _information(source, suppress, limit),
+        strict=True,
+    )
     return Table(
         slug="activity",
         title="Överlämning, eskalering och informationsbegäran",
         columns=["Antal"],
         rows=[
-            Row(key, label, [stats.suppress_count(n, limit=limit, enabled=suppress)])
-            for key, label, n in items
+            *(
+                Row(key, label, [stats.suppress_count(n, limit=limit, enabled=suppress)])
+                for key, label, n in items
+            ),
+            *(Row(key, label, [cell]) for key, label, cell in information),
         ],
         note="Anmälningar som omfattas av en ingång och togs emot under perioden.",
         limit=limit,
@@ -946,16 +970,22 @@ def single_entry_dashboard(
         generated_at=now,
     )
     source = _Source(period, scope, now)
+    # The same numbers appear in several tables: the table per municipality is
+    # the one that adds them up, and the others show its cells (eligibility,
+    # the not-eligible total) or hide the number received when it does.
+    by_municipality = _by_municipality(source, suppress, limit)
+    assert by_municipality.total is not None
+    _eligible, not_eligible, received = by_municipality.total.cells
     dashboard.tables = [
-        _eligibility(source, suppress, limit),
+        _eligibility(by_municipality),
         _activity(source, suppress, limit),
         _times(source, suppress, limit),
         _deadlines(source, suppress, limit),
-        _reasons(source, suppress, limit),
-        _by_municipality(source, suppress, limit),
+        _reasons(source, suppress, limit, not_eligible),
+        by_municipality,
         _by_district(source, suppress, limit),
-        _by_hour(source, suppress, limit),
-        _by_weekday(source, suppress, limit),
+        _by_hour(source, suppress, limit, received.hidden),
+        _by_weekday(source, suppress, limit, received.hidden),
     ]
     if suppress:
         dashboard.notes.append(

@@ -17,12 +17,15 @@ Suppression (*röjandekontroll*):
 
 * primary: a count c with 0 < c < threshold is hidden and shown as "<5"
   (with the configured threshold). Zero is a real zero and is shown.
-* secondary: in every additive relation of a table (the cells of a row and
-  the row's total; the cells of a column and the column's total) a single
-  hidden member could be recomputed from the others. So while some relation
-  has exactly one hidden member, the smallest other member that is not zero
-  is hidden too (a cell before a total, so totals survive when they can),
-  shown as "–". Repeated until no relation has exactly one hidden member.
+* secondary (complementary): the totals published with a hidden small count
+  must not give it back by subtraction. For every hidden small count the
+  range a reader can work out from every published sum and non-negativity
+  (the interval audit statistical offices run as a linear programme; see
+  tests/test_suppression_audit.py) must still reach from 0 to the threshold.
+  In a single sum that means the hidden members add up to at least the
+  threshold; in a table with row and column totals, a rectangle of hidden
+  cells through it (`_protect_by_rectangles`). Cells are hidden before
+  totals. Shown as "–".
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.conf import settings
+
+from samverkan.defectors.rules import format_sek
 
 T = TypeVar("T", int, float, Decimal, timedelta)
 
@@ -99,7 +104,10 @@ def percentile(values: Iterable[T], p: float) -> T | None:
 
 @dataclass(frozen=True)
 class Cell:
-    """One published number: its value, and whether (and why) it is hidden."""
+    """One published number: its value, and whether (and why) it is hidden.
+
+    A `Decimal` is an amount of money in kronor ("57 640,99 kr").
+    """
 
     value: int | float | Decimal | timedelta | str | None
     suppressed: str = ""  # "", PRIMARY or SECONDARY
@@ -109,16 +117,16 @@ class Cell:
         return bool(self.suppressed)
 
     def text(self, limit: int | None = None) -> str:
-        if self.suppressed == PRIMARY:
-            return primary_text(limit)
-        if self.suppressed == SECONDARY:
-            return SUPPRESSED_SECONDARY_TEXT
+        if self.suppressed:
+            return suppressed_text(self.suppressed, limit)
         if self.value is None:
             return ""
         if isinstance(self.value, str):
             return self.value
         if isinstance(self.value, timedelta):
             return format_duration(self.value)
+        if isinstance(self.value, Decimal):
+            return f"{format_sek(self.value)} kr"
         if isinstance(self.value, float):
             return f"{self.value:.1f}".replace(".", ",")
         return str(self.value)
@@ -130,6 +138,11 @@ class Cell:
         if isinstance(self.value, timedelta):
             return round(self.value.total_seconds() / 60, 1)
         return self.value
+
+
+def suppressed_text(reason: str, limit: int | None = None) -> str:
+    """The one wording of a hidden number, on every page and in every export."""
+    return primary_text(limit) if reason == PRIMARY else SUPPRESSED_SECONDARY_TEXT
 
 
 def format_duration(value: timedelta) -> str:
@@ -164,12 +177,16 @@ class SuppressedTable:
     limit: int = field(default=5)
 
 
+Position = tuple[int, int]
+
+
 def suppress_table(
     counts: Sequence[Sequence[int]],
     *,
     limit: int | None = None,
     enabled: bool = True,
     column_relations: bool = True,
+    columns: int | None = None,
 ) -> SuppressedTable:
     """Apply primary then secondary suppression to a table of counts with its margins.
 
@@ -180,7 +197,8 @@ def suppress_table(
     """
     limit = threshold() if limit is None else limit
     rows = len(counts)
-    columns = len(counts[0]) if rows else 0
+    if columns is None:  # the width, when there may be no rows to tell it
+        columns = len(counts[0]) if rows else 0
     # An (rows+1) x (columns+1) grid: last row / column are the totals.
     grid: list[list[int]] = [list(row) + [sum(row)] for row in counts]
     grid.append([sum(grid[i][j] for i in range(rows)) for j in range(columns + 1)])
@@ -190,36 +208,11 @@ def suppress_table(
             for j in range(columns + 1):
                 if is_primary(grid[i][j], limit):
                     marks[i][j] = PRIMARY
-        relations: list[list[tuple[int, int]]] = []
-        for i in range(rows + 1):  # each row with its total (the last column)
-            relations.append([(i, j) for j in range(columns + 1)])
-        if column_relations:  # each column with its total (the last row)
-            for j in range(columns + 1):
-                relations.append([(i, j) for i in range(rows + 1)])
-        changed = True
-        while changed:
-            changed = False
-            for relation in relations:
-                if len(relation) < 2:
-                    continue
-                hidden = [cell for cell in relation if marks[cell[0]][cell[1]]]
-                if len(hidden) != 1:
-                    continue
-                candidates = [
-                    cell
-                    for cell in relation
-                    if not marks[cell[0]][cell[1]] and grid[cell[0]][cell[1]] > 0
-                ]
-                if not candidates:
-                    continue
-
-                def order(cell: tuple[int, int]) -> tuple[int, int, int, int]:
-                    is_total = int(cell[0] == rows or cell[1] == columns)
-                    return (is_total, grid[cell[0]][cell[1]], cell[0], cell[1])
-
-                chosen = min(candidates, key=order)
-                marks[chosen[0]][chosen[1]] = SECONDARY
-                changed = True
+        if column_relations:
+            _protect_by_rectangles(grid, marks, limit)
+        else:
+            for i in range(rows + 1):
+                _protect_relation(grid[i], marks[i], limit)
     as_cells = [
         [Cell(grid[i][j], marks[i][j]) for j in range(columns + 1)] for i in range(rows + 1)
     ]
@@ -232,12 +225,116 @@ def suppress_table(
     )
 
 
+def _protect_relation(values: list[int], marks: list[str], limit: int) -> None:
+    """Secondary suppression in one published sum: members, then their total (last).
+
+    A hidden member can lie anywhere between 0 and the sum of the hidden
+    members (the others can hold the rest), so that sum must reach the
+    threshold; a hidden total is then free upwards and can go down by that
+    sum. Members are hidden before the total: the one just large enough, else
+    the largest, until the sum is reached; the total only when no member is
+    left. A total below the threshold needs nothing more: all its non-zero
+    members are below the threshold too, so they are hidden already.
+    """
+    *members, total = range(len(values))
+    if not any(marks) or marks[total] == PRIMARY:
+        return
+    hidden_sum = sum(values[k] for k in members if marks[k])
+    while hidden_sum < limit:
+        shown = [k for k in members if not marks[k] and values[k] > 0]
+        if not shown:
+            marks[total] = marks[total] or SECONDARY
+            return
+        enough = [k for k in shown if values[k] >= limit - hidden_sum]
+        chosen = (
+            min(enough, key=values.__getitem__) if enough else max(shown, key=values.__getitem__)
+        )
+        marks[chosen] = SECONDARY
+        hidden_sum += values[chosen]
+
+
+def _protect_by_rectangles(grid: list[list[int]], marks: list[list[str]], limit: int) -> None:
+    """Secondary suppression in a table whose rows and columns add up to their totals.
+
+    Take the totals with a minus sign (the grand total with a plus): then every
+    row and every column of the grid sums to zero, and adding t to two opposite
+    corners of any rectangle and subtracting it from the other two keeps every
+    published sum. So a reader who sees everything but the rectangle's four
+    hidden cells cannot tell the true table from the shifted one, as long as no
+    count goes below zero. For each primary cell a rectangle is hidden along
+    which it can move down to 0 and up to at least the threshold — the reader's
+    range (an interval audit over every published sum) then holds [0, limit].
+    The rectangle chosen hides the fewest totals, then the fewest and smallest
+    cells; one that is already hidden costs nothing.
+    """
+    rows, columns = len(grid) - 1, len(grid[0]) - 1
+    primary = sorted(
+        ((i, j) for i in range(rows + 1) for j in range(columns + 1) if marks[i][j] == PRIMARY),
+        key=lambda cell: (grid[cell[0]][cell[1]], cell),
+    )
+    for i, j in primary:
+        best: tuple[tuple[int, int, int], list[Position]] | None = None
+        for i2 in range(rows + 1):
+            for j2 in range(columns + 1):
+                if i2 == i or j2 == j:
+                    continue
+                if not _rectangle_protects(grid, (i, j), (i2, j2), limit):
+                    continue
+                new = [(a, b) for a, b in ((i, j2), (i2, j), (i2, j2)) if not marks[a][b]]
+                cost = (
+                    sum(1 for a, b in new if a == rows or b == columns),
+                    len(new),
+                    sum(grid[a][b] for a, b in new),
+                )
+                if best is None or cost < best[0]:
+                    best = (cost, new)
+        if best is None:  # a table of one row or one column: no rectangle exists
+            continue
+        for a, b in best[1]:
+            marks[a][b] = SECONDARY
+
+
+def _rectangle_protects(
+    grid: list[list[int]], cell: Position, opposite: Position, limit: int
+) -> bool:
+    """Whether moving `cell` along the rectangle to `opposite` takes it to 0 and to `limit`."""
+    rows, columns = len(grid) - 1, len(grid[0]) - 1
+    (i, j), (i2, j2) = cell, opposite
+
+    def sign(a: int, b: int) -> int:  # -1 for a row or column total, +1 otherwise
+        return -1 if (a == rows) != (b == columns) else 1
+
+    down = up = math.inf  # how far `cell` can go down (up) before some count goes below 0
+    for (a, b), corner in (((i, j), 1), ((i, j2), -1), ((i2, j), -1), ((i2, j2), 1)):
+        if sign(a, b) * corner * sign(i, j) > 0:  # moves with `cell`
+            down = min(down, grid[a][b])
+        else:
+            up = min(up, grid[a][b])
+    value = grid[i][j]
+    return down >= value and value + up >= limit
+
+
 def suppress_list(
-    counts: Sequence[int], *, limit: int | None = None, enabled: bool = True
+    counts: Sequence[int],
+    *,
+    limit: int | None = None,
+    enabled: bool = True,
+    hide_total: bool = False,
 ) -> tuple[list[Cell], Cell]:
-    """A single column of counts and its total (one additive relation)."""
-    table = suppress_table([[c] for c in counts], limit=limit, enabled=enabled)
-    return [row[0] for row in table.cells], table.total
+    """A single column of counts and its total (one additive relation).
+
+    `hide_total`: the total is hidden in another table published with this one
+    (the same number), so it is hidden here too and the members keep it free.
+    """
+    limit = threshold() if limit is None else limit
+    values = [*counts, sum(counts)]
+    marks = [PRIMARY if enabled and is_primary(value, limit) else "" for value in values]
+    if enabled:
+        if hide_total:
+            marks[-1] = marks[-1] or SECONDARY
+        _protect_relation(values, marks, limit)
+    cells = [Cell(value, mark) for value, mark in zip(values, marks, strict=True)]
+    return cells[:-1], cells[-1]
 
 
 def suppress_count(count: int, *, limit: int | None = None, enabled: bool = True) -> Cell:

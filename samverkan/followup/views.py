@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from samverkan.core.calendar import local_date
+from samverkan.core.exports import CSV_STYLE_PARAMETER, csv_style
 from samverkan.followup import access, exports, selectors
 from samverkan.followup.collaboration_selectors import collaboration_dashboard
 from samverkan.followup.defector_selectors import defector_dashboard
@@ -157,7 +158,9 @@ def export_dashboard(request: HttpRequest, board: str, export_format: str) -> Ht
         return refused
     _, result = _dashboard_for(request, chosen, form)
     if export_format == "csv":
-        content = exports.dashboard_csv(result)
+        content = exports.dashboard_csv(
+            result, style=csv_style(request.GET.get(CSV_STYLE_PARAMETER))
+        )
     elif export_format == "xlsx":
         content = exports.xlsx(result)
     elif export_format == "json":
@@ -185,7 +188,7 @@ def export_table(request: HttpRequest, board: str, slug: str, export_format: str
     except KeyError:
         raise Http404 from None
     if export_format == "csv":
-        content = exports.table_csv(table)
+        content = exports.table_csv(table, csv_style(request.GET.get(CSV_STYLE_PARAMETER)))
     elif export_format == "xlsx":
         content = exports.xlsx(result, [table])
     else:
@@ -213,7 +216,8 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
 def open_data_download(request: HttpRequest, export_format: str) -> HttpResponse:
     data = _open_data(request)
     if export_format == "csv":
-        return _download(as_csv(data), "csv", "oppna-data-en-ingang.csv")
+        style = csv_style(request.GET.get(CSV_STYLE_PARAMETER))
+        return _download(as_csv(data, style), "csv", "oppna-data-en-ingang.csv")
     if export_format == "json":
         body = json.dumps(as_json(data), ensure_ascii=False, indent=2).encode()
         response = HttpResponse(body, content_type=CONTENT_TYPES["json"])

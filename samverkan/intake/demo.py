@@ -124,6 +124,33 @@ DEMO_REPORTS = (
 )
 
 
+# A back-dated history over the last completed quarters, so that open data (which
+# publishes completed quarters only) and its suppression can be seen in the demo:
+# per quarter, reports per home municipality — Solna's 3 is a small count.
+HISTORY_QUARTERS = 2
+HISTORY_PER_QUARTER = {"0182": 8, "0183": 6, "0184": 3}
+
+
+def _history(client: ApiClient, now: datetime) -> None:
+    from samverkan.followup.open_data import published_quarters
+
+    for quarter in published_quarters(local_date(now))[-HISTORY_QUARTERS:]:
+        start, _end = quarter.bounds()
+        for code, count in HISTORY_PER_QUARTER.items():
+            for n in range(count):
+                data = replace(
+                    BASE,
+                    person_id=None,
+                    birth_date=date(2011, 1 + n % 12, 1 + n),
+                    found_in=code,
+                    home_municipality=code,
+                    wants_feedback=False,
+                    police_reference=f"HIST-{quarter.first:%Y%m}-{code}-{n}",
+                )
+                received = start + timedelta(days=3 + 7 * n, hours=n % 9)
+                services.report_register(actor=client, data=data, received_at=received)
+
+
 def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
@@ -141,6 +168,7 @@ def load_demo() -> None:
     now = timezone.now()
     for spec in DEMO_REPORTS:
         _load_one(spec, client, hub, now)
+    _history(client, now)
 
 
 def _load_one(spec: DemoReport, client: ApiClient, hub: User, now: datetime) -> None:

@@ -19,6 +19,7 @@ from samverkan.collaboration.access import is_inside
 from samverkan.collaboration.models import ActionPlan, Activity, Forum, SituationalPicture
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import age_on
+from samverkan.followup.stats import PRIMARY, suppressed_text
 from samverkan.intake.models import ConcernReport, SourceChannel
 from samverkan.registry.models import Organisation
 
@@ -87,7 +88,8 @@ class Cell:
     @property
     def shown(self) -> str:
         if self.count is None:
-            return f"färre än {settings.STATISTICS_SUPPRESSION_THRESHOLD}"
+            # The one wording of a hidden count, as on every follow-up page and export.
+            return suppressed_text(PRIMARY, settings.STATISTICS_SUPPRESSION_THRESHOLD)
         return str(self.count)
 
 

@@ -9,23 +9,9 @@ from django import template
 from django.forms import BaseForm
 from django.urls import reverse
 
-from samverkan.defectors.rules import to_sek
+from samverkan.defectors.rules import format_sek
 
 register = template.Library()
-NBSP = "\u00a0"
-
-
-def format_sek(value: Decimal | int | str | None) -> str:
-    if value is None or value == "":
-        return ""
-    amount = to_sek(Decimal(str(value)))
-    sign = "−" if amount < 0 else ""
-    whole, _, fraction = f"{abs(amount):.2f}".partition(".")
-    groups: list[str] = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return sign + NBSP.join(groups) + "," + fraction
 
 
 @register.filter

@@ -127,6 +127,25 @@ def test_defector_figures_by_hand(defector_data: dict[str, Any]) -> None:
     }
 
 
+def test_a_single_reconciliation_does_not_print_its_amounts(defector_data: dict[str, Any]) -> None:
+    """Issue 17: one reconciliation's amounts are the costs of a few children."""
+    outside = defector_dashboard(period=DECEMBER, scope=Scope(), suppress=True)
+    texts = {r.key: [c.text(5) for c in r.cells] for r in outside.table("reconciliations").rows}
+    assert texts["total"] == ["1"]  # reconciliations are between organisations
+    assert texts["equalisation"] == ["–"]
+    assert texts["reconciled_costs"] == ["–"]
+    inside = defector_dashboard(period=DECEMBER, scope=Scope(), suppress=False)
+    texts = {r.key: [c.text(5) for c in r.cells] for r in inside.table("reconciliations").rows}
+    assert texts["equalisation"] == ["12\u00a0000,00 kr"]  # not "12000.00"
+
+
+def test_amounts_are_written_in_swedish() -> None:
+    from samverkan.followup.stats import Cell
+
+    assert Cell(Decimal("57640.9900000000")).text() == "57\u00a0640,99 kr"
+    assert Cell(Decimal("-200")).text() == "−200,00 kr"
+
+
 def test_defector_figures_suppressed(defector_data: dict[str, Any]) -> None:
     board = defector_dashboard(period=DECEMBER, scope=Scope(), suppress=True)
     texts = {r.key: [c.text(5) for c in r.cells] for r in board.table("balance").rows}
@@ -167,7 +186,9 @@ def test_followup_export_command(
         "followup_export", "--from", "2026-12-01", "--to", "2026-12-31", "--format", "csv",
         "--output", str(csv_target), "--unsuppressed",
     )  # fmt: skip
-    rows = list(csv.DictReader(io.StringIO(csv_target.read_text(encoding="utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(csv_target.read_text(encoding="utf-8-sig")), delimiter=";")
+    )
     total = next(
         r for r in rows if r["tabell"] == "Mottagna anmälningar" and r["rad"] == "Mottagna totalt"
     )

@@ -44,7 +44,7 @@ PAYLOADS = [
     "=cmd|' /C calc'!A0",
 ]
 PERIOD = "?period=year&datum=2026-06-01"
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
+NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 
 
 def test_neutralise_text_only() -> None:
@@ -64,9 +64,9 @@ def test_neutralise_text_only() -> None:
 
 def test_csv_bytes_round_trip() -> None:
     body = csv_bytes([["namn", "värde"], *([p, -3] for p in PAYLOADS), ["Vanlig", 1.5]])
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert [r[0] for r in rows[1:-1]] == ["'" + p for p in PAYLOADS]
-    assert rows[1][1] == "-3" and rows[-1] == ["Vanlig", "1.5"]
+    assert rows[1][1] == "-3" and rows[-1] == ["Vanlig", "1,5"]
 
 
 def test_xlsx_drops_control_characters_instead_of_failing() -> None:
@@ -122,7 +122,7 @@ def xml_text(text: str) -> str:
 
 
 def assert_inert_csv(body: bytes) -> list[list[str]]:
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows
     for row in rows:
         for value in row:
@@ -170,7 +170,7 @@ def test_every_followup_download_is_inert(
         assert "'" + payload in seen_csv
         assert "'" + xml_text(payload) in seen_xlsx
     assert "Upplevd trygghet (%)" in seen_csv and "Upplevd trygghet (%)" in seen_xlsx
-    assert "50.0" in seen_csv and 50 in seen_xlsx
+    assert "50,0" in seen_csv and 50 in seen_xlsx  # a real number, with a decimal comma
     assert "Trygghetsmätning" not in seen_csv  # sources are not exported
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -60,6 +61,12 @@ def test_analyst_sees_suppressed_aggregates_without_personal_data(
     assert 'role="img"' in text and "<figcaption>" in text
 
 
+def spreadsheet_rows(body: bytes) -> list[list[str]]:
+    """A CSV download as a Swedish spreadsheet reads it: semicolons, after the byte-order mark."""
+    assert body.startswith(codecs.BOM_UTF8)
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
 def test_every_download_is_free_of_personal_data(
     logged_in_client: Any, analyst: Any, data: dict[str, Any]
 ) -> None:
@@ -111,13 +118,7 @@ def test_own_organisation_sees_unsuppressed_figures(
 ) -> None:
     nacka = data["R1"].responsible_municipality_id
     url = f"/uppfoljning/en-ingang/tabell/eligibility.csv{DECEMBER}&organisation={nacka}"
-    own = list(
-        csv.reader(
-            io.StringIO(
-                logged_in_client(nacka_agreement_admin).get(url).content.decode("utf-8-sig")
-            )
-        )
-    )
+    own = spreadsheet_rows(logged_in_client(nacka_agreement_admin).get(url).content)
     assert own == [
         ["Rad", "Antal"],
         ["Omfattas av en ingång", "3"],
@@ -125,9 +126,7 @@ def test_own_organisation_sees_unsuppressed_figures(
         ["Mottagna totalt", "4"],
     ]
     # Stockholm's analyst is outside Nacka: the same figures, suppressed.
-    other = list(
-        csv.reader(io.StringIO(logged_in_client(analyst).get(url).content.decode("utf-8-sig")))
-    )
+    other = spreadsheet_rows(logged_in_client(analyst).get(url).content)
     assert other[1:] == [
         ["Omfattas av en ingång", "<5"],
         ["Omfattas inte av en ingång", "<5"],
@@ -153,14 +152,8 @@ def test_table_csv_and_xlsx_content(
     client = logged_in_client(agreement_admin)
     stockholm = data["R5"].responsible_municipality_id
     query = f"{DECEMBER}&organisation={stockholm}"
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                client.get(f"/uppfoljning/en-ingang/tabell/by_district.csv{query}").content.decode(
-                    "utf-8-sig"
-                )
-            )
-        )
+    rows = spreadsheet_rows(
+        client.get(f"/uppfoljning/en-ingang/tabell/by_district.csv{query}").content
     )
     assert rows[0] == ["Rad", "Antal"]
     assert [row[1] for row in rows[1:]] == ["1", "1"]  # Farsta, and the total
@@ -208,8 +201,19 @@ def test_json_export(logged_in_client: Any, analyst: Any, data: Any) -> None:
     body = logged_in_client(analyst).get(f"/uppfoljning/en-ingang/export.json{DECEMBER}")
     payload = json.loads(body.content)
     tables = {t["id"]: t for t in payload["tables"]}
-    eligibility = {r["key"]: r["values"][0] for r in tables["eligibility"]["rows"]}
-    assert eligibility == {"eligible": "–", "not_eligible": "<5", "total": 9}
+    eligibility = {
+        r["key"]: (r["values"][0], r["hidden"][0]) for r in tables["eligibility"]["rows"]
+    }
+    # A hidden value is null with its reason beside it, never the string "<5".
+    assert eligibility == {
+        "eligible": (None, "secondary"),
+        "not_eligible": (None, "primary"),
+        "total": (None, "secondary"),
+    }
+    times = {r["key"]: r for r in tables["times"]["rows"]}
+    assert times["accepted"]["values"][:2] == [6, 35.0]  # numbers as numbers (minutes)
+    assert times["accepted"]["hidden"][:2] == [None, None]
+    assert '"<5"' not in body.content.decode() and '"–"' not in body.content.decode()
     assert payload["suppressed"] is True
 
 
@@ -234,3 +238,18 @@ def test_agreement_figures_unsuppressed_for_the_provider_only(
     # A district's figures: Stockholm (above the district) sees them in full.
     assert not must_suppress(analyst, Scope(organisation=registry_demo["0180-farsta"]))
     assert must_suppress(nacka_agreement_admin, Scope(organisation=registry_demo["0180-farsta"]))
+
+
+def test_machine_csv_on_request(logged_in_client: Any, analyst: Any, data: Any) -> None:
+    """?stil=maskin: commas and decimal points, no byte-order mark (documented in the help)."""
+    client = logged_in_client(analyst)
+    body = client.get(f"/uppfoljning/en-ingang/tabell/times.csv{DECEMBER}&stil=maskin").content
+    assert not body.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(body.decode())))
+    assert rows[0][:2] == ["Rad", "Antal"]
+    spreadsheet = spreadsheet_rows(
+        client.get(f"/uppfoljning/en-ingang/tabell/times.csv{DECEMBER}").content
+    )
+    accepted = next(row for row in rows if row[0] == "Till mottagen av ansvarig kommun")
+    same = next(row for row in spreadsheet if row[0] == "Till mottagen av ansvarig kommun")
+    assert accepted[2] == "35.0" and same[2] == "35,0"

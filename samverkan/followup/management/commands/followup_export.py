@@ -3,6 +3,9 @@
     python manage.py followup_export --from 2026-01-01 --to 2026-12-31 --format xlsx \
         --output uppfoljning-2026.xlsx
 
+CSV is written for Swedish spreadsheets (semicolons, decimal comma) unless
+`--stil maskin` asks for commas and decimal points.
+
 Figures are suppressed unless `--unsuppressed` is given (for the responsible
 organisation's own use); every run is recorded in the access log (action export).
 """
@@ -16,6 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from samverkan.core.exports import CSV_STYLES
 from samverkan.followup import exports
 from samverkan.followup.collaboration_selectors import collaboration_dashboard
 from samverkan.followup.defector_selectors import defector_dashboard
@@ -35,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="first", required=True, help="ÅÅÅÅ-MM-DD")
         parser.add_argument("--to", dest="last", required=True, help="ÅÅÅÅ-MM-DD")
         parser.add_argument("--format", choices=["csv", "xlsx", "json"], required=True)
+        parser.add_argument(
+            "--stil",
+            choices=sorted(CSV_STYLES),
+            default="kalkyl",
+            help="CSV: kalkyl (semikolon, decimalkomma; standard) eller maskin (komma, punkt).",
+        )
         parser.add_argument("--output", help="Fil att skriva till (standard: standard ut).")
         parser.add_argument("--organisation", help="Kommun- eller stadsdelskod (standard: alla).")
         parser.add_argument(
@@ -65,7 +75,7 @@ class Command(BaseCommand):
         ]
         export_format = options["format"]
         if export_format == "csv":
-            content = exports.dashboard_csv(*dashboards)
+            content = exports.dashboard_csv(*dashboards, style=CSV_STYLES[options["stil"]])
         elif export_format == "xlsx":
             combined = Dashboard(
                 title="Uppföljning",

@@ -47,7 +47,7 @@ def test_dashboard_switch_period_and_download(
         link.click()
     path = tmp_path / "eligibility.csv"
     download_info.value.save_as(path)
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert rows == [
         ["Rad", "Antal"],
         ["Omfattas av en ingång", "2"],

@@ -1,0 +1,162 @@
+"""Suppression that holds against subtraction: an interval audit of every published sum.
+
+What a statistical office checks before it publishes a table: for each hidden
+cell, the smallest and the largest value it can have given every published
+sum (row and column totals) and that no count is negative — two linear
+programmes (scipy's HiGHS; scipy is a test-only dependency: the audit must be
+an independent, well-kept solver, not a second copy of the rule it checks).
+A hidden small count must keep its whole range: down to 0 and up to at least
+the threshold, so that "<5" is all a reader can know.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samverkan.followup import stats
+
+linprog = pytest.importorskip("scipy.optimize").linprog
+
+LIMIT = 5
+Position = tuple[int, int]
+Relation = tuple[list[Position], Position]  # members, total
+
+
+def audit(
+    values: dict[Position, int], hidden: set[Position], relations: Sequence[Relation]
+) -> dict[Position, tuple[float, float]]:
+    """For each hidden cell, its (min, max) over every table consistent with what is shown."""
+    unknowns = sorted(hidden)
+    index = {cell: k for k, cell in enumerate(unknowns)}
+    equations: list[list[float]] = []
+    rights: list[float] = []
+    for members, total in relations:
+        row = [0.0] * len(unknowns)
+        right = 0.0
+        for cell, sign in [*((m, 1.0) for m in members), (total, -1.0)]:
+            if cell in index:
+                row[index[cell]] += sign
+            else:
+                right -= sign * values[cell]
+        if any(row):
+            equations.append(row)
+            rights.append(right)
+    ranges = {}
+    for cell in unknowns:
+        bounds = []
+        for direction in (1.0, -1.0):
+            objective = [0.0] * len(unknowns)
+            objective[index[cell]] = direction
+            result = linprog(
+                objective,
+                A_eq=equations or None,
+                b_eq=rights or None,
+                bounds=[(0, None)] * len(unknowns),
+                method="highs",
+            )
+            if result.status == 3:  # unbounded: only the maximum can be
+                bounds.append(math.inf)
+            else:
+                assert result.status == 0, result.message
+                bounds.append(direction * result.fun)
+        ranges[cell] = (bounds[0], bounds[1])
+    return ranges
+
+
+def table_relations(rows: int, columns: int, *, column_relations: bool = True) -> list[Relation]:
+    """The grid's sums: each row (total row too) to its row total, each column to its total."""
+    relations: list[Relation] = [
+        ([(i, j) for j in range(columns)], (i, columns)) for i in range(rows + 1)
+    ]
+    if column_relations:
+        relations += [([(i, j) for i in range(rows)], (rows, j)) for j in range(columns + 1)]
+    return relations
+
+
+def published(table: stats.SuppressedTable) -> dict[Position, stats.Cell]:
+    grid = {}
+    for i, row in enumerate(table.cells):
+        for j, cell in enumerate(row):
+            grid[(i, j)] = cell
+        grid[(i, len(row))] = table.row_totals[i]
+    rows = len(table.cells)
+    for j, cell in enumerate(table.column_totals):
+        grid[(rows, j)] = cell
+    grid[(rows, len(table.column_totals))] = table.total
+    return grid
+
+
+def assert_protected(grid: dict[Position, stats.Cell], relations: Sequence[Relation]) -> None:
+    values = {position: int(cell.value) for position, cell in grid.items()}  # type: ignore[arg-type]
+    hidden = {position for position, cell in grid.items() if cell.hidden}
+    for position, cell in grid.items():
+        if stats.is_primary(values[position], LIMIT):
+            assert cell.suppressed == stats.PRIMARY, position
+    ranges = audit(values, hidden, relations)
+    for position in hidden:
+        if grid[position].suppressed != stats.PRIMARY:
+            continue
+        low, high = ranges[position]
+        assert low <= 1e-6 and high >= LIMIT - 1e-6, (
+            f"{position} = {values[position]} narrows to [{low}, {high}]"
+        )
+
+
+counts = st.integers(min_value=0, max_value=30) | st.integers(min_value=0, max_value=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=6).flatmap(
+        lambda columns: st.lists(
+            st.lists(counts, min_size=columns, max_size=columns), min_size=1, max_size=7
+        )
+    )
+)
+def test_no_small_count_can_be_narrowed_from_the_totals_of_a_table(body: list[list[int]]):
+    table = stats.suppress_table(body, limit=LIMIT)
+    assert_protected(published(table), table_relations(len(body), len(body[0])))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(counts, min_size=2, max_size=4), min_size=1, max_size=5))
+def test_rows_of_different_measures_each_keep_their_small_counts(body: list[list[int]]):
+    """Rows that are different measures (deadlines: in time, late, basis) publish row sums only."""
+    body = [row[: len(body[0])] + [0] * (len(body[0]) - len(row)) for row in body]
+    table = stats.suppress_table(body, limit=LIMIT, column_relations=False)
+    grid = {k: v for k, v in published(table).items() if k[0] < len(body)}
+    relations = table_relations(len(body), len(body[0]), column_relations=False)[:-1]
+    assert_protected(grid, relations)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(counts, min_size=1, max_size=12), st.booleans())
+def test_no_small_count_in_a_list_can_be_narrowed_from_its_total(
+    values: list[int], hide_total: bool
+):
+    cells, total = stats.suppress_list(values, limit=LIMIT, hide_total=hide_total)
+    grid = {(k, 0): cell for k, cell in enumerate([*cells, total])}
+    assert_protected(grid, [([(k, 0) for k in range(len(values))], (len(values), 0))])
+    if hide_total:
+        assert total.hidden
+
+
+def test_two_small_days_and_the_week_do_not_give_each_other_away():
+    """The issue's example: "Torsdag <5, Fredag <5, Lördag 22, Totalt 24" meant both were 1."""
+    cells, total = stats.suppress_list([0, 0, 0, 1, 1, 22, 0], limit=LIMIT)
+    shown = [cell.text(LIMIT) for cell in [*cells, total]]
+    assert shown[3:5] == ["<5", "<5"]
+    assert not (shown[5] == "22" and shown[-1] == "24"), shown
+
+
+def test_a_small_count_is_not_narrowed_by_its_row_and_column():
+    """ "Solna omfattas <5" narrowed to 3–4 from the other cells of its county."""
+    body = [[3, 6], [40, 2], [12, 9]]  # Solna, Stockholm, Sundbyberg: omfattas, omfattas inte
+    table = stats.suppress_table(body, limit=LIMIT)
+    assert table.cells[0][0].text(LIMIT) == "<5"
+    assert_protected(published(table), table_relations(3, 2))
