@@ -29,6 +29,7 @@ def school_form(**overrides):
         "birth_date": "",
         "registered_municipality": "0180",
         "registered_district": "Farsta",
+        "gang_risk": "no",
         "narrative": "Eleven har inte kommit till skolan på tre veckor.",
         "reporter_name": "Karin Björkman",
         "reporter_title": "Rektor",
@@ -68,9 +69,10 @@ def test_school_report_errors_keep_the_input(logged_in_client, principal):
     page = page_after_refusal(
         client,
         reverse("collaboration:school_report"),
-        school_form(registered_district="", narrative="Min text finns kvar."),
+        # gang-related risk is asked, never pre-ticked (issue 18.7)
+        school_form(gang_risk="", narrative="Min text finns kvar."),
     )
-    assert "Ange stadsdelsområdet i Stockholm där eleven är folkbokförd." in page
+    assert "Svara Ja, Nej eller Vet inte" in page
     assert "Min text finns kvar." in page
     assert ConcernReport.objects.count() == 0
 
