@@ -303,10 +303,14 @@ def test_api_forums_meetings_and_school_reports(
             "registered_municipality": "0182",
             "narrative": "Oro.",
             "reporter_name": "Rektor",
+            "gang_risk": "unknown",
         },
     )
     assert response.status_code == 201, response.content
     assert response.json()["receiver"] == "0182"
+    # a receipt to read out on the phone; the school's answer kept (issue 18.7)
+    assert response.json()["receipt_number"] == "S-2026-0001"
+    assert ConcernReport.objects.get().gang_risk == "unknown"
     refused = api_send(
         logged_in_client(collaboration_coordinator),
         "/consultations",
