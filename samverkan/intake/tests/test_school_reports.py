@@ -24,8 +24,7 @@ from samverkan.intake.models import (
     ReportStatus,
     SourceChannel,
 )
-from samverkan.intake.school_reports import services as school_services
-from samverkan.intake.tests.factories import at, register
+from samverkan.intake.tests.factories import at, file_school_report, register
 
 # `threaded`'s skip condition is evaluated in this module: it needs `_in_memory_sqlite` here
 from samverkan.intake.tests.test_concurrency import _in_memory_sqlite, _race, threaded  # noqa: F401
@@ -113,23 +112,7 @@ def test_only_school_staff_of_a_school_file_school_reports(farsta_receiver, scho
 
 
 def _file(principal, received_at="2026-11-24T10:00", **overrides):
-    fields = {
-        "person_id": "201205152380",
-        "birth_date": None,
-        "registered_municipality": "0180",
-        "registered_district": "Farsta",
-        "narrative": "Eleven har varit frånvarande i tre veckor.",
-        "reporter_name": "Karin Björkman",
-        "reporter_title": "Rektor",
-        "reporter_phone": "070-174 06 42",
-        "gang_risk": "unknown",
-        **overrides,
-    }
-    return school_services.school_report_file(
-        actor=principal,
-        data=school_services.SchoolReportInput(**fields),
-        received_at=at(received_at),
-    )
+    return file_school_report(principal, received_at=at(received_at), **overrides)
 
 
 @pytest.fixture
