@@ -542,6 +542,13 @@ def _school_reports() -> None:
                 actor=receiver, report_id=report.pk, at=received + timedelta(hours=1)
             )
         if decide_after is not None:
+            # the protection assessment comes first (intake.rules.preliminary_refusal)
+            intake.protection_assessment_record(
+                actor=receiver,
+                report_id=report.pk,
+                made_at=received + timedelta(hours=2),
+                immediate_protection_needed=False,
+            )
             intake.preliminary_assessment_record(
                 actor=receiver,
                 report_id=report.pk,

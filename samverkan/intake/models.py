@@ -29,6 +29,19 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Mottagen av ansvarig kommun")
 
 
+class GangRisk(models.TextChoices):
+    """The reporter's answer to "risk i samband med gängrelaterad brottslighet?".
+
+    The police always answer Ja or Nej (the legal basis of single entry); a school is
+    asked too and may not know; school reports filed before it was asked say so.
+    """
+
+    YES = "yes", _("Ja")
+    NO = "no", _("Nej")
+    UNKNOWN = "unknown", _("Vet inte")
+    NOT_ASKED = "not_asked", _("Ej tillfrågat")
+
+
 class ReportQuerySet(models.QuerySet):
     """Who may see which reports is `samverkan.intake.access.visible_to`."""
 
@@ -85,6 +98,14 @@ class ConcernReport(models.Model):
     reporting_officer_unit = models.CharField(_("polisens enhet"), max_length=200, blank=True)
     reporting_officer_phone = models.CharField(_("polisens telefon"), max_length=40, blank=True)
     gang_related = models.BooleanField(_("gängrelaterad risk"), default=True)
+    # What the reporter answered, as shown; `gang_related` is what the eligibility rules
+    # decide on (Ja only; a school's report is not single entry, so it does not decide).
+    gang_risk = models.CharField(
+        _("gängrelaterad risk enligt anmälaren"),
+        max_length=10,
+        choices=GangRisk.choices,
+        default=GangRisk.NOT_ASKED,
+    )
     risk_information = models.TextField(_("riskinformation"), blank=True)
     narrative = models.TextField(_("händelse"), blank=True)
     wants_feedback = models.BooleanField(_("vill ha återkoppling"), default=False)
@@ -126,6 +147,13 @@ class ConcernReport(models.Model):
         help_text=_("Registrerad per telefon; polisens system skickade sedan samma anmälan."),
     )
 
+    receipt_number = models.CharField(
+        _("kvittensnummer"),
+        max_length=20,
+        blank=True,
+        help_text=_("Skolans kvittens, kort nog att läsa i telefon (S-2026-0017)."),
+    )
+
     repeat_of = models.ForeignKey(
         "self",
         verbose_name=_("upprepning av"),
@@ -146,6 +174,11 @@ class ConcernReport(models.Model):
                 fields=["api_client", "police_reference"],
                 condition=Q(api_client__isnull=False) & ~Q(police_reference=""),
                 name="intake_report_unique_reference_per_client",
+            ),
+            models.UniqueConstraint(
+                fields=["receipt_number"],
+                condition=~Q(receipt_number=""),
+                name="intake_report_unique_receipt_number",
             ),
         ]
         indexes = [
@@ -193,6 +226,27 @@ class ConcernReport(models.Model):
 
     def __str__(self) -> str:
         return f"Orosanmälan {self.pk} ({self.received_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def from_school(self) -> bool:
+        """Filed by a school (not the police through the hub): its pages say so."""
+        return self.source_channel == SourceChannel.SCHOOL
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number given in a year: one row per year, incremented in the
+    transaction that files the report, so two schools filing at once get distinct
+    numbers and a rolled-back filing gives its number back."""
+
+    year = models.PositiveSmallIntegerField(_("år"), unique=True)
+    last = models.PositiveIntegerField(_("senaste nummer"), default=0)
+
+    class Meta:
+        verbose_name = _("kvittensräknare")
+        verbose_name_plural = _("kvittensräknare")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class NotEligibleRecord(models.Model):
@@ -420,15 +474,25 @@ class InformationRequest(models.Model):
     answered_by_client = models.ForeignKey(
         "accounts.ApiClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Read by the receiving organisation (anyone of it): the answer is to the unit that
+    # asked, whoever is on duty when it comes (see services.information_answers_mark_read).
+    answer_read_at = models.DateTimeField(_("svaret läst"), null=True, blank=True)
+    answer_read_by = user_fk(optional=True)
 
     class Meta:
         ordering = ["sent_at", "id"]
         indexes = [
+            # answers not yet read by the receiving side: the start page and the inbox
+            models.Index(
+                fields=["answered_at"],
+                condition=Q(answered_at__isnull=False, answer_read_at__isnull=True),
+                name="intake_inforeq_unread_idx",
+            ),
             models.Index(
                 fields=["to_organisation", "sent_at"],
                 condition=Q(answered_at__isnull=True),
                 name="intake_inforeq_open_idx",
-            )
+            ),
         ]
 
     def __str__(self) -> str:

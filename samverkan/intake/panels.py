@@ -69,18 +69,37 @@ def receiver_panel(user: User) -> Panel | None:
     if not access.is_receiver(user):
         return None
     rows = selectors.receiving_queue(user=user)
+    answers = [
+        PanelItem(
+            text=_("Nytt svar från polisen: anmälan %(id)s (%(kind)s)")
+            % {"id": answer.report_id, "kind": answer.kind_label},
+            url=reverse("intake:receiver_report", args=[answer.report_id]) + "#requests-heading",
+            detail=_("Besvarad %(when)s") % {"when": _when(answer.answered_at)}
+            + (str(_(" – anmälan är klar i samverkan")) if answer.report_closed else ""),
+        )
+        for answer in selectors.unread_answers(user=user)
+    ]
     items: list[PanelItem] = []
+    overdue_items: list[PanelItem] = []
     for row in rows:
         url = reverse("intake:receiver_report", args=[row.id])
         where = row.district or row.municipality
         if row.accepted_at is None:
+            text = (
+                _("Eskalerad – ta emot överlämning nu: %(age)s år, %(where)s")
+                if row.escalated
+                else _("Ta emot överlämning: %(age)s år, %(where)s")
+            )
+            came = (
+                _("Från skolan %(school)s %(when)s")
+                if row.from_school
+                else _("Mottagen av Socialjouren %(when)s")
+            )
             items.append(
                 PanelItem(
-                    text=_("Ta emot överlämning: %(age)s år, %(where)s")
-                    % {"age": row.child_age, "where": where},
+                    text=text % {"age": row.child_age, "where": where},
                     url=url,
-                    detail=_("Mottagen av Socialjouren %(when)s")
-                    % {"when": _when(row.received_at)},
+                    detail=came % {"school": row.reporter, "when": _when(row.received_at)},
                     urgent=True,
                 )
             )
@@ -93,7 +112,7 @@ def receiver_panel(user: User) -> Panel | None:
         if row.feedback_overdue:
             overdue.append(str(_("återkoppling försenad")))
         if overdue:
-            items.append(
+            overdue_items.append(
                 PanelItem(
                     text=_("Anmälan %(id)s: %(what)s") % {"id": row.id, "what": ", ".join(overdue)},
                     url=url,
@@ -104,8 +123,12 @@ def receiver_panel(user: User) -> Panel | None:
             )
     return Panel(
         title=_("Orosanmälningar att hantera"),
-        empty_text=_("Inga överlämningar eller försenade bedömningar väntar på dig."),
-        items=items[:PANEL_ITEMS],
+        empty_text=_(
+            "Inga överlämningar, nya svar från polisen eller försenade bedömningar väntar på dig."
+        ),
+        # handovers to take (escalated first), then answers, then overdue steps: the
+        # answers are within the first items even with much overdue
+        items=(items + answers + overdue_items)[:PANEL_ITEMS],
         url=reverse("intake:inbox"),
         order=5,
     )

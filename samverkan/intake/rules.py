@@ -451,3 +451,45 @@ def advice(
             )
     lines.append("Spara inga personuppgifter: endast en anonym uppgift för statistik sparas.")
     return " ".join(lines)
+
+
+# --- the receiving side's steps -------------------------------------------------------
+
+
+def overdue(due: datetime | date, *, done: bool, now: datetime) -> bool:
+    """A deadline is overdue only when it has passed and its step is not done.
+
+    A date deadline (preliminary assessment, feedback) passes when its Swedish day
+    has ended; a time deadline (protection assessment) at that instant.
+    """
+    if done:
+        return False
+    if isinstance(due, datetime):
+        return due < now
+    return due < local_date(now)
+
+
+PROTECTION_FIRST = (
+    "Registrera den omedelbara skyddsbedömningen först. Förhandsbedömningen kan inte "
+    "registreras före skyddsbedömningen (SoL 20 kap. 1–2 §§)."
+)
+PRELIMINARY_BEFORE_PROTECTION_DAY = (
+    "Förhandsbedömningen kan inte vara beslutad före skyddsbedömningen ({day})."
+)
+
+
+def preliminary_refusal(
+    protection_made_at: datetime | None, decided_on: date
+) -> tuple[str | None, str] | None:
+    """Why a preliminary assessment decided on `decided_on` cannot be recorded yet, as
+    (field or None for the report's state, Swedish message); None when it can.
+
+    The protection assessment is made at once (SoL 20 kap. 1 §); the preliminary
+    assessment decides on the report after it, so it comes second, also in time.
+    """
+    if protection_made_at is None:
+        return None, PROTECTION_FIRST
+    made_on = local_date(protection_made_at)
+    if decided_on < made_on:
+        return "decided_on", PRELIMINARY_BEFORE_PROTECTION_DAY.format(day=made_on.isoformat())
+    return None

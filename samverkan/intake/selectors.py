@@ -32,6 +32,7 @@ from samverkan.intake.models import (
     ReportQuerySet,
     ReportStatus,
 )
+from samverkan.intake.rules import overdue
 from samverkan.intake.services import ReportNotFound, escalation_threshold
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind
 from samverkan.registry.rules import NumberToCall
@@ -67,11 +68,23 @@ class QueueRow:
     preliminary_overdue: bool
     feedback_due: date | None
     feedback_overdue: bool
+    from_school: bool = False
+    reporter: str = ""  # the reporting school's name (receiving queue only)
+    receipt_number: str = ""  # the school's receipt number, read out on the phone
+    protection_done: bool = False
+    preliminary_done: bool = False
 
 
-def _row(report: ConcernReport, now: datetime) -> QueueRow:
-    today = local_date(now)
-    threshold = escalation_threshold(now)
+def is_escalated(report: ConcernReport, now: datetime) -> bool:
+    """A handover still waiting after HANDOVER_ESCALATION_MINUTES (or escalated by the job)."""
+    return (
+        report.accepted_at is None
+        and report.rejected_at is None
+        and (report.escalated_at is not None or report.routed_at <= escalation_threshold(now))
+    )
+
+
+def _row(report: ConcernReport, now: datetime, *, with_reporter: bool = False) -> QueueRow:
     unit = report.receiving_unit
     district = (
         report.controller.name if report.controller_id != report.responsible_municipality_id else ""
@@ -91,34 +104,56 @@ def _row(report: ConcernReport, now: datetime) -> QueueRow:
         accepted_at=report.accepted_at,
         protection_assessment_due=report.protection_assessment_due,
         preliminary_assessment_due=report.preliminary_assessment_due,
-        escalated=report.accepted_at is None
-        and report.rejected_at is None
-        and report.routed_at <= threshold,
+        escalated=is_escalated(report, now),
         rejected=report.rejected_at is not None,
         repeat=report.repeat_of_id is not None,
         also_via_api=report.also_via_api_at is not None,
-        protection_overdue=report.protection_assessed_at is None
-        and report.protection_assessment_due < now,
-        preliminary_overdue=report.preliminary_decided_on is None
-        and report.preliminary_assessment_due < today,
+        protection_overdue=overdue(
+            report.protection_assessment_due,
+            done=report.protection_assessed_at is not None,
+            now=now,
+        ),
+        preliminary_overdue=overdue(
+            report.preliminary_assessment_due,
+            done=report.preliminary_decided_on is not None,
+            now=now,
+        ),
         feedback_due=report.feedback_due,
         feedback_overdue=report.feedback_due is not None
-        and report.feedback_delivered_at is None
-        and report.feedback_due < today,
+        and overdue(report.feedback_due, done=report.feedback_delivered_at is not None, now=now),
+        from_school=report.from_school,
+        reporter=(
+            report.reporting_organisation.name
+            if with_reporter and report.reporting_organisation is not None
+            else ""
+        ),
+        receipt_number=report.receipt_number,
+        protection_done=report.protection_assessed_at is not None,
+        preliminary_done=report.preliminary_decided_on is not None,
     )
 
 
-def _queue_queryset(reports: ReportQuerySet | None = None) -> ReportQuerySet:
+def _queue_queryset(
+    reports: ReportQuerySet | None = None, *, with_reporter: bool = False
+) -> ReportQuerySet:
+    """`with_reporter`: also the reporting organisation's name (the receiver's queue shows
+    which school reported; the hub's queue, polled every few seconds, does not join it)."""
+    related = ("reporting_organisation",) if with_reporter else ()
+    reporter_fields = ("reporting_organisation__name",) if with_reporter else ()
     return (
         (reports if reports is not None else ConcernReport.objects.all())
-        .select_related("controller", "responsible_municipality", "receiving_unit")
+        .select_related("controller", "responsible_municipality", "receiving_unit", *related)
         .prefetch_related("receiving_unit__phone_lines")
         .only(
+            *reporter_fields,
             "id",
             "received_at",
             "birth_date",
             "status",
             "routed_at",
+            "escalated_at",
+            "source_channel",
+            "receipt_number",
             "handed_over_at",
             "accepted_at",
             "rejected_at",
@@ -166,12 +201,52 @@ def receiving_queue(*, user: Any, now: datetime | None = None) -> list[QueueRow]
         return []
     now = now or timezone.now()
     reports = (
-        _queue_queryset(access.received_by(user))
+        _queue_queryset(access.received_by(user), with_reporter=True)
         .filter(closed_at__isnull=True, rejected_at__isnull=True)
         .order_by("received_at")
     )
-    rows = [_row(r, now) for r in reports[:QUEUE_LIMIT]]
-    return sorted(rows, key=lambda r: (r.accepted_at is not None, r.received_at))
+    rows = [_row(r, now, with_reporter=True) for r in reports[:QUEUE_LIMIT]]
+    # Handovers to take first, escalated ones before the others; then the open work.
+    return sorted(rows, key=lambda r: (r.accepted_at is not None, not r.escalated, r.received_at))
+
+
+@dataclass(frozen=True)
+class UnreadAnswer:
+    """A police answer the receiving organisation has not read: no personal data."""
+
+    request_id: int
+    report_id: int
+    kind_label: str
+    answered_at: datetime
+    report_closed: bool
+
+
+def unread_answers(*, user: Any) -> list[UnreadAnswer]:
+    """ROC's answers to the user's organisation's questions not yet read by anyone of it,
+    newest first — also on reports closed since (the answer may change the assessment)."""
+    if not access.is_receiver(user):
+        return []
+    requests = (
+        InformationRequest.objects.filter(
+            report__in=access.received_by(user),
+            answered_at__isnull=False,
+            answer_read_at__isnull=True,
+        )
+        .select_related("report")
+        .only("id", "kind", "answered_at", "report__id", "report__closed_at")
+        .order_by("-answered_at")[:QUEUE_LIMIT]
+    )
+    return [
+        UnreadAnswer(
+            request_id=r.pk,
+            report_id=r.report_id,
+            kind_label=r.get_kind_display(),
+            answered_at=r.answered_at,
+            report_closed=r.report.closed_at is not None,
+        )
+        for r in requests
+        if r.answered_at is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -229,7 +304,7 @@ def report_detail(*, user: Any, report_id: int, reason: str = "") -> ConcernRepo
             "events",
             "clarifications",
             "handovers__attempts",
-            "information_requests",
+            "information_requests__answer_read_by",
             "escalations",
         )
         .filter(pk=report_id)

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from samverkan.accounts.models import ApiClient, User
@@ -36,6 +37,7 @@ from samverkan.intake.models import (
     Escalation,
     EventKind,
     Feedback,
+    GangRisk,
     Handover,
     HandoverAttempt,
     InformationRequest,
@@ -43,12 +45,19 @@ from samverkan.intake.models import (
     PreliminaryAssessment,
     PreliminaryDecision,
     ProtectionAssessment,
+    ReceiptCounter,
     ReportEvent,
     ReportQuerySet,
     ReportStatus,
     SourceChannel,
 )
-from samverkan.intake.rules import ChildFacts, Decision, RegistrySnapshot, decide
+from samverkan.intake.rules import (
+    ChildFacts,
+    Decision,
+    RegistrySnapshot,
+    decide,
+    preliminary_refusal,
+)
 from samverkan.intake.school_reports import rules as school_rules
 from samverkan.intake.snapshot import late_from, registry_snapshot
 from samverkan.registry.models import ContactPerson, Organisation, OrganisationKind, Unit
@@ -86,6 +95,9 @@ class ReportInput(ChildFacts):
     wants_feedback: bool = False
     police_reference: str = ""
     source_channel: str = SourceChannel.POLICE_PHONE
+    # The reporter's own answer (GangRisk), when it says more than `gang_related`: a
+    # school may not know, or was not asked. None: the police's Ja or Nej.
+    gang_risk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -267,10 +279,8 @@ def _school_decision(data: ReportInput, at: datetime, registry: RegistrySnapshot
         if reason in school_rules.SCHOOL_REASONS:
             field, message = school_rules.SCHOOL_REASONS[reason]
             raise InvalidInput(field, message)
-    if data.home_municipality == STOCKHOLM_CODE and not data.home_district:
-        raise InvalidInput(
-            "home_district", "Ange stadsdelsområdet i Stockholm där eleven är folkbokförd."
-        )
+    # A Stockholm pupil whose district the school does not know: the decision's
+    # organisation is then the municipality, whose central intake receives it.
     return replace(decision, eligible=True, reasons=())
 
 
@@ -482,6 +492,9 @@ def _register_eligible(
         school_unit = intake_unit_for(Organisation.objects.get(pk=ids[controller_code]))
         if school_unit is not None:
             unit_id, unit_name = school_unit.pk, school_unit.name
+    gang_risk = data.gang_risk or (
+        GangRisk.NOT_ASKED if from_school else GangRisk.YES if data.gang_related else GangRisk.NO
+    )
     repeat_of_id = None
     if decision.person_id and data.home_municipality:
         repeat_of_id = (
@@ -517,6 +530,8 @@ def _register_eligible(
         reporting_officer_unit=data.reporting_officer_unit,
         reporting_officer_phone=data.reporting_officer_phone,
         gang_related=data.gang_related,
+        gang_risk=gang_risk,
+        receipt_number=_next_receipt_number(local_date(at).year) if from_school else "",
         risk_information=data.risk_information,
         narrative=data.narrative,
         wants_feedback=data.wants_feedback,
@@ -548,6 +563,20 @@ def _register_eligible(
     )
     _audit(actor, AuditAction.CREATE, report, controller=controller_code)
     return RegistrationResult(decision=decision, report=report, not_eligible=None, created=True)
+
+
+def _next_receipt_number(year: int) -> str:
+    """The next school receipt number of `year` ("S-2026-0017"), taken in the caller's
+    transaction: the counter row stays locked until it commits, so a concurrent filing
+    waits and takes the next number (and a rolled-back filing gives its number back)."""
+    if not ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():  # the first filing of the year creates the row
+                ReceiptCounter.objects.create(year=year, last=1)
+        except IntegrityError:  # another filing created it first: take the next one
+            ReceiptCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = ReceiptCounter.objects.values_list("last", flat=True).get(year=year)
+    return school_rules.receipt_number(year, last)
 
 
 # --- the hub's work ------------------------------------------------------------------
@@ -891,6 +920,11 @@ def preliminary_assessment_record(
             raise InvalidInput("decided_on", "Beslutsdatum kan inte ligga i framtiden.")
         if decided_on < local_date(report.received_at):
             raise InvalidInput("decided_on", "Beslutsdatum kan inte ligga före mottagandet.")
+        refusal = preliminary_refusal(report.protection_assessed_at, decided_on)
+        if refusal is not None:
+            field, message = refusal
+            # Not yet made is the report's state (409); a day before it is the input (422).
+            raise Conflict(message) if field is None else InvalidInput(field, message)
         late = decided_on > report.preliminary_assessment_due
         if late and not extension_reason.strip():
             raise InvalidInput(
@@ -978,7 +1012,11 @@ def information_request_send(
     with transaction.atomic():
         report = _report_for_receiver(actor, report_id)
         _require_accepted(report)
-        to = report.reporting_organisation or Organisation.objects.filter(code=ROC_CODE).first()
+        # The police that reported it; a school's report is asked about at ROC.
+        reporter = (
+            report.reporting_organisation if report.source_channel != SourceChannel.SCHOOL else None
+        )
+        to = reporter or Organisation.objects.filter(code=ROC_CODE).first()
         if to is None:
             raise Conflict("Polisens regionala operativa center (ROC) finns inte i registret.")
         now = at or timezone.now()
@@ -1053,6 +1091,31 @@ def information_request_answer(
             },
         )
         return request
+
+
+def information_answers_mark_read(
+    *, actor: Actor, report_id: int, at: datetime | None = None
+) -> list[int]:
+    """The receiving side has seen the police's answers on a report: they leave the start
+    page and the list of unread answers, for everyone of the receiving organisation.
+
+    Per organisation, not per user: the question was asked for the unit, and whoever is
+    on duty when the answer comes acts on it; who read it and when is kept. Returns the
+    ids of the answers marked now (none when all were read already).
+    """
+    with transaction.atomic():
+        report = _report_for_receiver(actor, report_id)
+        unread = InformationRequest.objects.filter(
+            report=report, answered_at__isnull=False, answer_read_at__isnull=True
+        )
+        ids = list(unread.select_for_update().values_list("pk", flat=True))
+        if not ids:
+            return []
+        InformationRequest.objects.filter(pk__in=ids, answer_read_at__isnull=True).update(
+            answer_read_at=at or timezone.now(), answer_read_by=_require_receiver(actor)
+        )
+        _audit(actor, AuditAction.CHANGE, report, information_answers_read=ids)
+        return ids
 
 
 # --- escalation -------------------------------------------------------------------------

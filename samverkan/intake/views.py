@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -47,7 +48,7 @@ from samverkan.intake.forms import (
     RerouteForm,
 )
 from samverkan.intake.models import ConcernReport, Handover
-from samverkan.intake.rules import REASON_LABELS, Decision
+from samverkan.intake.rules import PROTECTION_FIRST, REASON_LABELS, Decision, overdue
 from samverkan.intake.ui_support import (
     fallbacks_for_organisations,
     municipality_options,
@@ -405,8 +406,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "intake/receiver/inbox.html",
         {
             "incoming": incoming,
+            "escalated_count": sum(1 for row in incoming if row.escalated),
             "open_items": open_items,
+            "answers": selectors.unread_answers(user=request.user),
             "overdue": selectors.overdue_for_user(user=request.user),
+            "escalation_minutes": settings.HANDOVER_ESCALATION_MINUTES,
         },
     )
 
@@ -414,23 +418,32 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def _render_receiver_report(
     request: HttpRequest, report: ConcernReport, **forms: Any
 ) -> HttpResponse:
-    today = local_date(timezone.now())
+    now = timezone.now()
     protection = getattr(report, "protection_assessment", None)
     preliminary = getattr(report, "preliminary_assessment", None)
     feedback = getattr(report, "feedback", None)
+    requests = list(report.information_requests.all())
+    unread = {r.pk for r in requests if r.answered_at is not None and r.answer_read_at is None}
     context = {
         "report": report,
         "repeats": selectors.repeat_reports(user=request.user, report=report),
+        "escalated": selectors.is_escalated(report, now),
+        "escalation_minutes": settings.HANDOVER_ESCALATION_MINUTES,
         "protection": protection,
         "preliminary": preliminary,
         "feedback": feedback,
-        "requests": list(report.information_requests.all()),
-        "protection_overdue": protection is None
-        and report.protection_assessment_due < timezone.now(),
-        "preliminary_overdue": preliminary is None and report.preliminary_assessment_due < today,
+        "requests": requests,
+        "unread_ids": unread,
+        "unread_answers": len(unread),
+        "protection_first": PROTECTION_FIRST,
+        "protection_overdue": overdue(
+            report.protection_assessment_due, done=protection is not None, now=now
+        ),
+        "preliminary_overdue": overdue(
+            report.preliminary_assessment_due, done=preliminary is not None, now=now
+        ),
         "feedback_overdue": feedback is not None
-        and feedback.delivered_at is None
-        and feedback.due < today,
+        and overdue(feedback.due, done=feedback.delivered_at is not None, now=now),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "protection_form": forms.get("protection_form") or ProtectionAssessmentForm(),
         "preliminary_form": forms.get("preliminary_form") or PreliminaryAssessmentForm(),
@@ -451,7 +464,11 @@ _RECEIVER_REPORT = _ReportPage(
 @role_required(*access.RECEIVERS)
 @require_GET
 def receiver_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_receiver_report(request, _RECEIVER_REPORT.report(request, pk))
+    report = _RECEIVER_REPORT.report(request, pk)
+    response = _render_receiver_report(request, report)  # still shows the new answers as new
+    if any(r.answered_at and not r.answer_read_at for r in report.information_requests.all()):
+        services.information_answers_mark_read(actor=_user(request), report_id=report.pk)
+    return response
 
 
 @_RECEIVER_REPORT.form_post(None, "", done="Du har tagit emot anmälan. Gör skyddsbedömningen nu.")

@@ -44,6 +44,12 @@ def school_report(principal, person_id, day):
 
 def decide(receiver, report, day, reason=""):
     intake.handover_accept(actor=receiver, report_id=report.pk, at=report.received_at)
+    intake.protection_assessment_record(
+        actor=receiver,
+        report_id=report.pk,
+        made_at=report.received_at,
+        immediate_protection_needed=False,
+    )
     intake.preliminary_assessment_record(
         actor=receiver,
         report_id=report.pk,

@@ -30,6 +30,7 @@ def school_form(**overrides):
         "birth_date": "",
         "registered_municipality": "0180",
         "registered_district": "Farsta",
+        "gang_risk": "no",
         "narrative": "Eleven har inte kommit till skolan på tre veckor.",
         "reporter_name": "Karin Björkman",
         "reporter_title": "Rektor",
@@ -69,9 +70,10 @@ def test_school_report_errors_keep_the_input(logged_in_client, principal):
     page = page_after_refusal(
         client,
         reverse("collaboration:school_report"),
-        school_form(registered_district="", narrative="Min text finns kvar."),
+        # gang-related risk is asked, never pre-ticked (issue 18.7)
+        school_form(gang_risk="", narrative="Min text finns kvar."),
     )
-    assert "Ange stadsdelsområdet i Stockholm där eleven är folkbokförd." in page
+    assert "Svara Ja, Nej eller Vet inte" in page
     assert "Min text finns kvar." in page
     assert ConcernReport.objects.count() == 0
 
@@ -307,10 +309,14 @@ def test_api_forums_meetings_and_school_reports(
             "registered_municipality": "0182",
             "narrative": "Oro.",
             "reporter_name": "Rektor",
+            "gang_risk": "unknown",
         },
     )
     assert response.status_code == 201, response.content
     assert response.json()["receiver"] == "0182"
+    # a receipt to read out on the phone; the school's answer kept (issue 18.7)
+    assert response.json()["receipt_number"] == "S-2026-0001"
+    assert ConcernReport.objects.get().gang_risk == "unknown"
     refused = api_send(
         logged_in_client(collaboration_coordinator),
         "/consultations",

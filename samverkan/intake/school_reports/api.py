@@ -6,7 +6,7 @@ Errors are intake's core errors, answered by the API's one exception handler.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -31,10 +31,13 @@ class SchoolReportIn(PersonalDataGuardedSchema):
     reporter_title: str = ""
     reporter_phone: str = ""
     wants_feedback: bool = False
+    # Ja / Nej / Vet inte; left out: shown to the receiver as "Ej tillfrågat"
+    gang_risk: Literal["yes", "no", "unknown"] | None = None
 
 
 class SchoolReportOut(Schema):
     public_id: str
+    receipt_number: str
     status: str
     receiver: str
     preliminary_assessment_due: date
@@ -49,6 +52,7 @@ def school_report_create(request: HttpRequest, payload: SchoolReportIn) -> tuple
     )
     return 201, SchoolReportOut(
         public_id=str(report.public_id),
+        receipt_number=report.receipt_number,
         status=report.status,
         receiver=report.controller.code,
         preliminary_assessment_due=report.preliminary_assessment_due,

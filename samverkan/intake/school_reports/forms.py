@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from samverkan.core.calendar import local_date
 from samverkan.core.forms import DateInput, PersonalDataGuardForm
 from samverkan.intake.forms import PERSON_ID_INPUT
+from samverkan.intake.models import GangRisk
+from samverkan.intake.school_reports import rules
 from samverkan.registry.models import Organisation
 from samverkan.registry.reference_data import STOCKHOLM_COUNTY
 from samverkan.registry.selectors import municipalities, stockholm_districts
@@ -37,12 +39,25 @@ class SchoolReportForm(PersonalDataGuardForm):
     )
     registered_district = forms.ChoiceField(
         label=_("Stadsdelsområde där eleven är folkbokförd (bara Stockholms stad)"),
+        help_text=_(
+            "Vet du inte? Välj ”Vet inte”: anmälan går då till Stockholms stads centrala "
+            "mottagning, som lämnar den vidare."
+        ),
         required=False,
     )
     narrative = forms.CharField(
         label=_("Vad ger skolan anledning till oro?"),
         help_text=_("Beskriv vad ni sett och hört, när och hur ofta."),
         widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    # Asked, never pre-ticked (as the police are asked); the school may not know.
+    gang_risk = forms.ChoiceField(
+        label=_("Finns risk i samband med gängrelaterad brottslighet?"),
+        choices=[
+            (value, label) for value, label in GangRisk.choices if value in rules.GANG_RISK_ANSWERS
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": rules.GANG_RISK_QUESTION},
     )
     reporter_name = forms.CharField(label=_("Ditt namn"), max_length=200)
     reporter_title = forms.CharField(
@@ -68,9 +83,9 @@ class SchoolReportForm(PersonalDataGuardForm):
             .filter(pk__in=stockholm_districts())
             .order_by("name")
         )
-        cast(forms.ChoiceField, self.fields["registered_district"]).choices = [("", "—")] + [
-            (self.district_name(d), d.name) for d in districts
-        ]
+        cast(forms.ChoiceField, self.fields["registered_district"]).choices = [
+            ("", _("Vet inte / inte Stockholm"))
+        ] + [(self.district_name(d), d.name) for d in districts]
 
     @staticmethod
     def report_fields(data: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,13 @@ def school_reports_by(user: Any) -> QuerySet[ConcernReport]:
             source_channel=SourceChannel.SCHOOL, reporting_organisation_id=user.organisation_id
         )
         .select_related("controller")
-        .only("public_id", "received_at", "status", "accepted_at", "controller__name")
+        .only(
+            "public_id",
+            "receipt_number",
+            "received_at",
+            "status",
+            "accepted_at",
+            "controller__name",
+        )
         .order_by("-received_at")
     )

@@ -13,7 +13,7 @@ from typing import Any
 from samverkan.accounts.models import User
 from samverkan.core.errors import InvalidInput, NotAllowed
 from samverkan.intake import services as intake_services
-from samverkan.intake.models import ConcernReport, SourceChannel
+from samverkan.intake.models import ConcernReport, GangRisk, SourceChannel
 from samverkan.intake.school_reports import rules
 from samverkan.registry.models import School
 from samverkan.registry.selectors import municipality_of
@@ -32,6 +32,8 @@ class SchoolReportInput:
     reporter_title: str = ""
     reporter_phone: str = ""
     wants_feedback: bool = False
+    # Ja / Nej / Vet inte (GangRisk); None: the school was not asked (an older client)
+    gang_risk: str | None = None
 
 
 def reporting_school(actor: Any) -> School:
@@ -55,6 +57,8 @@ def school_report_file(
         raise InvalidInput("narrative", "Beskriv vad som ger skolan anledning till oro.")
     if not data.reporter_name.strip():
         raise InvalidInput("reporter_name", "Ange ditt namn.")
+    if data.gang_risk is not None and data.gang_risk not in rules.GANG_RISK_ANSWERS:
+        raise InvalidInput("gang_risk", rules.GANG_RISK_QUESTION)
     found_in = municipality_of(school.district) or school.district
     result = intake_services.report_register(
         actor=actor,
@@ -64,7 +68,8 @@ def school_report_file(
             found_in=found_in.code,
             home_municipality=data.registered_municipality or None,
             home_district=data.registered_district or None,
-            gang_related=False,
+            gang_related=data.gang_risk == GangRisk.YES,
+            gang_risk=data.gang_risk or GangRisk.NOT_ASKED,
             reporting_officer_name=data.reporter_name.strip(),
             reporting_officer_unit=rules.reporting_unit(
                 data.reporter_title, actor.organisation.name

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from samverkan.intake import services
+from samverkan.intake.school_reports import services as school_services
 from samverkan.intake.services import ReportInput, report_register
 from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS, at
 
@@ -44,4 +45,23 @@ def assess(
     )
     services.preliminary_assessment_record(
         actor=receiver, report_id=report.pk, decision=decision, decided_on=decided_on
+    )
+
+
+def file_school_report(principal, received_at=None, **overrides):
+    """A school's report about a Farsta pupil, whose school does not know about gangs."""
+    fields = {
+        "person_id": "201205152380",
+        "birth_date": None,
+        "registered_municipality": "0180",
+        "registered_district": "Farsta",
+        "narrative": "Eleven har varit frånvarande i tre veckor.",
+        "reporter_name": "Karin Björkman",
+        "reporter_title": "Rektor",
+        "reporter_phone": "070-174 06 42",
+        "gang_risk": "unknown",
+        **overrides,
+    }
+    return school_services.school_report_file(
+        actor=principal, data=school_services.SchoolReportInput(**fields), received_at=received_at
     )

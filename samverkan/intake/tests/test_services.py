@@ -324,6 +324,12 @@ def test_late_preliminary_assessment_needs_synnerliga_skal(hub_worker, nacka_rec
     services.handover_accept(actor=nacka_receiver, report_id=report.pk)
     assert selectors.overdue_for_user(user=nacka_receiver).preliminary == 1
     assert selectors.overdue_for_user(user=nacka_receiver).protection == 1
+    services.protection_assessment_record(
+        actor=nacka_receiver,
+        report_id=report.pk,
+        made_at=at("2026-11-24T03:00"),
+        immediate_protection_needed=False,
+    )
     with pytest.raises(InvalidInput) as error:
         services.preliminary_assessment_record(
             actor=nacka_receiver,
