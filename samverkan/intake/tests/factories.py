@@ -45,3 +45,14 @@ def assess(
     services.preliminary_assessment_record(
         actor=receiver, report_id=report.pk, decision=decision, decided_on=decided_on
     )
+
+
+def hand_over(hub_worker, report, *, number: str = "08-718 80 00") -> None:
+    """The hub reaches the receiving side on the phone: the report is handed over."""
+    services.handover_attempt_record(
+        actor=hub_worker,
+        report_id=report.pk,
+        number_called=number,
+        reached=True,
+        person_reached="Mona Mottag",
+    )

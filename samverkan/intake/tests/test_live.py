@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samverkan.core.testing.json_requests import send_json
-from samverkan.intake import services
-from samverkan.intake.tests.factories import at, register
-from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS
+from samverkan.intake.tests.factories import at, hand_over, register
+from samverkan.intake.tests.test_api import BODY
 
 pytestmark = pytest.mark.django_db
 
@@ -54,14 +53,7 @@ def test_the_hub_version_is_304_until_the_police_post_a_report(
     shown = version(hub, HUB_VERSION)
     assert unchanged(hub, HUB_VERSION, shown)
     _client, token = roc_api_client
-    body = {
-        **NACKA_CHILD_FACTS,
-        "police_reference": "ROC-2026-LIVE",
-        "reporting_officer": {"name": "Polis Testsson", "unit": "ROC", "phone": ""},
-        "narrative": "Påträffad vid tunnelbanan.",
-        "risk_information": "",
-        "wants_feedback": False,
-    }
+    body = {**BODY, "police_reference": "ROC-2026-LIVE"}
     posted = send_json(
         client, "/api/v1/reports", body, headers={"Authorization": f"Bearer {token}"}
     )
@@ -91,13 +83,7 @@ def test_a_handover_changes_the_receivers_inbox_version_and_not_another_municipa
     solna = logged_in_client(solna_receiver)
     nacka_shown = version(nacka, INBOX_VERSION)
     solna_shown = version(solna, INBOX_VERSION)
-    services.handover_attempt_record(
-        actor=hub_worker,
-        report_id=report.pk,
-        number_called="08-718 80 00",
-        reached=True,
-        person_reached="Mona Mottag",
-    )
+    hand_over(hub_worker, report)
     assert not unchanged(nacka, INBOX_VERSION, nacka_shown)
     # Solna's screen learns nothing of a Nacka report: its version stays as it was.
     assert unchanged(solna, INBOX_VERSION, solna_shown)

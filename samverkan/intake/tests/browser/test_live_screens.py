@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from samverkan.core.testing.browser import assert_no_console_errors, login_as
-from samverkan.intake import services
 from samverkan.intake.models import ConcernReport
 from samverkan.intake.tests.browser.test_single_entry_flow import report_payload
+from samverkan.intake.tests.factories import hand_over
 
 pytestmark = pytest.mark.browser
 
@@ -45,13 +45,7 @@ def test_a_posted_report_appears_on_the_open_hub_queue_and_its_handover_in_the_i
         row.wait_for(timeout=WAIT_MS)
         assert "Överlämnad" not in row.inner_text()
 
-        services.handover_attempt_record(
-            actor=hub_worker,
-            report_id=report.pk,
-            number_called="08-718 80 00",
-            reached=True,
-            person_reached="Mona Mottag",
-        )
+        hand_over(hub_worker, report)
         inbox.locator("#inbox-live tr", has_text=f"Nr {report.pk}").filter(
             has_text="Överlämnad"
         ).wait_for(timeout=WAIT_MS)
