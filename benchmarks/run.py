@@ -51,6 +51,7 @@ PY = str(VENV / "bin" / "python")
 RESULTS = ROOT / "benchmarks" / "results"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import live_screens  # noqa: E402
 from payloads import report_payload  # noqa: E402
 
 DEMO_TOKEN = "svk_demo-roc-Ej4hemlig-bara-for-demonstration"  # samverkan/accounts/demo.py
@@ -66,6 +67,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "years": 10,
         "page_repeats": 40,
         "rules_iterations": 50_000,
+        "live_window_s": 60,
     },
     # The same measurements, smaller, within 3 minutes on a quiet 2-core machine.
     "quick": {
@@ -77,10 +79,17 @@ PROFILES: dict[str, dict[str, Any]] = {
         "years": 10,
         "page_repeats": 10,
         "rules_iterations": 10_000,
+        "live_window_s": 30,
     },
 }
 
+# Live screens (issue 18.12): open hub queues, and reports posted while they are open.
+LIVE = {"screens": 20, "posts": 20}
+
 GOALS = {
+    "live_post_to_row_p95_s": 2.0,
+    # 20 idle screens may cost at most a tenth of one core (6 CPU seconds a minute).
+    "live_idle_cpu_s_per_min": 6.0,
     "intake_p50_vs_floor": 1.5,
     "intake_p99_ms": 50.0,
     "intake_errors": 0,
@@ -220,6 +229,11 @@ class Server:
             if "gunicorn" in cmdline(pid) and "gunicorn" in cmdline(parent(pid)):
                 found.append(pid)
         return found
+
+    def gunicorn_pids(self) -> list[int]:
+        """The gunicorn master and its workers (not the background jobs beside them)."""
+        assert self.process is not None
+        return [pid for pid in descendants(self.process.pid) if "gunicorn" in cmdline(pid)]
 
     def worker_peak_rss_mb(self) -> list[float]:
         peaks = []
@@ -475,6 +489,21 @@ def run_engine(engine: str, profile_name: str, out: Path) -> None:
         log(f"{engine}: pages at {profile['small']} and {profile['large']}, alternating")
         pages = measure_pages(sides, profile["page_repeats"])
         result["pages_small"], result["pages_large"] = pages["small"], pages["large"]
+    log(f"{engine}: live screens ({LIVE['screens']} open hub queues in Chromium)")
+    with Server(env, logs) as server:
+        prepared = django_side("prepare", str(year), env=env)
+        result["live"] = live_screens.measure(
+            port=server.port,
+            cookie_name=prepared["cookie_name"],
+            session=prepared["cookies"]["hub"],
+            token=DEMO_TOKEN,
+            payload=report_payload,
+            server_pids=server.gunicorn_pids,
+            screens=LIVE["screens"],
+            posts=LIVE["posts"],
+            window_s=profile["live_window_s"],
+        )
+        result["live"]["worker_rss_mb"] = server.worker_peak_rss_mb()
     sql = sql_side_by_side({"small": env, "large": large_env}, year, profile["page_repeats"])
     result["sql_small"], result["sql_large"] = sql["small"], sql["large"]
     log(f"{engine}: EXPLAIN at {profile['large']}")
@@ -560,12 +589,30 @@ def summarise(
             max(r["worker_peak_rss_mb"] or [float("nan")]),
             GOALS["worker_peak_rss_mb"],
         )
+        live = r["live"]
+        add(
+            f"live_post_to_row_p95_s_{engine}",
+            percentile(live["post_to_row_s"], 95),
+            GOALS["live_post_to_row_p95_s"],
+            unit="s",
+        )
+        add(
+            f"live_idle_cpu_s_per_min_{live['screens']}_screens_{engine}",
+            live["live_poll"]["cpu_s_per_min"],
+            GOALS["live_idle_cpu_s_per_min"],
+            unit="s",
+        )
         add(
             f"generate_history_peak_rss_mb_{engine}",
             max(r["generate_small"]["peak_rss_mb"], r["generate_large"]["peak_rss_mb"]),
             GOALS["generate_history_peak_rss_mb"],
         )
     return lines
+
+
+def live_cpu_ratio(live: dict[str, Any]) -> float:
+    """CPU of the live screens ÷ CPU of the same screens polling every 20 s, as before."""
+    return live["live_poll"]["cpu_s_per_min"] / live["old_20s_poll"]["cpu_s_per_min"]
 
 
 def table(engines: dict[str, Any], profile: dict[str, Any]) -> str:
@@ -603,6 +650,44 @@ def table(engines: dict[str, Any], profile: dict[str, Any]) -> str:
     row(
         f"hand-written SQL p95 ms @{profile['small']} / @{profile['large']}",
         lambda r: f"{r['sql_small']['p95_ms']:.1f} / {r['sql_large']['p95_ms']:.1f}",
+    )
+    row(
+        "live: POST to row on screen p50 / p95 s",
+        lambda r: (
+            f"{percentile(r['live']['post_to_row_s'], 50):.2f}"
+            f" / {percentile(r['live']['post_to_row_s'], 95):.2f}"
+        ),
+    )
+    row(
+        f"live: same, {LIVE['screens']} screens open p50 / p95 s",
+        lambda r: (
+            f"{percentile(r['live']['post_to_row_s_all_open'], 50):.2f}"
+            f" / {percentile(r['live']['post_to_row_s_all_open'], 95):.2f}"
+        ),
+    )
+    row(
+        f"live: {LIVE['screens']} idle screens req/min (20 s poll)",
+        lambda r: (
+            f"{r['live']['live_poll']['requests_per_min']:.0f}"
+            f" ({r['live']['old_20s_poll']['requests_per_min']:.0f})"
+        ),
+    )
+    row(
+        f"live: {LIVE['screens']} idle screens CPU s/min (20 s poll)",
+        lambda r: (
+            f"{r['live']['live_poll']['cpu_s_per_min']:.2f}"
+            f" ({r['live']['old_20s_poll']['cpu_s_per_min']:.2f})"
+        ),
+    )
+    row(
+        "live: CPU ÷ 20 s poll",
+        lambda r: f"{live_cpu_ratio(r['live']):.1f}",
+    )
+    row(
+        f"SSE instead: sync workers held / MB for {LIVE['screens']}",
+        lambda r: (
+            f"{r['live']['screens']} / {r['live']['screens'] * max(r['live']['worker_rss_mb']):.0f}"
+        ),
     )
     row(
         "generate_history s (small / growth)",

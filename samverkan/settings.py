@@ -134,6 +134,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "samverkan.core.context_processors.instance",
             ],
+            # `date` with Swedish month abbreviations ("5 dec. 2026") in every template.
+            "builtins": ["samverkan.core.templatetags.swedish_dates"],
         },
     },
 ]

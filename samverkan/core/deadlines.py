@@ -43,6 +43,16 @@ def legal_deadline(start: date, *, days: int = 0, weeks: int = 0, months: int = 
     return next_working_day(raw)
 
 
+def moved_from(start: date, *, days: int = 0, weeks: int = 0, months: int = 0) -> date | None:
+    """The day the period would have ended on, when 2 § moved its end; else None.
+
+    So a deadline can say why it is not where the worker counted it:
+    "måndag 14 dec. – flyttad från lördag enligt lag 1930:173".
+    """
+    raw = add_months(start, months) + timedelta(days=days, weeks=weeks)
+    return raw if raw != legal_deadline(start, days=days, weeks=weeks, months=months) else None
+
+
 def protection_assessment_due(received_at: datetime, *, late_from: time) -> datetime:
     """When the immediate protection assessment (*genast*, SoL 20 kap. 1 §) is due.
 
@@ -61,6 +71,11 @@ def protection_assessment_due(received_at: datetime, *, late_from: time) -> date
 def preliminary_assessment_due(received_at: datetime) -> date:
     """The last day to decide whether to open an investigation: receipt + 14 days, rolled."""
     return legal_deadline(local_date(received_at), days=PRELIMINARY_ASSESSMENT_DAYS)
+
+
+def preliminary_assessment_moved_from(received_at: datetime) -> date | None:
+    """The non-working day receipt + 14 days fell on, when the deadline moved from it."""
+    return moved_from(local_date(received_at), days=PRELIMINARY_ASSESSMENT_DAYS)
 
 
 def feedback_due(decision_date: date) -> date:

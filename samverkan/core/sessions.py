@@ -7,8 +7,10 @@ old session back: the "not eligible" answer and the record of submitted forms
 (which turns a retried submission into a first one) would be lost. Views marked
 `session_passive` therefore never write the session's data; a passive request
 that is user activity (a preview while typing) renews only the idle time, and
-one that is not (a queue polled every 20 seconds) leaves it, so an unattended
-screen is logged out on time.
+one that is not (a live screen's version poll, a region it refreshes) leaves
+it, so an unattended screen is logged out on time. A live region marks its
+background GET with the header `X-Live-Refresh` (core/live.py), so a page view
+that is user activity when opened stays passive when a screen refreshes it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any, TypeVar
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
+
+from samverkan.core.live import LIVE_REFRESH_HEADER
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -45,6 +49,9 @@ def _renew_idle_time(session: SessionBase) -> None:
 class PassiveAwareSessionMiddleware(SessionMiddleware):
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:
         renews = getattr(view, PASSIVE, None)
+        if request.method == "GET" and request.headers.get(LIVE_REFRESH_HEADER):
+            # Only the screen itself refreshing: no user activity, and no session write.
+            renews = False
         if renews is not None:
             request.session_passive = renews  # type: ignore[attr-defined]
 

@@ -8,11 +8,12 @@ requests. Panels carry no personal data: age, municipality and deadlines only.
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from samverkan.accounts.models import User
+from samverkan.core.dates import format_date
 from samverkan.core.navigation import register_nav
 from samverkan.core.startpage import Panel, PanelItem, register_panel
 from samverkan.intake import access, selectors
@@ -21,7 +22,7 @@ PANEL_ITEMS = 8
 
 
 def _when(value: object) -> str:
-    return formats.date_format(timezone.localtime(value), "j M H:i")  # type: ignore[arg-type]
+    return format_date(timezone.localtime(value), "j M H:i")  # type: ignore[arg-type]
 
 
 @register_panel
@@ -117,7 +118,7 @@ def receiver_panel(user: User) -> Panel | None:
                     text=_("Anmälan %(id)s: %(what)s") % {"id": row.id, "what": ", ".join(overdue)},
                     url=url,
                     detail=_("Förhandsbedömning senast %(date)s")
-                    % {"date": formats.date_format(row.preliminary_assessment_due, "j M Y")},
+                    % {"date": format_date(row.preliminary_assessment_due, "j M Y")},
                     urgent=True,
                 )
             )

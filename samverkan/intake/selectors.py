@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from samverkan.accounts.models import ApiClient
@@ -23,6 +24,7 @@ from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import api_instant, local_date
 from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
+from samverkan.core.live import version_tag
 from samverkan.intake import access
 from samverkan.intake.access import Actor
 from samverkan.intake.models import (
@@ -247,6 +249,44 @@ def unread_answers(*, user: Any) -> list[UnreadAnswer]:
         for r in requests
         if r.answered_at is not None
     ]
+
+
+# --- live screens (issue 18.12, core/live.py) ---------------------------------------------
+
+
+def _live_figures(reports: ReportQuerySet, *, alarm: Q) -> tuple[object, ...]:
+    """What changes when a row of `reports` appears, changes or leaves, in one query.
+
+    Every state change writes a `ReportEvent`, so the last event id of the open
+    reports moves with any change to them, and their count with one that leaves;
+    `alarm` counts rows that turn red by the clock alone (no event marks that).
+    """
+    figures = reports.aggregate(
+        open=Count("id", distinct=True),
+        last_event=Max("events__id"),
+        alarm=Count("id", filter=alarm, distinct=True),
+    )
+    return (figures["open"], figures["last_event"], figures["alarm"])
+
+
+def hub_live_version(*, user: Any, now: datetime | None = None) -> str:
+    """The version of the hub's queue and alarm (opaque; changes when either would)."""
+    if not access.is_hub(user):
+        return version_tag(("none",))
+    now = now or timezone.now()
+    alarm = Q(rejected_at__isnull=True, routed_at__lte=escalation_threshold(now))
+    return version_tag(("hub", *_live_figures(access.hub_reports(), alarm=alarm)))
+
+
+def inbox_live_version(*, user: Any, now: datetime | None = None) -> str:
+    """The version of a receiver's inbox: its open reports, and deadlines passing by."""
+    if not access.is_receiver(user):
+        return version_tag(("none",))
+    now = now or timezone.now()
+    mine = access.received_by(user).filter(closed_at__isnull=True)
+    overdue = Q(protection_assessed_at__isnull=True, protection_assessment_due__lt=now)
+    # Date deadlines pass at midnight: the day is part of the version.
+    return version_tag(("inbox", local_date(now), *_live_figures(mine, alarm=overdue)))
 
 
 @dataclass(frozen=True)

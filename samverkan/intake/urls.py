@@ -8,6 +8,7 @@ urlpatterns = [
     # the hub (Socialjouren Stockholm)
     path("socialjouren/", views.hub_queue, name="hub_queue"),
     path("socialjouren/larm/", views.hub_alarm, name="hub_alarm"),
+    path("socialjouren/version/", views.hub_version, name="hub_version"),
     path("socialjouren/ny/", views.hub_register, name="hub_register"),
     path("socialjouren/ny/beslut/", views.hub_decide, name="hub_decide"),
     path("socialjouren/utanfor/<str:public_id>/", views.hub_not_eligible, name="hub_not_eligible"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("socialjouren/<int:pk>/dirigera-om/", views.hub_reroute, name="hub_reroute"),
     # the receiving municipality
     path("mottagning/", views.inbox, name="inbox"),
+    path("mottagning/version/", views.inbox_version, name="inbox_version"),
     path("mottagning/<int:pk>/", views.receiver_report, name="receiver_report"),
     path("mottagning/<int:pk>/ta-emot/", views.receiver_accept, name="receiver_accept"),
     path("mottagning/<int:pk>/avvisa/", views.receiver_reject, name="receiver_reject"),

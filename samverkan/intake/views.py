@@ -30,6 +30,7 @@ from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import InvalidInput, ServiceError
+from samverkan.core.live import version_response
 from samverkan.core.sessions import session_passive
 from samverkan.core.views_support import form_action, raise_for_access, refuse_or_show
 from samverkan.core.views_support import signed_in_user as _user
@@ -65,7 +66,10 @@ def _reasons(codes: Any) -> list[str]:
 
 
 def _hub_context(request: HttpRequest) -> dict[str, Any]:
-    return {"alarm_count": selectors.hub_alarm_count(user=request.user)}
+    return {
+        "alarm_count": selectors.hub_alarm_count(user=request.user),
+        "live_version": selectors.hub_live_version(user=request.user),
+    }
 
 
 @require_GET
@@ -93,6 +97,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "rows": [(row, fallbacks.get(row.controller_code)) for row in rows],
         "alarm_count": sum(1 for row in rows if row.escalated),
+        "live_version": selectors.hub_live_version(user=request.user),
         "now": now,
     }
 
@@ -111,10 +116,18 @@ def hub_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def hub_alarm(request: HttpRequest) -> HttpResponse:
     """htmx polling of the alarm badge: 204 (nothing swapped, nothing re-announced) if unchanged."""
-    context = _hub_context(request)
+    context = {"alarm_count": selectors.hub_alarm_count(user=request.user)}
     if request.GET.get("count") == str(context["alarm_count"]):
         return HttpResponse(status=204)
     return render(request, "intake/hub/_alarm.html", context)
+
+
+@session_passive(renews_idle_time=False)
+@role_required(*access.HUB)
+@require_GET
+def hub_version(request: HttpRequest) -> HttpResponse:
+    """The version an open hub screen polls (core/live.py): 304 while nothing changed."""
+    return version_response(request, selectors.hub_live_version(user=request.user))
 
 
 def _register_context(request: HttpRequest, form: RegistrationForm) -> dict[str, Any]:
@@ -411,8 +424,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "answers": selectors.unread_answers(user=request.user),
             "overdue": selectors.overdue_for_user(user=request.user),
             "escalation_minutes": settings.HANDOVER_ESCALATION_MINUTES,
+            "live_version": selectors.inbox_live_version(user=request.user),
         },
     )
+
+
+@session_passive(renews_idle_time=False)
+@role_required(*access.RECEIVERS)
+@require_GET
+def inbox_version(request: HttpRequest) -> HttpResponse:
+    """The version an open inbox polls (core/live.py): 304 while nothing changed."""
+    return version_response(request, selectors.inbox_live_version(user=request.user))
 
 
 def _render_receiver_report(

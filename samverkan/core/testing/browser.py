@@ -259,24 +259,29 @@ def assert_no_axe_violations(
         raise AssertionError("\n".join(lines))
 
 
-def overflowing(page: Any, *, most: int = 10) -> list[str]:
+def overflowing(page: Any, *, most: int = 10, tables: bool = False) -> list[str]:
     """Up to `most` elements wider than the window at its current width, as `tag#id.class`.
 
     Empty when the page does not scroll sideways. Tables scroll inside their own
-    wrapper and hidden text is off-screen on purpose, so neither counts.
+    wrapper and hidden text is off-screen on purpose, so neither counts — unless
+    `tables`: then a cell beyond the window's edge (a column the user must scroll
+    sideways to find, inside its wrapper or not) counts too.
     """
     return page.evaluate(
-        """(most) => {
+        """([most, tables]) => {
             const width = document.documentElement.clientWidth;
-            if (document.documentElement.scrollWidth <= width) { return []; }
+            const scrolls = document.documentElement.scrollWidth > width;
+            const hidden = tables ? ".visually-hidden, .skip-link, thead"
+                : ".table-wrap, .visually-hidden, .skip-link";
+            if (!scrolls && !tables) { return []; }
             return [...document.querySelectorAll("body *")]
                 .filter(el => el.getBoundingClientRect().right > width + 1)
-                .filter(el => !el.closest(".table-wrap, .visually-hidden, .skip-link"))
+                .filter(el => !el.closest(hidden))
                 .slice(0, most)
                 .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
                     + (el.className ? "." + String(el.className).split(" ").join(".") : ""));
         }""",
-        most,
+        [most, tables],
     )
 
 

@@ -237,6 +237,7 @@ TABLE: dict[str, Row] = {
     "intake:index": page({HUB, NACKA, SOLNA, ROC}, ok=302),
     "intake:hub_queue": page({HUB}),
     "intake:hub_alarm": page({HUB}),
+    "intake:hub_version": page({HUB}, ok=204),  # what an open screen polls (core/live.py)
     "intake:hub_register": form({HUB}),
     "intake:hub_decide": action({HUB}),
     # shown only in the session that registered it
@@ -252,6 +253,7 @@ TABLE: dict[str, Row] = {
     "intake:hub_reroute": action({HUB}, pk="report_solna"),
     # intake: the receiving municipality
     "intake:inbox": page(RECEIVERS),
+    "intake:inbox_version": page(RECEIVERS, ok=204),
     "intake:receiver_report[nacka]": page(
         {NACKA}, audit=Audit("view", REPORT, "report_nacka"), pk="report_nacka"
     ),

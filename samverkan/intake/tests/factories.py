@@ -65,3 +65,14 @@ def file_school_report(principal, received_at=None, **overrides):
     return school_services.school_report_file(
         actor=principal, data=school_services.SchoolReportInput(**fields), received_at=received_at
     )
+
+
+def hand_over(hub_worker, report, *, number: str = "08-718 80 00") -> None:
+    """The hub reaches the receiving side on the phone: the report is handed over."""
+    services.handover_attempt_record(
+        actor=hub_worker,
+        report_id=report.pk,
+        number_called=number,
+        reached=True,
+        person_reached="Mona Mottag",
+    )

@@ -335,7 +335,7 @@ def test_queue_shows_open_reports_and_escalated_ones_in_red(logged_in_client, hu
     assert f"Nr {report.pk}" in page
     assert 'class="alarm"' in page and "Inte mottagen i tid" in page
     assert fallback_number("0182") in page  # fallback number beside the red row
-    assert 'hx-trigger="every 20s"' in page
+    assert 'hx-trigger="live-changed from:body, every 60s"' in page
     assert "1 larm" in page
     assert PERSON_ID not in page
     partial = hub.get(reverse("intake:hub_queue"), headers={"HX-Request": "true"})

@@ -83,9 +83,12 @@ NOT_CRAWLED = {
     "registry:change_withdraw",
     "homecoming:close",
     # htmx fragments inside a crawled page (checked there): the decision while the hub
-    # types a registration (keyboard tests) and the hub's alarm, polled every 20 s.
+    # types a registration (keyboard tests) and the hub's alarm, refreshed by the live poll;
+    # the versions the live screens poll (no page: 204/304 with an ETag, intake/tests/test_live.py).
     "intake:hub_decide",
     "intake:hub_alarm",
+    "intake:hub_version",
+    "intake:inbox_version",
     "intake:hub_attempt",
     "intake:hub_accept_by_phone",
     "intake:hub_clarify",
