@@ -360,6 +360,16 @@ class Period:
         months = _("januari–juni") if self.half == 1 else _("juli–december")
         return f"{months} {self.year}"
 
+    @property
+    def name(self) -> str:
+        """How people name it: "2023 första halvåret"."""
+        half = _("första halvåret") if self.half == 1 else _("andra halvåret")
+        return f"{self.year} {half}"
+
+    def has_ended(self, today: date) -> bool:
+        """Only a finished half-year is reconciled for good (approved and locked)."""
+        return today > self.end
+
     def next(self) -> Period:
         return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
 
@@ -382,15 +392,22 @@ def period_of(day: date) -> Period:
     return Period(day.year, 1 if day.month <= 6 else 2)
 
 
-def booking_period(day: date, locked: Collection[Period]) -> Period:
-    """The period a cost dated `day` is reconciled in: its own, or the first later open one.
+def booking_error_for_period(day: date, locked: Collection[Period]) -> str | None:
+    """None when a cost dated `day` may be booked, else why not: its period is locked.
 
-    An approved reconciliation is locked; a correction dated in it goes to the next period.
+    An approved reconciliation is final; a cost dated in it would change figures both
+    parties have signed, so it is refused, naming the period.
     """
     period = period_of(day)
-    while period in locked:
-        period = period.next()
-    return period
+    if period not in locked:
+        return None
+    return str(
+        _(
+            "Perioden %(period)s är avstämd och låst; en kostnad daterad %(day)s kan inte "
+            "bokas. Kontakta motparten om en rättelse behövs."
+        )
+        % {"period": period.name, "day": day.isoformat()}
+    )
 
 
 # --- Reconciliation --------------------------------------------------------------

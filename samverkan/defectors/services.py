@@ -11,6 +11,7 @@ the assignment's state no longer allows, or someone else's change first,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -822,15 +823,29 @@ def locked_periods(agreement: Any, a: Organisation, b: Organisation) -> set[rule
     return {rules.Period.parse(code) for code in codes}
 
 
+# How people write an amount: digits, thousands grouped by a space (ordinary, no-break
+# or narrow no-break), a decimal comma or point. No exponent, no NaN, no Infinity.
+_AMOUNT = re.compile(r"^[+\-\u2212]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]\d+)?$")
+
+
 def parse_amount(value: Any) -> Decimal:
-    """A SEK amount from user input: '12 345,50' or '12345.50'. Never a float."""
+    """A SEK amount from user input: '100 000,50' or '12345.50'. Never a float, never '1e5'."""
     if isinstance(value, Decimal):
         amount = value
     else:
-        text = str(value).replace("\xa0", "").replace(" ", "").replace(",", ".")
+        text = str(value).strip()
+        if not _AMOUNT.match(text):
+            raise InvalidInput(
+                "amount",
+                _(
+                    "Ange beloppet i kronor med siffror, till exempel 100 000,50 "
+                    "(mellanslag mellan tusental, decimalkomma)."
+                ),
+            )
+        digits = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".").replace("\u2212", "-")
         try:
-            amount = Decimal(text)
-        except InvalidOperation as error:
+            amount = Decimal(digits)
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only digits
             raise InvalidInput(
                 "amount", _("Ange beloppet i kronor, till exempel 12 500,00.")
             ) from error
@@ -879,7 +894,12 @@ def cost_book(
             agreement=assignment.agreement, party_a=a, party_b=b
         )
     )
-    period = rules.booking_period(incurred_on, locked_periods(assignment.agreement, a, b))
+    refusal = rules.booking_error_for_period(
+        incurred_on, locked_periods(assignment.agreement, a, b)
+    )
+    if refusal:
+        raise InvalidInput("incurred_on", refusal)
+    period = rules.period_of(incurred_on)
     organisation = (
         assignment.home_municipality
         if side is rules.Side.HOME
@@ -1033,6 +1053,15 @@ def reconciliation_approve(*, actor: Any, reconciliation: Reconciliation) -> Rec
     """One party approves; when both have, the reconciliation is locked (exactly once)."""
     own = _require_coordinator(actor)
     now = timezone.now()
+    period = reconciliation.period_obj
+    if not period.has_ended(timezone.localdate(now)):
+        raise Conflict(
+            _(
+                "Perioden %(period)s har inte tagit slut; avstämningen är preliminär och kan "
+                "godkännas först efter den %(end)s."
+            )
+            % {"period": period.name, "end": period.end.isoformat()}
+        )
     if own.pk == reconciliation.party_a_id:
         field = "a"
     elif own.pk == reconciliation.party_b_id:

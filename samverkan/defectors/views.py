@@ -269,7 +269,7 @@ def _assignment_form_action(
     form_class: Callable[..., forms.Form],
     service: Callable[..., Any],
     anchor: str,
-    success: str,
+    success: str | Callable[[Any], str],
     form_kwargs: Callable[[Assignment], dict[str, Any]] | None = None,
 ) -> Callable[..., HttpResponse]:
     """A page that posts one of the assignment page's forms to a service.
@@ -348,8 +348,17 @@ def _cost_form_kwargs(assignment: Assignment) -> dict[str, Any]:
     return {"interventions": list(plan.interventions.all()) if plan else []}
 
 
+def _booked(entry: Any) -> str:
+    """Say which period the cost fell in: it is reconciled there."""
+    period = rules.Period.parse(entry.period)
+    return _("Kostnaden är bokförd på perioden %(period)s (%(months)s).") % {
+        "period": period.name,
+        "months": period.label,
+    }
+
+
 cost_book = _assignment_form_action(
-    "cost", f.CostForm, _book, "kostnader", _("Kostnaden är bokförd."), _cost_form_kwargs
+    "cost", f.CostForm, _book, "kostnader", _booked, _cost_form_kwargs
 )
 followup_record = _assignment_form_action(
     "followup",
@@ -568,6 +577,8 @@ def reconciliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "own_approved": own_approved,
             "period": reconciliation.period_obj,
+            "preliminary": not reconciliation.period_obj.has_ended(timezone.localdate()),
+            "shares": selectors.reconciliation_shares(reconciliation),
         },
     )
 

@@ -234,3 +234,29 @@ def test_a_draft_is_the_home_municipalitys_own_until_it_is_withdrawn(
     page = home.get(f"/avhoppare/{assignment.pk}/").content.decode()
     assert "Återkallat" in page and "Flyttar inte." in page
     assert home.get(f"/avhoppare/{assignment.pk}/andra/").status_code == 403
+
+
+def test_booking_says_its_period_and_reconciliation_shows_shares_and_who_pays(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    intervention = catalogue_intervention(stockholm, assignment, "crisis_support")
+    client = logged_in_client(gothenburg)
+    for amount in ("100 000,50", "50 000,00"):
+        booked = client.post(
+            f"/avhoppare/{assignment.pk}/kostnad/",
+            {"intervention": intervention.pk, "incurred_on": "2024-02-01", "amount": amount},
+            follow=True,
+        )
+        assert "bokförd på perioden 2024 första halvåret" in booked.content.decode()
+    computed = client.post(
+        f"/avhoppare/avtal/{agreement.pk}/avstamning/",
+        {"period": "2024-H1", "other_party": org["0180"].pk},
+        follow=True,
+    )
+    page = computed.content.decode()
+    assert "Stockholm betalar 75\u00a0000,25 kr till Göteborg" in page
+    assert "66,7 %" in page and "33,3 %" in page  # each cost entry's share
+    assert "100,0 %" in page  # the assignment's share of what Göteborg carried
+    assert "Preliminär" not in page  # the first half of 2024 is over
+    assert "Godkänn avstämningen" in page
