@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts.decorators import role_required
-from samverkan.agreements.models import Agreement
+from samverkan.agreements import access as agreement_access
+from samverkan.agreements.models import Agreement, AgreementTypeCode
 from samverkan.core.views_support import form_action
 from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors import forms as f
@@ -34,6 +35,7 @@ from samverkan.defectors.models import (
     Reconciliation,
 )
 from samverkan.defectors.report import render_evaluation_pdf
+from samverkan.defectors.templatetags.defectors_tags import format_sek
 from samverkan.registry.models import Organisation
 
 defector_view = role_required(*access.DEFECTOR_ROLES)
@@ -470,7 +472,7 @@ def _agreement_context(
         or f.LessonForm(initial={"text": lesson.text if lesson else ""}),
         "lessons": agreement.defector_lessons.select_related("party"),
         "catalogue": CatalogueIntervention.objects.filter(agreement=agreement),
-        "catalogue_form": bound.get("catalogue") or f.CatalogueItemForm(),
+        "keeps_terms": access.can_keep_terms(request.user, agreement),
         "others": others,
     }
 
@@ -546,14 +548,74 @@ lesson_save = _agreement_form_action(
     _("Lärdomarna är sparade."),
 )
 
-catalogue_save = _agreement_form_action(
-    "catalogue",
-    f.CatalogueItemForm,
-    lambda request, agreement, data: services.catalogue_item_save(
-        actor=request.user, agreement=agreement, **data
-    ),
-    _("Katalogen är uppdaterad."),
-)
+terms_view = role_required(*access.TERMS_PAGE_ROLES)
+
+
+def _terms_agreement(request: HttpRequest, pk: int) -> Agreement:
+    """A defector agreement the user keeps the terms of (403 for one they only see)."""
+    agreement = _or_404(
+        lambda: (
+            agreement_access.visible_to(request.user)
+            .filter(type__code=AgreementTypeCode.DEFECTOR_SERVICES)
+            .get(pk=pk)
+        )
+    )
+    if not access.can_keep_terms(request.user, agreement):
+        raise PermissionDenied(
+            _("Bara avtalets administratörer ändrar pilottak, väsentlighetsgräns och katalog.")
+        )
+    return agreement
+
+
+def _terms_page(
+    request: HttpRequest, agreement: Agreement, bound: dict[str, forms.Form] | None = None
+) -> HttpResponse:
+    bound = bound or {}
+    terms_form = bound.get("terms") or f.TermsForm(
+        initial={
+            "pilot_max_sent": agreement.pilot_max_sent,
+            "pilot_max_received": agreement.pilot_max_received,
+            "pilot_until": agreement.pilot_until,
+            "materiality_threshold": format_sek(agreement.materiality_threshold or 0),
+        }
+    )
+    context = {
+        "agreement": agreement,
+        "terms_form": terms_form,
+        "catalogue": CatalogueIntervention.objects.filter(agreement=agreement),
+        "catalogue_form": bound.get("catalogue") or f.CatalogueItemForm(agreement=agreement),
+        "history": agreement.defector_terms_changes.select_related("changed_by"),
+    }
+    return render(request, "defectors/terms.html", context, status=400 if bound else 200)
+
+
+@terms_view
+def agreement_terms(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _terms_agreement(request, pk)
+    if request.method != "POST":
+        return _terms_page(request, agreement)
+    return form_action(
+        request,
+        f.TermsForm(request.POST),
+        lambda data: services.agreement_terms_save(actor=request.user, agreement=agreement, **data),
+        done=_("Avtalets villkor är sparade."),
+        success_url=reverse("defectors:terms", kwargs={"pk": agreement.pk}),
+        rerender=lambda form: _terms_page(request, agreement, {"terms": form}),
+    )
+
+
+@require_POST
+@terms_view
+def catalogue_save(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _terms_agreement(request, pk)
+    return form_action(
+        request,
+        f.CatalogueItemForm(request.POST, agreement=agreement),
+        lambda data: services.catalogue_item_save(actor=request.user, agreement=agreement, **data),
+        done=_("Katalogen är uppdaterad."),
+        success_url=reverse("defectors:terms", kwargs={"pk": agreement.pk}) + "#katalog",
+        rerender=lambda form: _terms_page(request, agreement, {"catalogue": form}),
+    )
 
 
 def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
