@@ -92,7 +92,7 @@ def _prepare(
             legal_basis=rules.LegalBasis.CONSENT.value
             if kind is rules.PreconditionKind.LEGAL_BASIS
             else "",
-            document=_document() if kind is rules.PreconditionKind.LEGAL_BASIS else None,
+            document=_document() if kind in rules.DOCUMENT_REQUIRED else None,
         )
     assignment.refresh_from_db()
     services.assignment_request(actor=home_user, assignment=assignment)

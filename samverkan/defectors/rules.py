@@ -125,13 +125,23 @@ def transition_error(
 
 
 class PreconditionKind(enum.StrEnum):
+    """The agreement's preconditions for an assignment, in the order the agreement gives them."""
+
     CRIMINAL_ENVIRONMENT = "criminal_environment"
     THREAT = "threat"
+    INTERVENTIONS_SUITABLE = "interventions_suitable"
     MOTIVATED = "motivated"
     POLICE_CONSULTATION_HOME = "police_consultation_home"
     POLICE_CONSULTATION_RECEIVING = "police_consultation_receiving"
     LEGAL_BASIS = "legal_basis"
+    HOME_DECISION = "home_decision"
+    TEMPORARY_HOUSING = "temporary_housing"
     NO_CHILDREN = "no_children"
+
+
+# The preconditions that count only with their document attached (the consent or other
+# legal basis, and the home municipality's own decision on support).
+DOCUMENT_REQUIRED = frozenset({PreconditionKind.LEGAL_BASIS, PreconditionKind.HOME_DECISION})
 
 
 PRECONDITION_LABELS: dict[PreconditionKind, Promise] = {
@@ -139,6 +149,9 @@ PRECONDITION_LABELS: dict[PreconditionKind, Promise] = {
         "Personen ingår i en kriminell grupp eller finns i en kriminell destruktiv miljö"
     ),
     PreconditionKind.THREAT: _("Det finns en latent eller konkret hotbild"),
+    PreconditionKind.INTERVENTIONS_SUITABLE: _(
+        "Insatser i den mottagande kommunen bedöms vara möjliga och lämpliga"
+    ),
     PreconditionKind.MOTIVATED: _("Personen är motiverad till förändring"),
     PreconditionKind.POLICE_CONSULTATION_HOME: _("Samråd med Polisen i hemkommunen är gjort"),
     PreconditionKind.POLICE_CONSULTATION_RECEIVING: _(
@@ -147,6 +160,10 @@ PRECONDITION_LABELS: dict[PreconditionKind, Promise] = {
     PreconditionKind.LEGAL_BASIS: _(
         "Samtycke eller annan laglig grund för att lämna ut uppgifter är dokumenterad"
     ),
+    PreconditionKind.HOME_DECISION: _(
+        "Hemkommunen har fattat eget beslut om stöd till personen enligt socialtjänstlagen"
+    ),
+    PreconditionKind.TEMPORARY_HOUSING: _("Hemkommunen ansvarar för det tillfälliga boendet"),
     PreconditionKind.NO_CHILDREN: _("Personen har inget ansvar för barn"),
 }
 
@@ -156,6 +173,9 @@ PRECONDITION_MISSING: dict[PreconditionKind, Promise] = {
         "destruktiv miljö."
     ),
     PreconditionKind.THREAT: _("Bekräfta att det finns en latent eller konkret hotbild."),
+    PreconditionKind.INTERVENTIONS_SUITABLE: _(
+        "Bekräfta att insatser i den mottagande kommunen bedöms vara möjliga och lämpliga."
+    ),
     PreconditionKind.MOTIVATED: _("Bekräfta att personen är motiverad till förändring."),
     PreconditionKind.POLICE_CONSULTATION_HOME: _(
         "Registrera samrådet med Polisen i hemkommunen (datum och polisenhet)."
@@ -165,6 +185,12 @@ PRECONDITION_MISSING: dict[PreconditionKind, Promise] = {
     ),
     PreconditionKind.LEGAL_BASIS: _(
         "Registrera samtycke eller annan laglig grund för utlämnandet, med dokument."
+    ),
+    PreconditionKind.HOME_DECISION: _(
+        "Registrera hemkommunens eget beslut om stöd till personen, med beslutet som dokument."
+    ),
+    PreconditionKind.TEMPORARY_HOUSING: _(
+        "Bekräfta att hemkommunen ansvarar för det tillfälliga boendet."
     ),
     PreconditionKind.NO_CHILDREN: _("Bekräfta att personen inte har ansvar för barn."),
 }
@@ -211,6 +237,8 @@ def is_complete(confirmation: Confirmation) -> bool:
         return bool(confirmation.police_unit.strip())
     if confirmation.kind is PreconditionKind.LEGAL_BASIS:
         return bool(confirmation.legal_basis) and confirmation.has_document
+    if confirmation.kind in DOCUMENT_REQUIRED:
+        return confirmation.has_document
     return True
 
 

@@ -166,13 +166,19 @@ def _detail_context(
         for kind in rules.PreconditionKind
     ]
     ledger = list(selectors.ledger(user=request.user, assignment=assignment))
-    initial = {
+    initial: dict[str, Any] = {
         "confirmed_on": today,
         "assessed_on": today,
         "held_on": today,
         "incurred_on": today,
         "decided_on": today,
     }
+
+    # The kind just confirmed stays chosen (?forutsattning=<kind>), so the coordinator
+    # sees what was recorded and need not pick it again to correct it.
+    chosen = request.GET.get("forutsattning", "")
+    if chosen in {kind.value for kind in rules.PreconditionKind}:
+        initial["kind"] = chosen
 
     def form(name: str, cls: Callable[..., forms.Form], **kwargs: Any) -> forms.Form:
         return bound.get(name) or cls(initial=initial, auto_id=f"id_{name}_%s", **kwargs)
@@ -184,6 +190,7 @@ def _detail_context(
         "is_receiving": side is rules.Side.RECEIVING,
         "events": assignment.events.select_related("actor").order_by("at", "id"),
         "precondition_rows": precondition_rows,
+        "documents_required": [kind.value for kind in rules.DOCUMENT_REQUIRED],
         "blockers": blockers,
         "cap": cap,
         "threats": assignment.threats.all(),
@@ -298,13 +305,26 @@ def _assignment_form_action(
     return view
 
 
-precondition_confirm = _assignment_form_action(
+_precondition_post = _assignment_form_action(
     "precondition",
     f.PreconditionForm,
     services.precondition_confirm,
     "forutsattningar",
     _("Förutsättningen är registrerad."),
 )
+
+
+def precondition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a precondition; the page comes back with the same kind chosen."""
+    response = _precondition_post(request, pk)
+    kind = request.POST.get("kind", "")
+    if response.status_code == 302 and kind in {k.value for k in rules.PreconditionKind}:
+        url = response["Location"]
+        path, _sep, anchor = url.partition("#")
+        response["Location"] = f"{path}?forutsattning={kind}#{anchor or 'forutsattningar'}"
+    return response
+
+
 threat_record = _assignment_form_action(
     "threat",
     f.ThreatForm,

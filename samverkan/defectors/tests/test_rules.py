@@ -26,7 +26,7 @@ def complete(kind: PreconditionKind) -> Confirmation:
         confirmed_by="Anna Andersson",
         police_unit="polisen-lpo-rinkeby" if "police" in kind else "",
         legal_basis="consent" if kind is PreconditionKind.LEGAL_BASIS else "",
-        has_document=kind is PreconditionKind.LEGAL_BASIS,
+        has_document=kind in rules.DOCUMENT_REQUIRED,
     )
 
 

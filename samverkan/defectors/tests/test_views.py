@@ -260,3 +260,53 @@ def test_booking_says_its_period_and_reconciliation_shows_shares_and_who_pays(
     assert "100,0 %" in page  # the assignment's share of what Göteborg carried
     assert "Preliminär" not in page  # the first half of 2024 is over
     assert "Godkänn avstämningen" in page
+
+
+def test_preconditions_as_the_agreement_lists_them_with_the_kind_kept_and_sections(
+    agreement, stockholm, org, logged_in_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    client = logged_in_client(stockholm)
+    page = client.get(f"/avhoppare/{assignment.pk}/").content.decode()
+    # the agreement's own list: suitability, the home's decision on support, the housing
+    assert "Hemkommunen har fattat eget beslut om stöd till personen" in page
+    assert "Insatser i den mottagande kommunen bedöms vara möjliga och lämpliga" in page
+    assert "Hemkommunen ansvarar för det tillfälliga boendet" in page
+    for anchor in ("forutsattningar", "plan", "kostnader", "historik"):
+        assert f'<a href="#{anchor}">' in page  # the table of contents
+    response = client.post(
+        f"/avhoppare/{assignment.pk}/forutsattning/",
+        {
+            "kind": "home_decision",
+            "confirmed_on": "2024-01-10",
+            "document": SimpleUploadedFile("beslut.pdf", b"%PDF-1.4 test", "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    assert "forutsattning=home_decision" in response["Location"]
+    again = client.get(response["Location"]).content.decode()
+    assert '<option value="home_decision" selected>' in again
+    assert (
+        "beslut"
+        in PreconditionConfirmation.objects.get(
+            assignment=assignment, kind="home_decision"
+        ).document.name
+    )
+
+
+def test_the_home_decision_counts_only_with_its_document():
+    from datetime import date
+
+    bare = rules.Confirmation(
+        kind=rules.PreconditionKind.HOME_DECISION, confirmed_on=date(2024, 1, 1), confirmed_by="A"
+    )
+    assert not rules.is_complete(bare)
+    documented = rules.Confirmation(
+        kind=rules.PreconditionKind.HOME_DECISION,
+        confirmed_on=date(2024, 1, 1),
+        confirmed_by="A",
+        has_document=True,
+    )
+    assert rules.is_complete(documented)
