@@ -54,6 +54,7 @@ from samverkan.defectors.models import (
     TermsChange,
     ThreatAssessment,
 )
+from samverkan.defectors.templatetags.defectors_tags import format_sek
 from samverkan.registry.models import Organisation
 from samverkan.registry.selectors import municipality_of
 
@@ -1180,7 +1181,7 @@ def _shown(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, Decimal):
-        return f"{rules.to_sek(value)} kr".replace(".", ",")
+        return f"{format_sek(value)} kr"
     return str(value)
 
 
