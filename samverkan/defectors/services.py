@@ -1266,7 +1266,8 @@ def catalogue_item_save(
         raise InvalidInput("name", _("Ange insatsens namn."))
     seed_catalogue(agreement)
     items = CatalogueIntervention.objects.select_for_update().filter(agreement=agreement)
-    if items.exclude(pk=item.pk if item else None).filter(name__iexact=name).exists():
+    others = items.exclude(pk=item.pk) if item is not None else items
+    if others.filter(name__iexact=name).exists():
         raise InvalidInput("name", _("Det finns redan en insats med det namnet i katalogen."))
     now = timezone.now()
     if item is None:
