@@ -503,3 +503,17 @@ def test_withdrawing_keeps_the_reason_and_is_only_before_the_request(
     sent = requested(stockholm, agreement, org[GOTHENBURG], alias="Klient B")
     with pytest.raises(Conflict):
         services.assignment_withdraw(actor=stockholm, assignment=sent, reason="För sent.")
+
+
+def test_the_evaluation_reports_summary_says_who_pays_whom(agreement, stockholm, gothenburg, org):
+    from django.template.loader import render_to_string
+
+    from samverkan.defectors import selectors
+    from samverkan.defectors.report import report_context
+
+    _two_way(stockholm, gothenburg, agreement, org, ["30000.10", "0.20"], ["5000.00"])
+    reconcile(stockholm, agreement, org[GOTHENBURG])
+    data = selectors.evaluation_data(user=stockholm, agreement=agreement, on=date(2024, 8, 1))
+    html = render_to_string("defectors/evaluation_report.html", report_context(data))
+    summary = html[html.index("Sammanfattning") : html.index("</table>")]
+    assert "2024 första halvåret: Stockholm betalar 12\u00a0500,15 kr till Göteborg" in summary
