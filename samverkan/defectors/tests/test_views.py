@@ -310,3 +310,21 @@ def test_the_home_decision_counts_only_with_its_document():
         has_document=True,
     )
     assert rules.is_complete(documented)
+
+
+def test_a_running_half_year_is_shown_as_preliminary_without_approval(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from .conftest import reconcile
+
+    accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    with time_machine.travel(datetime(2024, 6, 20, 12, tzinfo=UTC), tick=False):
+        r = reconcile(stockholm, agreement, org[GOTHENBURG])
+        page = logged_in_client(stockholm).get(f"/avhoppare/avstamning/{r.pk}/").content.decode()
+    assert "Preliminär" in page
+    assert "kan godkännas och låsas först efter 2024-06-30" in page
+    assert "Godkänn avstämningen" not in page
