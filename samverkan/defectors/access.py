@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from samverkan.accounts.access import has_role, responsible_organisation_ids
 from samverkan.accounts.models import RoleCode
+from samverkan.agreements import access as agreement_access
 from samverkan.agreements.models import Agreement, AgreementTypeCode
 from samverkan.defectors import rules
 from samverkan.defectors.models import Assignment, Reconciliation
@@ -25,6 +26,11 @@ from samverkan.registry.selectors import municipality_of
 DEFECTOR_ROLES: tuple[RoleCode, ...] = (RoleCode.DEFECTOR_COORDINATOR, RoleCode.ADMINISTRATOR)
 # Who may keep an agreement's defector catalogue without being a party to it.
 CATALOGUE_KEEPER_ROLES: tuple[RoleCode, ...] = (RoleCode.ADMINISTRATOR,)
+# Who opens the page where an agreement's defector terms are kept.
+TERMS_PAGE_ROLES: tuple[RoleCode, ...] = (
+    *agreement_access.AGREEMENT_ADMIN_ROLES,
+    *CATALOGUE_KEEPER_ROLES,
+)
 # the menu entry is for the coordinators; the administrator reaches assignments from the admin
 MENU_ROLES: tuple[RoleCode, ...] = (RoleCode.DEFECTOR_COORDINATOR,)
 
@@ -108,9 +114,22 @@ def agreements_visible_to(user: Any) -> list[Agreement]:
     ]
 
 
+def can_keep_terms(user: Any, agreement: Any) -> bool:
+    """The agreement's administrators keep its pilot caps, threshold and catalogue.
+
+    Who administers an agreement is the agreements app's rule; a system
+    administrator may too (`CATALOGUE_KEEPER_ROLES`).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return agreement_access.can_administer(user, agreement) or has_role(
+        user, *CATALOGUE_KEEPER_ROLES
+    )
+
+
 def can_keep_catalogue(user: Any, agreement: Any) -> bool:
-    """A party keeps its agreement's catalogue; a system administrator may too."""
-    return is_party(user, agreement) or has_role(user, *CATALOGUE_KEEPER_ROLES)
+    """The catalogue is one of the agreement's terms: kept by the same people."""
+    return can_keep_terms(user, agreement)
 
 
 def reconciliations_visible_to(user: Any) -> QuerySet[Reconciliation]:

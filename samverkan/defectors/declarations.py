@@ -253,6 +253,15 @@ crossing.register_personal_data(
         model="defectors.CatalogueIntervention", not_personal={"name": "a kind of intervention"}
     ),
     crossing.PersonalData(
+        model="defectors.TermsChange",
+        not_personal={
+            "changed_by_name": "the staff member who changed the agreement's terms",
+            "what": "which term of the agreement changed",
+            "before": "a cap, a threshold or an intervention's name",
+            "after": "a cap, a threshold or an intervention's name",
+        },
+    ),
+    crossing.PersonalData(
         model="defectors.EvaluationLesson",
         not_personal={"text": "lessons about the way of working, written without names"},
     ),

@@ -92,7 +92,7 @@ def _prepare(
             legal_basis=rules.LegalBasis.CONSENT.value
             if kind is rules.PreconditionKind.LEGAL_BASIS
             else "",
-            document=_document() if kind is rules.PreconditionKind.LEGAL_BASIS else None,
+            document=_document() if kind in rules.DOCUMENT_REQUIRED else None,
         )
     assignment.refresh_from_db()
     services.assignment_request(actor=home_user, assignment=assignment)
@@ -245,9 +245,9 @@ def load_demo() -> None:
     services.reconciliation_approve(actor=sthlm_user, reconciliation=first)
     services.reconciliation_approve(actor=gbg_user, reconciliation=first)
 
-    # Second half-year 2023 (a late correction dated in June lands here, as the first is locked).
+    # Second half-year 2023 (the first is locked: a late correction is dated when it is made).
     _book(gbg_user, alfa, alfa_talks, [(date(2023, 9, 30), "12300.00")])
-    _book(gbg_user, alfa, alfa_sig, [(date(2023, 6, 28), "-650.50")])
+    _book(gbg_user, alfa, alfa_sig, [(date(2023, 7, 3), "-650.50")])
     _book(
         sthlm_user,
         beta,

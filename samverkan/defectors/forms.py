@@ -238,8 +238,39 @@ class LessonForm(PersonalDataGuardForm):
     text = forms.CharField(label=_("Våra lärdomar"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class CatalogueItemForm(forms.Form):
-    code = forms.SlugField(label=_("Kod"), max_length=60)
+class CatalogueItemForm(PersonalDataGuardForm):
+    """Add an intervention (no item chosen) or rename / deactivate one; the code is made."""
+
+    guarded_fields = ("name",)
+    item = forms.ModelChoiceField(
+        label=_("Insats att ändra"),
+        queryset=CatalogueIntervention.objects.none(),
+        required=False,
+        empty_label=_("(ny insats)"),
+    )
     name = forms.CharField(label=_("Namn"), max_length=200)
     is_active = forms.BooleanField(label=_("Aktiv"), required=False, initial=True)
-    order = forms.IntegerField(label=_("Ordning"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, agreement: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agreement is not None:
+            self.fields["item"].queryset = CatalogueIntervention.objects.filter(  # type: ignore[attr-defined]
+                agreement=agreement
+            )
+
+
+class TermsForm(forms.Form):
+    """The agreement's pilot caps and equalisation threshold (empty cap: no cap)."""
+
+    pilot_max_sent = forms.IntegerField(
+        label=_("Högst skickade uppdrag per part under piloten"), min_value=0, required=False
+    )
+    pilot_max_received = forms.IntegerField(
+        label=_("Högst mottagna uppdrag per part under piloten"), min_value=0, required=False
+    )
+    pilot_until = forms.DateField(
+        label=_("Pilotperiod till och med"), required=False, widget=DateInput()
+    )
+    materiality_threshold = forms.CharField(
+        label=_("Väsentlighetsgräns (kr)"), max_length=20, help_text=_("Till exempel 10 000,00")
+    )

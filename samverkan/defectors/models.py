@@ -492,3 +492,29 @@ class EvaluationLesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party_id}"
+
+
+class TermsChange(models.Model):
+    """One change of an agreement's defector terms or catalogue: who, when, from → to.
+
+    Written by `services.agreement_terms_save` and `services.catalogue_item_save`;
+    shown as the terms' history on the page where they are edited.
+    """
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement", on_delete=models.CASCADE, related_name="defector_terms_changes"
+    )
+    changed_at = models.DateTimeField(_("ändrat"))
+    changed_by = user_fk(optional=True)
+    changed_by_name = models.CharField(_("ändrat av"), max_length=200)
+    what = models.CharField(_("vad"), max_length=200)
+    before = models.CharField(_("från"), max_length=200, blank=True)
+    after = models.CharField(_("till"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("ändring av avtalsvillkor")
+        verbose_name_plural = _("ändringar av avtalsvillkor")
+        ordering = ["agreement", "-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.before} → {self.after}"

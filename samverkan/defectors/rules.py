@@ -142,13 +142,23 @@ def transition_error(
 
 
 class PreconditionKind(enum.StrEnum):
+    """The agreement's preconditions for an assignment, in the order the agreement gives them."""
+
     CRIMINAL_ENVIRONMENT = "criminal_environment"
     THREAT = "threat"
+    INTERVENTIONS_SUITABLE = "interventions_suitable"
     MOTIVATED = "motivated"
     POLICE_CONSULTATION_HOME = "police_consultation_home"
     POLICE_CONSULTATION_RECEIVING = "police_consultation_receiving"
     LEGAL_BASIS = "legal_basis"
+    HOME_DECISION = "home_decision"
+    TEMPORARY_HOUSING = "temporary_housing"
     NO_CHILDREN = "no_children"
+
+
+# The preconditions that count only with their document attached (the consent or other
+# legal basis, and the home municipality's own decision on support).
+DOCUMENT_REQUIRED = frozenset({PreconditionKind.LEGAL_BASIS, PreconditionKind.HOME_DECISION})
 
 
 PRECONDITION_LABELS: dict[PreconditionKind, Promise] = {
@@ -156,6 +166,9 @@ PRECONDITION_LABELS: dict[PreconditionKind, Promise] = {
         "Personen ingår i en kriminell grupp eller finns i en kriminell destruktiv miljö"
     ),
     PreconditionKind.THREAT: _("Det finns en latent eller konkret hotbild"),
+    PreconditionKind.INTERVENTIONS_SUITABLE: _(
+        "Insatser i den mottagande kommunen bedöms vara möjliga och lämpliga"
+    ),
     PreconditionKind.MOTIVATED: _("Personen är motiverad till förändring"),
     PreconditionKind.POLICE_CONSULTATION_HOME: _("Samråd med Polisen i hemkommunen är gjort"),
     PreconditionKind.POLICE_CONSULTATION_RECEIVING: _(
@@ -164,6 +177,10 @@ PRECONDITION_LABELS: dict[PreconditionKind, Promise] = {
     PreconditionKind.LEGAL_BASIS: _(
         "Samtycke eller annan laglig grund för att lämna ut uppgifter är dokumenterad"
     ),
+    PreconditionKind.HOME_DECISION: _(
+        "Hemkommunen har fattat eget beslut om stöd till personen enligt socialtjänstlagen"
+    ),
+    PreconditionKind.TEMPORARY_HOUSING: _("Hemkommunen ansvarar för det tillfälliga boendet"),
     PreconditionKind.NO_CHILDREN: _("Personen har inget ansvar för barn"),
 }
 
@@ -173,6 +190,9 @@ PRECONDITION_MISSING: dict[PreconditionKind, Promise] = {
         "destruktiv miljö."
     ),
     PreconditionKind.THREAT: _("Bekräfta att det finns en latent eller konkret hotbild."),
+    PreconditionKind.INTERVENTIONS_SUITABLE: _(
+        "Bekräfta att insatser i den mottagande kommunen bedöms vara möjliga och lämpliga."
+    ),
     PreconditionKind.MOTIVATED: _("Bekräfta att personen är motiverad till förändring."),
     PreconditionKind.POLICE_CONSULTATION_HOME: _(
         "Registrera samrådet med Polisen i hemkommunen (datum och polisenhet)."
@@ -182,6 +202,12 @@ PRECONDITION_MISSING: dict[PreconditionKind, Promise] = {
     ),
     PreconditionKind.LEGAL_BASIS: _(
         "Registrera samtycke eller annan laglig grund för utlämnandet, med dokument."
+    ),
+    PreconditionKind.HOME_DECISION: _(
+        "Registrera hemkommunens eget beslut om stöd till personen, med beslutet som dokument."
+    ),
+    PreconditionKind.TEMPORARY_HOUSING: _(
+        "Bekräfta att hemkommunen ansvarar för det tillfälliga boendet."
     ),
     PreconditionKind.NO_CHILDREN: _("Bekräfta att personen inte har ansvar för barn."),
 }
@@ -228,6 +254,8 @@ def is_complete(confirmation: Confirmation) -> bool:
         return bool(confirmation.police_unit.strip())
     if confirmation.kind is PreconditionKind.LEGAL_BASIS:
         return bool(confirmation.legal_basis) and confirmation.has_document
+    if confirmation.kind in DOCUMENT_REQUIRED:
+        return confirmation.has_document
     return True
 
 
@@ -377,6 +405,16 @@ class Period:
         months = _("januari–juni") if self.half == 1 else _("juli–december")
         return f"{months} {self.year}"
 
+    @property
+    def name(self) -> str:
+        """How people name it: "2023 första halvåret"."""
+        half = _("första halvåret") if self.half == 1 else _("andra halvåret")
+        return f"{self.year} {half}"
+
+    def has_ended(self, today: date) -> bool:
+        """Only a finished half-year is reconciled for good (approved and locked)."""
+        return today > self.end
+
     def next(self) -> Period:
         return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
 
@@ -399,15 +437,22 @@ def period_of(day: date) -> Period:
     return Period(day.year, 1 if day.month <= 6 else 2)
 
 
-def booking_period(day: date, locked: Collection[Period]) -> Period:
-    """The period a cost dated `day` is reconciled in: its own, or the first later open one.
+def booking_error_for_period(day: date, locked: Collection[Period]) -> str | None:
+    """None when a cost dated `day` may be booked, else why not: its period is locked.
 
-    An approved reconciliation is locked; a correction dated in it goes to the next period.
+    An approved reconciliation is final; a cost dated in it would change figures both
+    parties have signed, so it is refused, naming the period.
     """
     period = period_of(day)
-    while period in locked:
-        period = period.next()
-    return period
+    if period not in locked:
+        return None
+    return str(
+        _(
+            "Perioden %(period)s är avstämd och låst; en kostnad daterad %(day)s kan inte "
+            "bokas. Kontakta motparten om en rättelse behövs."
+        )
+        % {"period": period.name, "day": day.isoformat()}
+    )
 
 
 # --- Reconciliation --------------------------------------------------------------

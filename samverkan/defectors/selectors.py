@@ -88,6 +88,80 @@ def ledger(*, user: Any, assignment: Assignment) -> QuerySet[CostEntry]:
     )
 
 
+def share_of(part: Decimal, whole: Decimal) -> str:
+    """`part` as a percentage of `whole`, one decimal, written the Swedish way ("12,5 %")."""
+    if not whole:
+        return "–"
+    percent = (part * 100 / whole).quantize(Decimal("0.1"))
+    return f"{percent} %".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class EntryShare:
+    entry: CostEntry
+    share: str
+
+
+@dataclass(frozen=True)
+class AssignmentShare:
+    assignment: Assignment
+    amount: Decimal
+    share: str
+    entries: list[EntryShare]
+
+
+@dataclass(frozen=True)
+class CarriedShares:
+    """What one party carried for the other in the period, assignment by assignment."""
+
+    carrier: Organisation
+    home: Organisation
+    total: Decimal
+    assignments: list[AssignmentShare]
+
+
+def reconciliation_shares(reconciliation: Reconciliation) -> list[CarriedShares]:
+    """Each assignment's and each cost entry's share of what a party carried for the other.
+
+    The same entries `services.carried_for` sums (the receiving side's bookings), so the
+    shares add up to the figures of the reconciliation.
+    """
+    result = []
+    pairs = [
+        (reconciliation.party_a, reconciliation.party_b),
+        (reconciliation.party_b, reconciliation.party_a),
+    ]
+    for carrier, home in pairs:
+        entries = list(
+            CostEntry.objects.filter(
+                assignment__agreement=reconciliation.agreement,
+                period=reconciliation.period,
+                booked_by_side=rules.Side.RECEIVING,
+                assignment__receiving_municipality=carrier,
+                assignment__home_municipality=home,
+            )
+            .select_related("assignment", "intervention__catalogue_item")
+            .order_by("assignment__reference", "incurred_on", "id")
+        )
+        total = sum((e.amount for e in entries), rules.ZERO)
+        by_assignment: dict[int, list[CostEntry]] = {}
+        for entry in entries:
+            by_assignment.setdefault(entry.assignment_id, []).append(entry)
+        rows = []
+        for group in by_assignment.values():
+            amount = sum((e.amount for e in group), rules.ZERO)
+            rows.append(
+                AssignmentShare(
+                    assignment=group[0].assignment,
+                    amount=amount,
+                    share=share_of(amount, total),
+                    entries=[EntryShare(e, share_of(e.amount, total)) for e in group],
+                )
+            )
+        result.append(CarriedShares(carrier=carrier, home=home, total=total, assignments=rows))
+    return result
+
+
 @dataclass(frozen=True)
 class BalanceRow:
     party: Organisation

@@ -11,7 +11,8 @@ the assignment's state no longer allows, or someone else's change first,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samverkan.agreements.models import AgreementTypeCode
@@ -49,9 +51,12 @@ from samverkan.defectors.models import (
     PlannedIntervention,
     PreconditionConfirmation,
     Reconciliation,
+    TermsChange,
     ThreatAssessment,
 )
+from samverkan.defectors.templatetags.defectors_tags import format_sek
 from samverkan.registry.models import Organisation
+from samverkan.registry.selectors import municipality_of
 
 R = TypeVar("R", bound=RecordedBy)
 
@@ -254,6 +259,7 @@ def assignment_create(
         created_by=actor,
     )
     ImplementationPlan.objects.create(assignment=assignment)
+    seed_catalogue(agreement)  # a new agreement starts from its type's catalogue
     _event(
         assignment,
         actor=actor,
@@ -824,15 +830,29 @@ def locked_periods(agreement: Any, a: Organisation, b: Organisation) -> set[rule
     return {rules.Period.parse(code) for code in codes}
 
 
+# How people write an amount: digits, thousands grouped by a space (ordinary, no-break
+# or narrow no-break), a decimal comma or point. No exponent, no NaN, no Infinity.
+_AMOUNT = re.compile(r"^[+\-\u2212]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]\d+)?$")
+
+
 def parse_amount(value: Any) -> Decimal:
-    """A SEK amount from user input: '12 345,50' or '12345.50'. Never a float."""
+    """A SEK amount from user input: '100 000,50' or '12345.50'. Never a float, never '1e5'."""
     if isinstance(value, Decimal):
         amount = value
     else:
-        text = str(value).replace("\xa0", "").replace(" ", "").replace(",", ".")
+        text = str(value).strip()
+        if not _AMOUNT.match(text):
+            raise InvalidInput(
+                "amount",
+                _(
+                    "Ange beloppet i kronor med siffror, till exempel 100 000,50 "
+                    "(mellanslag mellan tusental, decimalkomma)."
+                ),
+            )
+        digits = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".").replace("\u2212", "-")
         try:
-            amount = Decimal(text)
-        except InvalidOperation as error:
+            amount = Decimal(digits)
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits only digits
             raise InvalidInput(
                 "amount", _("Ange beloppet i kronor, till exempel 12 500,00.")
             ) from error
@@ -881,7 +901,12 @@ def cost_book(
             agreement=assignment.agreement, party_a=a, party_b=b
         )
     )
-    period = rules.booking_period(incurred_on, locked_periods(assignment.agreement, a, b))
+    refusal = rules.booking_error_for_period(
+        incurred_on, locked_periods(assignment.agreement, a, b)
+    )
+    if refusal:
+        raise InvalidInput("incurred_on", refusal)
+    period = rules.period_of(incurred_on)
     organisation = (
         assignment.home_municipality
         if side is rules.Side.HOME
@@ -1035,6 +1060,15 @@ def reconciliation_approve(*, actor: Any, reconciliation: Reconciliation) -> Rec
     """One party approves; when both have, the reconciliation is locked (exactly once)."""
     own = _require_coordinator(actor)
     now = timezone.now()
+    period = reconciliation.period_obj
+    if not period.has_ended(timezone.localdate(now)):
+        raise Conflict(
+            _(
+                "Perioden %(period)s har inte tagit slut; avstämningen är preliminär och kan "
+                "godkännas först efter den %(end)s."
+            )
+            % {"period": period.name, "end": period.end.isoformat()}
+        )
     if own.pk == reconciliation.party_a_id:
         field = "a"
     elif own.pk == reconciliation.party_b_id:
@@ -1114,27 +1148,151 @@ def lesson_save(*, actor: Any, agreement: Any, text: str) -> EvaluationLesson:
     return lesson
 
 
+def _terms_change(
+    actor: Any, agreement: Any, what: str, before: str, after: str, at: datetime
+) -> None:
+    TermsChange.objects.create(
+        agreement=agreement,
+        changed_at=at,
+        changed_by=actor,
+        changed_by_name=actor_label(actor),
+        what=what,
+        before=before,
+        after=after,
+    )
+
+
+def _require_terms_keeper(actor: Any, agreement: Any) -> None:
+    if not access.can_keep_terms(actor, agreement):
+        raise NotAllowed(
+            _("Bara avtalets administratörer ändrar pilottak, väsentlighetsgräns och katalog.")
+        )
+
+
+def _terms_controller(actor: Any, agreement: Any) -> str:
+    """The audit entry is filed under the actor's own party, else the agreement's first."""
+    own = municipality_of(actor.organisation) if actor.organisation_id else None
+    codes = sorted(access.party_codes(agreement))
+    if own is not None and own.code in codes:
+        return own.code
+    return codes[0] if codes else ""
+
+
+def _shown(value: Any) -> str:
+    """A term as the history shows it: a date, a number, or "–" for none."""
+    if value is None:
+        return "–"
+    if isinstance(value, Decimal):
+        return f"{format_sek(value)} kr"
+    return str(value)
+
+
+@transaction.atomic
+def agreement_terms_save(
+    *,
+    actor: Any,
+    agreement: Any,
+    pilot_max_sent: int | None,
+    pilot_max_received: int | None,
+    pilot_until: date | None,
+    materiality_threshold: Decimal | str,
+) -> Any:
+    """The agreement's administrator sets its pilot caps and equalisation threshold.
+
+    Each changed term is kept in the history (who, when, from → to). Empty caps mean no cap.
+    """
+    _require_terms_keeper(actor, agreement)
+    text = str(materiality_threshold).strip()
+    try:
+        threshold = rules.ZERO if text in {"", "0", "0,00", "0.00"} else parse_amount(text)
+    except InvalidInput as error:
+        raise InvalidInput("materiality_threshold", str(error)) from error
+    if threshold < 0:
+        raise InvalidInput(
+            "materiality_threshold", _("Väsentlighetsgränsen kan inte vara negativ.")
+        )
+    if pilot_until is not None and pilot_until < agreement.start_date:
+        raise InvalidInput("pilot_until", _("Pilotperioden kan inte sluta före avtalets start."))
+    agreement = type(agreement).objects.select_for_update().get(pk=agreement.pk)
+    new = {
+        "pilot_max_sent": pilot_max_sent,
+        "pilot_max_received": pilot_max_received,
+        "pilot_until": pilot_until,
+        "materiality_threshold": threshold,
+    }
+    now = timezone.now()
+    changed = []
+    for field, value in new.items():
+        before = getattr(agreement, field)
+        if before == value:
+            continue
+        label = str(type(agreement)._meta.get_field(field).verbose_name)
+        _terms_change(actor, agreement, label, _shown(before), _shown(value), now)
+        setattr(agreement, field, value)
+        changed.append(field)
+    if changed:
+        agreement.save(update_fields=changed)
+        audit(
+            actor,
+            AuditAction.CHANGE,
+            agreement,
+            controller=_terms_controller(actor, agreement),
+            detail={"terms": changed},
+        )
+    return agreement
+
+
+def catalogue_code(name: str, taken: Collection[str]) -> str:
+    """A code made from the intervention's name, unique within the agreement's catalogue."""
+    base = slugify(name).replace("-", "_")[:50] or "insats"
+    code, number = base, 1
+    while code in taken:
+        number += 1
+        code = f"{base}_{number}"
+    return code
+
+
 @transaction.atomic
 def catalogue_item_save(
     *,
     actor: Any,
     agreement: Any,
-    code: str,
     name: str,
+    item: CatalogueIntervention | None = None,
     is_active: bool = True,
-    order: int = 0,
 ) -> CatalogueIntervention:
-    own = _require_coordinator(actor)
-    if not access.can_keep_catalogue(actor, agreement):
-        raise NotAllowed(_("Bara parterna i avtalet kan ändra detta."))
-    if not code.strip() or not name.strip():
-        raise InvalidInput(None, _("Ange kod och namn för insatsen."))
-    item, created = CatalogueIntervention.objects.update_or_create(
-        agreement=agreement,
-        code=code.strip(),
-        defaults={"name": name.strip(), "is_active": is_active, "order": order},
-    )
-    audit(actor, AuditAction.CREATE if created else AuditAction.CHANGE, item, controller=own.code)
+    """Add an intervention to the catalogue (its code made from the name) or change one."""
+    _require_terms_keeper(actor, agreement)
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", _("Ange insatsens namn."))
+    seed_catalogue(agreement)
+    items = CatalogueIntervention.objects.select_for_update().filter(agreement=agreement)
+    others = items.exclude(pk=item.pk) if item is not None else items
+    if others.filter(name__iexact=name).exists():
+        raise InvalidInput("name", _("Det finns redan en insats med det namnet i katalogen."))
+    now = timezone.now()
+    if item is None:
+        item = CatalogueIntervention.objects.create(
+            agreement=agreement,
+            code=catalogue_code(name, set(items.values_list("code", flat=True))),
+            name=name,
+            is_active=is_active,
+            order=items.count(),
+        )
+        _terms_change(actor, agreement, str(_("Insats i katalogen")), "–", name, now)
+        action = AuditAction.CREATE
+    else:
+        if item.agreement_id != agreement.pk:
+            raise InvalidInput("item", _("Insatsen hör inte till avtalets katalog."))
+        before = f"{item.name}{'' if item.is_active else ' (' + _('inaktiv') + ')'}"
+        after = f"{name}{'' if is_active else ' (' + _('inaktiv') + ')'}"
+        item.name, item.is_active = name, is_active
+        item.save(update_fields=["name", "is_active"])
+        if before != after:
+            _terms_change(actor, agreement, str(_("Insats i katalogen")), before, after, now)
+        action = AuditAction.CHANGE
+    audit(actor, action, item, controller=_terms_controller(actor, agreement))
     return item
 
 
@@ -1142,6 +1300,7 @@ def seed_catalogue(agreement: Any) -> None:
     """Give an agreement the catalogue of § 6 unless it already has one (no actor: setup)."""
     if CatalogueIntervention.objects.filter(agreement=agreement).exists():
         return
+    # The type's default catalogue (SPEC §5; the defector agreement's § 6).
     CatalogueIntervention.objects.bulk_create(
         CatalogueIntervention(agreement=agreement, code=code, name=name, order=index)
         for index, (code, name) in enumerate(rules.DEFAULT_CATALOGUE)

@@ -23,7 +23,8 @@ urlpatterns = [
     path("avtal/<int:pk>/", views.agreement_overview, name="agreement"),
     path("avtal/<int:pk>/avstamning/", views.reconciliation_compute, name="reconciliation_compute"),
     path("avtal/<int:pk>/lardomar/", views.lesson_save, name="lesson"),
-    path("avtal/<int:pk>/katalog/", views.catalogue_save, name="catalogue"),
+    path("avtal/<int:pk>/villkor/", views.agreement_terms, name="terms"),
+    path("avtal/<int:pk>/villkor/katalog/", views.catalogue_save, name="catalogue"),
     path("avtal/<int:pk>/utvardering.pdf", views.evaluation_report, name="evaluation"),
     path("avstamning/<int:pk>/", views.reconciliation_detail, name="reconciliation"),
     path(

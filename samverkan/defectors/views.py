@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samverkan.accounts.decorators import role_required
-from samverkan.agreements.models import Agreement
+from samverkan.agreements import access as agreement_access
+from samverkan.agreements.models import Agreement, AgreementTypeCode
 from samverkan.core.views_support import form_action
 from samverkan.defectors import access, rules, selectors, services
 from samverkan.defectors import forms as f
@@ -34,6 +35,7 @@ from samverkan.defectors.models import (
     Reconciliation,
 )
 from samverkan.defectors.report import render_evaluation_pdf
+from samverkan.defectors.templatetags.defectors_tags import format_sek
 from samverkan.registry.models import Organisation
 
 defector_view = role_required(*access.DEFECTOR_ROLES)
@@ -164,13 +166,19 @@ def _detail_context(
         for kind in rules.PreconditionKind
     ]
     ledger = list(selectors.ledger(user=request.user, assignment=assignment))
-    initial = {
+    initial: dict[str, Any] = {
         "confirmed_on": today,
         "assessed_on": today,
         "held_on": today,
         "incurred_on": today,
         "decided_on": today,
     }
+
+    # The kind just confirmed stays chosen (?forutsattning=<kind>), so the coordinator
+    # sees what was recorded and need not pick it again to correct it.
+    chosen = request.GET.get("forutsattning", "")
+    if chosen in {kind.value for kind in rules.PreconditionKind}:
+        initial["kind"] = chosen
 
     def form(name: str, cls: Callable[..., forms.Form], **kwargs: Any) -> forms.Form:
         return bound.get(name) or cls(initial=initial, auto_id=f"id_{name}_%s", **kwargs)
@@ -182,6 +190,7 @@ def _detail_context(
         "is_receiving": side is rules.Side.RECEIVING,
         "events": assignment.events.select_related("actor").order_by("at", "id"),
         "precondition_rows": precondition_rows,
+        "documents_required": [kind.value for kind in rules.DOCUMENT_REQUIRED],
         "blockers": blockers,
         "cap": cap,
         "threats": assignment.threats.all(),
@@ -269,7 +278,7 @@ def _assignment_form_action(
     form_class: Callable[..., forms.Form],
     service: Callable[..., Any],
     anchor: str,
-    success: str,
+    success: str | Callable[[Any], str],
     form_kwargs: Callable[[Assignment], dict[str, Any]] | None = None,
 ) -> Callable[..., HttpResponse]:
     """A page that posts one of the assignment page's forms to a service.
@@ -296,13 +305,26 @@ def _assignment_form_action(
     return view
 
 
-precondition_confirm = _assignment_form_action(
+_precondition_post = _assignment_form_action(
     "precondition",
     f.PreconditionForm,
     services.precondition_confirm,
     "forutsattningar",
     _("Förutsättningen är registrerad."),
 )
+
+
+def precondition_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm a precondition; the page comes back with the same kind chosen."""
+    response = _precondition_post(request, pk)
+    kind = request.POST.get("kind", "")
+    if response.status_code == 302 and kind in {k.value for k in rules.PreconditionKind}:
+        url = response["Location"]
+        path, _sep, anchor = url.partition("#")
+        response["Location"] = f"{path}?forutsattning={kind}#{anchor or 'forutsattningar'}"
+    return response
+
+
 threat_record = _assignment_form_action(
     "threat",
     f.ThreatForm,
@@ -348,8 +370,17 @@ def _cost_form_kwargs(assignment: Assignment) -> dict[str, Any]:
     return {"interventions": list(plan.interventions.all()) if plan else []}
 
 
+def _booked(entry: Any) -> str:
+    """Say which period the cost fell in: it is reconciled there."""
+    period = rules.Period.parse(entry.period)
+    return _("Kostnaden är bokförd på perioden %(period)s (%(months)s).") % {
+        "period": period.name,
+        "months": period.label,
+    }
+
+
 cost_book = _assignment_form_action(
-    "cost", f.CostForm, _book, "kostnader", _("Kostnaden är bokförd."), _cost_form_kwargs
+    "cost", f.CostForm, _book, "kostnader", _booked, _cost_form_kwargs
 )
 followup_record = _assignment_form_action(
     "followup",
@@ -461,7 +492,7 @@ def _agreement_context(
         or f.LessonForm(initial={"text": lesson.text if lesson else ""}),
         "lessons": agreement.defector_lessons.select_related("party"),
         "catalogue": CatalogueIntervention.objects.filter(agreement=agreement),
-        "catalogue_form": bound.get("catalogue") or f.CatalogueItemForm(),
+        "keeps_terms": access.can_keep_terms(request.user, agreement),
         "others": others,
     }
 
@@ -537,14 +568,74 @@ lesson_save = _agreement_form_action(
     _("Lärdomarna är sparade."),
 )
 
-catalogue_save = _agreement_form_action(
-    "catalogue",
-    f.CatalogueItemForm,
-    lambda request, agreement, data: services.catalogue_item_save(
-        actor=request.user, agreement=agreement, **data
-    ),
-    _("Katalogen är uppdaterad."),
-)
+terms_view = role_required(*access.TERMS_PAGE_ROLES)
+
+
+def _terms_agreement(request: HttpRequest, pk: int) -> Agreement:
+    """A defector agreement the user keeps the terms of (403 for one they only see)."""
+    agreement = _or_404(
+        lambda: (
+            agreement_access.visible_to(request.user)
+            .filter(type__code=AgreementTypeCode.DEFECTOR_SERVICES)
+            .get(pk=pk)
+        )
+    )
+    if not access.can_keep_terms(request.user, agreement):
+        raise PermissionDenied(
+            _("Bara avtalets administratörer ändrar pilottak, väsentlighetsgräns och katalog.")
+        )
+    return agreement
+
+
+def _terms_page(
+    request: HttpRequest, agreement: Agreement, bound: dict[str, forms.Form] | None = None
+) -> HttpResponse:
+    bound = bound or {}
+    terms_form = bound.get("terms") or f.TermsForm(
+        initial={
+            "pilot_max_sent": agreement.pilot_max_sent,
+            "pilot_max_received": agreement.pilot_max_received,
+            "pilot_until": agreement.pilot_until,
+            "materiality_threshold": format_sek(agreement.materiality_threshold or 0),
+        }
+    )
+    context = {
+        "agreement": agreement,
+        "terms_form": terms_form,
+        "catalogue": CatalogueIntervention.objects.filter(agreement=agreement),
+        "catalogue_form": bound.get("catalogue") or f.CatalogueItemForm(agreement=agreement),
+        "history": agreement.defector_terms_changes.select_related("changed_by"),
+    }
+    return render(request, "defectors/terms.html", context, status=400 if bound else 200)
+
+
+@terms_view
+def agreement_terms(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _terms_agreement(request, pk)
+    if request.method != "POST":
+        return _terms_page(request, agreement)
+    return form_action(
+        request,
+        f.TermsForm(request.POST),
+        lambda data: services.agreement_terms_save(actor=request.user, agreement=agreement, **data),
+        done=_("Avtalets villkor är sparade."),
+        success_url=reverse("defectors:terms", kwargs={"pk": agreement.pk}),
+        rerender=lambda form: _terms_page(request, agreement, {"terms": form}),
+    )
+
+
+@require_POST
+@terms_view
+def catalogue_save(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _terms_agreement(request, pk)
+    return form_action(
+        request,
+        f.CatalogueItemForm(request.POST, agreement=agreement),
+        lambda data: services.catalogue_item_save(actor=request.user, agreement=agreement, **data),
+        done=_("Katalogen är uppdaterad."),
+        success_url=reverse("defectors:terms", kwargs={"pk": agreement.pk}) + "#katalog",
+        rerender=lambda form: _terms_page(request, agreement, {"catalogue": form}),
+    )
 
 
 def _reconciliation(request: HttpRequest, pk: int) -> Reconciliation:
@@ -568,6 +659,8 @@ def reconciliation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "own_approved": own_approved,
             "period": reconciliation.period_obj,
+            "preliminary": not reconciliation.period_obj.has_ended(timezone.localdate()),
+            "shares": selectors.reconciliation_shares(reconciliation),
         },
     )
 

@@ -298,7 +298,9 @@ TABLE: dict[str, Row] = {
     "defectors:agreement": page({AVHOPP}, pk="defector_agreement"),
     "defectors:reconciliation_compute": action({AVHOPP}, pk="defector_agreement"),
     "defectors:lesson": action({AVHOPP}, pk="defector_agreement"),
-    "defectors:catalogue": action({AVHOPP}, pk="defector_agreement"),
+    # the agreement's terms and catalogue: its administrators (Stockholm's)
+    "defectors:terms": page({AVTAL}, pk="defector_agreement"),
+    "defectors:catalogue": action({AVTAL}, pk="defector_agreement"),
     "defectors:evaluation": page(
         {AVHOPP},
         audit=Audit("export", "defectors.EvaluationReport", "defector_agreement"),

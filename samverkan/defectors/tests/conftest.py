@@ -123,7 +123,7 @@ def confirm_all(actor: Any, assignment: Any, *, skip: rules.PreconditionKind | N
             if kind is rules.PreconditionKind.LEGAL_BASIS
             else "",
             document=SimpleUploadedFile("samtycke.pdf", b"%PDF-1.4 test", "application/pdf")
-            if kind is rules.PreconditionKind.LEGAL_BASIS
+            if kind in rules.DOCUMENT_REQUIRED
             else None,
         )
 

@@ -26,7 +26,7 @@ def complete(kind: PreconditionKind) -> Confirmation:
         confirmed_by="Anna Andersson",
         police_unit="polisen-lpo-rinkeby" if "police" in kind else "",
         legal_basis="consent" if kind is PreconditionKind.LEGAL_BASIS else "",
-        has_document=kind is PreconditionKind.LEGAL_BASIS,
+        has_document=kind in rules.DOCUMENT_REQUIRED,
     )
 
 
@@ -179,10 +179,18 @@ def test_periods_are_half_years():
         Period.parse("2024-H3")
 
 
-def test_correction_in_locked_period_goes_to_next_open_period():
-    locked = {Period(2023, 1), Period(2023, 2)}
-    assert rules.booking_period(date(2023, 5, 2), locked) == Period(2024, 1)
-    assert rules.booking_period(date(2023, 5, 2), set()) == Period(2023, 1)
+def test_a_cost_dated_in_a_locked_period_is_refused_naming_the_period():
+    locked = {Period(2023, 1)}
+    refusal = rules.booking_error_for_period(date(2023, 5, 2), locked)
+    assert refusal is not None
+    assert refusal.startswith("Perioden 2023 första halvåret är avstämd och låst")
+    assert rules.booking_error_for_period(date(2023, 7, 1), locked) is None
+
+
+def test_only_a_finished_half_year_has_ended():
+    assert not Period(2024, 1).has_ended(date(2024, 6, 30))
+    assert Period(2024, 1).has_ended(date(2024, 7, 1))
+    assert Period(2024, 2).name == "2024 andra halvåret"
 
 
 # --- reconciliation ---

@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, ServiceError
 from samverkan.defectors import access, rules, services
@@ -327,24 +328,58 @@ def test_reconciliation_one_ore_over_threshold_equalises(agreement, stockholm, g
     assert r.payer.code == "0180"
 
 
-def test_correction_after_lock_goes_to_next_period(agreement, stockholm, gothenburg, org):
+def test_a_cost_dated_in_a_locked_period_is_refused_naming_it(
+    agreement, stockholm, gothenburg, org
+):
     _two_way(stockholm, gothenburg, agreement, org, ["1000.00"], ["1000.00"])
     r = reconcile(stockholm, agreement, org[GOTHENBURG])
     services.reconciliation_approve(actor=stockholm, reconciliation=r)
     services.reconciliation_approve(actor=gothenburg, reconciliation=r)
     assignment = Assignment.objects.get(home_municipality=org[STOCKHOLM])
     talks = assignment.plan.interventions.get(kind="catalogue")
-    entry = services.cost_book(
-        actor=gothenburg,
-        assignment=assignment,
-        intervention=talks,
-        incurred_on=date(2024, 4, 1),
-        amount="-200.00",
-        note="Rättelse",
-    )
+    with pytest.raises(InvalidInput) as refused:
+        book(gothenburg, assignment, talks, "-200.00", date(2024, 4, 1))
+    assert refused.value.field == "incurred_on"
+    assert "Perioden 2024 första halvåret är avstämd och låst" in str(refused.value)
+    entry = book(gothenburg, assignment, talks, "-200.00", date(2024, 7, 1))
     assert entry.period == "2024-H2"
     r.refresh_from_db()
     assert r.b_for_a == Decimal("1000.00")
+
+
+def test_an_unfinished_half_year_is_preliminary_and_cannot_be_approved(
+    agreement, stockholm, gothenburg, org
+):
+    _two_way(stockholm, gothenburg, agreement, org, ["1000.00"], ["400.00"])
+    with time_machine.travel(datetime(2024, 6, 20, 12, tzinfo=UTC), tick=False):
+        r = reconcile(stockholm, agreement, org[GOTHENBURG])  # computing is allowed
+        assert r.b_for_a == Decimal("1000.00")
+        with pytest.raises(Conflict) as refused:
+            services.reconciliation_approve(actor=stockholm, reconciliation=r)
+    assert "har inte tagit slut" in str(refused.value)
+    r.refresh_from_db()
+    assert r.approved_a_at is None and r.locked_at is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("100 000,50", Decimal("100000.50")),
+        ("100\u00a0000,50", Decimal("100000.50")),
+        ("100\u202f000,50", Decimal("100000.50")),
+        ("12345.5", Decimal("12345.50")),
+    ],
+)
+def test_amounts_are_read_as_people_write_them(typed, amount):
+    assert services.parse_amount(typed) == amount
+
+
+@pytest.mark.parametrize("typed", ["1e5", "1E5", "NaN", "Infinity", "-inf", "10 00,00"])
+def test_exponents_and_non_numbers_are_refused_in_swedish(typed):
+    with pytest.raises(InvalidInput) as refused:
+        services.parse_amount(typed)
+    assert refused.value.field == "amount"
+    assert "till exempel 100 000,50" in str(refused.value)
 
 
 def test_new_cost_resets_a_one_sided_approval(agreement, stockholm, gothenburg, org):
@@ -468,3 +503,17 @@ def test_withdrawing_keeps_the_reason_and_is_only_before_the_request(
     sent = requested(stockholm, agreement, org[GOTHENBURG], alias="Klient B")
     with pytest.raises(Conflict):
         services.assignment_withdraw(actor=stockholm, assignment=sent, reason="För sent.")
+
+
+def test_the_evaluation_reports_summary_says_who_pays_whom(agreement, stockholm, gothenburg, org):
+    from django.template.loader import render_to_string
+
+    from samverkan.defectors import selectors
+    from samverkan.defectors.report import report_context
+
+    _two_way(stockholm, gothenburg, agreement, org, ["30000.10", "0.20"], ["5000.00"])
+    reconcile(stockholm, agreement, org[GOTHENBURG])
+    data = selectors.evaluation_data(user=stockholm, agreement=agreement, on=date(2024, 8, 1))
+    html = render_to_string("defectors/evaluation_report.html", report_context(data))
+    summary = html[html.index("Sammanfattning") : html.index("</table>")]
+    assert "2024 första halvåret: Stockholm betalar 12\u00a0500,15 kr till Göteborg" in summary

@@ -234,3 +234,97 @@ def test_a_draft_is_the_home_municipalitys_own_until_it_is_withdrawn(
     page = home.get(f"/avhoppare/{assignment.pk}/").content.decode()
     assert "Återkallat" in page and "Flyttar inte." in page
     assert home.get(f"/avhoppare/{assignment.pk}/andra/").status_code == 403
+
+
+def test_booking_says_its_period_and_reconciliation_shows_shares_and_who_pays(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    intervention = catalogue_intervention(stockholm, assignment, "crisis_support")
+    client = logged_in_client(gothenburg)
+    for amount in ("100 000,50", "50 000,00"):
+        booked = client.post(
+            f"/avhoppare/{assignment.pk}/kostnad/",
+            {"intervention": intervention.pk, "incurred_on": "2024-02-01", "amount": amount},
+            follow=True,
+        )
+        assert "bokförd på perioden 2024 första halvåret" in booked.content.decode()
+    computed = client.post(
+        f"/avhoppare/avtal/{agreement.pk}/avstamning/",
+        {"period": "2024-H1", "other_party": org["0180"].pk},
+        follow=True,
+    )
+    page = computed.content.decode()
+    assert "Stockholm betalar 75\u00a0000,25 kr till Göteborg" in page
+    assert "66,7 %" in page and "33,3 %" in page  # each cost entry's share
+    assert "100,0 %" in page  # the assignment's share of what Göteborg carried
+    assert "Preliminär" not in page  # the first half of 2024 is over
+    assert "Godkänn avstämningen" in page
+
+
+def test_preconditions_as_the_agreement_lists_them_with_the_kind_kept_and_sections(
+    agreement, stockholm, org, logged_in_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assignment = draft(stockholm, agreement, org[GOTHENBURG])
+    client = logged_in_client(stockholm)
+    page = client.get(f"/avhoppare/{assignment.pk}/").content.decode()
+    # the agreement's own list: suitability, the home's decision on support, the housing
+    assert "Hemkommunen har fattat eget beslut om stöd till personen" in page
+    assert "Insatser i den mottagande kommunen bedöms vara möjliga och lämpliga" in page
+    assert "Hemkommunen ansvarar för det tillfälliga boendet" in page
+    for anchor in ("forutsattningar", "plan", "kostnader", "historik"):
+        assert f'<a href="#{anchor}">' in page  # the table of contents
+    response = client.post(
+        f"/avhoppare/{assignment.pk}/forutsattning/",
+        {
+            "kind": "home_decision",
+            "confirmed_on": "2024-01-10",
+            "document": SimpleUploadedFile("beslut.pdf", b"%PDF-1.4 test", "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    assert "forutsattning=home_decision" in response["Location"]
+    again = client.get(response["Location"]).content.decode()
+    assert '<option value="home_decision" selected>' in again
+    assert (
+        "beslut"
+        in PreconditionConfirmation.objects.get(
+            assignment=assignment, kind="home_decision"
+        ).document.name
+    )
+
+
+def test_the_home_decision_counts_only_with_its_document():
+    from datetime import date
+
+    bare = rules.Confirmation(
+        kind=rules.PreconditionKind.HOME_DECISION, confirmed_on=date(2024, 1, 1), confirmed_by="A"
+    )
+    assert not rules.is_complete(bare)
+    documented = rules.Confirmation(
+        kind=rules.PreconditionKind.HOME_DECISION,
+        confirmed_on=date(2024, 1, 1),
+        confirmed_by="A",
+        has_document=True,
+    )
+    assert rules.is_complete(documented)
+
+
+def test_a_running_half_year_is_shown_as_preliminary_without_approval(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from .conftest import reconcile
+
+    accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    with time_machine.travel(datetime(2024, 6, 20, 12, tzinfo=UTC), tick=False):
+        r = reconcile(stockholm, agreement, org[GOTHENBURG])
+        page = logged_in_client(stockholm).get(f"/avhoppare/avstamning/{r.pk}/").content.decode()
+    assert "Preliminär" in page
+    assert "kan godkännas och låsas först efter 2024-06-30" in page
+    assert "Godkänn avstämningen" not in page
