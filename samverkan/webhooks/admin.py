@@ -10,12 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.errors import InvalidInput
 from samverkan.intake.announcements import EVENT_TYPES
 from samverkan.webhooks import services
 from samverkan.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointAddForm(forms.ModelForm):
+    url = forms.URLField(label=_("adress"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("händelser"),
         choices=[(e, e) for e in EVENT_TYPES],
@@ -26,6 +28,12 @@ class EndpointAddForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ("client", "url", "events", "contact_email")
+
+    def clean_url(self) -> str:
+        try:
+            return services.check_url(self.cleaned_data["url"])
+        except InvalidInput as error:
+            raise forms.ValidationError(error.message) from error
 
 
 @admin.register(WebhookEndpoint)

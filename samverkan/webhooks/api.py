@@ -13,8 +13,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from samverkan.accounts.api_auth import ApiTokenAuth
-from samverkan.accounts.models import ApiClient
+from samverkan.accounts.api_auth import ApiTokenAuth, calling_client
 from samverkan.core.calendar import api_instant
 from samverkan.webhooks import services
 from samverkan.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -86,12 +85,6 @@ class WebhookDeliveryOut(Schema):
     attempts: list[WebhookAttemptOut]
 
 
-def _client(request: HttpRequest) -> ApiClient:
-    client = request.auth  # type: ignore[attr-defined]
-    assert isinstance(client, ApiClient)
-    return client
-
-
 def _instant(value: datetime | None) -> str | None:
     return api_instant(value) if value is not None else None
 
@@ -130,7 +123,7 @@ def _delivery_out(delivery: WebhookDelivery) -> dict[str, Any]:
 
 @router.get("", response={200: list[WebhookEndpointOut]}, summary="Klientens webhooks")
 def webhook_list(request: HttpRequest) -> Any:
-    client = _client(request)
+    client = calling_client(request)
     endpoints = client.webhook_endpoints.order_by("pk")
     return Status(200, [_endpoint_out(e) for e in endpoints])
 
@@ -146,7 +139,7 @@ def webhook_list(request: HttpRequest) -> Any:
     ),
 )
 def webhook_create(request: HttpRequest, payload: WebhookEndpointIn) -> Any:
-    client = _client(request)
+    client = calling_client(request)
     endpoint, secret = services.endpoint_register(
         actor=client,
         client=client,
@@ -159,13 +152,13 @@ def webhook_create(request: HttpRequest, payload: WebhookEndpointIn) -> Any:
 
 @router.get("/{endpoint_id}", response={200: WebhookEndpointOut}, summary="En webhook")
 def webhook_detail(request: HttpRequest, endpoint_id: int) -> Any:
-    endpoint = services.endpoint_get(actor=_client(request), endpoint_id=endpoint_id)
+    endpoint = services.endpoint_get(actor=calling_client(request), endpoint_id=endpoint_id)
     return Status(200, _endpoint_out(endpoint))
 
 
 @router.delete("/{endpoint_id}", response={204: None}, summary="Ta bort en webhook")
 def webhook_delete(request: HttpRequest, endpoint_id: int) -> Any:
-    services.endpoint_delete(actor=_client(request), endpoint_id=endpoint_id)
+    services.endpoint_delete(actor=calling_client(request), endpoint_id=endpoint_id)
     return Status(204, None)
 
 
@@ -176,7 +169,7 @@ def webhook_delete(request: HttpRequest, endpoint_id: int) -> Any:
     description="Händelserna som väntat i kö skickas direkt.",
 )
 def webhook_resume(request: HttpRequest, endpoint_id: int) -> Any:
-    endpoint = services.endpoint_resume(actor=_client(request), endpoint_id=endpoint_id)
+    endpoint = services.endpoint_resume(actor=calling_client(request), endpoint_id=endpoint_id)
     return Status(200, _endpoint_out(endpoint))
 
 
@@ -187,5 +180,5 @@ def webhook_resume(request: HttpRequest, endpoint_id: int) -> Any:
     description="De senaste 100 leveranserna, nyaste först.",
 )
 def webhook_deliveries(request: HttpRequest, endpoint_id: int) -> Any:
-    deliveries = services.deliveries_of(actor=_client(request), endpoint_id=endpoint_id)
+    deliveries = services.deliveries_of(actor=calling_client(request), endpoint_id=endpoint_id)
     return Status(200, [_delivery_out(d) for d in deliveries])

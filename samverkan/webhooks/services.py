@@ -66,7 +66,8 @@ class EndpointNotFound(NotFound):
 # --- endpoints ---------------------------------------------------------------------------
 
 
-def _check_url(url: str) -> str:
+def check_url(url: str) -> str:
+    """The receiver URL as kept, or `InvalidInput` on `url` (the form checks it too)."""
     url = url.strip()
     problem = rules.url_problem(
         url,
@@ -89,8 +90,15 @@ def _check_events(events: list[str] | None) -> list[str]:
     return [e for e in EVENT_TYPES if e in events]
 
 
-def _controller(endpoint: WebhookEndpoint) -> str:
-    return endpoint.client.organisation.code
+def _audit(endpoint: WebhookEndpoint, actor: Any, action: str, **detail: Any) -> None:
+    """The entry under the police organisation whose system the endpoint serves."""
+    audit_record_of(
+        endpoint,
+        actor=actor,
+        action=action,
+        controller=endpoint.client.organisation.code,
+        detail=detail,
+    )
 
 
 def endpoint_register(
@@ -107,7 +115,7 @@ def endpoint_register(
     """
     if not access.can_register_for(actor, client):
         raise NotAllowed("Bara API-klienten själv eller en administratör registrerar webhooks.")
-    url = _check_url(url)
+    url = check_url(url)
     try:
         validate_email(contact_email.strip())
     except ValidationError as error:
@@ -121,13 +129,7 @@ def endpoint_register(
             secret=secret,
             contact_email=contact_email.strip(),
         )
-        audit_record_of(
-            endpoint,
-            actor=actor,
-            action=AuditAction.CREATE,
-            controller=client.organisation.code,
-            detail={"url": url, "events": endpoint.events},
-        )
+        _audit(endpoint, actor, AuditAction.CREATE, url=url, events=endpoint.events)
     return endpoint, secret
 
 
@@ -149,13 +151,7 @@ def endpoint_delete(*, actor: Any, endpoint_id: int) -> None:
     """Remove a receiver; its queued deliveries and their log go with it."""
     with transaction.atomic():
         endpoint = _endpoint_for(actor, endpoint_id, lock=True)
-        audit_record_of(
-            endpoint,
-            actor=actor,
-            action=AuditAction.DELETE,
-            controller=_controller(endpoint),
-            detail={"url": endpoint.url},
-        )
+        _audit(endpoint, actor, AuditAction.DELETE, url=endpoint.url)
         endpoint.delete()
 
 
@@ -171,13 +167,7 @@ def endpoint_resume(
         endpoint.failing_since = None
         endpoint.save(update_fields=["paused_at", "consecutive_failures", "failing_since"])
         endpoint.deliveries.filter(status=DeliveryStatus.PENDING).update(next_attempt_at=now)
-        audit_record_of(
-            endpoint,
-            actor=actor,
-            action=AuditAction.CHANGE,
-            controller=_controller(endpoint),
-            detail={"resumed": True},
-        )
+        _audit(endpoint, actor, AuditAction.CHANGE, resumed=True)
     return endpoint
 
 
@@ -188,13 +178,7 @@ def endpoint_pause(*, actor: Any, endpoint_id: int, now: datetime | None = None)
         if endpoint.paused_at is None:
             endpoint.paused_at = now or timezone.now()
             endpoint.save(update_fields=["paused_at"])
-            audit_record_of(
-                endpoint,
-                actor=actor,
-                action=AuditAction.CHANGE,
-                controller=_controller(endpoint),
-                detail={"paused": True},
-            )
+            _audit(endpoint, actor, AuditAction.CHANGE, paused=True)
     return endpoint
 
 
@@ -445,12 +429,12 @@ def _record(delivery: WebhookDelivery, outcome: AttemptResult, now: datetime) ->
             paused_at=now
         )
         if paused:
-            audit_record_of(
+            _audit(
                 endpoint,
-                actor=None,
-                action=AuditAction.CHANGE,
-                controller=_controller(endpoint),
-                detail={"paused": True, "consecutive_failures": endpoint.consecutive_failures},
+                None,
+                AuditAction.CHANGE,
+                paused=True,
+                consecutive_failures=endpoint.consecutive_failures,
             )
         return bool(paused)
 

@@ -55,7 +55,7 @@ SESSION_PERSONA = {
     "/api/v1/defectors": "defector_coordinator",
     "/api/v1/collaboration": "collaboration_coordinator",
 }
-TOKEN_PREFIXES = ("/api/v1/reports",)
+TOKEN_PREFIXES = ("/api/v1/reports", "/api/v1/webhooks")
 
 
 @pytest.fixture(autouse=True)

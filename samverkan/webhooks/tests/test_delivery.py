@@ -16,21 +16,14 @@ from samverkan.core.testing.json_requests import send_json
 from samverkan.intake import services as intake
 from samverkan.intake.models import ConcernReport, InformationRequest
 from samverkan.intake.tests.factories import assess
-from samverkan.intake.tests.testdata import NACKA_CHILD_FACTS
+from samverkan.intake.tests.test_api import BODY
 from samverkan.webhooks.models import DeliveryAttempt, WebhookDelivery
 from samverkan.webhooks.services import deliveries_send_due
 
 pytestmark = pytest.mark.django_db
 
 NIGHT = "2026-11-24T02:10+01:00"
-REPORT = {
-    **NACKA_CHILD_FACTS,
-    "police_reference": "ROC-2026-0101",
-    "reporting_officer": {"name": "Polis Testsson", "unit": "ROC", "phone": "08-465 004 99"},
-    "narrative": "Påträffad vid tunnelbanan sent på kvällen.",
-    "risk_information": "Hot från rivaliserande nätverk.",
-    "wants_feedback": True,
-}
+REPORT = {**BODY, "police_reference": "ROC-2026-0101"}
 
 
 def _auth(token):
