@@ -33,7 +33,8 @@ crossing.register_personal_data(
             "body": (
                 "The report's status as the status API shows it to the police system that "
                 "sent it: ids, status, times, the police reference; never an identity "
-                "number, a name or the narrative."
+                "number, a name or the narrative. Finished deliveries are removed after "
+                "WEBHOOK_LOG_DAYS (services.deliveries_prune, run by the worker hourly)."
             ),
         },
     ),

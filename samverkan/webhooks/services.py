@@ -227,7 +227,7 @@ def deliveries_queue(announcement: Announcement) -> list[WebhookDelivery]:
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.select_related("client").filter(
-            client_id=announcement.client_id
+            client_id=announcement.client_id, client__is_active=True
         )
         if announcement.event_type in endpoint.events
     ]
@@ -353,6 +353,7 @@ def deliveries_send_due(*, now: datetime | None = None, limit: int = 200) -> lis
             status=DeliveryStatus.PENDING,
             next_attempt_at__lte=now,
             endpoint__paused_at__isnull=True,
+            endpoint__client__is_active=True,  # a revoked client's system gets nothing
         )
         .order_by("next_attempt_at", "pk")
         .values_list("pk", "next_attempt_at")[:limit]
@@ -437,6 +438,21 @@ def _record(delivery: WebhookDelivery, outcome: AttemptResult, now: datetime) ->
                 consecutive_failures=endpoint.consecutive_failures,
             )
         return bool(paused)
+
+
+def deliveries_prune(*, now: datetime | None = None) -> int:
+    """Remove finished deliveries (and their attempts) older than WEBHOOK_LOG_DAYS.
+
+    The log is for running the connection, not a record of the report (the report's
+    own history is that): it is kept a month, then goes. Returns how many went.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    old = WebhookDelivery.objects.filter(created_at__lt=cutoff).exclude(
+        status=DeliveryStatus.PENDING
+    )
+    deleted, by_model = old.delete()
+    return by_model.get(WebhookDelivery._meta.label, 0)
 
 
 def _mail_paused(endpoint: WebhookEndpoint, last_error: str) -> None:

@@ -3,22 +3,25 @@ every signature with the Standard Webhooks reference library."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from samverkan.accounts.api_auth import api_client_revoke
 from samverkan.core.testing.json_requests import send_json
 from samverkan.intake import services as intake
 from samverkan.intake.models import ConcernReport, InformationRequest
 from samverkan.intake.tests.factories import assess
 from samverkan.intake.tests.test_api import BODY
 from samverkan.webhooks.models import DeliveryAttempt, WebhookDelivery
-from samverkan.webhooks.services import deliveries_send_due
+from samverkan.webhooks.services import deliveries_prune, deliveries_send_due
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +259,40 @@ def test_information_requests_announce_without_the_question(
         "sent_at": "2026-11-24T02:10:00+01:00",
         "answered_at": None,
     }
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_the_log_goes_after_a_month_but_a_waiting_event_stays(client, roc_api_client, receiver):
+    _, token = roc_api_client
+    register_endpoint(client, token, receiver, events=["report.received"])
+    post_report(client, token)
+    deliveries_send_due()
+    receiver.stop()
+    post_report(client, token, police_reference="ROC-2026-0102")
+    deliveries_send_due()  # refused: waits for its retry
+    month = timezone.now() + timedelta(days=31)
+    assert deliveries_prune(now=timezone.now()) == 0
+    assert deliveries_prune(now=month) == 1
+    [left] = WebhookDelivery.objects.all()
+    assert left.status == "pending" and left.attempts.count() == 1
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_a_revoked_client_gets_nothing_more(client, roc_api_client, receiver):
+    roc, token = roc_api_client
+    register_endpoint(client, token, receiver)
+    post_report(client, token)
+    api_client_revoke(client=roc)
+    assert deliveries_send_due() == []
+    assert receiver.received == []
+
+
+@time_machine.travel(NIGHT, tick=False)
+def test_the_worker_command_sends_what_is_due(client, roc_api_client, receiver):
+    _, token = roc_api_client
+    register_endpoint(client, token, receiver)
+    post_report(client, token)
+    out = io.StringIO()
+    call_command("deliver_webhooks", stdout=out)
+    assert "försök: 1" in out.getvalue()
+    assert [r.payload["type"] for r in receiver.delivered()] == ["report.received"]
