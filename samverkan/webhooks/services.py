@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -69,6 +69,11 @@ class EndpointNotFound(NotFound):
 def check_url(url: str) -> str:
     """The receiver URL as kept, or `InvalidInput` on `url` (the form checks it too)."""
     url = url.strip()
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as error:
+        message = "Ange en giltig adress, t.ex. https://polis.example/hook."
+        raise InvalidInput("url", message) from error
     problem = rules.url_problem(
         url,
         allow_loopback_http=settings.WEBHOOK_ALLOW_LOOPBACK_HTTP,
@@ -305,7 +310,10 @@ def _post(url: str, headers: dict[str, str], body: bytes) -> AttemptResult:
 
     parts = urlsplit(url)
     https = parts.scheme == "https"
-    port = parts.port or (443 if https else 80)
+    try:
+        port = parts.port or (443 if https else 80)
+    except ValueError:
+        return result(None, "Ogiltigt portnummer i adressen.")
     host = parts.hostname or ""
     addresses = _resolve(host, port)
     problem = rules.addresses_problem(
@@ -327,7 +335,7 @@ def _post(url: str, headers: dict[str, str], body: bytes) -> AttemptResult:
         response = connection.getresponse()
         response.read(READ_LIMIT)
         status = response.status
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, ValueError, http.client.HTTPException) as error:
         return result(None, f"{type(error).__name__}: {error}")
     finally:
         connection.close()

@@ -81,3 +81,11 @@ def test_deleting_removes_the_endpoint(client, roc_api_client):
     assert response.status_code == 204
     assert not WebhookEndpoint.objects.exists()
     assert client.get(f"{URL}/{endpoint['id']}", headers=_auth(token)).status_code == 404
+
+
+def test_a_malformed_address_is_refused(client, roc_api_client):
+    _, token = roc_api_client
+    for url in ("https://polis.example/a b", "https://", "polis.example/hook"):
+        response = send_json(client, URL, {**BODY, "url": url}, headers=_auth(token))
+        assert response.status_code == 422, url
+        assert response.json()["detail"][0]["loc"][-1] == "url"
