@@ -67,3 +67,19 @@ def test_admin_sees_each_attempt_of_a_delivery(admin_client, client, roc_api_cli
     page = admin_client.get(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200
     assert "HTTP 502" in page.content.decode()
+
+
+def test_admin_pauses_and_resumes_an_endpoint(admin_client, roc_api_client):
+    from samverkan.webhooks.services import endpoint_register
+
+    roc, _ = roc_api_client
+    endpoint, _secret = endpoint_register(
+        actor=roc, client=roc, url="https://polis.example/x", contact_email="drift@polis.example"
+    )
+    url = "/admin/webhooks/webhookendpoint/"
+    admin_client.post(url, {"action": "pause", "_selected_action": [endpoint.pk]})
+    endpoint.refresh_from_db()
+    assert endpoint.paused_at is not None
+    admin_client.post(url, {"action": "resume", "_selected_action": [endpoint.pk]})
+    endpoint.refresh_from_db()
+    assert endpoint.paused_at is None
