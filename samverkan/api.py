@@ -40,6 +40,7 @@ from samverkan.intake.api import router as intake_router
 from samverkan.intake.school_reports.api import router as school_reports_router
 from samverkan.registry.api import router as registry_router
 from samverkan.routines.api import router as routines_router
+from samverkan.webhooks.api import router as webhooks_router
 
 # django-ninja's own English texts, as the client should read them.
 _SWEDISH = {
@@ -175,6 +176,7 @@ for collaboration_router in (*collaboration_routers, school_reports_router):
 api.add_router("/followup", followup_router)
 api.add_router("/routines", routines_router)
 api.add_router("/homecoming", homecoming_router)
+api.add_router("/webhooks", webhooks_router)
 
 
 def error_response(request: HttpRequest, status: int, message: str, kind: str = "") -> HttpResponse:

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "samverkan.retention",
     "samverkan.routines",
     "samverkan.homecoming",
+    "samverkan.webhooks",
 ]
 # Only the benchmark harness (benchmarks/run.py) turns this on, and production settings
 # refuse it: it installs the benchmarking app — its table, the floor endpoint and
@@ -323,3 +324,18 @@ OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
 # Seconds a server process may reuse the day's registry snapshot for the intake
 # rules before rebuilding it (issue 8); 0 = rebuild on every report.
 REGISTRY_SNAPSHOT_SECONDS = int(os.environ.get("SAMVERKAN_REGISTRY_SNAPSHOT_SECONDS", "30"))
+# Webhooks to police systems (issue 21.1, docs/operations/integrations.md). Plain http
+# only to this machine (tests, development); in production https to public addresses only.
+WEBHOOK_ALLOW_LOOPBACK_HTTP = env_bool("WEBHOOK_ALLOW_LOOPBACK_HTTP", not PRODUCTION)
+WEBHOOK_PUBLIC_TARGETS_ONLY = env_bool("WEBHOOK_PUBLIC_TARGETS_ONLY", PRODUCTION)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Retries: 30 s, 1 min, 2 min, … doubling up to 6 hours; given up after 15 attempts (~2 days).
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "30"))
+WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", str(6 * 3600)))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "15"))
+# Paused (and its contact mailed) after this many failed attempts in a row over at least
+# this many hours without one success.
+WEBHOOK_PAUSE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_PAUSE_AFTER_FAILURES", "10"))
+WEBHOOK_PAUSE_AFTER_HOURS = float(os.environ.get("WEBHOOK_PAUSE_AFTER_HOURS", "12"))
+# Finished deliveries (their body and attempts) are removed after this many days.
+WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "30"))

@@ -6,7 +6,8 @@
 # The worker escalates unaccepted handovers (intake) every 30 seconds
 # (ESCALATION_INTERVAL seconds when set); a second one applies organisation
 # changes (mergers, splits) whose date has come, hourly; a third runs the
-# retention job (gallring) once a day (RETENTION_INTERVAL seconds; 0: none).
+# retention job (gallring) once a day (RETENTION_INTERVAL seconds; 0: none); a fourth
+# sends webhook events to police systems every 5 seconds (WEBHOOK_INTERVAL).
 # They stop when the server stops (Ctrl-C), so nothing is left running.
 set -euo pipefail
 venv="$1" host="$2" port="$3" workers="$4"
@@ -15,7 +16,9 @@ venv="$1" host="$2" port="$3" workers="$4"
 worker=$!
 "$venv/bin/python" manage.py apply_organisation_changes --loop --interval 3600 &
 changes=$!
-jobs_=("$worker" "$changes")
+"$venv/bin/python" manage.py deliver_webhooks --loop --interval "${WEBHOOK_INTERVAL:-5}" &
+webhooks=$!
+jobs_=("$worker" "$changes" "$webhooks")
 # RETENTION_INTERVAL=0: no retention job (the benchmarks' servers: a generated ten-year
 # history is a backlog a live system would have purged day by day, not a day's work).
 if [ "${RETENTION_INTERVAL:-86400}" != 0 ]; then

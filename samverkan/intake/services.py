@@ -28,7 +28,7 @@ from samverkan.core.audited import create_audited
 from samverkan.core.calendar import local_date
 from samverkan.core.deadlines import feedback_due
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from samverkan.intake import access, limits
+from samverkan.intake import access, announcements, limits
 from samverkan.intake.access import Actor
 from samverkan.intake.limits import check_length
 from samverkan.intake.models import (
@@ -167,7 +167,7 @@ def _label(actor: Actor | None) -> str:
 def _event(
     report: ConcernReport, kind: str, actor: Actor | None, at: datetime, **detail: Any
 ) -> ReportEvent:
-    return ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report,
         kind=kind,
         at=at,
@@ -176,6 +176,9 @@ def _event(
         actor_label=_label(actor),
         detail=detail,
     )
+    # In the change's transaction: the police system's webhooks are queued with it.
+    announcements.announce_event(event)
+    return event
 
 
 def _audit(
@@ -434,6 +437,7 @@ def _register_not_eligible(
             else ""
         ),
     )
+    announcements.announce_not_eligible(record)
     return RegistrationResult(decision=decision, report=None, not_eligible=record, created=True)
 
 

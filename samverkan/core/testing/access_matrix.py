@@ -313,6 +313,7 @@ def _records(data: MatrixData) -> dict[str, Any]:
     from samverkan.registry.changes import change_register
     from samverkan.registry.models import ChangeKind, Organisation
     from samverkan.routines.models import Routine
+    from samverkan.webhooks.services import endpoint_register
 
     def report(reference: str) -> ConcernReport:
         return ConcernReport.objects.get(police_reference=reference)
@@ -360,6 +361,12 @@ def _records(data: MatrixData) -> dict[str, Any]:
         successors={Organisation.objects.get(code="0180").pk: list(RESPONSIBILITIES)},
         decision="Åtkomsttest § 1",
     )
+    webhook_endpoint, _secret = endpoint_register(
+        actor=data.actors["roc_api_client"],
+        client=data.actors["roc_api_client"],
+        url="https://polis.example/samverkan/webhooks",
+        contact_email="drift@polis.example",
+    )
     return {
         # agreements: Stockholm (0180) is party to every demo agreement; Nacka to one.
         "agreement_nacka": Agreement.objects.get(reference="SN-ROC-0182"),
@@ -405,4 +412,6 @@ def _records(data: MatrixData) -> dict[str, Any]:
         "plan_without_basis": plan_without_basis,
         "district_action": actions.filter(party=homecoming_plan.district).first(),
         "police_action": actions.filter(party=homecoming_plan.police_unit).first(),
+        # webhooks: the ROC system's receiver
+        "webhook_endpoint": webhook_endpoint,
     }

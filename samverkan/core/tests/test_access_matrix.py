@@ -547,6 +547,13 @@ TABLE: dict[str, Row] = {
     ),
     "api:samverkan_homecoming_api_contact_create": api(PLAN_PARTIES, plan_id="homecoming_plan"),
     "api:samverkan_homecoming_api_actions_due": api(HOMECOMING_USERS),
+    # API: webhooks — each police system its own receivers (BOPS: none of ROC's)
+    "api:samverkan_webhooks_api_webhook_list": api({ROC_API, BOPS_API}),
+    "api:samverkan_webhooks_api_webhook_create": api({ROC_API, BOPS_API}),
+    "api:samverkan_webhooks_api_webhook_detail": api({ROC_API}, endpoint_id="webhook_endpoint"),
+    "api:samverkan_webhooks_api_webhook_deliveries": api({ROC_API}, endpoint_id="webhook_endpoint"),
+    "api:samverkan_webhooks_api_webhook_resume": api({ROC_API}, endpoint_id="webhook_endpoint"),
+    "api:samverkan_webhooks_api_webhook_delete": api({ROC_API}, endpoint_id="webhook_endpoint"),
 }
 
 
