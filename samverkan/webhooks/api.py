@@ -124,7 +124,7 @@ def _delivery_out(delivery: WebhookDelivery) -> dict[str, Any]:
 @router.get("", response={200: list[WebhookEndpointOut]}, summary="Klientens webhooks")
 def webhook_list(request: HttpRequest) -> Any:
     client = calling_client(request)
-    endpoints = client.webhook_endpoints.order_by("pk")
+    endpoints = WebhookEndpoint.objects.filter(client=client).order_by("pk")
     return Status(200, [_endpoint_out(e) for e in endpoints])
 
 
