@@ -110,6 +110,18 @@ def document_open(*, actor: Any, kind: str, pk: int) -> tuple[Model, FieldFile]:
         actor=actor,
         action=AuditAction.DISCLOSE,
         controller=declaration.controller(record),
-        detail={"document": declaration.field, "name": file.name},
+        detail={
+            "document": declaration.field,
+            "name": file.name,
+            "shown": [f"Dokument: {(file.name or '').rsplit('/', 1)[-1]}"],
+            "to": [_downloader(actor)],
+        },
     )
     return record, file
+
+
+def _downloader(actor: Any) -> str:
+    """Who the document went to: the user and their organisation (the access log's `to`)."""
+    organisation = getattr(getattr(actor, "organisation", None), "name", "")
+    name = actor.get_full_name() or actor.get_username()
+    return f"{name} ({organisation})" if organisation else name

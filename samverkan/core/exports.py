@@ -83,7 +83,6 @@ class CsvStyle:
 SPREADSHEET = CsvStyle(delimiter=";", decimal=",", byte_order_mark=True)
 # What programs expect (RFC 4180): commas, a decimal point, no byte-order mark.
 MACHINE = CsvStyle(delimiter=",", decimal=".", byte_order_mark=False)
-CSV_STYLE_PARAMETER = "stil"
 CSV_STYLES = {"kalkyl": SPREADSHEET, "maskin": MACHINE}
 
 

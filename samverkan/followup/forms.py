@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Agreement, AgreementTypeCode
+from samverkan.core.exports import CSV_STYLES, CsvStyle, csv_style
 from samverkan.core.forms import DateInput
 from samverkan.followup.periods import (
     KINDS,
@@ -35,7 +36,31 @@ class ReportingDateField(forms.DateField):
             raise forms.ValidationError(problem, code="out_of_range")
 
 
-class DashboardForm(forms.Form):
+class QueryForm(forms.Form):
+    """What every follow-up query may hold: the CSV style (`?stil=maskin`)."""
+
+    stil = forms.ChoiceField(
+        label=_("CSV-stil"),
+        required=False,
+        choices=[("", _("Kalkylprogram (semikolon, decimalkomma)"))]
+        + [(name, name) for name in CSV_STYLES],
+    )
+
+    def csv_style(self) -> CsvStyle:
+        return csv_style(self.cleaned_data.get("stil") if self.is_bound else None)
+
+    def problems(self) -> list[str]:
+        """The Swedish messages of a query the pages cannot use ([] when usable)."""
+        if not self.is_bound or self.is_valid():
+            return []
+        return [
+            f"{self.fields[name].label}: {message}" if name in self.fields else str(message)
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+
+class DashboardForm(QueryForm):
     """The period and scope of a follow-up page or export, read from its query string.
 
     Every follow-up page and download reads its query through this form: a value
@@ -123,16 +148,6 @@ class DashboardForm(forms.Form):
                 mapping=data.get("organisationer") or MAPPING_THEN,
             )
         return period_containing(DEFAULT_KIND, self.today), Scope()
-
-    def problems(self) -> list[str]:
-        """The Swedish messages of a query the pages cannot use ([] when usable)."""
-        if not self.is_bound or self.is_valid():
-            return []
-        return [
-            f"{self.fields[name].label}: {message}" if name in self.fields else str(message)
-            for name, messages in self.errors.items()
-            for message in messages
-        ]
 
 
 def agreement_type_for(board: str) -> list[str]:

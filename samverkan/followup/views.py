@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from samverkan.core.calendar import local_date
-from samverkan.core.exports import CSV_STYLE_PARAMETER, csv_style
 from samverkan.followup import access, exports, selectors
 from samverkan.followup.collaboration_selectors import collaboration_dashboard
 from samverkan.followup.defector_selectors import defector_dashboard
-from samverkan.followup.forms import DashboardForm, agreement_type_for
+from samverkan.followup.forms import DashboardForm, QueryForm, agreement_type_for
 from samverkan.followup.open_data import as_csv, as_json, open_statistics
 from samverkan.followup.periods import Period, shift
 from samverkan.followup.selectors import Scope
@@ -61,11 +60,16 @@ def _query_form(request: HttpRequest, board: Board) -> DashboardForm:
     """The page's or download's query, read once for every follow-up view."""
     today = local_date(timezone.now())
     return DashboardForm(
-        request.GET or None, agreement_type=agreement_type_for(board.slug), today=today
+        _query_string(request), agreement_type=agreement_type_for(board.slug), today=today
     )
 
 
-def _unusable_query(form: DashboardForm) -> HttpResponse | None:
+def _query_string(request: HttpRequest) -> Any:
+    """The one place a follow-up view reads its query; forms check it."""
+    return request.GET or None
+
+
+def _unusable_query(form: QueryForm) -> HttpResponse | None:
     """A download whose query cannot be used answers 400 with the Swedish reasons."""
     problems = form.problems()
     if not problems:
@@ -158,9 +162,7 @@ def export_dashboard(request: HttpRequest, board: str, export_format: str) -> Ht
         return refused
     _, result = _dashboard_for(request, chosen, form)
     if export_format == "csv":
-        content = exports.dashboard_csv(
-            result, style=csv_style(request.GET.get(CSV_STYLE_PARAMETER))
-        )
+        content = exports.dashboard_csv(result, style=form.csv_style())
     elif export_format == "xlsx":
         content = exports.xlsx(result)
     elif export_format == "json":
@@ -188,7 +190,7 @@ def export_table(request: HttpRequest, board: str, slug: str, export_format: str
     except KeyError:
         raise Http404 from None
     if export_format == "csv":
-        content = exports.table_csv(table, csv_style(request.GET.get(CSV_STYLE_PARAMETER)))
+        content = exports.table_csv(table, form.csv_style())
     elif export_format == "xlsx":
         content = exports.xlsx(result, [table])
     else:
@@ -216,8 +218,10 @@ def open_data_page(request: HttpRequest) -> HttpResponse:
 def open_data_download(request: HttpRequest, export_format: str) -> HttpResponse:
     data = _open_data(request)
     if export_format == "csv":
-        style = csv_style(request.GET.get(CSV_STYLE_PARAMETER))
-        return _download(as_csv(data, style), "csv", "oppna-data-en-ingang.csv")
+        form = QueryForm(_query_string(request))
+        if refused := _unusable_query(form):
+            return refused
+        return _download(as_csv(data, form.csv_style()), "csv", "oppna-data-en-ingang.csv")
     if export_format == "json":
         body = json.dumps(as_json(data), ensure_ascii=False, indent=2).encode()
         response = HttpResponse(body, content_type=CONTENT_TYPES["json"])

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.audit.admin_changes import AuditedModelAdmin
 from samverkan.core.errors import InvalidInput
 from samverkan.intake.announcements import EVENT_TYPES
 from samverkan.webhooks import services
@@ -37,7 +38,7 @@ class EndpointAddForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(AuditedModelAdmin):
     list_display = ("url", "client", "paused_at", "consecutive_failures", "created_at")
     list_filter = (("paused_at", admin.EmptyFieldListFilter),)
     search_fields = ("url", "client__name", "client__organisation__code")
@@ -115,7 +116,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(AuditedModelAdmin):
     """The delivery log: read only."""
 
     list_display = (

@@ -13,6 +13,7 @@ from typing import Any
 from django.urls import reverse
 
 from samverkan.audit.models import AuditEntry
+from samverkan.defectors import rules
 from samverkan.defectors.models import PreconditionConfirmation
 from samverkan.defectors.tests.conftest import STOCKHOLM, prepared, requested
 
@@ -20,7 +21,9 @@ CONSENT = b"%PDF-1.4 test"  # what conftest.confirm_all uploads
 
 
 def consent_of(assignment: Any) -> PreconditionConfirmation:
-    return PreconditionConfirmation.objects.exclude(document="").get(assignment=assignment)
+    return PreconditionConfirmation.objects.get(
+        assignment=assignment, kind=rules.PreconditionKind.LEGAL_BASIS
+    )
 
 
 def test_the_assignment_page_links_to_the_consent_and_the_party_downloads_it(
@@ -31,11 +34,13 @@ def test_the_assignment_page_links_to_the_consent_and_the_party_downloads_it(
     page = client.get(reverse("defectors:detail", args=[assignment.pk])).content.decode()
     links = re.findall(r'href="([^"]+)">dokument</a>', page)
     consent = consent_of(assignment)
-    assert links == [f"/dokument/avhoppare-forutsattning/{consent.pk}/"]
+    consent_link = f"/dokument/avhoppare-forutsattning/{consent.pk}/"
+    assert consent_link in links
+    assert all(link.startswith("/dokument/avhoppare-forutsattning/") for link in links)
     assert "/media/" not in page
 
     before = AuditEntry.objects.count()
-    response = client.get(links[0])
+    response = client.get(consent_link)
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == CONSENT
@@ -76,13 +81,17 @@ def test_another_municipality_gets_404_and_nothing_is_logged(
 ) -> None:
     assignment = prepared(stockholm, agreement, org["1480"])
     url = reverse("core:document", args=["avhoppare-forutsattning", consent_of(assignment).pk])
-    before = AuditEntry.objects.count()
+    disclosures = AuditEntry.objects.filter(action="disclose")
+    refusals = AuditEntry.objects.filter(action="refused")
+    before, refused_before = disclosures.count(), refusals.count()
     # Malmö's defector coordinator is no party; Nacka's receiver works with no defectors.
     for outsider in (malmo, nacka_receiver):
         response = logged_in_client(outsider).get(url)
         assert response.status_code == 404
         assert CONSENT not in response.content
-    assert AuditEntry.objects.count() == before
+    # Nothing was disclosed; each refusal is logged as an attempt (issue 17 point 9).
+    assert disclosures.count() == before
+    assert refusals.count() == refused_before + 2
 
 
 def test_an_unknown_kind_or_a_record_without_a_file_is_404(
