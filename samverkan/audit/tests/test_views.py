@@ -259,7 +259,7 @@ def test_export_csv_is_filtered_in_swedish_and_logged(signed_in, nacka_auditor, 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="logg-')
     text = response.content.decode("utf-8-sig")
-    assert "Tid,Vem,Organisation" in text
+    assert "Tid;Vem;Organisation" in text
     assert "Orosanmälan" in text and "4711" in text and "Nacka kommun" in text
     assert "Visat: Status och tider för anmälan" in text
     assert "OTHER" not in text and "SOLNA-1" not in text
