@@ -31,6 +31,16 @@ def make_agreement(orgs: dict[str, Any], reference: str = "AVH-TEST-1", **extra:
         if row["code"] == AgreementTypeCode.DEFECTOR_SERVICES:
             AgreementType.objects.get_or_create(code=row["code"], defaults=row)
 
+    # Two defector agreements between the same parties cannot be in force at once (issue 17
+    # point 1): a session that loaded the agreements demo (intake's conftest does) holds
+    # AVH-2023-1 between these three cities. This test's own agreement takes its place: the
+    # demo's is taken out of force (undone with the test's transaction).
+    from samverkan.agreements.models import Agreement
+
+    Agreement.objects.filter(type__code=AgreementTypeCode.DEFECTOR_SERVICES).exclude(
+        reference=reference
+    ).update(in_force_from=None, in_force_until=None)
+
     terms: dict[str, Any] = {
         "pilot_max_sent": 1,
         "pilot_max_received": 1,
