@@ -51,6 +51,7 @@ def test_school_report_reaches_the_pupils_district_and_a_meeting_changes_complia
         "Eleven har inte varit i skolan på tre veckor och verkar rädd."
     )
     page.get_by_label("Ditt namn").fill("Karin Björkman")
+    page.locator("input[name='gang_risk'][value='unknown']").check()
     page.get_by_role("button", name="Skicka anmälan").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Anmälan är skickad").is_visible()
@@ -83,7 +84,7 @@ def test_school_report_reaches_the_pupils_district_and_a_meeting_changes_complia
     page.get_by_role("button", name="Spara mötet").click()
     page.wait_for_load_state()
     current = page.locator("#compliance tbody tr").first.inner_text()
-    assert "1 av 3" in current and "Polisens ungdomssamordnare: 1 av 1 möten" in current
+    assert "1 av 3" in current and "Polisens ungdomssamordnare: 1 av 1 möte" in current
     assert "Mötet är sparat" in page.locator(".messages").inner_text()
     check_page(page, "collaboration-forum-after-meeting")
     assert_no_console_errors(page)

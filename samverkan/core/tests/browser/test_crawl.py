@@ -79,6 +79,8 @@ NOT_CRAWLED = {
     "agreements:amendment",
     "agreements:dpa",
     "agreements:acknowledge",
+    # linked from ROC's start page while a notice is unacknowledged (the demo's is acknowledged)
+    "agreements:notification",
     "routines:review",
     "registry:change_withdraw",
     "homecoming:close",

@@ -41,12 +41,16 @@ def test_a_posted_report_appears_on_the_open_hub_queue_and_its_handover_in_the_i
         report = ConcernReport.objects.get(public_id=response.json()["id"])
         # No reload: the queue row comes by itself.
         page.get_by_role("link", name=f"Nr {report.pk}").wait_for(timeout=WAIT_MS)
+        # The routed report is the receiving unit's incoming handover: it appears by itself.
         row = inbox.locator("#inbox-live tr", has_text=f"Nr {report.pk}")
         row.wait_for(timeout=WAIT_MS)
-        assert "Överlämnad" not in row.inner_text()
+        assert "Väntar på mottagande" in row.inner_text()
+        hub_row = page.locator("#hub-queue tr", has_text=f"Nr {report.pk}")
+        assert "Överlämnad" not in hub_row.inner_text()
 
+        # The hub reaches Nacka on the phone: the open queue shows it handed over.
         hand_over(hub_worker, report)
-        inbox.locator("#inbox-live tr", has_text=f"Nr {report.pk}").filter(
+        page.locator("#hub-queue tr", has_text=f"Nr {report.pk}").filter(
             has_text="Överlämnad"
         ).wait_for(timeout=WAIT_MS)
         assert not inbox.locator(".live-status").is_visible()
