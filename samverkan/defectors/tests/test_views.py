@@ -1,6 +1,8 @@
+from datetime import date
+
 import pytest
 
-from samverkan.defectors import rules
+from samverkan.defectors import rules, services
 from samverkan.defectors.models import Assignment, PreconditionConfirmation
 
 from .conftest import GOTHENBURG, accepted, catalogue_intervention, draft, prepared
@@ -328,3 +330,20 @@ def test_a_running_half_year_is_shown_as_preliminary_without_approval(
     assert "Preliminär" in page
     assert "kan godkännas och låsas först efter 2024-06-30" in page
     assert "Godkänn avstämningen" not in page
+
+
+def test_a_decided_plan_no_longer_offers_the_decision_form(
+    agreement, stockholm, gothenburg, org, logged_in_client
+):
+    assignment = accepted(stockholm, gothenburg, agreement, org[GOTHENBURG])
+    client = logged_in_client(stockholm)
+    assert (
+        "Besluta genomförandeplanen" in client.get(f"/avhoppare/{assignment.pk}/").content.decode()
+    )
+    services.consultation_record(
+        actor=stockholm, assignment=assignment, held_on=date(2024, 1, 10), participants="Båda"
+    )
+    response = client.post(f"/avhoppare/{assignment.pk}/plan/", {"decided_on": "2024-01-15"})
+    assert response.status_code == 302
+    page = client.get(f"/avhoppare/{assignment.pk}/").content.decode()
+    assert "Besluta genomförandeplanen" not in page and "Beslutad" in page
