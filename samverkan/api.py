@@ -20,6 +20,7 @@ strict CSP as every page.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -28,10 +29,13 @@ from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from samverkan.agreements.api import router as agreements_router
 from samverkan.collaboration.api import routers as collaboration_routers
 from samverkan.core.api_errors import error_body, swedish_validation_items
+from samverkan.core.calendar import api_instant
 from samverkan.core.errors import ServiceError
 from samverkan.defectors.api import router as defectors_router
 from samverkan.followup.api import router as followup_router
@@ -154,14 +158,29 @@ class LocalSwagger(Swagger):
         return render(request, self.template, context)
 
 
+class InstantEncoder(NinjaJSONEncoder):
+    """Every instant of every reply in the one form, `core.calendar.api_instant`, whatever
+    app's schema holds it (a `datetime` field would otherwise come out as Django writes it:
+    UTC with milliseconds)."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime):
+            return api_instant(o)
+        return super().default(o)
+
+
+class SamverkanRenderer(JSONRenderer):
+    encoder_class = InstantEncoder
+
+
 api = SamverkanAPI(
+    renderer=SamverkanRenderer(),
     title="Samverkan API",
     version="1",
     description=(
-        "Orosanmälningar från polisen (en ingång), avtal och samverkan. Tidpunkter i "
-        "orosanmälningarnas svar (/reports) anges i ISO 8601, svensk tid med "
-        "UTC-förskjutning och hela sekunder, t.ex. 2026-12-05T22:14:03+01:00; datum som "
-        "ÅÅÅÅ-MM-DD."
+        "Orosanmälningar från polisen (en ingång), avtal och samverkan. Alla tidpunkter i "
+        "svaren anges i ISO 8601, svensk tid med UTC-förskjutning och hela sekunder, t.ex. "
+        "2026-12-05T22:14:03+01:00; datum som ÅÅÅÅ-MM-DD."
     ),
     urls_namespace="api",
     docs=LocalSwagger(),

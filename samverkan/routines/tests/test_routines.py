@@ -293,6 +293,8 @@ def test_create_through_the_api(collaboration_coordinator, forum, logged_in_clie
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["version"] == 1 and data["forums"] == [forum.pk]
+    # Every API instant in the one form (core.calendar.api_instant), also outside /reports.
+    assert data["version_saved_at"] == "2026-11-25T10:00:00+01:00"
     assert data["parties"] == ["0180-farsta", "polisen-lpo-farsta"]
     links = send_json(client, f"/api/v1/routines/{data['id']}/links", {"parties": [], "forums": []})
     assert links.status_code == 200
