@@ -57,6 +57,11 @@ class User(AbstractUser):
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
 
+    @property
+    def display_name(self) -> str:
+        """How a page or the access log names the user: full name, else the user name."""
+        return self.get_full_name() or self.get_username()
+
 
 class ApiClient(models.Model):
     """A police system calling the API. The token is shown once and stored hashed."""

@@ -182,7 +182,7 @@ def recorder_text(record: AgreementDecision | Notice) -> str:
     user = record.recorded_by
     if user is None:
         return str(_("systemet"))
-    name = user.get_full_name() or user.username
+    name = user.display_name
     organisation = record.recorded_by_organisation
     return f"{name} ({organisation.name})" if organisation else name
 
@@ -196,7 +196,7 @@ def registered_text(record: AgreementDecision | Notice, party: AgreementParty) -
         return _("registrerat av %(hub)s för %(party)s (%(name)s)") % {
             "hub": record.recorded_by_organisation.name if record.recorded_by_organisation else "",
             "party": party.organisation.name,
-            "name": (user.get_full_name() or user.username) if user else _("systemet"),
+            "name": user.display_name if user else _("systemet"),
         }
     return _("registrerat av %(who)s") % {"who": recorder_text(record)}
 

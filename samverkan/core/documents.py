@@ -123,5 +123,4 @@ def document_open(*, actor: Any, kind: str, pk: int) -> tuple[Model, FieldFile]:
 def _downloader(actor: Any) -> str:
     """Who the document went to: the user and their organisation (the access log's `to`)."""
     organisation = getattr(getattr(actor, "organisation", None), "name", "")
-    name = actor.get_full_name() or actor.get_username()
-    return f"{name} ({organisation})" if organisation else name
+    return f"{actor.display_name} ({organisation})" if organisation else actor.display_name

@@ -161,7 +161,7 @@ def _label(actor: Actor | None) -> str:
         return "system"
     if isinstance(actor, ApiClient):
         return f"API: {actor.name}"
-    return actor.get_full_name() or actor.get_username()
+    return actor.display_name
 
 
 def _event(
