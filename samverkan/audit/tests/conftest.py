@@ -5,9 +5,38 @@ The project-wide persona fixtures are written elsewhere; these are small and loc
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+import pytest
+from django.db import connection
+
+from samverkan.audit import triggers
+from samverkan.audit.models import AuditEntry
 from samverkan.core.testing.people import user_with_roles
+
+
+@contextmanager
+def triggers_off() -> Iterator[None]:
+    """What an attacker with DDL rights would do: take the guard away, then tamper."""
+    triggers.remove(connection)
+    try:
+        yield
+    finally:
+        triggers.install(connection)
+
+
+@pytest.fixture
+def empty_audit_log(db: None) -> None:
+    """The test starts from an empty chain, whatever another folder loaded for the session.
+
+    The intake tests load the demo agreements once per session, which writes audit
+    entries; tests that count the chain or list a whole organisation's log would
+    otherwise depend on the order the suite runs in. The deletion is rolled back
+    with the test.
+    """
+    with triggers_off():
+        AuditEntry.objects.all().delete()
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import threading
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -8,12 +7,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 
-from samverkan.audit import triggers
 from samverkan.audit.models import AuditAction, AuditEntry
 from samverkan.audit.services import GENESIS_HASH, audit_record, compute_entry_hash
+from samverkan.audit.tests.conftest import triggers_off
 from samverkan.audit.verify import verify_chain
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_audit_log")]
 
 
 def write(n, **kwargs):
@@ -37,16 +36,6 @@ def run_verify(*args):
     out = StringIO()
     call_command("audit_verify", *args, stdout=out)
     return out.getvalue()
-
-
-@contextmanager
-def triggers_off():
-    """What an attacker with DDL rights would do: take the guard away, then tamper."""
-    triggers.remove(connection)
-    try:
-        yield
-    finally:
-        triggers.install(connection)
 
 
 def raw(sql, params=()):

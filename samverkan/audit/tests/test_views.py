@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from samverkan.audit.models import AuditAction, AuditEntry
 from samverkan.audit.services import audit_record
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_audit_log")]
 
 URL = "/logg/"
 
