@@ -8,7 +8,9 @@ here at that seam; each caller has its own test in its app (`test_mail_smtp.py`)
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.mail import send_mail
@@ -77,3 +79,47 @@ def test_the_reminder_seam_mails_each_user_once_a_day(smtp_server, agreement_adm
     assert "Se startsidan i Samverkan." in mail.body
     assert_swedish_and_well_encoded(mail)
     assert_no_personal_data(mail)
+
+
+# Every place that sends mail, how many sends it has, and the tests that send each of them
+# through the loopback server. A new mail fails here until it has its SMTP test.
+MAIL_SENDERS = {
+    "samverkan/intake/services.py": (1, ["samverkan/intake/tests/test_mail_smtp.py"]),
+    "samverkan/core/reminders.py": (
+        1,
+        [
+            "samverkan/core/tests/test_mail_smtp.py",
+            "samverkan/agreements/tests/test_mail_smtp.py",
+            "samverkan/routines/tests/test_mail_smtp.py",
+        ],
+    ),
+    # one helper (`_mail_on_commit`) and its two callers: on-behalf decision, notice to ROC
+    "samverkan/agreements/services.py": (3, ["samverkan/agreements/tests/test_mail_smtp.py"]),
+    "samverkan/homecoming/services.py": (1, ["samverkan/homecoming/tests/test_mail_smtp.py"]),
+    "samverkan/registry/changes.py": (1, ["samverkan/registry/tests/test_mail_smtp.py"]),
+    "samverkan/webhooks/services.py": (1, ["samverkan/webhooks/tests/test_mail_smtp.py"]),
+}
+_SENDS = re.compile(
+    r"\b(?:send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage|"
+    r"EmailMultiAlternatives|_mail_on_commit)\("
+)
+
+
+def test_every_mail_the_system_sends_has_a_test_through_the_smtp_server():
+    root = Path(__file__).resolve().parents[3]
+    found = {}
+    for path in sorted((root / "samverkan").rglob("*.py")):
+        relative = path.relative_to(root).as_posix()
+        if "/tests/" in relative or "/testing/" in relative:
+            continue
+        sends = [
+            line
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if _SENDS.search(line) and not line.lstrip().startswith("def ")
+        ]
+        if sends:
+            found[relative] = len(sends)
+    assert found == {path: count for path, (count, _tests) in MAIL_SENDERS.items()}
+    for _count, tests in MAIL_SENDERS.values():
+        for test in tests:
+            assert "smtp_server" in (root / test).read_text(encoding="utf-8"), test
