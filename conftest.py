@@ -57,6 +57,11 @@ Example::
 Browser tests: ``browser`` and ``page`` (samverkan.core.testing.browser) are
 registered here for every app; do not import them into a conftest or test module.
 
+Mail: ``smtp_server`` (samverkan.core.testing.smtp) starts a real SMTP server
+(aiosmtpd) on 127.0.0.1 and points Django's SMTP backend at it; its ``received``
+lists what arrived. ``assert_swedish_and_well_encoded`` and
+``assert_no_personal_data`` from that module check a received mail.
+
 Also: passwords use a fast hasher in tests, and static files are served
 without the collectstatic manifest, so tests need no `collectstatic` first.
 """
@@ -73,8 +78,9 @@ from samverkan.core.testing.baseline import load_registry_demo, restore_baseline
 # The browser fixtures (`browser`, `page`) are registered once, here: importing
 # them into several conftests or test modules makes several session-scoped
 # Playwright instances, and the second one fails ("Sync API inside the asyncio
-# loop") when browser tests of two apps run in one session.
-pytest_plugins = ["samverkan.core.testing.browser"]
+# loop") when browser tests of two apps run in one session. `smtp_server`
+# (samverkan.core.testing.smtp) is the real SMTP server on loopback for the mail tests.
+pytest_plugins = ["samverkan.core.testing.browser", "samverkan.core.testing.smtp"]
 
 
 @pytest.fixture(autouse=True)
