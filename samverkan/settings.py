@@ -347,7 +347,5 @@ CASESYSTEM_ALLOW_LOOPBACK_HTTP = env_bool("CASESYSTEM_ALLOW_LOOPBACK_HTTP", not 
 CASESYSTEM_TIMEOUT_SECONDS = float(os.environ.get("CASESYSTEM_TIMEOUT_SECONDS", "15"))
 # Retries: 1 min, 2 min, 4 min, … doubling up to 6 hours; given up after 12 attempts (~1 day).
 CASESYSTEM_RETRY_BASE_SECONDS = float(os.environ.get("CASESYSTEM_RETRY_BASE_SECONDS", "60"))
-CASESYSTEM_RETRY_MAX_SECONDS = float(
-    os.environ.get("CASESYSTEM_RETRY_MAX_SECONDS", str(6 * 3600))
-)
+CASESYSTEM_RETRY_MAX_SECONDS = float(os.environ.get("CASESYSTEM_RETRY_MAX_SECONDS", str(6 * 3600)))
 CASESYSTEM_MAX_ATTEMPTS = int(os.environ.get("CASESYSTEM_MAX_ATTEMPTS", "12"))

@@ -4,9 +4,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from samverkan.casesystems.tests.lifecare_server import LifecareStandIn
+
 # The demo registry and single-entry agreements, as intake's tests have them.
 from samverkan.intake.tests.conftest import django_db_setup, registry_demo  # noqa: F401
-from samverkan.casesystems.tests.lifecare_server import LifecareStandIn
 
 
 @pytest.fixture
