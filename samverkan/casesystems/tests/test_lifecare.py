@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -331,3 +332,23 @@ def test_a_connection_names_only_a_casesystem_variable_and_codes_lifecare_knows(
     assert not form.is_valid()
     assert "CASESYSTEM_" in str(form.errors["credential_variable"])
     assert "type ska vara ett heltal" in str(form.errors["options"])
+
+
+def test_an_acceptance_rolled_back_queues_nothing_and_the_worker_command_sends(
+    hub_worker, nacka_receiver, lifecare, connection
+):
+    connection.auto_send = True
+    connection.save()
+    report = register(hub_worker).report
+    hand_over(hub_worker, report)
+    with transaction.atomic():
+        intake.handover_accept(actor=nacka_receiver, report_id=report.pk)
+        assert CaseSystemHandover.objects.filter(report=report).exists()
+        transaction.set_rollback(True)
+    assert not CaseSystemHandover.objects.exists()
+
+    intake.handover_accept(actor=nacka_receiver, report_id=report.pk)
+    out = io.StringIO()
+    call_command("send_to_casesystems", stdout=out)
+    assert "försök: 1" in out.getvalue()
+    assert CaseSystemHandover.objects.get(report=report).external_id == "98765"
