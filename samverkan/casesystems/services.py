@@ -207,6 +207,9 @@ def _send(handover: CaseSystemHandover) -> Outcome:
     adapter = adapters.get(connection.adapter)
     if adapter is None:
         return Outcome("", None, 0, f"Okänt verksamhetssystem: {connection.adapter}.", "", True)
+    problems = adapter.option_problems(connection.options)
+    if problems:  # the operator corrects the codes in the admin; then it goes
+        return Outcome("", None, 0, "Kopplingens koder: " + " ".join(problems), "", True)
     if not os.environ.get(connection.credential_variable):
         error = f"Miljövariabeln {connection.credential_variable} saknas på servern."
         return Outcome("", None, 0, error, "", True)

@@ -352,3 +352,16 @@ def test_an_acceptance_rolled_back_queues_nothing_and_the_worker_command_sends(
     call_command("send_to_casesystems", stdout=out)
     assert "försök: 1" in out.getvalue()
     assert CaseSystemHandover.objects.get(report=report).external_id == "98765"
+
+
+def test_codes_the_admin_never_checked_are_logged_and_nothing_is_sent(
+    hub_worker, nacka_receiver, nacka_receiver_client, lifecare, connection
+):
+    connection.options = {"from_who": 7, "reason": 31, "organisation_id": 12}
+    connection.save()
+    report = accepted_report(hub_worker, nacka_receiver)
+    send_button(nacka_receiver_client, report)
+    handovers_send_due()
+    handover = CaseSystemHandover.objects.get(report=report)
+    assert handover.last_error.startswith("Kopplingens koder: Ange Lifecares kod för type")
+    assert handover.status == HandoverStatus.PENDING and lifecare.seen == []
