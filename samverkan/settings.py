@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "samverkan.routines",
     "samverkan.homecoming",
     "samverkan.webhooks",
+    "samverkan.casesystems",
 ]
 # Only the benchmark harness (benchmarks/run.py) turns this on, and production settings
 # refuse it: it installs the benchmarking app — its table, the floor endpoint and
@@ -339,3 +340,12 @@ WEBHOOK_PAUSE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_PAUSE_AFTER_FAILURES"
 WEBHOOK_PAUSE_AFTER_HOURS = float(os.environ.get("WEBHOOK_PAUSE_AFTER_HOURS", "12"))
 # Finished deliveries (their body and attempts) are removed after this many days.
 WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "30"))
+# The municipalities' case systems (issue 21.2, docs/operations/integrations.md): often on
+# the municipality's own network, so private addresses are allowed; https, except plain
+# http to this machine in tests and development.
+CASESYSTEM_ALLOW_LOOPBACK_HTTP = env_bool("CASESYSTEM_ALLOW_LOOPBACK_HTTP", not PRODUCTION)
+CASESYSTEM_TIMEOUT_SECONDS = float(os.environ.get("CASESYSTEM_TIMEOUT_SECONDS", "15"))
+# Retries: 1 min, 2 min, 4 min, … doubling up to 6 hours; given up after 12 attempts (~1 day).
+CASESYSTEM_RETRY_BASE_SECONDS = float(os.environ.get("CASESYSTEM_RETRY_BASE_SECONDS", "60"))
+CASESYSTEM_RETRY_MAX_SECONDS = float(os.environ.get("CASESYSTEM_RETRY_MAX_SECONDS", str(6 * 3600)))
+CASESYSTEM_MAX_ATTEMPTS = int(os.environ.get("CASESYSTEM_MAX_ATTEMPTS", "12"))

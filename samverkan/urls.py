@@ -19,6 +19,7 @@ urlpatterns = [
     path("logg/", include("samverkan.audit.urls")),
     path("rutiner/", include("samverkan.routines.urls")),
     path("hemtagning/", include("samverkan.homecoming.urls")),
+    path("verksamhetssystem/", include("samverkan.casesystems.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(settings.API_PATH, api.urls),

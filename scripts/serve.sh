@@ -7,7 +7,9 @@
 # (ESCALATION_INTERVAL seconds when set); a second one applies organisation
 # changes (mergers, splits) whose date has come, hourly; a third runs the
 # retention job (gallring) once a day (RETENTION_INTERVAL seconds; 0: none); a fourth
-# sends webhook events to police systems every 5 seconds (WEBHOOK_INTERVAL).
+# sends webhook events to police systems every 5 seconds (WEBHOOK_INTERVAL); a fifth
+# registers accepted reports in the municipalities' case systems every 10 seconds
+# (CASESYSTEM_INTERVAL).
 # They stop when the server stops (Ctrl-C), so nothing is left running.
 set -euo pipefail
 venv="$1" host="$2" port="$3" workers="$4"
@@ -18,7 +20,9 @@ worker=$!
 changes=$!
 "$venv/bin/python" manage.py deliver_webhooks --loop --interval "${WEBHOOK_INTERVAL:-5}" &
 webhooks=$!
-jobs_=("$worker" "$changes" "$webhooks")
+"$venv/bin/python" manage.py send_to_casesystems --loop --interval "${CASESYSTEM_INTERVAL:-10}" &
+casesystems=$!
+jobs_=("$worker" "$changes" "$webhooks" "$casesystems")
 # RETENTION_INTERVAL=0: no retention job (the benchmarks' servers: a generated ten-year
 # history is a backlog a live system would have purged day by day, not a day's work).
 if [ "${RETENTION_INTERVAL:-86400}" != 0 ]; then

@@ -7,6 +7,10 @@ for a change that was rolled back. Intake knows no listener, only this module.
 
 Only reports an API client sent (or took over, `also_via_api`) are announced,
 and only to that client: the listener is told which client it concerns.
+
+Every acceptance, whoever sent the report, is also told to the acceptance
+listeners (`listen_acceptance`): the receiving municipality's own case system
+may register it (the casesystems app, issue 21.2), in the same transaction.
 """
 
 from __future__ import annotations
@@ -55,9 +59,38 @@ def _announce(announcement: Announcement) -> None:
         listener(announcement)
 
 
+@dataclass(frozen=True)
+class Acceptance:
+    """The receiving side accepted a report (in the system, or by phone through the hub)."""
+
+    report_id: int  # the report's pk
+    at: datetime
+    accepted_by_id: int | None  # the receiver who accepted in the system; None by phone
+
+
+AcceptanceListener = Callable[[Acceptance], None]
+_acceptance_listeners: dict[str, AcceptanceListener] = {}
+
+
+def listen_acceptance(name: str, listener: AcceptanceListener) -> None:
+    """Register `listener` for every acceptance (called inside the acceptance's transaction)."""
+    _acceptance_listeners[name] = listener
+
+
+def _announce_acceptance(event: ReportEvent) -> None:
+    acceptance = Acceptance(
+        report_id=event.report_id, at=event.at, accepted_by_id=event.report.accepted_by_id
+    )
+    for listener in _acceptance_listeners.values():
+        listener(acceptance)
+
+
 def announce_event(event: ReportEvent) -> None:
     """Announce a report's event, if it is one a police system follows and an API client
-    sent the report; nothing (and no query) otherwise."""
+    sent the report; nothing (and no query) otherwise. An acceptance also goes to the
+    acceptance listeners, whoever sent the report."""
+    if event.kind == EventKind.ACCEPTED and _acceptance_listeners:
+        _announce_acceptance(event)
     event_type = ANNOUNCED.get(event.kind)
     client_id = event.report.api_client_id
     if event_type is None or client_id is None or not _listeners:

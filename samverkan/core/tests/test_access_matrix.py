@@ -266,6 +266,8 @@ TABLE: dict[str, Row] = {
     "intake:receiver_preliminary[nacka]": action({NACKA}, pk="report_nacka"),
     "intake:receiver_information_request[nacka]": action({NACKA}, pk="report_nacka"),
     "intake:receiver_feedback[nacka]": action({NACKA}, pk="report_nacka"),
+    # casesystems: the receiver's button (Nacka's demo has no connection: a message, 302)
+    "casesystems:send_report[nacka]": action({NACKA}, pk="report_nacka"),
     # intake: the police
     "intake:police_status": page({ROC}),
     "intake:police_requests": page(

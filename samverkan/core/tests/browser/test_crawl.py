@@ -102,6 +102,8 @@ NOT_CRAWLED = {
     "intake:receiver_information_request",
     "intake:receiver_feedback",
     "intake:police_answer",
+    # The receiver's case-system button on the report page (a POST; casesystems' tests).
+    "casesystems:send_report",
     "defectors:transition",
     "defectors:precondition",
     "defectors:threat",
