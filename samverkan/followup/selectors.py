@@ -680,13 +680,15 @@ def _eligibility(by_municipality: Table) -> Table:
 
 def _reasons(source: _Source, suppress: bool, limit: int, not_eligible: stats.Cell) -> Table:
     counts = source.not_eligible_counts
+    # Each reason is at most the reports not eligible (the table per municipality's total).
+    cells = stats.suppress_each_within(
+        [counts[code] or 0 for code in Reason.ALL],
+        whole=not_eligible,
+        limit=limit,
+        enabled=suppress,
+    )
     rows = [
-        Row(
-            code,
-            REASON_LABELS[code],
-            [stats.suppress_count(counts[code] or 0, limit=limit, enabled=suppress)],
-        )
-        for code in Reason.ALL
+        Row(code, REASON_LABELS[code], [cell]) for code, cell in zip(Reason.ALL, cells, strict=True)
     ]
     return Table(
         slug="not_eligible_reasons",

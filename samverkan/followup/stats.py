@@ -31,8 +31,9 @@ Suppression (*röjandekontroll*):
   (`suppress_breakdowns`); the parts of a figure published at the level above
   (districts within their municipality: the districts add up to at most the
   municipality's count) hide their own total when that figure is hidden
-  (`suppress_parts`). The interval audit takes these sums and inequalities
-  too.
+  (`suppress_parts`); counts that are each at most a hidden figure leave it
+  room (`suppress_each_within`). The interval audit takes these sums and
+  inequalities too.
 """
 
 from __future__ import annotations
@@ -404,3 +405,24 @@ def suppress_parts(
     which is at least their own sum.
     """
     return suppress_list(counts, limit=limit, enabled=enabled, hide_total=enabled and whole.hidden)
+
+
+def suppress_each_within(
+    counts: Sequence[int], *, whole: Cell, limit: int | None = None, enabled: bool = True
+) -> list[Cell]:
+    """Counts that are each at most a figure published with them, and need not add up to it
+    (reasons for not being eligible: a report can have several).
+
+    A shown count is a floor under the whole. When the whole is hidden, it
+    must still be able to go down by a small count, so a count that leaves it
+    less room than the threshold is hidden too ("–").
+    """
+    limit = threshold() if limit is None else limit
+    room = int(whole.value or 0) - limit  # type: ignore[arg-type]
+    cells = [suppress_count(n, limit=limit, enabled=enabled) for n in counts]
+    return [
+        Cell(cell.value, SECONDARY)
+        if enabled and whole.hidden and not cell.hidden and int(cell.value or 0) > max(room, 0)  # type: ignore[arg-type]
+        else cell
+        for cell in cells
+    ]

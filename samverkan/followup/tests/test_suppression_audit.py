@@ -299,3 +299,24 @@ def test_a_hidden_municipal_count_is_not_given_back_by_its_districts():
     assert grid[(0, 0)].hidden
     assert grid[(6, 0)].hidden  # the districts' total
     assert_protected(grid, relations, within)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(counts, min_size=2, max_size=2), min_size=1, max_size=5),
+    st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=4),
+)
+def test_no_small_count_can_be_narrowed_by_the_reasons_within_the_not_eligible(
+    body: list[list[int]], fractions: list[float]
+):
+    """Each reason counts at most the reports that are not eligible (a report can have
+    several), published with the table per municipality whose total they are."""
+    table = stats.suppress_table(body, limit=LIMIT)
+    whole = table.column_totals[1]
+    reasons = [round(f * int(whole.value)) for f in fractions]  # type: ignore[arg-type]
+    grid = published(table)
+    rows = len(body)
+    for k, cell in enumerate(stats.suppress_each_within(reasons, whole=whole, limit=LIMIT)):
+        grid[(rows + 1 + k, 0)] = cell
+    within = [([(rows + 1 + k, 0)], (rows, 1)) for k in range(len(reasons))]
+    assert_protected(grid, table_relations(rows, 2), within)
