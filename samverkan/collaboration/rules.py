@@ -208,13 +208,6 @@ def compliance_across_terms(
 # --- suppression and trends ---------------------------------------------------------------
 
 
-def suppress(count: int, threshold: int) -> int | None:
-    """None when a non-zero count is below the threshold (shown as "<N": `suppressed_text`)."""
-    if 0 < count < threshold:
-        return None
-    return count
-
-
 def age_band(age: int) -> str:
     if age < 12:
         return "0–11"

@@ -10,7 +10,6 @@ July–December): those overlapping the period, up to its last day.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -18,13 +17,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from samverkan.collaboration import rules as collaboration_rules
+from samverkan.collaboration.indicators.selectors import published_point
 from samverkan.collaboration.models import (
     ActionPlan,
     Activity,
     ActivityStatus,
     Forum,
     Indicator,
-    IndicatorKind,
 )
 from samverkan.collaboration.selectors import forum_compliance, indicator_series
 from samverkan.core.calendar import local_date
@@ -37,7 +36,6 @@ from samverkan.registry.selectors import descendant_ids
 
 TREND_TEXT = {"up": "Ökar", "down": "Minskar", "flat": "Oförändrad", "": ""}
 MAX_TERMS = 4
-_OF = re.compile(r"(\d+) av (\d+)")
 
 
 def _organisation_ids(scope: Scope) -> set[int] | None:
@@ -134,17 +132,11 @@ def _activities(period: Period, scope: Scope, today: date) -> Table:
 
 
 def _indicator_cells(indicator: Indicator, point: Any, suppress: bool, limit: int) -> Cell:
-    if point.value is None:
+    """The value as the collaboration pages publish it outside the district (one rule)."""
+    published = published_point(indicator, point, enabled=suppress, limit=limit).value
+    if published.value is None:
         return Cell(None)
-    value = round(point.value, 1)
-    if not suppress:
-        return Cell(value)
-    if indicator.kind == IndicatorKind.YOUNG_PEOPLE_WITH_PLAN and 0 < point.value < limit:
-        return Cell(value, stats.PRIMARY)
-    match = _OF.search(point.detail or "")
-    if match and 0 < int(match.group(2)) < limit:  # a share of fewer than `limit`
-        return Cell(value, stats.SECONDARY)
-    return Cell(value)
+    return Cell(round(published.value, 1), published.suppressed)  # type: ignore[arg-type]
 
 
 def _indicators(period: Period, scope: Scope, today: date, suppress: bool, limit: int) -> Table:

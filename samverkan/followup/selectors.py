@@ -680,13 +680,15 @@ def _eligibility(by_municipality: Table) -> Table:
 
 def _reasons(source: _Source, suppress: bool, limit: int, not_eligible: stats.Cell) -> Table:
     counts = source.not_eligible_counts
+    # Each reason is at most the reports not eligible (the table per municipality's total).
+    cells = stats.suppress_each_within(
+        [counts[code] or 0 for code in Reason.ALL],
+        whole=not_eligible,
+        limit=limit,
+        enabled=suppress,
+    )
     rows = [
-        Row(
-            code,
-            REASON_LABELS[code],
-            [stats.suppress_count(counts[code] or 0, limit=limit, enabled=suppress)],
-        )
-        for code in Reason.ALL
+        Row(code, REASON_LABELS[code], [cell]) for code, cell in zip(Reason.ALL, cells, strict=True)
     ]
     return Table(
         slug="not_eligible_reasons",
@@ -735,8 +737,14 @@ def _by_municipality(source: _Source, suppress: bool, limit: int) -> Table:
     )
 
 
-def _by_district(source: _Source, suppress: bool, limit: int) -> Table:
+def _by_district(source: _Source, suppress: bool, limit: int, by_municipality: Table) -> Table:
+    """The districts' counts: parts of their municipality's count in the table per municipality.
+
+    A district's reports are its municipality's (the responsible one), so the
+    districts add up to at most that count (`stats.suppress_parts`).
+    """
     found = [r for r in source.by_controller if r["controller__kind"] == OrganisationKind.DISTRICT]
+    municipalities = {r["responsible_municipality__code"] for r in found}
     if source.scope.mapped:
         found = _mapped_onto_today(found)
     totals: dict[tuple[str, str], int] = {}
@@ -744,12 +752,18 @@ def _by_district(source: _Source, suppress: bool, limit: int) -> Table:
         key = (r["controller__code"], r["controller__name"])
         totals[key] = totals.get(key, 0) + r["n"]
     rows = sorted(totals.items(), key=lambda item: item[0][1])
-    return _count_rows(
-        "by_district",
-        "Anmälningar per stadsdelsområde (Stockholm)",
-        "Antal",
-        [(code, name, n) for (code, name), n in rows],
-        suppress=suppress,
+    # Districts belong to one municipality (Stockholm), whose count is the whole.
+    eligible = [row.cells[0] for row in by_municipality.rows if row.key in municipalities]
+    whole = stats.Cell(None, stats.SECONDARY if any(c.hidden for c in eligible) else "")
+    cells, total = stats.suppress_parts(
+        [n for _, n in rows], whole=whole, limit=limit, enabled=suppress
+    )
+    return Table(
+        slug="by_district",
+        title="Anmälningar per stadsdelsområde (Stockholm)",
+        columns=["Antal"],
+        rows=[Row(code, name, [cell]) for ((code, name), _), cell in zip(rows, cells, strict=True)],
+        total=Row("total", "Totalt", [total]),
         limit=limit,
     )
 
@@ -983,7 +997,7 @@ def single_entry_dashboard(
         _deadlines(source, suppress, limit),
         _reasons(source, suppress, limit, not_eligible),
         by_municipality,
-        _by_district(source, suppress, limit),
+        _by_district(source, suppress, limit, by_municipality),
         _by_hour(source, suppress, limit, received.hidden),
         _by_weekday(source, suppress, limit, received.hidden),
     ]

@@ -26,6 +26,14 @@ Suppression (*röjandekontroll*):
   threshold; in a table with row and column totals, a rectangle of hidden
   cells through it (`_protect_by_rectangles`). Cells are hidden before
   totals. Shown as "–".
+* tables published together: several breakdowns of one total (a situational
+  picture by reporter, by age and by area) hide the total together
+  (`suppress_breakdowns`); the parts of a figure published at the level above
+  (districts within their municipality: the districts add up to at most the
+  municipality's count) hide their own total when that figure is hidden
+  (`suppress_parts`); counts that are each at most a hidden figure leave it
+  room (`suppress_each_within`). The interval audit takes these sums and
+  inequalities too.
 """
 
 from __future__ import annotations
@@ -345,3 +353,76 @@ def suppress_count(count: int, *, limit: int | None = None, enabled: bool = True
 def hide_if(cell_value: int | float | Decimal | timedelta | None, *, hide: bool) -> Cell:
     """A derived figure (median, share) hidden when its basis is too small to publish."""
     return Cell(cell_value, SECONDARY if hide and cell_value is not None else "")
+
+
+def suppress_breakdowns(
+    breakdowns: Sequence[Sequence[int]],
+    *,
+    total: int,
+    limit: int | None = None,
+    enabled: bool = True,
+    hide_total: bool = False,
+) -> tuple[list[list[Cell]], Cell]:
+    """Several breakdowns of one total published together (by reporter, by age, by area).
+
+    Each breakdown adds up to the same total, so a total hidden to protect one
+    breakdown would be given back by another: when any of them hides it, all
+    of them hide it and keep it free (each hides members adding up to at least
+    the threshold). A hidden total can then go down by a small count (moved
+    within its breakdown) and up without bound, in every breakdown at once.
+    """
+    limit = threshold() if limit is None else limit
+    for breakdown in breakdowns:
+        if sum(breakdown) != total:
+            raise ValueError(f"a breakdown adds up to {sum(breakdown)}, not {total}")
+
+    def each(hide: bool) -> list[tuple[list[Cell], Cell]]:
+        return [
+            suppress_list(breakdown, limit=limit, enabled=enabled, hide_total=hide)
+            for breakdown in breakdowns
+        ]
+
+    found = each(hide_total)
+    hidden = enabled and (hide_total or any(cell.hidden for _, cell in found))
+    if hidden and not all(cell.hidden for _, cell in found):
+        found = each(True)
+    mark = PRIMARY if enabled and is_primary(total, limit) else SECONDARY if hidden else ""
+    return [cells for cells, _ in found], Cell(total, mark)
+
+
+def suppress_parts(
+    counts: Sequence[int], *, whole: Cell, limit: int | None = None, enabled: bool = True
+) -> tuple[list[Cell], Cell]:
+    """Counts of the parts of a figure published at the level above, and their total.
+
+    The districts of a municipality add up to at most its count (some of its
+    reports are the municipality's own), so a reader bounds each from the
+    other: a hidden municipal count cannot go below the districts' total, and
+    a hidden district cannot exceed what the municipal count leaves. When the
+    whole is hidden, the parts' total is hidden too, so the hidden parts (at
+    least the threshold between them) leave the whole that much room; when
+    the whole is shown, the hidden parts can hold at most what it leaves,
+    which is at least their own sum.
+    """
+    return suppress_list(counts, limit=limit, enabled=enabled, hide_total=enabled and whole.hidden)
+
+
+def suppress_each_within(
+    counts: Sequence[int], *, whole: Cell, limit: int | None = None, enabled: bool = True
+) -> list[Cell]:
+    """Counts that are each at most a figure published with them, and need not add up to it
+    (reasons for not being eligible: a report can have several).
+
+    A shown count is a floor under the whole. When the whole is hidden, it
+    must still be able to go down by a small count, so a count that leaves it
+    less room than the threshold is hidden too ("–").
+    """
+    limit = threshold() if limit is None else limit
+    room = int(whole.value or 0) - limit  # type: ignore[arg-type]
+    cells = [suppress_count(n, limit=limit, enabled=enabled) for n in counts]
+    return [
+        Cell(cell.value, SECONDARY)
+        if enabled and whole.hidden and not cell.hidden and int(cell.value or 0) > max(room, 0)  # type: ignore[arg-type]
+        else cell
+        for cell in cells
+    ]

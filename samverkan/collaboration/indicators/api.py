@@ -21,9 +21,12 @@ router = shared.CollaborationRouter()
 
 class PointOut(Schema):
     term: str
-    value: float | None
+    value: float | None  # null: none yet, or hidden (`hidden`)
     source: str
     detail: str
+    # Outside the district, as the follow-up publishes it: "primary" a count under
+    # the threshold, "secondary" a figure that would give one back.
+    hidden: str | None = None
 
 
 class IndicatorOut(Schema):
@@ -43,7 +46,10 @@ def indicator_list(request: HttpRequest, terms: int = 4) -> list[IndicatorOut]:
     shared.require_role(request, access.PARTICIPANTS)
     result = []
     for indicator in access.indicators_visible_to(request.user):
-        series = selectors.indicator_series(indicator, today=today(), terms=max(1, min(terms, 20)))
+        series = selectors.published_series(
+            selectors.indicator_series(indicator, today=today(), terms=max(1, min(terms, 20))),
+            enabled=not access.is_inside(request.user, indicator.district_id),
+        )
         result.append(
             IndicatorOut(
                 id=indicator.pk,
@@ -55,7 +61,13 @@ def indicator_list(request: HttpRequest, terms: int = 4) -> list[IndicatorOut]:
                 trend=series.trend,
                 good=series.good,
                 points=[
-                    PointOut(term=p.term.key, value=p.value, source=p.source, detail=p.detail)
+                    PointOut(
+                        term=p.term.key,
+                        value=None if p.value.hidden else p.value.value,  # type: ignore[arg-type]
+                        source=p.source,
+                        detail=p.detail,
+                        hidden=p.value.suppressed or None,
+                    )
                     for p in series.points
                 ],
             )

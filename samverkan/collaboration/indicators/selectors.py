@@ -15,6 +15,7 @@ from samverkan.collaboration.models import (
     ReportFollowed,
     SeriousTalk,
 )
+from samverkan.followup import stats
 from samverkan.intake.models import ConcernReport, SourceChannel
 
 RECURRENCE_WINDOW = timedelta(days=183)
@@ -28,7 +29,13 @@ class IndicatorPoint:
     term: rules.Term
     value: float | None
     source: str  # "beräknat" or the source entered
-    detail: str = ""
+    # What the value is computed from: `wording` with `counts` filled in ("{} av {} barn").
+    wording: str = ""
+    counts: tuple[int, ...] = ()
+
+    @property
+    def detail(self) -> str:
+        return self.wording.format(*self.counts)
 
 
 def _districts(indicator: Indicator) -> list[int]:
@@ -62,7 +69,8 @@ def compute_indicator(indicator: Indicator, term: rules.Term, *, today: date) ->
             term,
             rules.share(len(within), count),
             "beräknat",
-            f"{len(within)} av {count} anmälningar",
+            "{} av {} anmälningar",
+            (len(within), count),
         )
     if kind == IndicatorKind.CONSULTATION_TO_REPORT_DAYS:
         consultations = AnonymousConsultation.objects.filter(
@@ -74,7 +82,7 @@ def compute_indicator(indicator: Indicator, term: rules.Term, *, today: date) ->
         ).values_list("held_on", "report_filed_on")
         days = [(filed - held).days for held, filed in consultations]
         return IndicatorPoint(
-            term, rules.median_days(days), "beräknat", f"{len(days)} konsultationer"
+            term, rules.median_days(days), "beräknat", "{} konsultationer", (len(days),)
         )
     if kind == IndicatorKind.YOUNG_PEOPLE_WITH_PLAN:
         people = set(
@@ -85,7 +93,9 @@ def compute_indicator(indicator: Indicator, term: rules.Term, *, today: date) ->
                 plan_agreed=True,
             ).values_list("person_id", flat=True)
         )
-        return IndicatorPoint(term, float(len(people)), "beräknat", "efter allvarssamtal")
+        return IndicatorPoint(
+            term, float(len(people)), "beräknat", "efter allvarssamtal", (len(people),)
+        )
     if kind == IndicatorKind.RECURRENCE_SIX_MONTHS:
         return _recurrence(districts, term, low, high)
     entered = indicator.values.filter(term=term.key).first()
@@ -125,7 +135,8 @@ def _recurrence(
         term,
         rules.share(recurring, children),
         "beräknat",
-        f"{recurring} av {children} barn",
+        "{} av {} barn",
+        (recurring, children),
     )
 
 
@@ -156,3 +167,52 @@ def indicator_series(indicator: Indicator, *, today: date, terms: int = 4) -> In
         direction,
         rules.trend_is_good(direction, higher_is_better=indicator.higher_is_better),
     )
+
+
+# --- as published -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedPoint:
+    term: rules.Term
+    value: stats.Cell
+    source: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class PublishedSeries:
+    indicator: Indicator
+    points: list[PublishedPoint]
+    trend: str
+    good: bool | None
+
+
+def published_point(
+    indicator: Indicator, point: IndicatorPoint, *, enabled: bool, limit: int | None = None
+) -> PublishedPoint:
+    """A term's value as a reader outside the district may see it (the follow-up's rule).
+
+    The counts it is computed from are small counts like any other ("<5"); a
+    count of young people is itself one; a share or a median of fewer than
+    the threshold is hidden ("–"), and so is a share whose part is hidden,
+    since with the basis shown it gives the part back.
+    """
+    if not enabled or point.value is None:
+        return PublishedPoint(point.term, stats.Cell(point.value), point.source, point.detail)
+    counts = [stats.suppress_count(n, limit=limit) for n in point.counts]
+    if indicator.kind == IndicatorKind.YOUNG_PEOPLE_WITH_PLAN:
+        value = stats.suppress_count(int(point.value), limit=limit)
+    else:
+        value = stats.hide_if(point.value, hide=any(cell.hidden for cell in counts))
+    detail = point.wording.format(*(cell.text(limit) for cell in counts))
+    return PublishedPoint(point.term, value, point.source, detail)
+
+
+def published_series(series: IndicatorSeries, *, enabled: bool) -> PublishedSeries:
+    """The series as published: a trend between hidden values is not shown either."""
+    points = [published_point(series.indicator, p, enabled=enabled) for p in series.points]
+    compared = [p for p in points if p.value.value is not None][-2:]  # as `indicator_series`
+    if any(p.value.hidden for p in compared):
+        return PublishedSeries(series.indicator, points, "", None)
+    return PublishedSeries(series.indicator, points, series.trend, series.good)

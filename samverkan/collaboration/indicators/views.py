@@ -34,8 +34,12 @@ def _back() -> str:
 @require_GET
 def indicators(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    # Another party sees a district's figures as the follow-up publishes them.
     series = [
-        selectors.indicator_series(indicator, today=today())
+        selectors.published_series(
+            selectors.indicator_series(indicator, today=today()),
+            enabled=not access.is_inside(user, indicator.district_id),
+        )
         for indicator in access.indicators_visible_to(user)
     ]
     return render(

@@ -19,7 +19,10 @@ router = shared.CollaborationRouter()
 
 class CellOut(Schema):
     label: str
-    count: int | None  # null: suppressed (fewer than the threshold)
+    count: int | None  # null: suppressed
+    # "primary": fewer than the threshold ("<5"); "secondary": hidden because it
+    # would give such a count back by subtraction ("–"), as in the follow-up's JSON.
+    hidden: str | None = None
 
 
 class PictureOut(Schema):
@@ -45,7 +48,7 @@ def picture_detail(request: HttpRequest, picture_id: int) -> PictureOut:
     tables = selectors.picture_tables(picture, request.user)
 
     def cells(items: list[selectors.Cell]) -> list[CellOut]:
-        return [CellOut(label=c.label, count=c.count) for c in items]
+        return [CellOut(label=c.label, count=c.count, hidden=c.hidden or None) for c in items]
 
     return PictureOut(
         id=picture.pk,

@@ -1,7 +1,8 @@
 """Reads of the situational picture: inflow figures, and the tables as a user may see them.
 
 Concern reports are read in aggregate only (no identity leaves this module);
-outside the district, counts below STATISTICS_SUPPRESSION_THRESHOLD are suppressed.
+outside the district the figures are suppressed by the follow-up's one rule
+(`samverkan.followup.stats`): small counts, and whatever would give them back.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from samverkan.collaboration import rules
@@ -19,7 +19,7 @@ from samverkan.collaboration.access import is_inside
 from samverkan.collaboration.models import ActionPlan, Activity, Forum, SituationalPicture
 from samverkan.core.calendar import local_date
 from samverkan.core.identity import age_on
-from samverkan.followup.stats import PRIMARY, suppressed_text
+from samverkan.followup import stats
 from samverkan.intake.models import ConcernReport, SourceChannel
 from samverkan.registry.models import Organisation
 
@@ -83,40 +83,56 @@ def inflow_figures(district: Organisation, start: date, end: date) -> dict[str, 
 @dataclass(frozen=True)
 class Cell:
     label: str
-    count: int | None  # None: suppressed
+    cell: stats.Cell
+
+    @property
+    def count(self) -> int | None:
+        """The count, None when hidden."""
+        return None if self.cell.hidden else int(self.cell.value or 0)  # type: ignore[arg-type]
+
+    @property
+    def hidden(self) -> str:
+        """Why hidden: "", PRIMARY ("<5"), or SECONDARY ("–": would give a small count back)."""
+        return self.cell.suppressed
 
     @property
     def shown(self) -> str:
-        if self.count is None:
-            # The one wording of a hidden count, as on every follow-up page and export.
-            return suppressed_text(PRIMARY, settings.STATISTICS_SUPPRESSION_THRESHOLD)
-        return str(self.count)
+        # The one wording of a hidden count, as on every follow-up page and export.
+        return self.cell.text()
+
+
+BREAKDOWNS = ("by_reporter", "by_age", "by_area")
+
+
+def suppressed_figures(figures: dict[str, Any], *, enabled: bool) -> dict[str, Any]:
+    """A picture's figures as published: the three breakdowns of one total, suppressed together.
+
+    Each breakdown adds up to the total, so they are one publication
+    (`stats.suppress_breakdowns`); the repeated reports are a part of the
+    total (at most it), a single count.
+    """
+    breakdowns = [dict(figures.get(key) or {}) for key in BREAKDOWNS]
+    cells, total = stats.suppress_breakdowns(
+        [list(values.values()) for values in breakdowns],
+        total=int(figures.get("total", 0)),
+        enabled=enabled,
+    )
+    tables: dict[str, Any] = {
+        key: [Cell(label, cell) for label, cell in zip(values, row, strict=True)]
+        for key, values, row in zip(BREAKDOWNS, breakdowns, cells, strict=True)
+    }
+    tables["total"] = Cell("total", total)
+    tables["repeats"] = Cell(
+        "repeats", stats.suppress_count(int(figures.get("repeats", 0)), enabled=enabled)
+    )
+    return tables
 
 
 def picture_tables(picture: SituationalPicture, user: Any) -> dict[str, Any]:
     """The picture's figures as a user may see them: suppressed outside the district."""
     inside = is_inside(user, picture.district_id)
-    threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD
-
-    def cells(values: dict[str, int]) -> list[Cell]:
-        return [
-            Cell(label, count if inside else rules.suppress(count, threshold))
-            for label, count in values.items()
-        ]
-
-    figures = picture.figures or {}
-    total = int(figures.get("total", 0))
     return {
+        **suppressed_figures(picture.figures or {}, enabled=not inside),
         "inside": inside,
-        "total": Cell("total", total if inside else rules.suppress(total, threshold)),
-        "repeats": Cell(
-            "repeats",
-            int(figures.get("repeats", 0))
-            if inside
-            else rules.suppress(int(figures.get("repeats", 0)), threshold),
-        ),
-        "by_reporter": cells(figures.get("by_reporter", {})),
-        "by_age": cells(figures.get("by_age", {})),
-        "by_area": cells(figures.get("by_area", {})),
-        "threshold": threshold,
+        "threshold": stats.threshold(),
     }

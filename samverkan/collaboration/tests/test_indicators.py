@@ -165,3 +165,23 @@ def test_manual_indicator_entered_with_its_source(
         enter(collaboration_coordinator, "hösten", 1)
     with pytest.raises(NotFound):
         enter(police_coordinator, "2026-HT", 1)
+
+
+def test_the_forums_other_party_sees_small_counts_suppressed_as_the_follow_up_publishes_them(
+    reports, children_forum, collaboration_coordinator, police_coordinator, logged_in_client
+):
+    """The police, Farsta's forum party, read "1 av 3 anmälningar" and "33,3" (issue 17.3):
+    the counts are small, so they are "<5", and the share that would give them back "–"."""
+    indicator(IndicatorKind.SCHOOL_PRELIMINARY_WITHIN_14_DAYS, children_forum)
+    url = "/samverkan/indikatorer/"
+    inside = logged_in_client(collaboration_coordinator).get(url).content.decode()
+    assert "1 av 3 anmälningar" in inside and ("33.3" in inside or "33,3" in inside)
+    police = logged_in_client(police_coordinator)
+    outside = police.get(url).content.decode()
+    assert "&lt;5 av &lt;5 anmälningar" in outside
+    assert "1 av 3" not in outside and "33,3" not in outside and "33.3" not in outside
+    (item,) = police.get("/api/v1/collaboration/indicators").json()
+    autumn = item["points"][-1]
+    assert autumn["value"] is None and autumn["hidden"] == "secondary"
+    assert autumn["detail"] == "<5 av <5 anmälningar"
+    assert item["trend"] == ""

@@ -91,10 +91,7 @@ def test_functions_present_at_every_meeting_but_too_few_meetings_is_not_met():
     assert row.functions_met and not row.meetings_met and row.state == "behind"
 
 
-def test_suppression_and_trend():
-    assert rules.suppress(0, 5) == 0
-    assert rules.suppress(4, 5) is None
-    assert rules.suppress(5, 5) == 5
+def test_trend():
     assert rules.trend(10.0, 12.0, higher_is_better=True) == "up"
     assert rules.trend_is_good("up", higher_is_better=False) is False
     assert rules.trend(None, 3.0, higher_is_better=True) == ""

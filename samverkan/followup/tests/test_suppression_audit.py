@@ -7,6 +7,11 @@ programmes (scipy's HiGHS; scipy is a test-only dependency: the audit must be
 an independent, well-kept solver, not a second copy of the rule it checks).
 A hidden small count must keep its whole range: down to 0 and up to at least
 the threshold, so that "<5" is all a reader can know.
+
+Tables published together are audited together: a situational picture's
+three breakdowns of one total (and the repeated reports, at most that total),
+and the table per municipality with the table per district, whose districts
+add up to at most their municipality's count (inequalities, `A_ub`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samverkan.collaboration.plans.selectors import BREAKDOWNS, suppressed_figures
 from samverkan.followup import stats
 
 linprog = pytest.importorskip("scipy.optimize").linprog
@@ -27,16 +33,14 @@ Position = tuple[int, int]
 Relation = tuple[list[Position], Position]  # members, total
 
 
-def audit(
-    values: dict[Position, int], hidden: set[Position], relations: Sequence[Relation]
-) -> dict[Position, tuple[float, float]]:
-    """For each hidden cell, its (min, max) over every table consistent with what is shown."""
-    unknowns = sorted(hidden)
-    index = {cell: k for k, cell in enumerate(unknowns)}
-    equations: list[list[float]] = []
+def _linear(
+    values: dict[Position, int], index: dict[Position, int], relations: Sequence[Relation]
+) -> tuple[list[list[float]], list[float]]:
+    """Each relation as `sum(members) - total` over the hidden cells, and its shown right side."""
+    rows: list[list[float]] = []
     rights: list[float] = []
     for members, total in relations:
-        row = [0.0] * len(unknowns)
+        row = [0.0] * len(index)
         right = 0.0
         for cell, sign in [*((m, 1.0) for m in members), (total, -1.0)]:
             if cell in index:
@@ -44,8 +48,26 @@ def audit(
             else:
                 right -= sign * values[cell]
         if any(row):
-            equations.append(row)
+            rows.append(row)
             rights.append(right)
+    return rows, rights
+
+
+def audit(
+    values: dict[Position, int],
+    hidden: set[Position],
+    relations: Sequence[Relation],
+    within: Sequence[Relation] = (),
+) -> dict[Position, tuple[float, float]]:
+    """For each hidden cell, its (min, max) over every table consistent with what is shown.
+
+    `relations`: members add up to the total; `within`: members add up to at
+    most the total (districts within their municipality).
+    """
+    unknowns = sorted(hidden)
+    index = {cell: k for k, cell in enumerate(unknowns)}
+    equations, rights = _linear(values, index, relations)
+    inequalities, bounds_above = _linear(values, index, within)
     ranges = {}
     for cell in unknowns:
         bounds = []
@@ -56,6 +78,8 @@ def audit(
                 objective,
                 A_eq=equations or None,
                 b_eq=rights or None,
+                A_ub=inequalities or None,
+                b_ub=bounds_above or None,
                 bounds=[(0, None)] * len(unknowns),
                 method="highs",
             )
@@ -91,13 +115,17 @@ def published(table: stats.SuppressedTable) -> dict[Position, stats.Cell]:
     return grid
 
 
-def assert_protected(grid: dict[Position, stats.Cell], relations: Sequence[Relation]) -> None:
+def assert_protected(
+    grid: dict[Position, stats.Cell],
+    relations: Sequence[Relation],
+    within: Sequence[Relation] = (),
+) -> None:
     values = {position: int(cell.value) for position, cell in grid.items()}  # type: ignore[arg-type]
     hidden = {position for position, cell in grid.items() if cell.hidden}
     for position, cell in grid.items():
         if stats.is_primary(values[position], LIMIT):
             assert cell.suppressed == stats.PRIMARY, position
-    ranges = audit(values, hidden, relations)
+    ranges = audit(values, hidden, relations, within)
     for position in hidden:
         if grid[position].suppressed != stats.PRIMARY:
             continue
@@ -160,3 +188,135 @@ def test_a_small_count_is_not_narrowed_by_its_row_and_column():
     table = stats.suppress_table(body, limit=LIMIT)
     assert table.cells[0][0].text(LIMIT) == "<5"
     assert_protected(published(table), table_relations(3, 2))
+
+
+# --- tables published together ---------------------------------------------------------
+
+
+def partition(total: int, parts: int) -> st.SearchStrategy[list[int]]:
+    """`total` split into `parts` counts (small ones often)."""
+    cuts = st.lists(
+        st.integers(min_value=0, max_value=total), min_size=parts - 1, max_size=parts - 1
+    )
+    return cuts.map(
+        lambda found: [b - a for a, b in zip([0, *sorted(found)], [*sorted(found), total])]
+    )
+
+
+@st.composite
+def picture_figures(draw: st.DrawFn) -> dict[str, object]:
+    """A situational picture's figures as `inflow_figures` stores them: three breakdowns."""
+    by_reporter = draw(st.lists(counts, min_size=1, max_size=3))
+    total = sum(by_reporter)
+    by_age = draw(partition(total, 3))
+    by_area = draw(st.integers(min_value=1, max_value=6).flatmap(lambda n: partition(total, n)))
+    return {
+        "total": total,
+        "repeats": draw(st.integers(min_value=0, max_value=total)),
+        "by_reporter": {f"anmälare {k}": n for k, n in enumerate(by_reporter)},
+        "by_age": {f"ålder {k}": n for k, n in enumerate(by_age)},
+        "by_area": {f"område {k}": n for k, n in enumerate(by_area) if n},
+    }
+
+
+def picture_grid(tables: dict[str, object]) -> tuple[dict[Position, stats.Cell], list[Relation]]:
+    """The picture's published cells: breakdown b's member k at (b, k), the total at (3, 0)."""
+    grid: dict[Position, stats.Cell] = {}
+    relations: list[Relation] = []
+    for b, key in enumerate(BREAKDOWNS):
+        members = tables[key]
+        assert isinstance(members, list)
+        for k, cell in enumerate(members):
+            grid[(b, k)] = cell.cell
+        relations.append(([(b, k) for k in range(len(members))], (3, 0)))
+    grid[(3, 0)] = tables["total"].cell  # type: ignore[attr-defined]
+    grid[(4, 0)] = tables["repeats"].cell  # type: ignore[attr-defined]
+    return grid, relations
+
+
+@settings(max_examples=150, deadline=None)
+@given(picture_figures())
+def test_no_small_count_of_a_situational_picture_can_be_narrowed(figures: dict[str, object]):
+    """By reporter, by age and by area each add up to the total; the repeated reports are
+    at most the total."""
+    grid, relations = picture_grid(suppressed_figures(figures, enabled=True))
+    assert_protected(grid, relations, within=[([(4, 0)], (3, 0))])
+
+
+def test_the_total_of_a_situational_picture_does_not_give_back_a_small_count():
+    """What the picture published outside the district: "Skola <5, Annan <5, Polisen 22,
+    Orosanmälningar 24" meant both were 1."""
+    figures = {
+        "total": 24,
+        "repeats": 0,
+        "by_reporter": {"Polisen (en ingång)": 22, "Skola": 1, "Annan anmälare": 1},
+        "by_age": {"0–11": 0, "12–14": 6, "15–17": 18},
+        "by_area": {"Farsta": 24},
+    }
+    tables = suppressed_figures(figures, enabled=True)
+    shown = {cell.label: cell.shown for cell in tables["by_reporter"]}
+    assert shown["Skola"] == shown["Annan anmälare"] == "<5"
+    assert not (shown["Polisen (en ingång)"] == "22" and tables["total"].shown == "24"), shown
+    assert_protected(*picture_grid(tables))
+
+
+def municipalities_and_districts(
+    body: list[list[int]], districts: list[int]
+) -> tuple[dict[Position, stats.Cell], list[Relation], list[Relation]]:
+    """The table per municipality (row 0 is Stockholm) and its districts, as the dashboard
+    publishes them: the districts at (rows + 1 + k, 0), their total after them."""
+    table = stats.suppress_table(body, limit=LIMIT)
+    cells, total = stats.suppress_parts(districts, whole=table.cells[0][0], limit=LIMIT)
+    grid = published(table)
+    rows, first = len(body), len(body) + 1
+    for k, cell in enumerate([*cells, total]):
+        grid[(first + k, 0)] = cell
+    members = [(first + k, 0) for k in range(len(districts))]
+    relations = [*table_relations(rows, 2), (members, (first + len(districts), 0))]
+    within = [([(first + len(districts), 0)], (0, 0))]  # the districts within Stockholm's count
+    return grid, relations, within
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(counts, min_size=2, max_size=2), min_size=1, max_size=5),
+    st.lists(counts, min_size=1, max_size=6),
+    st.integers(min_value=0, max_value=8),
+)
+def test_no_small_count_can_be_narrowed_across_the_municipality_and_its_districts(
+    body: list[list[int]], districts: list[int], own: int
+):
+    """Stockholm's count of reports that are eligible is its districts' and its own."""
+    body[0][0] = sum(districts) + own
+    assert_protected(*municipalities_and_districts(body, districts))
+
+
+def test_a_hidden_municipal_count_is_not_given_back_by_its_districts():
+    """Stockholm's eligible 8 is hidden to protect its 2 not eligible; a shown district total
+    of 8 would pin it (districts are at most their municipality) and with it the 2."""
+    body = [[8, 2], [30, 9], [20, 12]]
+    grid, relations, within = municipalities_and_districts(body, [6, 2])
+    assert grid[(0, 0)].hidden
+    assert grid[(6, 0)].hidden  # the districts' total
+    assert_protected(grid, relations, within)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(counts, min_size=2, max_size=2), min_size=1, max_size=5),
+    st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=4),
+)
+def test_no_small_count_can_be_narrowed_by_the_reasons_within_the_not_eligible(
+    body: list[list[int]], fractions: list[float]
+):
+    """Each reason counts at most the reports that are not eligible (a report can have
+    several), published with the table per municipality whose total they are."""
+    table = stats.suppress_table(body, limit=LIMIT)
+    whole = table.column_totals[1]
+    reasons = [round(f * int(whole.value)) for f in fractions]  # type: ignore[arg-type]
+    grid = published(table)
+    rows = len(body)
+    for k, cell in enumerate(stats.suppress_each_within(reasons, whole=whole, limit=LIMIT)):
+        grid[(rows + 1 + k, 0)] = cell
+    within = [([(rows + 1 + k, 0)], (rows, 1)) for k in range(len(reasons))]
+    assert_protected(grid, table_relations(rows, 2), within)
