@@ -100,7 +100,7 @@ def _made(form_class: type[forms.BaseForm], arguments: dict[str, Any]) -> forms.
 
 def _labels(field: forms.ChoiceField) -> list[str]:
     labels = []
-    for _value, label in field.choices:  # type: ignore[union-attr, misc]
+    for _value, label in field.choices:
         if isinstance(label, list | tuple):  # an option group
             labels += [str(inner) for _inner_value, inner in label]
         else:

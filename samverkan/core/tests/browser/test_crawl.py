@@ -117,9 +117,6 @@ NOT_CRAWLED = {
     "defectors:reconciliation_compute",
     "defectors:lesson",
     "defectors:catalogue",
-    # The defector terms page: linked from the defector agreement page for the agreement's
-    # administrators, who hold no defector role and so never open that page in the crawl.
-    "defectors:terms",
     "defectors:reconciliation_approve",
     # Downloads (PDF, CSV, XLSX, JSON, uploaded documents): no HTML to check.
     "agreements:pdf",
