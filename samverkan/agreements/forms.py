@@ -20,7 +20,7 @@ from samverkan.agreements.models import (
     DecisionBody,
 )
 from samverkan.agreements.rules import Reason
-from samverkan.core.forms import DateInput, PersonalDataGuardForm
+from samverkan.core.forms import DateInput, ModelChoiceField, PersonalDataGuardForm
 from samverkan.registry.models import Organisation
 
 REASON_LABELS = {
@@ -57,7 +57,7 @@ class FilterForm(forms.Form):
 
 
 class AgreementCreateForm(forms.Form):
-    type = forms.ModelChoiceField(queryset=AgreementType.objects.all(), label=_("Avtalstyp"))
+    type = ModelChoiceField(queryset=AgreementType.objects.all(), label=_("Avtalstyp"))
     title = forms.CharField(label=_("Benämning"), max_length=300)
     reference = forms.CharField(label=_("Diarienummer"), max_length=100)
     organisations = forms.ModelMultipleChoiceField(
@@ -103,7 +103,7 @@ class PartyChoiceMixin:
 
 
 class DecisionForm(PartyChoiceMixin, forms.Form):
-    party = forms.ModelChoiceField(
+    party = ModelChoiceField(
         queryset=AgreementParty.objects.none(),
         label=_("Part"),
         help_text=_(
@@ -111,7 +111,7 @@ class DecisionForm(PartyChoiceMixin, forms.Form):
             "den andra partens beslut för dess räkning, med partens undertecknade beslut bifogat."
         ),
     )
-    amendment = forms.ModelChoiceField(
+    amendment = ModelChoiceField(
         queryset=Amendment.objects.none(),
         label=_("Gäller tillägg"),
         required=False,
@@ -134,9 +134,7 @@ class DecisionForm(PartyChoiceMixin, forms.Form):
 
 
 class NoticeForm(PartyChoiceMixin, forms.Form):
-    party = forms.ModelChoiceField(
-        queryset=AgreementParty.objects.none(), label=_("Part som säger upp")
-    )
+    party = ModelChoiceField(queryset=AgreementParty.objects.none(), label=_("Part som säger upp"))
     given_on = forms.DateField(label=_("Uppsagt den"), widget=DateInput())
     document = document_field(_("Partens undertecknade uppsägning"), required=True)
 
@@ -155,10 +153,10 @@ class AmendmentForm(PersonalDataGuardForm):
 
 
 class DpaForm(PartyChoiceMixin, forms.Form):
-    controller = forms.ModelChoiceField(
+    controller = ModelChoiceField(
         queryset=AgreementParty.objects.none(), label=_("Personuppgiftsansvarig")
     )
-    processor = forms.ModelChoiceField(
+    processor = ModelChoiceField(
         queryset=AgreementParty.objects.none(), label=_("Personuppgiftsbiträde")
     )
     signed_on = forms.DateField(label=_("Undertecknat"), widget=DateInput())

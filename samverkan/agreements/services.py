@@ -37,6 +37,7 @@ from samverkan.agreements.models import (
     document_validators,
 )
 from samverkan.agreements.selectors import agreement_facts, recorder_text
+from samverkan.agreements.signals import agreement_created
 from samverkan.audit.services import audit_record_of
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.errors import Conflict, InvalidInput, NotAllowed
@@ -259,6 +260,7 @@ def agreement_create(
         AgreementParty.objects.create(agreement=agreement, organisation=organisation, role=role)
     agreement_refresh_window(agreement=agreement)
     _audit(actor, "create", agreement, agreement, title=title)
+    agreement_created.send(sender=Agreement, agreement=agreement, actor=actor)
     return agreement
 
 

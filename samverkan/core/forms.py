@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.personal_data import (
     CONFIRM_FIELD,
@@ -13,6 +15,27 @@ from samverkan.core.personal_data import (
     guarded,
     refusal,
 )
+
+# The one empty choice of every select list (Django's own is "---------", issue 19.9).
+EMPTY_LABEL = _("– välj –")
+
+
+def with_empty_choice(choices: Any) -> list[tuple[Any, Any]]:
+    """`choices` after the project's empty choice, for a ChoiceField that may be left empty
+    or must be chosen actively."""
+    return [("", EMPTY_LABEL), *choices]
+
+
+class ModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Django's ModelChoiceField with the project's Swedish empty choice.
+
+    Every form uses this one (a test walks them): Django's default label is "---------".
+    """
+
+    def __init__(
+        self, queryset: QuerySet[Any] | None, *, empty_label: Any = EMPTY_LABEL, **kwargs: Any
+    ) -> None:
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
 
 
 class DateInput(forms.DateInput):

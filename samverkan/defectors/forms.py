@@ -7,7 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput, PersonalDataGuardForm
+from samverkan.core.forms import (
+    DateInput,
+    ModelChoiceField,
+    PersonalDataGuardForm,
+    with_empty_choice,
+)
 from samverkan.defectors import rules
 from samverkan.defectors.models import (
     INTERVENTION_KIND_CHOICES,
@@ -23,7 +28,7 @@ from samverkan.registry.models import Organisation, OrganisationKind
 class AssignmentCreateForm(PersonalDataGuardForm):
     guarded_fields = ("person_alias", "summary")
     agreement = forms.TypedChoiceField(label=_("Avtal"), coerce=int)
-    receiving_municipality = forms.ModelChoiceField(
+    receiving_municipality = ModelChoiceField(
         label=_("Mottagande kommun"), queryset=Organisation.objects.none()
     )
     person_alias = forms.CharField(
@@ -55,7 +60,7 @@ class PreconditionForm(PersonalDataGuardForm):
         label=_("Förutsättning"), choices=PRECONDITION_CHOICES, coerce=rules.PreconditionKind
     )
     confirmed_on = forms.DateField(label=_("Datum"), widget=DateInput())
-    police_unit = forms.ModelChoiceField(
+    police_unit = ModelChoiceField(
         label=_("Polisenhet (vid samråd med Polisen)"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.POLICE_UNIT),
         required=False,
@@ -65,7 +70,7 @@ class PreconditionForm(PersonalDataGuardForm):
     )
     legal_basis = forms.ChoiceField(
         label=_("Laglig grund (vid utlämnande)"),
-        choices=[("", "—"), *LEGAL_BASIS_CHOICES],
+        choices=with_empty_choice(LEGAL_BASIS_CHOICES),
         required=False,
     )
     document = forms.FileField(label=_("Dokument (samtycke eller beslut)"), required=False)
@@ -81,7 +86,7 @@ class ThreatForm(PersonalDataGuardForm):
         label=_("Hotbild enligt Polisens BOPS"), choices=THREAT_CHOICES, coerce=rules.ThreatLevel
     )
     relocation_needed = forms.BooleanField(label=_("Behov av omlokalisering"), required=False)
-    police_unit = forms.ModelChoiceField(
+    police_unit = ModelChoiceField(
         label=_("Polisenhet"),
         queryset=Organisation.objects.filter(kind=OrganisationKind.POLICE_UNIT),
         required=False,
@@ -133,7 +138,7 @@ class InterventionForm(PersonalDataGuardForm):
         coerce=rules.InterventionKind,
         help_text=rules.CATALOGUE_RULE_EXPLAINED,
     )
-    catalogue_item = forms.ModelChoiceField(
+    catalogue_item = ModelChoiceField(
         label=_("Insats ur avtalets katalog"),
         queryset=CatalogueIntervention.objects.none(),
         required=False,
@@ -219,7 +224,7 @@ class ReconciliationComputeForm(forms.Form):
     period = forms.CharField(
         label=_("Period"), max_length=7, help_text=_("Till exempel 2024-H1 (januari–juni 2024)")
     )
-    other_party = forms.ModelChoiceField(label=_("Motpart"), queryset=Organisation.objects.none())
+    other_party = ModelChoiceField(label=_("Motpart"), queryset=Organisation.objects.none())
 
     def __init__(self, *args: Any, parties: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -242,7 +247,7 @@ class CatalogueItemForm(PersonalDataGuardForm):
     """Add an intervention (no item chosen) or rename / deactivate one; the code is made."""
 
     guarded_fields = ("name",)
-    item = forms.ModelChoiceField(
+    item = ModelChoiceField(
         label=_("Insats att ändra"),
         queryset=CatalogueIntervention.objects.none(),
         required=False,

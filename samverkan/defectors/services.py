@@ -259,7 +259,7 @@ def assignment_create(
         created_by=actor,
     )
     ImplementationPlan.objects.create(assignment=assignment)
-    seed_catalogue(agreement)  # a new agreement starts from its type's catalogue
+    seed_catalogue(agreement)  # an agreement made before catalogues were seeded at creation
     _event(
         assignment,
         actor=actor,
@@ -1294,6 +1294,13 @@ def catalogue_item_save(
         action = AuditAction.CHANGE
     audit(actor, action, item, controller=_terms_controller(actor, agreement))
     return item
+
+
+def seed_catalogue_of_new_agreement(sender: Any, *, agreement: Any, **_signal: Any) -> None:
+    """A new defector agreement starts from its type's catalogue (issue 19.1), not empty
+    until its first assignment (receiver of `agreements.signals.agreement_created`)."""
+    if agreement.type.code == AgreementTypeCode.DEFECTOR_SERVICES:
+        seed_catalogue(agreement)
 
 
 def seed_catalogue(agreement: Any) -> None:

@@ -190,6 +190,7 @@ def collaboration_dashboard(
     ]
     if suppress:
         dashboard.notes.append(
-            f"Indikatorer som bygger på färre än {limit} barn eller anmälningar visas inte."
+            f"{stats.suppression_note(limit)} Det gäller också indikatorer som bygger på "
+            f"färre än {limit} barn eller anmälningar."
         )
     return dashboard

@@ -307,7 +307,6 @@ def defector_dashboard(
     ]
     if suppress:
         dashboard.notes.append(
-            f"Antal under {limit} visas som ”<{limit}”, och värden som annars skulle gå att "
-            "räkna fram visas som ”–”. Belopp som gäller färre uppdrag döljs på samma sätt."
+            f"{stats.suppression_note(limit)} Belopp som gäller färre uppdrag döljs på samma sätt."
         )
     return dashboard

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import Agreement, AgreementTypeCode
 from samverkan.core.exports import CSV_STYLES, CsvStyle, csv_style
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, ModelChoiceField
 from samverkan.followup.periods import (
     KINDS,
     InvalidPeriod,
@@ -85,13 +85,13 @@ class DashboardForm(QueryForm):
     till = ReportingDateField(
         label=_("Till och med (eget intervall)"), required=False, widget=DateInput()
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("Kommun eller stadsdelsområde"),
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("Alla kommuner"),
     )
-    avtal = forms.ModelChoiceField(
+    avtal = ModelChoiceField(
         label=_("Avtal"),
         queryset=Agreement.objects.none(),
         required=False,

@@ -1002,8 +1002,5 @@ def single_entry_dashboard(
         _by_weekday(source, suppress, limit, received.hidden),
     ]
     if suppress:
-        dashboard.notes.append(
-            f"Antal under {limit} visas som ”<{limit}”, och värden som annars skulle "
-            "gå att räkna fram visas som ”–”."
-        )
+        dashboard.notes.append(stats.suppression_note(limit))
     return dashboard

@@ -148,6 +148,15 @@ class Cell:
         return self.value
 
 
+def suppression_note(limit: int | None = None) -> str:
+    """The one sentence that explains hidden numbers, wherever they are hidden."""
+    shown = primary_text(limit)
+    return (
+        f"Antal under {shown[1:]} visas som ”{shown}”, och värden som annars skulle gå att "
+        f"räkna fram visas som ”{SUPPRESSED_SECONDARY_TEXT}”."
+    )
+
+
 def suppressed_text(reason: str, limit: int | None = None) -> str:
     """The one wording of a hidden number, on every page and in every export."""
     return primary_text(limit) if reason == PRIMARY else SUPPRESSED_SECONDARY_TEXT

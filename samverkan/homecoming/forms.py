@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput, PersonalDataGuardForm
+from samverkan.core.forms import DateInput, PersonalDataGuardForm, with_empty_choice
 from samverkan.homecoming import rules
 from samverkan.homecoming.models import ActionStatus, RiskLevel, SharingBasis
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # a development dependency: only the type checker needs it
 
 def _choices(queryset: Any, empty: bool = True) -> list[tuple[str, str]]:
     rows = [(str(o.pk), o.name) for o in queryset]
-    return [("", "—"), *rows] if empty else rows
+    return with_empty_choice(rows) if empty else rows
 
 
 # The plan names the young person in its own fields; its texts may name people but never

@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput, PersonalDataGuardForm
+from samverkan.core.forms import DateInput, ModelChoiceField, PersonalDataGuardForm
 from samverkan.registry import change_rules as rules
 from samverkan.registry.models import (
     ChangeKind,
@@ -59,7 +59,7 @@ class OrganisationChangeForm(PersonalDataGuardForm):
         cast_ending = self.fields["ending"]
         cast_ending.queryset = valid  # type: ignore[attr-defined]
         for index in range(1, SUCCESSOR_ROWS + 1):
-            self.fields[f"successor_{index}"] = forms.ModelChoiceField(
+            self.fields[f"successor_{index}"] = ModelChoiceField(
                 label=_("Efterträdare %(n)s") % {"n": index},
                 queryset=Organisation.objects.order_by("kind", "name"),
                 required=index == 1,

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.core.forms import DateInput, PersonalDataGuardForm
+from samverkan.core.forms import DateInput, PersonalDataGuardForm, with_empty_choice
 from samverkan.routines.models import RoutineKind, RoutineTopic
 
 
@@ -51,7 +51,7 @@ class RoutineForm(PersonalDataGuardForm, LinksMixin):
         widget=forms.RadioSelect,
         initial=RoutineKind.ROUTINE,
     )
-    topic = forms.ChoiceField(label=_("Område"), choices=[("", "—"), *RoutineTopic.choices])
+    topic = forms.ChoiceField(label=_("Område"), choices=with_empty_choice(RoutineTopic.choices))
     title = forms.CharField(label=_("Rubrik"), max_length=300)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 14}))
     review_date = forms.DateField(
@@ -74,7 +74,7 @@ class RoutineForm(PersonalDataGuardForm, LinksMixin):
 
     def __init__(self, *args: Any, owners: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["owner"]).choices = [("", "—"), *_choices(owners)]
+        cast(forms.ChoiceField, self.fields["owner"]).choices = with_empty_choice(_choices(owners))
 
 
 class RevisionForm(PersonalDataGuardForm):

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration.common.services import today
+from samverkan.core.forms import with_empty_choice
 
 CONFIRM_LABEL = _(
     "Jag har kontrollerat texten: orden som markerats är inte namn på enskilda personer."
@@ -20,7 +21,7 @@ __all__ = ["CONFIRM_LABEL", "DistrictForm", "PartiesForm", "organisation_choices
 
 
 def organisation_choices(queryset: Any) -> list[tuple[str, str]]:
-    return [("", "—")] + [(str(o.pk), o.name) for o in queryset]
+    return with_empty_choice((str(o.pk), o.name) for o in queryset)
 
 
 class PartiesForm(forms.Form):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration.common.forms import DistrictForm
 from samverkan.collaboration.models import IndicatorKind
-from samverkan.core.forms import PersonalDataGuardForm
+from samverkan.core.forms import PersonalDataGuardForm, with_empty_choice
 
 
 class IndicatorForm(PersonalDataGuardForm, DistrictForm):
@@ -44,12 +44,12 @@ class IndicatorForm(PersonalDataGuardForm, DistrictForm):
 
     def __init__(self, *args: Any, forums: Any = (), agreements: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["forum"]).choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["forum"]).choices = with_empty_choice(
             (str(f.pk), f.name) for f in forums
-        ]
-        cast(forms.ChoiceField, self.fields["agreement"]).choices = [("", "—")] + [
+        )
+        cast(forms.ChoiceField, self.fields["agreement"]).choices = with_empty_choice(
             (str(a.pk), a.title) for a in agreements
-        ]
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.collaboration.common.forms import DistrictForm, organisation_choices
 from samverkan.collaboration.models import ActivityStatus, TargetGroup
-from samverkan.core.forms import DateInput
+from samverkan.core.forms import DateInput, with_empty_choice
 
 
 class PictureForm(forms.Form):
@@ -37,9 +37,9 @@ class ActionPlanForm(DistrictForm):
 
     def __init__(self, *args: Any, pictures: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["situational_picture"]).choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["situational_picture"]).choices = with_empty_choice(
             (str(p.pk), f"{p.title} ({p.district.name})") for p in pictures
-        ]
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -116,6 +116,25 @@ def test_coordinator_records_a_meeting_and_compliance_changes(
     assert "1 av 3" in page and "Ta fram rutin" in page
 
 
+def test_a_met_requirement_never_reads_4_av_3(
+    logged_in_client, collaboration_coordinator, children_forum
+):
+    """Issue 19.9: four meetings against three required read "4 (krav 3)" on the forum's
+    page and the collaboration overview, never "4 av 3"."""
+    for day in (2, 9, 16, 23):
+        Meeting.objects.create(
+            forum=children_forum, held_on=date(2026, 11, day), recorded_by=collaboration_coordinator
+        )
+    client = logged_in_client(collaboration_coordinator)
+    for url in (
+        reverse("collaboration:forum_detail", args=[children_forum.pk]),
+        reverse("collaboration:index"),
+    ):
+        page = client.get(url).content.decode()
+        assert "4 (krav 3)" in page, url
+        assert "4 av 3" not in page, url
+
+
 def test_general_minutes_form_refuses_identity_number_and_keeps_the_text(
     logged_in_client, collaboration_coordinator, general_forum
 ):

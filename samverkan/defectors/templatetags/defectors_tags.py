@@ -1,4 +1,5 @@
-"""Defector pages' template tags: SEK amounts in Swedish (12 500,50), and the pages' forms."""
+"""Defector pages' template tags: SEK amounts in Swedish (12 500,50), the pages' forms, and
+the link to a defector agreement's terms on the agreement's own page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django import template
 from django.forms import BaseForm
 from django.urls import reverse
 
+from samverkan.agreements.models import AgreementTypeCode
+from samverkan.defectors import access
 from samverkan.defectors.rules import format_sek
 
 register = template.Library()
@@ -34,3 +37,13 @@ def post_form(
         "submit": submit,
         "multipart": multipart,
     }
+
+
+@register.inclusion_tag("defectors/_terms_link.html", takes_context=True)
+def defector_terms_link(context: Any, agreement: Any) -> dict[str, Any]:
+    """On the agreement's page: where its administrators keep a defector agreement's pilot
+    caps, threshold and catalogue (nothing for other agreements or other users)."""
+    shown = agreement.type.code == AgreementTypeCode.DEFECTOR_SERVICES and access.can_keep_terms(
+        context["request"].user, agreement
+    )
+    return {"agreement": agreement, "shown": shown}

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from samverkan.agreements import services as agreement_services
+from samverkan.agreements.models import AgreementTypeCode
 from samverkan.core.errors import NotAllowed
 from samverkan.defectors import rules, services
 from samverkan.defectors.models import CatalogueIntervention
@@ -81,9 +83,51 @@ def test_catalogue_codes_are_made_from_the_name_and_unique(agreement, agreement_
     assert agreement.defector_terms_changes.filter(after="Stöd till anhöriga (ny)").exists()
 
 
-def test_a_new_agreement_starts_from_its_types_catalogue(registry_demo, stockholm, org):
-    agreement = make_agreement(registry_demo, reference="AVH-TEST-NY")
-    CatalogueIntervention.objects.filter(agreement=agreement).delete()  # as created: empty
+def test_a_new_agreement_starts_from_its_types_catalogue(
+    registry_demo, agreement_admin, logged_in_client
+):
+    """Seeded when the agreement is made, not at its first assignment; its administrator
+    finds the terms page from the agreement's own page."""
+    new = agreement_services.agreement_create(
+        actor=agreement_admin,
+        type_code=AgreementTypeCode.DEFECTOR_SERVICES,
+        title="Avhopparavtal Stockholm–Göteborg",
+        reference="AVH-TEST-NY",
+        organisations=[registry_demo[STOCKHOLM], registry_demo[GOTHENBURG]],
+        start_date=date(2026, 1, 1),
+        end_date=None,
+    )
+    names = list(new.defector_catalogue.order_by("order").values_list("name", flat=True))
+    assert names == [name for _code, name in rules.DEFAULT_CATALOGUE]
+    client = logged_in_client(agreement_admin)
+    page = client.get(f"/avtal/{new.pk}/").content.decode()
+    terms_url = f"/avhoppare/avtal/{new.pk}/villkor/"
+    assert f'href="{terms_url}"' in page
+    assert "Krisstöd" in client.get(terms_url).content.decode()
+
+
+def test_another_type_of_agreement_gets_no_catalogue_and_no_terms_link(
+    registry_demo, agreement_admin, logged_in_client
+):
+    other = agreement_services.agreement_create(
+        actor=agreement_admin,
+        type_code=AgreementTypeCode.SINGLE_ENTRY,
+        title="En ingång",
+        reference="ROC-TEST-NY",
+        organisations=[registry_demo[STOCKHOLM], registry_demo["0182"]],
+        start_date=date(2026, 1, 1),
+        end_date=None,
+    )
+    assert not CatalogueIntervention.objects.filter(agreement=other).exists()
+    page = logged_in_client(agreement_admin).get(f"/avtal/{other.pk}/").content.decode()
+    assert "/villkor/" not in page
+
+
+def test_an_agreement_made_before_seeding_gets_its_catalogue_at_the_first_assignment(
+    registry_demo, stockholm, org
+):
+    agreement = make_agreement(registry_demo, reference="AVH-TEST-GAMMALT")
+    CatalogueIntervention.objects.filter(agreement=agreement).delete()  # as such agreements are
     draft(stockholm, agreement, org[GOTHENBURG])
     names = list(
         CatalogueIntervention.objects.filter(agreement=agreement).values_list("name", flat=True)

@@ -172,3 +172,14 @@ def test_custom_periods_and_shifting() -> None:
     assert shift(period_containing("week", date(2026, 11, 25)), 1).first == date(2026, 11, 30)
     with pytest.raises(InvalidPeriod):
         custom_period(date(2026, 1, 5), date(2026, 1, 2))
+
+
+def test_one_wording_for_hidden_numbers_on_every_dashboard() -> None:
+    """Issue 19.9: the note under every dashboard and the markers in its cells agree."""
+    note = stats.suppression_note(5)
+    assert note == (
+        "Antal under 5 visas som ”<5”, och värden som annars skulle gå att räkna fram "
+        "visas som ”–”."
+    )
+    assert f"”{stats.suppressed_text(PRIMARY, 5)}”" in note
+    assert f"”{stats.suppressed_text(SECONDARY, 5)}”" in note

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.calendar import local_date
-from samverkan.core.forms import DateInput, PersonalDataGuardForm
+from samverkan.core.forms import DateInput, PersonalDataGuardForm, with_empty_choice
 from samverkan.intake.forms import PERSON_ID_INPUT
 from samverkan.intake.models import GangRisk
 from samverkan.intake.school_reports import rules
@@ -74,9 +74,9 @@ class SchoolReportForm(PersonalDataGuardForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         in_county = municipalities().filter(county_code=STOCKHOLM_COUNTY).order_by("name")
-        cast(forms.ChoiceField, self.fields["registered_municipality"]).choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["registered_municipality"]).choices = with_empty_choice(
             (m.code, m.name) for m in in_county
-        ]
+        )
         # not the former districts (issue 10)
         districts = (
             Organisation.objects.valid_on(local_date(timezone.now()))

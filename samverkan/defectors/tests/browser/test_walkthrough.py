@@ -103,7 +103,9 @@ def test_draft_to_approved_reconciliation_and_pdf(
     # The agreement's administrator raises the caps; the page keeps who changed what.
     admin_page = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm").new_page()
     login_as(admin_page, url, coordinator("avtal-sthlm", STOCKHOLM, role="agreement_admin"))
-    admin_page.goto(f"{url}/avhoppare/avtal/{agreement.pk}/villkor/")
+    admin_page.goto(f"{url}/avtal/{agreement.pk}/")  # the agreement's page leads there
+    admin_page.get_by_role("link", name="Ändra pilottak, väsentlighetsgräns och katalog").click()
+    admin_page.wait_for_url(f"{url}/avhoppare/avtal/{agreement.pk}/villkor/")
     admin_page.fill("#id_pilot_max_sent", "1")
     admin_page.fill("#id_pilot_max_received", "1")
     submit(admin_page, "/villkor/")
