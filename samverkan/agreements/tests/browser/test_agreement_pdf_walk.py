@@ -27,10 +27,15 @@ pytestmark = pytest.mark.browser
 
 
 def pdf_text(page, url: str) -> list[str]:
-    response = page.request.get(url)
+    response = page.request.get(absolute(page, url))
     assert response.ok, response.status
     reader = PdfReader(BytesIO(response.body()))
     return [" ".join(p.extract_text().split()) for p in reader.pages]
+
+
+def absolute(page, url: str) -> str:
+    origin = "/".join(page.url.split("/", 3)[:3])  # scheme://host:port
+    return url if url.startswith("http") else origin + url
 
 
 def at_375(page, name: str) -> None:
@@ -101,7 +106,7 @@ def test_nacka_keeps_its_details_and_registers_a_draft(page, live_server):
     assert all("UTKAST" in text for text in draft)
     assert "artikel 28" in " ".join(draft) and "Tvister" in " ".join(draft)
     (SCREENSHOT_DIR / "agreement-draft.pdf").write_bytes(
-        page.request.get(pdf_link.get_attribute("href")).body()
+        page.request.get(absolute(page, pdf_link.get_attribute("href"))).body()
     )
     (SCREENSHOT_DIR / "agreement-decided.pdf").write_bytes(
         page.request.get(f"{base}/avtal/{agreement.pk}/avtal.pdf").body()
