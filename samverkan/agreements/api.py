@@ -18,6 +18,7 @@ from ninja.security import SessionAuth
 from samverkan.accounts.api_auth import ApiTokenAuth
 from samverkan.agreements import access, selectors, services
 from samverkan.agreements.models import (
+    PARTY_DETAIL_FIELDS,
     Agreement,
     AgreementDecision,
     AgreementParty,
@@ -115,6 +116,27 @@ class AgreementDetailOut(AgreementOut):
     notices: list[NoticeOut]
     notifications: list[NotificationOut]
     amendments: list[AmendmentOut]
+
+
+class PartyDetailsIn(Schema):
+    """A party's details; a field left out is left as it is."""
+
+    acting_body: str | None = None
+    signatory_name: str | None = None
+    signatory_title: str | None = None
+    contact_person: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+
+
+class PartyDetailsOut(Schema):
+    code: str
+    acting_body: str
+    signatory_name: str
+    signatory_title: str
+    contact_person: str
+    contact_email: str
+    contact_phone: str
 
 
 class AmendmentIn(PersonalDataGuardedSchema):
@@ -358,3 +380,17 @@ def add_amendment(
             "applies_from": None,
         },
     )
+
+
+@router.patch("/{agreement_id}/parties/{code}", response=PartyDetailsOut, auth=WRITE_AUTH)
+def update_party(
+    request: HttpRequest, agreement_id: int, code: str, payload: PartyDetailsIn
+) -> dict[str, Any]:
+    """Your own party's committee, signatory and contact (a party acts only for itself)."""
+    agreement = _admin_agreement(request, agreement_id)
+    party = services.agreement_party_update(
+        actor=request.auth,  # type: ignore[attr-defined]
+        party=_party(agreement, code),
+        **payload.dict(),
+    )
+    return {"code": party.organisation.code, **{f: getattr(party, f) for f in PARTY_DETAIL_FIELDS}}

@@ -52,8 +52,20 @@ crossing.register_stays(
 crossing.register_personal_data(
     crossing.PersonalData(
         model="agreements.AgreementParty",
-        names=("signatory_name", "contact_person", "contact_email"),
+        names=("signatory_name", "contact_person", "contact_email", "contact_phone"),
         kept="Staff who signed or are the contact: part of the agreement, kept with it.",
+    ),
+    crossing.PersonalData(
+        model="agreements.AgreementPartyChange",
+        names=("old_value", "new_value"),
+        not_personal={"field": "the name of the changed detail"},
+        kept="The history of a party's signatory and contact: kept with the agreement.",
+    ),
+    crossing.PersonalData(
+        model="agreements.AgreementVersion",
+        names=("source",),
+        documents=("document",),
+        kept="The agreement as decided, naming its signatories: kept with the agreement.",
     ),
     crossing.PersonalData(
         model="agreements.AgreementType", not_personal={"name": "a kind of agreement"}
@@ -74,6 +86,13 @@ crossing.register_personal_data(
     ),
 )
 
+
+def _first_party_code(agreement: models.Agreement) -> str:
+    """The agreement's owner for the access log: its first party (as services audit it)."""
+    first = agreement.parties.select_related("organisation").order_by("id").first()
+    return first.organisation.code if first else ""
+
+
 # --- uploaded documents (core/documents.py) ---------------------------------------------
 
 documents.register_documents(
@@ -88,6 +107,13 @@ documents.register_documents(
         model="agreements.Notice",
         visible_to=documents.records_on(models.Notice, "agreement", access.visible_to),
         controller=lambda notice: notice.given_by.organisation.code,
+    ),
+    # the agreement's text as decided (one PDF per version), served as it was kept
+    documents.StoredDocument(
+        kind="avtalsversion",
+        model="agreements.AgreementVersion",
+        visible_to=documents.records_on(models.AgreementVersion, "agreement", access.visible_to),
+        controller=lambda version: _first_party_code(version.agreement),
     ),
     documents.StoredDocument(
         kind="pub-avtal",

@@ -17,6 +17,7 @@ from samverkan.accounts.models import User
 from samverkan.agreements import services
 from samverkan.agreements.models import Agreement, AgreementTypeCode, DecisionBody, PartyRole
 from samverkan.core.calendar import STOCKHOLM
+from samverkan.registry.demo import mobile_fiction, stockholm_fiction
 from samverkan.registry.models import Organisation, OrganisationKind
 
 STOCKHOLM_COUNTY = {
@@ -101,6 +102,31 @@ def organisation(code: str) -> Organisation:
     return found
 
 
+# Fictional organisation numbers for the demo's municipalities the registry ships none
+# for: 212000-9NNC (NN the municipality code's last two digits, C the Luhn check digit),
+# a series used only here, so that every demo agreement prints a complete party line.
+def demo_org_number(code: str) -> str:
+    digits = f"2120009{code[-2:]}"
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        n = int(char) * (2 if position % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    check = (10 - total % 10) % 10
+    return f"212000-9{code[-2:]}{check}"
+
+
+def _with_org_number(found: Organisation) -> Organisation:
+    if not found.org_number and found.kind == OrganisationKind.MUNICIPALITY:
+        found.org_number = demo_org_number(found.code)
+        found.save(update_fields=["org_number"])
+    return found
+
+
+def _ascii(text: str) -> str:
+    table = str.maketrans("åäöÅÄÖé ", "aaoAAOe-")
+    return text.translate(table).lower()
+
+
 @lru_cache(maxsize=1)
 def _demo_pdf_bytes() -> bytes:
     from weasyprint import HTML
@@ -120,7 +146,7 @@ def _single_entry(code: str) -> None:
     reference = f"SN-ROC-{code}"
     if Agreement.objects.filter(reference=reference).exists():
         return
-    stockholm, other = organisation("0180"), organisation(code)
+    stockholm, other = _with_org_number(organisation("0180")), _with_org_number(organisation(code))
     sigtuna = code == "0191"
     agreement = services.agreement_create(
         actor=None,
@@ -142,7 +168,9 @@ def _single_entry(code: str) -> None:
         acting_body="Socialnämnden",
         signatory_name="Karin Exempelsson",
         signatory_title="Förvaltningschef, socialförvaltningen",
-        contact_person="Socialjouren Stockholm, samordnare",
+        contact_person="Kim Demosdotter, samordnare, Stockholms stads socialjour",
+        contact_email="socialjouren.samordnare@stockholm.example",
+        contact_phone=stockholm_fiction(90),
     )
     services.agreement_party_update(
         actor=None,
@@ -150,7 +178,9 @@ def _single_entry(code: str) -> None:
         acting_body="Socialnämnden",
         signatory_name="Per Demosson",
         signatory_title="Socialchef",
-        contact_person="Mottagningsenheten, enhetschef",
+        contact_person="Alex Påhittsson, enhetschef, mottagningsenheten",
+        contact_email=f"mottagningen@{_ascii(other.name.split()[0])}.example",
+        contact_phone=mobile_fiction(5 + int(code[-2:]) % 90),
     )
     decided = date(2026, 10, 15) if sigtuna else date(2024, 1, 20)
     services.decision_record(
@@ -236,6 +266,8 @@ def _defector_agreement() -> None:
             signatory_title="Förvaltningschef"
             if "-" not in party.organisation.code
             else "Direktör",
+            contact_person="Sam Exempel, samordnare avhopparverksamheten",
+            contact_email=f"avhopp@{_ascii(party.organisation.code)}.example",
         )
         services.decision_record(
             actor=None,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.agreements.models import (
@@ -56,14 +57,40 @@ class FilterForm(forms.Form):
     )
 
 
+class OrganisationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.legal_name} ({obj.code})"
+
+
+def party_candidates(day: date) -> QuerySet[Organisation]:
+    """The organisations that can become parties: those not ended by `day`, by name."""
+    return Organisation.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day)).order_by(
+        "name", "code"
+    )
+
+
 class AgreementCreateForm(forms.Form):
+    """The parties are ticked in a list a search narrows (`party_search`).
+
+    Without JavaScript the "Sök" button posts the form back with the list
+    narrowed and everything typed kept (`narrowed`); with it, the list narrows
+    as one types. Ticked parties are always shown.
+    """
+
     type = ModelChoiceField(queryset=AgreementType.objects.all(), label=_("Avtalstyp"))
     title = forms.CharField(label=_("Benämning"), max_length=300)
     reference = forms.CharField(label=_("Diarienummer"), max_length=100)
-    organisations = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.order_by("code"),
+    party_search = forms.CharField(
+        label=_("Sök part"),
+        required=False,
+        max_length=100,
+        help_text=_("Skriv en del av namnet eller koden, t.ex. ”Nacka” eller ”0182”."),
+    )
+    organisations = OrganisationChoiceField(
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         label=_("Parter"),
-        help_text=_("Välj alla parter, även din egen organisation."),
+        help_text=_("Kryssa i alla parter, även din egen organisation."),
     )
     start_date = forms.DateField(label=_("Gäller från"), widget=DateInput())
     end_date = forms.DateField(
@@ -89,6 +116,54 @@ class AgreementCreateForm(forms.Form):
         min_value=0,
         max_value=60,
         required=False,
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._today = today
+        self.fields["organisations"].queryset = party_candidates(today)  # type: ignore[attr-defined]
+
+    def narrowed(self) -> AgreementCreateForm:
+        """The same form unbound, its party list narrowed to the search and the ticked ones."""
+        data: Any = self.data
+        initial: dict[str, Any] = {name: data.get(name, "") for name in self.fields}
+        ticked = [value for value in data.getlist("organisations") if value.isdigit()]
+        initial["organisations"] = ticked
+        form = AgreementCreateForm(initial=initial, today=self._today)
+        words = str(data.get("party_search", "")).strip()
+        field: Any = form.fields["organisations"]
+        if words:
+            field.queryset = field.queryset.filter(
+                Q(name__icontains=words)
+                | Q(official_name__icontains=words)
+                | Q(code__icontains=words)
+                | Q(pk__in=ticked)
+            )
+        return form
+
+
+class PartyForm(forms.Form):
+    """A party's details, kept by its own administrator (printed in the agreement)."""
+
+    acting_body = forms.CharField(
+        label=_("Beslutande nämnd"),
+        max_length=200,
+        required=False,
+        help_text=_("Nämnden som beslutar om avtalet och genom vilken parten handlar."),
+    )
+    signatory_name = forms.CharField(label=_("Undertecknare"), max_length=200, required=False)
+    signatory_title = forms.CharField(
+        label=_("Undertecknarens befattning"), max_length=200, required=False
+    )
+    contact_person = forms.CharField(
+        label=_("Kontaktperson"),
+        max_length=200,
+        required=False,
+        help_text=_("Namn och funktion, t.ex. ”Anna Exempel, enhetschef mottagningen”."),
+    )
+    contact_email = forms.EmailField(label=_("Kontaktpersonens e-post"), required=False)
+    contact_phone = forms.CharField(
+        label=_("Kontaktpersonens telefon"), max_length=40, required=False
     )
 
 

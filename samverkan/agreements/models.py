@@ -194,11 +194,13 @@ class AgreementParty(models.Model):
     role = models.CharField(
         _("roll"), max_length=20, choices=PartyRole.choices, default=PartyRole.MEMBER
     )
-    acting_body = models.CharField(_("genom (nämnd/förvaltning)"), max_length=200, blank=True)
+    # The committee (nämnd) that decides on the agreement for the party and acts through it.
+    acting_body = models.CharField(_("beslutande nämnd"), max_length=200, blank=True)
     signatory_name = models.CharField(_("undertecknare"), max_length=200, blank=True)
     signatory_title = models.CharField(_("befattning"), max_length=200, blank=True)
     contact_person = models.CharField(_("kontaktperson"), max_length=200, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
+    contact_phone = models.CharField(_("kontaktpersonens telefon"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("avtalspart")
@@ -212,6 +214,42 @@ class AgreementParty(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+# The party's details its own administrator keeps (the agreement text prints them).
+PARTY_DETAIL_FIELDS: tuple[str, ...] = (
+    "acting_body",
+    "signatory_name",
+    "signatory_title",
+    "contact_person",
+    "contact_email",
+    "contact_phone",
+)
+
+
+class AgreementPartyChange(RecordedBy):
+    """One changed detail of a party: who, when, from and to (the party's history)."""
+
+    party = models.ForeignKey(AgreementParty, on_delete=models.CASCADE, related_name="changes")
+    field = models.CharField(_("uppgift"), max_length=40)
+    old_value = models.CharField(_("från"), max_length=200, blank=True)
+    new_value = models.CharField(_("till"), max_length=200, blank=True)
+    recorded_by_organisation = organisation_fk(_("registrerat av organisation"), optional=True)
+
+    class Meta:
+        verbose_name = _("ändring av partsuppgift")
+        verbose_name_plural = _("ändringar av partsuppgifter")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.field}"
+
+    @property
+    def field_label(self) -> StrOrPromise:
+        label: StrOrPromise = getattr(
+            AgreementParty._meta.get_field(self.field), "verbose_name", self.field
+        )
+        return label
 
 
 class Amendment(models.Model):
@@ -359,6 +397,54 @@ class DataProcessingAgreement(RecordedBy):
 
     def __str__(self) -> str:
         return f"{_('Personuppgiftsbiträdesavtal')} {self.valid_from}"
+
+
+class AgreementVersion(models.Model):
+    """The agreement's text as decided: frozen once every party's decision exists.
+
+    Version 1 is the agreement as decided; each amendment every party has decided
+    on makes the next version, with the full text. `source` is the exact HTML the
+    PDF was rendered from; the PDF (`document`) is served only through
+    `core:document`, as it was.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    amendment = models.ForeignKey(
+        Amendment,
+        verbose_name=_("tillägg"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="versions",
+    )
+    decided_on = models.DateField(_("beslutad"))
+    source = models.TextField(_("avtalstext (HTML)"))
+    document = models.FileField(_("avtalet som PDF"), upload_to="agreements/versions/%Y/")
+    created_at = models.DateTimeField(_("sparad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("avtalsversion")
+        verbose_name_plural = _("avtalsversioner")
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="agreement_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=models.Q(amendment__isnull=True),
+                name="agreement_version_one_original",
+            ),
+            models.UniqueConstraint(
+                fields=["amendment"],
+                condition=models.Q(amendment__isnull=False),
+                name="agreement_version_one_per_amendment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
 
 
 class ReminderSent(models.Model):

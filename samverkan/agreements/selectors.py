@@ -15,6 +15,7 @@ from samverkan.agreements.models import (
     AgreementDecision,
     AgreementParty,
     AgreementTypeCode,
+    AgreementVersion,
     Amendment,
     Notice,
     TerminationNotification,
@@ -331,3 +332,18 @@ def agreement_timeline(agreement: Agreement, today: date) -> list[TimelineEvent]
     if window is not None and window[1] is not None and window[1] < today:
         events.append(TimelineEvent(window[1], "end", _("Sista dagen avtalet gällde")))
     return sorted(events, key=lambda e: e.day)
+
+
+def decided_on(agreement: Agreement) -> date | None:
+    """The day the last party decided on the agreement itself (None while one is missing)."""
+    return rules.decided_on(agreement_facts(agreement))
+
+
+def pending_amendments(agreement: Agreement) -> list[Amendment]:
+    """Amendments not yet decided by every party (no version of their own yet)."""
+    return list(agreement.amendments.filter(versions__isnull=True).order_by("number"))
+
+
+def latest_version(agreement: Agreement) -> AgreementVersion | None:
+    version: AgreementVersion | None = agreement.versions.order_by("-number").first()
+    return version

@@ -14,20 +14,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Max, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.agreements import access, rules
+from samverkan.agreements import access, documents, rules
 from samverkan.agreements.models import (
+    PARTY_DETAIL_FIELDS,
     Agreement,
     AgreementDecision,
     AgreementParty,
+    AgreementPartyChange,
     AgreementType,
     AgreementTypeCode,
+    AgreementVersion,
     Amendment,
     DataProcessingAgreement,
     DecisionBody,
@@ -274,23 +277,108 @@ def agreement_party_update(
     signatory_title: str | None = None,
     contact_person: str | None = None,
     contact_email: str | None = None,
+    contact_phone: str | None = None,
 ) -> AgreementParty:
+    """Change a party's details (committee, signatory, contact); None leaves one as it is.
+
+    A party acts only for itself: its own administrator changes them. Each change
+    is kept (who, when, from, to) and audited.
+    """
+    party = (
+        AgreementParty.objects.select_for_update().select_related("organisation").get(pk=party.pk)
+    )
     _check_admin(actor, party.agreement)
-    changed = []
-    for name, value in [
-        ("acting_body", acting_body),
-        ("signatory_name", signatory_name),
-        ("signatory_title", signatory_title),
-        ("contact_person", contact_person),
-        ("contact_email", contact_email),
-    ]:
+    if actor is not None and not access.acts_for(actor, party):
+        raise NotAllowed(
+            _(
+                "Du kan bara ändra uppgifterna för din egen organisation "
+                "(%(party)s är en annan part)."
+            )
+            % {"party": party.organisation.name}
+        )
+    wanted = {
+        "acting_body": acting_body,
+        "signatory_name": signatory_name,
+        "signatory_title": signatory_title,
+        "contact_person": contact_person,
+        "contact_email": contact_email,
+        "contact_phone": contact_phone,
+    }
+    before = {name: getattr(party, name) for name in PARTY_DETAIL_FIELDS}
+    for name, value in wanted.items():
         if value is not None:
-            setattr(party, name, value)
-            changed.append(name)
-    if changed:
-        party.save(update_fields=changed)
-        _audit(actor, "change", party, party.agreement, fields=",".join(changed))
+            setattr(party, name, value.strip())
+    changed = [name for name in PARTY_DETAIL_FIELDS if getattr(party, name) != before[name]]
+    if not changed:
+        return party
+    try:
+        party.full_clean(exclude=["agreement", "organisation"])
+    except ValidationError as error:
+        raise _invalid(error) from error
+    party.save(update_fields=changed)
+    organisation = _acting_organisation(actor)
+    AgreementPartyChange.objects.bulk_create(
+        AgreementPartyChange(
+            party=party,
+            field=name,
+            old_value=before[name],
+            new_value=getattr(party, name),
+            recorded_by=actor,
+            recorded_by_organisation=organisation,
+        )
+        for name in changed
+    )
+    _audit(actor, "change", party, party.agreement, fields=",".join(changed))
     return party
+
+
+def _freeze_version(
+    actor: Any, agreement: Agreement, amendment: Amendment | None
+) -> AgreementVersion | None:
+    """Keep the text as decided once every party has decided (on the amendment, if any).
+
+    Version 1 is the agreement; each amendment every party decided on makes the
+    next version with the full text. The law cited is the law in force the day
+    the agreement itself was decided.
+    """
+    party_ids = set(agreement.parties.values_list("id", flat=True))
+    decided = dict(
+        AgreementDecision.objects.filter(agreement=agreement, amendment=amendment).values_list(
+            "party_id", "decided_on"
+        )
+    )
+    if not party_ids or party_ids - set(decided):
+        return None
+    if agreement.versions.filter(amendment=amendment).exists():
+        return None
+    original = AgreementDecision.objects.filter(agreement=agreement, amendment__isnull=True)
+    law_on = original.aggregate(day=Max("decided_on"))["day"] or max(decided.values())
+    amendments = list(agreement.amendments.filter(versions__isnull=False).distinct())
+    if amendment is not None:
+        amendments.append(amendment)
+    number = (agreement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    html = documents.render_agreement_html(
+        agreement,
+        law_on=law_on,
+        mark=documents.Mark.DECIDED,
+        amendments=amendments,
+        version=number,
+    )
+    version = AgreementVersion(
+        agreement=agreement,
+        number=number,
+        amendment=amendment,
+        decided_on=max(decided.values()),
+        source=html,
+    )
+    version.document.save(
+        f"avtal-{agreement.pk}-version-{number}.pdf",
+        ContentFile(documents.html_to_pdf(html)),
+        save=False,
+    )
+    version.save()
+    _audit(actor, "create", version, agreement, version=number)
+    return version
 
 
 def _decision_authority(actor: Any, party: AgreementParty) -> access.Authority:
@@ -377,6 +465,7 @@ def decision_record(
     _save_with_document(decision, document, "beslut.pdf")
     agreement_refresh_window(agreement=agreement)
     _check_single_in_force(agreement)
+    _freeze_version(actor, agreement, amendment)
     _audit(
         actor,
         "create",

@@ -18,4 +18,5 @@ urlpatterns = [
         name="acknowledge",
     ),
     path("<int:pk>/avtal.pdf", views.agreement_pdf, name="pdf"),
+    path("<int:pk>/part/<int:party_pk>/", views.party_edit, name="party"),
 ]

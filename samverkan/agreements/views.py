@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,10 +17,13 @@ from django.views.decorators.http import require_POST
 from samverkan.accounts.decorators import role_required
 from samverkan.agreements import access, documents, forms, selectors, services
 from samverkan.agreements.models import (
+    PARTY_DETAIL_FIELDS,
     Agreement,
+    AgreementParty,
     TerminationNotification,
 )
 from samverkan.core.calendar import local_date
+from samverkan.core.documents import document_url
 from samverkan.core.views_support import form_action
 
 
@@ -77,9 +80,12 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*access.AGREEMENT_ADMIN_ROLES)
 def agreement_create(request: HttpRequest) -> HttpResponse:
-    form = forms.AgreementCreateForm(request.POST or None)
+    today = local_date(timezone.now())
+    form = forms.AgreementCreateForm(request.POST or None, today=today)
     if request.method != "POST":
         return render(request, "agreements/create.html", {"form": form})
+    if "search" in request.POST:  # the search without JavaScript: narrow, keep what was typed
+        return render(request, "agreements/create.html", {"form": form.narrowed()})
     return form_action(
         request,
         form,
@@ -114,11 +120,14 @@ def _render_detail(
     today = local_date(timezone.now())
     status = selectors.agreement_status_on(agreement, today)
     can_act = access.can_administer(request.user, agreement)
+    parties = list(agreement.parties.select_related("organisation"))
     context: dict[str, Any] = {
         "agreement": agreement,
         "status": status,
         "status_label": forms.REASON_LABELS[status.reason],
-        "parties": agreement.parties.select_related("organisation"),
+        "parties": [(p, access.acts_for(request.user, p)) for p in parties],
+        "versions": agreement.versions.select_related("amendment"),
+        "pdf_is_draft": _pdf_mark(agreement) == documents.Mark.DRAFT,
         "timeline": selectors.agreement_timeline(agreement, today),
         "notifications": agreement.termination_notifications.select_related("recipient"),
         "can_act": can_act,
@@ -248,10 +257,77 @@ def notification_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _pdf_mark(agreement: Agreement) -> documents.Mark:
+    """Decided (a frozen version serves it), a draft, or text decided before versions were kept."""
+    if selectors.decided_on(agreement) is None or selectors.pending_amendments(agreement):
+        return documents.Mark.DRAFT
+    if selectors.latest_version(agreement) is None:
+        return documents.Mark.RECONSTRUCTED
+    return documents.Mark.DECIDED
+
+
 @login_required
 def agreement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agreement's current text: the version as decided, else a marked draft.
+
+    A decided text is served as it was kept, through the audited document view.
+    """
     agreement = _visible_agreement(request, pk)
-    pdf = documents.render_agreement_pdf(agreement)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="avtal-{agreement.pk}.pdf"'
+    mark = _pdf_mark(agreement)
+    latest = selectors.latest_version(agreement)
+    if mark == documents.Mark.DECIDED and latest is not None:
+        return redirect(document_url(latest))
+    decided = selectors.decided_on(agreement)
+    html = documents.render_agreement_html(
+        agreement,
+        law_on=decided or local_date(timezone.now()),
+        mark=mark,
+        amendments=list(agreement.amendments.order_by("number")),
+    )
+    response = HttpResponse(documents.html_to_pdf(html), content_type="application/pdf")
+    suffix = "utkast" if mark == documents.Mark.DRAFT else "aterskapad"
+    response["Content-Disposition"] = f'inline; filename="avtal-{agreement.pk}-{suffix}.pdf"'
     return response
+
+
+def _own_party(request: HttpRequest, pk: int, party_pk: int) -> AgreementParty:
+    """A party of an agreement the user administers, that they act for (else 403)."""
+    agreement = _admin_agreement(request, pk)
+    party = get_object_or_404(
+        agreement.parties.select_related("organisation", "agreement"), pk=party_pk
+    )
+    if not access.acts_for(request.user, party):
+        raise PermissionDenied(_("Du kan bara ändra uppgifterna för din egen organisation."))
+    return party
+
+
+@login_required
+def party_edit(request: HttpRequest, pk: int, party_pk: int) -> HttpResponse:
+    """The party's committee, signatory and contact, kept by the party's own administrator."""
+    party = _own_party(request, pk, party_pk)
+    initial = {name: getattr(party, name) for name in PARTY_DETAIL_FIELDS}
+    form = forms.PartyForm(request.POST or None, initial=initial)
+
+    def page(form: forms.PartyForm, status: int = 200) -> HttpResponse:
+        return render(
+            request,
+            "agreements/party.html",
+            {
+                "party": party,
+                "agreement": party.agreement,
+                "form": form,
+                "changes": party.changes.select_related("recorded_by", "recorded_by_organisation"),
+            },
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(form)
+    return form_action(
+        request,
+        form,
+        lambda data: services.agreement_party_update(actor=request.user, party=party, **data),
+        done=_("Partens uppgifter är sparade."),
+        success_url=_detail_url(party.agreement),
+        rerender=lambda form: page(form, status=400),
+    )

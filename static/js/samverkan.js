@@ -68,7 +68,40 @@
     later();
   }
 
+  // A list narrowed by a search field (data-filter): without JavaScript its "Sök" button
+  // posts the form back narrowed by the server; with it, the list narrows as one types
+  // and a polite status says how many are shown. Ticked items are always shown.
+  function filterList(container) {
+    var input = container.querySelector("[data-filter-input]");
+    var status = container.querySelector("[data-filter-status]");
+    var items = container.querySelectorAll("[data-filter-item]");
+    var submit = container.querySelector("[data-filter-submit]");
+    if (!input) { return; }
+    if (submit) { submit.hidden = true; }
+    function apply() {
+      var words = input.value.trim().toLocaleLowerCase("sv");
+      var shown = 0;
+      Array.prototype.forEach.call(items, function (item) {
+        var box = item.querySelector("input");
+        var match = !words || (box && box.checked) ||
+          item.textContent.toLocaleLowerCase("sv").indexOf(words) !== -1;
+        item.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      if (status) {
+        status.textContent = shown === 1 ? status.getAttribute("data-filter-one")
+          : shown + " " + status.getAttribute("data-filter-many");
+      }
+    }
+    input.addEventListener("input", apply);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }  // typing narrows; Enter does not post
+    });
+    apply();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-live-poll]"), livePoll);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-filter]"), filterList);
   });
 })();

@@ -283,6 +283,8 @@ def _records(data: MatrixData) -> dict[str, Any]:
     from samverkan.agreements.models import (
         Agreement,
         AgreementDecision,
+        AgreementParty,
+        AgreementVersion,
         Notice,
         TerminationNotification,
     )
@@ -371,6 +373,15 @@ def _records(data: MatrixData) -> dict[str, Any]:
         # agreements: Stockholm (0180) is party to every demo agreement; Nacka to one.
         "agreement_nacka": Agreement.objects.get(reference="SN-ROC-0182"),
         "agreement_solna": Agreement.objects.get(reference="SN-ROC-0184"),
+        # the two parties of Nacka's agreement: each kept by its own administrator
+        "party_nacka_0182": AgreementParty.objects.get(
+            agreement__reference="SN-ROC-0182", organisation__code="0182"
+        ),
+        "party_nacka_0180": AgreementParty.objects.get(
+            agreement__reference="SN-ROC-0182", organisation__code="0180"
+        ),
+        # Solna's agreement as decided in 2024 (version 1, a kept PDF)
+        "version_solna": AgreementVersion.objects.get(agreement__reference="SN-ROC-0184", number=1),
         "agreement_with_notice": notice.agreement,
         "notification": TerminationNotification.objects.get(notice=notice),
         "decision_with_document": AgreementDecision.objects.exclude(document="")

@@ -217,7 +217,19 @@ TABLE: dict[str, Row] = {
     # the notice told to ROC: read by the agreement's parties and ROC, acknowledged by ROC
     "agreements:notification": page(ORG_0180 | {ROC}, pk="notification"),
     "agreements:acknowledge": action({ROC}, pk="notification"),
-    "agreements:pdf[solna]": page(ORG_0180 | {SOLNA}, pk="agreement_solna"),
+    # decided: sent on to the version as kept (core:document[agreement_version] below)
+    "agreements:pdf[solna]": page(ORG_0180 | {SOLNA}, ok=302, pk="agreement_solna"),
+    # a party's committee, signatory and contact: its own administrator only
+    "agreements:party[nacka]": form(
+        {AVTAL_NACKA}, pk="agreement_nacka", party_pk="party_nacka_0182"
+    ),
+    "agreements:party[stockholm]": form({AVTAL}, pk="agreement_nacka", party_pk="party_nacka_0180"),
+    "core:document[agreement_version]": page(
+        ORG_0180 | {SOLNA},
+        audit=Audit("disclose", "agreements.AgreementVersion", "version_solna"),
+        kind="=avtalsversion",
+        pk="version_solna",
+    ),
     # uploaded documents: one view for every upload, the record's own access rule (the
     # agreement's parties; the assignment's defector coordinators), a disclosure logged
     "core:document[decision]": page(
@@ -437,6 +449,10 @@ TABLE: dict[str, Row] = {
         {ROC}, notification_id="notification"
     ),
     "api:samverkan_agreements_api_add_amendment": api({AVTAL}, agreement_id="agreement_solna"),
+    # a party acts only for itself: Stockholm's administrator changes Stockholm's details
+    "api:samverkan_agreements_api_update_party": api(
+        {AVTAL}, agreement_id="agreement_solna", code="=0180"
+    ),
     # API: concern reports (police systems)
     "api:samverkan_intake_api_report_create": api({ROC_API, BOPS_API}),
     # each police client sees the requests to its own unit (BOPS: none)
