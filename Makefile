@@ -10,7 +10,7 @@ WORKERS ?= 2
 # Test processes (pytest-xdist); the browser tests run in one process after the rest.
 TEST_WORKERS ?= 2
 
-.PHONY: install run serve test test-sqlite test-postgres test-browser test-browser-postgres lint typecheck messages browser-deps bench bench-quick crash-test system-test clean
+.PHONY: install run serve test test-sqlite test-postgres test-browser test-browser-postgres lint typecheck messages browser-deps oidc-provider-deps bench bench-quick crash-test system-test clean
 
 install: $(STAMP)
 
@@ -52,13 +52,21 @@ typecheck: install
 # which runs on both. `make test-browser-postgres` runs them on PostgreSQL too
 # (they pass there; run it when touching the live-server fixtures).
 # Screenshots at 320 and 1280 px land in test-artifacts/screenshots/.
-test: install messages var browser-deps lint typecheck test-sqlite test-postgres
+test: install messages var browser-deps oidc-provider-deps lint typecheck test-sqlite test-postgres
 
 # Installs Debian's chromium when missing (root + apt-get); otherwise says so
 # loudly and the browser tests skip. Set SAMVERKAN_REQUIRE_BROWSER=1 to make
 # them fail instead of skipping (CI runs as root, so they always run there).
 browser-deps:
 	@bash scripts/browser-deps.sh
+
+# The OIDC browser tests log in through a real OpenID provider on loopback: the
+# npm package oidc-provider, pinned in tests/oidc-provider/package-lock.json and
+# installed with `npm ci` (Node.js >= 20.12; as root, Debian's nodejs/npm when
+# missing). Like browser-deps it only reports: without it those tests skip, or
+# fail under SAMVERKAN_REQUIRE_BROWSER=1.
+oidc-provider-deps:
+	@bash scripts/oidc-provider-deps.sh
 
 test-sqlite: install messages var
 	@echo "== Test suite on SQLite (with the browser tests) =="
@@ -73,10 +81,10 @@ test-postgres: install messages var
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -n $(TEST_WORKERS) -m "not browser and not system"
 	SAMVERKAN_BENCHMARK=1 bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -n 0 samverkan/benchmarking
 
-test-browser: install messages var browser-deps
+test-browser: install messages var browser-deps oidc-provider-deps
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 $(VENV)/bin/pytest -q -m browser
 
-test-browser-postgres: install messages var browser-deps
+test-browser-postgres: install messages var browser-deps oidc-provider-deps
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest -q -m browser
 
 # Crash safety (issue 9.3): the production server (scripts/serve.sh) killed with
@@ -108,4 +116,4 @@ bench-quick: install messages var
 	$(PY) benchmarks/run.py --quick --parallel
 
 clean:
-	rm -rf $(VENV) var/staticfiles var/test*.sqlite3* test-artifacts
+	rm -rf $(VENV) var/staticfiles var/test*.sqlite3* test-artifacts tests/oidc-provider/node_modules

@@ -319,6 +319,15 @@ OIDC_STRONG_ACR_VALUES = env_list(
     "OIDC_STRONG_ACR_VALUES",
     "http://id.elegnamnden.se/loa/1.0/loa3,http://id.elegnamnden.se/loa/1.0/loa4",
 )
+# Ask the IdP for one of those levels (`acr_values`, OIDC Core 3.1.2.1): some IdPs say
+# which level a log-in had only when asked. The answer's acr is checked all the same.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = (
+    {"acr_values": " ".join(OIDC_STRONG_ACR_VALUES)}
+    if env_bool("OIDC_REQUEST_ACR_VALUES", True)
+    else {}
+)
+# PKCE (RFC 7636) on top of the client secret, as OAuth's security BCP (RFC 9700) advises.
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
 OIDC_CALLBACK_CLASS = "samverkan.accounts.oidc.SamverkanOIDCCallbackView"
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
 OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")

@@ -28,7 +28,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from samverkan.accounts.middleware import OIDC_STRONG_SESSION_KEY
 from samverkan.accounts.models import User
-from samverkan.accounts.services import user_login
+from samverkan.accounts.services import user_login, user_login_refused
 
 DEFAULT_STRONG_ACR_VALUES = (
     "http://id.elegnamnden.se/loa/1.0/loa3",
@@ -85,6 +85,7 @@ class SamverkanOIDCBackend(OIDCAuthenticationBackend):
         if user is not None:
             # The ID token (verified by the parent class) says how the person logged in.
             user.oidc_strong = is_strong_authentication(payload)  # type: ignore[attr-defined]
+            user.oidc_acr = payload.get(_setting("OIDC_ACR_CLAIM", "acr"))  # type: ignore[attr-defined]
         return user
 
 
@@ -106,6 +107,13 @@ class SamverkanOIDCCallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self) -> HttpResponse:
         if not getattr(self.user, "oidc_strong", False):
+            user_login_refused(
+                user=self.user,
+                method="oidc",
+                reason="Nekad: inloggningen via inloggningstjänsten var inte stark nog",
+                # What the IdP said, shortened: the claim is the IdP's text, not ours.
+                detail={"acr": str(getattr(self.user, "oidc_acr", "") or "")[:200]},
+            )
             messages.error(
                 self.request,
                 _(

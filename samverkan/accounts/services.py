@@ -36,3 +36,19 @@ def user_login(
             controller=user.organisation.code if user.organisation else "",
             detail={"method": method},
         )
+
+
+def user_login_refused(*, user: User, method: str, reason: str, detail: dict | None = None) -> None:
+    """Record in the access log that a known person's log-in was refused (no session).
+
+    For a log-in the person got through but that is not good enough here, such as an
+    identity provider's too weak assurance level; wrong passwords are counted by axes.
+    """
+    audit_record_of(
+        user,
+        actor=user,
+        action=AuditAction.REFUSED,
+        controller=user.organisation.code if user.organisation else "",
+        reason=reason,
+        detail={"method": method, **(detail or {})},
+    )

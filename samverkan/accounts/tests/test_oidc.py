@@ -1,7 +1,8 @@
 """OpenID Connect log-in: maps existing users only; strong only when the IdP says so.
 
 The identity provider is mocked (no network): the backend's token exchange,
-token verification and userinfo calls are patched.
+token verification and userinfo calls are patched. The same log-in against a
+real OpenID provider, in Chromium: accounts/tests/browser/test_oidc_login.py.
 """
 
 from __future__ import annotations
@@ -11,45 +12,28 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import NoReverseMatch, reverse
 
-import samverkan.urls as project_urls
-from samverkan.accounts import urls as accounts_urls
 from samverkan.accounts.models import User
 from samverkan.accounts.oidc import SamverkanOIDCBackend, is_strong_authentication
+from samverkan.audit.models import AuditAction, AuditEntry
+from samverkan.core.testing.oidc import enable_oidc
 
 STRONG = "http://id.elegnamnden.se/loa/1.0/loa3"
 WEAK = "http://id.elegnamnden.se/loa/1.0/loa2"
 
 
-class OidcUrls:
-    urlpatterns = [
-        path(
-            "konto/",
-            include(
-                (accounts_urls.urlpatterns + accounts_urls.oidc_urlpatterns(), "accounts"),
-                namespace="accounts",
-            ),
-        ),
-        *[p for p in project_urls.urlpatterns if str(p.pattern) != "konto/"],
-    ]
-
-
 @pytest.fixture
 def oidc(settings):
-    settings.OIDC_ENABLED = True
-    settings.AUTHENTICATION_BACKENDS = [
-        *settings.AUTHENTICATION_BACKENDS,
-        "samverkan.accounts.oidc.SamverkanOIDCBackend",
-    ]
-    settings.OIDC_RP_CLIENT_ID = "samverkan"
-    settings.OIDC_RP_CLIENT_SECRET = "hemligt"
-    settings.OIDC_RP_SIGN_ALGO = "HS256"
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://idp.example.invalid/authorize"
-    settings.OIDC_OP_TOKEN_ENDPOINT = "https://idp.example.invalid/token"
-    settings.OIDC_OP_USER_ENDPOINT = "https://idp.example.invalid/userinfo"
-    settings.ROOT_URLCONF = OidcUrls
-    return settings
+    return enable_oidc(
+        settings,
+        OIDC_RP_CLIENT_ID="samverkan",
+        OIDC_RP_CLIENT_SECRET="hemligt",
+        OIDC_RP_SIGN_ALGO="HS256",
+        OIDC_OP_AUTHORIZATION_ENDPOINT="https://idp.example.invalid/authorize",
+        OIDC_OP_TOKEN_ENDPOINT="https://idp.example.invalid/token",
+        OIDC_OP_USER_ENDPOINT="https://idp.example.invalid/userinfo",
+    )
 
 
 def idp_says(claims: dict, acr: str | None = STRONG):
@@ -158,6 +142,24 @@ class TestCallback:
         page = client.get("/konto/logga-in/").content.decode()
         assert "inte stark nog" in page
 
+    def test_weak_log_in_is_an_attempt_in_the_access_log(self, oidc, client, nacka_receiver):
+        with idp_says({"preferred_username": "nacka"}, acr=WEAK):
+            callback(client)
+
+        refused = AuditEntry.objects.get(action=AuditAction.REFUSED)
+        assert refused.actor_user == nacka_receiver
+        assert refused.controller == "0182"
+        assert refused.detail == {"method": "oidc", "acr": WEAK}
+        assert not AuditEntry.objects.filter(action=AuditAction.LOGIN).exists()
+
+    def test_strong_log_in_is_a_log_in_in_the_access_log(self, oidc, client, nacka_receiver):
+        with idp_says({"preferred_username": "nacka"}, acr=STRONG):
+            callback(client)
+
+        login = AuditEntry.objects.get(action=AuditAction.LOGIN)
+        assert login.actor_user == nacka_receiver
+        assert login.detail == {"method": "oidc"}
+
     def test_unknown_person_is_refused_with_a_swedish_message(self, oidc, client, nacka_receiver):
         with idp_says({"preferred_username": "okand"}):
             response = callback(client)
@@ -173,8 +175,12 @@ class TestCallback:
         response = client.get("/konto/oidc/authenticate/")
 
         assert response.status_code == 302
-        assert response["Location"].startswith("https://idp.example.invalid/authorize?")
-        assert "konto%2Foidc%2Fcallback%2F" in response["Location"]
+        location = response["Location"]
+        assert location.startswith("https://idp.example.invalid/authorize?")
+        assert "konto%2Foidc%2Fcallback%2F" in location
+        # Asks for a strong log-in, with PKCE.
+        assert "acr_values=http%3A%2F%2Fid.elegnamnden.se%2Floa%2F1.0%2Floa3" in location
+        assert "code_challenge_method=S256" in location
 
 
 def test_oidc_urls_are_not_mounted_when_disabled(db):
