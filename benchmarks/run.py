@@ -269,6 +269,8 @@ class Server:
         # purge five years of backlog at once (a live system purges a day at a time),
         # and did, through every page and intake measurement of the first 1M run.
         self.env = env | {"RETENTION_INTERVAL": "0"}
+        # The server's own settings, whatever the caller's environment names.
+        self.env |= {"DJANGO_SETTINGS_MODULE": f"{app}.settings"}
         if kind == "uvicorn":
             # Django under ASGI opens a connection per request: a kept one would leak
             # (Django's documentation: no persistent connections under ASGI).
