@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the rest, so it sees every answer they give on an API path.
     "samverkan.core.middleware.ApiErrorsAsJsonMiddleware",
+    # A bearer-token API call without a session cookie goes on through
+    # TOKEN_API_MIDDLEWARE instead of the rest of this list (core/token_api.py).
+    "samverkan.core.token_api.TokenApiMiddleware",
     # Django's, except that background requests never write the session (core/sessions.py).
     "samverkan.core.sessions.PassiveAwareSessionMiddleware",
     "samverkan.core.middleware.SwedishFirstLocaleMiddleware",
@@ -117,6 +120,17 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "samverkan.core.middleware.AdminNeedsAdministratorMiddleware",
+]
+
+# What a bearer-token API call without a session cookie still goes through, after the
+# list above down to TokenApiMiddleware: no session, user, second factor, messages, CSRF
+# cookie, htmx or lock-out (it has none of them; issue 20.2, benchmarks/README.md).
+TOKEN_API_MIDDLEWARE = [
+    "samverkan.core.middleware.SwedishFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "samverkan.audit.middleware.RefusedAttemptMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -145,7 +159,10 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 DEFAULT_SQLITE_PATH = BASE_DIR / "var" / "samverkan.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# Seconds a server process keeps its database connection; 0 under an ASGI server, where
+# Django opens one per request (the benchmark's uvicorn variant, benchmarks/run.py).
+DB_CONN_MAX_AGE = int(os.environ.get("SAMVERKAN_DB_CONN_MAX_AGE", "60"))
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue instead of failing on upgrade.

@@ -452,6 +452,24 @@ def _organisation_ids(codes: set[str], registry: RegistrySnapshot) -> dict[str, 
     return found
 
 
+def _repeat_of(person_id: str, home_municipality_id: int, at: datetime) -> int | None:
+    """The latest report on the same child from the same home municipality within
+    REPEAT_WINDOW before `at`: one indexed statement written out, as `_registered_under`
+    (it runs on every identified intake; the ORM compiled it afresh each time, issue 20.2).
+    """
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {ConcernReport._meta.db_table} "  # noqa: S608 (the model's table)
+            "WHERE person_id = %s AND home_municipality_id = %s "
+            "AND received_at >= %s AND received_at <= %s "
+            "ORDER BY received_at DESC LIMIT 1",
+            [person_id, home_municipality_id, adapt(at - REPEAT_WINDOW), adapt(at)],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 def _register_eligible(
     actor: Actor,
     client: ApiClient | None,
@@ -500,18 +518,8 @@ def _register_eligible(
         GangRisk.NOT_ASKED if from_school else GangRisk.YES if data.gang_related else GangRisk.NO
     )
     repeat_of_id = None
-    if decision.person_id and data.home_municipality:
-        repeat_of_id = (
-            ConcernReport.objects.filter(
-                person_id=decision.person_id,
-                home_municipality__code=data.home_municipality,
-                received_at__gte=at - REPEAT_WINDOW,
-                received_at__lte=at,
-            )
-            .order_by("-received_at")
-            .values_list("pk", flat=True)
-            .first()
-        )
+    if decision.person_id and data.home_municipality in ids:
+        repeat_of_id = _repeat_of(decision.person_id, ids[data.home_municipality], at)
     # Foreign keys by id (from the snapshot): no organisation or unit rows are loaded.
     report = ConcernReport.objects.create(
         received_at=at,

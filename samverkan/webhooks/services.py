@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator, validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -223,12 +223,31 @@ def _body(announcement: Announcement, client: ApiClient) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
+def _has_endpoints(client_id: int) -> bool:
+    """Whether the client has any endpoint: one indexed probe by key, no ORM.
+
+    Nearly every announcement is for a client without webhooks, and it is made in the
+    intake's transaction; the ORM's look-up of the endpoints with their client cost a
+    sixth of an API intake's CPU (issue 20.2, benchmarks/README.md). Read, like that
+    look-up, in the announcing transaction: an endpoint registered before it commits
+    gets the event.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {WebhookEndpoint._meta.db_table} WHERE client_id = %s LIMIT 1",  # noqa: S608
+            [client_id],
+        )
+        return cursor.fetchone() is not None
+
+
 def deliveries_queue(announcement: Announcement) -> list[WebhookDelivery]:
     """Queue the announced event for each of the client's endpoints that follows it.
 
     Runs inside the caller's transaction. A change announced twice (the same key) is
     queued once per endpoint.
     """
+    if not _has_endpoints(announcement.client_id):
+        return []
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.select_related("client").filter(

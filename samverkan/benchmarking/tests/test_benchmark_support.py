@@ -215,12 +215,17 @@ def test_floor_endpoint_authenticates_like_the_api_and_stores_one_row(
     factory = RequestFactory()
     body = json.dumps({"police_reference": "X-1"})
     refused = floor(
-        factory.post("/benchmark/floor", body, "application/json", HTTP_AUTHORIZATION="Bearer no")
+        factory.post(
+            "/api/v1/benchmark/floor", body, "application/json", HTTP_AUTHORIZATION="Bearer no"
+        )
     )
     assert refused.status_code == 401
     created = floor(
         factory.post(
-            "/benchmark/floor", body, "application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+            "/api/v1/benchmark/floor",
+            body,
+            "application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
         )
     )
     assert created.status_code == 201

@@ -18,4 +18,5 @@ def test_no_benchmark_table_endpoint_or_command_without_the_setting(client: Any)
     assert not apps.is_installed("samverkan.benchmarking")
     assert not [t for t in connection.introspection.table_names() if "benchmark" in t]
     assert "generate_history" not in get_commands()
-    assert client.post("/benchmark/floor", "{}", content_type="application/json").status_code == 404
+    floor = client.post("/api/v1/benchmark/floor", "{}", content_type="application/json")
+    assert floor.status_code == 404
