@@ -7,7 +7,8 @@
 # (ESCALATION_INTERVAL seconds when set); a second one applies organisation
 # changes (mergers, splits) whose date has come, hourly; a third runs the
 # retention job (gallring) once a day (RETENTION_INTERVAL seconds; 0: none); a fourth
-# sends webhook events to police systems every 5 seconds (WEBHOOK_INTERVAL).
+# sends webhook events to police systems every 5 seconds (WEBHOOK_INTERVAL); a fifth
+# refreshes the follow-up's daily summaries every minute (SUMMARY_INTERVAL).
 # They stop when the server stops (Ctrl-C), so nothing is left running.
 set -euo pipefail
 venv="$1" host="$2" port="$3" workers="$4"
@@ -18,7 +19,9 @@ worker=$!
 changes=$!
 "$venv/bin/python" manage.py deliver_webhooks --loop --interval "${WEBHOOK_INTERVAL:-5}" &
 webhooks=$!
-jobs_=("$worker" "$changes" "$webhooks")
+"$venv/bin/python" manage.py followup_summaries --loop --interval "${SUMMARY_INTERVAL:-60}" &
+summaries=$!
+jobs_=("$worker" "$changes" "$webhooks" "$summaries")
 # RETENTION_INTERVAL=0: no retention job (the benchmarks' servers: a generated ten-year
 # history is a backlog a live system would have purged day by day, not a day's work).
 if [ "${RETENTION_INTERVAL:-86400}" != 0 ]; then

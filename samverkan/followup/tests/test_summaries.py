@@ -361,3 +361,18 @@ def test_concurrent_writers_and_refreshes_lose_no_report(registry_demo: dict[str
     )
     assert (received, accepted) == (40, 40)
     _same(PERIODS[0], Scope(), START + timedelta(days=40))
+
+
+def test_the_command_refreshes_and_rebuilds(registry_demo: dict[str, Any], hub_worker: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    dataset.build(registry_demo, hub_worker)
+    out = StringIO()
+    call_command("followup_summaries", stdout=out)
+    assert "uppdaterade dagar:" in out.getvalue()
+    assert not StaleDay.objects.exists()
+    built = sorted(DailyFigure.objects.values_list("day", "metric", "value", "n"))
+    call_command("followup_summaries", "--rebuild", stdout=out)
+    assert sorted(DailyFigure.objects.values_list("day", "metric", "value", "n")) == built

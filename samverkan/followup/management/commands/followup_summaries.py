@@ -1,33 +1,39 @@
-"""Keep the follow-up daily summaries (ADR 0008).
+"""`manage.py followup_summaries [--rebuild [--from DATE --to DATE]] [--loop] [--enqueue]`.
 
-    python manage.py followup_summaries             # refresh the days marked stale
-    python manage.py followup_summaries --rebuild   # rebuild every day from the history
-    python manage.py followup_summaries --rebuild --from 2026-01-01 --to 2026-12-31
-    python manage.py followup_summaries --enqueue   # let the task worker refresh
-
-Both are idempotent: a day's rows are recomputed whole from the reports.
+Keeps the follow-up daily summaries (ADR 0008): without options, refreshes the
+days marked stale since the last round; `--rebuild` builds every day of the
+history again (or the days from `--from` to `--to`). Both are idempotent (a
+day's rows are recomputed whole from the reports); `scripts/serve.sh` runs it
+with `--loop` beside the server, a dashboard refreshes the days it shows itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError, CommandParser
 
+from samverkan.core.management.looping import LoopingCommand
 from samverkan.followup import summaries
 from samverkan.followup.periods import InvalidPeriod, parse_date
 
 
-class Command(BaseCommand):
-    help = "Uppdatera uppföljningens dagssummeringar (inaktuella dagar, eller allt med --rebuild)."
+class Command(LoopingCommand):
+    help = "Uppdaterar uppföljningens dagssummeringar (inaktuella dagar, eller allt med --rebuild)."
+    default_interval = 60.0
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--rebuild", action="store_true", help="bygg om alla dagar")
-        parser.add_argument("--enqueue", action="store_true", help="lägg i arbetskön")
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument("--rebuild", action="store_true", help="Bygg om alla dagar.")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Lägg jobbet i kön för django-tasks-arbetaren i stället för att köra det här.",
+        )
         parser.add_argument("--from", dest="first", help="ÅÅÅÅ-MM-DD")
         parser.add_argument("--to", dest="last", help="ÅÅÅÅ-MM-DD")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run_once(self, options: dict[str, Any]) -> None:
         try:
             first = parse_date(options["first"], "--from") if options["first"] else None
             last = parse_date(options["last"], "--to") if options["last"] else None
@@ -36,12 +42,11 @@ class Command(BaseCommand):
         if options["enqueue"]:
             from samverkan.followup.tasks import refresh_summaries
 
-            refresh_summaries.enqueue()
-            self.stdout.write("Uppdateringen ligger i kön.")
-            return
-        if options["rebuild"]:
-            days = summaries.backfill(first, last)
-            self.stdout.write(f"{days} dagar byggda.")
-            return
-        days = summaries.refresh(first, last)
-        self.stdout.write(f"{days} dagar uppdaterade.")
+            result = refresh_summaries.enqueue()
+            self.stdout.write(f"köad: {result.id}")
+        elif options["rebuild"]:
+            self.stdout.write(f"byggda dagar: {summaries.backfill(first, last)}")
+        else:
+            days = summaries.refresh(first, last)
+            if days or options["verbosity"] > 1:
+                self.stdout.write(f"uppdaterade dagar: {days}")
