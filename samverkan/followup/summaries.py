@@ -96,8 +96,8 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 # --- what a day holds ------------------------------------------------------------------
 
 
-def _ranges(days: Iterable[date]) -> Q:
-    """Reports received on any of `days` (consecutive days as one range)."""
+def _ranges(days: Iterable[date], field: str = "received_at") -> Q:
+    """Rows whose `field` falls on any of `days` (consecutive days as one range)."""
     q = Q()
     ordered = sorted(set(days))
     start = end = None
@@ -105,12 +105,16 @@ def _ranges(days: Iterable[date]) -> Q:
         if end is not None and day == end:
             end = day + timedelta(days=1)
             continue
-        if start is not None:
-            q |= Q(received_at__gte=day_bounds(start)[0], received_at__lt=day_bounds(end)[0])  # type: ignore[arg-type]
+        if start is not None and end is not None:
+            q |= _between(field, start, end)
         start, end = day, day + timedelta(days=1)
-    if start is not None:
-        q |= Q(received_at__gte=day_bounds(start)[0], received_at__lt=day_bounds(end)[0])  # type: ignore[arg-type]
+    if start is not None and end is not None:
+        q |= _between(field, start, end)
     return q
+
+
+def _between(field: str, first: date, after: date) -> Q:
+    return Q(**{f"{field}__gte": day_bounds(first)[0], f"{field}__lt": day_bounds(after)[0]})
 
 
 def day_figures(days: Iterable[date]) -> Counter[Key]:
@@ -176,10 +180,7 @@ def day_figures(days: Iterable[date]) -> Counter[Key]:
                 value,
             )
             found[key] += 1
-    decided = Q()
-    for day in wanted:
-        first, after = day_bounds(day)
-        decided |= Q(decided_at__gte=first, decided_at__lt=after)
+    decided = _ranges(wanted, "decided_at")
     for decided_at, home, reasons in intake.NotEligibleRecord.objects.filter(decided).values_list(
         "decided_at", "home_municipality", "reasons"
     ):
@@ -270,20 +271,27 @@ def rebuild(days: Iterable[date]) -> int:
 
 
 def _write(days: list[date], figures: Counter[Key]) -> int:
+    """Replace the days' rows: one DELETE and one multi-row INSERT per 1,000 rows.
+
+    Plain tuples through the driver, not model instances: a ten-year backfill
+    writes millions of rows, and the ORM's per-field preparation was most of its time.
+    """
     DailyFigure.objects.filter(day__in=days).delete()
+    table = connection.ops.quote_name(DailyFigure._meta.db_table)
+    columns = "day, responsible_id, controller_id, home_municipality, metric, value, n"
+    adapt = connection.ops.adapt_datefield_value
     rows = [
-        DailyFigure(
-            day=day,
-            responsible_id=responsible or 0,
-            controller_id=controller or 0,
-            home_municipality=home,
-            metric=metric,
-            value=value,
-            n=n,
-        )
+        (adapt(day), responsible or 0, controller or 0, home, metric, value, n)
         for (day, responsible, controller, home, metric, value), n in figures.items()
     ]
-    DailyFigure.objects.bulk_create(rows, batch_size=2000)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start : start + 1000]
+            marks = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {marks}",  # noqa: S608 (names only)
+                [v for row in chunk for v in row],
+            )
     return len(rows)
 
 
