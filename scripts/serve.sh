@@ -9,7 +9,8 @@
 # retention job (gallring) once a day (RETENTION_INTERVAL seconds; 0: none); a fourth
 # sends webhook events to police systems every 5 seconds (WEBHOOK_INTERVAL); a fifth
 # registers accepted reports in the municipalities' case systems every 10 seconds
-# (CASESYSTEM_INTERVAL).
+# (CASESYSTEM_INTERVAL); a sixth refreshes the follow-up's daily summaries every
+# minute (SUMMARY_INTERVAL).
 # They stop when the server stops (Ctrl-C), so nothing is left running.
 set -euo pipefail
 venv="$1" host="$2" port="$3" workers="$4"
@@ -22,7 +23,9 @@ changes=$!
 webhooks=$!
 "$venv/bin/python" manage.py send_to_casesystems --loop --interval "${CASESYSTEM_INTERVAL:-10}" &
 casesystems=$!
-jobs_=("$worker" "$changes" "$webhooks" "$casesystems")
+"$venv/bin/python" manage.py followup_summaries --loop --interval "${SUMMARY_INTERVAL:-60}" &
+summaries=$!
+jobs_=("$worker" "$changes" "$webhooks" "$casesystems" "$summaries")
 # RETENTION_INTERVAL=0: no retention job (the benchmarks' servers: a generated ten-year
 # history is a backlog a live system would have purged day by day, not a day's work).
 if [ "${RETENTION_INTERVAL:-86400}" != 0 ]; then

@@ -9,6 +9,9 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         from samverkan.core.navigation import register_nav
+        from samverkan.followup import summaries
         from samverkan.followup.access import MENU_ROLES
+
+        summaries.connect()
 
         register_nav(_("Uppföljning"), "followup:dashboard", set(MENU_ROLES), order=80)

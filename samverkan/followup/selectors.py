@@ -45,6 +45,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
@@ -56,19 +57,17 @@ from django.db.models.functions import (
     RowNumber,
     TruncDate,
 )
-from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from samverkan.agreements.models import Agreement, AgreementTypeCode, PartyRole
 from samverkan.core.calendar import STOCKHOLM, is_public_holiday, local_date
-from samverkan.followup import stats
+from samverkan.followup import stats, summaries
+from samverkan.followup.models import DailyFigure
 from samverkan.followup.periods import Period
 from samverkan.followup.tables import Dashboard, Row, Table
 from samverkan.intake.models import (
     ConcernReport,
-    Escalation,
     HandoverAttempt,
-    InformationRequest,
     NotEligibleRecord,
 )
 from samverkan.intake.rules import REASON_LABELS, Reason
@@ -349,6 +348,7 @@ def _summaries(
     *,
     rows: bool = False,
     complete: bool = False,
+    whole_minutes: bool = False,
 ) -> dict[str, Any]:
     """Count, median and p90 of several durations `end - start` over the same rows, one query.
 
@@ -359,7 +359,9 @@ def _summaries(
     ranks are constants; otherwise they are computed from `COUNT(duration)
     OVER ()`, or with `complete` (the queryset holds only rows with every step)
     from `COUNT(*) OVER ()`, which does not evaluate the duration again. With
-    `rows`, also the number of rows in the queryset.
+    `rows`, also the number of rows in the queryset. With `whole_minutes`, the
+    durations at the ranks are floored to the minute (as the daily summaries
+    count them; flooring keeps the order) before the median is taken.
     """
     counts = counts or {}
     annotations: dict[str, Any] = {}
@@ -389,7 +391,11 @@ def _summaries(
         else:
             n = found[0][f"{name}_n"] if found else 0
         at_rank = {
-            row[f"{name}_rank"]: row[f"{name}_d"]
+            row[f"{name}_rank"]: (
+                timedelta(minutes=row[f"{name}_d"] // timedelta(minutes=1))
+                if whole_minutes
+                else row[f"{name}_d"]
+            )
             for row in found
             if row[f"{name}_rank"] <= n and row[f"{name}_d"] is not None
         }
@@ -440,111 +446,99 @@ def _holiday_ranges(period: Period) -> list[tuple[datetime, datetime]]:
 
 
 class _Source:
-    """The period's cohort and the aggregates the tables share, each query run once.
+    """The period's figures for the tables, read from the daily summaries (ADR 0008).
 
-    Queries (whatever the number of reports): the reports grouped by responsible
-    municipality, controller and number of escalations, with every conditional
-    count (feedback joined in); the time of day of reports and not-eligible
-    records (one UNION ALL); the not-eligible records by home municipality with
-    the reasons; the three report durations (one query of window functions); the
-    information requests (counts and answer time, one query); the names of the
-    organisations involved.
+    Two grouped queries over `DailyFigure` (counts per organisation; durations and
+    time of day per value), after the period's stale days are refreshed, and one
+    look-up of organisation names. The same attributes as the direct computation
+    the tests compare it with (`tests/oracle.py`).
     """
 
     def __init__(self, period: Period, scope: Scope, now: datetime) -> None:
         self.period = period
         self.scope = scope
         self.now = now
-        self.reports = _reports(period, scope)
-        self.not_eligible = _not_eligible(period, scope)
-        self.start, self.end = period.bounds()
-        self.count_names: list[str] = []
+        summaries.refresh(period.first, period.last)
+        figures = DailyFigure.objects.filter(day__gte=period.first, day__lte=period.last).order_by()
+        self.figures = figures.filter(_summary_scope(scope))
 
     @cached_property
-    def report_groups(self) -> list[dict[str, Any]]:
-        """Counts per (responsible municipality, controller, escalations of a report)."""
-        today = local_date(self.now)
-        # COUNT as a plain function: one aggregate row per report, 0 when none (no GROUP BY)
-        escalations = Subquery(
-            Escalation.objects.filter(report=OuterRef("pk"))
-            .order_by()
-            .annotate(n=Func(F("pk"), function="COUNT"))
-            .values("n"),
-            output_field=IntegerField(),
-        )
-        # A feedback may be delivered long after the period: Stockholm's offsets to well after now.
-        changes = _offset_changes(
-            self.start - timedelta(days=400), max(self.now, self.end) + timedelta(days=400)
-        )
-        delivered_on = _local_date("feedback__delivered_at", changes)
-        aggregates = dict(
-            total=Count("pk"),
-            handed_over=Count("pk", filter=Q(handed_over_at__isnull=False)),
-            accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-            protection=Count("pk", filter=Q(protection_assessed_at__isnull=False)),
-            preliminary=Count("pk", filter=Q(preliminary_decided_on__isnull=False)),
-            repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
-            protection_on_time=Count(
-                "pk", filter=Q(protection_assessed_at__lte=F("protection_assessment_due"))
-            ),
-            protection_basis=Count(
-                "pk",
-                filter=Q(protection_assessed_at__isnull=False)
-                | Q(protection_assessment_due__lt=self.now),
-            ),
-            preliminary_on_time=Count(
-                "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
-            ),
-            preliminary_basis=Count(
-                "pk",
-                filter=Q(preliminary_decided_on__isnull=False)
-                | Q(preliminary_assessment_due__lt=today),
-            ),
-            feedback_on_time=Count("pk", filter=LessThanOrEqual(delivered_on, F("feedback__due"))),
-            feedback_basis=Count(
-                "pk",
-                filter=Q(feedback__delivered_at__isnull=False) | Q(feedback__due__lt=today),
-            ),
-        )
-        self.count_names = list(aggregates)
+    def _counts(self) -> list[dict[str, Any]]:
+        """Counts per organisation, measure and value (durations and hours summed apart)."""
         return list(
-            self.reports.annotate(escalation_count=escalations)
-            .values("responsible_municipality_id", "controller_id", "escalation_count")
-            .annotate(**aggregates)
+            self.figures.exclude(metric__in=[*summaries.DURATIONS, "hour", "ne_hour"])
+            .values("responsible_id", "controller_id", "home_municipality", "metric", "value")
+            .annotate(total=Sum("n"))
         )
+
+    @cached_property
+    def _values(self) -> dict[str, list[tuple[int, int]]]:
+        """(value, count) per duration measure and for the time of day, in value order."""
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        rows = (
+            self.figures.filter(metric__in=[*summaries.DURATIONS, "hour", "ne_hour"])
+            .values("metric", "value")
+            .annotate(total=Sum("n"))
+            .order_by("metric", "value")
+        )
+        for row in rows:
+            found[row["metric"]].append((row["value"], row["total"]))
+        return found
 
     @cached_property
     def report_counts(self) -> dict[str, int]:
-        """Every count over the eligible reports (summed over the groups)."""
+        today = local_date(self.now).toordinal()
+        now = summaries.microseconds(self.now)
         totals: dict[str, int] = defaultdict(int)
-        groups = self.report_groups
-        for key in [*self.count_names, "escalated", "escalations"]:  # 0 without reports
-            totals[key] = 0
-        for row in groups:
-            for key, value in row.items():
-                if key not in ("responsible_municipality_id", "controller_id", "escalation_count"):
-                    totals[key] += value
-            if row["escalation_count"]:
-                totals["escalated"] += row["total"]
-                totals["escalations"] += row["escalation_count"] * row["total"]
-        return dict(totals)
-
-    @cached_property
-    def organisations(self) -> dict[int, dict[str, Any]]:
-        ids = {r["responsible_municipality_id"] for r in self.report_groups} | {
-            r["controller_id"] for r in self.report_groups
-        }
-        return {
-            o["pk"]: dict(o)
-            for o in Organisation.objects.filter(pk__in=ids).values("pk", "code", "name", "kind")
-        }
+        for row in self._counts:
+            metric, value, n = row["metric"], row["value"], row["total"]
+            if metric == "received":
+                totals["total"] += n
+                if value:
+                    totals["escalated"] += n
+                    totals["escalations"] += value * n
+            elif metric == "protection_open":
+                totals["protection_basis"] += n if value < now else 0
+            elif metric in ("preliminary_open", "feedback_open"):
+                totals[metric.replace("_open", "_basis")] += n if value < today else 0
+            else:
+                totals[metric] += n
+        durations = self._values
+        for name in ("accepted", "protection"):
+            totals[name] = sum(n for _, n in durations[name])
+        totals["protection_basis"] += totals["protection"]
+        totals["preliminary_basis"] += totals["preliminary"]
+        totals["feedback_basis"] += totals["feedback_delivered"]
+        totals["repeats"] = totals["repeat"]
+        names = [
+            "total",
+            "handed_over",
+            "accepted",
+            "protection",
+            "preliminary",
+            "repeats",
+            "protection_on_time",
+            "protection_basis",
+            "preliminary_on_time",
+            "preliminary_basis",
+            "feedback_on_time",
+            "feedback_basis",
+            "escalated",
+            "escalations",
+        ]
+        return {name: totals[name] for name in names}
 
     @cached_property
     def by_controller(self) -> list[dict[str, Any]]:
         counts: dict[tuple[int, int], int] = defaultdict(int)
-        for row in self.report_groups:
-            counts[row["responsible_municipality_id"], row["controller_id"]] += row["total"]
-        organisations = self.organisations
+        for row in self._counts:
+            if row["metric"] == "received":
+                counts[row["responsible_id"], row["controller_id"]] += row["total"]
+        ids = {i for pair in counts for i in pair}
+        organisations = {
+            o["pk"]: o
+            for o in Organisation.objects.filter(pk__in=ids).values("pk", "code", "name", "kind")
+        }
         return [
             {
                 "responsible_municipality__code": organisations[responsible]["code"],
@@ -559,11 +553,19 @@ class _Source:
 
     @cached_property
     def not_eligible_groups(self) -> list[dict[str, Any]]:
-        aggregates: dict[str, Any] = {
-            code: Count("pk", filter=Q(reasons__icontains=f'"{code}"')) for code in Reason.ALL
-        }
-        aggregates["records"] = Count("pk")
-        return list(self.not_eligible.values("home_municipality").annotate(**aggregates))
+        groups: dict[str, dict[str, Any]] = {}
+        for row in self._counts:
+            if row["metric"] not in ("ne", "ne_reason"):
+                continue
+            home = row["home_municipality"]
+            group = groups.setdefault(
+                home, {"home_municipality": home, "records": 0, **dict.fromkeys(Reason.ALL, 0)}
+            )
+            if row["metric"] == "ne":
+                group["records"] += row["total"]
+            else:
+                group[Reason.ALL[row["value"]]] += row["total"]
+        return list(groups.values())
 
     @cached_property
     def not_eligible_counts(self) -> dict[str, int]:
@@ -576,60 +578,58 @@ class _Source:
     @cached_property
     def time_of_day(self) -> list[tuple[int, int, bool, int]]:
         """(hour, ISO weekday, holiday or eve, count) in Swedish time, every report."""
-        changes = _offset_changes(self.start, self.end)
-        ranges = _holiday_ranges(self.period)
-        parts = []
-        for queryset, field in ((self.reports, "received_at"), (self.not_eligible, "decided_at")):
-            holiday: Any = Value(0, output_field=IntegerField())
-            if ranges:
-                during = Q()
-                for first, after in ranges:
-                    during |= Q(**{f"{field}__gte": first, f"{field}__lt": after})
-                holiday = Case(When(during, then=Value(1)), default=Value(0))
-            parts.append(
-                queryset.annotate(
-                    hour=_local_hour(field, changes),
-                    weekday=_local_iso_weekday(field, changes),
-                    holiday=holiday,
-                )
-                .values("hour", "weekday", "holiday")
-                .annotate(n=Count("pk"))
-            )
+        counts: dict[int, int] = defaultdict(int)
+        for metric in ("hour", "ne_hour"):
+            for value, n in self._values[metric]:
+                counts[value] += n
         return [
-            (row["hour"], row["weekday"], bool(row["holiday"]), row["n"])
-            for row in parts[0].union(parts[1], all=True)
+            (value // 8, value % 8 + 1 if value % 8 < 7 else 0, value % 8 == 7, n)
+            for value, n in counts.items()
         ]
 
     @cached_property
     def durations(self) -> dict[str, DurationSummary]:
-        """The three durations from receipt, in two queries."""
-        counts = self.report_counts
-        found: dict[str, DurationSummary] = _summaries(
-            self.reports,
-            {
-                "accepted": ("accepted_at", "received_at"),
-                "protection": ("protection_assessed_at", "received_at"),
-            },
-            counts={"accepted": counts["accepted"], "protection": counts["protection"]},
-        )
-        # The first attempt is a look-up per report: only the reports with one, counted
-        # by the window, so that the look-up is not repeated for a count.
-        attempted = self.reports.annotate(first_attempt_at=_first_attempt()).filter(
-            first_attempt_at__isnull=False
-        )
-        found |= _summaries(
-            attempted, {"first_attempt": ("first_attempt_at", "received_at")}, complete=True
-        )
-        return found
+        return {name: self._duration(name) for name in ("accepted", "protection", "first_attempt")}
+
+    def _duration(self, name: str) -> DurationSummary:
+        """Count, median and p90 from the histogram of whole minutes."""
+        histogram = self._values[name]
+        n = sum(count for _, count in histogram)
+        if not n:
+            return _summary(0, {})
+        wanted = set(_wanted_ranks(n))
+        at_rank: dict[int, timedelta] = {}
+        seen = 0
+        for value, count in histogram:
+            for rank in [r for r in wanted if seen < r <= seen + count]:
+                at_rank[rank] = timedelta(minutes=value)
+            seen += count
+        return _summary(n, at_rank)
 
     @cached_property
     def information_requests(self) -> dict[str, Any]:
-        """Requests sent, answered and the answer time, in one query."""
-        requests = InformationRequest.objects.filter(
-            report__in=self.reports.values("pk")
-        ).order_by()
-        found = _summaries(requests, {"answer": ("answered_at", "sent_at")}, rows=True)
-        return {"sent": found["rows"], "answered": found["answer"].n, "answer": found["answer"]}
+        answer = self._duration("answer")
+        sent = sum(row["total"] for row in self._counts if row["metric"] == "request")
+        return {"sent": sent, "answered": answer.n, "answer": answer}
+
+
+def _summary_scope(scope: Scope) -> Q:
+    """`Scope.report_filter` and `not_eligible_filter` on the summary rows."""
+    reports = Q()
+    if scope.organisation is not None:
+        ids = scope.organisation_ids()
+        if scope.organisation.kind == OrganisationKind.DISTRICT:
+            reports = Q(controller_id__in=ids)
+        else:
+            reports = Q(responsible_id__in=ids)
+    elif (codes := scope.municipality_codes()) is not None:
+        reports = Q(responsible_id__in=Organisation.objects.filter(code__in=codes).values("pk"))
+    records = Q()
+    if (codes := scope.municipality_codes()) is not None:
+        records = Q(home_municipality__in=codes)
+    return (Q(metric__in=summaries.REPORT_METRICS) & reports) | (
+        Q(metric__in=summaries.NOT_ELIGIBLE_METRICS) & records
+    )
 
 
 def _count_rows(
@@ -975,15 +975,19 @@ def single_entry_dashboard(
 ) -> Dashboard:
     """Every single-entry figure for the period and scope, suppressed or not."""
     now = now or timezone.now()
+    return dashboard_from(_Source(period, scope, now), suppress=suppress)
+
+
+def dashboard_from(source: Any, *, suppress: bool) -> Dashboard:
+    """The single-entry tables from a source of figures (the summaries; in tests, the oracle)."""
     limit = stats.threshold()
     dashboard = Dashboard(
         title="En ingång",
-        period=period,
-        scope_label=scope.label,
+        period=source.period,
+        scope_label=source.scope.label,
         suppressed=suppress,
-        generated_at=now,
+        generated_at=source.now,
     )
-    source = _Source(period, scope, now)
     # The same numbers appear in several tables: the table per municipality is
     # the one that adds them up, and the others show its cells (eligibility,
     # the not-eligible total) or hide the number received when it does.

@@ -8,9 +8,13 @@ so that the queues stay index-only at millions of reports.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.model_fields import organisation_fk, user_fk
@@ -42,7 +46,59 @@ class GangRisk(models.TextChoices):
     NOT_ASKED = "not_asked", _("Ej tillfrågat")
 
 
-class ReportQuerySet(models.QuerySet):
+# Sent (in the writing transaction) with the instants whose Swedish days' follow-up
+# figures a write changes: follow-up's daily summaries mark those days for a refresh
+# (samverkan.followup.summaries). Instance saves and deletes are caught there by
+# Django's model signals; bulk writes, which send none, through `FiguresQuerySet`.
+figures_changed = Signal()
+
+
+class FiguresQuerySet(models.QuerySet):
+    """Bulk writes on a table follow-up counts announce the days they touch.
+
+    `FIGURES_DAY` on the model names the instant (a path) that decides the day a
+    row is counted on: a report's receipt, a not-eligible record's decision.
+    """
+
+    def _days_field(self) -> str:
+        return str(self.model.FIGURES_DAY)  # type: ignore[attr-defined]
+
+    def _announce(self, instants: Iterable[datetime | None]) -> None:
+        found = {i for i in instants if i is not None}
+        if found:
+            figures_changed.send(sender=self.model, instants=found)
+
+    def _instants(self, **filters: Any) -> list[datetime | None]:
+        base = self.model._default_manager.filter(**filters) if filters else self
+        return list(base.order_by().values_list(self._days_field(), flat=True).distinct())
+
+    def update(self, **kwargs: Any) -> int:
+        first = self._days_field().split("__")[0]
+        moves_day = any(k.removesuffix("_id") == first for k in kwargs)
+        pks = list(self.order_by().values_list("pk", flat=True)) if moves_day else []
+        self._announce(self._instants())
+        updated = super().update(**kwargs)
+        if moves_day and pks:
+            self._announce(self._instants(pk__in=pks))
+        return updated
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        self._announce(self._instants())
+        return super().delete()
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        pks = [o.pk for o in created if o.pk is not None]
+        if pks:
+            self._announce(self._instants(pk__in=pks))
+        return created
+
+
+class ReportQuerySet(FiguresQuerySet):
     """Who may see which reports is `samverkan.intake.access.visible_to`."""
 
     def open(self) -> ReportQuerySet:
@@ -164,6 +220,7 @@ class ConcernReport(models.Model):
     )
 
     objects = ReportQuerySet.as_manager()
+    FIGURES_DAY = "received_at"
 
     class Meta:
         verbose_name = _("orosanmälan")
@@ -274,6 +331,9 @@ class NotEligibleRecord(models.Model):
         blank=True,
         help_text="HMAC of the police reference: answers a retry, cannot be reversed.",
     )
+
+    objects = FiguresQuerySet.as_manager()
+    FIGURES_DAY = "decided_at"
 
     class Meta:
         verbose_name = _("anmälan utanför en ingång")
@@ -393,6 +453,9 @@ class HandoverAttempt(models.Model):
     note = models.TextField(_("anteckning"), blank=True)
     by = user_fk()
 
+    objects = FiguresQuerySet.as_manager()
+    FIGURES_DAY = "handover__report__received_at"
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -409,6 +472,9 @@ class Escalation(models.Model):
     )
     at = models.DateTimeField(_("tid"))
     notified = models.JSONField(_("underrättade"), default=list, blank=True)
+
+    objects = FiguresQuerySet.as_manager()
+    FIGURES_DAY = "report__received_at"
 
     class Meta:
         ordering = ["at", "id"]
@@ -479,6 +545,9 @@ class InformationRequest(models.Model):
     answer_read_at = models.DateTimeField(_("svaret läst"), null=True, blank=True)
     answer_read_by = user_fk(optional=True)
 
+    objects = FiguresQuerySet.as_manager()
+    FIGURES_DAY = "report__received_at"
+
     class Meta:
         ordering = ["sent_at", "id"]
         indexes = [
@@ -508,6 +577,9 @@ class Feedback(models.Model):
     investigation_opened = models.BooleanField(_("utredning inledd"))
     delivered_at = models.DateTimeField(_("lämnad"), null=True, blank=True)
     delivered_by = user_fk(optional=True)
+
+    objects = FiguresQuerySet.as_manager()
+    FIGURES_DAY = "report__received_at"
 
     def __str__(self) -> str:
         return f"Återkoppling senast {self.due}"

@@ -1,5 +1,6 @@
-"""The single-entry dashboard's cost: a fixed, small number of queries, and percentiles by rank
-in the database that are exactly `stats.median` / `stats.percentile` over the same durations."""
+"""The single-entry dashboard's cost: a fixed, small number of queries over the daily
+summaries, none over the reports once they are summarised; and percentiles that are exactly
+`stats.median` / `stats.percentile` over the same durations in whole minutes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from samverkan.followup import stats
+from samverkan.followup import stats, summaries
 from samverkan.followup.periods import period_containing
 from samverkan.followup.selectors import (
     MAPPING_TODAY,
@@ -35,18 +36,37 @@ def _report_queries(captured: CaptureQueriesContext) -> list[str]:
     return [sql for sql in _queries(captured) if "intake_" in sql]
 
 
-def test_the_dashboard_runs_six_queries_over_intake_tables(
+def test_a_summarised_dashboard_reads_no_report(
     registry_demo: dict[str, Any], hub_worker: Any
 ) -> None:
-    # One grouped query for every count, one UNION ALL for the time of day, one for the
-    # not-eligible records, two of window functions for the three durations from receipt,
-    # one for the information requests, two for the organisations' names (by id, and the
-    # municipalities' by code): a regression to one scan per figure shows here.
+    # The stale days (none once refreshed), two grouped queries over the daily summaries
+    # (counts per organisation; durations and time of day per value), the organisations'
+    # names by id and the municipalities' by code: whatever the number of reports.
     dataset.build(registry_demo, hub_worker)
+    summaries.refresh()
     with CaptureQueriesContext(connection) as captured:
         single_entry_dashboard(period=DECEMBER, scope=Scope(), suppress=True, now=dataset.NOW)
-    assert len(_queries(captured)) == 8
-    assert len(_report_queries(captured)) == 6
+    assert len(_queries(captured)) == 5
+    assert _report_queries(captured) == []
+
+
+def test_a_dashboard_refreshes_the_stale_days_it_shows(
+    registry_demo: dict[str, Any], hub_worker: Any
+) -> None:
+    dataset.build(registry_demo, hub_worker)
+    summaries.refresh()
+    before = single_entry_dashboard(period=DECEMBER, scope=Scope(), suppress=False, now=dataset.NOW)
+    report = ConcernReport.objects.filter(received_at__gte=DECEMBER.bounds()[0]).first()
+    assert report is not None
+    ConcernReport.objects.filter(pk=report.pk).delete()
+    after = single_entry_dashboard(period=DECEMBER, scope=Scope(), suppress=False, now=dataset.NOW)
+    received = [
+        t for t in (before, after) for r in t.table("eligibility").rows if r.key == "eligible"
+    ]
+    assert received  # the table is there
+    assert after.table("eligibility").total.cells[0].value == (
+        before.table("eligibility").total.cells[0].value - 1  # type: ignore[operator]
+    )
 
 
 @pytest.mark.parametrize("mapping", ["dåvarande", MAPPING_TODAY])
@@ -55,12 +75,13 @@ def test_scoped_dashboards_stay_small(
     registry_demo: dict[str, Any], hub_worker: Any, code: str, mapping: str
 ) -> None:
     dataset.build(registry_demo, hub_worker)
+    summaries.refresh()
     scope = Scope(organisation=registry_demo[code], mapping=mapping)
     with CaptureQueriesContext(connection) as captured:
         single_entry_dashboard(period=DECEMBER, scope=scope, suppress=True, now=dataset.NOW)
     # the registry's successor look-ups come on top with today's organisations
-    assert len(_report_queries(captured)) == 6
-    assert len(_queries(captured)) <= 17
+    assert _report_queries(captured) == []
+    assert len(_queries(captured)) <= 14
 
 
 def test_no_reports_no_durations(registry_demo: dict[str, Any]) -> None:
@@ -146,13 +167,14 @@ def test_percentiles_in_the_database_are_the_python_definitions(
         period=DECEMBER, scope=Scope(), suppress=False, now=dataset.NOW
     )
     times = {r.key: [c.value for c in r.cells] for r in dashboard.table("times").rows}
-    for key, durations in expected.items():
+    for key, exact in expected.items():
+        durations = [timedelta(minutes=d // timedelta(minutes=1)) for d in exact]
         assert times[key] == [
             len(durations),
             stats.median(durations),
             stats.percentile(durations, 90),
         ], (seed, key, sorted(durations))
-    # The public one-measure form (ranks from COUNT(...) OVER ()) agrees.
+    # The public one-measure form (ranks from COUNT(...) OVER (), exact durations) agrees.
     start, end = DECEMBER.bounds()
     reports = ConcernReport.objects.filter(received_at__gte=start, received_at__lt=end)
     summary = duration_summary(reports, "accepted_at", "received_at")

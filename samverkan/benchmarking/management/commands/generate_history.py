@@ -14,7 +14,9 @@ client, the defector assignments and the collaboration forums). It adds:
 * audit entries for every step, appended to the hash chain exactly as
   `audit_record` chains them (`audit_verify` passes afterwards);
 * defector ledger costs on the demo assignments and collaboration meetings
-  with attendance on the demo forums.
+  with attendance on the demo forums;
+* the follow-up daily summaries of every day written (`followup.summaries.backfill`),
+  so that the dashboard benchmarks read what a real installation reads.
 
 History is closed (accepted, assessed, fed back): the queues hold only the
 `--open` newest reports (default 40), as a staffed hub would — so a queue's
@@ -78,6 +80,7 @@ from samverkan.audit.services import (
 )
 from samverkan.core.calendar import STOCKHOLM, local_date
 from samverkan.core.deadlines import preliminary_assessment_due, protection_assessment_due
+from samverkan.followup import summaries
 from samverkan.intake.models import (
     ConcernReport,
     Escalation,
@@ -701,6 +704,10 @@ class Command(BaseCommand):
             if writer is not None:
                 writer.finish()
         rows += self._meetings_and_costs(total, years)
+        # The rows were copied in bulk, past the writes' marks: the dashboard's daily
+        # summaries are built for the days written, as the migration does for a history.
+        summarised = summaries.backfill(local_date(first), local_date(self.now))
+        self.stdout.write(f"daily summaries: {summarised} days")
         # What an operator does after any bulk load: fresh planner statistics. Without
         # them SQLite picks the plain controller index over the partial open-reports
         # index for the receiving queue (a sort of all of an organisation's history).

@@ -1,0 +1,62 @@
+"""Daily summaries the single-entry dashboard reads (issue 20.1, ADR 0008).
+
+No personal data: a Swedish day, organisation ids, a municipality code, a
+measure's name, a whole number (minutes, an hour, a due date) and a count.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DailyFigure(models.Model):
+    """How many reports (or not-eligible records) of one Swedish day share one value.
+
+    Reports are counted on the day they were received, per responsible
+    municipality and controller (the organisations they had then; "today's"
+    organisations are mapped when read). Not-eligible records on the day they
+    were decided, per home municipality code. `value` depends on `metric`:
+    minutes for a duration (a sparse histogram, exact to the minute), the hour
+    and kind of day for the time of day, a due date or instant for a step not
+    yet done, and 0 for a plain count (see `summaries.METRICS`).
+    """
+
+    day = models.DateField()
+    responsible_id = models.IntegerField(default=0)  # plain ids: a merged organisation stays
+    controller_id = models.IntegerField(default=0)
+    home_municipality = models.CharField(max_length=40, blank=True, default="")
+    metric = models.CharField(max_length=24)
+    value = models.BigIntegerField(default=0)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "metric",
+                    "responsible_id",
+                    "controller_id",
+                    "home_municipality",
+                    "value",
+                ],
+                name="followup_daily_figure_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric}={self.value}: {self.n}"
+
+
+class StaleDay(models.Model):
+    """A day whose figures a write changed since they were summarised (insert only).
+
+    Writers only ever insert (no row two writers could both update); a refresh
+    deletes exactly the marks it read before recomputing, so a mark committed
+    meanwhile survives for the next refresh.
+    """
+
+    day = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.day}"
