@@ -47,6 +47,11 @@ crossing.register_stays(
         ("recorded_by_organisation",),
         "History: the organisation whose user registered the notice, as it was then.",
     ),
+    crossing.StaysWithOrganisation(
+        "agreements.AgreementPartyChange",
+        ("recorded_by_organisation",),
+        "History: the organisation whose user changed the party's details, as it was then.",
+    ),
 )
 
 crossing.register_personal_data(

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -286,6 +287,9 @@ def test_uploaded_documents_are_served_as_downloads_never_inline(
     load_demo()
     decision = AgreementDecision.objects.exclude(document="").first()
     assert decision is not None
+    # The demo may have been loaded by an earlier test with another MEDIA_ROOT: give the
+    # decision a file in this one, so the test does not depend on the order the suite runs.
+    decision.document.save("beslut.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     login(client, agreement_admin)
     response = client.get(f"/dokument/avtalsbeslut/{decision.pk}/")
     assert response.status_code == 200
