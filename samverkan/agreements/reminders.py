@@ -49,7 +49,7 @@ def send_reminders(*, today: date | None = None) -> int:
             reminders=reminders_for,
             key=lambda r: r.key,
             line=lambda r: r.text,
-            subject=_("Samverkan: %(n)s avtal att hantera"),
+            subject=lambda n: _("Samverkan: %(n)s avtal att hantera") % {"n": n},
             intro=_("Följande avtal behöver åtgärdas:"),
         ),
         today or local_date(timezone.now()),

@@ -48,7 +48,7 @@ class ReminderMail(Generic[R]):
     reminders: Callable[[User, date], Iterable[R]]  # what each of them is reminded of
     key: Callable[[R], str]
     line: Callable[[R], str]
-    subject: str  # with %(n)s for the number of reminders
+    subject: Callable[[int], str]  # the subject for this many reminders (Swedish plural)
     intro: str
     once: bool = False
 
@@ -67,7 +67,7 @@ def send_reminder_mails(mail: ReminderMail[R], today: date) -> int:
             continue
         lines = [f"- {mail.line(r)}" for r in new]
         send_mail(
-            subject=mail.subject % {"n": len(new)},
+            subject=mail.subject(len(new)),
             message=mail.intro
             + "\n\n"
             + "\n".join(lines)

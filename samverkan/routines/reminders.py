@@ -12,6 +12,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
@@ -34,7 +35,12 @@ def send_review_reminders(*, today: date | None = None) -> int:
             line=lambda r: (
                 f"{r.routine.title} (skulle ses över senast {r.routine.review_date.isoformat()})"
             ),
-            subject=_("Samverkan: %(n)s rutiner att se över"),
+            subject=lambda n: (
+                ngettext(
+                    "Samverkan: %(n)s rutin att se över", "Samverkan: %(n)s rutiner att se över", n
+                )
+                % {"n": n}
+            ),
             intro=_("Översynsdatum har passerats för:"),
             once=True,
         ),

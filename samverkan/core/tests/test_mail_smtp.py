@@ -61,7 +61,7 @@ def test_the_reminder_seam_mails_each_user_once_a_day(smtp_server, agreement_adm
         reminders=lambda user, day: ["Avtalet med Österåker förlängs", "Beslut saknas från Täby"],
         key=lambda text: text,
         line=str,
-        subject="Samverkan: %(n)s påminnelser",
+        subject=lambda n: f"Samverkan: {n} påminnelser",
         intro="Följande behöver åtgärdas:",
     )
     today = date(2026, 11, 25)

@@ -24,7 +24,7 @@ def test_a_passed_review_date_is_mailed_once_to_the_coordinator(
     assert send_review_reminders(today=date(2027, 6, 3)) == 0  # once for good
     (mail,) = smtp_server.received
     assert mail.recipients == ["samordnare@farsta.example"]  # not Södermalm's coordinator
-    assert mail.subject == "Samverkan: 1 rutiner att se över"
+    assert mail.subject == "Samverkan: 1 rutin att se över"
     assert mail.body.startswith("Översynsdatum har passerats för:")
     assert f"- {routine.title} (skulle ses över senast 2027-06-01)" in mail.body
     assert_swedish_and_well_encoded(mail)
