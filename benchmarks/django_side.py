@@ -79,6 +79,11 @@ def pages(year: int) -> dict[str, tuple[str, str]]:
             f"/logg/?record_type=intake.ConcernReport&record_id={report}",
         ),
         "dashboard": ("analyst", f"/uppfoljning/?period=year&datum={year}-01-01"),
+        "defector_board": ("analyst", f"/uppfoljning/avhoppare/?period=year&datum={year}-01-01"),
+        "collaboration_board": (
+            "analyst",
+            f"/uppfoljning/samverkan/?period=year&datum={year}-01-01",
+        ),
     }
 
 

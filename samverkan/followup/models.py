@@ -60,3 +60,63 @@ class StaleDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}"
+
+
+class MonthlyFigure(models.Model):
+    """The sum of a calendar month's `DailyFigure` rows, per organisation (ADR 0008).
+
+    `month` is the month's first day. The dashboard reads these for the whole
+    months of a period and the daily rows for the days at its ends, so a year
+    costs twelve months of rows, not 365 days of them.
+    """
+
+    month = models.DateField()
+    responsible_id = models.IntegerField(default=0)
+    controller_id = models.IntegerField(default=0)
+    home_municipality = models.CharField(max_length=40, blank=True, default="")
+    metric = models.CharField(max_length=24)
+    value = models.BigIntegerField(default=0)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "month",
+                    "metric",
+                    "responsible_id",
+                    "controller_id",
+                    "home_municipality",
+                    "value",
+                ],
+                name="followup_monthly_figure_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.metric}={self.value}: {self.n}"
+
+
+class MonthlyHistogram(models.Model):
+    """A month's durations and times of day summed over every organisation (ADR 0008).
+
+    Per organisation few reports share a minute, so the histograms kept per
+    organisation grow with the reports; summed over every organisation they
+    are bounded by the range of values. The dashboard for all municipalities
+    reads these for whole months.
+    """
+
+    month = models.DateField()
+    metric = models.CharField(max_length=24)
+    value = models.BigIntegerField(default=0)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "metric", "value"], name="followup_monthly_histogram_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.metric}={self.value}: {self.n}"

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import (
@@ -62,7 +63,7 @@ from django.utils import timezone
 from samverkan.agreements.models import Agreement, AgreementTypeCode, PartyRole
 from samverkan.core.calendar import STOCKHOLM, is_public_holiday, local_date
 from samverkan.followup import stats, summaries
-from samverkan.followup.models import DailyFigure
+from samverkan.followup.models import DailyFigure, MonthlyFigure, MonthlyHistogram
 from samverkan.followup.periods import Period
 from samverkan.followup.tables import Dashboard, Row, Table
 from samverkan.intake.models import (
@@ -132,6 +133,11 @@ class Scope:
         if self.agreement is not None:
             return self.agreement.title
         return "Alla kommuner"
+
+    @property
+    def everything(self) -> bool:
+        """Every municipality's reports and records count."""
+        return self.organisation is None and self.agreement is None
 
     def municipality_codes(self) -> set[str] | None:
         """Codes whose reports count, or None for all."""
@@ -446,12 +452,15 @@ def _holiday_ranges(period: Period) -> list[tuple[datetime, datetime]]:
 
 
 class _Source:
-    """The period's figures for the tables, read from the daily summaries (ADR 0008).
+    """The period's figures for the tables, read from the summaries (ADR 0008).
 
-    Two grouped queries over `DailyFigure` (counts per organisation; durations and
-    time of day per value), after the period's stale days are refreshed, and one
-    look-up of organisation names. The same attributes as the direct computation
-    the tests compare it with (`tests/oracle.py`).
+    After the period's stale days are refreshed: the monthly rows for the whole
+    months of the period and the daily rows for the days at its ends, in two
+    grouped reads each (counts per organisation; durations and time of day per
+    value), and one look-up of organisation names. For all municipalities the
+    whole months' durations and times of day come from `MonthlyHistogram`, which
+    does not grow with the reports. The same attributes as the direct
+    computation the tests compare it with (`tests/oracle.py`).
     """
 
     def __init__(self, period: Period, scope: Scope, now: datetime) -> None:
@@ -459,29 +468,40 @@ class _Source:
         self.scope = scope
         self.now = now
         summaries.refresh(period.first, period.last)
-        figures = DailyFigure.objects.filter(day__gte=period.first, day__lte=period.last).order_by()
-        self.figures = figures.filter(_summary_scope(scope))
+        months, edges = summaries.whole_months(period.first, period.last)
+        in_scope = _summary_scope(scope)
+        days = Q(pk__in=[])
+        for first, last in edges:
+            days |= Q(day__gte=first, day__lte=last)
+        self.daily = DailyFigure.objects.filter(days).filter(in_scope).order_by()
+        self.monthly = MonthlyFigure.objects.filter(month__in=months).filter(in_scope).order_by()
+        self.histograms: QuerySet[Any] = (
+            MonthlyHistogram.objects.filter(month__in=months).order_by()
+            if scope.everything
+            else self.monthly
+        )
 
     @cached_property
     def _counts(self) -> list[dict[str, Any]]:
         """Counts per organisation, measure and value (durations and hours summed apart)."""
-        return list(
-            self.figures.exclude(metric__in=[*summaries.DURATIONS, "hour", "ne_hour"])
-            .values("responsible_id", "controller_id", "home_municipality", "metric", "value")
-            .annotate(total=Sum("n"))
+        fields = ("responsible_id", "controller_id", "home_municipality", "metric", "value")
+        return _summed(
+            [rows.exclude(metric__in=summaries.HISTOGRAMS) for rows in (self.daily, self.monthly)],
+            fields,
         )
 
     @cached_property
     def _values(self) -> dict[str, list[tuple[int, int]]]:
         """(value, count) per duration measure and for the time of day, in value order."""
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        rows = (
-            self.figures.filter(metric__in=[*summaries.DURATIONS, "hour", "ne_hour"])
-            .values("metric", "value")
-            .annotate(total=Sum("n"))
-            .order_by("metric", "value")
+        rows = _summed(
+            [
+                rows.filter(metric__in=summaries.HISTOGRAMS)
+                for rows in (self.daily, self.histograms)
+            ],
+            ("metric", "value"),
         )
-        for row in rows:
+        for row in sorted(rows, key=itemgetter("metric", "value")):
             found[row["metric"]].append((row["value"], row["total"]))
         return found
 
@@ -611,6 +631,15 @@ class _Source:
         answer = self._duration("answer")
         sent = sum(row["total"] for row in self._counts if row["metric"] == "request")
         return {"sent": sent, "answered": answer.n, "answer": answer}
+
+
+def _summed(sources: list[QuerySet[Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The sum of `n` per `fields` over several summary tables, as one list of rows."""
+    totals: dict[tuple[Any, ...], int] = defaultdict(int)
+    for rows in sources:
+        for row in rows.values_list(*fields).annotate(total=Sum("n")):
+            totals[row[:-1]] += row[-1]
+    return [{**dict(zip(fields, key, strict=True)), "total": n} for key, n in totals.items()]
 
 
 def _summary_scope(scope: Scope) -> Q:

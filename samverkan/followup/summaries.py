@@ -7,7 +7,10 @@ write that can change them marks the day stale in its own transaction
 (`StaleDay`, through `intake.models.figures_changed` and Django's model
 signals); `refresh` recomputes stale days, idempotently, from the task worker
 (`tasks.refresh_summaries`) and, for the days a dashboard shows, before it reads,
-so a dashboard is never behind the data.
+so a dashboard is never behind the data. Each recomputed day's month is summed
+again from its daily rows (`roll_up`): `MonthlyFigure` per organisation, and
+`MonthlyHistogram` for the durations and times of day over every organisation,
+which a year's dashboard reads for its whole months.
 
 Measures (`metric` → `value`):
 
@@ -37,7 +40,7 @@ from django.db.models import Count, Min, Model, Q
 from django.db.models.signals import post_save, pre_delete, pre_save
 
 from samverkan.core.calendar import STOCKHOLM, is_public_holiday, local_date
-from samverkan.followup.models import DailyFigure, StaleDay
+from samverkan.followup.models import DailyFigure, MonthlyFigure, MonthlyHistogram, StaleDay
 from samverkan.intake import models as intake
 from samverkan.intake.rules import Reason
 
@@ -62,10 +65,11 @@ REPORT_METRICS = (
 )
 NOT_ELIGIBLE_METRICS = ("ne", "ne_reason", "ne_hour")
 DURATIONS = ("accepted", "protection", "first_attempt", "answer")
+# Measures whose value is a number to sum over (a histogram), not a kind of count.
+HISTOGRAMS = (*DURATIONS, "hour", "ne_hour")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MINUTE = timedelta(minutes=1)
 _REFRESH_LOCK = 0x5355_4D4D  # PostgreSQL advisory lock: one refresh at a time
-_BATCH_DAYS = 31
 
 Key = tuple[date, int, int, str, str, int]  # day, responsible, controller, home, metric, value
 
@@ -84,6 +88,38 @@ def time_of_day(instant: datetime) -> int:
     local = instant.astimezone(STOCKHOLM)
     kind = 7 if is_public_holiday(local.date()) else local.isoweekday() - 1
     return local.hour * 8 + kind
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def month_end(month: date) -> date:
+    return _next_month(month) - timedelta(days=1)
+
+
+def whole_months(first: date, last: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The calendar months wholly inside `first`..`last`, and the day ranges left at its ends."""
+    start = first if first.day == 1 else _next_month(first)
+    months: list[date] = []
+    while month_end(start) <= last:
+        months.append(start)
+        start = _next_month(start)
+    if not months:
+        return [], [(first, last)]
+    edges = [(first, months[0] - timedelta(days=1)), (start, last)]
+    return months, [(a, b) for a, b in edges if a <= b]
+
+
+def _by_month(days: Iterable[date]) -> dict[date, list[date]]:
+    found: dict[date, list[date]] = {}
+    for day in sorted(set(days)):
+        found.setdefault(month_of(day), []).append(day)
+    return found
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -259,14 +295,17 @@ def _lock() -> None:
 
 
 def rebuild(days: Iterable[date]) -> int:
-    """Recompute `days` from the data (idempotent); returns how many rows they hold now."""
-    ordered = sorted(set(days))
+    """Recompute `days` from the data (idempotent); returns how many rows they hold now.
+
+    A month at a time, each in its own transaction: a ten-year backfill holds no
+    lock for long, and each month's sums are rolled up with its days.
+    """
     written = 0
-    for start in range(0, len(ordered), _BATCH_DAYS):
-        batch = ordered[start : start + _BATCH_DAYS]
+    for month, batch in _by_month(days).items():
         with transaction.atomic():
             _lock()
             written += _write(batch, day_figures(batch))
+            roll_up([month])
     return written
 
 
@@ -303,15 +342,53 @@ def refresh(first: date | None = None, last: date | None = None) -> int:
     found = list(marks.values_list("pk", "day"))
     if not found:
         return 0
-    days = sorted({day for _, day in found})
+    months = _by_month(day for _, day in found)
     with transaction.atomic():
         _lock()
         # The marks read before the data: one committed after this read stays for next time.
-        for start in range(0, len(days), _BATCH_DAYS):
-            batch = days[start : start + _BATCH_DAYS]
-            _write(batch, day_figures(batch))
+        for month, days in months.items():
+            _write(days, day_figures(days))
+            roll_up([month])
         StaleDay.objects.filter(pk__in=[pk for pk, _ in found]).delete()
-    return len(days)
+    return sum(len(days) for days in months.values())
+
+
+def roll_up(months: Iterable[date]) -> None:
+    """Replace the months' monthly rows with the sums of their daily rows (in SQL)."""
+    adapt = connection.ops.adapt_datefield_value
+    quote = connection.ops.quote_name
+    daily = quote(DailyFigure._meta.db_table)
+    per_organisation = "responsible_id, controller_id, home_municipality, metric, value"
+    histograms = ", ".join(["%s"] * len(HISTOGRAMS))
+    for month in sorted(set(months)):
+        MonthlyFigure.objects.filter(month=month).delete()
+        MonthlyHistogram.objects.filter(month=month).delete()
+        between = [adapt(month), adapt(month), adapt(_next_month(month))]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(MonthlyFigure._meta.db_table)} "  # noqa: S608 (names only)
+                f"(month, {per_organisation}, n) "
+                f"SELECT %s, {per_organisation}, SUM(n) FROM {daily} "
+                f"WHERE day >= %s AND day < %s GROUP BY {per_organisation}",
+                between,
+            )
+            cursor.execute(
+                f"INSERT INTO {quote(MonthlyHistogram._meta.db_table)} "  # noqa: S608
+                "(month, metric, value, n) "
+                f"SELECT %s, metric, value, SUM(n) FROM {daily} "
+                f"WHERE day >= %s AND day < %s AND metric IN ({histograms}) "
+                "GROUP BY metric, value",
+                [*between, *HISTOGRAMS],
+            )
+
+
+def roll_up_every_month() -> int:
+    """Sum every month that has daily rows again (idempotent); returns how many months."""
+    months = {month_of(day) for day in DailyFigure.objects.values_list("day", flat=True).distinct()}
+    with transaction.atomic():
+        _lock()
+        roll_up(months)
+    return len(months)
 
 
 def backfill(first: date | None = None, last: date | None = None) -> int:
@@ -366,6 +443,13 @@ def _after_save(sender: type[Model], instance: Model, **_: Any) -> None:
 
 def _before_delete(sender: type[Model], instance: Model, **_: Any) -> None:
     mark_stale(i for i in _instance_instants(instance) if i is not None)
+    if sender is intake.ConcernReport:
+        # Its repeats stop being repeats (SET_NULL, which sends no signal), on their own days.
+        mark_stale(
+            intake.ConcernReport.objects.filter(repeat_of_id=instance.pk).values_list(
+                "received_at", flat=True
+            )
+        )
 
 
 SUMMARISED = (

@@ -4,6 +4,7 @@ back-dated corrections, retention runs, organisation changes and late steps."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.followup import summaries
-from samverkan.followup.models import DailyFigure, StaleDay
+from samverkan.followup.models import DailyFigure, MonthlyFigure, MonthlyHistogram, StaleDay
 from samverkan.followup.periods import Period, custom_period, period_containing
 from samverkan.followup.selectors import (
     MAPPING_THEN,
@@ -271,16 +272,77 @@ def test_figures_from_the_summaries_are_the_direct_computation(
         transaction.set_rollback(True)
 
 
+def _kept() -> list[list[tuple[Any, ...]]]:
+    return [
+        sorted(DailyFigure.objects.values_list("day", "metric", "value", "n")),
+        sorted(MonthlyFigure.objects.values_list("month", "metric", "value", "n")),
+        sorted(MonthlyHistogram.objects.values_list("month", "metric", "value", "n")),
+    ]
+
+
 def test_a_rebuild_is_idempotent_and_leaves_no_stale_day(
     registry_demo: dict[str, Any], hub_worker: Any
 ) -> None:
     dataset.build(registry_demo, hub_worker)
     summaries.backfill()
-    first = sorted(DailyFigure.objects.values_list("day", "metric", "value", "n"))
+    first = _kept()
+    assert all(first), "every table holds rows"
     assert summaries.backfill() > 0
-    assert sorted(DailyFigure.objects.values_list("day", "metric", "value", "n")) == first
+    assert _kept() == first
+    assert summaries.roll_up_every_month() > 0
+    assert _kept() == first
     assert not StaleDay.objects.exists()
     assert summaries.refresh() == 0
+
+
+def test_a_month_holds_the_sum_of_its_days(registry_demo: dict[str, Any], hub_worker: Any) -> None:
+    dataset.build(registry_demo, hub_worker)
+    summaries.backfill()
+    daily: Counter[tuple[Any, ...]] = Counter()
+    for day, metric, value, n in DailyFigure.objects.values_list("day", "metric", "value", "n"):
+        daily[summaries.month_of(day), metric, value] += n
+    monthly: Counter[tuple[Any, ...]] = Counter()
+    for month, metric, value, n in MonthlyFigure.objects.values_list(
+        "month", "metric", "value", "n"
+    ):
+        monthly[month, metric, value] += n
+    assert monthly == daily
+    histograms = Counter(
+        {
+            (month, metric, value): n
+            for month, metric, value, n in MonthlyHistogram.objects.values_list(
+                "month", "metric", "value", "n"
+            )
+        }
+    )
+    assert histograms == Counter({k: n for k, n in daily.items() if k[1] in summaries.HISTOGRAMS})
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "months", "edges"),
+    [
+        (date(2025, 1, 1), date(2025, 12, 31), 12, []),
+        (
+            date(2026, 11, 20),
+            date(2027, 1, 4),
+            1,
+            [(date(2026, 11, 20), date(2026, 11, 30)), (date(2027, 1, 1), date(2027, 1, 4))],
+        ),
+        (date(2026, 12, 21), date(2026, 12, 27), 0, [(date(2026, 12, 21), date(2026, 12, 27))]),
+        (date(2024, 2, 1), date(2024, 2, 29), 1, []),
+        (date(2024, 2, 1), date(2024, 2, 28), 0, [(date(2024, 2, 1), date(2024, 2, 28))]),
+    ],
+)
+def test_a_period_is_read_as_whole_months_and_the_days_at_its_ends(
+    first: date, last: date, months: int, edges: list[tuple[date, date]]
+) -> None:
+    found_months, found_edges = summaries.whole_months(first, last)
+    assert len(found_months) == months
+    assert found_edges == edges
+    days = {d for a, b in found_edges for d in custom_period(a, b).days()}
+    for month in found_months:
+        days |= set(custom_period(month, summaries.month_end(month)).days())
+    assert days == set(custom_period(first, last).days()), "every day read once"
 
 
 def test_summaries_hold_no_personal_data() -> None:
@@ -291,6 +353,14 @@ def test_summaries_hold_no_personal_data() -> None:
         "responsible_id",
         "controller_id",
         "home_municipality",
+        "metric",
+        "value",
+        "n",
+    }
+    assert {f.name for f in MonthlyFigure._meta.get_fields()} == columns - {"day"} | {"month"}
+    assert {f.name for f in MonthlyHistogram._meta.get_fields()} == {
+        "id",
+        "month",
         "metric",
         "value",
         "n",
@@ -376,3 +446,30 @@ def test_the_command_refreshes_and_rebuilds(registry_demo: dict[str, Any], hub_w
     built = sorted(DailyFigure.objects.values_list("day", "metric", "value", "n"))
     call_command("followup_summaries", "--rebuild", stdout=out)
     assert sorted(DailyFigure.objects.values_list("day", "metric", "value", "n")) == built
+
+
+def test_deleting_a_report_uncounts_its_repeat_on_another_day(
+    registry_demo: dict[str, Any], hub_worker: Any
+) -> None:
+    orgs = {o.code: o for o in Organisation.objects.all()}
+    first = dataset.make_report(
+        orgs, received=START, responsible="0182", controller="0182", number=1
+    )
+    dataset.make_report(
+        orgs,
+        received=START + timedelta(days=3),
+        responsible="0182",
+        controller="0182",
+        number=2,
+        repeat_of=first,
+    )
+    period = period_containing("month", START.date())
+
+    def repeats() -> Any:
+        dashboard = single_entry_dashboard(period=period, scope=Scope(), suppress=False, now=START)
+        activity = next(t for t in dashboard.tables if t.slug == "activity")
+        return next(r.cells[0].value for r in activity.rows if r.key == "repeats")
+
+    assert repeats() == 1
+    first.delete()  # the repeat's link is set to NULL without a signal of its own
+    assert repeats() == 0
