@@ -8,45 +8,52 @@ definition (ADR 0008): durations are whole minutes (floor), so the values at
 the median's and 90th percentile's ranks are floored here too — flooring keeps
 the order, so the floored value at a rank is the rank's value of the floored
 durations.
+
+The SQL helpers below it (Swedish local time, durations and percentiles in the
+database) were the dashboard's own until then; only this oracle uses them now.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Expression,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay, RowNumber, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 
-from samverkan.core.calendar import local_date
+from samverkan.core.calendar import STOCKHOLM, is_public_holiday, local_date
 from samverkan.followup.periods import Period
-from samverkan.followup.selectors import (
-    DurationSummary,
-    Scope,
-    _first_attempt,
-    _holiday_ranges,
-    _local_date,
-    _local_hour,
-    _local_iso_weekday,
-    _not_eligible,
-    _offset_changes,
-    _reports,
-    _summaries,
+from samverkan.followup.selectors import DurationSummary, Scope, _summary, _wanted_ranks
+from samverkan.intake.models import (
+    ConcernReport,
+    Escalation,
+    HandoverAttempt,
+    InformationRequest,
+    NotEligibleRecord,
 )
-from samverkan.intake.models import Escalation, InformationRequest
 from samverkan.intake.rules import Reason
 from samverkan.registry.models import Organisation
 
@@ -248,3 +255,242 @@ class DirectSource:
             requests, {"answer": ("answered_at", "sent_at")}, rows=True, whole_minutes=True
         )
         return {"sent": found["rows"], "answered": found["answer"].n, "answer": found["answer"]}
+
+
+# --- Swedish local time and durations in plain SQL ----------------------------------
+#
+# Django's SQLite backend computes time-zone extraction, date truncation and
+# timestamp differences with Python functions called once per row; at 100,000
+# reports a year those calls, not the scans, were most of the dashboard's time.
+# The expressions below are Django's own on PostgreSQL (native there) and plain
+# SQLite date functions on SQLite, with the Stockholm UTC offset chosen by a
+# CASE over the offset changes (daylight saving time) in the period, computed
+# here from the time-zone database. Both give the same values.
+
+
+def _offset_changes(start: datetime, end: datetime) -> list[tuple[datetime, timedelta]]:
+    """Stockholm's UTC offset from `start` on, and every change of it before `end`."""
+    epoch_start, epoch_end = int(start.timestamp()), int(end.timestamp())
+
+    def offset(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, STOCKHOLM).utcoffset() or timedelta(0)
+
+    changes = [(datetime.fromtimestamp(epoch_start, UTC), offset(epoch_start))]
+    day = 86400
+    low = epoch_start
+    while low < epoch_end:
+        high = min(low + day, epoch_end)
+        if offset(high) != changes[-1][1]:
+            a, b = low, high  # offset(a) is the current one, offset(b) the next
+            while b - a > 1:
+                middle = (a + b) // 2
+                if offset(middle) == changes[-1][1]:
+                    a = middle
+                else:
+                    b = middle
+            changes.append((datetime.fromtimestamp(b, UTC), offset(b)))
+        low = high
+    return changes
+
+
+def _sqlite_offset(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    """An SQLite date-function modifier ('+3600 seconds') with Stockholm's offset at `field`."""
+
+    def modifier(offset: timedelta) -> Value:
+        return Value(f"{int(offset.total_seconds()):+d} seconds")
+
+    if len(changes) == 1:
+        return modifier(changes[0][1])
+    whens = [
+        When(**{f"{field}__lt": at}, then=modifier(before))
+        for (_, before), (at, _after) in itertools.pairwise(changes)
+    ]
+    return Case(*whens, default=modifier(changes[-1][1]), output_field=CharField())
+
+
+class _PerVendor(Func):
+    """Django's portable expression, or a plain-SQL equivalent on SQLite."""
+
+    def __init__(self, portable: Expression, sqlite: Expression, output_field: Any) -> None:
+        super().__init__(portable, sqlite, output_field=output_field)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(self.get_source_expressions()[0])
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        return compiler.compile(self.get_source_expressions()[1])
+
+
+def _local_hour(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    sqlite = Cast(
+        Func(Value("%H"), F(field), _sqlite_offset(field, changes), function="strftime"),
+        IntegerField(),
+    )
+    return _PerVendor(ExtractHour(field, tzinfo=STOCKHOLM), sqlite, IntegerField())
+
+
+def _local_iso_weekday(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    # strftime('%w') is 0 for Sunday; ISO numbers Monday 1 … Sunday 7.
+    weekday = Cast(
+        Func(Value("%w"), F(field), _sqlite_offset(field, changes), function="strftime"),
+        IntegerField(),
+    )
+    sqlite = (weekday + Value(6)) % Value(7) + Value(1)
+    return _PerVendor(ExtractIsoWeekDay(field, tzinfo=STOCKHOLM), sqlite, IntegerField())
+
+
+def _local_date(field: str, changes: list[tuple[datetime, timedelta]]) -> Expression:
+    sqlite = Func(F(field), _sqlite_offset(field, changes), function="date")
+    return _PerVendor(TruncDate(field, tzinfo=STOCKHOLM), sqlite, DateField())
+
+
+class _SqliteMicroseconds(Func):
+    """`end - start` in microseconds from SQLite's text timestamps (what Django's
+    Python function returns): whole seconds by strftime('%s'), the fraction from
+    the text ('YYYY-MM-DD HH:MM:SS.ffffff')."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        (end, end_params), (start, start_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        seconds = f"(CAST(strftime(%s, {end}) AS INTEGER) - CAST(strftime(%s, {start}) AS INTEGER))"
+        fraction = f"(CAST(substr({end}, 21) AS INTEGER) - CAST(substr({start}, 21) AS INTEGER))"
+        sql = f"({seconds} * 1000000 + {fraction})"
+        params = ["%s", *end_params, "%s", *start_params, *end_params, *start_params]
+        return sql, params
+
+
+def _elapsed(end: Any, start: str) -> Expression:
+    """`end - start` as a duration, NULL where `end` is."""
+    portable = ExpressionWrapper(end - F(start), output_field=DurationField())
+    return _PerVendor(portable, _SqliteMicroseconds(end, F(start)), DurationField())
+
+
+def _rank_filter(rank: str, n: str) -> Q:
+    """The median's and the nearest-rank p90's ranks among n (a column), in SQL.
+
+    The same ranks as `stats.median_ranks` ((n+1) div 2 and n div 2 + 1) and
+    `stats.rank_for_percentile(n, 90)` (⌈9n/10⌉ = (9n+9) div 10), by integer
+    division on both databases.
+    """
+    count = F(n)
+    return (
+        Q(**{rank: (count + 1) / 2})
+        | Q(**{rank: count / 2 + 1})
+        | Q(**{rank: (count * 9 + 9) / 10})
+    )
+
+
+Measure = tuple[Any, str]  # (end: a field name or an expression, NULL when not done; start field)
+
+
+def _summaries(
+    queryset: QuerySet[Any],
+    measures: dict[str, Measure],
+    counts: dict[str, int] | None = None,
+    *,
+    rows: bool = False,
+    complete: bool = False,
+    whole_minutes: bool = False,
+) -> dict[str, Any]:
+    """Count, median and p90 of several durations `end - start` over the same rows, one query.
+
+    Each measure's duration is ranked by `ROW_NUMBER() OVER (ORDER BY duration
+    NULLS LAST, pk)` (rows without the step rank last) and only the rows at the
+    median's and p90's ranks come back: at most three rows per measure. Where
+    `counts` gives how many rows have the step (known from another query) the
+    ranks are constants; otherwise they are computed from `COUNT(duration)
+    OVER ()`, or with `complete` (the queryset holds only rows with every step)
+    from `COUNT(*) OVER ()`, which does not evaluate the duration again. With
+    `rows`, also the number of rows in the queryset. With `whole_minutes`, the
+    durations at the ranks are floored to the minute (as the daily summaries
+    count them; flooring keeps the order) before the median is taken.
+    """
+    counts = counts or {}
+    annotations: dict[str, Any] = {}
+    wanted = Q()
+    for name, (end, start) in measures.items():
+        annotations[f"{name}_d"] = _elapsed(F(end) if isinstance(end, str) else end, start)
+        annotations[f"{name}_rank"] = Window(
+            RowNumber(), order_by=[F(f"{name}_d").asc(nulls_last=True), F("pk").asc()]
+        )
+        if name not in counts:
+            annotations[f"{name}_n"] = Window(Count("pk" if complete else f"{name}_d"))
+            wanted |= _rank_filter(f"{name}_rank", f"{name}_n")
+        elif counts[name]:
+            wanted |= Q(**{f"{name}_rank__in": _wanted_ranks(counts[name])})
+    if rows:
+        annotations["rows"] = Window(Count("pk"))
+    found: list[dict[str, Any]] = []
+    if wanted:
+        ranked = queryset.order_by().annotate(**annotations).filter(wanted)
+        found = list(ranked.values(*annotations))
+    result: dict[str, Any] = {}
+    if rows:
+        result["rows"] = found[0]["rows"] if found else 0
+    for name in measures:
+        if name in counts:
+            n = counts[name]
+        else:
+            n = found[0][f"{name}_n"] if found else 0
+        at_rank = {
+            row[f"{name}_rank"]: (
+                timedelta(minutes=row[f"{name}_d"] // timedelta(minutes=1))
+                if whole_minutes
+                else row[f"{name}_d"]
+            )
+            for row in found
+            if row[f"{name}_rank"] <= n and row[f"{name}_d"] is not None
+        }
+        result[name] = _summary(n, at_rank)
+    return result
+
+
+def duration_summary(
+    queryset: QuerySet[Any], end: Expression | Subquery | str, start: str
+) -> DurationSummary:
+    """Count, median and nearest-rank 90th percentile of `end - start` where `end` is set."""
+    summary: DurationSummary = _summaries(queryset, {"m": (end, start)})["m"]
+    return summary
+
+
+def _reports(period: Period, scope: Scope) -> QuerySet[ConcernReport]:
+    start, end = period.bounds()
+    return ConcernReport.objects.filter(
+        scope.report_filter(), received_at__gte=start, received_at__lt=end
+    ).order_by()
+
+
+def _not_eligible(period: Period, scope: Scope) -> QuerySet[NotEligibleRecord]:
+    start, end = period.bounds()
+    return NotEligibleRecord.objects.filter(
+        scope.not_eligible_filter(), decided_at__gte=start, decided_at__lt=end
+    ).order_by()
+
+
+def _holidays(period: Period) -> list[date]:
+    return [day for day in period.days() if is_public_holiday(day)]
+
+
+def _holiday_ranges(period: Period) -> list[tuple[datetime, datetime]]:
+    """Public holidays and eves in the period as half-open ranges of instants (Swedish days)."""
+    ranges: list[tuple[datetime, datetime]] = []
+    for day in _holidays(period):
+        first = datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+        after = datetime.combine(day + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+        if ranges and ranges[-1][1] == first:
+            ranges[-1] = (ranges[-1][0], after)
+        else:
+            ranges.append((first, after))
+    return ranges
+
+
+def _first_attempt() -> Subquery:
+    return Subquery(
+        HandoverAttempt.objects.filter(handover__report=OuterRef("pk"))
+        .order_by("at")
+        .values("at")[:1],
+        output_field=DateTimeField(),
+    )

@@ -14,13 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from samverkan.followup import stats, summaries
 from samverkan.followup.periods import period_containing
-from samverkan.followup.selectors import (
-    MAPPING_TODAY,
-    Scope,
-    duration_summary,
-    single_entry_dashboard,
-)
+from samverkan.followup.selectors import MAPPING_TODAY, Scope, single_entry_dashboard
 from samverkan.followup.tests import dataset
+from samverkan.followup.tests.oracle import duration_summary
 from samverkan.intake.models import ConcernReport, Handover, HandoverAttempt, InformationRequest
 
 DECEMBER = period_containing("month", date(2026, 12, 1))
