@@ -5,10 +5,10 @@
   the acceptance's transaction: where the receiver's connection sends automatically,
   the handover is queued with the acceptance — it commits or rolls back with it.
 * `handovers_send_due`: the worker's round (`manage.py send_to_casesystems --loop`),
-  the webhooks' pattern: each handover claimed with a conditional update and a lease
-  (two workers never send it at once; a worker that died mid-send leaves it to be
+  an outbox as the webhooks' (`core.outbox`): each handover claimed with a lease (two
+  workers never send it at once; a worker that died mid-send leaves it to be
   retried), sent outside any transaction, every attempt logged with the answer, and
-  a failure tried again with exponential back-off (`webhooks.rules.retry_delay`).
+  a failure tried again with exponential back-off.
   The case system's id is kept on the handover and written to the access log.
 
 The request is built when it is sent, from the report as it is then: the queue holds
@@ -21,7 +21,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -39,16 +39,13 @@ from samverkan.casesystems.models import (
     CaseSystemHandover,
     HandoverStatus,
 )
+from samverkan.core import outbox
 from samverkan.core.calendar import local_date
 from samverkan.core.errors import Conflict, NotFound
 from samverkan.intake.announcements import Acceptance
 from samverkan.intake.models import ConcernReport
-from samverkan.webhooks.rules import retry_delay
 
 logger = logging.getLogger(__name__)
-
-# A claimed handover is one worker's for this long: one that died mid-send leaves it.
-LEASE = timedelta(minutes=5)
 
 
 class ReportNotFound(NotFound):
@@ -194,14 +191,6 @@ class Outcome:
         return bool(self.external_id)
 
 
-def _claim(pk: int, planned: datetime | None, now: datetime) -> bool:
-    return bool(
-        CaseSystemHandover.objects.filter(
-            pk=pk, status=HandoverStatus.PENDING, next_attempt_at=planned
-        ).update(next_attempt_at=now + LEASE)
-    )
-
-
 def _send(handover: CaseSystemHandover) -> Outcome:
     connection = handover.connection
     adapter = adapters.get(connection.adapter)
@@ -231,17 +220,9 @@ def handovers_send_due(*, now: datetime | None = None, limit: int = 100) -> list
     """Send every handover whose time has come; returns their ids. Safe to run in several
     processes at once and as often as you like."""
     now = now or timezone.now()
-    due = list(
-        CaseSystemHandover.objects.filter(
-            status=HandoverStatus.PENDING, next_attempt_at__lte=now, connection__is_active=True
-        )
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", "next_attempt_at")[:limit]
-    )
+    sendable = CaseSystemHandover.objects.filter(connection__is_active=True)
     sent = []
-    for pk, planned in due:
-        if not _claim(pk, planned, now):
-            continue
+    for pk in outbox.claimed_due(sendable, now, limit):
         handover = CaseSystemHandover.objects.select_related(
             "connection", "report", "report__controller", "report__receiving_unit"
         ).get(pk=pk)
@@ -283,19 +264,21 @@ def _record(handover: CaseSystemHandover, outcome: Outcome, now: datetime) -> No
                 },
             )
             return
-        gave_up = not outcome.retryable or attempts >= settings.CASESYSTEM_MAX_ATTEMPTS
-        delay = retry_delay(
+        next_attempt = outbox.next_attempt_after_failure(
             attempts,
+            now,
+            max_attempts=settings.CASESYSTEM_MAX_ATTEMPTS,
             base_seconds=settings.CASESYSTEM_RETRY_BASE_SECONDS,
             max_seconds=settings.CASESYSTEM_RETRY_MAX_SECONDS,
+            retryable=outcome.retryable,
         )
         CaseSystemHandover.objects.filter(pk=handover.pk).update(
             attempt_count=attempts,
-            status=HandoverStatus.FAILED if gave_up else HandoverStatus.PENDING,
-            next_attempt_at=None if gave_up else now + delay,
+            status=HandoverStatus.PENDING if next_attempt else HandoverStatus.FAILED,
+            next_attempt_at=next_attempt,
             last_error=outcome.error[:300],
         )
-        if gave_up:
+        if next_attempt is None:
             logger.warning("case-system handover %s given up: %s", handover.pk, outcome.error)
 
 

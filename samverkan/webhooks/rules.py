@@ -45,11 +45,6 @@ def headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[s
     }
 
 
-def retry_delay(attempts: int, *, base_seconds: float, max_seconds: float) -> timedelta:
-    """Wait after the `attempts`-th failed attempt: base, 2·base, 4·base, … up to the cap."""
-    return timedelta(seconds=min(base_seconds * 2 ** max(attempts - 1, 0), max_seconds))
-
-
 def should_pause(
     consecutive_failures: int,
     failing_since: datetime | None,

@@ -39,6 +39,7 @@ from django.utils import timezone
 from samverkan.accounts.models import ApiClient
 from samverkan.audit.models import AuditAction
 from samverkan.audit.services import audit_record_of
+from samverkan.core import outbox
 from samverkan.core.calendar import api_instant, local_datetime
 from samverkan.core.errors import InvalidInput, NotAllowed, NotFound
 from samverkan.intake.announcements import EVENT_TYPES, Announcement
@@ -53,8 +54,6 @@ from samverkan.webhooks.models import (
 
 logger = logging.getLogger(__name__)
 
-# A claimed delivery is someone's for this long: a worker that died mid-send leaves it.
-LEASE = timedelta(minutes=5)
 # What of a receiver's answer is read (and dropped): enough to finish the exchange.
 READ_LIMIT = 64 * 1024
 
@@ -361,34 +360,18 @@ def _post(url: str, headers: dict[str, str], body: bytes) -> AttemptResult:
     return result(status, "" if 200 <= status < 300 else f"HTTP {status}")
 
 
-def _claim(pk: int, planned: datetime | None, now: datetime) -> bool:
-    return bool(
-        WebhookDelivery.objects.filter(
-            pk=pk, status=DeliveryStatus.PENDING, next_attempt_at=planned
-        ).update(next_attempt_at=now + LEASE)
-    )
-
-
 def deliveries_send_due(*, now: datetime | None = None, limit: int = 200) -> list[int]:
     """Send every delivery whose time has come, of endpoints not paused; returns their ids.
 
     Safe to run in several processes at once and as often as you like.
     """
     now = now or timezone.now()
-    due = list(
-        WebhookDelivery.objects.filter(
-            status=DeliveryStatus.PENDING,
-            next_attempt_at__lte=now,
-            endpoint__paused_at__isnull=True,
-            endpoint__client__is_active=True,  # a revoked client's system gets nothing
-        )
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", "next_attempt_at")[:limit]
+    sendable = WebhookDelivery.objects.filter(
+        endpoint__paused_at__isnull=True,
+        endpoint__client__is_active=True,  # a revoked client's system gets nothing
     )
     sent = []
-    for pk, planned in due:
-        if not _claim(pk, planned, now):
-            continue
+    for pk in outbox.claimed_due(sendable, now, limit):
         delivery = WebhookDelivery.objects.select_related("endpoint", "endpoint__client").get(pk=pk)
         endpoint = delivery.endpoint
         body = delivery.body.encode()
@@ -427,16 +410,17 @@ def _record(delivery: WebhookDelivery, outcome: AttemptResult, now: datetime) ->
                 consecutive_failures=0, failing_since=None
             )
             return False
-        gave_up = attempts >= settings.WEBHOOK_MAX_ATTEMPTS
-        delay = rules.retry_delay(
+        next_attempt = outbox.next_attempt_after_failure(
             attempts,
+            now,
+            max_attempts=settings.WEBHOOK_MAX_ATTEMPTS,
             base_seconds=settings.WEBHOOK_RETRY_BASE_SECONDS,
             max_seconds=settings.WEBHOOK_RETRY_MAX_SECONDS,
         )
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             attempt_count=attempts,
-            status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
-            next_attempt_at=None if gave_up else now + delay,
+            status=DeliveryStatus.PENDING if next_attempt else DeliveryStatus.FAILED,
+            next_attempt_at=next_attempt,
         )
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
             consecutive_failures=F("consecutive_failures") + 1
