@@ -13,13 +13,12 @@ each answer is itself checked against the definition before it is sent.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from samverkan.casesystems.tests.swagger import Definition
+from samverkan.core.testing.loopback_http import Answer, LoopbackHttp, Request
 
 DOMAIN = "nacka-ifo"
 KEY = "lc-test-nyckel-0182"
@@ -68,67 +67,43 @@ class LifecareStandIn:
     seen: list[Seen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     next_id: int = 98765
-    port: int = 0
-    _server: ThreadingHTTPServer | None = None
+    _http: LoopbackHttp | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{self.definition.base_path}"
+        assert self._http is not None
+        return self._http.url(self.definition.base_path)
 
     def start(self) -> LifecareStandIn:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                stand_in._handle(self, b"")
-
-            def do_POST(self) -> None:  # noqa: N802
-                length = int(self.headers.get("Content-Length", "0"))
-                stand_in._handle(self, self.rfile.read(length))
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._http = (self._http or LoopbackHttp(self._handle)).start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._http is not None:
+            self._http.stop()
 
-    def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
-        parts = urlsplit(handler.path)
+    def _handle(self, request: Request) -> Answer:
+        parts = urlsplit(request.path)
         query = parse_qs(parts.query, keep_blank_values=True)
-        operation = self.definition.operation(handler.command, parts.path)
-        status, answer = self._answer(handler, operation, query, body)
+        operation = self.definition.operation(request.method, parts.path)
+        status, answer = self._answer(request, operation, query)
         try:
-            shown = json.loads(body) if body else None
+            shown = json.loads(request.body) if request.body else None
         except ValueError:
-            shown = body
-        self.seen.append(Seen(handler.command, parts.path, query, shown, status))
-        data = json.dumps(answer).encode() if status == 200 else ERROR_TEXT[status].encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json" if status == 200 else "text/html")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
+            shown = request.body
+        self.seen.append(Seen(request.method, parts.path, query, shown, status))
+        if status == 200:
+            return Answer(status, json.dumps(answer).encode(), "application/json")
+        return Answer(status, ERROR_TEXT[status].encode(), "text/html")
 
     def _answer(
-        self,
-        handler: BaseHTTPRequestHandler,
-        operation: Any,
-        query: dict[str, list[str]],
-        body: bytes,
+        self, request: Request, operation: Any, query: dict[str, list[str]]
     ) -> tuple[int, Any]:
         if operation is None:
-            self.problems.append(f"{handler.command} {handler.path}: no such operation")
+            self.problems.append(f"{request.method} {request.path}: no such operation")
             return 404, None
         problems = self.definition.request_problems(
-            operation, query, handler.headers.get("Content-Type", ""), body
+            operation, query, request.headers.get("content-type", ""), request.body
         )
         if problems:
             self.problems += [f"{operation.operation_id}: {p}" for p in problems]

@@ -9,12 +9,12 @@ it is told to, one per request (then 200). `stop()` takes it off the network
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from samverkan.core.testing.loopback_http import Answer, LoopbackHttp, Request
 
 
 @dataclass
@@ -31,49 +31,35 @@ class Received:
 
 @dataclass
 class Receiver:
-    port: int = 0
     secret: str = ""
     answers: list[int] = field(default_factory=list)  # the next requests' statuses
     received: list[Received] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
+    _http: LoopbackHttp | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/samverkan/hook"
+        assert self._http is not None
+        return self._http.url("/samverkan/hook")
 
     def start(self) -> Receiver:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                try:
-                    Webhook(receiver.secret).verify(body, headers)
-                    verified = True
-                except WebhookVerificationError:
-                    verified = False
-                status = receiver.answers.pop(0) if receiver.answers else 200
-                if not verified:
-                    status = 401
-                receiver.received.append(Received(headers, body, verified, status))
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._http = (self._http or LoopbackHttp(self._answer)).start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        if self._http is not None:
+            self._http.stop()
+
+    def _answer(self, request: Request) -> Answer:
+        try:
+            Webhook(self.secret).verify(request.body, request.headers)
+            verified = True
+        except WebhookVerificationError:
+            verified = False
+        status = self.answers.pop(0) if self.answers else 200
+        if not verified:
+            status = 401
+        self.received.append(Received(request.headers, request.body, verified, status))
+        return Answer(status)
 
     def delivered(self) -> list[Received]:
         """What arrived, was verified and was answered 2xx (the receiver took it)."""
