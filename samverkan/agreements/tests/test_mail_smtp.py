@@ -7,25 +7,21 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from samverkan.agreements import access
-from samverkan.agreements.models import Agreement, AgreementDecision, TerminationNotification
+from samverkan.agreements.models import TerminationNotification
 from samverkan.agreements.reminders import send_reminders
-from samverkan.agreements.services import agreement_refresh_window
+from samverkan.agreements.tests.steps import (
+    give_nackas_notice,
+    register_nacka_decision,
+    single_entry,
+    without_nacka_decision,
+)
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.testing.smtp import assert_no_personal_data, assert_swedish_and_well_encoded
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=STOCKHOLM)
-
-
-def _pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("beslut.pdf", b"%PDF-1.4\n", content_type="application/pdf")
-
-
-def _single_entry(code: str) -> Agreement:
-    return Agreement.objects.get(reference=f"SN-ROC-{code}")
 
 
 @time_machine.travel(NOW)
@@ -59,22 +55,10 @@ def test_a_decision_registered_for_a_party_is_mailed_to_its_administrators(
     client,
     django_capture_on_commit_callbacks,
 ):
-    nacka = _single_entry("0182")
-    AgreementDecision.objects.filter(agreement=nacka, party__organisation__code="0182").delete()
-    agreement_refresh_window(agreement=nacka)
+    nacka = without_nacka_decision()
     login(client, agreement_admin)  # Stockholm registers Nacka's decision
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/api/v1/agreements/{nacka.pk}/decisions",
-            {
-                "party": "0182",
-                "body_kind": "political_committee",
-                "body_name": "Socialnämnden, Nacka",
-                "decided_on": "2026-11-20",
-                "reference": "§ 5",
-                "document": _pdf(),
-            },
-        )
+        response = register_nacka_decision(client, nacka)
     assert response.status_code == 201, response.content
     (mail,) = smtp_server.received
     party = nacka.parties.get(organisation__code="0182")
@@ -98,14 +82,10 @@ def test_a_notice_of_termination_is_mailed_to_roc(
     client,
     django_capture_on_commit_callbacks,
 ):
-    nacka = _single_entry("0182")
+    nacka = single_entry("0182")
     login(client, nacka_agreement_admin)
-    party = nacka.parties.get(organisation__code="0182")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/avtal/{nacka.pk}/uppsagning/",
-            {"party": party.pk, "given_on": "2026-11-25", "document": _pdf()},
-        )
+        response = give_nackas_notice(client, nacka)
     assert response.status_code == 302
     notification = TerminationNotification.objects.get(agreement=nacka)
     (mail,) = smtp_server.received

@@ -8,11 +8,18 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from samverkan.agreements import services
 from samverkan.agreements.demo import organisation
 from samverkan.agreements.models import Agreement, AgreementDecision, TerminationNotification
+from samverkan.agreements.tests.steps import (
+    NACKA_DECISION,
+    give_nackas_notice,
+    pdf,
+    register_nacka_decision,
+    single_entry,
+    without_nacka_decision,
+)
 from samverkan.audit.models import AuditEntry
 from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.errors import InvalidInput
@@ -29,41 +36,17 @@ def _locmem(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def single_entry(code):
-    return Agreement.objects.get(reference=f"SN-ROC-{code}")
-
-
-def pdf(name="dok.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n", content_type="application/pdf")
-
-
-def _without_nacka_decision():
-    nacka = single_entry("0182")
-    AgreementDecision.objects.filter(agreement=nacka, party__organisation__code="0182").delete()
-    services.agreement_refresh_window(agreement=nacka)
-    return nacka
-
-
-DECISION = {
-    "party": "0182",
-    "body_kind": "political_committee",
-    "body_name": "Socialnämnden, Nacka",
-    "decided_on": "2026-11-20",
-    "reference": "§ 5",
-}
-
-
 @time_machine.travel(NOW)
 def test_stockholm_registers_nackas_decision_only_with_the_signed_document(
     demo, agreement_admin, nacka_agreement_admin, login, client, django_capture_on_commit_callbacks
 ):
-    nacka = _without_nacka_decision()
+    nacka = without_nacka_decision()
     login(client, agreement_admin)
-    refused = client.post(f"{BASE}/{nacka.pk}/decisions", DECISION)
+    refused = client.post(f"{BASE}/{nacka.pk}/decisions", NACKA_DECISION)
     assert refused.status_code == 422 and "undertecknade beslutet" in error_text(refused)
     assert client.get(f"{BASE}/{nacka.pk}").json()["status"]["reason"] == "decisions_missing"
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(f"{BASE}/{nacka.pk}/decisions", {**DECISION, "document": pdf()})
+        done = register_nacka_decision(client, nacka)
     assert done.status_code == 201, done.content
     assert client.get(f"{BASE}/{nacka.pk}").json()["status"]["reason"] == "in_force"
     page = client.get(f"/avtal/{nacka.pk}/").content.decode()
@@ -91,7 +74,8 @@ def test_nacka_cannot_record_stockholms_decision_or_give_its_notice(
     assert not nacka.notices.exists()
     AgreementDecision.objects.filter(agreement=nacka, party__organisation__code="0180").delete()
     decision = client.post(
-        f"{BASE}/{nacka.pk}/decisions", {**DECISION, "party": STOCKHOLM_CODE, "document": pdf()}
+        f"{BASE}/{nacka.pk}/decisions",
+        {**NACKA_DECISION, "party": STOCKHOLM_CODE, "document": pdf()},
     )
     assert decision.status_code == 403
     # The page offers only Nacka's own party to give notice for.
@@ -134,11 +118,16 @@ def test_a_second_in_force_agreement_of_the_same_type_is_a_conflict(
     login(client, agreement_admin)
     own = client.post(
         f"{BASE}/{second.pk}/decisions",
-        {**DECISION, "party": "0180", "body_kind": "delegate", "body_name": "Förvaltningschef"},
+        {
+            **NACKA_DECISION,
+            "party": "0180",
+            "body_kind": "delegate",
+            "body_name": "Förvaltningschef",
+        },
     )
     assert own.status_code == 201
     other = client.post(
-        f"{BASE}/{second.pk}/decisions", {**DECISION, "party": "0186", "document": pdf()}
+        f"{BASE}/{second.pk}/decisions", {**NACKA_DECISION, "party": "0186", "document": pdf()}
     )
     assert other.status_code == 409 and "SN-ROC-0186" in error_text(other)
     second.refresh_from_db()
@@ -198,12 +187,8 @@ def test_roc_is_told_of_the_notice_and_acknowledges_it(
 ):
     nacka = single_entry("0182")
     login(client, nacka_agreement_admin)
-    party = nacka.parties.get(organisation__code="0182")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            f"/avtal/{nacka.pk}/uppsagning/",
-            {"party": party.pk, "given_on": "2026-11-25", "document": pdf()},
-        )
+        response = give_nackas_notice(client, nacka)
     assert response.status_code == 302
     page = client.get(f"/avtal/{nacka.pk}/").content.decode()
     assert "registrerat av Axel Strandberg (Nacka)" in page
