@@ -102,6 +102,29 @@ def _baseline_data(request: pytest.FixtureRequest) -> None:
     restore_baseline_data()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _agreement_pdfs_rendered_once() -> Any:
+    """Each distinct agreement document is rendered to PDF once per test process.
+
+    The demo's agreements are decided, and so frozen as PDFs, in every test that
+    loads them: WeasyPrint made up two thirds of the demo's 9 s. The same HTML
+    gives the same PDF, so a test still gets the real PDF of what it rendered.
+    """
+    from samverkan.agreements import documents
+
+    render = documents.html_to_pdf
+    rendered: dict[str, bytes] = {}
+
+    def once(html: str) -> bytes:
+        if html not in rendered:
+            rendered[html] = render(html)
+        return rendered[html]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(documents, "html_to_pdf", once)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
