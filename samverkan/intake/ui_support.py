@@ -16,11 +16,13 @@ from typing import TypeVar
 
 from django.utils import timezone
 
-from samverkan.core.calendar import local_date
+from samverkan.core.calendar import local_date, local_datetime
 from samverkan.core.identity import InvalidPersonId, PersonId, age_on, parse_person_id
+from samverkan.intake.rules import units_to_call
+from samverkan.intake.snapshot import registry_snapshot
 from samverkan.registry.models import ContactPerson, Organisation
-from samverkan.registry.rules import NumberToCall
-from samverkan.registry.selectors import municipalities, numbers_to_call_for, stockholm_districts
+from samverkan.registry.rules import NumberToCall, numbers_to_call
+from samverkan.registry.selectors import municipalities, stockholm_districts
 
 _CODE_IN_TEXT = re.compile(r"\b(\d{4})\b")
 _NAME_SUFFIXES = (" kommun", " stad", " stadsdelsförvaltning", " stadsdelsområde")
@@ -131,9 +133,20 @@ def fallbacks_for_organisations(codes: set[str], *, now: datetime) -> dict[str, 
             "escalation_order", "name"
         )
     )
+    # The numbers from the registry snapshot the routing uses, not a look-up per unit:
+    # the hub's queue, polled all night, ran four queries a red row.
+    registry = registry_snapshot(now)
+    local = local_datetime(now)
+
+    def numbers(organisation: Organisation) -> tuple[NumberToCall, ...]:
+        municipality = organisation.parent if organisation.parent_id else organisation
+        assert municipality is not None
+        units = units_to_call(registry, None, organisation.code, municipality.code)
+        return numbers_to_call(units, local)
+
     return {
         organisation.code: Fallbacks(
-            numbers=numbers_to_call_for(organisation, now),
+            numbers=numbers(organisation),
             contact_persons=[
                 p for p in persons if p.organisation_id in {organisation.pk, organisation.parent_id}
             ],

@@ -21,7 +21,7 @@ from samverkan.intake.models import (
 )
 from samverkan.intake.tests.factories import assess, at, register
 from samverkan.intake.ui_support import fallbacks_for_organisations
-from samverkan.registry.models import ContactPerson
+from samverkan.registry.models import ContactPerson, Organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -495,3 +495,16 @@ def test_queues_and_detail_take_a_fixed_number_of_queries(
         assert len(selectors.receiving_queue(user=nacka_receiver)) == 6
     with django_assert_max_num_queries(12):
         selectors.report_detail(user=nacka_receiver, report_id=reports[0].pk)
+
+
+@pytest.mark.parametrize("code", ["0182", "0180-farsta", "0184", "0180"])
+@pytest.mark.parametrize("when", ["2026-12-05T23:30", "2026-12-08T10:00", "2026-12-24T10:00"])
+def test_the_red_rows_numbers_are_the_registrys(intake_registry, code, when):
+    """The hub's alarm rows take their numbers from the routing's snapshot; they are the
+    numbers the registry gives the report page, day and night."""
+    from samverkan.registry.selectors import numbers_to_call_for
+
+    organisation = Organisation.objects.get(code=code)
+    fallbacks = fallbacks_for_organisations({code}, now=at(when))
+    assert fallbacks[code].numbers == numbers_to_call_for(organisation, at(when))
+    assert fallbacks[code].numbers, "the hub always has a number to call"
