@@ -17,8 +17,14 @@ from samverkan.collaboration.models import (
 )
 
 
-def meeting_facts(forum: Forum) -> list[rules.MeetingFacts]:
-    meetings = Meeting.objects.filter(forum=forum).prefetch_related("attendance")
+def meeting_facts(forum: Forum, terms: Iterable[rules.Term]) -> list[rules.MeetingFacts]:
+    """The forum's meetings within `terms` (not its whole history) with who attended."""
+    chosen = list(terms)
+    meetings = Meeting.objects.filter(
+        forum=forum,
+        held_on__gte=min(t.start for t in chosen),
+        held_on__lte=max(t.end for t in chosen),
+    ).prefetch_related("attendance")
     return [
         rules.MeetingFacts(
             held_on=m.held_on,
@@ -31,11 +37,12 @@ def meeting_facts(forum: Forum) -> list[rules.MeetingFacts]:
 
 def forum_compliance(forum: Forum, *, today: date, terms: int = 4) -> list[rules.TermCompliance]:
     """Compliance for the current term and the `terms - 1` before it, newest first."""
+    chosen = rules.recent_terms(today, terms)
     return rules.compliance_across_terms(
-        rules.recent_terms(today, terms),
+        chosen,
         required_per_term=forum.required_per_term,
         required_functions=list(forum.required_functions),
-        meetings=meeting_facts(forum),
+        meetings=meeting_facts(forum, chosen),
         today=today,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Count, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from samverkan.collaboration import rules
 from samverkan.collaboration.models import (
@@ -58,19 +58,15 @@ def compute_indicator(indicator: Indicator, term: rules.Term, *, today: date) ->
         settled = reports.filter(
             Q(preliminary_decided_on__isnull=False) | Q(preliminary_assessment_due__lt=today)
         )
-        within = [
-            r
-            for r in settled.only("preliminary_decided_on", "preliminary_assessment_due")
-            if r.preliminary_decided_on is not None
-            and r.preliminary_decided_on <= r.preliminary_assessment_due
-        ]
-        count = settled.count()
+        counts = settled.aggregate(
+            settled=Count("pk"),
+            within=Count(
+                "pk", filter=Q(preliminary_decided_on__lte=F("preliminary_assessment_due"))
+            ),
+        )
+        within, count = counts["within"], counts["settled"]
         return IndicatorPoint(
-            term,
-            rules.share(len(within), count),
-            "beräknat",
-            "{} av {} anmälningar",
-            (len(within), count),
+            term, rules.share(within, count), "beräknat", "{} av {} anmälningar", (within, count)
         )
     if kind == IndicatorKind.CONSULTATION_TO_REPORT_DAYS:
         consultations = AnonymousConsultation.objects.filter(
