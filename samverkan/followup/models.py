@@ -1,4 +1,4 @@
-"""Daily summaries the single-entry dashboard reads (issue 20.1, ADR 0008).
+"""Daily and monthly summaries the single-entry dashboard reads (issue 20.1, ADR 0008).
 
 No personal data: a Swedish day, organisation ids, a municipality code, a
 measure's name, a whole number (minutes, an hour, a due date) and a count.
@@ -9,7 +9,21 @@ from __future__ import annotations
 from django.db import models
 
 
-class DailyFigure(models.Model):
+class Figure(models.Model):
+    """How many reports or records of one period share a measure's value, per organisation."""
+
+    responsible_id = models.IntegerField(default=0)  # plain ids: a merged organisation stays
+    controller_id = models.IntegerField(default=0)
+    home_municipality = models.CharField(max_length=40, blank=True, default="")
+    metric = models.CharField(max_length=24)
+    value = models.BigIntegerField(default=0)
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class DailyFigure(Figure):
     """How many reports (or not-eligible records) of one Swedish day share one value.
 
     Reports are counted on the day they were received, per responsible
@@ -22,12 +36,6 @@ class DailyFigure(models.Model):
     """
 
     day = models.DateField()
-    responsible_id = models.IntegerField(default=0)  # plain ids: a merged organisation stays
-    controller_id = models.IntegerField(default=0)
-    home_municipality = models.CharField(max_length=40, blank=True, default="")
-    metric = models.CharField(max_length=24)
-    value = models.BigIntegerField(default=0)
-    n = models.IntegerField()
 
     class Meta:
         constraints = [
@@ -62,7 +70,7 @@ class StaleDay(models.Model):
         return f"{self.day}"
 
 
-class MonthlyFigure(models.Model):
+class MonthlyFigure(Figure):
     """The sum of a calendar month's `DailyFigure` rows, per organisation (ADR 0008).
 
     `month` is the month's first day. The dashboard reads these for the whole
@@ -71,12 +79,6 @@ class MonthlyFigure(models.Model):
     """
 
     month = models.DateField()
-    responsible_id = models.IntegerField(default=0)
-    controller_id = models.IntegerField(default=0)
-    home_municipality = models.CharField(max_length=40, blank=True, default="")
-    metric = models.CharField(max_length=24)
-    value = models.BigIntegerField(default=0)
-    n = models.IntegerField()
 
     class Meta:
         constraints = [

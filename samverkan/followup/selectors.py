@@ -227,7 +227,7 @@ class _Source:
         """Counts per organisation, measure and value (durations and hours summed apart)."""
         fields = ("responsible_id", "controller_id", "home_municipality", "metric", "value")
         return _summed(
-            [rows.exclude(metric__in=summaries.HISTOGRAMS) for rows in (self.daily, self.monthly)],
+            [rows.filter(metric__in=summaries.COUNTS) for rows in (self.daily, self.monthly)],
             fields,
         )
 

@@ -819,6 +819,8 @@ class Command(BaseCommand):
                 "answer",
                 "answered_at",
                 "answered_by_client_id",
+                "answer_read_at",
+                "answer_read_by_id",
             ),
         )
         self.escalations = Table(Escalation, ("report_id", "handover_id", "at", "notified"))
@@ -1080,6 +1082,9 @@ class Command(BaseCommand):
                     ANSWER if closed_at else "",
                     sent + hours * 20 if closed_at else None,
                     client.client_id if closed_at else None,
+                    # the receiver read the answer the next morning, as in a real inbox
+                    sent + hours * 30 if closed_at else None,
+                    assessor.user_id if closed_at else None,
                 )
             if escalated_at:
                 self.escalations.add(report_id, handover_id, escalated_at, self.json_list)
