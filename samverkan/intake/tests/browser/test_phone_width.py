@@ -71,3 +71,36 @@ def test_hub_queue_and_roc_status_fit_a_phone(
     )
     assert '"Mottagen av kommunen"' in labels and '"Återkoppling"' in labels
     check_page(page, "intake-police-status")
+
+
+def test_an_alarm_row_shows_whom_to_call_on_a_phone(
+    page, live_server, hub_worker, roc_api_client
+):
+    """A handover nobody has accepted for too long turns red with the numbers to call."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from samverkan.intake.models import ConcernReport
+
+    _client, token = roc_api_client
+    response = page.request.post(
+        f"{live_server.url}/api/v1/reports",
+        data=report_payload("ROC-2026-ALARM-1"),
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status == 201, response.text()
+    waited = timedelta(minutes=settings.HANDOVER_ESCALATION_MINUTES + 5)
+    report = ConcernReport.objects.get(police_reference="ROC-2026-ALARM-1")
+    ConcernReport.objects.filter(pk=report.pk).update(
+        received_at=report.received_at - waited, routed_at=report.routed_at - waited
+    )
+
+    login_as(page, live_server.url, hub_worker)
+    page.goto(f"{live_server.url}/anmalningar/socialjouren/")
+    alarm = page.locator("#hub-queue .fallbacks").first
+    assert alarm.is_visible()
+    assert alarm.locator("a[href^='tel:']").first.is_visible()
+    screenshots(page, "intake-hub-queue-alarm")
+    assert overflowing(page, tables=True) == []
+    check_page(page, "intake-hub-queue-alarm")
