@@ -73,9 +73,7 @@ def test_hub_queue_and_roc_status_fit_a_phone(
     check_page(page, "intake-police-status")
 
 
-def test_an_alarm_row_shows_whom_to_call_on_a_phone(
-    page, live_server, hub_worker, roc_api_client
-):
+def test_an_alarm_row_shows_whom_to_call_on_a_phone(page, live_server, hub_worker, roc_api_client):
     """A handover nobody has accepted for too long turns red with the numbers to call."""
     from datetime import timedelta
 
