@@ -16,7 +16,7 @@ from samverkan.core.testing.browser import (
     login_as,
     overflowing,
 )
-from samverkan.intake.tests.browser.test_single_entry_flow import report_payload
+from samverkan.intake.tests.browser.test_single_entry_flow import api_post_report
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +39,7 @@ def test_hub_queue_and_roc_status_fit_a_phone(
     page, live_server, hub_worker, roc_operator, roc_api_client
 ):
     _client, token = roc_api_client
-    response = page.request.post(
-        f"{live_server.url}/api/v1/reports",
-        data=report_payload(LONG_REFERENCE),
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status == 201, response.text()
+    api_post_report(page, live_server, token, LONG_REFERENCE)
 
     login_as(page, live_server.url, hub_worker)
     page.goto(f"{live_server.url}/anmalningar/socialjouren/")
@@ -82,12 +77,7 @@ def test_an_alarm_row_shows_whom_to_call_on_a_phone(page, live_server, hub_worke
     from samverkan.intake.models import ConcernReport
 
     _client, token = roc_api_client
-    response = page.request.post(
-        f"{live_server.url}/api/v1/reports",
-        data=report_payload("ROC-2026-ALARM-1"),
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status == 201, response.text()
+    api_post_report(page, live_server, token, "ROC-2026-ALARM-1")
     waited = timedelta(minutes=settings.HANDOVER_ESCALATION_MINUTES + 5)
     report = ConcernReport.objects.get(police_reference="ROC-2026-ALARM-1")
     ConcernReport.objects.filter(pk=report.pk).update(

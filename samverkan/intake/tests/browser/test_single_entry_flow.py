@@ -44,6 +44,17 @@ def report_payload(reference: str) -> dict:
     }
 
 
+def api_post_report(page, live_server, token: str, reference: str) -> dict:
+    """ROC's system posts a report with `reference`; the created report's JSON."""
+    response = page.request.post(
+        f"{live_server.url}/api/v1/reports",
+        data=report_payload(reference),
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status == 201, response.text()
+    return response.json()
+
+
 def api_get_status(page, live_server, token: str, report_id: str) -> dict:
     response = page.request.get(
         f"{live_server.url}/api/v1/reports/{report_id}",
@@ -58,13 +69,7 @@ def test_roc_report_is_handed_over_accepted_assessed_and_fed_back(
 ):
     _client, token = roc_api_client
     # 1. ROC's system posts the report.
-    response = page.request.post(
-        f"{live_server.url}/api/v1/reports",
-        data=report_payload("ROC-2026-4711"),
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert response.status == 201, response.text()
-    posted = response.json()
+    posted = api_post_report(page, live_server, token, "ROC-2026-4711")
     assert posted["status"] == "received"
     report = ConcernReport.objects.get(public_id=posted["id"])
 
