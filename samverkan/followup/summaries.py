@@ -41,6 +41,7 @@ from django.db.models.signals import post_save, pre_delete, pre_save
 
 from samverkan.core.calendar import STOCKHOLM, is_public_holiday, local_date
 from samverkan.followup.models import DailyFigure, MonthlyFigure, MonthlyHistogram, StaleDay
+from samverkan.followup.periods import period_containing
 from samverkan.intake import models as intake
 from samverkan.intake.rules import Reason
 
@@ -98,18 +99,14 @@ def month_of(day: date) -> date:
 
 
 def _next_month(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
-
-
-def month_end(month: date) -> date:
-    return _next_month(month) - timedelta(days=1)
+    return period_containing("month", month).last + timedelta(days=1)
 
 
 def whole_months(first: date, last: date) -> tuple[list[date], list[tuple[date, date]]]:
     """The calendar months wholly inside `first`..`last`, and the day ranges left at its ends."""
     start = first if first.day == 1 else _next_month(first)
     months: list[date] = []
-    while month_end(start) <= last:
+    while period_containing("month", start).last <= last:
         months.append(start)
         start = _next_month(start)
     if not months:

@@ -22,7 +22,7 @@ from samverkan.intake.rules import units_to_call
 from samverkan.intake.snapshot import registry_snapshot
 from samverkan.registry.models import ContactPerson, Organisation
 from samverkan.registry.rules import NumberToCall, numbers_to_call
-from samverkan.registry.selectors import municipalities, stockholm_districts
+from samverkan.registry.selectors import municipalities, municipality_of, stockholm_districts
 
 _CODE_IN_TEXT = re.compile(r"\b(\d{4})\b")
 _NAME_SUFFIXES = (" kommun", " stad", " stadsdelsförvaltning", " stadsdelsområde")
@@ -139,8 +139,7 @@ def fallbacks_for_organisations(codes: set[str], *, now: datetime) -> dict[str, 
     local = local_datetime(now)
 
     def numbers(organisation: Organisation) -> tuple[NumberToCall, ...]:
-        municipality = organisation.parent if organisation.parent_id else organisation
-        assert municipality is not None
+        municipality = municipality_of(organisation) or organisation
         units = units_to_call(registry, None, organisation.code, municipality.code)
         return numbers_to_call(units, local)
 
