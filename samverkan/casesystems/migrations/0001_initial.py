@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('intake', '0007_school_receipt_gang_risk_and_answer_read'),
-        ('registry', '0007_every_swedish_municipality'),
+        ('intake', '0001_squashed_0007_school_receipt_gang_risk_and_answer_read'),
+        ('registry', '0001_squashed_0007_every_swedish_municipality'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

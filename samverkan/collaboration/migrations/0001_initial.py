@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('agreements', '0001_initial'),
-        ('registry', '0001_initial'),
+        ('agreements', '0001_squashed_0005_party_details_and_versions'),
+        ('registry', '0001_squashed_0007_every_swedish_municipality'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -63,14 +63,17 @@ def restore_baseline_data() -> None:
     from samverkan.accounts.models import Role
     from samverkan.agreements.models import AgreementType
     from samverkan.registry.models import Organisation
+    from samverkan.registry.reference_data import load_reference_data
 
     def migration(name: str) -> Any:
         return importlib.import_module(name)
 
     if not Role.objects.exists():
-        migration("samverkan.accounts.migrations.0003_roles").create_roles(apps, None)
+        migration("samverkan.accounts.migrations.0002_squashed_0003_roles").create_roles(apps, None)
     if not AgreementType.objects.exists():
-        migration("samverkan.agreements.migrations.0002_agreement_types").load(apps, None)
+        migration(
+            "samverkan.agreements.migrations.0001_squashed_0005_party_details_and_versions"
+        ).load(apps, None)
     if not Organisation.objects.filter(kind="municipality").exists():
-        migration("samverkan.registry.migrations.0003_reference_data").load(apps, None)
+        load_reference_data(Organisation)
     load_registry_demo()

@@ -26,7 +26,9 @@ def make_agreement(orgs: dict[str, Any], reference: str = "AVH-TEST-1", **extra:
 
     # A transactional test (the browser's) may run after another one flushed the reference
     # data that the agreements migration loads: put the defector type back if so.
-    types = importlib.import_module("samverkan.agreements.migrations.0002_agreement_types")
+    types = importlib.import_module(
+        "samverkan.agreements.migrations.0001_squashed_0005_party_details_and_versions"
+    )
     for row in types.TYPES:
         if row["code"] == AgreementTypeCode.DEFECTOR_SERVICES:
             AgreementType.objects.get_or_create(code=row["code"], defaults=row)

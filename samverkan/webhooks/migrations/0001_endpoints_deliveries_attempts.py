@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0003_roles'),
+        ('accounts', '0002_squashed_0003_roles'),
     ]
 
     operations = [
