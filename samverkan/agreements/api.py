@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
@@ -77,9 +77,11 @@ class AgreementOut(Schema):
     status: AgreementStatusOut
 
 
+# Decisions, notices and notifications are read from their records: an organisation by
+# its code, the registration as the history writes it.
 class AgreementDecisionOut(Schema):
     id: int
-    party: str
+    party: str = Field(alias="party.organisation.code")
     amendment: int | None
     body_kind: str
     body_name: str
@@ -88,18 +90,30 @@ class AgreementDecisionOut(Schema):
     on_behalf: bool  # the hub registered it for the party, with its signed decision
     registered: str  # who registered it, e.g. "registrerat av Stockholm för Nacka (…)"
 
+    @staticmethod
+    def resolve_amendment(decision: AgreementDecision) -> int | None:
+        return decision.amendment.number if decision.amendment else None
+
+    @staticmethod
+    def resolve_registered(decision: AgreementDecision) -> str:
+        return selectors.registered_text(decision, decision.party)
+
 
 class NoticeOut(Schema):
     id: int
-    given_by: str
+    given_by: str = Field(alias="given_by.organisation.code")
     given_on: date
     last_day: date
     registered: str
 
+    @staticmethod
+    def resolve_registered(notice: Notice) -> str:
+        return selectors.registered_text(notice, notice.given_by)
+
 
 class NotificationOut(Schema):
     id: int
-    recipient: str
+    recipient: str = Field(alias="recipient.code")
     acknowledged_at: datetime | None
 
 
@@ -192,18 +206,11 @@ def _agreement_out(agreement: Agreement, at: datetime) -> dict[str, Any]:
 def _detail_out(agreement: Agreement) -> dict[str, Any]:
     data = _agreement_out(agreement, timezone.now())
     recorder = ("recorded_by", "recorded_by_organisation")
-    data["decisions"] = [
-        _decision_out(d)
-        for d in agreement.decisions.select_related("party__organisation", "amendment", *recorder)
-    ]
-    data["notices"] = [
-        _notice_out(n)
-        for n in agreement.notices.select_related("given_by__organisation", *recorder)
-    ]
-    data["notifications"] = [
-        _notification_out(t)
-        for t in agreement.termination_notifications.select_related("recipient")
-    ]
+    data["decisions"] = list(
+        agreement.decisions.select_related("party__organisation", "amendment", *recorder)
+    )
+    data["notices"] = list(agreement.notices.select_related("given_by__organisation", *recorder))
+    data["notifications"] = list(agreement.termination_notifications.select_related("recipient"))
     data["amendments"] = [
         {
             "id": a.pk,
@@ -215,38 +222,6 @@ def _detail_out(agreement: Agreement) -> dict[str, Any]:
         for a in agreement.amendments.all()
     ]
     return data
-
-
-def _decision_out(decision: AgreementDecision) -> dict[str, Any]:
-    return {
-        "id": decision.pk,
-        "party": decision.party.organisation.code,
-        "amendment": decision.amendment.number if decision.amendment else None,
-        "body_kind": decision.body_kind,
-        "body_name": decision.body_name,
-        "decided_on": decision.decided_on,
-        "reference": decision.reference,
-        "on_behalf": decision.on_behalf,
-        "registered": selectors.registered_text(decision, decision.party),
-    }
-
-
-def _notice_out(notice: Notice) -> dict[str, Any]:
-    return {
-        "id": notice.pk,
-        "given_by": notice.given_by.organisation.code,
-        "given_on": notice.given_on,
-        "last_day": notice.last_day,
-        "registered": selectors.registered_text(notice, notice.given_by),
-    }
-
-
-def _notification_out(notification: TerminationNotification) -> dict[str, Any]:
-    return {
-        "id": notification.pk,
-        "recipient": notification.recipient.code,
-        "acknowledged_at": notification.acknowledged_at,
-    }
 
 
 def _admin_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
@@ -302,7 +277,7 @@ def record_decision(
     reference: Form[str] = "",
     amendment: Form[int | None] = None,
     document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
-) -> Status[dict[str, Any]]:
+) -> Status[AgreementDecision]:
     agreement = _admin_agreement(request, agreement_id)
     if body_kind not in DecisionBody.values:
         raise InvalidInput("body_kind", "body_kind ska vara political_committee eller delegate.")
@@ -317,7 +292,7 @@ def record_decision(
         reference=reference,
         document=document,
     )
-    return Status(201, _decision_out(decision))
+    return Status(201, decision)
 
 
 @router.post("/{agreement_id}/notice", response={201: NoticeOut}, auth=WRITE_AUTH)
@@ -327,7 +302,7 @@ def give_notice(
     party: Form[str],
     given_on: Form[date],
     document: UploadedFile | None = File(None),  # type: ignore[type-arg]  # noqa: B008
-) -> Status[dict[str, Any]]:
+) -> Status[Notice]:
     agreement = _admin_agreement(request, agreement_id)
     notice = services.notice_give(
         actor=request.auth,  # type: ignore[attr-defined]
@@ -336,13 +311,13 @@ def give_notice(
         given_on=given_on,
         document=document,
     )
-    return Status(201, _notice_out(notice))
+    return Status(201, notice)
 
 
 @router.post(
     "/notifications/{notification_id}/acknowledge", response=NotificationOut, auth=WRITE_AUTH
 )
-def acknowledge_notification(request: HttpRequest, notification_id: int) -> dict[str, Any]:
+def acknowledge_notification(request: HttpRequest, notification_id: int) -> TerminationNotification:
     """The recipient (ROC) acknowledges the notice of termination the system told it of."""
     notification = (
         access.notifications_visible_to(request.auth)  # type: ignore[attr-defined]
@@ -355,7 +330,7 @@ def acknowledge_notification(request: HttpRequest, notification_id: int) -> dict
         actor=request.auth,  # type: ignore[attr-defined]
         notification=notification,
     )
-    return _notification_out(notification)
+    return notification
 
 
 @router.post("/{agreement_id}/amendments", response={201: AmendmentOut}, auth=WRITE_AUTH)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.agreements import rules
+from samverkan.core.mapping import copy_fields
 from samverkan.core.model_fields import organisation_fk, user_fk
 from samverkan.core.models import RecordedBy
 
@@ -173,14 +174,7 @@ class Agreement(models.Model):
         return self.title
 
     def terms(self) -> rules.Terms:
-        return rules.Terms(
-            start_date=self.start_date,
-            end_date=self.end_date,
-            renewal_months=self.renewal_months,
-            max_renewals=self.max_renewals,
-            notice_months=self.notice_months,
-            open_ended_after_renewals=self.open_ended_after_renewals,
-        )
+        return copy_fields(rules.Terms, self)
 
 
 class AgreementParty(models.Model):

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from samverkan.agreements.api import VerifiedSessionAuth
 from samverkan.core.api_lookups import organisation_in_body
@@ -32,9 +32,11 @@ def _member(request: HttpRequest) -> Any:
     return request.user
 
 
+# The schemas read the selectors' views (PlanView, ActionView …) by their attributes: the
+# API names an organisation by its code.
 class ActionOut(Schema):
     id: int
-    party: str
+    party: str = Field(alias="party_code")
     text: str
     owner_name: str
     due_date: date
@@ -60,9 +62,9 @@ class FollowUpOut(Schema):
 class PlanOut(Schema):
     id: int
     reference: str
-    district: str
-    police_unit: str
-    school: str | None
+    district: str = Field(alias="district_code")
+    police_unit: str = Field(alias="police_unit_code")
+    school: str | None = Field(alias="school_code")
     status: str
     viewer_party: str
     sharing_basis: str
@@ -79,6 +81,10 @@ class PlanOut(Schema):
     risk_assessment: str | None
     basis_note: str | None
 
+    @staticmethod
+    def resolve_sections(view: PlanView) -> list[str]:
+        return sorted(str(s) for s in view.sections)
+
 
 class PlanDetailOut(PlanOut):
     actions: list[ActionOut]
@@ -86,59 +92,20 @@ class PlanDetailOut(PlanOut):
     follow_ups: list[FollowUpOut] | None
 
 
-def _plan(view: PlanView) -> dict[str, Any]:
-    return {
-        "id": view.id,
-        "reference": view.reference,
-        "district": view.district_code,
-        "police_unit": view.police_unit_code,
-        "school": view.school_code,
-        "status": view.status,
-        "viewer_party": view.viewer_party,
-        "sharing_basis": view.sharing_basis,
-        "basis_recorded_on": view.basis_recorded_on,
-        "sections": sorted(str(s) for s in view.sections),
-        "person_id": view.person_id,
-        "name": view.name,
-        "age": view.age,
-        "expected_release": view.expected_release,
-        "released_on": view.released_on,
-        "risk_level": view.risk_level,
-        "concrete_risk": view.concrete_risk,
-        "sis_home": view.sis_home,
-        "risk_assessment": view.risk_assessment,
-        "basis_note": view.basis_note,
-    }
-
-
-def _detail(view: PlanView) -> PlanDetailOut:
-    return PlanDetailOut(
-        **_plan(view),
-        # the API names a party by its code; the view's other fields are the schema's
-        actions=[ActionOut(**{**vars(a), "party": a.party_code}) for a in view.actions],
-        contacts=None
-        if view.contacts is None
-        else [ContactOut(**c.__dict__) for c in view.contacts],
-        follow_ups=None
-        if view.follow_ups is None
-        else [FollowUpOut(**f.__dict__) for f in view.follow_ups],
-    )
-
-
-def _read(request: HttpRequest, plan_id: int, reason: str = "API") -> PlanDetailOut:
+def _read(request: HttpRequest, plan_id: int, reason: str = "API") -> PlanView:
     view = selectors.plan_view(_member(request), plan_id, reason=reason)
     if view is None:
         raise NotFound("Planen finns inte.")
-    return _detail(view)
+    return view
 
 
 @router.get("/plans", response=list[PlanOut])
-def plan_list(request: HttpRequest) -> list[PlanOut]:
-    return [PlanOut(**_plan(v)) for v in selectors.plan_list(_member(request), reason="API, lista")]
+def plan_list(request: HttpRequest) -> list[PlanView]:
+    return selectors.plan_list(_member(request), reason="API, lista")
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut)
-def plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+def plan_detail(request: HttpRequest, plan_id: int) -> PlanView:
     return _read(request, plan_id)
 
 
@@ -183,7 +150,7 @@ class BasisIn(PersonalDataGuardedSchema):
 
 
 @router.post("/plans/{plan_id}/basis", response=PlanDetailOut)
-def plan_basis(request: HttpRequest, plan_id: int, payload: BasisIn) -> PlanDetailOut:
+def plan_basis(request: HttpRequest, plan_id: int, payload: BasisIn) -> PlanView:
     services.basis_record(actor=_member(request), plan_id=plan_id, **payload.dict())
     return _read(request, plan_id)
 
@@ -198,13 +165,13 @@ class AssessmentIn(PersonalDataGuardedSchema):
 
 
 @router.post("/plans/{plan_id}/assessment", response=PlanDetailOut)
-def plan_assessment(request: HttpRequest, plan_id: int, payload: AssessmentIn) -> PlanDetailOut:
+def plan_assessment(request: HttpRequest, plan_id: int, payload: AssessmentIn) -> PlanView:
     services.plan_update(actor=_member(request), plan_id=plan_id, **payload.dict())
     return _read(request, plan_id)
 
 
 @router.post("/plans/{plan_id}/close", response=PlanDetailOut)
-def plan_close(request: HttpRequest, plan_id: int) -> PlanDetailOut:
+def plan_close(request: HttpRequest, plan_id: int) -> PlanView:
     services.plan_close(actor=_member(request), plan_id=plan_id)
     return _read(request, plan_id)
 
@@ -266,7 +233,7 @@ class ReturnIn(Schema):
 
 
 @router.post("/plans/{plan_id}/return", response=PlanDetailOut)
-def plan_return(request: HttpRequest, plan_id: int, payload: ReturnIn) -> PlanDetailOut:
+def plan_return(request: HttpRequest, plan_id: int, payload: ReturnIn) -> PlanView:
     services.return_record(
         actor=_member(request),
         plan_id=plan_id,
@@ -294,7 +261,7 @@ def follow_up_create(request: HttpRequest, plan_id: int, payload: FollowUpIn) ->
 
 class DueActionOut(Schema):
     id: int
-    plan: int
+    plan: int = Field(alias="plan_id")
     plan_reference: str
     text: str
     due_date: date
@@ -302,7 +269,6 @@ class DueActionOut(Schema):
 
 
 @router.get("/due-actions", response=list[DueActionOut])
-def actions_due(request: HttpRequest, days: int = 0) -> list[DueActionOut]:
+def actions_due(request: HttpRequest, days: int = 0) -> list[selectors.DueAction]:
     """The caller's party's open actions past their date (or within `days` days)."""
-    due = selectors.overdue_actions_for(_member(request), soon_days=max(0, min(days, 90)))
-    return [DueActionOut(**{**vars(a), "plan": a.plan_id}) for a in due]
+    return selectors.overdue_actions_for(_member(request), soon_days=max(0, min(days, 90)))

@@ -29,6 +29,7 @@ from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.calendar import api_instant, local_date
 from samverkan.core.errors import InvalidInput
 from samverkan.core.identity import InvalidPersonId, parse_person_id
+from samverkan.core.mapping import copy_fields
 from samverkan.intake import limits
 from samverkan.intake.models import InformationRequest, SourceChannel
 from samverkan.intake.selectors import information_requests_for_client, report_status_for_client
@@ -198,19 +199,16 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Any:
         except InvalidPersonId as error:
             raise InvalidInput("person_id", error.message) from error
     officer = payload.reporting_officer
-    data = ReportInput(
-        person_id=payload.person_id,
-        birth_date=payload.birth_date,
+    # The body's other fields are the report's, by the same names.
+    data = copy_fields(
+        ReportInput,
+        payload,
         found_in=payload.found_in.strip(),
         home_municipality=(payload.home_municipality or "").strip() or None,
         home_district=(payload.home_district or "").strip() or None,
-        gang_related=payload.gang_related,
         reporting_officer_name=officer.name,
         reporting_officer_unit=officer.unit,
         reporting_officer_phone=officer.phone,
-        risk_information=payload.risk_information,
-        narrative=payload.narrative,
-        wants_feedback=payload.wants_feedback,
         police_reference=payload.police_reference.strip(),
         source_channel=SourceChannel.POLICE_API,
     )

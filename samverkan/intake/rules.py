@@ -39,6 +39,7 @@ from samverkan.core.deadlines import (
     protection_assessment_due,
 )
 from samverkan.core.identity import InvalidPersonId, age_on, parse_person_id
+from samverkan.core.mapping import copy_fields
 from samverkan.registry.reference_data import STOCKHOLM_CODE
 from samverkan.registry.rules import Line, NumberToCall, OpeningInterval, is_open, numbers_to_call
 
@@ -342,14 +343,7 @@ def decide(facts: ReportFacts, registry: RegistrySnapshot, *, late_from: time) -
 def _receiving(unit: UnitInfo | None) -> ReceivingUnit | None:
     if unit is None:
         return None
-    return ReceivingUnit(
-        name=unit.name,
-        kind=unit.kind,
-        phone=unit.phone,
-        covers=unit.covers,
-        id=unit.id,
-        is_hub=unit.is_hub,
-    )
+    return copy_fields(ReceivingUnit, unit)
 
 
 def units_to_call(

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
 
 from samverkan.collaboration import access, rules
 from samverkan.collaboration.common import api as shared
@@ -16,19 +16,26 @@ from samverkan.collaboration.models import Function
 from samverkan.core.api_lookups import organisation_in_body
 from samverkan.core.api_schemas import PersonalDataGuardedSchema
 from samverkan.core.errors import InvalidInput, NotFound
+from samverkan.core.mapping import copy_fields
 
 router = shared.CollaborationRouter()
 
 
+# Read from a `rules.FunctionCompliance`, with the function's name.
 class FunctionOut(Schema):
     function: str
     label: str
     present: int
     held: int
 
+    @staticmethod
+    def resolve_label(row: rules.FunctionCompliance) -> str:
+        return selectors.function_label(row.function)
 
+
+# Read from a `rules.TermCompliance`; the term by its key.
 class ComplianceOut(Schema):
-    term: str
+    term: str = Field(alias="term.key")
     required: int
     held: int
     planned: int
@@ -48,53 +55,35 @@ class ForumOut(Schema):
     current: ComplianceOut
 
 
-def _compliance(row: rules.TermCompliance) -> ComplianceOut:
-    return ComplianceOut(
-        term=row.term.key,
-        required=row.required,
-        held=row.held,
-        planned=row.planned,
-        meetings_met=row.meetings_met,
-        functions_met=row.functions_met,
-        state=row.state,
-        functions=[
-            FunctionOut(
-                function=f.function,
-                label=selectors.function_label(f.function),
-                present=f.present,
-                held=f.held,
-            )
-            for f in row.functions
-        ],
-    )
-
-
+# The endpoints answer with the compliance rows themselves, read once by the response
+# schema: a ComplianceOut made here would be read again as if it were a row.
 @router.get("/forums", response=list[ForumOut])
-def forum_list(request: HttpRequest) -> list[ForumOut]:
+def forum_list(request: HttpRequest) -> list[dict[str, Any]]:
     shared.require_role(request, access.PARTICIPANTS)
     day = today()
     return [
-        ForumOut(
-            id=forum.pk,
-            name=forum.name,
-            kind=forum.kind,
-            district=forum.district.code,
-            required_per_term=forum.required_per_term,
-            required_functions=list(forum.required_functions),
-            current=_compliance(selectors.forum_compliance(forum, today=day, terms=1)[0]),
-        )
+        {
+            "id": forum.pk,
+            "name": forum.name,
+            "kind": forum.kind,
+            "district": forum.district.code,
+            "required_per_term": forum.required_per_term,
+            "required_functions": list(forum.required_functions),
+            "current": selectors.forum_compliance(forum, today=day, terms=1)[0],
+        }
         for forum in access.forums_visible_to(request.user)
     ]
 
 
 @router.get("/forums/{forum_id}/compliance", response=list[ComplianceOut])
-def forum_compliance(request: HttpRequest, forum_id: int, terms: int = 4) -> list[ComplianceOut]:
+def forum_compliance(
+    request: HttpRequest, forum_id: int, terms: int = 4
+) -> list[rules.TermCompliance]:
     shared.require_role(request, access.PARTICIPANTS)
     forum = access.forums_visible_to(request.user).filter(pk=forum_id).first()
     if forum is None:
         raise NotFound("Forumet finns inte.")
-    rows = selectors.forum_compliance(forum, today=today(), terms=max(1, min(terms, 20)))
-    return [_compliance(row) for row in rows]
+    return selectors.forum_compliance(forum, today=today(), terms=max(1, min(terms, 20)))
 
 
 class DecisionIn(Schema):
@@ -128,12 +117,10 @@ def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> t
     unknown = set(payload.functions_present) - set(Function.values)
     if unknown:
         raise InvalidInput("functions_present", f"Okänd funktion: {', '.join(sorted(unknown))}.")
-    data = services.MeetingInput(
-        held_on=payload.held_on,
-        status=payload.status,
-        agenda=payload.agenda,
-        minutes=payload.minutes,
-        functions_present=payload.functions_present,
+    # The body's other fields are the meeting's, by the same names.
+    data = copy_fields(
+        services.MeetingInput,
+        payload,
         decisions=[
             services.DecisionInput(
                 text=d.text, owner=organisation_in_body(d.owner, "owner"), due_date=d.due_date
@@ -141,7 +128,6 @@ def meeting_create(request: HttpRequest, forum_id: int, payload: MeetingIn) -> t
             for d in payload.decisions
         ],
         follow_ups={k: (v, "") for k, v in payload.follow_ups.items()},
-        confirmed_no_personal_data=payload.confirmed_no_personal_data,
     )
     meeting = services.meeting_record(actor=request.user, forum_id=forum_id, data=data)
     return 201, MeetingOut(
