@@ -10,21 +10,13 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from samverkan.audit.admin_changes import AuditedModelAdmin, audited
-from samverkan.audit.models import AuditEntry
+from samverkan.audit.models import SUMMARY_FIELDS, AuditEntry
 from samverkan.audit.selectors import log_read_of_log
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(AuditedModelAdmin):
-    list_display = (
-        "at",
-        "actor_label",
-        "actor_organisation",
-        "action",
-        "record_type",
-        "record_id",
-        "controller",
-    )
+    list_display = ("at", *SUMMARY_FIELDS)
     # No record-type filter or date hierarchy: both scan the whole (large) table.
     list_filter = ("action",)
     search_fields = ("=record_id", "=controller", "actor_label")

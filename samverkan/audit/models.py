@@ -22,6 +22,18 @@ class AuditAction(models.TextChoices):
     REFUSED = "refused", _("Nekat försök")
 
 
+# What an entry says at a glance: who, from which organisation, did what to which record,
+# for which controller. The admin lists these columns, and the hash covers them.
+SUMMARY_FIELDS = (
+    "actor_label",
+    "actor_organisation",
+    "action",
+    "record_type",
+    "record_id",
+    "controller",
+)
+
+
 class AuditEntry(models.Model):
     """One access to or change of a record. Never updated, never deleted.
 

@@ -29,7 +29,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from samverkan.accounts.models import ApiClient, User
-from samverkan.audit.models import AuditAction, AuditEntry
+from samverkan.audit.models import SUMMARY_FIELDS, AuditAction, AuditEntry
 
 GENESIS_HASH = "0" * 64
 
@@ -42,12 +42,7 @@ HASHED_FIELDS = (
     "at",
     "actor_user_id",
     "actor_client_id",
-    "actor_label",
-    "actor_organisation",
-    "action",
-    "record_type",
-    "record_id",
-    "controller",
+    *SUMMARY_FIELDS,
     "reason",
     "detail",
     "previous_hash",

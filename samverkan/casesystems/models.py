@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.core.model_fields import organisation_fk, user_fk
+from samverkan.core.models import OutboxAttempt
 
 # Only variables meant for this: a connection cannot be pointed at SECRET_KEY,
 # DATABASE_URL or another secret of the server's environment.
@@ -127,22 +128,14 @@ class CaseSystemHandover(models.Model):
         return f"{self.report_id} → {self.external_id or self.get_status_display()}"
 
 
-class CaseSystemAttempt(models.Model):
+class CaseSystemAttempt(OutboxAttempt):
     """One try: the case system's HTTP status and answer (an excerpt), or why none came."""
 
     handover = models.ForeignKey(
         CaseSystemHandover, on_delete=models.CASCADE, related_name="attempts"
     )
-    at = models.DateTimeField(_("tid"))
-    status_code = models.PositiveIntegerField(_("HTTP-status"), null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(_("tid (ms)"))
-    error = models.CharField(_("fel"), max_length=300, blank=True)
     answer = models.CharField(_("svar (utdrag)"), max_length=500, blank=True)
 
-    class Meta:
+    class Meta(OutboxAttempt.Meta):
         verbose_name = _("försök")
         verbose_name_plural = _("försök")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

@@ -94,12 +94,23 @@ class ReportFollowed(models.TextChoices):
     UNKNOWN = "unknown", _("Vet inte ännu")
 
 
-class AnonymousConsultation(models.Model):
-    """Advice to the police before a concern report, without personal data."""
+class HeldWithPolice(models.Model):
+    """Something a district held with a police unit on a day; both of them see it."""
 
     district = organisation_fk()
     police_unit = organisation_fk()
     held_on = models.DateField(_("datum"))
+
+    objects = PoliceUnitScoped.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-held_on", "-id"]
+
+
+class AnonymousConsultation(HeldWithPolice):
+    """Advice to the police before a concern report, without personal data."""
+
     question_type = models.CharField(_("typ av fråga"), max_length=30, choices=QuestionType.choices)
     question = models.TextField(_("frågan (utan personuppgifter)"))
     advice = models.TextField(_("råd som gavs (utan personuppgifter)"))
@@ -113,33 +124,24 @@ class AnonymousConsultation(models.Model):
     recorded_by = user_fk()
     recorded_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
 
-    objects = PoliceUnitScoped.as_manager()
-
-    class Meta:
+    class Meta(HeldWithPolice.Meta):
         verbose_name = _("anonym konsultation")
         verbose_name_plural = _("anonyma konsultationer")
-        ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
         return f"Konsultation {self.held_on}"
 
 
-class Training(models.Model):
+class Training(HeldWithPolice):
     """Training given to police trainees (*aspiranter*) about social services."""
 
-    district = organisation_fk()
-    police_unit = organisation_fk()
-    held_on = models.DateField(_("datum"))
     topic = models.CharField(_("ämne"), max_length=300)
     participants = models.PositiveIntegerField(_("antal deltagare"))
     recorded_by = user_fk()
 
-    objects = PoliceUnitScoped.as_manager()
-
-    class Meta:
+    class Meta(HeldWithPolice.Meta):
         verbose_name = _("utbildning")
         verbose_name_plural = _("utbildningar")
-        ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.topic} {self.held_on}"

@@ -43,3 +43,21 @@ class RecordedBy(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OutboxAttempt(models.Model):
+    """One try to send an outbox row (`core.outbox`): when, the receiver's HTTP status,
+    how long it took, and what went wrong. Webhook deliveries and case-system handovers
+    log their tries alike, so the admin reads both the same way."""
+
+    at = models.DateTimeField(_("tid"))
+    status_code = models.PositiveIntegerField(_("HTTP-status"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("tid (ms)"))
+    error = models.CharField(_("fel"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

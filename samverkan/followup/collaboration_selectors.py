@@ -29,7 +29,7 @@ from samverkan.collaboration.selectors import forum_compliance, indicator_series
 from samverkan.core.calendar import local_date
 from samverkan.followup import stats
 from samverkan.followup.periods import Period
-from samverkan.followup.selectors import Scope
+from samverkan.followup.selectors import Scope, dashboard_for
 from samverkan.followup.stats import Cell
 from samverkan.followup.tables import Dashboard, Row, Table
 from samverkan.registry.selectors import descendant_ids
@@ -176,13 +176,7 @@ def collaboration_dashboard(
     now = now or timezone.now()
     today = local_date(now)
     limit = stats.threshold()
-    dashboard = Dashboard(
-        title="Samverkan",
-        period=period,
-        scope_label=scope.label,
-        suppressed=suppress,
-        generated_at=now,
-    )
+    dashboard = dashboard_for("Samverkan", period, scope, suppress=suppress, now=now)
     dashboard.tables = [
         _forums(period, scope, today),
         _activities(period, scope, today),

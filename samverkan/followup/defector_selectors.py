@@ -18,7 +18,7 @@ from samverkan.defectors import rules
 from samverkan.defectors.models import Assignment, CostEntry, Reconciliation
 from samverkan.followup import stats
 from samverkan.followup.periods import Period
-from samverkan.followup.selectors import Scope
+from samverkan.followup.selectors import Scope, dashboard_for
 from samverkan.followup.stats import Cell
 from samverkan.followup.tables import Dashboard, Row, Table
 
@@ -292,12 +292,8 @@ def defector_dashboard(
     *, period: Period, scope: Scope, suppress: bool, now: datetime | None = None
 ) -> Dashboard:
     limit = stats.threshold()
-    dashboard = Dashboard(
-        title="Avhoppare",
-        period=period,
-        scope_label=scope.label,
-        suppressed=suppress,
-        generated_at=now or timezone.now(),
+    dashboard = dashboard_for(
+        "Avhoppare", period, scope, suppress=suppress, now=now or timezone.now()
     )
     dashboard.tables = [
         _pairs(period, scope, suppress, limit),

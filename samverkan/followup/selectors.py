@@ -739,15 +739,24 @@ def single_entry_dashboard(
     return dashboard_from(_Source(period, scope, now), suppress=suppress)
 
 
+def dashboard_for(
+    title: str, period: Period, scope: Scope, *, suppress: bool, now: datetime
+) -> Dashboard:
+    """An empty follow-up dashboard of a period and scope; the page adds its tables."""
+    return Dashboard(
+        title=title,
+        period=period,
+        scope_label=scope.label,
+        suppressed=suppress,
+        generated_at=now,
+    )
+
+
 def dashboard_from(source: Any, *, suppress: bool) -> Dashboard:
     """The single-entry tables from a source of figures (the summaries; in tests, the oracle)."""
     limit = stats.threshold()
-    dashboard = Dashboard(
-        title="En ingång",
-        period=source.period,
-        scope_label=source.scope.label,
-        suppressed=suppress,
-        generated_at=source.now,
+    dashboard = dashboard_for(
+        "En ingång", source.period, source.scope, suppress=suppress, now=source.now
     )
     # The same numbers appear in several tables: the table per municipality is
     # the one that adds them up, and the others show its cells (eligibility,

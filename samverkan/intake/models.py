@@ -221,6 +221,16 @@ class ConcernReport(models.Model):
 
     objects = ReportQuerySet.as_manager()
     FIGURES_DAY = "received_at"
+    # The three deadlines (protection, preliminary, feedback) and when each was met, in the
+    # order they are declared: what a reader loads to tell which are open or overdue.
+    DEADLINE_FIELDS = (
+        "protection_assessment_due",
+        "preliminary_assessment_due",
+        "protection_assessed_at",
+        "preliminary_decided_on",
+        "feedback_due",
+        "feedback_delivered_at",
+    )
 
     class Meta:
         verbose_name = _("orosanmälan")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.core.models import OutboxAttempt
+
 
 class WebhookEndpoint(models.Model):
     """A police system's receiver for the events of its own reports (Standard Webhooks)."""
@@ -72,19 +74,11 @@ class WebhookDelivery(models.Model):
         return f"{self.event_type} {self.message_id}"
 
 
-class DeliveryAttempt(models.Model):
+class DeliveryAttempt(OutboxAttempt):
     """One try to deliver: what the receiver answered, how long it took, what went wrong."""
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
-    at = models.DateTimeField(_("tid"))
-    status_code = models.PositiveIntegerField(_("HTTP-status"), null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(_("tid (ms)"))
-    error = models.CharField(_("fel"), max_length=300, blank=True)
 
-    class Meta:
+    class Meta(OutboxAttempt.Meta):
         verbose_name = _("leveransförsök")
         verbose_name_plural = _("leveransförsök")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

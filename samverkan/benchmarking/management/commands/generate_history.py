@@ -604,12 +604,7 @@ REPORT_NAMES = (
     "accepted_by_id",
     "accepted_by_name",
     "escalated_at",
-    "protection_assessment_due",
-    "preliminary_assessment_due",
-    "protection_assessed_at",
-    "preliminary_decided_on",
-    "feedback_due",
-    "feedback_delivered_at",
+    *ConcernReport.DEADLINE_FIELDS,
     "closed_at",
 )
 HANDOVER_NAMES = (
