@@ -125,7 +125,7 @@ class RecordForms:
 
     Each is drawn from `template` with the form, its `title` and the record
     under `record_name` (none on a page that creates one); on POST the form
-    goes to a service and back to the record's page, `detail_url(record)`.
+    goes to a service and on to the record's page, `detail_url(record)`.
     """
 
     template: str
@@ -157,4 +157,25 @@ class RecordForms:
             done=done,
             success_url=self.detail_url(record),
             rerender=lambda form: self.page(request, form, title, record, **extra),
+        )
+
+    def create(
+        self,
+        request: HttpRequest,
+        form: Any,
+        call: Callable[[dict[str, Any]], object],
+        *,
+        title: str,
+        done: str,
+        conflict_url: str,
+    ) -> HttpResponse:
+        """The page that creates a record; on POST `call` creates it and the user sees it."""
+        return form_action(
+            request,
+            form,
+            call,
+            done=done,
+            success_url=self.detail_url,
+            conflict_url=conflict_url,
+            rerender=lambda form: self.page(request, form, title),
         )

@@ -138,14 +138,13 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return form_action(
+    return _FORMS.create(
         request,
         form,
         create,
+        title=title,
         done=_("Hemtagningsplanen är upprättad."),
-        success_url=lambda plan: _detail_url(plan.pk),
         conflict_url=reverse("homecoming:index"),
-        rerender=lambda form: _FORMS.page(request, form, title),
     )
 
 

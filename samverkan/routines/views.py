@@ -19,7 +19,7 @@ from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
 from samverkan.core.calendar import local_date
-from samverkan.core.views_support import RecordForms, form_action
+from samverkan.core.views_support import RecordForms
 from samverkan.core.views_support import signed_in_user as _user
 from samverkan.registry.models import Organisation, OrganisationKind
 from samverkan.registry.selectors import local_police_units
@@ -138,14 +138,13 @@ def routine_new(request: HttpRequest) -> HttpResponse:
         # the form's fields are the service's, with organisations and links chosen by id
         return services.routine_create(actor=user, **{**data, "owner": owner, **_links(data, user)})
 
-    return form_action(
+    return _FORMS.create(
         request,
         form,
         create,
+        title=title,
         done=_("Rutinen är sparad som version 1."),
-        success_url=lambda routine: _detail_url(routine.pk),
         conflict_url=reverse("routines:index"),
-        rerender=lambda form: _FORMS.page(request, form, title),
     )
 
 
