@@ -147,35 +147,19 @@ class RecordForms:
         *,
         title: str,
         done: str | Callable[[Any], str],
+        conflict_url: str | None = None,
         **extra: Any,
     ) -> HttpResponse:
-        """The form page of `record`; on POST the form goes to `call` and back to the record."""
-        return form_action(
-            request,
-            form,
-            call,
-            done=done,
-            success_url=self.detail_url(record),
-            rerender=lambda form: self.page(request, form, title, record, **extra),
-        )
+        """The form page of `record`; on POST the form goes to `call` and on to the record.
 
-    def create(
-        self,
-        request: HttpRequest,
-        form: Any,
-        call: Callable[[dict[str, Any]], object],
-        *,
-        title: str,
-        done: str,
-        conflict_url: str,
-    ) -> HttpResponse:
-        """The page that creates a record; on POST `call` creates it and the user sees it."""
+        A page that creates one has no record yet: it goes on to the one `call` returns.
+        """
         return form_action(
             request,
             form,
             call,
             done=done,
-            success_url=self.detail_url,
+            success_url=self.detail_url if record is None else self.detail_url(record),
             conflict_url=conflict_url,
-            rerender=lambda form: self.page(request, form, title),
+            rerender=lambda form: self.page(request, form, title, record, **extra),
         )

@@ -138,9 +138,10 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _FORMS.create(
+    return _FORMS.action(
         request,
         form,
+        None,
         create,
         title=title,
         done=_("Hemtagningsplanen är upprättad."),

@@ -138,9 +138,10 @@ def routine_new(request: HttpRequest) -> HttpResponse:
         # the form's fields are the service's, with organisations and links chosen by id
         return services.routine_create(actor=user, **{**data, "owner": owner, **_links(data, user)})
 
-    return _FORMS.create(
+    return _FORMS.action(
         request,
         form,
+        None,
         create,
         title=title,
         done=_("Rutinen är sparad som version 1."),
