@@ -1,4 +1,5 @@
-"""What the apps' views share: the signed-in user, and how a service's refusal is answered.
+"""What the apps' views share: the signed-in user, how a service's refusal is answered,
+and the form pages of a record.
 
 Services raise the errors of `samverkan.core.errors`. A page answers an access
 error with 404/403, a conflict with a message on the record's page, and any
@@ -22,12 +23,14 @@ other refusal on the form, next to the field, keeping what the user typed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.functional import Promise
 
 from samverkan.accounts.models import User
@@ -114,3 +117,49 @@ def form_action(
     if done is not None:
         messages.success(request, str(done(result) if callable(done) else done))
     return HttpResponseRedirect(success_url(result) if callable(success_url) else success_url)
+
+
+@dataclass(frozen=True)
+class RecordForms:
+    """The form pages of one kind of record (a homecoming plan, a routine).
+
+    Each is drawn from `template` with the form, its `title` and the record
+    under `record_name` (none on a page that creates one); on POST the form
+    goes to a service and on to the record's page, `detail_url(record)`.
+    """
+
+    template: str
+    record_name: str
+    detail_url: Callable[[Any], str]
+
+    def page(
+        self, request: HttpRequest, form: Any, title: str, record: Any = None, **extra: Any
+    ) -> HttpResponse:
+        context = {"form": form, "title": title, self.record_name: record, **extra}
+        return render(request, self.template, context)
+
+    def action(
+        self,
+        request: HttpRequest,
+        form: Any,
+        record: Any,
+        call: Callable[[dict[str, Any]], object],
+        *,
+        title: str,
+        done: str | Callable[[Any], str],
+        conflict_url: str | None = None,
+        **extra: Any,
+    ) -> HttpResponse:
+        """The form page of `record`; on POST the form goes to `call` and on to the record.
+
+        A page that creates one has no record yet: it goes on to the one `call` returns.
+        """
+        return form_action(
+            request,
+            form,
+            call,
+            done=done,
+            success_url=self.detail_url if record is None else self.detail_url(record),
+            conflict_url=conflict_url,
+            rerender=lambda form: self.page(request, form, title, record, **extra),
+        )

@@ -153,14 +153,24 @@ def _download(content: bytes, export_format: str, filename: str) -> HttpResponse
     return response
 
 
-@require_GET
-def export_dashboard(request: HttpRequest, board: str, export_format: str) -> HttpResponse:
+def _download_source(
+    request: HttpRequest, board: str
+) -> tuple[DashboardForm, Dashboard] | HttpResponse:
+    """The board's query and figures a download is made from, or the 400 for an unusable query."""
     _require_access(request)
     chosen = _board(board)
     form = _query_form(request, chosen)
     if refused := _unusable_query(form):
         return refused
-    _, result = _dashboard_for(request, chosen, form)
+    return _dashboard_for(request, chosen, form)
+
+
+@require_GET
+def export_dashboard(request: HttpRequest, board: str, export_format: str) -> HttpResponse:
+    source = _download_source(request, board)
+    if isinstance(source, HttpResponse):
+        return source
+    form, result = source
     if export_format == "csv":
         content = exports.dashboard_csv(result, style=form.csv_style())
     elif export_format == "xlsx":
@@ -179,12 +189,10 @@ def export_dashboard(request: HttpRequest, board: str, export_format: str) -> Ht
 
 @require_GET
 def export_table(request: HttpRequest, board: str, slug: str, export_format: str) -> HttpResponse:
-    _require_access(request)
-    chosen = _board(board)
-    form = _query_form(request, chosen)
-    if refused := _unusable_query(form):
-        return refused
-    _, result = _dashboard_for(request, chosen, form)
+    source = _download_source(request, board)
+    if isinstance(source, HttpResponse):
+        return source
+    form, result = source
     try:
         table = result.table(slug)
     except KeyError:

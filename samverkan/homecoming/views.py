@@ -7,7 +7,6 @@ Thin views: every page that shows a plan reads it through `selectors.plan_view`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,7 +21,7 @@ from samverkan.accounts.access import responsible_organisation_ids
 from samverkan.accounts.decorators import role_required
 from samverkan.accounts.models import User
 from samverkan.core.calendar import local_date
-from samverkan.core.views_support import form_action
+from samverkan.core.views_support import RecordForms, form_action
 from samverkan.core.views_support import signed_in_user as _user
 from samverkan.homecoming import access, rules, selectors, services
 from samverkan.homecoming.access import HOMECOMING_ROLES, SOCIAL_SERVICES_ROLES
@@ -88,33 +87,7 @@ def _detail_url(plan_id: int) -> str:
     return reverse("homecoming:detail", kwargs={"plan_id": plan_id})
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, view: PlanView | None, **extra: Any
-) -> HttpResponse:
-    return render(
-        request, "homecoming/form.html", {"form": form, "title": title, "plan": view, **extra}
-    )
-
-
-def _plan_form(
-    request: HttpRequest,
-    form: Any,
-    view: PlanView,
-    call: Callable[[dict[str, Any]], object],
-    *,
-    title: str,
-    done: str,
-    **extra: Any,
-) -> HttpResponse:
-    """The form page of a plan; on POST the form goes to `call` and back to the plan."""
-    return form_action(
-        request,
-        form,
-        call,
-        done=done,
-        success_url=_detail_url(view.id),
-        rerender=lambda form: _form_page(request, form, title, view, **extra),
-    )
+_FORMS = RecordForms("homecoming/form.html", "plan", lambda view: _detail_url(view.id))
 
 
 @role_required(*HOMECOMING_ROLES)
@@ -165,14 +138,14 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return form_action(
+    return _FORMS.action(
         request,
         form,
+        None,
         create,
+        title=title,
         done=_("Hemtagningsplanen är upprättad."),
-        success_url=lambda plan: _detail_url(plan.pk),
         conflict_url=reverse("homecoming:index"),
-        rerender=lambda form: _form_page(request, form, title, None),
     )
 
 
@@ -201,7 +174,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     initial = _as_shown(
         view, "sis_home", "expected_release", "risk_level", "concrete_risk", "risk_assessment"
     )
-    return _plan_form(
+    return _FORMS.action(
         request,
         AssessmentForm(request.POST or None, initial=initial),
         view,
@@ -217,7 +190,7 @@ def plan_basis(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, grund för delning")
     initial = _as_shown(view, "sharing_basis", "basis_note", "concrete_risk")
-    return _plan_form(
+    return _FORMS.action(
         request,
         BasisForm(request.POST or None, initial=initial),
         view,
@@ -233,7 +206,7 @@ def action_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, ny åtgärd")
     parties = _plan_parties(plan_id)
-    return _plan_form(
+    return _FORMS.action(
         request,
         ActionForm(request.POST or None, parties=parties),
         view,
@@ -257,7 +230,7 @@ def action_update(request: HttpRequest, plan_id: int, action_id: int) -> HttpRes
     if not action.can_update:
         raise PermissionDenied
     selectors.plan_view_audit(user, view, reason)
-    return _plan_form(
+    return _FORMS.action(
         request,
         ActionUpdateForm(
             request.POST or None, initial={"status": action.status, "note": action.note}
@@ -278,7 +251,7 @@ def contact_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     parties = _plan_parties(plan_id)
     if not view.can_edit:
         parties = parties.filter(pk__in=responsible_organisation_ids(user))
-    return _plan_form(
+    return _FORMS.action(
         request,
         ContactForm(request.POST or None, organisations=parties),
         view,
@@ -297,7 +270,7 @@ def contact_new(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_return(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, hemkomst")
-    return _plan_form(
+    return _FORMS.action(
         request,
         ReturnForm(request.POST or None, initial={"released_on": local_date(timezone.now())}),
         view,
@@ -312,7 +285,7 @@ def plan_return(request: HttpRequest, plan_id: int) -> HttpResponse:
 def follow_up_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     view = _editable(user, plan_id, "hemtagningsplan, uppföljning")
-    return _plan_form(
+    return _FORMS.action(
         request,
         FollowUpForm(request.POST or None, initial={"held_on": local_date(timezone.now())}),
         view,
@@ -333,5 +306,5 @@ def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
         lambda data: services.plan_close(actor=user, plan_id=plan_id),
         done=_("Planen är avslutad."),
         success_url=_detail_url(plan_id),
-        rerender=lambda form: _form_page(request, form, "", None),
+        rerender=lambda form: _FORMS.page(request, form, ""),
     )

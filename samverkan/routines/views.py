@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,7 @@ from samverkan.accounts.models import User
 from samverkan.agreements.models import Agreement
 from samverkan.collaboration.models import Forum
 from samverkan.core.calendar import local_date
-from samverkan.core.views_support import form_action
+from samverkan.core.views_support import RecordForms
 from samverkan.core.views_support import signed_in_user as _user
 from samverkan.registry.models import Organisation, OrganisationKind
 from samverkan.registry.selectors import local_police_units
@@ -48,33 +47,7 @@ def _detail_url(routine_id: int) -> str:
     return reverse("routines:detail", kwargs={"routine_id": routine_id})
 
 
-def _form_page(
-    request: HttpRequest, form: Any, title: str, routine: Routine | None = None
-) -> HttpResponse:
-    context = {"form": form, "title": title}
-    if routine is not None:
-        context["routine"] = routine
-    return render(request, "routines/form.html", context)
-
-
-def _routine_form(
-    request: HttpRequest,
-    form: Any,
-    routine: Routine,
-    call: Callable[[dict[str, Any]], object],
-    *,
-    title: str,
-    done: str | Callable[[Any], str],
-) -> HttpResponse:
-    """A form page of a routine; on POST the form goes to `call` and back to the routine."""
-    return form_action(
-        request,
-        form,
-        call,
-        done=done,
-        success_url=_detail_url(routine.pk),
-        rerender=lambda form: _form_page(request, form, title, routine),
-    )
+_FORMS = RecordForms("routines/form.html", "routine", lambda routine: _detail_url(routine.pk))
 
 
 def _party_choices(user: User) -> Any:
@@ -165,14 +138,14 @@ def routine_new(request: HttpRequest) -> HttpResponse:
         # the form's fields are the service's, with organisations and links chosen by id
         return services.routine_create(actor=user, **{**data, "owner": owner, **_links(data, user)})
 
-    return form_action(
+    return _FORMS.action(
         request,
         form,
+        None,
         create,
+        title=title,
         done=_("Rutinen är sparad som version 1."),
-        success_url=lambda routine: _detail_url(routine.pk),
         conflict_url=reverse("routines:index"),
-        rerender=lambda form: _form_page(request, form, title),
     )
 
 
@@ -237,7 +210,7 @@ def routine_revise(request: HttpRequest, routine_id: int) -> HttpResponse:
         "body": current.body if current else "",
         "review_date": routine.review_date,
     }
-    return _routine_form(
+    return _FORMS.action(
         request,
         RevisionForm(request.POST or None, initial=initial),
         routine,
@@ -254,7 +227,7 @@ def routine_revise(request: HttpRequest, routine_id: int) -> HttpResponse:
 def routine_review(request: HttpRequest, routine_id: int) -> HttpResponse:
     user = _user(request)
     routine = _editable(user, routine_id)
-    return _routine_form(
+    return _FORMS.action(
         request,
         ReviewForm(request.POST),
         routine,
@@ -278,7 +251,7 @@ def routine_links(request: HttpRequest, routine_id: int) -> HttpResponse:
     }
     form = LinksForm(request.POST or None, initial=initial)
     _links_choices(form, user)
-    return _routine_form(
+    return _FORMS.action(
         request,
         form,
         routine,

@@ -7,6 +7,8 @@
   processors, yet must still say DEMO).
 - `{% status_badge_class status %}` – the CSS class for a status word
   (see `templates/includes/status_badge.html`).
+- `{% columns _("Avtal") _("Status") as headings %}` – a table's column headings,
+  written (and translated) in the template that uses `core/_list_table.html`.
 """
 
 from __future__ import annotations
@@ -40,3 +42,9 @@ def status_badge_class(tone: str) -> str:
 def page_numbers(page_obj: Page) -> list[int | str]:
     """Page numbers around the current page, with the paginator's ellipsis for gaps."""
     return list(page_obj.paginator.get_elided_page_range(page_obj.number))
+
+
+@register.simple_tag
+def columns(*headings: str) -> list[str]:
+    """The headings of `core/_list_table.html`, kept in the page's template with its texts."""
+    return list(headings)
