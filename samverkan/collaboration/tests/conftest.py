@@ -40,14 +40,6 @@ def api_send(client: Any, path: str, payload: Any, method: str = "post") -> Any:
     return send_json(client, f"{API}{path}", payload, method)
 
 
-def page_after_refusal(client: Any, url: str, data: dict[str, Any]) -> str:
-    """Post a form that is refused: the form page comes back (not a redirect); its text,
-    where the test looks for the Swedish message and the kept input."""
-    response = client.post(url, data)
-    assert response.status_code == 200
-    return str(response.content.decode())
-
-
 def create_from_listing(client: Any, listing: str, new: str, data: dict[str, Any]) -> Any:
     """The listing links to the form `new`, and posting `data` there creates: a redirect."""
     assert reverse(new) in client.get(reverse(listing)).content.decode()

@@ -9,13 +9,9 @@ import pytest
 from django.urls import reverse
 
 from samverkan.collaboration.models import Activity, Meeting
-from samverkan.collaboration.tests.conftest import (
-    api_send,
-    file_school_report,
-    org,
-    page_after_refusal,
-)
+from samverkan.collaboration.tests.conftest import api_send, file_school_report, org
 from samverkan.core.testing.api import error_text
+from samverkan.core.testing.forms import page_after_refusal
 from samverkan.intake import selectors as intake_selectors
 from samverkan.intake.models import ConcernReport, SourceChannel
 
