@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -158,6 +159,21 @@ def test_children_task_blocks_request_until_closed(agreement, stockholm, gothenb
     services.assignment_request(actor=stockholm, assignment=assignment)
 
 
+def relocation_needed(
+    actor: Any, assignment: Assignment, day: date, level: rules.ThreatLevel, **extra: Any
+) -> None:
+    """A threat assessment that finds the person must move; `assignment` is read again."""
+    services.threat_assessment_record(
+        actor=actor,
+        assignment=assignment,
+        assessed_on=day,
+        level=level,
+        relocation_needed=True,
+        **extra,
+    )
+    assignment.refresh_from_db()
+
+
 def test_high_threat_with_relocation_moves_stockholm_case_to_central_unit(
     agreement, stockholm, org
 ):
@@ -169,24 +185,15 @@ def test_high_threat_with_relocation_moves_stockholm_case_to_central_unit(
         municipality=org[STOCKHOLM], central_organisation=org[STOCKHOLM], central_unit=central
     )
     assignment = draft(stockholm, agreement, org[GOTHENBURG])
-    services.threat_assessment_record(
-        actor=stockholm,
-        assignment=assignment,
-        assessed_on=date(2024, 1, 3),
-        level=rules.ThreatLevel.MEDIUM,
-        relocation_needed=True,
-    )
-    assignment.refresh_from_db()
+    relocation_needed(stockholm, assignment, date(2024, 1, 3), rules.ThreatLevel.MEDIUM)
     assert not assignment.handled_centrally
-    services.threat_assessment_record(
-        actor=stockholm,
-        assignment=assignment,
-        assessed_on=date(2024, 1, 4),
-        level=rules.ThreatLevel.HIGH,
-        relocation_needed=True,
+    relocation_needed(
+        stockholm,
+        assignment,
+        date(2024, 1, 4),
+        rules.ThreatLevel.HIGH,
         police_unit=org["polisen-bops"],
     )
-    assignment.refresh_from_db()
     assert assignment.handled_centrally
     assert assignment.home_unit == central
 
