@@ -263,13 +263,7 @@ def test_amounts_never_floats_and_bad_input_is_refused(agreement, stockholm, got
     assignment, talks, _, _ = _plan(stockholm, gothenburg, agreement, org)
     for bad in ("abc", "12.345", "0"):
         with pytest.raises(ServiceError):
-            services.cost_book(
-                actor=gothenburg,
-                assignment=assignment,
-                intervention=talks,
-                incurred_on=date(2024, 2, 1),
-                amount=bad,
-            )
+            book(gothenburg, assignment, talks, bad)
     assert CostEntry.objects.count() == 0
 
 
@@ -282,21 +276,9 @@ def _two_way(stockholm, gothenburg, agreement, org, a_costs, b_costs):
     )
     talks_s = catalogue_intervention(gothenburg, g_to_s, "crisis_support")
     for amount in a_costs:  # Göteborg (1480) carried for Stockholm
-        services.cost_book(
-            actor=gothenburg,
-            assignment=s_to_g,
-            intervention=talks_g,
-            incurred_on=date(2024, 3, 1),
-            amount=amount,
-        )
+        book(gothenburg, s_to_g, talks_g, amount, on=date(2024, 3, 1))
     for amount in b_costs:  # Stockholm (0180) carried for Göteborg
-        services.cost_book(
-            actor=stockholm,
-            assignment=g_to_s,
-            intervention=talks_s,
-            incurred_on=date(2024, 3, 1),
-            amount=amount,
-        )
+        book(stockholm, g_to_s, talks_s, amount, on=date(2024, 3, 1))
 
 
 def test_reconciliation_with_equalisation_and_approval_locks(agreement, stockholm, gothenburg, org):
