@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,8 +20,6 @@ from samverkan.collaboration.models import (
     TargetGroup,
 )
 from samverkan.core.testing.json_requests import send_json
-from samverkan.intake.models import ConcernReport
-from samverkan.intake.school_reports import services as school_reports
 from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
 
 API = "/api/v1/collaboration"
@@ -46,24 +44,6 @@ def create_from_listing(client: Any, listing: str, new: str, data: dict[str, Any
     response = client.post(reverse(new), data)
     assert response.status_code == 302
     return response
-
-
-def file_school_report(
-    principal: User, person_id: str, *, received_at: datetime | None = None, **data: Any
-) -> ConcernReport:
-    """A school's concern report about a pupil registered in Farsta."""
-    fields: dict[str, Any] = {
-        "person_id": person_id,
-        "birth_date": None,
-        "registered_municipality": "0180",
-        "registered_district": "Farsta",
-        "narrative": "Oro.",
-        "reporter_name": "Rektor",
-        **data,
-    }
-    return school_reports.school_report_file(
-        actor=principal, data=school_reports.SchoolReportInput(**fields), received_at=received_at
-    )
 
 
 def org(code: str) -> Organisation:
