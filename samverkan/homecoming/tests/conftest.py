@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "consent_plan_with_police_visit",
     "make_plan",
     "org",
+    "stop_sharing_with_the_police",
 ]
 
 TODAY = date(2026, 11, 25)
@@ -122,6 +124,20 @@ def consent_plan_with_police_visit(
     plan = make_plan(coordinator, basis=SharingBasis.CONSENT)
     add_action(coordinator, plan, "polisen-lpo-farsta", "Hembesök", date(2026, 12, 1))
     return plan
+
+
+def stop_sharing_with_the_police(
+    coordinator: User, plan: HomecomingPlan, capture_on_commit: Callable[..., Any]
+) -> None:
+    """`coordinator` takes away the basis for sharing, confirming that the police lose what
+    they saw; what the commit sends (the police's mail) is sent."""
+    with capture_on_commit(execute=True):
+        services.basis_record(
+            actor=coordinator,
+            plan_id=plan.pk,
+            sharing_basis=SharingBasis.NONE,
+            confirm_police_loss=True,
+        )
 
 
 @pytest.fixture

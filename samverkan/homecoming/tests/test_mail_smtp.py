@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from samverkan.core.testing.smtp import assert_no_personal_data, assert_swedish_and_well_encoded
-from samverkan.homecoming import services
-from samverkan.homecoming.models import SharingBasis
-from samverkan.homecoming.tests.conftest import YOUNG, consent_plan_with_police_visit
+from samverkan.homecoming.tests.conftest import (
+    YOUNG,
+    consent_plan_with_police_visit,
+    stop_sharing_with_the_police,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +22,9 @@ def test_a_lost_basis_is_mailed_to_the_police_without_personal_data(
     plan = consent_plan_with_police_visit(
         collaboration_coordinator, farsta_police, "lpo-farsta@polisen.example"
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.basis_record(
-            actor=collaboration_coordinator,
-            plan_id=plan.pk,
-            sharing_basis=SharingBasis.NONE,
-            confirm_police_loss=True,
-        )
+    stop_sharing_with_the_police(
+        collaboration_coordinator, plan, django_capture_on_commit_callbacks
+    )
     (mail,) = smtp_server.received
     assert mail.recipients == ["lpo-farsta@polisen.example"]
     assert mail.subject == (

@@ -23,6 +23,7 @@ from samverkan.homecoming.tests.conftest import (
     consent_plan_with_police_visit,
     make_plan,
     org,
+    stop_sharing_with_the_police,
 )
 from samverkan.intake.demo import demo_person_id
 
@@ -429,13 +430,9 @@ def test_a_basis_change_that_hides_part_of_the_plan_warns_then_tells_the_police(
     assert plan.sharing_basis == SharingBasis.CONSENT  # nothing changed before confirming
     assert not panels_titled(farsta_police, "Ändrad grund")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.basis_record(
-            actor=collaboration_coordinator,
-            plan_id=plan.pk,
-            sharing_basis=SharingBasis.NONE,
-            confirm_police_loss=True,
-        )
+    stop_sharing_with_the_police(
+        collaboration_coordinator, plan, django_capture_on_commit_callbacks
+    )
     (panel,) = panels_titled(farsta_police, "Ändrad grund")
     (item,) = panel.items
     assert plan.reference in str(item.text) and "sina egna åtgärder" in str(item.detail)
