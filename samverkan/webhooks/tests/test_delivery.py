@@ -18,7 +18,7 @@ from samverkan.accounts.api_auth import api_client_revoke
 from samverkan.core.testing.json_requests import send_json
 from samverkan.intake import services as intake
 from samverkan.intake.models import ConcernReport, InformationRequest
-from samverkan.intake.tests.factories import assess
+from samverkan.intake.tests.factories import assess, hand_over
 from samverkan.intake.tests.test_api import BODY
 from samverkan.webhooks.models import DeliveryAttempt, WebhookDelivery
 from samverkan.webhooks.services import deliveries_prune, deliveries_send_due
@@ -80,13 +80,7 @@ def test_every_event_of_a_report_reaches_the_police_system_signed_and_no_more(
     register_endpoint(client, token, receiver)
     public_id = post_report(client, token)["id"]
     report = ConcernReport.objects.get(public_id=public_id)
-    intake.handover_attempt_record(
-        actor=hub_worker,
-        report_id=report.pk,
-        number_called="08-465 004 01",
-        reached=True,
-        person_reached="Sara Jour",
-    )
+    hand_over(hub_worker, report, number="08-465 004 01")
     intake.handover_accept(actor=nacka_receiver, report_id=report.pk)
     question = intake.information_request_send(
         actor=nacka_receiver, report_id=report.pk, kind="risk_assessment", question="Risk?"
