@@ -122,39 +122,38 @@ def build(orgs: dict[str, Any], user: Any) -> dict[str, ConcernReport]:
             _attempts(report, user, attempts)
         reports[name] = report
     Escalation.objects.create(report=reports["R2"], at=local(7, 10, 40))
-    # R3's question is never answered.
-    for name, kind, question, sent_at, answer, answered_at in (
-        (
-            "R1",
-            InformationRequest.Kind.RISK_ASSESSMENT,
-            "Finns en riskbedömning?",
-            local(8, 10, 0),
-            "Ja.",
-            local(8, 11, 30),
-        ),
-        ("R3", InformationRequest.Kind.OTHER, "Fråga", local(14, 10, 0), "", None),
-    ):
-        InformationRequest.objects.create(
-            report=reports[name],
-            kind=kind,
-            question=question,
-            sent_at=sent_at,
-            sent_by=user,
-            to_organisation=orgs["polisen-roc"],
-            answer=answer,
-            answered_at=answered_at,
-        )
-    for name, decided, due, opened, delivered_at in (
-        ("R5", date(2026, 12, 28), date(2027, 1, 4), True, local(4, 23, 0, month=1, year=2027)),
-        ("R6", date(2027, 1, 3), date(2027, 1, 10), False, local(11, 9, 0, month=1, year=2027)),
-    ):
-        Feedback.objects.create(
-            report=reports[name],
-            decision_date=decided,
-            due=due,
-            investigation_opened=opened,
-            delivered_at=delivered_at,
-        )
+    InformationRequest.objects.create(
+        report=reports["R1"],
+        kind=InformationRequest.Kind.RISK_ASSESSMENT,
+        question="Finns en riskbedömning?",
+        sent_at=local(8, 10, 0),
+        sent_by=user,
+        to_organisation=orgs["polisen-roc"],
+        answer="Ja.",
+        answered_at=local(8, 11, 30),
+    )
+    InformationRequest.objects.create(
+        report=reports["R3"],
+        kind=InformationRequest.Kind.OTHER,
+        question="Fråga",
+        sent_at=local(14, 10, 0),
+        sent_by=user,
+        to_organisation=orgs["polisen-roc"],
+    )
+    Feedback.objects.create(
+        report=reports["R5"],
+        decision_date=date(2026, 12, 28),
+        due=date(2027, 1, 4),
+        investigation_opened=True,
+        delivered_at=local(4, 23, 0, month=1, year=2027),
+    )
+    Feedback.objects.create(
+        report=reports["R6"],
+        decision_date=date(2027, 1, 3),
+        due=date(2027, 1, 10),
+        investigation_opened=False,
+        delivered_at=local(11, 9, 0, month=1, year=2027),
+    )
     for decided, reasons, home in (
         (local(7, 8, 50), [Reason.AGE_18_OR_OVER], "0182"),
         (local(24, 10, 0), [Reason.NOT_GANG_RELATED, Reason.NO_AGREEMENT_IN_FORCE], "1480"),
