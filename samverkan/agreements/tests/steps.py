@@ -6,10 +6,12 @@ through a real SMTP server (`test_mail_smtp`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from samverkan.accounts.models import User
 from samverkan.agreements import services
 from samverkan.agreements.models import Agreement, AgreementDecision
 
@@ -52,3 +54,16 @@ def give_nackas_notice(client: Any, agreement: Agreement) -> Any:
         f"/avtal/{agreement.pk}/uppsagning/",
         {"party": party.pk, "given_on": "2026-11-25", "document": pdf()},
     )
+
+
+def nacka_gives_notice_as(
+    admin: User, client: Any, login: Callable[..., Any], capture_on_commit: Callable[..., Any]
+) -> Agreement:
+    """`admin` signs in and gives Nacka's notice on its single-entry agreement; what the
+    commit sends (the mail to ROC) is sent. The agreement noticed."""
+    nacka = single_entry("0182")
+    login(client, admin)
+    with capture_on_commit(execute=True):
+        response = give_nackas_notice(client, nacka)
+    assert response.status_code == 302
+    return nacka

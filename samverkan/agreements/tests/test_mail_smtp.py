@@ -12,9 +12,8 @@ from samverkan.agreements import access
 from samverkan.agreements.models import TerminationNotification
 from samverkan.agreements.reminders import send_reminders
 from samverkan.agreements.tests.steps import (
-    give_nackas_notice,
+    nacka_gives_notice_as,
     register_nacka_decision,
-    single_entry,
     without_nacka_decision,
 )
 from samverkan.core.calendar import STOCKHOLM
@@ -82,11 +81,9 @@ def test_a_notice_of_termination_is_mailed_to_roc(
     client,
     django_capture_on_commit_callbacks,
 ):
-    nacka = single_entry("0182")
-    login(client, nacka_agreement_admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = give_nackas_notice(client, nacka)
-    assert response.status_code == 302
+    nacka = nacka_gives_notice_as(
+        nacka_agreement_admin, client, login, django_capture_on_commit_callbacks
+    )
     notification = TerminationNotification.objects.get(agreement=nacka)
     (mail,) = smtp_server.received
     recipients = set(access.recipient_users(notification).values_list("email", flat=True))

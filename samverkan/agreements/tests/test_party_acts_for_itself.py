@@ -14,7 +14,7 @@ from samverkan.agreements.demo import organisation
 from samverkan.agreements.models import Agreement, AgreementDecision, TerminationNotification
 from samverkan.agreements.tests.steps import (
     NACKA_DECISION,
-    give_nackas_notice,
+    nacka_gives_notice_as,
     pdf,
     register_nacka_decision,
     single_entry,
@@ -185,11 +185,9 @@ def test_roc_is_told_of_the_notice_and_acknowledges_it(
     client,
     django_capture_on_commit_callbacks,
 ):
-    nacka = single_entry("0182")
-    login(client, nacka_agreement_admin)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = give_nackas_notice(client, nacka)
-    assert response.status_code == 302
+    nacka = nacka_gives_notice_as(
+        nacka_agreement_admin, client, login, django_capture_on_commit_callbacks
+    )
     page = client.get(f"/avtal/{nacka.pk}/").content.decode()
     assert "registrerat av Axel Strandberg (Nacka)" in page
     assert [m for m in mail.outbox if roc_operator.email in m.to]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,8 +20,6 @@ from samverkan.collaboration.models import (
     TargetGroup,
 )
 from samverkan.core.testing.json_requests import send_json
-from samverkan.intake.models import ConcernReport
-from samverkan.intake.school_reports import services as school_reports
 from samverkan.registry.models import Organisation, OrganisationKind, School, SchoolOperator
 
 API = "/api/v1/collaboration"
@@ -40,38 +38,12 @@ def api_send(client: Any, path: str, payload: Any, method: str = "post") -> Any:
     return send_json(client, f"{API}{path}", payload, method)
 
 
-def page_after_refusal(client: Any, url: str, data: dict[str, Any]) -> str:
-    """Post a form that is refused: the form page comes back (not a redirect); its text,
-    where the test looks for the Swedish message and the kept input."""
-    response = client.post(url, data)
-    assert response.status_code == 200
-    return str(response.content.decode())
-
-
 def create_from_listing(client: Any, listing: str, new: str, data: dict[str, Any]) -> Any:
     """The listing links to the form `new`, and posting `data` there creates: a redirect."""
     assert reverse(new) in client.get(reverse(listing)).content.decode()
     response = client.post(reverse(new), data)
     assert response.status_code == 302
     return response
-
-
-def file_school_report(
-    principal: User, person_id: str, *, received_at: datetime | None = None, **data: Any
-) -> ConcernReport:
-    """A school's concern report about a pupil registered in Farsta."""
-    fields: dict[str, Any] = {
-        "person_id": person_id,
-        "birth_date": None,
-        "registered_municipality": "0180",
-        "registered_district": "Farsta",
-        "narrative": "Oro.",
-        "reporter_name": "Rektor",
-        **data,
-    }
-    return school_reports.school_report_file(
-        actor=principal, data=school_reports.SchoolReportInput(**fields), received_at=received_at
-    )
 
 
 def org(code: str) -> Organisation:

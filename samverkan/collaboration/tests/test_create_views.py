@@ -18,7 +18,8 @@ from samverkan.collaboration.models import (
     IndicatorKind,
     TargetGroup,
 )
-from samverkan.collaboration.tests.conftest import create_from_listing, org, page_after_refusal
+from samverkan.collaboration.tests.conftest import create_from_listing, org
+from samverkan.core.testing.forms import page_after_refusal
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -52,20 +53,6 @@ def test_coordinator_creates_a_forum_that_appears_in_the_list(
     assert {p.code for p in forum.parties.all()} == {"0180-farsta", "polisen-lpo-farsta"}
     assert AuditEntry.objects.filter(record_type="collaboration.Forum").exists()
     assert "Trygghetsforum Farsta" in client.get(reverse("collaboration:index")).content.decode()
-
-
-def test_forum_form_errors_are_swedish_and_keep_the_input(
-    logged_in_client, collaboration_coordinator
-):
-    client = logged_in_client(collaboration_coordinator)
-    page = page_after_refusal(
-        client,
-        reverse("collaboration:forum_new"),
-        forum_form(required_per_term="0", name="Mitt forum"),
-    )
-    assert "Mitt forum" in page
-    assert "större än eller lika med 1" in page
-    assert Forum.objects.count() == 0
 
 
 def test_forum_creation_is_for_the_districts_own_coordinator(
@@ -126,17 +113,6 @@ def test_coordinator_creates_an_action_plan_and_adds_activities(
         reverse("collaboration:plan_detail", args=[plan.pk])
     )
     assert "Kvällsvandringar vid torget" in page.content.decode()
-
-
-def test_action_plan_errors_keep_the_input(logged_in_client, collaboration_coordinator):
-    client = logged_in_client(collaboration_coordinator)
-    page = page_after_refusal(
-        client,
-        reverse("collaboration:plan_new"),
-        plan_form(period_end="2026-12-31", title="Min plan"),
-    )
-    assert "Planens slut kan inte vara före dess början." in page and "Min plan" in page
-    assert ActionPlan.objects.count() == 0
 
 
 def colocation_form(**overrides):
@@ -215,17 +191,50 @@ def test_coordinator_defines_an_indicator_that_appears_in_the_list(
     assert reverse("collaboration:indicator_value", args=[indicator.pk]) in page
 
 
-def test_indicator_needs_a_forum_or_agreement_and_keeps_the_input(
-    logged_in_client, collaboration_coordinator, children_forum
+@pytest.mark.parametrize(
+    ("url_name", "model", "form", "message", "kept"),
+    [
+        (
+            "collaboration:forum_new",
+            Forum,
+            lambda forum: forum_form(required_per_term="0", name="Mitt forum"),
+            "större än eller lika med 1",
+            "Mitt forum",
+        ),
+        (
+            "collaboration:plan_new",
+            ActionPlan,
+            lambda forum: plan_form(period_end="2026-12-31", title="Min plan"),
+            "Planens slut kan inte vara före dess början.",
+            "Min plan",
+        ),
+        (
+            "collaboration:indicator_new",
+            Indicator,
+            # an indicator follows up a forum or an agreement: neither is chosen
+            lambda forum: indicator_form(forum, forum="", name="Min indikator"),
+            "Välj forumet eller avtalet som indikatorn gäller.",
+            "Min indikator",
+        ),
+    ],
+    ids=["forum", "plan", "indicator"],
+)
+def test_form_errors_are_swedish_and_keep_the_input(
+    url_name,
+    model,
+    form,
+    message,
+    kept,
+    logged_in_client,
+    collaboration_coordinator,
+    children_forum,
 ):
-    client = logged_in_client(collaboration_coordinator)
+    before = model.objects.count()
     page = page_after_refusal(
-        client,
-        reverse("collaboration:indicator_new"),
-        indicator_form(children_forum, forum="", name="Min indikator"),
+        logged_in_client(collaboration_coordinator), reverse(url_name), form(children_forum)
     )
-    assert "Välj forumet eller avtalet som indikatorn gäller." in page and "Min indikator" in page
-    assert not Indicator.objects.filter(name="Min indikator").exists()
+    assert message in page and kept in page
+    assert model.objects.count() == before
 
 
 @pytest.mark.parametrize(

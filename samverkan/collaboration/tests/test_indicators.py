@@ -16,9 +16,10 @@ from samverkan.collaboration.models import (
     QuestionType,
     ReportFollowed,
 )
-from samverkan.collaboration.tests.conftest import file_school_report, org
+from samverkan.collaboration.tests.conftest import org
 from samverkan.core.errors import InvalidInput, NotFound
 from samverkan.intake import services as intake
+from samverkan.intake.tests.factories import file_school_report
 from samverkan.intake.tests.testdata import make_person_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -38,7 +39,7 @@ def indicator(kind, forum, **extra):
 def school_report(principal, person_id, day):
     received_at = datetime.combine(day, datetime.min.time(), tzinfo=SE).replace(hour=9)
     return file_school_report(
-        principal, person_id, received_at=received_at, narrative="Hög frånvaro."
+        principal, received_at, person_id=person_id, narrative="Hög frånvaro."
     )
 
 

@@ -9,15 +9,12 @@ import pytest
 from django.urls import reverse
 
 from samverkan.collaboration.models import Activity, Meeting
-from samverkan.collaboration.tests.conftest import (
-    api_send,
-    file_school_report,
-    org,
-    page_after_refusal,
-)
+from samverkan.collaboration.tests.conftest import api_send, org
 from samverkan.core.testing.api import error_text
+from samverkan.core.testing.forms import page_after_refusal
 from samverkan.intake import selectors as intake_selectors
 from samverkan.intake.models import ConcernReport, SourceChannel
+from samverkan.intake.tests.factories import file_school_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -285,7 +282,7 @@ def test_pages_render_for_the_coordinator(
 def test_situational_picture_suppresses_small_counts_outside_the_district(
     logged_in_client, collaboration_coordinator, police_coordinator, principal, plan
 ):
-    file_school_report(principal, PERSON_ID)
+    file_school_report(principal, person_id=PERSON_ID)
     client = logged_in_client(collaboration_coordinator)
     response = client.post(
         reverse("collaboration:picture_list"),

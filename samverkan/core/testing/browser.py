@@ -19,7 +19,7 @@ Fixtures: `browser` (session; skips with a clear message only when Chromium
 is missing and cannot be installed), `page` (a fresh browser context per
 test, on pytest-django's `live_server` with `transactional_db`, static files
 served unhashed). Helpers: `login_as`, `log_out`, `assert_no_axe_violations`,
-`assert_no_horizontal_scroll`, `save_screenshots`, `check_page`,
+`assert_no_horizontal_scroll`, `save_screenshots`, `phone_screenshot`, `check_page`,
 `assert_no_console_errors`.
 """
 
@@ -39,6 +39,7 @@ from django.conf import settings as django_settings
 
 __all__ = [
     "BROWSER_TEST_PASSWORD",
+    "PHONE",
     "assert_no_axe_violations",
     "assert_no_console_errors",
     "assert_no_horizontal_scroll",
@@ -48,6 +49,7 @@ __all__ = [
     "login_as",
     "overflowing",
     "page",
+    "phone_screenshot",
     "save_screenshots",
     "totp_token_for",
 ]
@@ -68,6 +70,7 @@ WCAG21_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOT_DIR = ROOT / "test-artifacts" / "screenshots"
 NARROW = {"width": 320, "height": 800}
 WIDE = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
 BROWSER_TEST_PASSWORD = "Webbläsartest-lösen-2026"
 
 _console: dict[int, list[str]] = {}
@@ -308,6 +311,14 @@ def save_screenshots(page: Any, name: str) -> list[Path]:
     if original:
         page.set_viewport_size(original)
     return paths
+
+
+def phone_screenshot(page: Any, name: str) -> None:
+    """The page as a 375 px phone shows it, beside check_page's 320 and 1280 px."""
+    original = page.viewport_size
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-375.png"), full_page=True)
+    page.set_viewport_size(original)
 
 
 def check_page(page: Any, name: str) -> None:

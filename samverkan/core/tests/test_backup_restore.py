@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from samverkan.core.testing.processes import run_python
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -61,15 +62,7 @@ print("SNAPSHOT:" + json.dumps({
 def manage(database_url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "SAMVERKAN_ENV": "development"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    completed = subprocess.run(
-        [sys.executable, str(BASE_DIR / "manage.py"), *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    completed = run_python([str(BASE_DIR / "manage.py"), *args], env, timeout=900)
     if check and completed.returncode != 0:
         pytest.fail(f"manage.py {' '.join(args)} failed:\n{completed.stdout}\n{completed.stderr}")
     return completed

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from samverkan.core.testing.processes import run_python
 
 BASE_DIR = Path(settings.BASE_DIR)
 PRINT = "from samverkan import settings as s; print(s.ENVIRONMENT, s.PRODUCTION, s.DEMO)"
@@ -29,15 +30,7 @@ def load_settings(**variables: str) -> subprocess.CompletedProcess[str]:
         if not key.startswith(("SAMVERKAN_", "DJANGO_", "SECRET_KEY", "PYTEST_"))
     }
     env.update(variables)
-    return subprocess.run(  # noqa: S603 - our own interpreter and settings
-        [sys.executable, "-c", PRINT],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python(["-c", PRINT], env, timeout=60)
 
 
 @pytest.mark.parametrize("value", ["prod", "Production", "production ", "staging", ""])

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from samverkan.api import api
+from samverkan.core.testing.processes import run_python
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -49,14 +49,7 @@ def _run_with_production_settings(
     env.update(PRODUCTION_ENV)
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'deploy.sqlite3'}"
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_python(args, env, timeout=120)
 
 
 # --- the production configuration -------------------------------------------

@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -158,6 +159,21 @@ def test_children_task_blocks_request_until_closed(agreement, stockholm, gothenb
     services.assignment_request(actor=stockholm, assignment=assignment)
 
 
+def relocation_needed(
+    actor: Any, assignment: Assignment, day: date, level: rules.ThreatLevel, **extra: Any
+) -> None:
+    """A threat assessment that finds the person must move; `assignment` is read again."""
+    services.threat_assessment_record(
+        actor=actor,
+        assignment=assignment,
+        assessed_on=day,
+        level=level,
+        relocation_needed=True,
+        **extra,
+    )
+    assignment.refresh_from_db()
+
+
 def test_high_threat_with_relocation_moves_stockholm_case_to_central_unit(
     agreement, stockholm, org
 ):
@@ -169,24 +185,15 @@ def test_high_threat_with_relocation_moves_stockholm_case_to_central_unit(
         municipality=org[STOCKHOLM], central_organisation=org[STOCKHOLM], central_unit=central
     )
     assignment = draft(stockholm, agreement, org[GOTHENBURG])
-    services.threat_assessment_record(
-        actor=stockholm,
-        assignment=assignment,
-        assessed_on=date(2024, 1, 3),
-        level=rules.ThreatLevel.MEDIUM,
-        relocation_needed=True,
-    )
-    assignment.refresh_from_db()
+    relocation_needed(stockholm, assignment, date(2024, 1, 3), rules.ThreatLevel.MEDIUM)
     assert not assignment.handled_centrally
-    services.threat_assessment_record(
-        actor=stockholm,
-        assignment=assignment,
-        assessed_on=date(2024, 1, 4),
-        level=rules.ThreatLevel.HIGH,
-        relocation_needed=True,
+    relocation_needed(
+        stockholm,
+        assignment,
+        date(2024, 1, 4),
+        rules.ThreatLevel.HIGH,
         police_unit=org["polisen-bops"],
     )
-    assignment.refresh_from_db()
     assert assignment.handled_centrally
     assert assignment.home_unit == central
 
@@ -256,13 +263,7 @@ def test_amounts_never_floats_and_bad_input_is_refused(agreement, stockholm, got
     assignment, talks, _, _ = _plan(stockholm, gothenburg, agreement, org)
     for bad in ("abc", "12.345", "0"):
         with pytest.raises(ServiceError):
-            services.cost_book(
-                actor=gothenburg,
-                assignment=assignment,
-                intervention=talks,
-                incurred_on=date(2024, 2, 1),
-                amount=bad,
-            )
+            book(gothenburg, assignment, talks, bad)
     assert CostEntry.objects.count() == 0
 
 
@@ -275,21 +276,9 @@ def _two_way(stockholm, gothenburg, agreement, org, a_costs, b_costs):
     )
     talks_s = catalogue_intervention(gothenburg, g_to_s, "crisis_support")
     for amount in a_costs:  # Göteborg (1480) carried for Stockholm
-        services.cost_book(
-            actor=gothenburg,
-            assignment=s_to_g,
-            intervention=talks_g,
-            incurred_on=date(2024, 3, 1),
-            amount=amount,
-        )
+        book(gothenburg, s_to_g, talks_g, amount, on=date(2024, 3, 1))
     for amount in b_costs:  # Stockholm (0180) carried for Göteborg
-        services.cost_book(
-            actor=stockholm,
-            assignment=g_to_s,
-            intervention=talks_s,
-            incurred_on=date(2024, 3, 1),
-            amount=amount,
-        )
+        book(stockholm, g_to_s, talks_s, amount, on=date(2024, 3, 1))
 
 
 def test_reconciliation_with_equalisation_and_approval_locks(agreement, stockholm, gothenburg, org):

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -19,16 +20,27 @@ def agreement_admin(registry_demo):
     return coordinator("avtal-sthlm", STOCKHOLM, role="agreement_admin")
 
 
+def save_terms(
+    actor: Any, agreement: Any, *, caps: tuple[int, int], until: date | None, threshold: str
+) -> None:
+    """Save the agreement's terms: `caps` as (most sent, most received) per party during the
+    pilot, which lasts `until`; `threshold` as typed in the form."""
+    sent, received = caps
+    services.agreement_terms_save(
+        actor=actor,
+        agreement=agreement,
+        pilot_max_sent=sent,
+        pilot_max_received=received,
+        pilot_until=until,
+        materiality_threshold=threshold,
+    )
+
+
 def test_the_agreement_administrator_edits_caps_and_threshold_with_history(
     agreement, agreement_admin, stockholm
 ):
-    services.agreement_terms_save(
-        actor=agreement_admin,
-        agreement=agreement,
-        pilot_max_sent=3,
-        pilot_max_received=2,
-        pilot_until=date(2024, 12, 31),
-        materiality_threshold="15 000,50",
+    save_terms(
+        agreement_admin, agreement, caps=(3, 2), until=date(2024, 12, 31), threshold="15 000,50"
     )
     agreement.refresh_from_db()
     assert (agreement.pilot_max_sent, agreement.pilot_max_received) == (3, 2)
@@ -43,26 +55,14 @@ def test_the_agreement_administrator_edits_caps_and_threshold_with_history(
     )
     assert any(c[1] == "10\u00a0000,00 kr" and c[2] == "15\u00a0000,50 kr" for c in history)
     with pytest.raises(NotAllowed):  # a coordinator works under the terms, does not set them
-        services.agreement_terms_save(
-            actor=stockholm,
-            agreement=agreement,
-            pilot_max_sent=9,
-            pilot_max_received=9,
-            pilot_until=None,
-            materiality_threshold="0",
-        )
+        save_terms(stockholm, agreement, caps=(9, 9), until=None, threshold="0")
 
 
 def test_raised_caps_let_the_next_request_through(agreement, agreement_admin, stockholm, org):
     first = draft(stockholm, agreement, org[GOTHENBURG])
     assert services.cap_check(first, date(2023, 6, 1)).ok
-    services.agreement_terms_save(
-        actor=agreement_admin,
-        agreement=agreement,
-        pilot_max_sent=0,
-        pilot_max_received=0,
-        pilot_until=date(2023, 12, 31),
-        materiality_threshold="10 000",
+    save_terms(
+        agreement_admin, agreement, caps=(0, 0), until=date(2023, 12, 31), threshold="10 000"
     )
     first.agreement.refresh_from_db()
     assert not services.cap_check(first, date(2023, 6, 1)).ok

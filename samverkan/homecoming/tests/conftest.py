@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,11 +21,32 @@ from samverkan.homecoming.models import (
 )
 from samverkan.intake.demo import demo_person_id
 
-__all__ = ["OVER_21", "add_action", "add_contact", "make_plan", "org"]
+__all__ = [
+    "API_PLAN",
+    "OVER_21",
+    "add_action",
+    "add_contact",
+    "consent_plan_with_police_visit",
+    "make_plan",
+    "org",
+    "stop_sharing_with_the_police",
+]
 
 TODAY = date(2026, 11, 25)
 YOUNG = demo_person_id(date(2009, 4, 12), female=False)  # 17 on TODAY
 OVER_21 = demo_person_id(date(2004, 1, 10), female=True)  # 22 on TODAY
+
+
+# A plan as a case system posts it to the API: the fields it must give, no more.
+API_PLAN = {
+    "district": "0180-farsta",
+    "police_unit": "polisen-lpo-farsta",
+    "person_id": "20090412-2397",
+    "name": "Elias Exempelsson",
+    "sis_home": "Demohemmet",
+    "expected_release": "2026-12-16",
+    "risk_level": "high",
+}
 
 
 _clock = clock_at("2026-11-25T10:00:00+01:00")
@@ -90,6 +112,32 @@ def add_contact(
         title=title,
         phone=phone,
     )
+
+
+def consent_plan_with_police_visit(
+    coordinator: User, police: User, police_email: str
+) -> HomecomingPlan:
+    """A plan shared with the police by consent, with a home visit as the police's action;
+    the police's coordinator is reached by mail at `police_email`."""
+    police.email = police_email
+    police.save(update_fields=["email"])
+    plan = make_plan(coordinator, basis=SharingBasis.CONSENT)
+    add_action(coordinator, plan, "polisen-lpo-farsta", "Hembesök", date(2026, 12, 1))
+    return plan
+
+
+def stop_sharing_with_the_police(
+    coordinator: User, plan: HomecomingPlan, capture_on_commit: Callable[..., Any]
+) -> None:
+    """`coordinator` takes away the basis for sharing, confirming that the police lose what
+    they saw; what the commit sends (the police's mail) is sent."""
+    with capture_on_commit(execute=True):
+        services.basis_record(
+            actor=coordinator,
+            plan_id=plan.pk,
+            sharing_basis=SharingBasis.NONE,
+            confirm_police_loss=True,
+        )
 
 
 @pytest.fixture

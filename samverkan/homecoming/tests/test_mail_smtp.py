@@ -4,14 +4,14 @@ the young person."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from samverkan.core.testing.smtp import assert_no_personal_data, assert_swedish_and_well_encoded
-from samverkan.homecoming import services
-from samverkan.homecoming.models import SharingBasis
-from samverkan.homecoming.tests.conftest import YOUNG, add_action, make_plan
+from samverkan.homecoming.tests.conftest import (
+    YOUNG,
+    consent_plan_with_police_visit,
+    stop_sharing_with_the_police,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,17 +19,12 @@ pytestmark = pytest.mark.django_db
 def test_a_lost_basis_is_mailed_to_the_police_without_personal_data(
     smtp_server, collaboration_coordinator, farsta_police, django_capture_on_commit_callbacks
 ):
-    farsta_police.email = "lpo-farsta@polisen.example"
-    farsta_police.save(update_fields=["email"])
-    plan = make_plan(collaboration_coordinator, basis=SharingBasis.CONSENT)
-    add_action(collaboration_coordinator, plan, "polisen-lpo-farsta", "Hembesök", date(2026, 12, 1))
-    with django_capture_on_commit_callbacks(execute=True):
-        services.basis_record(
-            actor=collaboration_coordinator,
-            plan_id=plan.pk,
-            sharing_basis=SharingBasis.NONE,
-            confirm_police_loss=True,
-        )
+    plan = consent_plan_with_police_visit(
+        collaboration_coordinator, farsta_police, "lpo-farsta@polisen.example"
+    )
+    stop_sharing_with_the_police(
+        collaboration_coordinator, plan, django_capture_on_commit_callbacks
+    )
     (mail,) = smtp_server.received
     assert mail.recipients == ["lpo-farsta@polisen.example"]
     assert mail.subject == (

@@ -8,18 +8,9 @@ import pytest
 from samverkan.core.testing.json_requests import send_json
 from samverkan.homecoming.forms import BasisForm
 from samverkan.homecoming.models import HomecomingPlan
+from samverkan.homecoming.tests.conftest import API_PLAN
 
 pytestmark = pytest.mark.django_db
-
-PLAN = {
-    "district": "0180-farsta",
-    "police_unit": "polisen-lpo-farsta",
-    "person_id": "20090412-2397",
-    "name": "Elias Exempelsson",
-    "sis_home": "Demohemmet",
-    "expected_release": "2026-12-16",
-    "risk_level": "high",
-}
 
 
 def test_the_api_refuses_a_number_in_the_concrete_risk_and_keeps_the_name_field(
@@ -27,12 +18,12 @@ def test_the_api_refuses_a_number_in_the_concrete_risk_and_keeps_the_name_field(
 ):
     client = logged_in_client(collaboration_coordinator)
     text = "Kontakt med 090412 - 2397 och Kalle Svensson."
-    refused = send_json(client, "/api/v1/homecoming/plans", {**PLAN, "concrete_risk": text})
+    refused = send_json(client, "/api/v1/homecoming/plans", {**API_PLAN, "concrete_risk": text})
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"] == ["body", "payload", "concrete_risk"]
     assert not HomecomingPlan.objects.exists()
     named = send_json(
-        client, "/api/v1/homecoming/plans", {**PLAN, "concrete_risk": "Kalle Svensson söker."}
+        client, "/api/v1/homecoming/plans", {**API_PLAN, "concrete_risk": "Kalle Svensson söker."}
     )
     assert named.status_code == 201, named.content  # names belong in a plan that names
 

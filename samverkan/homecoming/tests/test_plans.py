@@ -11,10 +11,20 @@ from django.urls import reverse
 from samverkan.audit.models import AuditEntry
 from samverkan.core.startpage import panels_for
 from samverkan.core.testing.api import error_text
+from samverkan.core.testing.forms import page_after_refusal
 from samverkan.core.testing.json_requests import send_json
 from samverkan.homecoming import access, rules, selectors, services
 from samverkan.homecoming.models import ActionStatus, HomecomingAction, SharingBasis
-from samverkan.homecoming.tests.conftest import OVER_21, add_action, add_contact, make_plan, org
+from samverkan.homecoming.tests.conftest import (
+    API_PLAN,
+    OVER_21,
+    add_action,
+    add_contact,
+    consent_plan_with_police_visit,
+    make_plan,
+    org,
+    stop_sharing_with_the_police,
+)
 from samverkan.intake.demo import demo_person_id
 
 pytestmark = pytest.mark.django_db
@@ -332,10 +342,9 @@ def test_create_plan_through_the_form(collaboration_coordinator, logged_in_clien
         "sharing_basis": "osl_10_18a",
         "basis_note": "",
     }
-    response = client.post(reverse("homecoming:new"), form)
-    assert response.status_code == 200
-    assert "konkreta risken" in response.content.decode()
-    assert "Elias Exempelsson" in response.content.decode()  # nothing lost
+    page = page_after_refusal(client, reverse("homecoming:new"), form)
+    assert "konkreta risken" in page
+    assert "Elias Exempelsson" in page  # nothing lost
     form["concrete_risk"] = "Nätverket har sökt kontakt."
     response = client.post(reverse("homecoming:new"), form)
     assert response.status_code == 302
@@ -345,19 +354,7 @@ def test_create_plan_through_the_form(collaboration_coordinator, logged_in_clien
 
 def test_api_create_share_and_act(collaboration_coordinator, farsta_police, logged_in_client):
     client = logged_in_client(collaboration_coordinator)
-    response = send_json(
-        client,
-        "/api/v1/homecoming/plans",
-        {
-            "district": "0180-farsta",
-            "police_unit": "polisen-lpo-farsta",
-            "person_id": "20090412-2397",
-            "name": "Elias Exempelsson",
-            "sis_home": "Demohemmet",
-            "expected_release": "2026-12-16",
-            "risk_level": "high",
-        },
-    )
+    response = send_json(client, "/api/v1/homecoming/plans", API_PLAN)
     assert response.status_code == 201, response.content
     plan_id = response.json()["id"]
     police = logged_in_client(farsta_police)
@@ -417,10 +414,9 @@ def test_help_text_lists_exactly_what_the_police_see_under_osl(
 def test_a_basis_change_that_hides_part_of_the_plan_warns_then_tells_the_police(
     collaboration_coordinator, farsta_police, mailoutbox, django_capture_on_commit_callbacks
 ):
-    farsta_police.email = "polis-farsta@example.test"
-    farsta_police.save(update_fields=["email"])
-    plan = make_plan(collaboration_coordinator, basis=SharingBasis.CONSENT)
-    add_action(collaboration_coordinator, plan, "polisen-lpo-farsta", "Hembesök", date(2026, 12, 1))
+    plan = consent_plan_with_police_visit(
+        collaboration_coordinator, farsta_police, "polis-farsta@example.test"
+    )
     with pytest.raises(services.InvalidInput) as refused:
         services.basis_record(
             actor=collaboration_coordinator,
@@ -434,13 +430,9 @@ def test_a_basis_change_that_hides_part_of_the_plan_warns_then_tells_the_police(
     assert plan.sharing_basis == SharingBasis.CONSENT  # nothing changed before confirming
     assert not panels_titled(farsta_police, "Ändrad grund")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.basis_record(
-            actor=collaboration_coordinator,
-            plan_id=plan.pk,
-            sharing_basis=SharingBasis.NONE,
-            confirm_police_loss=True,
-        )
+    stop_sharing_with_the_police(
+        collaboration_coordinator, plan, django_capture_on_commit_callbacks
+    )
     (panel,) = panels_titled(farsta_police, "Ändrad grund")
     (item,) = panel.items
     assert plan.reference in str(item.text) and "sina egna åtgärder" in str(item.detail)

@@ -27,6 +27,24 @@ def register(actor, received_at: str = "2026-11-24T02:10", **overrides):
     )
 
 
+def protect(receiver, report, made_at: str = "2026-11-24T03:00", *, immediate: bool = False):
+    """Record the immediate protection assessment of an accepted report, as its receiver."""
+    return services.protection_assessment_record(
+        actor=receiver,
+        report_id=report.pk,
+        made_at=at(made_at),
+        immediate_protection_needed=immediate,
+    )
+
+
+def decide_preliminary(receiver, report, decided_on: date, decision: str = "not_opened", **extra):
+    """Record the preliminary assessment of an accepted report, as its receiver: by default
+    that no investigation is opened."""
+    return services.preliminary_assessment_record(
+        actor=receiver, report_id=report.pk, decision=decision, decided_on=decided_on, **extra
+    )
+
+
 def assess(
     receiver,
     report,
@@ -37,15 +55,8 @@ def assess(
     made_at: str = "2026-11-24T03:00",
 ) -> None:
     """Record both assessments of an accepted report, as its receiver."""
-    services.protection_assessment_record(
-        actor=receiver,
-        report_id=report.pk,
-        made_at=at(made_at),
-        immediate_protection_needed=immediate,
-    )
-    services.preliminary_assessment_record(
-        actor=receiver, report_id=report.pk, decision=decision, decided_on=decided_on
-    )
+    protect(receiver, report, made_at, immediate=immediate)
+    decide_preliminary(receiver, report, decided_on, decision)
 
 
 def file_school_report(principal, received_at=None, **overrides):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from samverkan.core.errors import Conflict, InvalidInput, NotFound
 from samverkan.core.startpage import panels_for
 from samverkan.intake import rules, selectors, services
-from samverkan.intake.tests.factories import at, register
+from samverkan.intake.tests.factories import at, decide_preliminary, protect, register
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ def start_page_texts(user) -> list[str]:
     return [str(item.text) for panel in panels_for(user) for item in panel.items]
 
 
-def protect(receiver, report, made_at: str = "2026-11-24T03:00") -> None:
-    services.protection_assessment_record(
-        actor=receiver, report_id=report.pk, made_at=at(made_at), immediate_protection_needed=False
-    )
-
-
 # --- point 5: answers reach the social worker ---------------------------------------------
 
 
@@ -53,12 +47,7 @@ def test_an_answer_stays_on_the_start_page_after_closing_until_read(
         actor=nacka_receiver, report_id=report.pk, kind="risk_assessment", question="Hotbild?"
     )
     protect(nacka_receiver, report)
-    services.preliminary_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        decision="not_opened",
-        decided_on=date(2026, 11, 24),
-    )
+    decide_preliminary(nacka_receiver, report, date(2026, 11, 24))
     report.refresh_from_db()
     assert report.closed_at is not None  # done in Samverkan before the answer came
     services.information_request_answer(actor=roc_operator, request_id=request.pk, answer="Ja.")
@@ -149,12 +138,7 @@ def test_preliminary_assessment_waits_for_the_protection_assessment(
     report = register(hub_worker, received_at="2026-11-23T10:00").report
     services.handover_accept(actor=nacka_receiver, report_id=report.pk)
     with pytest.raises(Conflict) as error:
-        services.preliminary_assessment_record(
-            actor=nacka_receiver,
-            report_id=report.pk,
-            decision="not_opened",
-            decided_on=date(2026, 11, 24),
-        )
+        decide_preliminary(nacka_receiver, report, date(2026, 11, 24))
     assert error.value.message == rules.PROTECTION_FIRST
     nacka = logged_in_client(nacka_receiver)
     url = reverse("intake:receiver_report", args=[report.pk])
@@ -172,11 +156,6 @@ def test_preliminary_assessment_waits_for_the_protection_assessment(
 
     protect(nacka_receiver, report, made_at="2026-11-24T09:00")
     with pytest.raises(InvalidInput) as day_before:
-        services.preliminary_assessment_record(
-            actor=nacka_receiver,
-            report_id=report.pk,
-            decision="not_opened",
-            decided_on=date(2026, 11, 23),
-        )
+        decide_preliminary(nacka_receiver, report, date(2026, 11, 23))
     assert day_before.value.field == "decided_on"
     assert "Registrera förhandsbedömningen" in text(nacka.get(url))

@@ -19,7 +19,7 @@ from samverkan.intake.models import (
     NotEligibleRecord,
     ReportEvent,
 )
-from samverkan.intake.tests.factories import assess, at, register
+from samverkan.intake.tests.factories import assess, at, decide_preliminary, protect, register
 from samverkan.intake.ui_support import fallbacks_for_organisations
 from samverkan.registry.models import ContactPerson, Organisation
 
@@ -287,20 +287,10 @@ def test_assessments_feedback_and_police_status(hub_worker, nacka_receiver, roc_
     client, _ = roc_api_client
     report = register(client, police_reference="F-1", received_at="2026-11-24T02:10").report
     with pytest.raises(Conflict):
-        services.protection_assessment_record(
-            actor=nacka_receiver,
-            report_id=report.pk,
-            made_at=at("2026-11-24T03:00"),
-            immediate_protection_needed=False,
-        )
+        protect(nacka_receiver, report)
     services.handover_accept(actor=nacka_receiver, report_id=report.pk, at=at("2026-11-24T02:20"))
     with pytest.raises(NotAllowed):
-        services.protection_assessment_record(
-            actor=hub_worker,
-            report_id=report.pk,
-            made_at=at("2026-11-24T03:00"),
-            immediate_protection_needed=False,
-        )
+        protect(hub_worker, report)
     assess(
         nacka_receiver,
         report,
@@ -324,25 +314,14 @@ def test_late_preliminary_assessment_needs_synnerliga_skal(hub_worker, nacka_rec
     services.handover_accept(actor=nacka_receiver, report_id=report.pk)
     assert selectors.overdue_for_user(user=nacka_receiver).preliminary == 1
     assert selectors.overdue_for_user(user=nacka_receiver).protection == 1
-    services.protection_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        made_at=at("2026-11-24T03:00"),
-        immediate_protection_needed=False,
-    )
+    protect(nacka_receiver, report)
     with pytest.raises(InvalidInput) as error:
-        services.preliminary_assessment_record(
-            actor=nacka_receiver,
-            report_id=report.pk,
-            decision="not_opened",
-            decided_on=date(2026, 12, 9),
-        )
+        decide_preliminary(nacka_receiver, report, date(2026, 12, 9))
     assert error.value.field == "extension_reason"
-    assessment = services.preliminary_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        decision="not_opened",
-        decided_on=date(2026, 12, 9),
+    assessment = decide_preliminary(
+        nacka_receiver,
+        report,
+        date(2026, 12, 9),
         extension_reason="Vårdnadshavare nåddes först efter utlandsresa.",
     )
     assert assessment.extended

@@ -12,7 +12,7 @@ from samverkan.audit.models import AuditEntry
 from samverkan.core.errors import InvalidInput
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport, NotEligibleRecord
-from samverkan.intake.tests.factories import NACKA_CHILD, at, register
+from samverkan.intake.tests.factories import NACKA_CHILD, at, protect, register
 from samverkan.registry.models import ContactPerson, Organisation, PhoneLine, PhonePurpose
 
 pytestmark = pytest.mark.django_db
@@ -514,12 +514,7 @@ def test_late_preliminary_assessment_needs_the_synnerliga_skal(
 ):
     report = register(hub_worker, received_at="2026-11-01T10:00").report
     services.handover_accept(actor=nacka_receiver, report_id=report.pk, at=at("2026-11-01T10:05"))
-    services.protection_assessment_record(
-        actor=nacka_receiver,
-        report_id=report.pk,
-        made_at=at("2026-11-01T11:00"),
-        immediate_protection_needed=False,
-    )
+    protect(nacka_receiver, report, made_at="2026-11-01T11:00")
     nacka = logged_in_client(nacka_receiver)
     url = reverse("intake:receiver_preliminary", args=[report.pk])
     data = {"decision": "not_opened", "decided_on": "2026-11-24", "extension_reason": ""}

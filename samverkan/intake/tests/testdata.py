@@ -46,6 +46,28 @@ DISTRICTS = {"Farsta": "0180-farsta", "Södermalm": "0180-sodermalm"}
 OFFICE = tuple(OpeningInterval(weekday=d, opens=time(8), closes=time(16, 30)) for d in range(5))
 
 
+# The out-of-hours services besides the hub: name, organisation, whom it covers, phone.
+OUT_OF_HOURS = (
+    ("Socialjour Sydost", "0182", ("0182", "0120", "0138"), "08-465 004 01"),
+    (
+        "Socialjour Nordväst",
+        "0184",
+        ("0114", "0123", "0125", "0139", "0163", "0183", "0184", "0191"),
+        "08-465 004 02",
+    ),
+    (
+        "Socialjour Nordost",
+        "0160",
+        ("0115", "0117", "0160", "0162", "0186", "0187", "0188"),
+        "08-465 004 03",
+    ),
+    ("Socialjour Södertörn", "0126", ("0126", "0127", "0128", "0136", "0192"), "08-465 004 04"),
+    ("Socialjour Södertälje", "0181", ("0181", "0140"), "08-465 004 05"),
+    ("Socialjouren Malmö", "1280", ("1280",), "040-628 04 00"),
+    ("Socialjouren Göteborg", "1480", ("1480",), "031-390 06 00"),
+)
+
+
 def make_person_id(born: date, female: bool = True) -> str:
     """Skatteverket's published test-number series: birth date + 238 (female) / 239 (male)."""
     body = f"{born:%y%m%d}{238 if female else 239}"
@@ -82,55 +104,10 @@ def snapshot(*, agreements: set[str] | None = None) -> RegistrySnapshot:
             phone="08-465 004 00",
             open_24_7=True,
         ),
-        UnitInfo(
-            name="Socialjour Sydost",
-            kind="out_of_hours",
-            organisation="0182",
-            covers=("0182", "0120", "0138"),
-            phone="08-465 004 01",
-        ),
-        UnitInfo(
-            name="Socialjour Nordväst",
-            kind="out_of_hours",
-            organisation="0184",
-            covers=("0114", "0123", "0125", "0139", "0163", "0183", "0184", "0191"),
-            phone="08-465 004 02",
-        ),
-        UnitInfo(
-            name="Socialjour Nordost",
-            kind="out_of_hours",
-            organisation="0160",
-            covers=("0115", "0117", "0160", "0162", "0186", "0187", "0188"),
-            phone="08-465 004 03",
-        ),
-        UnitInfo(
-            name="Socialjour Södertörn",
-            kind="out_of_hours",
-            organisation="0126",
-            covers=("0126", "0127", "0128", "0136", "0192"),
-            phone="08-465 004 04",
-        ),
-        UnitInfo(
-            name="Socialjour Södertälje",
-            kind="out_of_hours",
-            organisation="0181",
-            covers=("0181", "0140"),
-            phone="08-465 004 05",
-        ),
-        UnitInfo(
-            name="Socialjouren Malmö",
-            kind="out_of_hours",
-            organisation="1280",
-            covers=("1280",),
-            phone="040-628 04 00",
-        ),
-        UnitInfo(
-            name="Socialjouren Göteborg",
-            kind="out_of_hours",
-            organisation="1480",
-            covers=("1480",),
-            phone="031-390 06 00",
-        ),
+    ]
+    units += [
+        UnitInfo(name=name, kind="out_of_hours", organisation=code, covers=covers, phone=phone)
+        for name, code, covers, phone in OUT_OF_HOURS
     ]
     # Each unit's one line: an intake unit's office line, a service's handover line.
     units = [

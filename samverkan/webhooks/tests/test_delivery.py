@@ -18,7 +18,7 @@ from samverkan.accounts.api_auth import api_client_revoke
 from samverkan.core.testing.json_requests import send_json
 from samverkan.intake import services as intake
 from samverkan.intake.models import ConcernReport, InformationRequest
-from samverkan.intake.tests.factories import assess
+from samverkan.intake.tests.factories import assess, hand_over
 from samverkan.intake.tests.test_api import BODY
 from samverkan.webhooks.models import DeliveryAttempt, WebhookDelivery
 from samverkan.webhooks.services import deliveries_prune, deliveries_send_due
@@ -51,6 +51,23 @@ def post_report(client, token, **changes):
     return response.json()
 
 
+def report_announced_for(client, token, receiver, event):
+    """The police system subscribes its endpoint to `event` and posts a report: the report."""
+    register_endpoint(client, token, receiver, events=[event])
+    return ConcernReport.objects.get(public_id=post_report(client, token)["id"])
+
+
+def failing_endpoint(client, token, receiver, settings):
+    """An endpoint whose receiver answers every delivery with HTTP 500, and a report to
+    deliver to it; it is paused after 3 failures once it has failed for an hour."""
+    settings.WEBHOOK_PAUSE_AFTER_FAILURES = 3
+    settings.WEBHOOK_PAUSE_AFTER_HOURS = 1
+    endpoint = register_endpoint(client, token, receiver)
+    receiver.answers = [500] * 100
+    post_report(client, token)
+    return endpoint
+
+
 def status_of(client, token, public_id):
     return client.get(f"/api/v1/reports/{public_id}", headers=_auth(token)).json()
 
@@ -63,13 +80,7 @@ def test_every_event_of_a_report_reaches_the_police_system_signed_and_no_more(
     register_endpoint(client, token, receiver)
     public_id = post_report(client, token)["id"]
     report = ConcernReport.objects.get(public_id=public_id)
-    intake.handover_attempt_record(
-        actor=hub_worker,
-        report_id=report.pk,
-        number_called="08-465 004 01",
-        reached=True,
-        person_reached="Sara Jour",
-    )
+    hand_over(hub_worker, report, number="08-465 004 01")
     intake.handover_accept(actor=nacka_receiver, report_id=report.pk)
     question = intake.information_request_send(
         actor=nacka_receiver, report_id=report.pk, kind="risk_assessment", question="Risk?"
@@ -160,12 +171,8 @@ def test_a_receiver_down_for_a_while_gets_the_event_later(client, roc_api_client
 def test_a_receiver_that_keeps_failing_is_paused_and_its_owner_mailed(
     client, roc_api_client, receiver, settings
 ):
-    settings.WEBHOOK_PAUSE_AFTER_FAILURES = 3
-    settings.WEBHOOK_PAUSE_AFTER_HOURS = 1
     _, token = roc_api_client
-    endpoint = register_endpoint(client, token, receiver)
-    receiver.answers = [500] * 100
-    post_report(client, token)
+    endpoint = failing_endpoint(client, token, receiver, settings)
     now = timezone.now()
     for minutes in (0, 1, 3, 10, 30, 61, 200):
         deliveries_send_due(now=now + timedelta(minutes=minutes))
@@ -221,8 +228,7 @@ def test_the_delivery_is_queued_with_the_change_and_only_with_it(
     client, roc_api_client, nacka_receiver, receiver
 ):
     _, token = roc_api_client
-    register_endpoint(client, token, receiver, events=["report.accepted"])
-    report = ConcernReport.objects.get(public_id=post_report(client, token)["id"])
+    report = report_announced_for(client, token, receiver, "report.accepted")
     # A change that is rolled back announces nothing.
     with pytest.raises(RuntimeError), transaction.atomic():
         intake.handover_accept(actor=nacka_receiver, report_id=report.pk)
@@ -244,8 +250,7 @@ def test_information_requests_announce_without_the_question(
     client, roc_api_client, nacka_receiver, receiver
 ):
     roc, token = roc_api_client
-    register_endpoint(client, token, receiver, events=["information_request.created"])
-    report = ConcernReport.objects.get(public_id=post_report(client, token)["id"])
+    report = report_announced_for(client, token, receiver, "information_request.created")
     intake.handover_accept(actor=nacka_receiver, report_id=report.pk)
     intake.information_request_send(
         actor=nacka_receiver, report_id=report.pk, kind="gang_affiliation", question="Gäng?"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from samverkan.core.testing.smtp import assert_no_personal_data, assert_swedish_and_well_encoded
 from samverkan.webhooks.services import deliveries_send_due
-from samverkan.webhooks.tests.test_delivery import NIGHT, REPORT, post_report, register_endpoint
+from samverkan.webhooks.tests.test_delivery import NIGHT, REPORT, failing_endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,8 @@ pytestmark = pytest.mark.django_db
 def test_a_paused_webhook_is_mailed_to_its_contact_without_personal_data(
     smtp_server, client, roc_api_client, receiver, settings
 ):
-    settings.WEBHOOK_PAUSE_AFTER_FAILURES = 3
-    settings.WEBHOOK_PAUSE_AFTER_HOURS = 1
     roc, token = roc_api_client
-    endpoint = register_endpoint(client, token, receiver)
-    receiver.answers = [500] * 100
-    post_report(client, token)
+    endpoint = failing_endpoint(client, token, receiver, settings)
     now = timezone.now()
     for minutes in (0, 1, 3, 10, 30):
         deliveries_send_due(now=now + timedelta(minutes=minutes))

@@ -24,18 +24,17 @@ from samverkan.collaboration.tests.conftest import farsta_forum, org
 from samverkan.core.calendar import local_date
 from samverkan.core.forms import EMPTY_LABEL
 from samverkan.core.testing.browser import (
-    SCREENSHOT_DIR,
     assert_no_axe_violations,
     check_page,
     console_errors,
     log_out,
     login_as,
+    phone_screenshot,
     save_screenshots,
 )
 
 pytestmark = pytest.mark.browser
 
-PHONE_WIDTH = {"width": 375, "height": 800}
 REFUSED_IN_CONSOLE = (
     "Failed to load resource: the server responded with a status of 403 (Forbidden)"
 )
@@ -75,14 +74,6 @@ def farsta_plan(registry_demo):
             due_date=today + timedelta(days=30 + index),
         )
     return plan
-
-
-def phone_screenshot(page, name: str) -> None:
-    """The page as a 375 px phone shows it (check_page takes 320 and 1280)."""
-    original = page.viewport_size
-    page.set_viewport_size(PHONE_WIDTH)
-    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-375.png"), full_page=True)
-    page.set_viewport_size(original)
 
 
 def test_the_police_see_the_whole_plan_and_change_only_their_own(

@@ -18,6 +18,7 @@ from samverkan.core.calendar import STOCKHOLM
 from samverkan.core.testing.browser import assert_no_console_errors, log_out, login_as
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport
+from samverkan.intake.tests.browser.steps import accept_without_immediate_protection
 from samverkan.intake.tests.browser.test_single_entry_flow import report_payload
 from samverkan.intake.tests.factories import hand_over
 
@@ -59,15 +60,7 @@ def test_a_saturday_night_from_the_police_report_to_the_answer_after_closing(
         log_out(page)
 
         # 4. Nacka accepts, records the protection assessment and asks ROC.
-        login_as(page, base, nacka_receiver)
-        page.goto(f"{base}/anmalningar/mottagning/")
-        page.get_by_role("link", name=f"Nr {report.pk}").first.click()
-        page.get_by_role("button", name="Ta emot anmälan").click()
-        page.wait_for_load_state()
-        protection = page.locator("form[action$='/skyddsbedomning/']")
-        protection.get_by_label("Nej").check()
-        protection.get_by_role("button", name="Registrera skyddsbedömningen").click()
-        page.wait_for_load_state()
+        accept_without_immediate_protection(page, base, nacka_receiver, report)
         page.get_by_label("Riskbedömning").check()
         page.get_by_label("Fråga till polisen").fill("Finns en aktuell riskbedömning?")
         page.get_by_role("button", name="Skicka till polisen").click()

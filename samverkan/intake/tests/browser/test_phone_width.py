@@ -10,7 +10,9 @@ from __future__ import annotations
 import pytest
 
 from samverkan.core.testing.browser import (
+    PHONE,
     SCREENSHOT_DIR,
+    WIDE,
     check_page,
     log_out,
     login_as,
@@ -20,8 +22,6 @@ from samverkan.intake.tests.browser.test_single_entry_flow import api_post_repor
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 812}
-WIDE = {"width": 1280, "height": 900}
 LONG_REFERENCE = "ROC-2026-00004711-NORRMALMSCITYPOLISOMRADESKVALLSPASS"  # 52, one word
 
 

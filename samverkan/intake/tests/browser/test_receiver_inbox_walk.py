@@ -9,23 +9,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from samverkan.core.testing.browser import SCREENSHOT_DIR, check_page, log_out, login_as
+from samverkan.core.testing.browser import check_page, log_out, login_as, phone_screenshot
 from samverkan.intake import services
 from samverkan.intake.tests.factories import NACKA_CHILD, file_school_report
 from samverkan.intake.tests.testdata import make_person_id
 from samverkan.registry.models import Organisation, OrganisationKind
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 375, "height": 812}
-
-
-def phone_screenshot(page, name: str) -> None:
-    """The page as a phone shows it (375 px), beside check_page's 320 and 1280 px."""
-    original = page.viewport_size
-    page.set_viewport_size(PHONE)
-    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-375.png"), full_page=True)
-    page.set_viewport_size(original)
 
 
 def test_receiver_sees_a_school_report_and_an_escalated_handover(

@@ -22,6 +22,7 @@ from samverkan.core.testing.browser import (
 )
 from samverkan.intake import services
 from samverkan.intake.models import ConcernReport
+from samverkan.intake.tests.browser.steps import accept_without_immediate_protection
 
 pytestmark = pytest.mark.browser
 
@@ -95,18 +96,7 @@ def test_roc_report_is_handed_over_accepted_assessed_and_fed_back(
     log_out(page)
 
     # 3. The Nacka receiver accepts and records both assessments.
-    login_as(page, live_server.url, nacka_receiver)
-    page.goto(f"{live_server.url}/anmalningar/mottagning/")
-    page.get_by_role("link", name=f"Nr {report.pk}").click()
-    page.wait_for_load_state()
-    page.get_by_role("button", name="Ta emot anmälan").click()
-    page.wait_for_load_state()
-    assert "Du har tagit emot anmälan" in page.locator("main").inner_text()
-    protection = page.locator("form[action$='/skyddsbedomning/']")
-    protection.get_by_label("Nej").check()
-    protection.get_by_role("button", name="Registrera skyddsbedömningen").click()
-    page.wait_for_load_state()
-    assert "Skyddsbedömningen är registrerad." in page.locator("main").inner_text()
+    accept_without_immediate_protection(page, live_server.url, nacka_receiver, report)
     page.get_by_label("Utredning inleds", exact=True).check()
     page.get_by_role("button", name="Registrera förhandsbedömningen").click()
     page.wait_for_load_state()
