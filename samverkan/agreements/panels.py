@@ -1,4 +1,9 @@
-"""Start-page panels of what others did that concerns a party (issue 17).
+"""The agreements app's start-page panels and menu entry.
+
+- Agreement administrators see each agreement that needs attention
+  (`selectors.reminders_for`; `reminders.py` mails the same list daily).
+
+Panels of what others did that concerns a party (issue 17):
 
 - ROC's users (the organisation an agreement type tells when it ends) see each
   notice of termination until one of them acknowledges it.
@@ -12,24 +17,55 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.models import User
+from samverkan.accounts.access import has_role
+from samverkan.accounts.models import RoleCode, User
+from samverkan.agreements import access
 from samverkan.agreements.selectors import (
     notifications_waiting_for,
     on_behalf_decisions_for,
     registered_text,
+    reminders_for,
 )
-from samverkan.core.startpage import Panel, PanelItem
+from samverkan.core.calendar import local_date
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import PanelItem, panel
 
 ON_BEHALF_DAYS = 30
 
+register_nav(_("Avtal"), "agreements:list", roles=set(access.MENU_ROLES), order=40)
 
-def termination_notifications_panel(user: User) -> Panel | None:
+
+@panel(
+    title=_("Avtal att hantera"),
+    empty_text=_("Inga avtal behöver åtgärdas."),
+    url_name="agreements:list",
+    order=60,
+)
+def agreements_panel(user: User) -> list[PanelItem] | None:
+    if not has_role(user, RoleCode.AGREEMENT_ADMIN):
+        return None
+    return [
+        PanelItem(
+            text=reminder.text,
+            url=reverse("agreements:detail", args=[reminder.agreement.pk]),
+            urgent=reminder.urgent,
+        )
+        for reminder in reminders_for(user, local_date(timezone.now()))
+    ]
+
+
+@panel(
+    title=_("Uppsagda avtal att kvittera"),
+    empty_text=_("Inga uppsägningar väntar på kvittens."),
+    order=15,
+)
+def termination_notifications_panel(user: User) -> list[PanelItem] | None:
     waiting = notifications_waiting_for(user)
     if not waiting:
         return None
-    items = [
+    return [
         PanelItem(
             text=_("Avtal uppsagt: %(title)s – sista dag %(last_day)s")
             % {
@@ -43,19 +79,18 @@ def termination_notifications_panel(user: User) -> Panel | None:
         )
         for notification in waiting
     ]
-    return Panel(
-        title=_("Uppsagda avtal att kvittera"),
-        empty_text=_("Inga uppsägningar väntar på kvittens."),
-        items=items,
-        order=15,
-    )
 
 
-def on_behalf_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Beslut registrerade för er räkning"),
+    empty_text=_("Inga beslut har registrerats för er räkning."),
+    order=61,
+)
+def on_behalf_panel(user: User) -> list[PanelItem] | None:
     decisions = on_behalf_decisions_for(user, timezone.now() - timedelta(days=ON_BEHALF_DAYS))
     if not decisions:
         return None
-    items = [
+    return [
         PanelItem(
             text=_("%(title)s: beslut av %(day)s")
             % {"title": decision.agreement.title, "day": f"{decision.decided_on:%Y-%m-%d}"},
@@ -64,9 +99,3 @@ def on_behalf_panel(user: User) -> Panel | None:
         )
         for decision in decisions
     ]
-    return Panel(
-        title=_("Beslut registrerade för er räkning"),
-        empty_text=_("Inga beslut har registrerats för er räkning."),
-        items=items,
-        order=61,
-    )

@@ -1,4 +1,4 @@
-"""Reminders for agreement administrators: the start-page panel and the daily mail.
+"""Reminders for agreement administrators: the daily mail (the start-page panel is in panels.py).
 
 An agreement needs attention when a party's decision is missing, when its term
 renews or ends within 60 days, or when the written notification of a
@@ -9,36 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan.accounts.access import has_role
-from samverkan.accounts.models import RoleCode, User
+from samverkan.accounts.models import RoleCode
 from samverkan.agreements.selectors import reminders_for
 from samverkan.core.calendar import local_date
 from samverkan.core.reminders import ReminderMail, send_reminder_mails
-from samverkan.core.startpage import Panel, PanelItem
-
-
-def agreements_panel(user: User) -> Panel | None:
-    if not has_role(user, RoleCode.AGREEMENT_ADMIN):
-        return None
-    items = [
-        PanelItem(
-            text=reminder.text,
-            url=reverse("agreements:detail", args=[reminder.agreement.pk]),
-            urgent=reminder.urgent,
-        )
-        for reminder in reminders_for(user, local_date(timezone.now()))
-    ]
-    return Panel(
-        title=_("Avtal att hantera"),
-        empty_text=_("Inga avtal behöver åtgärdas."),
-        items=items,
-        url=reverse("agreements:list"),
-        order=60,
-    )
 
 
 def send_reminders(*, today: date | None = None) -> int:

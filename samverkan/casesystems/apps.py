@@ -6,6 +6,3 @@ class CasesystemsConfig(AppConfig):
     name = "samverkan.casesystems"
     label = "casesystems"
     verbose_name = _("Kommunernas verksamhetssystem")
-
-    def ready(self) -> None:
-        from samverkan.casesystems import declarations  # noqa: F401  (adapters, listeners)

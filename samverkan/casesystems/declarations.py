@@ -1,7 +1,7 @@
 """What casesystems declares: its adapters, intake's acceptances it listens to, the section
 it adds to the receiver's report page, and its records (issue 21.2).
 
-Listening here (loaded in `AppConfig.ready()`) keeps intake free of case systems:
+Listening here (imported at start-up by core/apps.py) keeps intake free of case systems:
 intake announces an acceptance, this app queues the handover in the same transaction.
 """
 

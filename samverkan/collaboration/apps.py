@@ -6,9 +6,3 @@ class CollaborationConfig(AppConfig):
     name = "samverkan.collaboration"
     label = "collaboration"
     verbose_name = _("Lokal samverkan")
-
-    def ready(self) -> None:
-        from samverkan.collaboration import (
-            declarations,  # noqa: F401  (mergers, retention)
-            panels,  # noqa: F401  (start-page panels, menu)
-        )

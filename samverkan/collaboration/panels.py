@@ -1,4 +1,4 @@
-"""Start-page panels and menu entries of local collaboration (registered in ready()).
+"""Start-page panels and menu entries of local collaboration.
 
 A coordinator sees forums behind on their meetings this term and overdue decisions
 and activities; a school sees the status of its own concern reports; every party
@@ -19,7 +19,7 @@ from samverkan.collaboration.common.forms import today
 from samverkan.collaboration.forums.selectors import forum_compliance
 from samverkan.collaboration.models import ActivityStatus, DecisionStatus, MeetingDecision
 from samverkan.core.navigation import register_nav
-from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.core.startpage import PanelItem, panel
 from samverkan.intake.school_reports.access import REPORTERS as SCHOOL_REPORTERS
 from samverkan.intake.school_reports.selectors import school_reports_by
 
@@ -46,8 +46,13 @@ def compliance_text(forum: str, held: int, required: int, term: str) -> str:
     return f"{forum}: {meetings} {term}"
 
 
-@register_panel
-def coordinator_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Lokal samverkan"),
+    empty_text=_("Alla forum ligger i fas denna termin och inga beslut är försenade."),
+    url_name="collaboration:index",
+    order=40,
+)
+def coordinator_panel(user: User) -> list[PanelItem] | None:
     if not access.is_coordinator(user):
         return None
     day = today()
@@ -78,17 +83,15 @@ def coordinator_panel(user: User) -> Panel | None:
                 urgent=True,
             )
         )
-    return Panel(
-        title=_("Lokal samverkan"),
-        empty_text=_("Alla forum ligger i fas denna termin och inga beslut är försenade."),
-        items=items,
-        url=reverse("collaboration:index"),
-        order=40,
-    )
+    return items
 
 
-@register_panel
-def activities_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Era aktiviteter i åtgärdsplanen"),
+    empty_text=_("Inga aktiviteter väntar på er."),
+    order=41,
+)
+def activities_panel(user: User) -> list[PanelItem] | None:
     if not has_role(user, *ACTIVITY_OWNERS):
         return None
     organisation_id = user.organisation_id
@@ -103,39 +106,33 @@ def activities_panel(user: User) -> Panel | None:
     )
     if not mine.exists():
         return None
-    return Panel(
-        title=_("Era aktiviteter i åtgärdsplanen"),
-        empty_text=_("Inga aktiviteter väntar på er."),
-        items=[
-            PanelItem(
-                text=activity.title,
-                url=reverse("collaboration:activity_update", args=[activity.pk]),
-                detail=_("Klar senast %(due)s") % {"due": activity.due_date.isoformat()},
-                urgent=activity.due_date < day,
-            )
-            for activity in mine[:8]
-        ],
-        order=41,
-    )
+    return [
+        PanelItem(
+            text=activity.title,
+            url=reverse("collaboration:activity_update", args=[activity.pk]),
+            detail=_("Klar senast %(due)s") % {"due": activity.due_date.isoformat()},
+            urgent=activity.due_date < day,
+        )
+        for activity in mine[:8]
+    ]
 
 
-@register_panel
-def school_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Skolans orosanmälningar"),
+    empty_text=_("Skolan har inte skickat någon anmälan här."),
+    url_name="collaboration:school_report",
+    links=[(_("Gör en orosanmälan"), "collaboration:school_report")],
+    order=42,
+)
+def school_panel(user: User) -> list[PanelItem] | None:
     if not has_role(user, *SCHOOL_REPORTERS):
         return None
     reports = list(school_reports_by(user)[:5])
-    return Panel(
-        title=_("Skolans orosanmälningar"),
-        empty_text=_("Skolan har inte skickat någon anmälan här."),
-        items=[
-            PanelItem(
-                text=_("Till %(to)s – %(status)s")
-                % {"to": r.controller.name, "status": r.get_status_display()},
-                url=reverse("collaboration:school_report_receipt", args=[str(r.public_id)]),
-            )
-            for r in reports
-        ],
-        url=reverse("collaboration:school_report"),
-        links=[(_("Gör en orosanmälan"), reverse("collaboration:school_report"))],
-        order=42,
-    )
+    return [
+        PanelItem(
+            text=_("Till %(to)s – %(status)s")
+            % {"to": r.controller.name, "status": r.get_status_display()},
+            url=reverse("collaboration:school_report_receipt", args=[str(r.public_id)]),
+        )
+        for r in reports
+    ]

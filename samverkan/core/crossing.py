@@ -1,8 +1,8 @@
 """What crosses the apps: the records each app declares for mergers and for retention.
 
 Organisation changes (`registry.changes`) and retention (`retention.services`)
-hold the *procedures*; each app declares, in its `declarations.py` loaded from
-`AppConfig.ready()` (the pattern of ADR 0001 for start-page panels), *what*
+hold the *procedures*; each app declares, in its `declarations.py` (imported at
+start-up by `core/apps.py` with each app's `panels.py`, ADR 0001), *what*
 they apply to:
 
 * `OrganisationRecords`: a model whose records belong to an organisation and

@@ -1,4 +1,4 @@
-"""Main navigation: each app registers its entries in `AppConfig.ready()`.
+"""Main navigation: each app registers its entries in its `panels.py` (imported by core/apps.py).
 
     register_nav(_("Rutiner och stödmaterial"), "routines:index", roles=access.READERS, order=43)
 

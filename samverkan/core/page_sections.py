@@ -1,7 +1,7 @@
 """Sections another app adds to a page it does not own, without the owner knowing it.
 
 A page names a place (`{% page_sections "intake.receiver_report" report %}`); an app
-registers, from its `AppConfig.ready()`, a function that renders its section for the
+registers, from its `declarations.py`, a function that renders its section for the
 request and the page's record, or returns "" when it has nothing to show there. The
 owner of the page imports nothing of the app, so the app can be removed or replaced
 (e.g. the municipality's case system, issue 21.2) without touching the page.

@@ -1,20 +1,24 @@
 """The start page shows each person what they have to do now.
 
-Each app contributes panels: a function that takes the user and returns a
-`Panel` (or None when the panel does not concern that user). Apps register
-their panel functions in `AppConfig.ready()` with `register_panel`:
+Each app contributes panels in its `panels.py`, which core imports for every
+installed app in the order of INSTALLED_APPS (`core.apps.CoreConfig.ready`). A
+panel's fixed facts — its title, the text shown when it is empty, the page it
+links to and its place — are declared with `panel`; the function only finds
+the items, or returns None when the panel does not concern the user:
 
-    @register_panel
-    def reports_waiting(user: User) -> Panel | None:
+    @panel(
+        title=_("Anmälningar att ta emot"),
+        empty_text=_("Inga anmälningar väntar på dig."),
+        url_name="intake:inbox",
+        order=10,
+    )
+    def reports_waiting(user: User) -> list[PanelItem] | None:
         if not has_role(user, RoleCode.RECEIVER):
             return None
-        return Panel(
-            title=_("Anmälningar att ta emot"),
-            empty_text=_("Inga anmälningar väntar på dig."),
-            items=[PanelItem(text=..., url=..., detail=..., urgent=...)],
-            url=reverse("intake:inbox"),
-            order=10,
-        )
+        return [PanelItem(text=..., url=..., detail=..., urgent=...)]
+
+A panel whose title changes with what it shows builds its `Panel` itself and
+is registered with `@register_panel`.
 
 `empty_text` says plainly that there is nothing to do ("Inga … väntar på dig").
 A user without a role gets one generic panel telling them to contact their
@@ -23,8 +27,9 @@ administrator; a user whose roles bring no panel gets a role-neutral one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import wraps
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -68,6 +73,7 @@ class StartSummary:
 
 
 PanelFunction = Callable[[User], Panel | None]
+ItemsFunction = Callable[[User], list[PanelItem] | None]
 _panels: list[PanelFunction] = []
 
 
@@ -75,6 +81,40 @@ def register_panel(function: PanelFunction) -> PanelFunction:
     if function not in _panels:
         _panels.append(function)
     return function
+
+
+def panel(
+    *,
+    title: Text,
+    empty_text: Text,
+    order: int,
+    url_name: str = "",
+    links: Sequence[tuple[Text, str]] = (),
+) -> Callable[[ItemsFunction], PanelFunction]:
+    """Register a panel with fixed facts whose decorated function finds only the items.
+
+    `url_name` and the second of each `links` pair are URL names, reversed when
+    the panel is shown. The decorated name stays a panel function: user -> Panel | None.
+    """
+
+    def declare(items_for: ItemsFunction) -> PanelFunction:
+        @wraps(items_for)
+        def panel_for(user: User) -> Panel | None:
+            items = items_for(user)
+            if items is None:
+                return None
+            return Panel(
+                title=title,
+                empty_text=empty_text,
+                items=items,
+                url=reverse(url_name) if url_name else "",
+                order=order,
+                links=[(label, reverse(name)) for label, name in links],
+            )
+
+        return register_panel(panel_for)
+
+    return declare
 
 
 def no_role_panel(user: User) -> Panel:

@@ -77,56 +77,39 @@ crossing.register_stays(
 
 # --- retention: assignments (SoL 16 kap. 1 §) ---------------------------------------
 
+# What is recorded on an assignment, as annotation -> (model, date field): the newest such
+# date of each counts towards the last entry, with the assignment's own dates.
+_RECORDED_ON_ASSIGNMENT: dict[str, tuple[type[models.Model], str]] = {
+    "last_event": (d.AssignmentEvent, "at"),
+    "last_precondition": (d.PreconditionConfirmation, "recorded_at"),
+    "last_threat": (d.ThreatAssessment, "recorded_at"),
+    "last_task_created": (d.ChildrenTask, "created_at"),
+    "last_task_closed": (d.ChildrenTask, "closed_at"),
+    "last_consultation": (d.Consultation, "recorded_at"),
+    "last_followup": (d.FollowUp, "recorded_at"),
+    "last_cost": (d.CostEntry, "booked_at"),
+}
 _ASSIGNMENT_DATES = (
     "created_at",
     "started_on",
     "ended_on",
-    "last_event",
-    "last_precondition",
-    "last_threat",
-    "last_task_created",
-    "last_task_closed",
-    "last_consultation",
-    "last_followup",
-    "last_cost",
+    *_RECORDED_ON_ASSIGNMENT,
     "plan_decided",
 )
 
 
 def _assignment_candidates(today: date) -> QuerySet[Any]:
     assignment = OuterRef("pk")
+    newest_recorded = {
+        name: crossing.newest(model._default_manager.filter(assignment=assignment), field_name)
+        for name, (model, field_name) in _RECORDED_ON_ASSIGNMENT.items()
+    }
     return (
         d.Assignment.objects.filter(
             created_at__lt=crossing.start_of(rules.earliest_last_entry_due(today))
         )
         .select_related("home_municipality")
-        .annotate(
-            last_event=crossing.newest(
-                d.AssignmentEvent.objects.filter(assignment=assignment), "at"
-            ),
-            last_precondition=crossing.newest(
-                d.PreconditionConfirmation.objects.filter(assignment=assignment), "recorded_at"
-            ),
-            last_threat=crossing.newest(
-                d.ThreatAssessment.objects.filter(assignment=assignment), "recorded_at"
-            ),
-            last_task_created=crossing.newest(
-                d.ChildrenTask.objects.filter(assignment=assignment), "created_at"
-            ),
-            last_task_closed=crossing.newest(
-                d.ChildrenTask.objects.filter(assignment=assignment), "closed_at"
-            ),
-            last_consultation=crossing.newest(
-                d.Consultation.objects.filter(assignment=assignment), "recorded_at"
-            ),
-            last_followup=crossing.newest(
-                d.FollowUp.objects.filter(assignment=assignment), "recorded_at"
-            ),
-            last_cost=crossing.newest(
-                d.CostEntry.objects.filter(assignment=assignment), "booked_at"
-            ),
-            plan_decided=models.F("plan__decided_on"),
-        )
+        .annotate(**newest_recorded, plan_decided=models.F("plan__decided_on"))
     )
 
 

@@ -1,16 +1,25 @@
-"""The defector coordinator's start-page panel: what waits for their municipality now."""
+"""The defector coordinator's start-page panel (what waits for their municipality) and menu."""
 
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import User
-from samverkan.core.startpage import Panel, PanelItem
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import PanelItem, panel
 from samverkan.defectors import access, selectors
 
+register_nav(_("Avhoppare"), "defectors:list", set(access.MENU_ROLES), order=50)
 
-def defector_panel(user: User) -> Panel | None:
+
+@panel(
+    title=_("Avhopparuppdrag"),
+    empty_text=_("Inget väntar på dig i avhopparuppdragen."),
+    url_name="defectors:list",
+    order=40,
+)
+def defector_panel(user: User) -> list[PanelItem] | None:
     if not access.may_work_with_defectors(user):
         return None
     items: list[PanelItem] = []
@@ -46,10 +55,4 @@ def defector_panel(user: User) -> Panel | None:
                 url=reverse("defectors:reconciliation", kwargs={"pk": reconciliation.pk}),
             )
         )
-    return Panel(
-        title=_("Avhopparuppdrag"),
-        empty_text=_("Inget väntar på dig i avhopparuppdragen."),
-        items=items,
-        url=reverse("defectors:list"),
-        order=40,
-    )
+    return items

@@ -8,10 +8,6 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Uppföljning")
 
     def ready(self) -> None:
-        from samverkan.core.navigation import register_nav
         from samverkan.followup import summaries
-        from samverkan.followup.access import MENU_ROLES
 
         summaries.connect()
-
-        register_nav(_("Uppföljning"), "followup:dashboard", set(MENU_ROLES), order=80)

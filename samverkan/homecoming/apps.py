@@ -6,9 +6,3 @@ class HomecomingConfig(AppConfig):
     name = "samverkan.homecoming"
     label = "homecoming"
     verbose_name = _("Hemtagning från SiS")
-
-    def ready(self) -> None:
-        from samverkan.homecoming import (
-            declarations,  # noqa: F401  (mergers, retention)
-            panels,  # noqa: F401  (start-page panel, menu)
-        )

@@ -8,11 +8,6 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Orosanmälningar")
 
     def ready(self) -> None:
-        from samverkan.intake import (
-            declarations,  # noqa: F401  (mergers, retention)
-            panels,  # noqa: F401  (start-page panels, menu entries)
-        )
-
         self._invalidate_snapshot_on_registry_changes()
 
     def _invalidate_snapshot_on_registry_changes(self) -> None:

@@ -1,4 +1,4 @@
-"""Start-page panels and menu entries of single entry (registered from IntakeConfig.ready()).
+"""Start-page panels and menu entries of single entry.
 
 The hub sees its open reports with the alarm first; a receiver sees incoming
 handovers and everything overdue; a ROC operator sees unanswered information
@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from samverkan.accounts.models import User
 from samverkan.core.dates import format_date
 from samverkan.core.navigation import register_nav
-from samverkan.core.startpage import Panel, PanelItem, register_panel
+from samverkan.core.startpage import Panel, PanelItem, panel, register_panel
 from samverkan.intake import access, selectors
 
 PANEL_ITEMS = 8
@@ -65,8 +65,15 @@ def hub_panel(user: User) -> Panel | None:
     )
 
 
-@register_panel
-def receiver_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Orosanmälningar att hantera"),
+    empty_text=_(
+        "Inga överlämningar, nya svar från polisen eller försenade bedömningar väntar på dig."
+    ),
+    url_name="intake:inbox",
+    order=5,
+)
+def receiver_panel(user: User) -> list[PanelItem] | None:
     if not access.is_receiver(user):
         return None
     rows = selectors.receiving_queue(user=user)
@@ -122,25 +129,23 @@ def receiver_panel(user: User) -> Panel | None:
                     urgent=True,
                 )
             )
-    return Panel(
-        title=_("Orosanmälningar att hantera"),
-        empty_text=_(
-            "Inga överlämningar, nya svar från polisen eller försenade bedömningar väntar på dig."
-        ),
-        # handovers to take (escalated first), then answers, then overdue steps: the
-        # answers are within the first items even with much overdue
-        items=(items + answers + overdue_items)[:PANEL_ITEMS],
-        url=reverse("intake:inbox"),
-        order=5,
-    )
+    # handovers to take (escalated first), then answers, then overdue steps: the
+    # answers are within the first items even with much overdue
+    return (items + answers + overdue_items)[:PANEL_ITEMS]
 
 
-@register_panel
-def police_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Frågor från socialtjänsten"),
+    empty_text=_("Inga informationsbegäran väntar på svar."),
+    url_name="intake:police_requests",
+    order=5,
+    links=[(_("Status för polisens anmälningar"), "intake:police_status")],
+)
+def police_panel(user: User) -> list[PanelItem] | None:
     if not access.is_police_operator(user):
         return None
     requests = selectors.information_requests_for_police(user=user, open_only=True)
-    items = [
+    return [
         PanelItem(
             text=_("Informationsbegäran: %(kind)s") % {"kind": item.get_kind_display()},
             url=reverse("intake:police_requests"),
@@ -148,14 +153,6 @@ def police_panel(user: User) -> Panel | None:
         )
         for item in requests[:PANEL_ITEMS]
     ]
-    return Panel(
-        title=_("Frågor från socialtjänsten"),
-        empty_text=_("Inga informationsbegäran väntar på svar."),
-        items=items,
-        url=reverse("intake:police_requests"),
-        order=5,
-        links=[(_("Status för polisens anmälningar"), reverse("intake:police_status"))],
-    )
 
 
 register_nav(_("Registrera anmälan"), "intake:hub_register", roles=set(access.HUB), order=10)

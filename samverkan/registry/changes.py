@@ -2,7 +2,7 @@
 
 Each app declares which of its records belong to an organisation, how to tell
 open from closed and what the preview calls them (`<app>/declarations.py`,
-`core.crossing.OrganisationRecords`, registered in `AppConfig.ready()`); this
+`core.crossing.OrganisationRecords`, registered when core imports it at start-up); this
 module names no app. `candidates_for` gathers every declared record pointing
 at an ending organisation as a `change_rules.Candidate`;
 `change_rules.plan_change` (pure) decides what moves; `change_apply` moves it

@@ -1,4 +1,4 @@
-"""Start-page panels of the registry (issue 10).
+"""Start-page panels and the menu entry of the registry (issue 10).
 
 A user whose organisation a merger or split moved is told on the start page
 for `NOTICE_DAYS` days after the change was applied (and by mail when it was
@@ -15,15 +15,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samverkan.accounts.models import User
-from samverkan.core.startpage import Panel, PanelItem
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import PanelItem, panel
 from samverkan.registry import access
 from samverkan.registry.changes import ended_successors_of, moved_work, notice_text, visible_changes
 from samverkan.registry.models import ChangeEvent, ChangeStatus
 
 NOTICE_DAYS = 60
 
+register_nav(
+    _("Organisationsförändringar"),
+    "registry:changes",
+    roles=set(access.ADMINISTRATORS),
+    order=850,
+)
 
-def organisation_changed_panel(user: User) -> Panel | None:
+
+@panel(
+    title=_("Din organisation har ändrats"),
+    empty_text=_("Ingen ändring av din organisation."),
+    order=5,
+)
+def organisation_changed_panel(user: User) -> list[PanelItem] | None:
     if not getattr(user, "is_authenticated", False):
         return None
     since = timezone.now() - timedelta(days=NOTICE_DAYS)
@@ -47,20 +60,21 @@ def organisation_changed_panel(user: User) -> Panel | None:
     ]
     if not items:
         return None
-    return Panel(
-        title=_("Din organisation har ändrats"),
-        empty_text=_("Ingen ändring av din organisation."),
-        items=items,
-        order=5,
-    )
+    return items
 
 
-def planned_changes_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Planerade organisationsförändringar"),
+    empty_text=_("Inga organisationsförändringar väntar."),
+    url_name="registry:changes",
+    order=90,
+)
+def planned_changes_panel(user: User) -> list[PanelItem] | None:
     if not access.can_manage_changes(user):
         return None
     planned = list(visible_changes(user).filter(status=ChangeStatus.PLANNED))
     flagged = ended_successors_of(planned)
-    items = [
+    return [
         PanelItem(
             text=_("%(kind)s %(day)s: %(ending)s → %(successors)s")
             % {
@@ -77,10 +91,3 @@ def planned_changes_panel(user: User) -> Panel | None:
         )
         for change in planned
     ]
-    return Panel(
-        title=_("Planerade organisationsförändringar"),
-        empty_text=_("Inga organisationsförändringar väntar."),
-        items=items,
-        url=reverse("registry:changes"),
-        order=90,
-    )

@@ -2,7 +2,7 @@
 
 The record types and how each is anonymised are declared by the apps that hold
 them (`<app>/declarations.py`, registered with `core.crossing.register_retention`
-in `AppConfig.ready()`); this module names no app. `retention_apply(today=...,
+when core imports it at start-up); this module names no app. `retention_apply(today=...,
 dry_run=...)` walks each declared record type in batches of primary keys;
 for each candidate it computes the last entry and applies the pure rule
 (`rules.py`). A due record is anonymised in place — identity

@@ -6,6 +6,3 @@ class WebhooksConfig(AppConfig):
     name = "samverkan.webhooks"
     label = "webhooks"
     verbose_name = _("Webhooks till polisens system")
-
-    def ready(self) -> None:
-        from samverkan.webhooks import declarations  # noqa: F401  (retention, intake's events)

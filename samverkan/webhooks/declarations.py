@@ -1,6 +1,6 @@
 """What webhooks declares: it listens to intake's announcements, and its personal data.
 
-Listening here (loaded in `AppConfig.ready()`) keeps intake free of webhooks:
+Listening here (imported at start-up by core/apps.py) keeps intake free of webhooks:
 intake announces, this app queues (`services.deliveries_queue`), in the same
 transaction.
 """

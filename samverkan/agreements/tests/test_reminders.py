@@ -7,7 +7,8 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from samverkan.agreements.reminders import agreements_panel, send_reminders
+from samverkan.agreements.panels import agreements_panel
+from samverkan.agreements.reminders import send_reminders
 from samverkan.core.calendar import STOCKHOLM
 
 pytestmark = pytest.mark.django_db

@@ -1,17 +1,20 @@
-"""The administrator's start-page panel: accounts that need attention."""
+"""The administrator's start-page panel (accounts that need attention) and menu entry."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from samverkan.accounts.access import can_administer
+from samverkan.accounts.access import ADMINISTRATORS, can_administer
 from samverkan.accounts.models import User
-from samverkan.core.startpage import Panel, PanelItem
+from samverkan.core.navigation import register_nav
+from samverkan.core.startpage import PanelItem, panel
 
 MAX_ITEMS = 20
+
+register_nav(_("Administration"), "admin:index", set(ADMINISTRATORS), order=900)
 
 
 def users_without_second_factor() -> list[User]:
@@ -36,7 +39,13 @@ def locked_usernames() -> list[str]:
     return sorted(set(attempts.exclude(username__isnull=True).values_list("username", flat=True)))
 
 
-def accounts_panel(user: User) -> Panel | None:
+@panel(
+    title=_("Konton som behöver åtgärd"),
+    empty_text=_("Alla konton har tvåfaktorsinloggning och inget konto är låst."),
+    url_name="admin:accounts_user_changelist",
+    order=90,
+)
+def accounts_panel(user: User) -> list[PanelItem] | None:
     if not can_administer(user):
         return None
     items: list[PanelItem] = []
@@ -62,10 +71,4 @@ def accounts_panel(user: User) -> Panel | None:
                 ),
             )
         )
-    return Panel(
-        title=_("Konton som behöver åtgärd"),
-        empty_text=_("Alla konton har tvåfaktorsinloggning och inget konto är låst."),
-        items=items,
-        url=reverse("admin:accounts_user_changelist"),
-        order=90,
-    )
+    return items
