@@ -134,6 +134,25 @@ def _fast_tests(settings: Any) -> None:
     }
 
 
+def _loads_the_single_entry_demo(item: pytest.Item) -> bool:
+    """Whether the database set-up the test gets is intake's, which adds the demo agreements.
+
+    Asked of the fixture manager, not the test's own fixtures: a test marked
+    `django_db` only asks for its set-up when it runs.
+    """
+    definitions = item.session._fixturemanager.getfixturedefs("django_db_setup", item)
+    return bool(definitions) and (
+        definitions[-1].func.__module__ == "samverkan.intake.tests.conftest"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Intake's session set-up (also used by casesystems and webhooks) adds the demo
+    # agreements to the session's database for good; tests that make agreements of
+    # their own (agreements') must run before it, whatever order the paths were given in.
+    items.sort(key=_loads_the_single_entry_demo)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """Load the registry demo once into the test database (every test sees it)."""
