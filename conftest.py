@@ -141,9 +141,9 @@ def _loads_the_single_entry_demo(item: pytest.Item) -> bool:
     `django_db` only asks for its set-up when it runs.
     """
     definitions = item.session._fixturemanager.getfixturedefs("django_db_setup", item)
-    return bool(definitions) and (
-        definitions[-1].func.__module__ == "samverkan.intake.tests.conftest"
-    )
+    if not definitions:
+        return False
+    return definitions[-1].func.__module__ == "samverkan.intake.tests.conftest"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
