@@ -15,12 +15,12 @@ def copy_fields(cls: type[D], source: object, **overrides: Any) -> D:
     """An instance of the dataclass `cls`: each field as given in `overrides`, else the
     attribute of `source` of the same name.
 
-    A field `source` has no attribute for keeps its default (the constructor refuses a
-    required one), so a record may carry more than the source knows of.
+    A field that is neither given nor on `source` is an AttributeError, also when the
+    field has a default: a renamed attribute must not quietly become a default value.
     """
     copied = {
         field.name: getattr(source, field.name)
         for field in fields(cls)
-        if field.init and field.name not in overrides and hasattr(source, field.name)
+        if field.init and field.name not in overrides
     }
     return cls(**copied, **overrides)

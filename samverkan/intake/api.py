@@ -211,6 +211,7 @@ def report_create(request: HttpRequest, payload: ReportIn) -> Any:
         reporting_officer_phone=officer.phone,
         police_reference=payload.police_reference.strip(),
         source_channel=SourceChannel.POLICE_API,
+        gang_risk=None,  # the school's question; the police answer `gang_related`
     )
     result = report_register(actor=client, data=data)
     status = result.report.status if result.report is not None else "not_eligible"
