@@ -140,12 +140,6 @@ def _talk_evaluate(talk: Any) -> tuple[date, date, str]:
     return talk.held_on, end, rule
 
 
-def _talk_anonymise(talk: Any) -> None:
-    _model("SeriousTalk").objects.filter(pk=talk.pk).update(
-        person_id="", social_worker="", police_officer="", follow_up=""
-    )
-
-
 def _consultation_candidates(today: date) -> QuerySet[Any]:
     earliest = rules.earliest_last_entry_due(today)
     return (
@@ -162,12 +156,6 @@ def _consultation_evaluate(consultation: Any) -> tuple[date, date, str]:
     )
     end, rule = rules.anonymous_consultation_retention_end(last_entry=last)
     return last, end, rule
-
-
-def _consultation_anonymise(consultation: Any) -> None:
-    _model("AnonymousConsultation").objects.filter(pk=consultation.pk).update(
-        question="", advice=""
-    )
 
 
 def _meeting_candidates(today: date) -> QuerySet[Any]:
@@ -193,21 +181,12 @@ def _meeting_evaluate(meeting: Any) -> tuple[date, date, str]:
     return last, end, rule
 
 
-def _meeting_anonymise(meeting: Any) -> None:
-    _model("Meeting").objects.filter(pk=meeting.pk).update(agenda="", minutes="")
-    _model("MeetingDecision").objects.filter(meeting_id=meeting.pk).update(text="")
-    _model("DecisionFollowUp").objects.filter(
-        Q(meeting_id=meeting.pk) | Q(decision__meeting_id=meeting.pk)
-    ).update(note="")
-
-
 crossing.register_retention(
     crossing.Retention(
         label=SERIOUS_TALK,
         counts_from="the day of the talk",
         candidates=_talk_candidates,
         evaluate=_talk_evaluate,
-        anonymise=_talk_anonymise,
         controller=lambda talk: talk.district.code,
         order=30,
     ),
@@ -216,7 +195,6 @@ crossing.register_retention(
         counts_from="the last of: held, report filed, recorded",
         candidates=_consultation_candidates,
         evaluate=_consultation_evaluate,
-        anonymise=_consultation_anonymise,
         controller=lambda consultation: consultation.district.code,
         order=40,
     ),
@@ -225,7 +203,6 @@ crossing.register_retention(
         counts_from="the last of: held, edited, its decisions followed up",
         candidates=_meeting_candidates,
         evaluate=_meeting_evaluate,
-        anonymise=_meeting_anonymise,
         controller=lambda meeting: meeting.forum.district.code,
         order=50,
     ),
@@ -245,10 +222,17 @@ crossing.register_personal_data(
     ),
     crossing.PersonalData(model=MEETING, retention=MEETING, free_text=("agenda", "minutes")),
     crossing.PersonalData(
-        model="collaboration.MeetingDecision", retention=MEETING, free_text=("text",)
+        model="collaboration.MeetingDecision",
+        retention=MEETING,
+        of=("meeting",),
+        free_text=("text",),
     ),
     crossing.PersonalData(
-        model="collaboration.DecisionFollowUp", retention=MEETING, free_text=("note",)
+        model="collaboration.DecisionFollowUp",
+        retention=MEETING,
+        # A follow-up is written on the meeting or on one of its decisions.
+        of=("meeting", "decision__meeting"),
+        free_text=("note",),
     ),
     crossing.PersonalData(
         model="collaboration.CoLocation",

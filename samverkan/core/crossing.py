@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q, QuerySet, Subquery
 
 from samverkan.core.calendar import STOCKHOLM, local_date
@@ -112,15 +113,22 @@ class Retention:
 
     `candidates(today)` narrows by date (not yet anonymised is the job's
     filter); `evaluate(record)` returns (last entry, retention end, rule code);
-    `anonymise(record)` blanks the personal data in place (or removes it, e.g.
-    a voucher's file); `controller(record)` the controller's organisation code.
+    `controller(record)` the controller's organisation code.
+
+    What anonymising removes is what the `PersonalData` declarations naming
+    this retention list (`anonymise`), so the inventory and the job cannot
+    drift apart. `replacements(record)` gives the record's own fields that get
+    a value instead of a blank (a placeholder name, a birth date coarsened to
+    its year); `also(record)` removes what no field list can say (personal
+    keys inside a JSON field).
     """
 
     label: str  # "intake.ConcernReport"
     candidates: Callable[[date], QuerySet[Any]]
     evaluate: Callable[[Any], tuple[date, date, str]]
-    anonymise: Callable[[Any], None]
     controller: Callable[[Any], str]
+    replacements: Callable[[Any], Mapping[str, Any]] | None = None
+    also: Callable[[Any], None] | None = None
     # The date retention counts from, in words ("the last entry on the plan, its actions
     # and follow-ups"); `evaluate` computes it.
     counts_from: str = ""
@@ -132,29 +140,47 @@ class Retention:
 class PersonalData:
     """The fields of `model` that hold personal data, and the retention that removes them.
 
-    `retention` names the `Retention.label` that anonymises them (the record
-    itself, or the parent it is anonymised with); `kept` says instead why no
-    retention job applies (e.g. staff contact details, current while the person
-    holds the post). `not_personal` lists text fields of the model that hold no
-    personal data, each with its reason.
+    `retention` names the `Retention.label` that anonymises them: the record
+    itself, or the record its rows are anonymised with, reached by the lookups
+    `of` ("report", "handover__report"; a row matching any of them goes).
+    `kept` says instead why no retention job applies (e.g. staff contact
+    details, current while the person holds the post). `not_personal` lists
+    text fields of the model that hold no personal data, each with its reason.
+    A model may have one declaration per retention (a cost's note goes with
+    its assignment, its voucher after the bookkeeping period).
     """
 
     model: str
     retention: str = ""
+    of: tuple[str, ...] = ()
     kept: str = ""
     identity: tuple[str, ...] = ()  # identity numbers (person-/samordningsnummer)
     names: tuple[str, ...] = ()  # names, phone numbers, addresses of people
+    references: tuple[str, ...] = ()  # case numbers in other systems that lead to the person
     free_text: tuple[str, ...] = ()  # free text that may be about a person
     documents: tuple[str, ...] = ()  # uploaded files
     not_personal: Mapping[str, str] = field(default_factory=dict)  # field -> why not
 
     @property
+    def blanked(self) -> tuple[str, ...]:
+        """The fields anonymising empties (documents are removed from storage instead)."""
+        return (*self.identity, *self.names, *self.references, *self.free_text)
+
+    @property
     def personal(self) -> tuple[str, ...]:
-        return (*self.identity, *self.names, *self.free_text, *self.documents)
+        return (*self.blanked, *self.documents)
+
+    def rows_of(self, record_pk: Any) -> Q:
+        if not self.of:
+            return Q(pk=record_pk)
+        rows = Q()
+        for lookup in self.of:
+            rows |= Q(**{lookup: record_pk})
+        return rows
 
 
 _retentions: dict[str, Retention] = {}
-_personal_data: dict[str, PersonalData] = {}
+_personal_data: dict[tuple[str, str], PersonalData] = {}
 
 
 def register_retention(*declarations: Retention) -> None:
@@ -164,7 +190,7 @@ def register_retention(*declarations: Retention) -> None:
 
 def register_personal_data(*declarations: PersonalData) -> None:
     for declaration in declarations:
-        _personal_data[declaration.model] = declaration
+        _personal_data[(declaration.model, declaration.retention)] = declaration
 
 
 def retentions() -> list[Retention]:
@@ -173,6 +199,30 @@ def retentions() -> list[Retention]:
 
 def personal_data() -> list[PersonalData]:
     return list(_personal_data.values())
+
+
+# What anonymised names and aliases read afterwards.
+ANONYMISED_NAME = "Gallrat"
+
+
+def anonymise(retention: Retention, record: Any) -> None:
+    """Blank every field that the declarations of `retention` list, on `record` and on
+    the rows anonymised with it, and remove their documents."""
+    replacements = dict(retention.replacements(record)) if retention.replacements else {}
+    for declaration in _personal_data.values():
+        if declaration.retention != retention.label:
+            continue
+        model = apps.get_model(declaration.model)
+        rows = model._default_manager.filter(declaration.rows_of(record.pk))
+        values = {name: model._meta.get_field(name).get_default() for name in declaration.blanked}
+        if not declaration.of:
+            values.update(replacements)
+        if values:
+            rows.update(**values)
+        for name in declaration.documents:
+            remove_files(rows, name)
+    if retention.also:
+        retention.also(record)
 
 
 # Helpers the apps' retention declarations share: "the last entry" is the latest of

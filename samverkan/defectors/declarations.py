@@ -17,7 +17,6 @@ from samverkan.retention import rules
 
 ASSIGNMENT = "defectors.Assignment"
 VOUCHER = "defectors.CostEntry"
-ANONYMISED_ALIAS = "Gallrat"
 BOOKKEEPING_LAW = "Bokföringslagen (1999:1078) 7 kap. 2 §"
 
 # --- mergers and splits ---------------------------------------------------------------
@@ -119,29 +118,6 @@ def _assignment_evaluate(assignment: Any) -> tuple[date, date, str]:
     return last, end, rule
 
 
-def _assignment_anonymise(assignment: Any) -> None:
-    pk = assignment.pk
-    d.Assignment.objects.filter(pk=pk).update(
-        person_alias=ANONYMISED_ALIAS, summary="", state_reason=""
-    )
-    d.AssignmentEvent.objects.filter(assignment_id=pk).update(reason="")
-    preconditions = d.PreconditionConfirmation.objects.filter(assignment_id=pk)
-    preconditions.update(note="")
-    crossing.remove_files(preconditions, "document")
-    d.ThreatAssessment.objects.filter(assignment_id=pk).update(note="")
-    d.ChildrenTask.objects.filter(assignment_id=pk).update(description="", resolution="")
-    d.Consultation.objects.filter(assignment_id=pk).update(participants="", notes="", decisions="")
-    d.ImplementationPlan.objects.filter(assignment_id=pk).update(goals="")
-    d.PlannedIntervention.objects.filter(plan__assignment_id=pk).update(
-        description="", decline_reason=""
-    )
-    # The cost's note goes; its voucher is accounting and follows the bookkeeping period.
-    d.CostEntry.objects.filter(assignment_id=pk).update(note="")
-    d.FollowUp.objects.filter(assignment_id=pk).update(
-        participants="", intervention_status="", motivation="", threat="", next_step=""
-    )
-
-
 # --- retention: vouchers (Bokföringslagen 7 kap. 2 §) ------------------------------
 
 
@@ -158,17 +134,13 @@ def _voucher_evaluate(cost: Any) -> tuple[date, date, str]:
     return cost.incurred_on, end, rule
 
 
-def _voucher_remove(cost: Any) -> None:
-    crossing.remove_files(d.CostEntry.objects.filter(pk=cost.pk), "document")
-
-
 crossing.register_retention(
     crossing.Retention(
         label=ASSIGNMENT,
         counts_from="the last entry on the assignment and everything recorded on it",
         candidates=_assignment_candidates,
         evaluate=_assignment_evaluate,
-        anonymise=_assignment_anonymise,
+        replacements=lambda _assignment: {"person_alias": crossing.ANONYMISED_NAME},
         controller=lambda assignment: assignment.home_municipality.code,
         order=20,
     ),
@@ -177,14 +149,13 @@ crossing.register_retention(
         counts_from="the end of the financial (calendar) year in which the cost was incurred",
         candidates=_voucher_candidates,
         evaluate=_voucher_evaluate,
-        anonymise=_voucher_remove,
         controller=lambda cost: cost.booked_by_organisation.code,
         law=BOOKKEEPING_LAW,
         order=25,
     ),
 )
 
-_HISTORY = "anonymised with its assignment"
+_ON_ASSIGNMENT = ("assignment",)
 crossing.register_personal_data(
     crossing.PersonalData(
         model=ASSIGNMENT,
@@ -193,11 +164,15 @@ crossing.register_personal_data(
         free_text=("summary", "state_reason"),
     ),
     crossing.PersonalData(
-        model="defectors.AssignmentEvent", retention=ASSIGNMENT, free_text=("reason",)
+        model="defectors.AssignmentEvent",
+        retention=ASSIGNMENT,
+        of=_ON_ASSIGNMENT,
+        free_text=("reason",),
     ),
     crossing.PersonalData(
         model="defectors.PreconditionConfirmation",
         retention=ASSIGNMENT,
+        of=_ON_ASSIGNMENT,
         free_text=("note",),
         documents=("document",),
         not_personal={
@@ -206,30 +181,45 @@ crossing.register_personal_data(
         },
     ),
     crossing.PersonalData(
-        model="defectors.ThreatAssessment", retention=ASSIGNMENT, free_text=("note",)
+        model="defectors.ThreatAssessment",
+        retention=ASSIGNMENT,
+        of=_ON_ASSIGNMENT,
+        free_text=("note",),
     ),
     crossing.PersonalData(
         model="defectors.ChildrenTask",
         retention=ASSIGNMENT,
+        of=_ON_ASSIGNMENT,
         free_text=("description", "resolution"),
     ),
     crossing.PersonalData(
         model="defectors.Consultation",
         retention=ASSIGNMENT,
+        of=_ON_ASSIGNMENT,
         free_text=("participants", "notes", "decisions"),
     ),
     crossing.PersonalData(
-        model="defectors.ImplementationPlan", retention=ASSIGNMENT, free_text=("goals",)
+        model="defectors.ImplementationPlan",
+        retention=ASSIGNMENT,
+        of=_ON_ASSIGNMENT,
+        free_text=("goals",),
     ),
     crossing.PersonalData(
         model="defectors.PlannedIntervention",
         retention=ASSIGNMENT,
+        of=("plan__assignment",),
         free_text=("description", "decline_reason"),
+    ),
+    # A cost's note goes with its assignment; its voucher is accounting and follows the
+    # bookkeeping period.
+    crossing.PersonalData(
+        model=VOUCHER, retention=ASSIGNMENT, of=_ON_ASSIGNMENT, free_text=("note",)
     ),
     crossing.PersonalData(model=VOUCHER, retention=VOUCHER, documents=("document",)),
     crossing.PersonalData(
         model="defectors.FollowUp",
         retention=ASSIGNMENT,
+        of=_ON_ASSIGNMENT,
         free_text=("participants", "intervention_status", "motivation", "threat", "next_step"),
     ),
     crossing.PersonalData(

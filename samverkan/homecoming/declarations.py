@@ -19,7 +19,6 @@ from samverkan.registry.change_rules import COLLABORATION
 from samverkan.retention import rules
 
 PLAN = "homecoming.HomecomingPlan"
-ANONYMISED_NAME = "Gallrat"
 
 
 def _plan_open(plan: Any, _day: date) -> bool:
@@ -97,28 +96,17 @@ def _plan_evaluate(plan: Any) -> tuple[date, date, str]:
     return last, end, rule
 
 
-def _plan_anonymise(plan: Any) -> None:
-    # QuerySet.update leaves updated_at (auto_now) alone: the last entry stays what it was.
-    h.HomecomingPlan.objects.filter(pk=plan.pk).update(
-        person_id="",
-        name=ANONYMISED_NAME,
-        birth_date=rules.coarse_birth_date(plan.birth_date),
-        concrete_risk="",
-        risk_assessment="",
-        basis_note="",
-    )
-    h.HomecomingAction.objects.filter(plan_id=plan.pk).update(text="", owner_name="", note="")
-    h.HomecomingContact.objects.filter(plan_id=plan.pk).update(name="", phone="")
-    h.HomecomingFollowUp.objects.filter(plan_id=plan.pk).update(text="")
-
-
 crossing.register_retention(
     crossing.Retention(
         label=PLAN,
         counts_from="the last entry on the plan, its actions and follow-ups",
         candidates=_plan_candidates,
         evaluate=_plan_evaluate,
-        anonymise=_plan_anonymise,
+        # QuerySet.update leaves updated_at (auto_now) alone: the last entry stays what it was.
+        replacements=lambda plan: {
+            "name": crossing.ANONYMISED_NAME,
+            "birth_date": rules.coarse_birth_date(plan.birth_date),
+        },
         controller=lambda plan: plan.district.code,
         order=60,
     ),
@@ -135,13 +123,14 @@ crossing.register_personal_data(
     crossing.PersonalData(
         model="homecoming.HomecomingAction",
         retention=PLAN,
+        of=("plan",),
         names=("owner_name",),
         free_text=("text", "note"),
     ),
     crossing.PersonalData(
-        model="homecoming.HomecomingContact", retention=PLAN, names=("name", "phone")
+        model="homecoming.HomecomingContact", retention=PLAN, of=("plan",), names=("name", "phone")
     ),
     crossing.PersonalData(
-        model="homecoming.HomecomingFollowUp", retention=PLAN, free_text=("text",)
+        model="homecoming.HomecomingFollowUp", retention=PLAN, of=("plan",), free_text=("text",)
     ),
 )

@@ -155,31 +155,12 @@ def _report_evaluate(report: Any) -> tuple[date, date, str]:
     return last, end, rule
 
 
-def _report_anonymise(report: Any) -> None:
-    m.ConcernReport.objects.filter(pk=report.pk).update(
-        person_id="",
-        birth_date=rules.coarse_birth_date(report.birth_date),
-        birth_date_estimated=True,
-        police_reference="",
-        reporting_officer_name="",
-        reporting_officer_phone="",
-        risk_information="",
-        narrative="",
-        accepted_by_name="",
-    )
+def _remove_personal_event_details(report: Any) -> None:
     for event in m.ReportEvent.objects.filter(report_id=report.pk).only("detail"):
         detail = event.detail if isinstance(event.detail, dict) else {}
         if any(key in detail for key in PERSONAL_EVENT_KEYS):
             kept = {k: v for k, v in detail.items() if k not in PERSONAL_EVENT_KEYS}
             m.ReportEvent.objects.filter(pk=event.pk).update(detail=kept)
-    m.Clarification.objects.filter(report_id=report.pk).update(contact="", added="")
-    m.Handover.objects.filter(report_id=report.pk).update(receiver_name="", rejection_reason="")
-    m.HandoverAttempt.objects.filter(handover__report_id=report.pk).update(
-        person_reached="", note=""
-    )
-    m.Escalation.objects.filter(report_id=report.pk).update(notified=[])
-    m.PreliminaryAssessment.objects.filter(report_id=report.pk).update(extension_reason="")
-    m.InformationRequest.objects.filter(report_id=report.pk).update(question="", answer="")
 
 
 crossing.register_retention(
@@ -192,40 +173,61 @@ crossing.register_retention(
         ),
         candidates=_report_candidates,
         evaluate=_report_evaluate,
-        anonymise=_report_anonymise,
+        replacements=lambda report: {
+            "birth_date": rules.coarse_birth_date(report.birth_date),
+            "birth_date_estimated": True,
+        },
+        also=_remove_personal_event_details,
         controller=lambda report: report.controller.code,
         order=10,
     ),
 )
 
+_ON_REPORT = ("report",)
 crossing.register_personal_data(
     crossing.PersonalData(
         model=REPORT,
         retention=REPORT,
         identity=("person_id",),
         names=("reporting_officer_name", "reporting_officer_phone", "accepted_by_name"),
+        references=("police_reference",),
         free_text=("risk_information", "narrative"),
         not_personal={"reporting_officer_unit": "a police unit"},
     ),
     crossing.PersonalData(
-        model="intake.Clarification", retention=REPORT, free_text=("contact", "added")
+        model="intake.Clarification",
+        retention=REPORT,
+        of=_ON_REPORT,
+        free_text=("contact", "added"),
     ),
     crossing.PersonalData(
         model="intake.Handover",
         retention=REPORT,
+        of=_ON_REPORT,
         names=("receiver_name",),
         free_text=("rejection_reason",),
     ),
     crossing.PersonalData(
         model="intake.HandoverAttempt",
         retention=REPORT,
+        of=("handover__report",),
         names=("person_reached",),
         free_text=("note",),
     ),
     crossing.PersonalData(
-        model="intake.PreliminaryAssessment", retention=REPORT, free_text=("extension_reason",)
+        model="intake.PreliminaryAssessment",
+        retention=REPORT,
+        of=_ON_REPORT,
+        free_text=("extension_reason",),
+    ),
+    # Whom the hub notified of an unaccepted handover: the contact persons' addresses.
+    crossing.PersonalData(
+        model="intake.Escalation", retention=REPORT, of=_ON_REPORT, names=("notified",)
     ),
     crossing.PersonalData(
-        model="intake.InformationRequest", retention=REPORT, free_text=("question", "answer")
+        model="intake.InformationRequest",
+        retention=REPORT,
+        of=_ON_REPORT,
+        free_text=("question", "answer"),
     ),
 )

@@ -86,7 +86,7 @@ def _anonymise_batch(kind: crossing.Retention, due: list[tuple[Any, date, date, 
                 ]
             )
             for record, last, end, rule in due:
-                kind.anonymise(record)
+                crossing.anonymise(kind, record)
                 audit_record(
                     actor=None,
                     action=AuditAction.ANONYMISE,

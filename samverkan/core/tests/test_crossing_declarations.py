@@ -10,6 +10,7 @@ the text is not about a person) — rather than an exception here.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
 from django.apps import apps
@@ -83,15 +84,13 @@ def _personal_candidates(model: type[models.Model]) -> set[str]:
 
 
 def test_every_field_with_personal_data_has_a_retention_declaration() -> None:
-    declared = {d.model: d for d in crossing.personal_data()}
+    covered: dict[str, set[str]] = defaultdict(set)
+    for declaration in crossing.personal_data():
+        covered[declaration.model] |= {*declaration.personal, *declaration.not_personal}
     missing = []
     for model in _project_models():
-        fields = _personal_candidates(model)
-        declaration = declared.get(model._meta.label)
-        covered = (
-            set(declaration.personal) | set(declaration.not_personal) if declaration else set()
-        )
-        missing += [f"{model._meta.label}.{name}" for name in sorted(fields - covered)]
+        fields = _personal_candidates(model) - covered[model._meta.label]
+        missing += [f"{model._meta.label}.{name}" for name in sorted(fields)]
     assert not missing, (
         "Declare in the app's declarations.py (PersonalData) which retention removes these, "
         f"or why they hold no personal data: {missing}"
@@ -110,6 +109,50 @@ def test_personal_data_is_removed_by_a_registered_retention_or_kept_for_a_reason
             assert declaration.retention in retentions or declaration.kept.strip(), (
                 f"{declaration.model}: name the retention that removes {declaration.personal}"
                 " or say why it is kept"
+            )
+
+
+def _model_at_end_of(model: type[models.Model], lookup: str) -> type[models.Model]:
+    for name in lookup.split("__"):
+        related = model._meta.get_field(name).related_model
+        assert isinstance(related, type), f"{model._meta.label}.{name} is no relation"
+        model = related
+    return model
+
+
+def test_rows_anonymised_with_a_record_are_found_through_their_lookups() -> None:
+    """Anonymising finds a record's rows by `of`: a row declared without it, or with a
+    lookup that leads elsewhere, would blank the wrong table's rows or none."""
+    retentions = {r.label for r in crossing.retentions()}
+    for declaration in crossing.personal_data():
+        if declaration.retention not in retentions:
+            continue
+        if declaration.model == declaration.retention:
+            assert not declaration.of, declaration.model
+            continue
+        assert declaration.of, f"{declaration.model}: say how it leads to {declaration.retention}"
+        model = apps.get_model(declaration.model)
+        for lookup in declaration.of:
+            target = _model_at_end_of(model, lookup)._meta.label
+            assert target == declaration.retention, (declaration.model, lookup, target)
+
+
+def test_each_retention_declares_its_own_record() -> None:
+    """Its replacements apply to the record itself, which must therefore be declared."""
+    own = {(d.model, d.retention) for d in crossing.personal_data()}
+    for retention in crossing.retentions():
+        assert (retention.label, retention.label) in own, retention.label
+
+
+def test_anonymising_leaves_every_listed_field_empty() -> None:
+    """A blanked field gets its empty default: never a default that is itself a value."""
+    for declaration in crossing.personal_data():
+        if not declaration.retention:
+            continue
+        model = apps.get_model(declaration.model)
+        for name in declaration.blanked:
+            assert model._meta.get_field(name).get_default() in ("", [], None), (
+                f"{declaration.model}.{name}"
             )
 
 

@@ -30,6 +30,7 @@ from samverkan.followup.tests.test_defectors_and_command import defector_data  #
 from samverkan.intake.models import (
     Clarification,
     ConcernReport,
+    Escalation,
     HandoverAttempt,
     InformationRequest,
     ReportEvent,
@@ -74,9 +75,15 @@ def personal_data() -> dict[str, Any]:
     return {
         "reports": list(
             ConcernReport.objects.order_by("pk").values_list(
-                "pk", "person_id", "birth_date", "reporting_officer_name", "narrative"
+                "pk",
+                "person_id",
+                "birth_date",
+                "reporting_officer_name",
+                "narrative",
+                "police_reference",
             )
         ),
+        "escalations": list(Escalation.objects.order_by("pk").values_list("notified")),
         "events": list(ReportEvent.objects.order_by("pk").values_list("pk", "detail")),
         "attempts": list(HandoverAttempt.objects.order_by("pk").values_list("person_reached")),
         "requests": list(InformationRequest.objects.order_by("pk").values_list("question")),
@@ -85,6 +92,7 @@ def personal_data() -> dict[str, Any]:
             Assignment.objects.order_by("pk").values_list("person_alias", "summary")
         ),
         "assignment_events": list(AssignmentEvent.objects.order_by("pk").values_list("reason")),
+        "costs": list(CostEntry.objects.order_by("pk").values_list("note")),
         "talks": list(SeriousTalk.objects.values_list("person_id", "police_officer")),
         "consultations": list(AnonymousConsultation.objects.values_list("question", "advice")),
     }
@@ -113,7 +121,10 @@ def world(
         contact="Inspektör Testsson",
         added="Barnet heter Astrid Testsson",
     )
+    ConcernReport.objects.filter(pk=r1.pk).update(police_reference="K-123456-26")
+    Escalation.objects.filter(report=reports["R2"]).update(notified=["jour@nacka.example"])
     Assignment.objects.filter(reference="A5").update(summary="Bakgrund med namn")
+    CostEntry.objects.filter(assignment__reference="A5").update(note="Resa för Erik Exempel")
     a5 = Assignment.objects.get(reference="A5")
     AssignmentEvent.objects.create(
         assignment=a5,
@@ -173,6 +184,7 @@ def test_retention_with_the_clock_moved(world: dict[str, Any]) -> None:
     assert Assignment.objects.get(reference="A5").summary == ""
     assert AssignmentEvent.objects.get(assignment__reference="A5").reason == ""
     assert CostEntry.objects.count() == 4
+    assert set(CostEntry.objects.values_list("note", flat=True)) == {""}
     talk = SeriousTalk.objects.get()
     assert (talk.person_id, talk.police_officer, talk.follow_up) == ("", "", "")
     consultation = AnonymousConsultation.objects.get()
@@ -193,6 +205,8 @@ def test_retention_with_the_clock_moved(world: dict[str, Any]) -> None:
         assert report.person_id == ""
         assert report.narrative == "" and report.reporting_officer_name == ""
         assert report.birth_date == date(2010, 1, 1) and report.birth_date_estimated
+        assert report.police_reference == ""
+    assert Escalation.objects.get(report=reports["R2"]).notified == []
     r5 = ConcernReport.objects.get(pk=reports["R5"].pk)
     assert r5.person_id == dataset.PERSON_IDS[4 % 3] and r5.narrative
     assert not HandoverAttempt.objects.filter(handover__report__in=[reports["R1"]]).exclude(
