@@ -8,7 +8,7 @@ DATABASE_URL (which must be empty or freshly migrated) it:
 
 1. migrates and loads the demo data set;
 2. starts the production server exactly as `make run` does (`scripts/serve.sh`:
-   gunicorn + `escalate_handovers --loop`) with production settings, on a free
+   gunicorn + `run_periodic_jobs`, escalations among them) with production settings, on a free
    loopback port, in its own process group; the escalation worker runs every
    second with a zero-minute threshold, so it writes to the audit chain beside
    the intake and is killed mid-work too;

@@ -1,17 +1,22 @@
 """A management command that does one round of work, or repeats it until stopped.
 
-The periodic jobs (escalating handovers, applying organisation changes, retention)
-run once from cron or a systemd timer, or beside the servers with `--loop`
-(`scripts/serve.sh` starts them with `--loop --interval N`). Each round is
+The periodic jobs (escalating handovers, applying organisation changes, retention,
+webhooks, case systems, the follow-up's summaries) run once from cron or a systemd
+timer, or repeat: alone with `--loop --interval N`, or all in one process with
+`manage.py run_periodic_jobs` (what `scripts/serve.sh` starts). Each round is
 idempotent, so a loop that is stopped mid-way and started again is safe.
 """
 
 from __future__ import annotations
 
-import time
+import logging
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
 
 
 class LoopingCommand(BaseCommand):
@@ -29,12 +34,39 @@ class LoopingCommand(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
+        if options["loop"]:
+            repeat(self, options, interval=options["interval"], stop=threading.Event())
+        else:
             self.run_once(options)
-            if not options["loop"]:
-                return
-            time.sleep(options["interval"])
 
     def run_once(self, options: dict[str, Any]) -> None:
         """One round of the command's work; writes its own output."""
         raise NotImplementedError
+
+    @property
+    def job_name(self) -> str:
+        """The command's name, as `manage.py` knows it (its module's name)."""
+        return type(self).__module__.rpartition(".")[2]
+
+
+def repeat(
+    command: LoopingCommand, options: dict[str, Any], *, interval: float, stop: threading.Event
+) -> None:
+    """Run `command`'s rounds `interval` seconds apart until `stop` is set.
+
+    A round that fails is logged with its traceback and the next one comes on
+    time: a database that is away for a minute must not end the escalations
+    until someone restarts the server.
+    """
+    while not stop.is_set():
+        try:
+            command.run_once(options)
+        except Exception:
+            logger.exception(
+                "%s: varvet misslyckades, nytt försök om %s s", command.job_name, interval
+            )
+        finally:
+            # A connection the database dropped, or one older than CONN_MAX_AGE, is
+            # not reused by the next round.
+            close_old_connections()
+        stop.wait(interval)

@@ -1,7 +1,7 @@
 """Real server processes for the crash and system tests (issue 9.3, 9.4, 8.5).
 
 `Server` runs `scripts/serve.sh` – the production server exactly as `make run`
-starts it: gunicorn plus the `escalate_handovers --loop` worker – in its own
+starts it: gunicorn plus the periodic jobs (`run_periodic_jobs`) – in its own
 process group on a free loopback port, so a test can kill the whole server
 with SIGKILL at any moment and start it again. `production_env()` gives the
 production settings for it; the client sends `X-Forwarded-Proto: https` as

@@ -1,7 +1,7 @@
 """Two production servers and two workers on one PostgreSQL (issue 9.4 and 8.5).
 
 System tests: they start real processes – `scripts/serve.sh` twice (gunicorn
-with production settings plus its escalation worker, so two servers and two
+with production settings plus its periodic jobs, so two servers and two escalation
 workers), extra `escalate_handovers` and django-tasks `db_worker` processes –
 against the test database (transactional tests: what a test writes is
 committed), and talk HTTP to them from many threads released at once.

@@ -1,0 +1,92 @@
+"""`manage.py run_periodic_jobs JOB=SECONDS …`: the periodic jobs in one process.
+
+`scripts/serve.sh` starts it beside gunicorn, for example
+
+    manage.py run_periodic_jobs escalate_handovers=30 deliver_webhooks=5
+
+Each job is a `LoopingCommand` (core/management/looping.py) and runs in its own
+thread, so a long round of one (retention on a large database) never holds back
+another (escalating an unaccepted handover). A failed round is logged and the job
+goes on. SIGTERM or SIGINT stops every job; a round in progress gets ten seconds to
+finish, like gunicorn's requests (`--graceful-timeout 10`).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.management import get_commands, load_command_class
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samverkan.core.management.looping import LoopingCommand, repeat
+
+GRACE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Job:
+    command: LoopingCommand
+    options: dict[str, Any]
+    interval: float
+
+
+def job(spec: str, *, verbosity: int = 1) -> Job:
+    """A job from `name=seconds`, with the command's own defaults for its options."""
+    name, equals, seconds = spec.partition("=")
+    app = get_commands().get(name)
+    if app is None:
+        raise CommandError(f"Det finns inget kommando som heter {name!r}.")
+    command = load_command_class(app, name)
+    if not isinstance(command, LoopingCommand):
+        raise CommandError(f"{name} är inget återkommande jobb.")
+    try:
+        interval = float(seconds)
+    except ValueError:
+        interval = -1.0
+    if not equals or interval <= 0:
+        raise CommandError(f"Skriv jobbet som {name}=SEKUNDER, med ett intervall över noll.")
+    parser = command.create_parser("manage.py", name)
+    options = vars(parser.parse_args(["--verbosity", str(verbosity)]))
+    return Job(command=command, options=options, interval=interval)
+
+
+def run_side_by_side(jobs: list[Job], stop: threading.Event) -> None:
+    """Repeat every job in its own thread until `stop` is set; then give the rounds in
+    progress `GRACE_SECONDS` to finish."""
+    threads = [
+        threading.Thread(
+            target=repeat,
+            args=(each.command, each.options),
+            kwargs={"interval": each.interval, "stop": stop},
+            name=each.command.job_name,
+            # What is still running after the grace ends with the process: its
+            # transaction is rolled back and the next start does it again.
+            daemon=True,
+        )
+        for each in jobs
+    ]
+    for thread in threads:
+        thread.start()
+    while not stop.wait(timeout=1.0):
+        pass
+    deadline = time.monotonic() + GRACE_SECONDS
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+
+class Command(BaseCommand):
+    help = "Kör de återkommande jobben i en process, vart och ett i sin takt (JOBB=SEKUNDER)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("jobs", nargs="+", metavar="JOBB=SEKUNDER")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        jobs = [job(spec, verbosity=options["verbosity"]) for spec in options["jobs"]]
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        run_side_by_side(jobs, stop)
