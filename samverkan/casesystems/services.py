@@ -4,7 +4,7 @@
 * `on_acceptance`: intake's acceptance listener (see `declarations`), called inside
   the acceptance's transaction: where the receiver's connection sends automatically,
   the handover is queued with the acceptance — it commits or rolls back with it.
-* `handovers_send_due`: the worker's round (`manage.py send_to_casesystems --loop`),
+* `handovers_send_due`: the job's round (`manage.py send_to_casesystems`),
   an outbox as the webhooks' (`core.outbox`): each handover claimed with a lease (two
   workers never send it at once; a worker that died mid-send leaves it to be
   retried), sent outside any transaction, every attempt logged with the answer, and

@@ -6,7 +6,7 @@
   inside the transaction of the change it announces: the delivery row commits, or
   rolls back, with the change, so a crash loses nothing and announces nothing false.
   The body is what the status API shows for the report then — nothing more.
-* `deliveries_send_due`: the worker's round (`manage.py deliver_webhooks --loop`).
+* `deliveries_send_due`: the job's round (`manage.py deliver_webhooks`).
   Each delivery is claimed with a conditional update (two workers never send it at
   once; a worker that dies mid-send leaves it to be retried after the lease), sent
   outside any transaction, and every attempt is logged. Failures are retried with
