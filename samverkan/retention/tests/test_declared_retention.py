@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from samverkan.collaboration.models import (
+    DecisionFollowUp,
     DecisionStatus,
     Forum,
     Meeting,
@@ -160,7 +161,23 @@ def meetings(registry_demo: dict[str, Any], admin_user: Any) -> dict[str, Meetin
         Meeting.objects.filter(pk=made.pk).update(updated_at=_at(date(2020, 3, 2)))
         return made
 
-    return {"settled": meeting(DecisionStatus.DONE), "open": meeting(DecisionStatus.OPEN)}
+    made = {"settled": meeting(DecisionStatus.DONE), "open": meeting(DecisionStatus.OPEN)}
+    # A follow-up is written at one meeting about a decision of another: each is
+    # personal data of both.
+    settled, still_open = made["settled"], made["open"]
+    DecisionFollowUp.objects.create(
+        decision=settled.decisions.get(),
+        meeting=still_open,
+        status=DecisionStatus.DONE,
+        note="Kalle har börjat i skolan",
+    )
+    DecisionFollowUp.objects.create(
+        decision=still_open.decisions.get(),
+        meeting=settled,
+        status=DecisionStatus.OPEN,
+        note="Kalles mamma ringer skolan",
+    )
+    return made
 
 
 def test_the_free_text_of_minutes_goes_five_years_after_the_meeting(
@@ -175,6 +192,8 @@ def test_the_free_text_of_minutes_goes_five_years_after_the_meeting(
     settled.refresh_from_db()
     assert (settled.agenda, settled.minutes) == ("", "")
     assert list(settled.decisions.values_list("text", flat=True)) == [""]
+    # Both follow-ups: one written at the settled meeting, one about its decision.
+    assert set(DecisionFollowUp.objects.values_list("note", flat=True)) == {""}
     # A decision still being worked on keeps its meeting's text.
     still_open = meetings["open"]
     still_open.refresh_from_db()
