@@ -89,6 +89,8 @@ def test_a_slow_round_of_one_job_holds_back_no_other() -> None:
         ("escalate_handovers", "Skriv jobbet som escalate_handovers=SEKUNDER"),
         ("escalate_handovers=0", "med ett intervall över noll"),
         ("escalate_handovers=ofta", "med ett intervall över noll"),
+        ("escalate_handovers=nan", "med ett intervall över noll"),
+        ("escalate_handovers=inf", "med ett intervall över noll"),
     ],
 )
 def test_a_job_written_wrong_is_refused_before_anything_runs(spec: str, message: str) -> None:

@@ -13,6 +13,7 @@ finish, like gunicorn's requests (`--graceful-timeout 10`).
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
@@ -46,8 +47,8 @@ def job(spec: str, *, verbosity: int = 1) -> Job:
     try:
         interval = float(seconds)
     except ValueError:
-        interval = -1.0
-    if not equals or interval <= 0:
+        interval = math.nan
+    if not equals or not 0 < interval < math.inf:  # NaN compares false: refused too
         raise CommandError(f"Skriv jobbet som {name}=SEKUNDER, med ett intervall över noll.")
     parser = command.create_parser("manage.py", name)
     options = vars(parser.parse_args(["--verbosity", str(verbosity)]))
