@@ -51,7 +51,16 @@ REASON_NAMES = {
 }
 
 # How the parts of an entry's detail are told; other keys are told as "key: value".
-_DETAIL_LABELS = {"shown": "Visat", "to": "Till", "path": "Adress", "object": "Post"}
+_DETAIL_LABELS = {
+    "shown": "Visat",
+    "to": "Till",
+    "path": "Adress",
+    "object": "Post",
+    "row_count": "Rader i exporten",
+    # Until December 2026 an export logged its row count as "rows", the key the admin's
+    # row changes use: those entries are kept for good and read as a count.
+    "rows": "Rader i exporten",
+}
 _ROW_CHANGES = {"added": "tillagd", "changed": "ändrad", "deleted": "borttagen"}
 
 
@@ -139,7 +148,7 @@ def describe(detail: dict[str, Any]) -> list[str]:
     for key, value in detail.items():
         if key == "changes":
             lines += _changes(value)
-        elif key == "rows":
+        elif key == "rows" and isinstance(value, list):
             for row in value:
                 change = _ROW_CHANGES.get(row.get("change", ""), row.get("change", ""))
                 details = _changes(row.get("changes", []))

@@ -77,7 +77,7 @@ def export(request: HttpRequest, export_format: str) -> HttpResponse:
     log_read_of_log(
         user=request.user,
         where="export",
-        criteria=form.cleaned_data | {"format": export_format, "rows": len(shown)},
+        criteria=form.cleaned_data | {"format": export_format, "row_count": len(shown)},
         action=AuditAction.EXPORT,
     )
     response = HttpResponse(content, content_type=content_type)
