@@ -50,17 +50,120 @@ REASON_NAMES = {
     "receiving": "Mottagning",
 }
 
-# How the parts of an entry's detail are told; other keys are told as "key: value".
-_DETAIL_LABELS = {
+# The Swedish names of the keys the apps write into an entry's detail (the auditor's
+# page and export show "Rättslig grund: consent", not "legal_basis: consent").
+# `audit/tests/test_detail_labels.py` fails for a key the demo writes without one.
+DETAIL_LABELS = {
+    # what was disclosed, and to whom (a disclosure's detail must hold both)
     "shown": "Visat",
     "to": "Till",
-    "path": "Adress",
+    "recipient": "Mottagare",
+    "basis": "Grund för utlämnandet",
+    "legal_basis": "Rättslig grund",
+    "legal_basis_confirmed_on": "Rättslig grund bekräftad",
+    "sections": "Delar",
+    "party": "Part",
+    "document": "Dokument",
+    # the records an entry concerns
     "object": "Post",
+    "agreement": "Avtal",
+    "assignment": "Uppdrag",
+    "plan": "Plan",
+    "report": "Anmälan",
+    "version": "Version",
+    "title": "Titel",
+    "kind": "Slag",
+    "owner": "Ansvarig",
+    "fields": "Fält",
+    "before": "Före",
+    "after": "Efter",
+    "from": "Från",
+    "on": "Datum",
+    "given_on": "Lämnad",
+    "last_day": "Sista dag",
+    "acknowledged_at": "Kvitterad",
+    "handled_centrally": "Hanteras centralt",
+    "edited": "Ändrat",
+    "terms": "Villkor",
+    # single entry
+    "accepted": "Mottagen",
+    "via": "Via",
+    "attempt": "Försök",
+    "reached": "Nådd",
+    "escalated": "Eskalerad",
+    "notified": "Underrättade",
+    "reasons": "Skäl",
+    "protection_assessment": "Skyddsbedömning",
+    "preliminary_assessment": "Förhandsbedömning",
+    "information_answer": "Svar på informationsbegäran",
+    "case_system": "Verksamhetssystem",
+    "external_id": "Id i verksamhetssystemet",
+    "queued_again": "Köad igen",
+    # defectors' costs
+    "amount": "Belopp",
+    "period": "Period",
+    "a_for_b": "Part A:s kostnader för part B",
+    "b_for_a": "Part B:s kostnader för part A",
+    "equalisation": "Utjämning",
+    "approved_by_party": "Godkänd av part",
+    "locked": "Låst",
+    # organisation changes
+    "status": "Status",
+    "revision": "Revision",
+    "to_move": "Att flytta",
+    "moved": "Flyttade",
+    "kept": "Kvar",
+    "events": "Händelser",
+    # what moved, by responsibility (registry.models.Responsibility)
+    "agreements": "avtal",
+    "defectors": "avhopparuppdrag",
+    "collaboration": "samverkan",
+    "units": "enheter",
+    "users": "användare",
+    # retention
+    "rule": "Regel",
+    "last_entry": "Senaste anteckning",
+    "retention_end": "Bevarandetiden slut",
+    "dry_run": "Provkörning",
+    "today": "Dag",
+    "by_type": "Per posttyp",
+    "examined": "granskade",
+    "due": "förfallna",
+    "anonymised": "gallrade",
+    # follow-up exports
+    "table": "Tabell",
+    "period_from": "Period från",
+    "period_to": "Period till",
+    "scope": "Urval",
+    "suppressed": "Små tal dolda",
+    "format": "Format",
+    # the log's own reading: the auditor's search criteria and exports
+    "record_type": "Posttyp",
+    "record_id": "Post-id",
+    "actor": "Vem",
+    "organisation": "Organisation",
+    "reason": "Skäl",
+    "action": "Åtgärd",
+    "date_from": "Från och med datum",
+    "date_to": "Till och med datum",
+    "page": "Sida",
     "row_count": "Rader i exporten",
     # Until December 2026 an export logged its row count as "rows", the key the admin's
     # row changes use: those entries are kept for good and read as a count.
     "rows": "Rader i exporten",
+    # refused requests, accounts and API clients, backups
+    "path": "Adress",
+    "method": "Metod",
+    "name": "Namn",
+    "is_active": "Aktiv",
+    "token_prefix": "Nyckelns början",
+    "acr": "Inloggningsnivå (acr)",
+    "engine": "Databas",
+    "bytes": "Storlek (byte)",
+    "sha256": "Kontrollsumma (SHA-256)",
+    "entries_before": "Loggposter före",
 }
+_YES_NO = {"True": "ja", "False": "nej"}
 _ROW_CHANGES = {"added": "tillagd", "changed": "ändrad", "deleted": "borttagen"}
 
 
@@ -130,12 +233,17 @@ def organisation_filter(text: str) -> Q:
     return Q(controller__in=codes) | Q(actor_organisation__in=codes)
 
 
+def _label(key: str) -> str:
+    return DETAIL_LABELS.get(key, key)
+
+
 def _value(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_value(item) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_value(item)}" for key, item in value.items())
-    return "" if value is None else str(value)
+        return "; ".join(f"{_label(key)}: {_value(item)}" for key, item in value.items())
+    text = "" if value is None else str(value)
+    return _YES_NO.get(text, text)
 
 
 def _changes(changes: list[dict[str, Any]]) -> list[str]:
@@ -155,7 +263,7 @@ def describe(detail: dict[str, Any]) -> list[str]:
                 lines.append(f"{row.get('object')} ({change})" + (": " if details else ""))
                 lines += [f"  {line}" for line in details]
         elif value not in (None, "", [], {}):
-            lines.append(f"{_DETAIL_LABELS.get(key, key)}: {_value(value)}")
+            lines.append(f"{_label(key)}: {_value(value)}")
     return lines
 
 

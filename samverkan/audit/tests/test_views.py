@@ -285,7 +285,7 @@ def test_the_log_opens_and_exports_again_after_an_export(signed_in, nacka_audito
 
 def test_an_export_logged_before_its_count_had_its_own_key_reads_as_a_count():
     """Such entries are in the append-only log for good (they said "rows": "140")."""
-    assert describe({"format": "csv", "rows": "140"}) == ["format: csv", "Rader i exporten: 140"]
+    assert describe({"format": "csv", "rows": "140"}) == ["Format: csv", "Rader i exporten: 140"]
 
 
 def test_export_xlsx_holds_the_same_rows(signed_in, nacka_auditor, nacka_receiver):
