@@ -13,7 +13,7 @@ import logging
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -56,11 +56,15 @@ def repeat(
 
     A round that fails is logged with its traceback and the next one comes on
     time: a database that is away for a minute must not end the escalations
-    until someone restarts the server.
+    until someone restarts the server. A `CommandError` is the command's verdict
+    that its input is wrong (`--from 2026-13-01`): no later round would differ, so
+    it ends the loop with its message.
     """
     while not stop.is_set():
         try:
             command.run_once(options)
+        except CommandError:
+            raise
         except Exception:
             logger.exception(
                 "%s: varvet misslyckades, nytt försök om %s s", command.job_name, interval

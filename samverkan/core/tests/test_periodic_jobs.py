@@ -81,6 +81,51 @@ def test_a_slow_round_of_one_job_holds_back_no_other() -> None:
     assert not runner.is_alive()
 
 
+def _raised_in_a_thread(target: Any) -> BaseException | None:
+    """What `target()` raised, run in a thread of its own (own database connections)."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            target()
+        except BaseException as error:
+            raised.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(WAIT)
+    assert not thread.is_alive(), "the loop did not end"
+    return raised[0] if raised else None
+
+
+def test_a_loop_given_wrong_input_ends_with_its_message() -> None:
+    """No later round would differ: `--loop` must not log the same refusal forever."""
+    error = _raised_in_a_thread(
+        lambda: call_command("followup_summaries", "--loop", "--interval", "0.01", "--from", "x")
+    )
+    assert isinstance(error, CommandError) and "--from" in str(error)
+
+
+def test_a_job_refused_ends_every_job_with_its_message() -> None:
+    class Refusing(LoopingCommand):
+        def run_once(self, options: dict[str, Any]) -> None:
+            raise CommandError("--from ska vara ett datum")
+
+    other = Rounds(stop=threading.Event(), last=10**9)
+    stop = threading.Event()
+    refused: list[str] = []
+    assert (
+        _raised_in_a_thread(
+            lambda: refused.extend(
+                run_side_by_side([Job(Refusing(), {}, 3600.0), Job(other, {}, 0.01)], stop)
+            )
+        )
+        is None
+    )
+    assert refused == ["test_periodic_jobs: --from ska vara ett datum"]
+    assert stop.is_set()
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

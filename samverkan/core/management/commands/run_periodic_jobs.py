@@ -55,14 +55,23 @@ def job(spec: str, *, verbosity: int = 1) -> Job:
     return Job(command=command, options=options, interval=interval)
 
 
-def run_side_by_side(jobs: list[Job], stop: threading.Event) -> None:
+def run_side_by_side(jobs: list[Job], stop: threading.Event) -> list[str]:
     """Repeat every job in its own thread until `stop` is set; then give the rounds in
-    progress `GRACE_SECONDS` to finish."""
+    progress `GRACE_SECONDS` to finish. Returns the refusals (`CommandError`) that
+    ended a job: one ends them all, so the process never runs on with a job missing."""
+    refused: list[str] = []
+
+    def run(each: Job) -> None:
+        try:
+            repeat(each.command, each.options, interval=each.interval, stop=stop)
+        except CommandError as error:
+            refused.append(f"{each.command.job_name}: {error}")
+            stop.set()
+
     threads = [
         threading.Thread(
-            target=repeat,
-            args=(each.command, each.options),
-            kwargs={"interval": each.interval, "stop": stop},
+            target=run,
+            args=(each,),
             name=each.command.job_name,
             # What is still running after the grace ends with the process: its
             # transaction is rolled back and the next start does it again.
@@ -77,6 +86,7 @@ def run_side_by_side(jobs: list[Job], stop: threading.Event) -> None:
     deadline = time.monotonic() + GRACE_SECONDS
     for thread in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    return refused
 
 
 class Command(BaseCommand):
@@ -90,4 +100,6 @@ class Command(BaseCommand):
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-        run_side_by_side(jobs, stop)
+        refused = run_side_by_side(jobs, stop)
+        if refused:
+            raise CommandError("; ".join(refused))
